@@ -1,0 +1,598 @@
+/**
+ * The ItemStore engine on SQLite (better-sqlite3).
+ *
+ * Each logical table is a SQL table keyed by (pk, sk) holding the item as JSON,
+ * with one pair of columns per global secondary index (NULL when the item is
+ * not in that index, which makes the SQL indexes sparse like DynamoDB's). The
+ * change log is written in the same SQL transaction as the item, so a record
+ * exists exactly for each committed write.
+ */
+import type Database from 'better-sqlite3';
+import { PlazaError } from '../../platform/errors.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type {
+  BatchGetResult,
+  BatchWriteRequest,
+  BatchWriteResult,
+  CancellationReason,
+  Condition,
+  ConsumedCapacity,
+  DeleteRequest,
+  GetOptions,
+  GetResult,
+  Item,
+  ItemStore,
+  Key,
+  PutRequest,
+  QueryRequest,
+  QueryResult,
+  SortKeyCondition,
+  TransactAction,
+  UpdateRequest,
+  UpdateResult,
+  WriteResult,
+} from '../../ports/item-store/item-store.ts';
+import type { CapacityMeter } from '../../ports/item-store/meter.ts';
+import {
+  actionKey,
+  decodeCursor,
+  encodeCursor,
+  indexWriteUnits,
+  itemSize,
+  keyOf,
+  limits,
+  project,
+  readUnits,
+  validateBatchGet,
+  validateBatchWrite,
+  validateConditions,
+  validateIndexKeys,
+  validateItem,
+  validateKey,
+  validateQuery,
+  validateTransaction,
+  validateUpdate,
+  writeUnits,
+} from '../../ports/item-store/rules.ts';
+import type { IndexDefinition, TableDefinition } from '../../ports/item-store/table.ts';
+import { allHold, applyUpdate, deepEqual } from './evaluate.ts';
+import { SqliteChangeStream } from './sqlite-change-stream.ts';
+import { createSqliteTables, sqlName, sqliteTableNames } from './sqlite-schema.ts';
+
+interface Row {
+  item: string;
+  size: number;
+  expires: number | null;
+}
+
+/** One write, decided inside a transaction: what to store (or delete) and what the stream sees. */
+interface PlannedWrite {
+  key: Key;
+  before: Item | undefined;
+  beforeJson: string | undefined;
+  after: Item | undefined;
+  afterSize: number;
+  /** Multiplier for write units: transactions cost twice. */
+  factor: number;
+}
+
+export interface SqliteItemStoreOptions {
+  db: Database.Database;
+  table: TableDefinition;
+  clock: Clock;
+  meter: CapacityMeter;
+  region: string;
+  /** How often expired items are swept (ms); 0 disables the background sweep. */
+  sweepIntervalMs?: number;
+  /** How long change records are kept (ms), for stream consumers and point-in-time restore. */
+  changeRetentionMs?: number;
+  /** How often stream consumers look for records written by other processes (ms). */
+  streamPollMs?: number;
+}
+
+export class SqliteItemStore implements ItemStore {
+  readonly tableName: string;
+  readonly changes: SqliteChangeStream;
+  private readonly db: Database.Database;
+  private readonly table: TableDefinition;
+  private readonly clock: Clock;
+  private readonly meter: CapacityMeter;
+  private readonly names: ReturnType<typeof sqliteTableNames>;
+  private readonly statements: {
+    get: Database.Statement<[string, string], Row>;
+    upsert: Database.Statement<unknown[]>;
+    delete: Database.Statement<[string, string]>;
+    change: Database.Statement<[number, string, string, string, string | null, string | null, string | null]>;
+    expired: Database.Statement<[number, number], { pk: string; sk: string; item: string }>;
+  };
+  private readonly queries = new Map<
+    string,
+    Database.Statement<unknown[], Row & { pk: string; sk: string }>
+  >();
+  private readonly changeRetentionMs: number;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: SqliteItemStoreOptions) {
+    this.db = options.db;
+    this.table = options.table;
+    this.tableName = options.table.name;
+    this.clock = options.clock;
+    this.meter = options.meter;
+    this.names = sqliteTableNames(options.table);
+    createSqliteTables(this.db, options.table);
+    this.changeRetentionMs = options.changeRetentionMs ?? 35 * 24 * 3600 * 1000;
+    const { items, changes } = this.names;
+    const indexColumns = this.table.indexes.flatMap((index) => [
+      sqlName(`${index.name}_pk`),
+      sqlName(`${index.name}_sk`),
+    ]);
+    const columns = ['pk', 'sk', 'item', 'size', 'expires', ...indexColumns];
+    this.statements = {
+      get: this.db.prepare(`SELECT item, size, expires FROM ${items} WHERE pk = ? AND sk = ?`),
+      upsert: this.db.prepare(
+        `INSERT OR REPLACE INTO ${items} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      ),
+      delete: this.db.prepare(`DELETE FROM ${items} WHERE pk = ? AND sk = ?`),
+      change: this.db.prepare(
+        `INSERT INTO ${changes} (at, event_name, pk, sk, new_item, old_item, origin) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      expired: this.db.prepare(
+        `SELECT pk, sk, item FROM ${items} WHERE expires IS NOT NULL AND expires <= ? LIMIT ?`,
+      ),
+    };
+    this.changes = new SqliteChangeStream({
+      db: this.db,
+      table: this.table,
+      region: options.region,
+      pollIntervalMs: options.streamPollMs ?? 1000,
+    });
+    const sweepEvery = options.sweepIntervalMs ?? 30_000;
+    if (sweepEvery > 0) {
+      this.sweepTimer = setInterval(() => this.sweepExpired(), sweepEvery);
+      this.sweepTimer.unref();
+    }
+  }
+
+  // Reads -----------------------------------------------------------------
+
+  async get(key: Key, options: GetOptions = {}): Promise<GetResult> {
+    validateKey(key);
+    const row = this.statements.get.get(key.PK, key.SK);
+    const consistent = options.consistent === true;
+    const live = row && !this.isExpired(row.expires) ? row : undefined;
+    const consumed = this.meterRead(readUnits(row?.size ?? 0, consistent));
+    return { item: live ? (JSON.parse(live.item) as Item) : undefined, consumed };
+  }
+
+  async batchGet(keys: Key[], options: GetOptions = {}): Promise<BatchGetResult> {
+    validateBatchGet(keys);
+    const consistent = options.consistent === true;
+    const items: Item[] = [];
+    let units = 0;
+    for (const key of keys) {
+      const row = this.statements.get.get(key.PK, key.SK);
+      units += readUnits(row?.size ?? 0, consistent);
+      if (row && !this.isExpired(row.expires)) items.push(JSON.parse(row.item) as Item);
+    }
+    return { items, unprocessed: [], consumed: this.meterRead(units) };
+  }
+
+  async query(request: QueryRequest): Promise<QueryResult> {
+    const index = validateQuery(this.table, request);
+    const statement = this.queryStatement(
+      index,
+      request.sortKey,
+      request.descending === true,
+      request.cursor !== undefined,
+    );
+    const parameters: unknown[] = [request.partition];
+    if (request.sortKey) {
+      if (request.sortKey.op === 'between') parameters.push(request.sortKey.low, request.sortKey.high);
+      else if (request.sortKey.op === 'beginsWith') {
+        parameters.push(request.sortKey.value);
+        const upper = prefixUpperBound(request.sortKey.value);
+        if (upper !== undefined) parameters.push(upper);
+      } else parameters.push(request.sortKey.value);
+    }
+    if (request.cursor !== undefined) {
+      const expected = index ? [index.partitionKey, index.sortKey, 'PK', 'SK'] : ['PK', 'SK'];
+      const cursor = decodeCursor(request.cursor, expected);
+      if (index) {
+        if (cursor[index.partitionKey] !== request.partition) throw invalidCursor();
+        parameters.push(cursor[index.sortKey], cursor.PK, cursor.SK);
+      } else {
+        if (cursor.PK !== request.partition) throw invalidCursor();
+        parameters.push(cursor.SK);
+      }
+    }
+    const limit = request.limit ?? Number.MAX_SAFE_INTEGER;
+    parameters.push(Math.min(limit, 1_000_000));
+
+    const items: Item[] = [];
+    let bytes = 0;
+    let count = 0;
+    let last: (Row & { pk: string; sk: string }) | undefined;
+    let stoppedEarly = false;
+    for (const row of statement.iterate(...parameters)) {
+      if (count > 0 && bytes + row.size > limits.queryPageBytes) {
+        stoppedEarly = true;
+        break;
+      }
+      bytes += row.size;
+      count++;
+      last = row;
+      // Expired items count toward the limit and the read units, as filtered items do on DynamoDB.
+      if (this.isExpired(row.expires)) continue;
+      const item = JSON.parse(row.item) as Item;
+      items.push(index ? project(index, item) : item);
+    }
+    // DynamoDB hands back a cursor whenever the page stopped at the limit or at 1 MB.
+    let cursor: string | undefined;
+    if (last && (stoppedEarly || count === limit)) {
+      const item = JSON.parse(last.item) as Item;
+      cursor = encodeCursor(
+        index
+          ? {
+              [index.partitionKey]: item[index.partitionKey] as string,
+              [index.sortKey]: item[index.sortKey] as string,
+              PK: last.pk,
+              SK: last.sk,
+            }
+          : { PK: last.pk, SK: last.sk },
+      );
+    }
+    const consumed = this.meterRead(readUnits(bytes, request.consistent === true), index?.name);
+    return { items, cursor, consumed };
+  }
+
+  // Writes ----------------------------------------------------------------
+
+  async put(request: PutRequest): Promise<WriteResult> {
+    const size = validateItem(this.table, request.item);
+    validateConditions(request.conditions);
+    const key = keyOf(request.item);
+    const write = this.transaction(() => {
+      const current = this.read(key);
+      this.checkConditions(current.item, request.conditions, size);
+      return this.apply({
+        key,
+        before: current.item,
+        beforeJson: current.json,
+        after: request.item,
+        afterSize: size,
+        factor: 1,
+      });
+    });
+    return { previous: write.before, consumed: this.meterWrites([write]) };
+  }
+
+  async delete(request: DeleteRequest): Promise<WriteResult> {
+    validateKey(request.key);
+    validateConditions(request.conditions);
+    const write = this.transaction(() => {
+      const current = this.read(request.key);
+      this.checkConditions(current.item, request.conditions, current.size);
+      return this.apply({
+        key: request.key,
+        before: current.item,
+        beforeJson: current.json,
+        after: undefined,
+        afterSize: 0,
+        factor: 1,
+      });
+    });
+    return { previous: write.before, consumed: this.meterWrites([write]) };
+  }
+
+  async update(request: UpdateRequest): Promise<UpdateResult> {
+    validateUpdate(request);
+    validateConditions(request.conditions);
+    const write = this.transaction(() => {
+      const current = this.read(request.key);
+      this.checkConditions(current.item, request.conditions, current.size);
+      return this.apply(this.planUpdate(request, current, 1));
+    });
+    return { previous: write.before, item: write.after as Item, consumed: this.meterWrites([write]) };
+  }
+
+  async batchWrite(requests: BatchWriteRequest[]): Promise<BatchWriteResult> {
+    validateBatchWrite(this.table, requests);
+    const writes = this.transaction(() =>
+      requests.map((request) => {
+        const key = 'put' in request ? keyOf(request.put) : request.delete;
+        const current = this.read(key);
+        const after = 'put' in request ? request.put : undefined;
+        return this.apply({
+          key,
+          before: current.item,
+          beforeJson: current.json,
+          after,
+          afterSize: after ? itemSize(after) : 0,
+          factor: 1,
+        });
+      }),
+    );
+    return { unprocessed: [], consumed: this.meterWrites(writes) };
+  }
+
+  async transactWrite(actions: TransactAction[]): Promise<{ consumed: ConsumedCapacity }> {
+    validateTransaction(this.table, actions);
+    let failedUnits = 0;
+    type Outcome = { reasons: CancellationReason[] } | { planned: PlannedWrite[]; checks: number };
+    const result = this.transaction((): Outcome => {
+      const currents = actions.map((action) => this.read(actionKey(action)));
+      const reasons: CancellationReason[] = actions.map((action, i) =>
+        allHold(currents[i]?.item, action.conditions)
+          ? { code: 'None' }
+          : {
+              code: 'ConditionalCheckFailed',
+              message: 'The conditional request failed',
+            },
+      );
+      if (reasons.some((reason) => reason.code !== 'None')) {
+        failedUnits = actions.reduce((sum, _, i) => sum + 2 * writeUnits(currents[i]?.size ?? 0), 0);
+        return { reasons };
+      }
+      const planned: PlannedWrite[] = [];
+      actions.forEach((action, i) => {
+        const current = currents[i] as CurrentItem;
+        const key = actionKey(action);
+        if ('check' in action) return;
+        let plan: PlannedWrite;
+        if ('put' in action) {
+          plan = {
+            key,
+            before: current.item,
+            beforeJson: current.json,
+            after: action.put,
+            afterSize: itemSize(action.put),
+            factor: 2,
+          };
+        } else if ('delete' in action) {
+          plan = {
+            key,
+            before: current.item,
+            beforeJson: current.json,
+            after: undefined,
+            afterSize: 0,
+            factor: 2,
+          };
+        } else {
+          plan = this.planUpdate(action.update, current, 2);
+        }
+        planned.push(this.apply(plan));
+      });
+      const checks = actions.filter((action) => 'check' in action).length;
+      return { planned, checks };
+    });
+    if ('reasons' in result) {
+      this.meterWriteUnits(failedUnits);
+      throw new PlazaError(
+        'TransactionCanceledException',
+        `Transaction cancelled, please refer cancellation reasons for specific reasons [${result.reasons.map((r) => r.code).join(', ')}]`,
+        { cancellationReasons: result.reasons },
+      );
+    }
+    const consumed = this.meterWrites(result.planned);
+    if (result.checks > 0) {
+      this.meterWriteUnits(2 * result.checks);
+      consumed.writeUnits += 2 * result.checks;
+    }
+    return { consumed };
+  }
+
+  // TTL ---------------------------------------------------------------------
+
+  /** Deletes items whose TTL has passed, each with a REMOVE record marked as the TTL service's. Returns how many. */
+  sweepExpired(batch = 500): number {
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    let removed = 0;
+    for (;;) {
+      const rows = this.statements.expired.all(nowSeconds, batch);
+      if (rows.length === 0) break;
+      this.transaction(() => {
+        const at = this.clock.now();
+        for (const row of rows) {
+          this.statements.delete.run(row.pk, row.sk);
+          this.statements.change.run(at, 'REMOVE', row.pk, row.sk, null, row.item, 'ttl');
+        }
+      });
+      removed += rows.length;
+      if (rows.length < batch) break;
+    }
+    this.changes.trim(this.clock.now() - this.changeRetentionMs);
+    if (removed > 0) this.changes.notify();
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.changes.close();
+  }
+
+  // Internals ---------------------------------------------------------------
+
+  private transaction<T>(work: () => T): T {
+    const result = this.db.transaction(work).immediate();
+    this.changes.notify();
+    return result;
+  }
+
+  private isExpired(expires: number | null): boolean {
+    return expires !== null && expires * 1000 <= this.clock.now();
+  }
+
+  /** The live item under a key (an expired item counts as absent). */
+  private read(key: Key): CurrentItem {
+    const row = this.statements.get.get(key.PK, key.SK);
+    if (!row || this.isExpired(row.expires))
+      return { item: undefined, json: undefined, size: row?.size ?? 0 };
+    return { item: JSON.parse(row.item) as Item, json: row.item, size: row.size };
+  }
+
+  private checkConditions(
+    current: Item | undefined,
+    conditions: Condition[] | undefined,
+    size: number,
+  ): void {
+    if (allHold(current, conditions)) return;
+    // A failed conditional write is still billed, as on DynamoDB.
+    this.meterWriteUnits(writeUnits(size));
+    throw new PlazaError('ConditionalCheckFailedException', 'The conditional request failed');
+  }
+
+  private planUpdate(
+    request: Omit<UpdateRequest, 'conditions'>,
+    current: CurrentItem,
+    factor: number,
+  ): PlannedWrite {
+    const after = applyUpdate(current.item, request);
+    validateIndexKeys(this.table, after);
+    const afterSize = itemSize(after);
+    if (afterSize > limits.itemBytes) {
+      throw new PlazaError(
+        'ValidationException',
+        'Item size to update has exceeded the maximum allowed size',
+      );
+    }
+    return { key: request.key, before: current.item, beforeJson: current.json, after, afterSize, factor };
+  }
+
+  /** Stores one planned write and its change record. Writes that change nothing leave no record, as on DynamoDB. */
+  private apply(write: PlannedWrite): PlannedWrite {
+    const { key, before, after } = write;
+    const at = this.clock.now();
+    if (after === undefined) {
+      if (before === undefined) return write;
+      this.statements.delete.run(key.PK, key.SK);
+      this.statements.change.run(at, 'REMOVE', key.PK, key.SK, null, write.beforeJson ?? null, null);
+      return write;
+    }
+    const json = JSON.stringify(after);
+    const ttl = after[this.table.ttlAttribute];
+    const values: unknown[] = [
+      key.PK,
+      key.SK,
+      json,
+      write.afterSize,
+      typeof ttl === 'number' ? Math.floor(ttl) : null,
+    ];
+    for (const index of this.table.indexes) {
+      const pk = after[index.partitionKey];
+      const sk = after[index.sortKey];
+      const indexed = typeof pk === 'string' && typeof sk === 'string';
+      values.push(indexed ? pk : null, indexed ? sk : null);
+    }
+    if (before !== undefined && (json === write.beforeJson || deepEqual(before, after))) return write;
+    this.statements.upsert.run(...values);
+    this.statements.change.run(
+      at,
+      before === undefined ? 'INSERT' : 'MODIFY',
+      key.PK,
+      key.SK,
+      json,
+      write.beforeJson ?? null,
+      null,
+    );
+    return write;
+  }
+
+  private meterRead(units: number, index?: string): ConsumedCapacity {
+    this.meter.consumed({
+      table: this.tableName,
+      ...(index ? { index } : {}),
+      readUnits: units,
+      writeUnits: 0,
+    });
+    return { readUnits: units, writeUnits: 0 };
+  }
+
+  private meterWriteUnits(units: number): void {
+    this.meter.consumed({ table: this.tableName, readUnits: 0, writeUnits: units });
+  }
+
+  private meterWrites(writes: PlannedWrite[]): ConsumedCapacity {
+    let tableUnits = 0;
+    for (const write of writes) {
+      const beforeSize = write.before ? itemSize(write.before) : 0;
+      tableUnits += write.factor * writeUnits(Math.max(beforeSize, write.afterSize));
+    }
+    this.meter.consumed({ table: this.tableName, readUnits: 0, writeUnits: tableUnits });
+    let total = tableUnits;
+    for (const index of this.table.indexes) {
+      let units = 0;
+      for (const write of writes) units += write.factor * indexWriteUnits(index, write.before, write.after);
+      if (units > 0) {
+        this.meter.consumed({ table: this.tableName, index: index.name, readUnits: 0, writeUnits: units });
+        total += units;
+      }
+    }
+    return { readUnits: 0, writeUnits: total };
+  }
+
+  private queryStatement(
+    index: IndexDefinition | undefined,
+    sortKey: SortKeyCondition | undefined,
+    descending: boolean,
+    hasCursor: boolean,
+  ): Database.Statement<unknown[], Row & { pk: string; sk: string }> {
+    const id = `${index?.name ?? ''}|${sortKey?.op ?? ''}|${sortKey?.op === 'beginsWith' && prefixUpperBound(sortKey.value) === undefined ? 'open' : ''}|${descending}|${hasCursor}`;
+    let statement = this.queries.get(id);
+    if (statement) return statement;
+    const pkColumn = index ? sqlName(`${index.name}_pk`) : 'pk';
+    const skColumn = index ? sqlName(`${index.name}_sk`) : 'sk';
+    const where = [`${pkColumn} = ?`];
+    if (sortKey) {
+      switch (sortKey.op) {
+        case 'between':
+          where.push(`${skColumn} BETWEEN ? AND ?`);
+          break;
+        case 'beginsWith':
+          where.push(
+            prefixUpperBound(sortKey.value) === undefined
+              ? `${skColumn} >= ?`
+              : `${skColumn} >= ? AND ${skColumn} < ?`,
+          );
+          break;
+        default:
+          where.push(`${skColumn} ${sortKey.op} ?`);
+      }
+    }
+    const direction = descending ? 'DESC' : 'ASC';
+    const after = descending ? '<' : '>';
+    // Index entries with equal sort keys are ordered by the table key, so a cursor is exact.
+    if (hasCursor) where.push(index ? `(${skColumn}, pk, sk) ${after} (?, ?, ?)` : `sk ${after} ?`);
+    const order = index ? `${skColumn} ${direction}, pk ${direction}, sk ${direction}` : `sk ${direction}`;
+    statement = this.db.prepare(
+      `SELECT pk, sk, item, size, expires FROM ${this.names.items} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    );
+    this.queries.set(id, statement);
+    return statement;
+  }
+}
+
+interface CurrentItem {
+  item: Item | undefined;
+  json: string | undefined;
+  size: number;
+}
+
+function invalidCursor(): PlazaError {
+  return new PlazaError('ValidationException', 'The provided starting key is invalid');
+}
+
+/**
+ * The smallest string greater than every string that starts with `prefix`
+ * (in code point order, which is UTF-8 byte order), or undefined when there is
+ * none; lets `begins_with` use the SQL index as a range.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const codePoints = Array.from(prefix);
+  while (codePoints.length > 0) {
+    const last = (codePoints.pop() as string).codePointAt(0) as number;
+    let next = last + 1;
+    if (next >= 0xd800 && next <= 0xdfff) next = 0xe000;
+    if (next <= 0x10ffff) return codePoints.join('') + String.fromCodePoint(next);
+  }
+  return undefined;
+}

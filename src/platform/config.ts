@@ -1,0 +1,153 @@
+/**
+ * Configuration, read once: environment variables over an optional
+ * `plaza.config.json`, validated into one typed object that the composition
+ * root passes down. Nothing else in Plaza reads `process.env`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { PlazaError } from './errors.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const fileSchema = z
+  .object({
+    db: z.enum(['sqlite', 'dynamodb']).optional(),
+    dataDir: z.string().min(1).optional(),
+    port: port.optional(),
+    host: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+    sqlite: z
+      .object({
+        synchronous: z.enum(['FULL', 'NORMAL']).optional(),
+      })
+      .strict()
+      .optional(),
+    dynamodb: z
+      .object({
+        endpoint: z.url().optional(),
+      })
+      .strict()
+      .optional(),
+    table: z
+      .object({
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -')
+          .optional(),
+        usersName: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+          .optional(),
+        ttlSweepSeconds: z.number().int().min(0).optional(),
+        changeRetentionDays: z.number().min(1).max(3650).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof fileSchema>;
+
+export interface Config {
+  /** Development unless NODE_ENV=production. */
+  production: boolean;
+  dataDir: string;
+  host: string;
+  port: number;
+  region: string;
+  logLevel: string;
+  db: {
+    engine: 'sqlite' | 'dynamodb';
+    table: string;
+    usersTable: string;
+    sqlite: { path: string; synchronous: 'FULL' | 'NORMAL' };
+    dynamodb: { endpoint: string | undefined };
+    ttlSweepMs: number;
+    changeRetentionMs: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function formatIssues(source: string, error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `  ${source}${issue.path.length ? ` ${issue.path.join('.')}` : ''}: ${issue.message}`)
+    .join('\n');
+}
+
+function readConfigFile(path: string): ConfigFile {
+  if (!existsSync(path)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new PlazaError('ConfigurationError', `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new PlazaError('ConfigurationError', `Invalid configuration:\n${formatIssues(path, parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PLAZA_DB: z.enum(['sqlite', 'dynamodb']).optional(),
+  DATA_DIR: z.string().min(1).optional(),
+  PORT: port.optional(),
+  HOST: z.string().min(1).optional(),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-1')
+    .optional(),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  PLAZA_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -')
+    .optional(),
+  PLAZA_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  PLAZA_CONFIG: z.string().min(1).optional(),
+});
+
+/**
+ * Builds the configuration from the environment and the config file
+ * (`PLAZA_CONFIG`, or `plaza.config.json` in the working directory).
+ * Throws ConfigurationError with every problem listed.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const parsedEnv = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+  );
+  if (!parsedEnv.success) {
+    throw new PlazaError(
+      'ConfigurationError',
+      `Invalid configuration:\n${formatIssues('env', parsedEnv.error)}`,
+    );
+  }
+  const e = parsedEnv.data;
+  const file = readConfigFile(resolve(cwd, e.PLAZA_CONFIG ?? 'plaza.config.json'));
+  const dataDir = resolve(cwd, e.DATA_DIR ?? file.dataDir ?? 'data');
+  const table = e.PLAZA_TABLE ?? file.table?.name ?? 'plaza';
+  return {
+    production: e.NODE_ENV === 'production',
+    dataDir,
+    host: e.HOST ?? file.host ?? '127.0.0.1',
+    port: e.PORT ?? file.port ?? 4000,
+    region: e.AWS_REGION ?? file.region ?? 'us-west-1',
+    logLevel: e.LOG_LEVEL ?? 'info',
+    db: {
+      engine: e.PLAZA_DB ?? file.db ?? 'sqlite',
+      table,
+      usersTable: file.table?.usersName ?? `${table}-users`,
+      sqlite: {
+        path: resolve(dataDir, 'plaza.sqlite'),
+        synchronous: e.PLAZA_SQLITE_SYNCHRONOUS ?? file.sqlite?.synchronous ?? 'FULL',
+      },
+      dynamodb: { endpoint: e.DYNAMODB_ENDPOINT ?? file.dynamodb?.endpoint },
+      ttlSweepMs: (file.table?.ttlSweepSeconds ?? 30) * 1000,
+      changeRetentionMs: (file.table?.changeRetentionDays ?? 35) * 24 * 3600 * 1000,
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The one catalogue of error codes. Every failure Plaza reports carries one of
+ * these codes; each edge (HTTP, GraphQL, the Cognito API) translates a code once,
+ * from the table below, into its own dialect.
+ *
+ * Item-store codes use DynamoDB's exception names so that code written against
+ * the SQLite engine sees exactly what it would see on AWS.
+ */
+export const errorCatalogue = {
+  // Item store (DynamoDB's names)
+  ValidationException: { status: 400, retryable: false },
+  ConditionalCheckFailedException: { status: 400, retryable: false },
+  TransactionCanceledException: { status: 400, retryable: false },
+  TransactionConflictException: { status: 400, retryable: true },
+  ProvisionedThroughputExceededException: { status: 400, retryable: true },
+  ResourceNotFoundException: { status: 400, retryable: false },
+  ItemCollectionSizeLimitExceededException: { status: 400, retryable: false },
+  // Configuration and the command line
+  ConfigurationError: { status: 500, retryable: false },
+  InternalFailure: { status: 500, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class PlazaError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+    super(message, options);
+    this.name = code;
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+
+  get retryable(): boolean {
+    return errorCatalogue[this.code].retryable;
+  }
+}
+
+export function isPlazaError(error: unknown, code?: ErrorCode): error is PlazaError {
+  return error instanceof PlazaError && (code === undefined || error.code === code);
+}
