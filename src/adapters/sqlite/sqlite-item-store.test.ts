@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../ports/clock.ts';
+import { itemStoreContract } from '../../ports/item-store/item-store.contract.ts';
+import type { StreamRecord } from '../../ports/item-store/item-store.ts';
+import { noMeter } from '../../ports/item-store/meter.ts';
+import { mainTable } from '../../ports/item-store/table.ts';
+import { openSqlite } from './sqlite-database.ts';
+import { prefixUpperBound, SqliteItemStore } from './sqlite-item-store.ts';
+
+function openStore(options: { sweepIntervalMs?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'plaza-sqlite-'));
+  const db = openSqlite({ path: join(dir, 'plaza.sqlite'), synchronous: 'NORMAL' });
+  const clock = new ManualClock();
+  const store = new SqliteItemStore({
+    db,
+    table: mainTable('plaza'),
+    clock,
+    meter: noMeter,
+    region: 'us-west-1',
+    sweepIntervalMs: options.sweepIntervalMs ?? 0,
+    streamPollMs: 50,
+  });
+  return {
+    store,
+    clock,
+    db,
+    async close() {
+      await store.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+itemStoreContract('sqlite', async () => openStore());
+
+describe('SQLite engine', () => {
+  it('sweeps expired items into REMOVE records marked as the TTL service', async () => {
+    const harness = openStore();
+    const { store, clock } = harness;
+    const seen: StreamRecord[] = [];
+    const subscription = store.changes.subscribe('ttl-test', async (records) => {
+      seen.push(...records);
+    });
+    const nowSeconds = Math.floor(clock.now() / 1000);
+    await store.put({ item: { PK: 'USER#1', SK: 'STORY#1', ttl: nowSeconds + 10 } });
+    await store.put({ item: { PK: 'USER#1', SK: 'STORY#2', ttl: nowSeconds + 1000 } });
+    expect(store.sweepExpired()).toBe(0);
+    clock.advance(11_000);
+    expect(store.sweepExpired()).toBe(1);
+    await subscription.drain();
+    await subscription.stop();
+    const removal = seen.find((record) => record.eventName === 'REMOVE');
+    expect(removal?.dynamodb.Keys.SK).toEqual({ S: 'STORY#1' });
+    expect(removal?.userIdentity).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
+    expect(harness.db.prepare('SELECT count(*) AS n FROM "items_plaza"').get()).toEqual({ n: 1 });
+    await harness.close();
+  });
+
+  it('bounds begins_with prefixes in code point order', () => {
+    expect(prefixUpperBound('POST#')).toBe('POST$');
+    expect(prefixUpperBound('a\u{10FFFF}')).toBe('b');
+    expect(prefixUpperBound('\u{10FFFF}')).toBeUndefined();
+    expect(prefixUpperBound('x\uD7FF')).toBe('x\uE000');
+  });
+});
