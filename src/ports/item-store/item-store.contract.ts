@@ -26,6 +26,11 @@ async function expectError(promise: Promise<unknown>, code: string, message?: Re
   throw new Error(`expected ${code}, but the call succeeded`);
 }
 
+function partitionOf(record: StreamRecord): string | undefined {
+  const pk = record.dynamodb.Keys.PK;
+  return pk && 'S' in pk ? pk.S : undefined;
+}
+
 let unique = 0;
 /** A partition key no other test uses, so tests share one table without seeing each other. */
 function partition(label: string): string {
@@ -516,7 +521,7 @@ export function itemStoreContract(engine: string, open: () => Promise<ContractHa
     describe('change stream', () => {
       it('yields INSERT, MODIFY and REMOVE records in commit order, and resumes from its checkpoint', async () => {
         const key = { PK: partition('STREAM'), SK: 'X' };
-        const mine = (records: StreamRecord[]) => records.filter((r) => r.dynamodb.Keys.PK?.S === key.PK);
+        const mine = (records: StreamRecord[]) => records.filter((r) => partitionOf(r) === key.PK);
         const seen: StreamRecord[] = [];
         const consumer = `contract-${key.PK}`;
         let subscription = store.changes.subscribe(consumer, async (records) => {
@@ -560,7 +565,7 @@ export function itemStoreContract(engine: string, open: () => Promise<ContractHa
         const subscription = store.changes.subscribe(
           `retry-${key.PK}`,
           async (records) => {
-            const mineNow = records.filter((r) => r.dynamodb.Keys.PK?.S === key.PK);
+            const mineNow = records.filter((r) => partitionOf(r) === key.PK);
             if (mineNow.length > 0 && attempts++ === 0) throw new Error('handler failed once');
             delivered.push(...mineNow.map((r) => r.eventName));
           },

@@ -1,0 +1,38 @@
+/**
+ * The `plaza` command line. Each command loads the configuration once and
+ * builds what it needs through the composition root.
+ */
+import { Command, CommanderError } from 'commander';
+import { isPlazaError } from '../platform/errors.ts';
+import { startCommand } from './commands/start.ts';
+import { tableCreateCommand } from './commands/table-create.ts';
+
+const program = new Command()
+  .name('plaza')
+  .description('Plaza: a social-media backend in the shape of its AWS design, on one machine or at scale.')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('start')
+  .description('Run the server (HTTP, GraphQL, Cognito API, media).')
+  .action(startCommand);
+
+program
+  .command('table')
+  .description('Manage the tables.')
+  .command('create')
+  .description('Create the tables and their global secondary indexes (idempotent).')
+  .action(tableCreateCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (isPlazaError(error)) {
+    console.error(`plaza: ${error.message}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+}
