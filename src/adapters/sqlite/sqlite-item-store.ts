@@ -105,11 +105,15 @@ export class SqliteItemStore implements ItemStore {
     change: Database.Statement<[number, string, string, string, string | null, string | null, string | null]>;
     expired: Database.Statement<[number, number], { pk: string; sk: string; item: string }>;
   };
-  private readonly queries = new Map<
-    string,
-    Database.Statement<unknown[], Row & { pk: string; sk: string }>
-  >();
+  private readonly queries = new Map<string, Database.Statement<unknown[], QueryRow>>();
   private readonly changeRetentionMs: number;
+  // One wrapper, made once: better-sqlite3 builds a new function for every `db.transaction` call.
+  private readonly runInTransaction: Database.Transaction<(work: () => unknown) => unknown>;
+  private pendingWrites: {
+    work: () => unknown;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteItemStoreOptions) {
@@ -140,6 +144,7 @@ export class SqliteItemStore implements ItemStore {
         `SELECT pk, sk, item FROM ${items} WHERE expires IS NOT NULL AND expires <= ? LIMIT ?`,
       ),
     };
+    this.runInTransaction = this.db.transaction((work: () => unknown) => work());
     this.changes = new SqliteChangeStream({
       db: this.db,
       table: this.table,
@@ -207,38 +212,46 @@ export class SqliteItemStore implements ItemStore {
     }
     const limit = request.limit ?? Number.MAX_SAFE_INTEGER;
     parameters.push(Math.min(limit, 1_000_000));
+    // Small pages are read at once (faster than stepping a cursor); an unbounded query steps
+    // row by row so that a 1 MB page never loads the rest of the partition.
+    const rows = limit <= smallPage ? statement.all(...parameters) : statement.iterate(...parameters);
 
     const items: Item[] = [];
     let bytes = 0;
     let count = 0;
-    let last: (Row & { pk: string; sk: string }) | undefined;
+    let last: QueryRow | undefined;
+    let lastItem: Item | undefined;
     let stoppedEarly = false;
-    for (const row of statement.iterate(...parameters)) {
-      if (count > 0 && bytes + row.size > limits.queryPageBytes) {
+    const now = this.clock.now();
+    for (const row of rows) {
+      const [json, size, expires] = row;
+      if (count > 0 && bytes + size > limits.queryPageBytes) {
         stoppedEarly = true;
         break;
       }
-      bytes += row.size;
+      bytes += size;
       count++;
       last = row;
+      lastItem = undefined;
       // Expired items count toward the limit and the read units, as filtered items do on DynamoDB.
-      if (this.isExpired(row.expires)) continue;
-      const item = JSON.parse(row.item) as Item;
-      items.push(index ? project(index, item) : item);
+      if (expires !== null && expires * 1000 <= now) continue;
+      lastItem = JSON.parse(json) as Item;
+      items.push(index ? project(index, lastItem) : lastItem);
     }
+    if (stoppedEarly && !Array.isArray(rows)) (rows as IterableIterator<QueryRow>).return?.();
     // DynamoDB hands back a cursor whenever the page stopped at the limit or at 1 MB.
     let cursor: string | undefined;
     if (last && (stoppedEarly || count === limit)) {
-      const item = JSON.parse(last.item) as Item;
+      const item = lastItem ?? (JSON.parse(last[0]) as Item);
+      const tableKey = { PK: item.PK as string, SK: item.SK as string };
       cursor = encodeCursor(
         index
           ? {
-              [index.partitionKey]: item[index.partitionKey] as string,
+              [index.partitionKey]: request.partition,
               [index.sortKey]: item[index.sortKey] as string,
-              PK: last.pk,
-              SK: last.sk,
+              ...tableKey,
             }
-          : { PK: last.pk, SK: last.sk },
+          : tableKey,
       );
     }
     const consumed = this.meterRead(readUnits(bytes, request.consistent === true), index?.name);
@@ -251,7 +264,7 @@ export class SqliteItemStore implements ItemStore {
     const size = validateItem(this.table, request.item);
     validateConditions(request.conditions);
     const key = keyOf(request.item);
-    const write = this.transaction(() => {
+    const write = await this.write(() => {
       const current = this.read(key);
       this.checkConditions(current.item, request.conditions, size);
       return this.apply({
@@ -269,7 +282,7 @@ export class SqliteItemStore implements ItemStore {
   async delete(request: DeleteRequest): Promise<WriteResult> {
     validateKey(request.key);
     validateConditions(request.conditions);
-    const write = this.transaction(() => {
+    const write = await this.write(() => {
       const current = this.read(request.key);
       this.checkConditions(current.item, request.conditions, current.size);
       return this.apply({
@@ -287,7 +300,7 @@ export class SqliteItemStore implements ItemStore {
   async update(request: UpdateRequest): Promise<UpdateResult> {
     validateUpdate(request);
     validateConditions(request.conditions);
-    const write = this.transaction(() => {
+    const write = await this.write(() => {
       const current = this.read(request.key);
       this.checkConditions(current.item, request.conditions, current.size);
       return this.apply(this.planUpdate(request, current, 1));
@@ -297,7 +310,7 @@ export class SqliteItemStore implements ItemStore {
 
   async batchWrite(requests: BatchWriteRequest[]): Promise<BatchWriteResult> {
     validateBatchWrite(this.table, requests);
-    const writes = this.transaction(() =>
+    const writes = await this.write(() =>
       requests.map((request) => {
         const key = 'put' in request ? keyOf(request.put) : request.delete;
         const current = this.read(key);
@@ -319,7 +332,7 @@ export class SqliteItemStore implements ItemStore {
     validateTransaction(this.table, actions);
     let failedUnits = 0;
     type Outcome = { reasons: CancellationReason[] } | { planned: PlannedWrite[]; checks: number };
-    const result = this.transaction((): Outcome => {
+    const result = await this.write((): Outcome => {
       const currents = actions.map((action) => this.read(actionKey(action)));
       const reasons: CancellationReason[] = actions.map((action, i) =>
         allHold(currents[i]?.item, action.conditions)
@@ -413,9 +426,50 @@ export class SqliteItemStore implements ItemStore {
   // Internals ---------------------------------------------------------------
 
   private transaction<T>(work: () => T): T {
-    const result = this.db.transaction(work).immediate();
+    const result = this.runInTransaction.immediate(work) as T;
     this.changes.notify();
     return result;
+  }
+
+  /**
+   * Group commit: writes that arrive in the same turn of the event loop share
+   * one SQL transaction, and so one WAL sync, each in a savepoint of its own so
+   * that one failing write (a condition, a limit) rolls back only itself. A
+   * write's promise settles after the commit, so an acknowledged write is durable.
+   */
+  private write<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pendingWrites.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pendingWrites.length === 1) setImmediate(() => this.commitPendingWrites());
+    });
+  }
+
+  private commitPendingWrites(): void {
+    const batch = this.pendingWrites;
+    this.pendingWrites = [];
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.runInTransaction.immediate(() => {
+        for (const { work } of batch) {
+          try {
+            // Nested inside the outer transaction, better-sqlite3 runs this in a savepoint.
+            outcomes.push({ ok: true, value: this.runInTransaction(work) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing in the batch was written.
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    this.changes.notify();
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i] as (typeof outcomes)[number];
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
   }
 
   private isExpired(expires: number | null): boolean {
@@ -535,7 +589,7 @@ export class SqliteItemStore implements ItemStore {
     sortKey: SortKeyCondition | undefined,
     descending: boolean,
     hasCursor: boolean,
-  ): Database.Statement<unknown[], Row & { pk: string; sk: string }> {
+  ): Database.Statement<unknown[], QueryRow> {
     const id = `${index?.name ?? ''}|${sortKey?.op ?? ''}|${sortKey?.op === 'beginsWith' && prefixUpperBound(sortKey.value) === undefined ? 'open' : ''}|${descending}|${hasCursor}`;
     let statement = this.queries.get(id);
     if (statement) return statement;
@@ -563,13 +617,22 @@ export class SqliteItemStore implements ItemStore {
     // Index entries with equal sort keys are ordered by the table key, so a cursor is exact.
     if (hasCursor) where.push(index ? `(${skColumn}, pk, sk) ${after} (?, ?, ?)` : `sk ${after} ?`);
     const order = index ? `${skColumn} ${direction}, pk ${direction}, sk ${direction}` : `sk ${direction}`;
-    statement = this.db.prepare(
-      `SELECT pk, sk, item, size, expires FROM ${this.names.items} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
-    );
+    // Raw rows (arrays): building an object per row costs more than reading it.
+    statement = this.db
+      .prepare<unknown[], QueryRow>(
+        `SELECT item, size, expires FROM ${this.names.items} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+      )
+      .raw(true);
     this.queries.set(id, statement);
     return statement;
   }
 }
+
+/** A query row: the item's JSON, its size and its expiry. */
+type QueryRow = [item: string, size: number, expires: number | null];
+
+/** Pages up to this many items are read with one call. */
+const smallPage = 100;
 
 interface CurrentItem {
   item: Item | undefined;

@@ -122,6 +122,22 @@ export function itemStoreContract(engine: string, open: () => Promise<ContractHa
       });
     });
 
+    it('lets exactly one of many concurrent put-if-absent writes win', async () => {
+      const key = { PK: partition('USERNAME'), SK: 'USERNAME' };
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.put({ item: { ...key, owner: `u${i}` }, conditions: [{ op: 'itemNotExists' }] }),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected')
+          expect(outcome.reason.code).toBe('ConditionalCheckFailedException');
+      }
+      const winner = outcomes.findIndex((outcome) => outcome.status === 'fulfilled');
+      expect((await store.get(key, { consistent: true })).item?.owner).toBe(`u${winner}`);
+    });
+
     describe('conditions', () => {
       const cases: [string, Parameters<typeof conditionFor>[0], boolean][] = [
         ['itemExists on a present item', { op: 'itemExists' }, true],

@@ -1,0 +1,44 @@
+/** A small benchmark harness: timed loops and a table of ops/s with the ratio to a bare reference. */
+
+export interface Measurement {
+  name: string;
+  opsPerSecond: number;
+}
+
+/** Runs `op` repeatedly for about `seconds` (after a warm-up) and returns operations per second. */
+export async function measure(op: (i: number) => unknown, seconds = 1): Promise<number> {
+  const warmUpEnd = performance.now() + 200;
+  let i = 0;
+  while (performance.now() < warmUpEnd) await op(i++);
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let count = 0;
+  while (performance.now() < end) {
+    // Check the clock every 64 ops so timing itself stays out of the measurement.
+    for (let j = 0; j < 64; j++) await op(i++);
+    count += 64;
+  }
+  return count / ((performance.now() - start) / 1000);
+}
+
+export interface Row {
+  benchmark: string;
+  plaza: number;
+  bare: number;
+  goal: string;
+  ok: boolean;
+}
+
+export function printTable(title: string, rows: Row[]): void {
+  const format = (n: number) => Math.round(n).toLocaleString('en-US');
+  const table = rows.map((row) => ({
+    benchmark: row.benchmark,
+    'plaza ops/s': format(row.plaza),
+    'bare ops/s': format(row.bare),
+    ratio: `${(row.plaza / row.bare).toFixed(2)}×`,
+    goal: row.goal,
+    met: row.ok ? 'yes' : 'NO',
+  }));
+  console.log(`\n${title}`);
+  console.table(table);
+}

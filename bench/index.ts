@@ -1,0 +1,11 @@
+/** Runs every benchmark (npm run bench), or those named on the command line. */
+import { itemStoreBenchmark } from './item-store.bench.ts';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  'item-store': itemStoreBenchmark,
+};
+
+const selected = process.argv.slice(2);
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (selected.length === 0 || selected.includes(name)) await run();
+}
