@@ -8,7 +8,7 @@
  * exists exactly for each committed write.
  */
 import type Database from 'better-sqlite3';
-import { PlazaError } from '../../platform/errors.ts';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type {
   BatchGetResult,
@@ -334,47 +334,27 @@ export class SqliteItemStore implements ItemStore {
     type Outcome = { reasons: CancellationReason[] } | { planned: PlannedWrite[]; checks: number };
     const result = await this.write((): Outcome => {
       const currents = actions.map((action) => this.read(actionKey(action)));
-      const reasons: CancellationReason[] = actions.map((action, i) =>
-        allHold(currents[i]?.item, action.conditions)
-          ? { code: 'None' }
-          : {
-              code: 'ConditionalCheckFailed',
-              message: 'The conditional request failed',
-            },
-      );
+      const plans: (PlannedWrite | undefined)[] = [];
+      const reasons = actions.map((action, i): CancellationReason => {
+        const current = currents[i] as CurrentItem;
+        if (!allHold(current.item, action.conditions)) {
+          return { code: 'ConditionalCheckFailed', message: 'The conditional request failed' };
+        }
+        try {
+          plans.push(this.planAction(action, current));
+        } catch (error) {
+          // An update that cannot apply (ADD to a string, an item grown past 400 KB) cancels the
+          // transaction with a reason, as DynamoDB reports it.
+          if (!isPlazaError(error, 'ValidationException')) throw error;
+          return { code: 'ValidationError', message: error.message };
+        }
+        return { code: 'None' };
+      });
       if (reasons.some((reason) => reason.code !== 'None')) {
-        failedUnits = actions.reduce((sum, _, i) => sum + 2 * writeUnits(currents[i]?.size ?? 0), 0);
+        failedUnits = currents.reduce((sum, current) => sum + 2 * writeUnits(current.size), 0);
         return { reasons };
       }
-      const planned: PlannedWrite[] = [];
-      actions.forEach((action, i) => {
-        const current = currents[i] as CurrentItem;
-        const key = actionKey(action);
-        if ('check' in action) return;
-        let plan: PlannedWrite;
-        if ('put' in action) {
-          plan = {
-            key,
-            before: current.item,
-            beforeJson: current.json,
-            after: action.put,
-            afterSize: itemSize(action.put),
-            factor: 2,
-          };
-        } else if ('delete' in action) {
-          plan = {
-            key,
-            before: current.item,
-            beforeJson: current.json,
-            after: undefined,
-            afterSize: 0,
-            factor: 2,
-          };
-        } else {
-          plan = this.planUpdate(action.update, current, 2);
-        }
-        planned.push(this.apply(plan));
-      });
+      const planned = plans.filter((plan) => plan !== undefined).map((plan) => this.apply(plan));
       const checks = actions.filter((action) => 'check' in action).length;
       return { planned, checks };
     });
@@ -493,6 +473,16 @@ export class SqliteItemStore implements ItemStore {
     // A failed conditional write is still billed, as on DynamoDB.
     this.meterWriteUnits(writeUnits(size));
     throw new PlazaError('ConditionalCheckFailedException', 'The conditional request failed');
+  }
+
+  /** What a transaction action will write (nothing for a condition check). */
+  private planAction(action: TransactAction, current: CurrentItem): PlannedWrite | undefined {
+    const key = actionKey(action);
+    const before = { key, before: current.item, beforeJson: current.json, factor: 2 };
+    if ('put' in action) return { ...before, after: action.put, afterSize: itemSize(action.put) };
+    if ('delete' in action) return { ...before, after: undefined, afterSize: 0 };
+    if ('update' in action) return this.planUpdate(action.update, current, 2);
+    return undefined;
   }
 
   private planUpdate(
