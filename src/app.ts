@@ -6,11 +6,11 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type Database from 'better-sqlite3';
+import { openDynamoDbStores, type DynamoDbSettings } from './adapters/dynamodb/dynamodb-stores.ts';
 import { openSqlite } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from './adapters/sqlite/sqlite-item-store.ts';
 import { registerHealthRoutes } from './edge/http/health-routes.ts';
 import type { Config } from './platform/config.ts';
-import { PlazaError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -73,7 +73,25 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
       },
     };
   }
-  throw new PlazaError('ConfigurationError', `The ${config.db.engine} engine is not wired yet`);
+  const [main, users] = openDynamoDbStores({
+    ...dynamoDbSettings(config),
+    tables: [tables.main, tables.users],
+    clock,
+    meter: metrics.capacityMeter,
+  }) as ItemStore[] as [ItemStore, ItemStore];
+  return {
+    main,
+    users,
+    async close() {
+      await main.close();
+      await users.close();
+    },
+  };
+}
+
+/** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
+export function dynamoDbSettings(config: Config): DynamoDbSettings {
+  return { endpoint: config.db.dynamodb.endpoint, region: config.region };
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {

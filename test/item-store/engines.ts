@@ -2,17 +2,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
+import { openDynamoDbStores, provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
 import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import type { ItemStore } from '../../src/ports/item-store/item-store.ts';
 import { noMeter } from '../../src/ports/item-store/meter.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
+import { localCredentials } from '../support/dynamodb-local.ts';
 
 export interface EngineHarness {
   name: string;
   store: ItemStore;
   close(): Promise<void>;
+  /** DynamoDB Local answers a transaction whose update cannot apply with a top-level ValidationException (AWS cancels it). */
+  transactionDataErrorIsTopLevel?: boolean;
 }
 
 async function sqlite(): Promise<EngineHarness> {
@@ -37,6 +42,23 @@ async function sqlite(): Promise<EngineHarness> {
   };
 }
 
+async function dynamodb(): Promise<EngineHarness> {
+  const settings = {
+    endpoint: inject('dynamodbEndpoint'),
+    region: 'us-west-1',
+    credentials: localCredentials,
+  };
+  const table = mainTable(`engines-${Date.now().toString(36)}`);
+  await provisionDynamoDbTables(settings, [table]);
+  const [store] = openDynamoDbStores({ ...settings, tables: [table], clock: systemClock, meter: noMeter });
+  return {
+    name: 'dynamodb',
+    store: store as ItemStore,
+    close: () => (store as ItemStore).close(),
+    transactionDataErrorIsTopLevel: true,
+  };
+}
+
 export function engines(): (() => Promise<EngineHarness>)[] {
-  return [sqlite];
+  return [sqlite, dynamodb];
 }

@@ -1,4 +1,17 @@
-/** Services shared by every test file are started here, once per run. */
-export default async function setup(): Promise<() => Promise<void>> {
-  return async () => {};
+/** Services shared by every test file, started once per run and handed over with vitest's provide/inject. */
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamodbEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dynamodb = await startDynamoDbLocal();
+  project.provide('dynamodbEndpoint', dynamodb.endpoint);
+  return async () => {
+    await dynamodb.stop();
+  };
 }

@@ -55,7 +55,7 @@ import {
   writeUnits,
 } from '../../ports/item-store/rules.ts';
 import type { IndexDefinition, TableDefinition } from '../../ports/item-store/table.ts';
-import { allHold, applyUpdate, deepEqual } from './evaluate.ts';
+import { allHold, applyUpdate, deepEqual } from '../../ports/item-store/evaluate.ts';
 import { SqliteChangeStream } from './sqlite-change-stream.ts';
 import { createSqliteTables, sqlName, sqliteTableNames } from './sqlite-schema.ts';
 

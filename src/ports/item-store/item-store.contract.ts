@@ -12,6 +12,12 @@ export interface ContractHarness {
   store: ItemStore;
   clock: ManualClock;
   close(): Promise<void>;
+  /**
+   * Known differences of an emulator from the service it stands for. DynamoDB
+   * Local answers a transaction whose update cannot apply with a top-level
+   * ValidationException, where DynamoDB cancels it with a ValidationError reason.
+   */
+  quirks?: { transactionDataErrorIsTopLevel?: boolean };
 }
 
 async function expectError(promise: Promise<unknown>, code: string, message?: RegExp): Promise<unknown> {
@@ -470,6 +476,25 @@ export function itemStoreContract(engine: string, open: () => Promise<ContractHa
           ),
         ).toEqual(['ConditionalCheckFailed', 'None']);
         expect((await store.get(post, { consistent: true })).item?.likeCount).toBe(1);
+      });
+
+      it('cancels, with a ValidationError reason, when an update cannot apply', async () => {
+        const post = { PK: partition('POST'), SK: 'METADATA' };
+        const other = { PK: post.PK, SK: 'OTHER' };
+        await store.put({ item: { ...post, likeCount: 'many' } });
+        const attempt = store.transactWrite([
+          { put: other },
+          { update: { key: post, add: { likeCount: 1 } } },
+        ]);
+        if (harness.quirks?.transactionDataErrorIsTopLevel) {
+          await expectError(attempt, 'ValidationException');
+        } else {
+          const error = await expectError(attempt, 'TransactionCanceledException');
+          const reasons = (error as { details: { cancellationReasons: { code: string }[] } }).details
+            .cancellationReasons;
+          expect(reasons.map((reason) => reason.code)).toEqual(['None', 'ValidationError']);
+        }
+        expect((await store.get(other, { consistent: true })).item).toBeUndefined();
       });
 
       it('checks conditions on items it does not write', async () => {

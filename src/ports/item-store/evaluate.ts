@@ -1,11 +1,12 @@
 /**
- * How the SQLite engine evaluates conditions and applies updates, following
- * DynamoDB's expression semantics (the contract suite checks them against
- * DynamoDB Local).
+ * DynamoDB's semantics of conditions and updates, evaluated in JavaScript: the
+ * SQLite engine decides writes with them, and the DynamoDB engine derives an
+ * update's new image from the atomic old one (DynamoDB returns only one of the
+ * two). The contract suite checks them against DynamoDB Local.
  */
 import { PlazaError } from '../../platform/errors.ts';
-import type { AttributeValue, Condition, Item, UpdateRequest } from '../../ports/item-store/item-store.ts';
-import { compareUtf8 } from '../../ports/item-store/rules.ts';
+import type { AttributeValue, Condition, Item, UpdateRequest } from './item-store.ts';
+import { compareUtf8 } from './rules.ts';
 
 export function deepEqual(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
   if (a === b) return true;

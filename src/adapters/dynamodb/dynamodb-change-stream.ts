@@ -1,0 +1,326 @@
+/**
+ * The change stream of a DynamoDB table, read through the DynamoDB Streams
+ * API: shards in lineage order (a parent before its children), each from the
+ * consumer's checkpoint. Checkpoints live in a companion table, because a
+ * checkpoint written to the streamed table would itself be streamed.
+ *
+ * On AWS the stream consumer Lambda gets the same records from an event
+ * source mapping instead; this reader is for servers that consume directly.
+ */
+import {
+  DescribeTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as WireRecord,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type {
+  ChangeStream,
+  StreamConsumerOptions,
+  StreamRecord,
+  StreamSubscription,
+} from '../../ports/item-store/item-store.ts';
+
+export interface DynamoDbChangeStreamOptions {
+  client: DynamoDBClient;
+  streamsClient: DynamoDBStreamsClient;
+  table: string;
+  checkpointTable: string;
+  region: string;
+  pollIntervalMs: number;
+}
+
+export class DynamoDbChangeStream implements ChangeStream {
+  private readonly consumers = new Set<DynamoDbConsumer>();
+
+  constructor(private readonly options: DynamoDbChangeStreamOptions) {}
+
+  subscribe(
+    consumer: string,
+    handler: (records: StreamRecord[]) => Promise<void>,
+    options: StreamConsumerOptions = {},
+  ): StreamSubscription {
+    const subscription = new DynamoDbConsumer(this.options, consumer, handler, {
+      batchSize: Math.min(options.batchSize ?? 100, 1000),
+      pollIntervalMs: options.pollIntervalMs ?? this.options.pollIntervalMs,
+      onError: options.onError ?? (() => {}),
+    });
+    this.consumers.add(subscription);
+    subscription.start();
+    return {
+      stop: async () => {
+        this.consumers.delete(subscription);
+        await subscription.stop();
+      },
+      drain: () => subscription.drain(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    this.consumers.clear();
+  }
+}
+
+/** A record from the Streams API in the shape Lambda hands to a stream handler. */
+export function toStreamRecord(record: WireRecord, region: string): StreamRecord {
+  const data = record.dynamodb ?? {};
+  const created = data.ApproximateCreationDateTime;
+  const result: StreamRecord = {
+    eventID: record.eventID ?? '',
+    eventName: record.eventName as StreamRecord['eventName'],
+    eventSource: 'aws:dynamodb',
+    eventVersion: '1.1',
+    awsRegion: record.awsRegion ?? region,
+    dynamodb: {
+      Keys: (data.Keys ?? {}) as StreamRecord['dynamodb']['Keys'],
+      SequenceNumber: data.SequenceNumber ?? '',
+      SizeBytes: data.SizeBytes ?? 0,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      ApproximateCreationDateTime: Math.floor(
+        (created instanceof Date ? created.getTime() : Date.now()) / 1000,
+      ),
+    },
+  };
+  if (data.NewImage) result.dynamodb.NewImage = data.NewImage as StreamRecord['dynamodb']['Keys'];
+  if (data.OldImage) result.dynamodb.OldImage = data.OldImage as StreamRecord['dynamodb']['Keys'];
+  if (record.userIdentity?.PrincipalId === 'dynamodb.amazonaws.com') {
+    result.userIdentity = { type: 'Service', principalId: 'dynamodb.amazonaws.com' };
+  }
+  return result;
+}
+
+interface ConsumerSettings {
+  batchSize: number;
+  pollIntervalMs: number;
+  onError: (error: unknown, records: StreamRecord[]) => void;
+}
+
+interface ShardPosition {
+  sequence: string | undefined;
+  finished: boolean;
+}
+
+class DynamoDbConsumer {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private streamArn: string | undefined;
+  private readonly positions = new Map<string, ShardPosition>();
+  private readonly iterators = new Map<string, string>();
+  /** Passes over every shard that began after a drain() call and found nothing new settle it. */
+  private pass = 0;
+  private readonly waiters: { afterPass: number; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly options: DynamoDbChangeStreamOptions,
+    private readonly name: string,
+    private readonly handler: (records: StreamRecord[]) => Promise<void>,
+    private readonly settings: ConsumerSettings,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+  }
+
+  drain(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push({ afterPass: this.pass, resolve });
+      this.wakeUp?.();
+    });
+  }
+
+  private async run(): Promise<void> {
+    await this.loadCheckpoints();
+    let failures = 0;
+    while (this.running) {
+      const passNumber = ++this.pass;
+      let delivered = 0;
+      try {
+        for (const shard of await this.shardsInLineageOrder()) {
+          if (!this.running) break;
+          delivered += await this.readShard(shard);
+        }
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this.settings.onError(error, []);
+        await this.sleep(Math.min(30_000, 100 * 2 ** Math.min(failures, 9)));
+        continue;
+      }
+      if (delivered === 0) {
+        // A whole pass that began after drain() was called found nothing: caught up.
+        for (let i = this.waiters.length - 1; i >= 0; i--) {
+          const waiter = this.waiters[i] as { afterPass: number; resolve: () => void };
+          if (passNumber > waiter.afterPass) {
+            this.waiters.splice(i, 1);
+            waiter.resolve();
+          }
+        }
+        await this.sleep(this.settings.pollIntervalMs);
+      }
+    }
+  }
+
+  /** Reads what a shard has from the checkpoint on; returns how many records were handled. */
+  private async readShard(shard: Shard): Promise<number> {
+    const shardId = shard.ShardId as string;
+    const position = this.positions.get(shardId) ?? { sequence: undefined, finished: false };
+    if (position.finished) return 0;
+    let iterator = this.iterators.get(shardId) ?? (await this.newIterator(shardId, position.sequence));
+    let handled = 0;
+    while (this.running && iterator) {
+      const output = await this.options.streamsClient.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.settings.batchSize }),
+      );
+      const records = (output.Records ?? []).map((record) => toStreamRecord(record, this.options.region));
+      if (records.length > 0) {
+        try {
+          await this.handler(records);
+        } catch (error) {
+          // Forget the iterator so the batch is read again from the checkpoint: at-least-once.
+          this.iterators.delete(shardId);
+          throw error;
+        }
+        position.sequence = records[records.length - 1]?.dynamodb.SequenceNumber;
+        handled += records.length;
+      }
+      if (!output.NextShardIterator) {
+        position.finished = true;
+        this.iterators.delete(shardId);
+      } else {
+        this.iterators.set(shardId, output.NextShardIterator);
+      }
+      if (records.length > 0 || position.finished) await this.saveCheckpoint(shardId, position);
+      this.positions.set(shardId, position);
+      iterator = records.length > 0 ? output.NextShardIterator : undefined;
+    }
+    return handled;
+  }
+
+  private async newIterator(shardId: string, sequence: string | undefined): Promise<string | undefined> {
+    const output = await this.options.streamsClient.send(
+      new GetShardIteratorCommand({
+        StreamArn: await this.arn(),
+        ShardId: shardId,
+        ...(sequence
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: sequence }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return output.ShardIterator;
+  }
+
+  private async arn(): Promise<string> {
+    if (!this.streamArn) {
+      const output = await this.options.client.send(
+        new DescribeTableCommand({ TableName: this.options.table }),
+      );
+      const arn = output.Table?.LatestStreamArn;
+      if (!arn) throw new Error(`Table ${this.options.table} has no stream; run \`plaza table create\``);
+      this.streamArn = arn;
+    }
+    return this.streamArn;
+  }
+
+  private async shardsInLineageOrder(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const output = await this.options.streamsClient.send(
+        new DescribeStreamCommand({
+          StreamArn: await this.arn(),
+          ...(start ? { ExclusiveStartShardId: start } : {}),
+        }),
+      );
+      shards.push(...(output.StreamDescription?.Shards ?? []));
+      start = output.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    const byId = new Map(shards.map((shard) => [shard.ShardId as string, shard]));
+    const ordered: Shard[] = [];
+    const seen = new Set<string>();
+    const visit = (shard: Shard) => {
+      const id = shard.ShardId as string;
+      if (seen.has(id)) return;
+      seen.add(id);
+      const parent = shard.ParentShardId ? byId.get(shard.ParentShardId) : undefined;
+      if (parent) visit(parent);
+      ordered.push(shard);
+    };
+    shards.forEach(visit);
+    return ordered;
+  }
+
+  private async loadCheckpoints(): Promise<void> {
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const output = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.checkpointTable,
+          KeyConditionExpression: 'PK = :consumer',
+          ExpressionAttributeValues: { ':consumer': { S: this.checkpointPartition() } },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of output.Items ?? []) {
+        this.positions.set(item.SK?.S as string, {
+          sequence: item.sequence?.S,
+          finished: item.finished?.BOOL === true,
+        });
+      }
+      start = output.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async saveCheckpoint(shardId: string, position: ShardPosition): Promise<void> {
+    await this.options.client.send(
+      new PutItemCommand({
+        TableName: this.options.checkpointTable,
+        Item: {
+          PK: { S: this.checkpointPartition() },
+          SK: { S: shardId },
+          ...(position.sequence ? { sequence: { S: position.sequence } } : {}),
+          finished: { BOOL: position.finished },
+        },
+      }),
+    );
+  }
+
+  private checkpointPartition(): string {
+    return `${this.options.table}#${this.name}`;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+}

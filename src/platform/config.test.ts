@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { isPlazaError } from './errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'plaza-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function failure(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(isPlazaError(error, 'ConfigurationError')).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('configuration', () => {
+  it("defaults to the design's embedded setup", () => {
+    const config = loadConfig({}, dir);
+    expect(config.db.engine).toBe('sqlite');
+    expect(config.port).toBe(4000);
+    expect(config.region).toBe('us-west-1');
+    expect(config.db.table).toBe('plaza');
+    expect(config.db.sqlite.synchronous).toBe('FULL');
+    expect(config.dataDir).toBe(join(dir, 'data'));
+  });
+
+  it('takes the environment over the config file', () => {
+    writeFileSync(
+      join(dir, 'plaza.config.json'),
+      JSON.stringify({ port: 5000, table: { name: 'fromfile' } }),
+    );
+    const config = loadConfig({ PORT: '6000' }, dir);
+    expect(config.port).toBe(6000);
+    expect(config.db.table).toBe('fromfile');
+    rmSync(join(dir, 'plaza.config.json'));
+  });
+
+  it('names every bad value', () => {
+    const message = failure(() => loadConfig({ PLAZA_DB: 'mongo', PORT: '99999', AWS_REGION: 'mars' }, dir));
+    expect(message).toMatch(/PLAZA_DB/);
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/AWS_REGION/);
+  });
+
+  it('refuses unknown keys and broken JSON in the config file', () => {
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ prot: 5000 }));
+    expect(failure(() => loadConfig({ PLAZA_CONFIG: 'bad.json' }, dir))).toMatch(/prot/);
+    writeFileSync(join(dir, 'broken.json'), '{ nope');
+    expect(failure(() => loadConfig({ PLAZA_CONFIG: 'broken.json' }, dir))).toMatch(/not valid JSON/);
+  });
+});
