@@ -1,0 +1,49 @@
+import { describe, expect, it, vi } from 'vitest';
+import { getAll, writeAll } from './batch.ts';
+import type { BatchWriteRequest, Key } from './item-store.ts';
+
+const noCapacity = { readUnits: 0, writeUnits: 0 };
+
+describe('batches of any size', () => {
+  it('splits gets into 100s, drops duplicate keys and retries unprocessed keys', async () => {
+    const keys: Key[] = Array.from({ length: 250 }, (_, i) => ({ PK: `P#${i % 230}`, SK: 'X' }));
+    let first = true;
+    const batchGet = vi.fn(async (chunk: Key[]) => {
+      expect(chunk.length).toBeLessThanOrEqual(100);
+      // The engine leaves the last key of the first call unprocessed.
+      const unprocessed = first ? chunk.slice(-1) : [];
+      first = false;
+      return {
+        items: chunk.slice(0, chunk.length - unprocessed.length).map((key) => ({ ...key })),
+        unprocessed,
+        consumed: noCapacity,
+      };
+    });
+    const items = await getAll({ batchGet }, keys, { baseDelayMs: 1 });
+    expect(items).toHaveLength(230);
+    expect(batchGet).toHaveBeenCalledTimes(4);
+  });
+
+  it('splits writes into 25s and gives up after its attempts with a clear error', async () => {
+    const requests: BatchWriteRequest[] = Array.from({ length: 60 }, (_, i) => ({
+      put: { PK: `P#${i}`, SK: 'X' },
+    }));
+    const sizes: number[] = [];
+    await writeAll(
+      {
+        batchWrite: async (chunk) => {
+          sizes.push(chunk.length);
+          return { unprocessed: [], consumed: noCapacity };
+        },
+      },
+      requests,
+    );
+    expect(sizes).toEqual([25, 25, 10]);
+    await expect(
+      writeAll({ batchWrite: async (chunk) => ({ unprocessed: chunk, consumed: noCapacity }) }, requests, {
+        attempts: 3,
+        baseDelayMs: 1,
+      }),
+    ).rejects.toThrow(/stayed unprocessed/);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Batches of any size over the ItemStore's bounded batch calls: split into
+ * DynamoDB's limits (100 keys, 25 writes) and retry what the engine left
+ * unprocessed, with exponential backoff, as DynamoDB asks clients to.
+ */
+import { PlazaError } from '../../platform/errors.ts';
+import type { BatchWriteRequest, GetOptions, Item, ItemStore, Key } from './item-store.ts';
+import { limits } from './rules.ts';
+
+export interface RetryOptions {
+  /** Attempts per chunk before giving up (default 8). */
+  attempts?: number;
+  /** First backoff in ms, doubled each retry (default 25). */
+  baseDelayMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function chunks<T>(all: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < all.length; i += size) result.push(all.slice(i, i + size));
+  return result;
+}
+
+/** Gets every key (duplicates allowed), in chunks of 100, retrying unprocessed keys. */
+export async function getAll(
+  store: Pick<ItemStore, 'batchGet'>,
+  keys: Key[],
+  options: GetOptions & RetryOptions = {},
+): Promise<Item[]> {
+  const unique = [...new Map(keys.map((key) => [`${key.PK}\u0000${key.SK}`, key])).values()];
+  const items: Item[] = [];
+  const attempts = options.attempts ?? 8;
+  await Promise.all(
+    chunks(unique, limits.batchGetKeys).map(async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= attempts) {
+          throw new PlazaError(
+            'ProvisionedThroughputExceededException',
+            `${pending.length} keys stayed unprocessed`,
+          );
+        }
+        if (attempt > 0) await sleep((options.baseDelayMs ?? 25) * 2 ** (attempt - 1));
+        const result = await store.batchGet(pending, options);
+        items.push(...result.items);
+        pending = result.unprocessed;
+      }
+    }),
+  );
+  return items;
+}
+
+/** Writes every request, in chunks of 25, retrying unprocessed ones. */
+export async function writeAll(
+  store: Pick<ItemStore, 'batchWrite'>,
+  requests: BatchWriteRequest[],
+  options: RetryOptions = {},
+): Promise<void> {
+  const attempts = options.attempts ?? 8;
+  for (const chunk of chunks(requests, limits.batchWriteRequests)) {
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= attempts) {
+        throw new PlazaError(
+          'ProvisionedThroughputExceededException',
+          `${pending.length} writes stayed unprocessed`,
+        );
+      }
+      if (attempt > 0) await sleep((options.baseDelayMs ?? 25) * 2 ** (attempt - 1));
+      pending = (await store.batchWrite(pending)).unprocessed;
+    }
+  }
+}
