@@ -15,6 +15,12 @@ export const errorCatalogue = {
   ProvisionedThroughputExceededException: { status: 400, retryable: true },
   ResourceNotFoundException: { status: 400, retryable: false },
   ItemCollectionSizeLimitExceededException: { status: 400, retryable: false },
+  // The social domain (GraphQL errorType)
+  BadInput: { status: 400, retryable: false },
+  Unauthorized: { status: 401, retryable: false },
+  Forbidden: { status: 403, retryable: false },
+  NotFound: { status: 404, retryable: false },
+  Conflict: { status: 409, retryable: false },
   // Configuration and the command line
   ConfigurationError: { status: 500, retryable: false },
   InternalFailure: { status: 500, retryable: true },

@@ -1,0 +1,128 @@
+/**
+ * The home feed's writer: a change-stream consumer (the same function runs as
+ * the DynamoDB-stream Lambda at scale). Fan-out on write puts a new post into
+ * each follower's `FEED#` partition; authors with more followers than the
+ * limit are skipped and merged in at read time (see home-feed.ts). Following
+ * someone copies their recent posts in; unfollowing takes them out.
+ *
+ * Delivery is at-least-once, so every step is idempotent: puts of the same
+ * entry and deletes of absent ones change nothing.
+ */
+import { writeAll } from '../../ports/item-store/batch.ts';
+import type { BatchWriteRequest, Item, ItemStore, StreamRecord } from '../../ports/item-store/item-store.ts';
+import { newImage, oldImage } from '../../ports/item-store/stream-images.ts';
+import { idAfter, keys, partitions, sortPrefixes } from './keys.ts';
+import type { SocialServices } from './model.ts';
+
+const feedEntryLifetimeSeconds = 90 * 24 * 3600;
+
+async function* pages(store: ItemStore, partition: string, prefix?: string): AsyncGenerator<Item[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({
+      partition,
+      ...(prefix ? { sortKey: { op: 'beginsWith' as const, value: prefix } } : {}),
+      limit: 500,
+      ...(cursor ? { cursor } : {}),
+    });
+    yield page.items;
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+function feedEntry(
+  ownerId: string,
+  post: { id: string; authorId: string; createdAt: string },
+  nowMs: number,
+): Item {
+  return {
+    ...keys.feedEntry(ownerId, post.id),
+    postId: post.id,
+    authorId: post.authorId,
+    createdAt: post.createdAt,
+    // Entries age out, so the feeds of users who never read do not grow for ever.
+    ttl: Math.floor(nowMs / 1000) + feedEntryLifetimeSeconds,
+  };
+}
+
+export async function fanOutFeed(
+  records: StreamRecord[],
+  services: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
+): Promise<void> {
+  for (const record of records) {
+    const keysOf = record.eventName === 'REMOVE' ? oldImage(record) : newImage(record);
+    if (!keysOf) continue;
+    const pk = String(keysOf.PK);
+    const sk = String(keysOf.SK);
+    if (pk.startsWith('POST#') && sk === 'METADATA' && record.eventName !== 'MODIFY') {
+      await fanOutPost(keysOf, record.eventName === 'INSERT', services);
+    } else if (
+      pk.startsWith('USER#') &&
+      sk.startsWith(sortPrefixes.following) &&
+      record.eventName !== 'MODIFY'
+    ) {
+      const followerId = idAfter('USER#', pk);
+      const followeeId = idAfter(sortPrefixes.following, sk);
+      if (record.eventName === 'INSERT') await backfill(followerId, followeeId, services);
+      else await removeAuthor(followerId, followeeId, services);
+    }
+  }
+}
+
+async function fanOutPost(
+  post: Item,
+  created: boolean,
+  { store, clock, settings }: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
+): Promise<void> {
+  const entry = { id: String(post.id), authorId: String(post.authorId), createdAt: String(post.createdAt) };
+  const write = (ownerId: string): BatchWriteRequest =>
+    created ? { put: feedEntry(ownerId, entry, clock.now()) } : { delete: keys.feedEntry(ownerId, entry.id) };
+  const { item: author } = await store.get(keys.profile(entry.authorId));
+  await writeAll(store, [write(entry.authorId)]);
+  // Large authors' posts are read from their own partition when a feed is read.
+  if (created && Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return;
+  for await (const followers of pages(store, partitions.user(entry.authorId), sortPrefixes.follower)) {
+    await writeAll(
+      store,
+      followers.map((edge) => write(idAfter(sortPrefixes.follower, edge.SK))),
+    );
+  }
+}
+
+async function backfill(
+  followerId: string,
+  followeeId: string,
+  { store, clock, settings }: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
+): Promise<void> {
+  const recent = await store.query({
+    partition: partitions.user(followeeId),
+    sortKey: { op: 'beginsWith', value: sortPrefixes.post },
+    descending: true,
+    limit: settings.backfillPosts,
+  });
+  await writeAll(
+    store,
+    recent.items.map((item) => ({
+      put: feedEntry(
+        followerId,
+        { id: String(item.postId), authorId: followeeId, createdAt: String(item.createdAt) },
+        clock.now(),
+      ),
+    })),
+  );
+}
+
+async function removeAuthor(
+  followerId: string,
+  followeeId: string,
+  { store }: Pick<SocialServices, 'store'>,
+): Promise<void> {
+  for await (const entries of pages(store, partitions.feed(followerId))) {
+    await writeAll(
+      store,
+      entries
+        .filter((entry) => entry.authorId === followeeId)
+        .map((entry) => ({ delete: keys.feedEntry(followerId, String(entry.postId)) })),
+    );
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The home feed's reader: the viewer's `FEED#` entries (written by the
+ * fan-out) merged with the recent posts of the large authors the viewer
+ * follows (never fanned out), newest first, then hydrated with posts,
+ * authors and the viewer's likes in two batch reads. A page costs
+ * 1 + (large authors followed) queries and 2 batch reads, whatever its size.
+ */
+import { getAll } from '../../ports/item-store/batch.ts';
+import { PlazaError } from '../../platform/errors.ts';
+import { keys, partitions, sortPrefixes } from './keys.ts';
+import {
+  pageSize,
+  requireUserId,
+  toPost,
+  toProfile,
+  type Post,
+  type Profile,
+  type SocialServices,
+} from './model.ts';
+
+export interface FeedItem {
+  post: Post;
+  author: Profile | undefined;
+  viewerHasLiked: boolean;
+}
+
+export interface FeedPage {
+  items: FeedItem[];
+  /** The id of the last post on the page: the next page starts below it. */
+  cursor: string | undefined;
+}
+
+const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export async function homeFeed(
+  viewerId: string,
+  options: { limit?: number; cursor?: string },
+  { store }: Pick<SocialServices, 'store'>,
+): Promise<FeedPage> {
+  const userId = requireUserId(viewerId);
+  const limit = pageSize(options.limit);
+  if (options.cursor !== undefined && !ulidPattern.test(options.cursor))
+    throw new PlazaError('BadInput', 'Invalid feed cursor');
+  const before = options.cursor;
+
+  const fanned = store.query({
+    partition: partitions.feed(userId),
+    ...(before ? { sortKey: { op: '<' as const, value: before } } : {}),
+    descending: true,
+    limit,
+  });
+  const large = await store.query({ partition: partitions.largeAuthors, limit: 100 });
+  const followedLarge = large.items.length
+    ? await getAll(
+        store,
+        large.items.map((item) => keys.following(userId, String(item.userId))),
+      )
+    : [];
+  const merged = await Promise.all(
+    followedLarge.map(async (edge) => {
+      const authorId = String(edge.followeeId);
+      const page = await store.query({
+        partition: partitions.user(authorId),
+        sortKey: before
+          ? { op: 'between', low: sortPrefixes.post, high: `${sortPrefixes.post}${before}` }
+          : { op: 'beginsWith', value: sortPrefixes.post },
+        descending: true,
+        limit: limit + 1,
+      });
+      return page.items
+        .filter((item) => item.postId !== before)
+        .map((item) => ({ postId: String(item.postId), authorId }));
+    }),
+  );
+  const entries = [
+    ...(await fanned).items.map((item) => ({ postId: String(item.postId), authorId: String(item.authorId) })),
+    ...merged.flat(),
+  ];
+  // Newest first (ULIDs sort by time), each post once.
+  const seen = new Set<string>();
+  const ordered = entries
+    .sort((a, b) => (a.postId < b.postId ? 1 : a.postId > b.postId ? -1 : 0))
+    .filter((entry) => (seen.has(entry.postId) ? false : (seen.add(entry.postId), true)))
+    .slice(0, limit);
+
+  const [posts, related] = await Promise.all([
+    getAll(
+      store,
+      ordered.map((entry) => keys.post(entry.postId)),
+    ),
+    getAll(
+      store,
+      [...new Set(ordered.map((entry) => entry.authorId))]
+        .map(keys.profile)
+        .concat(ordered.map((entry) => keys.like(entry.postId, userId))),
+    ),
+  ]);
+  const postsById = new Map(posts.map((item) => [String(item.id), toPost(item)]));
+  const authors = new Map(
+    related.filter((item) => item.SK === 'PROFILE').map((item) => [String(item.id), toProfile(item)]),
+  );
+  const liked = new Set(
+    related
+      .filter((item) => String(item.SK).startsWith(sortPrefixes.like))
+      .map((item) => String(item.postId)),
+  );
+
+  // A deleted post may still have a feed entry until the fan-out removes it: leave it out.
+  const items = ordered
+    .map((entry) => postsById.get(entry.postId))
+    .filter((post) => post !== undefined)
+    .map((post) => ({ post, author: authors.get(post.authorId), viewerHasLiked: liked.has(post.id) }));
+  const last = ordered[ordered.length - 1];
+  return { items, cursor: ordered.length === limit && last ? last.postId : undefined };
+}

@@ -1,0 +1,86 @@
+/**
+ * The design's single-table layout (ARCHITECTURE.md), in one place. Every
+ * key the social domain reads or writes is built here, from ids the domain
+ * has validated, so the layout can be read (and changed) in one file.
+ */
+import type { Item, Key } from '../../ports/item-store/item-store.ts';
+
+export const entity = {
+  user: 'USER',
+  post: 'POST',
+  comment: 'COMMENT',
+  story: 'STORY',
+} as const;
+
+export const keys = {
+  profile: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
+  usernameClaim: (username: string): Key => ({ PK: `USERNAME#${username.toLowerCase()}`, SK: 'USERNAME' }),
+  userPost: (userId: string, postId: string): Key => ({ PK: `USER#${userId}`, SK: `POST#${postId}` }),
+  post: (postId: string): Key => ({ PK: `POST#${postId}`, SK: 'METADATA' }),
+  like: (postId: string, userId: string): Key => ({ PK: `POST#${postId}`, SK: `LIKE#USER#${userId}` }),
+  comment: (postId: string, commentId: string): Key => ({ PK: `POST#${postId}`, SK: `COMMENT#${commentId}` }),
+  follower: (userId: string, followerId: string): Key => ({
+    PK: `USER#${userId}`,
+    SK: `FOLLOWER#${followerId}`,
+  }),
+  following: (userId: string, followeeId: string): Key => ({
+    PK: `USER#${userId}`,
+    SK: `FOLLOWING#${followeeId}`,
+  }),
+  story: (userId: string, storyId: string): Key => ({ PK: `USER#${userId}`, SK: `STORY#${storyId}` }),
+  feedEntry: (userId: string, postId: string): Key => ({ PK: `FEED#${userId}`, SK: postId }),
+  /** Marks an author whose posts are merged into feeds at read time instead of fanned out. */
+  largeAuthor: (userId: string): Key => ({ PK: 'LARGE_AUTHORS', SK: userId }),
+};
+
+export const partitions = {
+  user: (userId: string) => `USER#${userId}`,
+  post: (postId: string) => `POST#${postId}`,
+  feed: (userId: string) => `FEED#${userId}`,
+  largeAuthors: 'LARGE_AUTHORS',
+};
+
+export const sortPrefixes = {
+  post: 'POST#',
+  like: 'LIKE#USER#',
+  comment: 'COMMENT#',
+  follower: 'FOLLOWER#',
+  following: 'FOLLOWING#',
+  story: 'STORY#',
+};
+
+/**
+ * GSI1, posts by time. The design's single "POST" partition would take every
+ * post; one partition per day spreads them and still reads newest first.
+ */
+export function postsByTimeIndex(createdAt: string, postId: string): Item {
+  return { GSI1PK: postsByTimePartition(createdAt), GSI1SK: `${createdAt}#${postId}` };
+}
+
+export function postsByTimePartition(isoTime: string): string {
+  return `POST#${isoTime.slice(0, 10)}`;
+}
+
+/**
+ * GSI2, users by username (keys only). The design's single "USER" partition
+ * is sharded by the username's first character, which a prefix search knows.
+ */
+export function usersByNameIndex(username: string): Item {
+  const lower = username.toLowerCase();
+  return { GSI2PK: usersByNamePartition(lower), GSI2SK: lower };
+}
+
+export function usersByNamePartition(prefix: string): string {
+  return `USER#${prefix.toLowerCase().charAt(0)}`;
+}
+
+/** GSI3, items by entity type and creation time. */
+export function byTypeIndex(type: string, createdAt: string): Item {
+  return { entityType: type, GSI3PK: type, GSI3SK: createdAt };
+}
+
+/** The id after a key's prefix ("POST#01H…" → "01H…"). */
+export function idAfter(prefix: string, value: unknown): string {
+  const text = String(value);
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}

@@ -1,0 +1,62 @@
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import type { CancellationReason } from '../../ports/item-store/item-store.ts';
+import { keys } from './keys.ts';
+import { getPost } from './get-post.ts';
+import { requireUlid, requireUserId, type Post, type SocialServices } from './model.ts';
+
+function reasonsOf(error: unknown): CancellationReason[] {
+  return (
+    (error as { details?: { cancellationReasons?: CancellationReason[] } }).details?.cancellationReasons ?? []
+  );
+}
+
+/**
+ * Likes a post: the like item (put-if-absent) and the counter move together in
+ * one transaction, so a hot post never loses or double-counts a like, and a
+ * repeated like changes nothing.
+ */
+export async function likePost(
+  viewerId: string,
+  postId: string,
+  services: Pick<SocialServices, 'store'>,
+): Promise<Post> {
+  return toggleLike(viewerId, postId, true, services);
+}
+
+/** Takes a like back; unliking what was not liked changes nothing. */
+export async function unlikePost(
+  viewerId: string,
+  postId: string,
+  services: Pick<SocialServices, 'store'>,
+): Promise<Post> {
+  return toggleLike(viewerId, postId, false, services);
+}
+
+async function toggleLike(
+  viewerId: string,
+  postId: string,
+  like: boolean,
+  services: Pick<SocialServices, 'store'>,
+): Promise<Post> {
+  const userId = requireUserId(viewerId);
+  const id = requireUlid(postId, 'postId');
+  const likeKey = keys.like(id, userId);
+  try {
+    await services.store.transactWrite([
+      like
+        ? { put: { ...likeKey, userId, postId: id }, conditions: [{ op: 'itemNotExists' }] }
+        : { delete: likeKey, conditions: [{ op: 'itemExists' }] },
+      {
+        update: { key: keys.post(id), add: { likeCount: like ? 1 : -1 } },
+        conditions: [{ op: 'itemExists' }],
+      },
+    ]);
+  } catch (error) {
+    if (!isPlazaError(error, 'TransactionCanceledException')) throw error;
+    const [edge, post] = reasonsOf(error);
+    if (post?.code === 'ConditionalCheckFailed') throw new PlazaError('NotFound', `No post ${postId}`);
+    // Already liked (or not liked): nothing to do. Anything else (a conflict) is retryable.
+    if (edge?.code !== 'ConditionalCheckFailed') throw error;
+  }
+  return getPost(id, services);
+}

@@ -1,0 +1,151 @@
+/**
+ * The social domain's records as stored, the services its operations use,
+ * and the checks every operation applies to what it is given.
+ */
+import { PlazaError } from '../../platform/errors.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Ids } from '../../ports/ids.ts';
+import type { Item, ItemStore } from '../../ports/item-store/item-store.ts';
+
+export interface SocialSettings {
+  /** Authors with more followers are not fanned out; their posts are merged into feeds at read time. */
+  fanOutFollowerLimit: number;
+  /** How many of a newly followed user's recent posts are copied into the follower's feed. */
+  backfillPosts: number;
+  /** Stories live this long (ms). */
+  storyLifetimeMs: number;
+}
+
+export const defaultSocialSettings: SocialSettings = {
+  fanOutFollowerLimit: 10_000,
+  backfillPosts: 20,
+  storyLifetimeMs: 24 * 3600 * 1000,
+};
+
+export interface SocialServices {
+  store: ItemStore;
+  clock: Clock;
+  ids: Ids;
+  settings: SocialSettings;
+}
+
+export interface Profile {
+  id: string;
+  email?: string;
+  username?: string;
+  displayName?: string;
+  bio?: string;
+  avatarKey?: string;
+  followerCount: number;
+  followingCount: number;
+  postCount: number;
+  createdAt: string;
+}
+
+export interface Post {
+  id: string;
+  authorId: string;
+  description: string;
+  mediaKeys: string[];
+  likeCount: number;
+  commentCount: number;
+  createdAt: string;
+}
+
+export interface Comment {
+  id: string;
+  postId: string;
+  authorId: string;
+  content: string;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor: string | undefined;
+}
+
+export const limits = {
+  pageSize: 20,
+  maxPageSize: 100,
+  descriptionLength: 2200,
+  commentLength: 1000,
+  bioLength: 300,
+  displayNameLength: 50,
+  mediaPerPost: 10,
+};
+
+const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const userIdPattern = /^[A-Za-z0-9-]{1,64}$/;
+
+export function requireUserId(value: string, field = 'userId'): string {
+  if (typeof value !== 'string' || !userIdPattern.test(value)) {
+    throw new PlazaError('BadInput', `${field} is not a valid user id`);
+  }
+  return value;
+}
+
+export function requireUlid(value: string, field: string): string {
+  if (typeof value !== 'string' || !ulidPattern.test(value))
+    throw new PlazaError('BadInput', `${field} is not a valid id`);
+  return value;
+}
+
+export function requireText(
+  value: string,
+  field: string,
+  max: number,
+  options: { allowEmpty?: boolean } = {},
+): string {
+  if (typeof value !== 'string') throw new PlazaError('BadInput', `${field} must be text`);
+  const text = value.trim();
+  if (!options.allowEmpty && text.length === 0)
+    throw new PlazaError('BadInput', `${field} must not be empty`);
+  if ([...text].length > max) throw new PlazaError('BadInput', `${field} is longer than ${max} characters`);
+  return text;
+}
+
+export function pageSize(limit: number | undefined): number {
+  if (limit === undefined || limit === null) return limits.pageSize;
+  if (!Number.isInteger(limit) || limit < 1 || limit > limits.maxPageSize) {
+    throw new PlazaError('BadInput', `limit must be between 1 and ${limits.maxPageSize}`);
+  }
+  return limit;
+}
+
+export function toProfile(item: Item): Profile {
+  return {
+    id: String(item.id),
+    ...(typeof item.email === 'string' ? { email: item.email } : {}),
+    ...(typeof item.username === 'string' ? { username: item.username } : {}),
+    ...(typeof item.displayName === 'string' ? { displayName: item.displayName } : {}),
+    ...(typeof item.bio === 'string' ? { bio: item.bio } : {}),
+    ...(typeof item.avatarKey === 'string' ? { avatarKey: item.avatarKey } : {}),
+    followerCount: Number(item.followerCount ?? 0),
+    followingCount: Number(item.followingCount ?? 0),
+    postCount: Number(item.postCount ?? 0),
+    createdAt: String(item.createdAt),
+  };
+}
+
+export function toPost(item: Item): Post {
+  return {
+    id: String(item.id),
+    authorId: String(item.authorId),
+    description: String(item.description ?? ''),
+    mediaKeys: Array.isArray(item.mediaKeys) ? item.mediaKeys.map(String) : [],
+    likeCount: Number(item.likeCount ?? 0),
+    commentCount: Number(item.commentCount ?? 0),
+    createdAt: String(item.createdAt),
+  };
+}
+
+export function toComment(item: Item): Comment {
+  return {
+    id: String(item.id),
+    postId: String(item.postId),
+    authorId: String(item.authorId),
+    content: String(item.content),
+    createdAt: String(item.createdAt),
+  };
+}

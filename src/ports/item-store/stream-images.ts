@@ -1,0 +1,13 @@
+/** The item images a change record carries, decoded from DynamoDB's wire form. */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Item, StreamRecord } from './item-store.ts';
+
+export function newImage(record: StreamRecord): Item | undefined {
+  const raw = record.dynamodb.NewImage;
+  return raw ? (unmarshall(raw as never) as Item) : undefined;
+}
+
+export function oldImage(record: StreamRecord): Item | undefined {
+  const raw = record.dynamodb.OldImage;
+  return raw ? (unmarshall(raw as never) as Item) : undefined;
+}
