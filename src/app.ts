@@ -9,12 +9,22 @@ import type Database from 'better-sqlite3';
 import { openDynamoDbStores, type DynamoDbSettings } from './adapters/dynamodb/dynamodb-stores.ts';
 import { openSqlite } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from './adapters/sqlite/sqlite-item-store.ts';
+import { nodeIds } from './adapters/ids/node-ids.ts';
+import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts';
+import { apiKeyVerifier } from './domain/api-keys/api-keys.ts';
+import { fanOutFeed } from './domain/social/feed-fan-out.ts';
+import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
+import { registerGraphQLRoutes } from './edge/graphql/graphql-routes.ts';
+import { nextTokens } from './edge/graphql/next-token.ts';
 import { registerHealthRoutes } from './edge/http/health-routes.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { loadOrCreateSecret } from './platform/secrets.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
-import type { ItemStore } from './ports/item-store/item-store.ts';
+import type { IdentityVerifier } from './ports/identity-verifier.ts';
+import type { Ids } from './ports/ids.ts';
+import type { ItemStore, StreamSubscription } from './ports/item-store/item-store.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
 
 export interface Stores {
@@ -32,6 +42,9 @@ export interface App {
   clock: Clock;
   stores: Stores;
   server: FastifyInstance;
+  social: SocialServices;
+  /** The home feed's fan-out consumer. */
+  fanOut: StreamSubscription;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -40,6 +53,22 @@ export interface App {
 export interface AppOverrides {
   clock?: Clock;
   logger?: Logger;
+  ids?: Ids;
+  /** Verifies user-pool tokens; by default from configuration (Amazon Cognito's JWKS, or the embedded pool's). */
+  identity?: IdentityVerifier;
+}
+
+/** Tokens from Amazon Cognito are checked against the pool's published keys, as AppSync checks them. */
+function identityVerifier(config: Config, clock: Clock): IdentityVerifier | undefined {
+  if (config.identity.mode !== 'cognito' || !config.identity.userPoolId || !config.identity.clientId)
+    return undefined;
+  const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.identity.userPoolId}`;
+  return jwksIdentityVerifier({
+    issuer,
+    clientIds: [config.identity.clientId],
+    keys: new URL(`${issuer}/.well-known/jwks.json`),
+    clock,
+  });
 }
 
 /** The tables Plaza uses, named from configuration. */
@@ -100,11 +129,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const metrics = createMetrics();
   const stores = await openStores(config, clock, metrics);
 
-  const server: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const ids = overrides.ids ?? nodeIds(clock);
+  const social: SocialServices = { store: stores.main, clock, ids, settings: defaultSocialSettings };
+
+  const server: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+  });
   registerHealthRoutes(server, {
     async ready() {
       await stores.main.get({ PK: 'HEALTH', SK: 'READY' });
     },
+  });
+  registerGraphQLRoutes(server, {
+    services: { social, nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')) },
+    identity: overrides.identity ?? identityVerifier(config, clock),
+    apiKeys: apiKeyVerifier({ store: stores.users, clock }),
+    production: config.production,
+  });
+
+  // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
+  const fanOut = stores.main.changes.subscribe('feed-fan-out', (records) => fanOutFeed(records, social), {
+    onError: (error) => logger.error({ err: error }, 'feed fan-out failed; retrying'),
   });
 
   let closed = false;
@@ -115,6 +161,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     stores,
     server,
+    social,
+    fanOut,
     async listen() {
       await server.listen({ port: config.port, host: config.host });
       const address = server.server.address();
@@ -125,6 +173,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (closed) return;
       closed = true;
       await server.close();
+      await fanOut.stop();
       await stores.close();
     },
   };

@@ -57,6 +57,12 @@ export interface Config {
   port: number;
   region: string;
   logLevel: string;
+  identity: {
+    /** `embedded`: Plaza is the user pool; `cognito`: tokens come from Amazon Cognito. */
+    mode: 'embedded' | 'cognito';
+    userPoolId: string | undefined;
+    clientId: string | undefined;
+  };
   db: {
     engine: 'sqlite' | 'dynamodb';
     table: string;
@@ -109,6 +115,15 @@ const envSchema = z.object({
   PLAZA_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PLAZA_CONFIG: z.string().min(1).optional(),
+  PLAZA_IDENTITY: z.enum(['embedded', 'cognito']).optional(),
+  COGNITO_USER_POOL_ID: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
+    .optional(),
+  COGNITO_CLIENT_ID: z
+    .string()
+    .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
+    .optional(),
 });
 
 /**
@@ -130,6 +145,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const file = readConfigFile(resolve(cwd, e.PLAZA_CONFIG ?? 'plaza.config.json'));
   const dataDir = resolve(cwd, e.DATA_DIR ?? file.dataDir ?? 'data');
   const table = e.PLAZA_TABLE ?? file.table?.name ?? 'plaza';
+  const identityMode = e.PLAZA_IDENTITY ?? 'embedded';
+  if (identityMode === 'cognito' && (!e.COGNITO_USER_POOL_ID || !e.COGNITO_CLIENT_ID)) {
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  PLAZA_IDENTITY=cognito needs COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID',
+    );
+  }
   return {
     production: e.NODE_ENV === 'production',
     dataDir,
@@ -137,6 +159,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     port: e.PORT ?? file.port ?? 4000,
     region: e.AWS_REGION ?? file.region ?? 'us-west-1',
     logLevel: e.LOG_LEVEL ?? 'info',
+    identity: { mode: identityMode, userPoolId: e.COGNITO_USER_POOL_ID, clientId: e.COGNITO_CLIENT_ID },
     db: {
       engine: e.PLAZA_DB ?? file.db ?? 'sqlite',
       table,

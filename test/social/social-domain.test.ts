@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ulidIds } from '../../src/adapters/ulid/ulid-ids.ts';
+import { nodeIds } from '../../src/adapters/ids/node-ids.ts';
 import { addComment } from '../../src/domain/social/add-comment.ts';
 import { createPost } from '../../src/domain/social/create-post.ts';
 import { createProfile } from '../../src/domain/social/create-profile.ts';
@@ -49,7 +49,7 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       services = {
         store: harness.store,
         clock: systemClock,
-        ids: ulidIds(systemClock),
+        ids: nodeIds(systemClock),
         settings: { ...defaultSocialSettings, fanOutFollowerLimit: 3 },
       };
       fanOut = harness.store.changes.subscribe('feed', (records) => fanOutFeed(records, services), {

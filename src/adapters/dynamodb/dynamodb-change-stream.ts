@@ -148,12 +148,17 @@ class DynamoDbConsumer {
   }
 
   private async run(): Promise<void> {
-    await this.loadCheckpoints();
     let failures = 0;
+    let loaded = false;
     while (this.running) {
       const passNumber = ++this.pass;
       let delivered = 0;
       try {
+        // Checkpoints are read inside the retry loop: DynamoDB may be unreachable at start.
+        if (!loaded) {
+          await this.loadCheckpoints();
+          loaded = true;
+        }
         for (const shard of await this.shardsInLineageOrder()) {
           if (!this.running) break;
           delivered += await this.readShard(shard);

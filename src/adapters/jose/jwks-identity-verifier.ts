@@ -1,0 +1,77 @@
+/**
+ * Verifies user-pool tokens with jose against the pool's JSON Web Key Set,
+ * exactly as AppSync does for Amazon Cognito: RS256 only, the pool's issuer,
+ * `token_use` access (with `client_id`) or id (with `aud`), not expired.
+ * Verified tokens are cached until they expire, so the API path does not pay
+ * for a signature check on every request.
+ */
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { PlazaError } from '../../platform/errors.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
+
+type UserCaller = Extract<Caller, { kind: 'user' }>;
+
+export interface JwksVerifierOptions {
+  issuer: string;
+  clientIds: string[];
+  /** The key set: a URL (Cognito's `.well-known/jwks.json`) or a key getter. */
+  keys: URL | JWTVerifyGetKey;
+  clock: Clock;
+  /** Most tokens kept in the verified-token cache. */
+  cacheSize?: number;
+  /** Tokens issued before this time (per user) are refused: sign-out everywhere, password changes. */
+  validAfter?: (sub: string) => Promise<number | undefined>;
+}
+
+export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVerifier {
+  const getKey = options.keys instanceof URL ? createRemoteJWKSet(options.keys) : options.keys;
+  const cache = new Map<string, { caller: UserCaller; expiresAt: number; issuedAt: number }>();
+  const cacheSize = options.cacheSize ?? 10_000;
+  const unauthorized = (why: string) =>
+    new PlazaError('Unauthorized', `Valid authorization header not provided (${why})`);
+
+  async function stillValid(sub: string, issuedAt: number): Promise<boolean> {
+    const after = await options.validAfter?.(sub);
+    return after === undefined || issuedAt * 1000 >= after;
+  }
+
+  return {
+    async verify(token) {
+      const now = options.clock.now();
+      const cached = cache.get(token);
+      if (cached && cached.expiresAt > now) {
+        if (!(await stillValid(cached.caller.sub, cached.issuedAt))) throw unauthorized('revoked');
+        return cached.caller;
+      }
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(token, getKey, {
+          issuer: options.issuer,
+          algorithms: ['RS256'],
+          currentDate: new Date(now),
+          requiredClaims: ['sub', 'exp', 'iat', 'token_use'],
+        }));
+      } catch (error) {
+        throw unauthorized((error as { code?: string }).code ?? 'invalid token');
+      }
+      const tokenUse = payload.token_use;
+      const client = tokenUse === 'access' ? payload.client_id : payload.aud;
+      if (tokenUse !== 'access' && tokenUse !== 'id') throw unauthorized('token_use');
+      if (typeof client !== 'string' || !options.clientIds.includes(client)) throw unauthorized('client');
+      const sub = String(payload.sub);
+      const issuedAt = Number(payload.iat);
+      if (!(await stillValid(sub, issuedAt))) throw unauthorized('revoked');
+      const caller: UserCaller = {
+        kind: 'user',
+        sub,
+        username: String(payload.username ?? payload['cognito:username'] ?? sub),
+        tokenUse,
+        claims: payload,
+      };
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(token, { caller, expiresAt: Number(payload.exp) * 1000, issuedAt });
+      return caller;
+    },
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * POST/GET /graphql: envelop with graphql-jit and parse/validation caches,
+ * graphql-armor's limits (depth, aliases, cost, tokens, directives) before any
+ * resolver runs, AppSync's auth modes and error shape, and AppSync's 30 s
+ * request limit.
+ */
+import { envelop, useEngine, useSchema } from '@envelop/core';
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { useParserCache } from '@envelop/parser-cache';
+import { useValidationCache } from '@envelop/validation-cache';
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  buildSchema,
+  execute,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLScalarType,
+  type GraphQLSchema,
+} from 'graphql';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
+import { appSyncPrelude, appSyncScalars } from './appsync-prelude.ts';
+import { authModes } from './auth-modes.ts';
+import { requestContext, type GraphQLServices } from './context.ts';
+import { resolvers } from './resolvers.ts';
+
+export const schemaPath = new URL('./schema.graphql', import.meta.url);
+
+/** The schema file with AppSync's prelude and Plaza's resolvers attached. */
+export function executableSchema(): GraphQLSchema {
+  const schema = buildSchema(appSyncPrelude + readFileSync(schemaPath, 'utf8'));
+  for (const [name, implementation] of Object.entries(appSyncScalars)) {
+    const scalar = schema.getType(name) as GraphQLScalarType;
+    scalar.serialize = implementation.serialize;
+    scalar.parseValue = implementation.parseValue;
+    scalar.parseLiteral = implementation.parseLiteral;
+  }
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    const type = schema.getType(typeName);
+    if (!type || !('getFields' in type)) throw new Error(`Resolvers for unknown type ${typeName}`);
+    const schemaFields = type.getFields() as Record<string, { resolve?: unknown }>;
+    for (const [fieldName, resolve] of Object.entries(fields)) {
+      const field = schemaFields[fieldName];
+      if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
+      field.resolve = resolve;
+    }
+  }
+  return schema;
+}
+
+export interface GraphQLRouteOptions {
+  services: GraphQLServices;
+  identity: IdentityVerifier | undefined;
+  apiKeys: ApiKeyVerifier;
+  production: boolean;
+  /** AppSync ends a request after 30 s. */
+  timeoutMs?: number;
+}
+
+interface AppSyncError {
+  path: readonly (string | number)[] | undefined;
+  data: null;
+  errorType: string;
+  errorInfo: Record<string, unknown> | null;
+  locations: readonly { line: number; column: number }[] | undefined;
+  message: string;
+}
+
+/** One error in AppSync's shape, its type taken from the error catalogue. */
+function appSyncError(error: GraphQLError): AppSyncError {
+  const original = error.originalError;
+  let errorType = 'ValidationError';
+  let message = error.message;
+  let errorInfo: Record<string, unknown> | null = null;
+  if (isPlazaError(original)) {
+    errorType = original.code;
+    errorInfo = original.details ? { ...original.details } : null;
+  } else if (original) {
+    // Anything the catalogue does not know is a bug: say so, and leak nothing.
+    errorType = 'InternalFailure';
+    message = 'An internal error occurred';
+  }
+  return { path: error.path, data: null, errorType, errorInfo, locations: error.locations, message };
+}
+
+function failure(reply: FastifyReply, status: number, errorType: string, message: string) {
+  return reply
+    .code(status)
+    .send({ errors: [{ errorType, message, data: null, path: null, errorInfo: null }] });
+}
+
+export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLRouteOptions): void {
+  const schema = executableSchema();
+  const modes = authModes(schema);
+  const armor = new EnvelopArmor({
+    maxDepth: { n: 8 },
+    maxAliases: { n: 15 },
+    costLimit: { maxCost: 5000 },
+    maxTokens: { n: 2000 },
+    maxDirectives: { n: 20 },
+    blockFieldSuggestion: { enabled: options.production },
+  });
+  const getEnveloped = envelop({
+    plugins: [
+      useEngine({ parse, validate, specifiedRules, execute, subscribe }),
+      useSchema(schema),
+      useParserCache(),
+      useValidationCache(),
+      useGraphQlJit(),
+      ...armor.protect().plugins,
+      ...(options.production
+        ? [
+            {
+              onValidate: ({ addValidationRule }: { addValidationRule: (rule: unknown) => void }) =>
+                addValidationRule(NoSchemaIntrospectionCustomRule),
+            },
+          ]
+        : []),
+    ],
+  });
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  async function authenticate(request: FastifyRequest): Promise<Caller> {
+    const authorization = request.headers.authorization;
+    const apiKey = request.headers['x-api-key'];
+    if (typeof authorization === 'string' && authorization.length > 0) {
+      if (!options.identity) throw new PlazaError('Unauthorized', 'User-pool tokens are not accepted here');
+      return options.identity.verify(authorization.replace(/^Bearer\s+/i, ''));
+    }
+    if (typeof apiKey === 'string' && apiKey.length > 0) return options.apiKeys.verify(apiKey);
+    throw new PlazaError('Unauthorized', 'Valid authorization header not provided');
+  }
+
+  async function handle(request: FastifyRequest, reply: FastifyReply, body: unknown, readOnly: boolean) {
+    let caller: Caller;
+    try {
+      caller = await authenticate(request);
+    } catch (error) {
+      const message = isPlazaError(error) ? error.message : 'Valid authorization header not provided';
+      return failure(reply, 401, 'UnauthorizedException', message);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return failure(reply, 400, 'BadRequestException', 'Send one GraphQL request as a JSON object');
+    }
+    const { query, variables, operationName } = body as Record<string, unknown>;
+    if (typeof query !== 'string' || query.length === 0) {
+      return failure(reply, 400, 'BadRequestException', 'The request has no query');
+    }
+    if (
+      variables !== undefined &&
+      variables !== null &&
+      (typeof variables !== 'object' || Array.isArray(variables))
+    ) {
+      return failure(reply, 400, 'BadRequestException', 'variables must be an object');
+    }
+    const engine = getEnveloped({ request });
+    let document: DocumentNode;
+    try {
+      document = engine.parse(query);
+    } catch (error) {
+      return reply.code(400).send({ errors: [appSyncError(error as GraphQLError)] });
+    }
+    if (readOnly) {
+      const operation = getOperationAST(
+        document,
+        typeof operationName === 'string' ? operationName : undefined,
+      );
+      // GET may only read: a mutation over GET could be set off by a link or an image.
+      if (operation && operation.operation !== 'query') {
+        return failure(reply, 405, 'BadRequestException', `A ${operation.operation} needs POST`);
+      }
+    }
+    let validationErrors: readonly GraphQLError[];
+    try {
+      validationErrors = engine.validate(engine.schema, document);
+    } catch (error) {
+      // graphql-armor's limits throw instead of reporting.
+      validationErrors = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+    }
+    if (validationErrors.length > 0)
+      return reply.code(400).send({ errors: validationErrors.map(appSyncError) });
+    const refused = modes.refused(document, caller);
+    if (refused.length > 0) {
+      return reply.send({
+        data: null,
+        errors: refused.map((field) => {
+          const [type, name] = field.split('.');
+          return {
+            errorType: 'Unauthorized',
+            message: `Not Authorized to access ${name} on type ${type}`,
+            data: null,
+            path: null,
+            errorInfo: null,
+          };
+        }),
+      });
+    }
+    const contextValue = requestContext(caller, options.services);
+    let timer: NodeJS.Timeout | undefined;
+    const result = (await Promise.race([
+      Promise.resolve(
+        engine.execute({
+          schema: engine.schema,
+          document,
+          contextValue,
+          variableValues: (variables as Record<string, unknown> | undefined) ?? undefined,
+          operationName: typeof operationName === 'string' ? operationName : undefined,
+        }),
+      ),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new PlazaError('InternalFailure', 'Request timed out')), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer))) as ExecutionResult;
+    for (const error of result.errors ?? []) {
+      const original = error.originalError;
+      if (original && !isPlazaError(original)) request.log.error({ err: original }, 'resolver failed');
+    }
+    return reply.send({
+      data: result.data ?? null,
+      ...(result.errors?.length ? { errors: result.errors.map(appSyncError) } : {}),
+    });
+  }
+
+  server.post('/graphql', (request, reply) => handle(request, reply, request.body, false));
+  server.get('/graphql', (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    let variables: unknown;
+    try {
+      variables = q.variables ? JSON.parse(q.variables) : undefined;
+    } catch {
+      return failure(reply, 400, 'BadRequestException', 'variables is not valid JSON');
+    }
+    return handle(request, reply, { query: q.query, variables, operationName: q.operationName }, true);
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * The resolvers: each a thin adapter from GraphQL arguments to one domain
+ * operation (src/domain/social), so the same operations serve AppSync's
+ * Direct Lambda resolvers at scale.
+ */
+import { addComment } from '../../domain/social/add-comment.ts';
+import { createPost } from '../../domain/social/create-post.ts';
+import { deleteComment } from '../../domain/social/delete-comment.ts';
+import { deletePost } from '../../domain/social/delete-post.ts';
+import { followUser, unfollowUser } from '../../domain/social/follow-user.ts';
+import { getPost } from '../../domain/social/get-post.ts';
+import { homeFeed } from '../../domain/social/home-feed.ts';
+import { keys } from '../../domain/social/keys.ts';
+import { likePost, unlikePost } from '../../domain/social/like-post.ts';
+import { listComments } from '../../domain/social/list-comments.ts';
+import { listFollows } from '../../domain/social/list-follows.ts';
+import type { Comment, Post, Profile } from '../../domain/social/model.ts';
+import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
+import { isPlazaError } from '../../platform/errors.ts';
+import { optionalViewerId, viewerId, type RequestContext } from './context.ts';
+
+type Args = Record<string, unknown>;
+type Resolver<Source = unknown> = (source: Source, args: Args, context: RequestContext) => unknown;
+
+/** A read that finds nothing answers null, as AppSync's GetItem does. */
+async function orNull<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isPlazaError(error, 'NotFound')) return null;
+    throw error;
+  }
+}
+
+/** Post results carry the viewer's like when the domain already knows it (the feed does). */
+type PostResult = Post & { viewerHasLiked?: boolean };
+
+const page = (context: RequestContext, scope: string, args: Args) => ({
+  ...(typeof args.limit === 'number' ? { limit: args.limit } : {}),
+  ...(args.nextToken ? { cursor: context.services.nextTokens.open(scope, args.nextToken as string) } : {}),
+});
+
+const connection = <T>(
+  context: RequestContext,
+  scope: string,
+  result: { items: T[]; cursor: string | undefined },
+) => ({
+  items: result.items,
+  nextToken: context.services.nextTokens.seal(scope, result.cursor),
+});
+
+const query: Record<string, Resolver> = {
+  me: (_, __, context) => context.profiles.load(viewerId(context)).then((profile) => profile ?? null),
+  getUser: (_, args, context) => context.profiles.load(String(args.id)).then((profile) => profile ?? null),
+  getPost: (_, args, context) => orNull(getPost(String(args.id), context.services.social)),
+  listComments: async (_, args, context) => {
+    const scope = `comments:${String(args.postId)}`;
+    return connection(
+      context,
+      scope,
+      await listComments(String(args.postId), page(context, scope, args), context.services.social),
+    );
+  },
+  listFollowers: async (_, args, context) => {
+    const scope = `followers:${String(args.userId)}`;
+    const result = await listFollows(
+      String(args.userId),
+      'followers',
+      page(context, scope, args),
+      context.services.social,
+    );
+    return connection(context, scope, result);
+  },
+  listFollowing: async (_, args, context) => {
+    const scope = `following:${String(args.userId)}`;
+    const result = await listFollows(
+      String(args.userId),
+      'following',
+      page(context, scope, args),
+      context.services.social,
+    );
+    return connection(context, scope, result);
+  },
+  homeFeed: async (_, args, context) => {
+    const viewer = viewerId(context);
+    const scope = `feed:${viewer}`;
+    const result = await homeFeed(viewer, page(context, scope, args), context.services.social);
+    for (const item of result.items) if (item.author) context.profiles.prime(item.author.id, item.author);
+    return connection(context, scope, {
+      items: result.items.map((item): PostResult => ({ ...item.post, viewerHasLiked: item.viewerHasLiked })),
+      cursor: result.cursor,
+    });
+  },
+};
+
+const mutation: Record<string, Resolver> = {
+  updateProfile: (_, args, context) =>
+    updateProfile(viewerId(context), args.input as ProfileChanges, context.services.social),
+  createPost: (_, args, context) =>
+    createPost(
+      viewerId(context),
+      args.input as { description: string; mediaKeys?: string[] },
+      context.services.social,
+    ),
+  deletePost: (_, args, context) =>
+    orNull(deletePost(viewerId(context), String(args.id), context.services.social)),
+  likePost: async (_, args, context): Promise<PostResult> => ({
+    ...(await likePost(viewerId(context), String(args.postId), context.services.social)),
+    viewerHasLiked: true,
+  }),
+  unlikePost: async (_, args, context): Promise<PostResult> => ({
+    ...(await unlikePost(viewerId(context), String(args.postId), context.services.social)),
+    viewerHasLiked: false,
+  }),
+  addComment: (_, args, context) =>
+    addComment(viewerId(context), String(args.postId), String(args.content), context.services.social),
+  deleteComment: (_, args, context) =>
+    orNull(
+      deleteComment(viewerId(context), String(args.postId), String(args.commentId), context.services.social),
+    ),
+  followUser: (_, args, context) =>
+    followUser(viewerId(context), String(args.userId), context.services.social),
+  unfollowUser: (_, args, context) =>
+    unfollowUser(viewerId(context), String(args.userId), context.services.social),
+};
+
+const user: Record<string, Resolver<Profile>> = {
+  // Private to its owner: anyone else reads null.
+  email: (profile, _, context) => (optionalViewerId(context) === profile.id ? (profile.email ?? null) : null),
+  viewerFollows: async (profile, _, context) => {
+    const viewer = optionalViewerId(context);
+    if (!viewer || viewer === profile.id) return false;
+    const { item } = await context.services.social.store.get(keys.following(viewer, profile.id));
+    return item !== undefined;
+  },
+};
+
+const post: Record<string, Resolver<PostResult>> = {
+  author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
+  viewerHasLiked: async (source, _, context) => {
+    if (source.viewerHasLiked !== undefined) return source.viewerHasLiked;
+    const viewer = optionalViewerId(context);
+    if (!viewer) return false;
+    const { item } = await context.services.social.store.get(keys.like(source.id, viewer));
+    return item !== undefined;
+  },
+};
+
+const comment: Record<string, Resolver<Comment>> = {
+  author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
+};
+
+export const resolvers = { Query: query, Mutation: mutation, User: user, Post: post, Comment: comment };

@@ -1,0 +1,27 @@
+/** Who made a request, as the API sees it after verifying their credentials. */
+export type Caller =
+  | {
+      kind: 'user';
+      sub: string;
+      username: string;
+      tokenUse: 'access' | 'id';
+      claims: Record<string, unknown>;
+    }
+  | { kind: 'apiKey'; keyId: string }
+  | { kind: 'anonymous' };
+
+/**
+ * Verifies a user-pool token (access or ID, as AppSync accepts both). One
+ * adapter checks tokens against a pool's JWKS: Amazon Cognito's at scale,
+ * the embedded pool's on one machine.
+ */
+export interface IdentityVerifier {
+  /** Resolves to the user, or throws Unauthorized. */
+  verify(token: string): Promise<Extract<Caller, { kind: 'user' }>>;
+}
+
+/** AppSync-style API keys: read-only access to public data, until they expire. */
+export interface ApiKeyVerifier {
+  /** Resolves to the key's caller, or throws Unauthorized when unknown or expired. */
+  verify(key: string): Promise<Extract<Caller, { kind: 'apiKey' }>>;
+}

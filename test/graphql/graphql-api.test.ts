@@ -1,0 +1,279 @@
+/**
+ * The GraphQL API over real HTTP: auth modes (user-pool tokens, API keys,
+ * nobody), AppSync's error shape, the social flow through the home feed,
+ * sealed nextTokens, private fields, and the limits that stop abusive queries
+ * before any resolver runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jwksIdentityVerifier } from '../../src/adapters/jose/jwks-identity-verifier.ts';
+import { createApp, type App } from '../../src/app.ts';
+import { createApiKey } from '../../src/domain/api-keys/api-keys.ts';
+import { createProfile } from '../../src/domain/social/create-profile.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { systemClock } from '../../src/ports/clock.ts';
+
+const issuer = 'https://cognito-idp.us-west-1.amazonaws.com/us-west-1_TestPool1';
+const clientId = 'plazatestclient';
+const dir = mkdtempSync(join(tmpdir(), 'plaza-graphql-'));
+let app: App;
+let url: string;
+let sign: (sub: string, claims?: Record<string, unknown>) => Promise<string>;
+let apiKey: string;
+
+beforeAll(async () => {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' } as JWK;
+  sign = (sub, claims = {}) =>
+    new SignJWT({
+      token_use: 'access',
+      client_id: clientId,
+      username: sub,
+      scope: 'aws.cognito.signin.user.admin',
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(issuer)
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0' }, dir);
+  app = await createApp(config, {
+    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
+    identity: jwksIdentityVerifier({
+      issuer,
+      clientIds: [clientId],
+      keys: createLocalJWKSet({ keys: [jwk] }),
+      clock: systemClock,
+    }),
+  });
+  url = await app.listen();
+  apiKey = (
+    await createApiKey(
+      { description: 'test', lifetimeMs: 3600_000 },
+      { ...app.social, store: app.stores.users },
+    )
+  ).key;
+});
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface GraphQLResponse {
+  status: number;
+  // Response shapes vary by query; the assertions check them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  data: Record<string, any> | null;
+  errors?: { errorType: string; message: string; path?: unknown }[];
+}
+
+async function gql(
+  auth: { token?: string; apiKey?: string },
+  query: string,
+  variables?: object,
+): Promise<GraphQLResponse> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(auth.token ? { authorization: auth.token } : {}),
+      ...(auth.apiKey ? { 'x-api-key': auth.apiKey } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
+}
+
+async function newUser(name: string) {
+  const id = randomUUID();
+  await createProfile({ userId: id, email: `${name}@example.com` }, app.social);
+  const token = await sign(id);
+  await gql({ token }, 'mutation($u: String) { updateProfile(input: { username: $u }) { id } }', {
+    u: `${name}${id.slice(0, 6)}`,
+  });
+  return { id, token };
+}
+
+describe('authorization', () => {
+  it('refuses a request without credentials, or with a forged token', async () => {
+    const none = await gql({}, '{ getPost(id: "01ARZ3NDEKTSV4RRFFQ69G5FAV") { id } }');
+    expect(none.status).toBe(401);
+    expect(none.errors?.[0]?.errorType).toBe('UnauthorizedException');
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ token_use: 'access', client_id: clientId })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(issuer)
+      .setSubject('someone')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    expect((await gql({ token: forged }, '{ me { id } }')).status).toBe(401);
+    expect((await gql({ apiKey: 'da2-notakeynotakeynotakey' }, '{ me { id } }')).status).toBe(401);
+  });
+
+  it('gives API keys public reads only', async () => {
+    const alice = await newUser('keyalice');
+    const post = await gql(
+      { token: alice.token },
+      'mutation { createPost(input: { description: "public" }) { id } }',
+    );
+    const id = post.data?.createPost.id as string;
+    const read = await gql(
+      { apiKey },
+      'query($id: ID!) { getPost(id: $id) { id description author { id } } }',
+      { id },
+    );
+    expect(read.data?.getPost).toEqual({ id, description: 'public', author: { id: alice.id } });
+    for (const query of [
+      '{ homeFeed { items { id } } }',
+      'mutation { createPost(input: { description: "no" }) { id } }',
+      `{ getUser(id: "${alice.id}") { email } }`,
+    ]) {
+      const refused = await gql({ apiKey }, query);
+      expect(refused.data).toBeNull();
+      expect(refused.errors?.[0]?.errorType).toBe('Unauthorized');
+    }
+  });
+
+  it('shows an email to its owner only', async () => {
+    const alice = await newUser('mailalice');
+    const bob = await newUser('mailbob');
+    expect((await gql({ token: alice.token }, '{ me { email } }')).data?.me.email).toBe(
+      'mailalice@example.com',
+    );
+    const other = await gql({ token: bob.token }, 'query($id: ID!) { getUser(id: $id) { id email } }', {
+      id: alice.id,
+    });
+    expect(other.data?.getUser).toEqual({ id: alice.id, email: null });
+  });
+});
+
+describe('the social flow', () => {
+  it('follows, posts, fills the feed, likes and comments', async () => {
+    const alice = await newUser('alice');
+    const bob = await newUser('bob');
+    const follow = await gql(
+      { token: bob.token },
+      'mutation($id: ID!) { followUser(userId: $id) { id followerCount viewerFollows } }',
+      {
+        id: alice.id,
+      },
+    );
+    expect(follow.data?.followUser).toEqual({ id: alice.id, followerCount: 1, viewerFollows: true });
+    const created = await gql(
+      { token: alice.token },
+      'mutation { createPost(input: { description: "Sunset over the bay" }) { id likeCount author { id } } }',
+    );
+    const postId = created.data?.createPost.id as string;
+    expect(created.data?.createPost).toMatchObject({ likeCount: 0, author: { id: alice.id } });
+    await app.fanOut.drain();
+    const like = await gql(
+      { token: bob.token },
+      'mutation($id: ID!) { likePost(postId: $id) { likeCount viewerHasLiked } }',
+      { id: postId },
+    );
+    expect(like.data?.likePost).toEqual({ likeCount: 1, viewerHasLiked: true });
+    const feed = await gql(
+      { token: bob.token },
+      '{ homeFeed(limit: 10) { items { id description likeCount viewerHasLiked author { id username } } nextToken } }',
+    );
+    expect(feed.errors).toBeUndefined();
+    expect(feed.data?.homeFeed.items).toEqual([
+      {
+        id: postId,
+        description: 'Sunset over the bay',
+        likeCount: 1,
+        viewerHasLiked: true,
+        author: { id: alice.id, username: expect.stringMatching(/^alice/) },
+      },
+    ]);
+
+    for (const content of ['first!', 'lovely', 'where is this?']) {
+      await gql(
+        { token: bob.token },
+        'mutation($id: ID!, $c: String!) { addComment(postId: $id, content: $c) { id } }',
+        { id: postId, c: content },
+      );
+    }
+    const list =
+      'query($id: ID!, $t: String) { listComments(postId: $id, limit: 2, nextToken: $t) { items { content author { id } } nextToken } }';
+    const first = await gql({ token: alice.token }, list, { id: postId });
+    expect(first.data?.listComments.items.map((c: { content: string }) => c.content)).toEqual([
+      'first!',
+      'lovely',
+    ]);
+    const next = await gql({ token: alice.token }, list, {
+      id: postId,
+      t: first.data?.listComments.nextToken,
+    });
+    expect(next.data?.listComments.items.map((c: { content: string }) => c.content)).toEqual([
+      'where is this?',
+    ]);
+
+    const tampered = `${String(first.data?.listComments.nextToken).slice(0, -2)}AA`;
+    const refused = await gql({ token: alice.token }, list, { id: postId, t: tampered });
+    expect(refused.errors?.[0]?.errorType).toBe('BadInput');
+    // A token from one list does not page another.
+    const foreign = await gql({ token: alice.token }, list, {
+      id: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+      t: first.data?.listComments.nextToken,
+    });
+    expect(foreign.errors?.[0]?.errorType).toBe('BadInput');
+  });
+
+  it('answers bad input with a clear errorType and keeps serving', async () => {
+    const alice = await newUser('badinput');
+    const long = await gql(
+      { token: alice.token },
+      'mutation($d: String) { createPost(input: { description: $d }) { id } }',
+      {
+        d: 'x'.repeat(3000),
+      },
+    );
+    expect(long.errors?.[0]).toMatchObject({ errorType: 'BadInput', path: ['createPost'] });
+    const self = await gql({ token: alice.token }, 'mutation($id: ID!) { followUser(userId: $id) { id } }', {
+      id: alice.id,
+    });
+    expect(self.errors?.[0]?.errorType).toBe('BadInput');
+    const missing = await gql({ token: alice.token }, '{ getPost(id: "not-an-id") { id } }');
+    expect(missing.errors?.[0]?.errorType).toBe('BadInput');
+    expect((await gql({ token: alice.token }, '{ me { id } }')).data?.me.id).toBe(alice.id);
+  });
+});
+
+describe('limits before execution', () => {
+  it('refuses over-deep, over-aliased and malformed queries with 400', async () => {
+    const { token } = await newUser('limits');
+    const fine = await gql({ token }, '{ homeFeed { items { author { id } } } }');
+    expect(fine.status).toBe(200);
+    const query = `{ a: ${Array.from({ length: 9 }, () => 'getPost(id: "x") { author {').join(' ')} id ${'} }'.repeat(9)} }`;
+    const rejected = await gql({ token }, query);
+    expect(rejected.status).toBe(400);
+    expect(rejected.errors?.[0]?.errorType).toBe('ValidationError');
+    const aliases = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    expect((await gql({ token }, aliases)).status).toBe(400);
+    expect((await gql({ token }, '{ me { id ')).status).toBe(400);
+  });
+
+  it('refuses a mutation over GET', async () => {
+    const { token } = await newUser('getmut');
+    const response = await fetch(
+      `${url}/graphql?query=${encodeURIComponent('mutation { createPost(input: { description: "x" }) { id } }')}`,
+      {
+        headers: { authorization: token },
+      },
+    );
+    expect(response.status).toBe(405);
+    const read = await fetch(`${url}/graphql?query=${encodeURIComponent('{ me { id } }')}`, {
+      headers: { authorization: token },
+    });
+    expect(read.status).toBe(200);
+  });
+});
