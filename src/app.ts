@@ -11,6 +11,16 @@ import { openSqlite } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from './adapters/sqlite/sqlite-item-store.ts';
 import { nodeIds } from './adapters/ids/node-ids.ts';
 import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts';
+import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
+import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
+import { outboxMailer } from './adapters/outbox/outbox-mailer.ts';
+import { userKeys, type IdentityServices, type PoolSettings } from './domain/identity/model.ts';
+import { newPoolIdentity, type PoolIdentity } from './domain/identity/pool-identity.ts';
+import { createProfile } from './domain/social/create-profile.ts';
+import { registerCognitoRoutes } from './edge/cognito/cognito-routes.ts';
+import { loadOrCreateJson } from './platform/json-file.ts';
+import { join } from 'node:path';
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { apiKeyVerifier } from './domain/api-keys/api-keys.ts';
 import { fanOutFeed } from './domain/social/feed-fan-out.ts';
 import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
@@ -45,6 +55,8 @@ export interface App {
   social: SocialServices;
   /** The home feed's fan-out consumer. */
   fanOut: StreamSubscription;
+  /** The embedded user pool's ids (absent when tokens come from Amazon Cognito). */
+  pool: PoolIdentity | undefined;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -58,17 +70,70 @@ export interface AppOverrides {
   identity?: IdentityVerifier;
 }
 
-/** Tokens from Amazon Cognito are checked against the pool's published keys, as AppSync checks them. */
-function identityVerifier(config: Config, clock: Clock): IdentityVerifier | undefined {
-  if (config.identity.mode !== 'cognito' || !config.identity.userPoolId || !config.identity.clientId)
-    return undefined;
-  const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.identity.userPoolId}`;
-  return jwksIdentityVerifier({
-    issuer,
-    clientIds: [config.identity.clientId],
-    keys: new URL(`${issuer}/.well-known/jwks.json`),
-    clock,
+/**
+ * Who signs users in. Embedded: Plaza is the user pool (Cognito's API, its own keys).
+ * Cognito: tokens from Amazon Cognito, checked against the pool's published keys as AppSync checks them.
+ */
+async function openIdentity(
+  config: Config,
+  deps: {
+    clock: Clock;
+    ids: Ids;
+    logger: Logger;
+    stores: Stores;
+    social: SocialServices;
+    baseUrl: () => string;
+  },
+): Promise<{
+  services?: IdentityServices;
+  verifier: IdentityVerifier | undefined;
+  pool: PoolIdentity | undefined;
+}> {
+  if (config.identity.mode === 'cognito') {
+    const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.identity.userPoolId}`;
+    const verifier = jwksIdentityVerifier({
+      issuer,
+      clientIds: [config.identity.clientId as string],
+      keys: new URL(`${issuer}/.well-known/jwks.json`),
+      clock: deps.clock,
+    });
+    return { verifier, pool: undefined };
+  }
+  const identityDir = join(config.dataDir, 'identity');
+  const pool = await loadOrCreateJson(join(identityDir, 'pool.json'), () =>
+    newPoolIdentity(config.region, deps.ids),
+  );
+  const signer = await joseTokenSigner({ path: join(identityDir, 'signing-keys.json'), now: deps.clock.now });
+  const settings: PoolSettings = {
+    ...pool,
+    get issuer() {
+      return `${deps.baseUrl()}/${pool.userPoolId}`;
+    },
+    ...config.userPool,
+  };
+  const services: IdentityServices = {
+    users: deps.stores.users,
+    clock: deps.clock,
+    ids: deps.ids,
+    hasher: argon2PasswordHasher(),
+    signer,
+    mailer: outboxMailer({ dir: join(config.dataDir, 'outbox'), clock: deps.clock, logger: deps.logger }),
+    pool: settings,
+    // Plaza's post-confirmation trigger: the new user's profile.
+    postConfirmation: async (event) =>
+      createProfile({ userId: event.userName, email: event.request.userAttributes.email ?? '' }, deps.social),
+  };
+  const verifier = jwksIdentityVerifier({
+    issuer: () => settings.issuer,
+    clientIds: [pool.clientId],
+    keys: createLocalJWKSet(signer.jwks() as JSONWebKeySet),
+    clock: deps.clock,
+    validAfter: async (sub) => {
+      const { item } = await deps.stores.users.get(userKeys.user(sub));
+      return item ? Number(item.validAfter ?? 0) : Number.POSITIVE_INFINITY;
+    },
   });
+  return { services, verifier, pool };
 }
 
 /** The tables Plaza uses, named from configuration. */
@@ -141,9 +206,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await stores.main.get({ PK: 'HEALTH', SK: 'READY' });
     },
   });
+  // The base URL is known for certain once the server listens (PORT=0 picks a free port).
+  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
+  if (identity.services)
+    registerCognitoRoutes(server, { services: identity.services, verifier: identity.verifier! });
   registerGraphQLRoutes(server, {
     services: { social, nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')) },
-    identity: overrides.identity ?? identityVerifier(config, clock),
+    identity: overrides.identity ?? identity.verifier,
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
     production: config.production,
   });
@@ -163,11 +233,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     server,
     social,
     fanOut,
+    pool: identity.pool,
     async listen() {
       await server.listen({ port: config.port, host: config.host });
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      baseUrl = config.publicUrl ?? url;
+      return url;
     },
     async close() {
       if (closed) return;

@@ -29,6 +29,16 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    publicUrl: z.url().optional(),
+    userPool: z
+      .object({
+        passwordMinLength: z.number().int().min(6).max(99).optional(),
+        accessTokenMinutes: z.number().int().min(5).max(1440).optional(),
+        idTokenMinutes: z.number().int().min(5).max(1440).optional(),
+        refreshTokenDays: z.number().int().min(1).max(3650).optional(),
+      })
+      .strict()
+      .optional(),
     table: z
       .object({
         name: z
@@ -52,6 +62,18 @@ export type ConfigFile = z.infer<typeof fileSchema>;
 export interface Config {
   /** Development unless NODE_ENV=production. */
   production: boolean;
+  /** The URL clients reach Plaza at (the tokens' issuer); by default http://HOST:PORT. */
+  publicUrl: string | undefined;
+  /** The embedded user pool's policy (the design's defaults). */
+  userPool: {
+    passwordMinLength: number;
+    accessTokenSeconds: number;
+    idTokenSeconds: number;
+    refreshTokenSeconds: number;
+    confirmationCodeSeconds: number;
+    lockoutAfterFailures: number;
+    lockoutMaxSeconds: number;
+  };
   dataDir: string;
   host: string;
   port: number;
@@ -116,6 +138,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PLAZA_CONFIG: z.string().min(1).optional(),
   PLAZA_IDENTITY: z.enum(['embedded', 'cognito']).optional(),
+  PLAZA_PUBLIC_URL: z.url().optional(),
   COGNITO_USER_POOL_ID: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
@@ -154,6 +177,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   return {
     production: e.NODE_ENV === 'production',
+    publicUrl: (e.PLAZA_PUBLIC_URL ?? file.publicUrl)?.replace(/\/$/, ''),
+    userPool: {
+      passwordMinLength: file.userPool?.passwordMinLength ?? 8,
+      accessTokenSeconds: (file.userPool?.accessTokenMinutes ?? 60) * 60,
+      idTokenSeconds: (file.userPool?.idTokenMinutes ?? 60) * 60,
+      refreshTokenSeconds: (file.userPool?.refreshTokenDays ?? 30) * 24 * 3600,
+      confirmationCodeSeconds: 24 * 3600,
+      lockoutAfterFailures: 5,
+      lockoutMaxSeconds: 15 * 60,
+    },
     dataDir,
     host: e.HOST ?? file.host ?? '127.0.0.1',
     port: e.PORT ?? file.port ?? 4000,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { Clock } from '../../ports/clock.ts';
 import type { Ids } from '../../ports/ids.ts';
@@ -8,6 +8,7 @@ export function nodeIds(clock: Clock): Ids {
   const next = monotonicFactory();
   return {
     ulid: () => next(clock.now()),
+    uuid: () => randomUUID(),
     secret: (bytes) => randomBytes(bytes).toString('base64url'),
   };
 }

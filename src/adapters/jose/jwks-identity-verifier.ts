@@ -13,7 +13,8 @@ import type { Caller, IdentityVerifier } from '../../ports/identity-verifier.ts'
 type UserCaller = Extract<Caller, { kind: 'user' }>;
 
 export interface JwksVerifierOptions {
-  issuer: string;
+  /** The pool's issuer; a function when it is known only once the server listens. */
+  issuer: string | (() => string);
   clientIds: string[];
   /** The key set: a URL (Cognito's `.well-known/jwks.json`) or a key getter. */
   keys: URL | JWTVerifyGetKey;
@@ -33,7 +34,8 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
 
   async function stillValid(sub: string, issuedAt: number): Promise<boolean> {
     const after = await options.validAfter?.(sub);
-    return after === undefined || issuedAt * 1000 >= after;
+    // iat has whole seconds: a token from the very second of a sign-out is given the benefit of the doubt.
+    return after === undefined || issuedAt * 1000 + 999 >= after;
   }
 
   return {
@@ -47,7 +49,7 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
       let payload;
       try {
         ({ payload } = await jwtVerify(token, getKey, {
-          issuer: options.issuer,
+          issuer: typeof options.issuer === 'function' ? options.issuer() : options.issuer,
           algorithms: ['RS256'],
           currentDate: new Date(now),
           requiredClaims: ['sub', 'exp', 'iat', 'token_use'],

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { createApp } from '../../app.ts';
+import { createApiKey } from '../../domain/api-keys/api-keys.ts';
 import { loadConfig } from '../../platform/config.ts';
+import { loadOrCreateJson } from '../../platform/json-file.ts';
 
 export async function startCommand(): Promise<void> {
   const config = loadConfig();
@@ -12,13 +15,32 @@ export async function startCommand(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  console.log(
-    [
-      '',
-      `  Plaza is running at ${url}`,
-      `    health       ${url}/healthz  ${url}/readyz`,
-      `    engine       ${config.db.engine}${config.db.engine === 'sqlite' ? ` (${config.db.sqlite.path})` : ` (${config.db.dynamodb.endpoint ?? 'AWS'})`}`,
-      '',
-    ].join('\n'),
-  );
+
+  // In development, one API key for public reads is made on first start and kept (AppSync's API_KEY mode).
+  const apiKey = config.production
+    ? undefined
+    : await loadOrCreateJson(join(config.dataDir, 'identity', 'development-api-key.json'), () =>
+        createApiKey(
+          { description: 'development', lifetimeMs: 365 * 24 * 3600 * 1000 },
+          { ...app.social, store: app.stores.users },
+        ),
+      );
+  const lines = [
+    '',
+    `  Plaza is running at ${url}`,
+    `    GraphQL        ${url}/graphql`,
+    `    health         ${url}/healthz  ${url}/readyz`,
+    `    engine         ${config.db.engine}${config.db.engine === 'sqlite' ? ` (${config.db.sqlite.path})` : ` (${config.db.dynamodb.endpoint ?? 'AWS'})`}`,
+  ];
+  if (app.pool) {
+    lines.push(
+      `    user pool      ${app.pool.userPoolId}  (Cognito API at ${url}/, JWKS at ${url}/${app.pool.userPoolId}/.well-known/jwks.json)`,
+      `    app client     ${app.pool.clientId}`,
+      `    mail           ${join(config.dataDir, 'outbox')}`,
+    );
+  } else {
+    lines.push(`    user pool      Amazon Cognito ${config.identity.userPoolId}`);
+  }
+  if (apiKey) lines.push(`    API key        ${apiKey.key}  (development; expires ${apiKey.expiresAt})`);
+  console.log([...lines, ''].join('\n'));
 }

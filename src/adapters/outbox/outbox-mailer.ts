@@ -1,0 +1,25 @@
+/**
+ * The development mailer: every message is written as a JSON file under
+ * DATA_DIR/outbox (where the dev mailbox and the tests read codes) and logged.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../platform/logger.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Mailer } from '../../ports/identity.ts';
+
+export function outboxMailer(options: { dir: string; clock: Clock; logger: Logger }): Mailer {
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  let sequence = 0;
+  return {
+    async send(message) {
+      const at = new Date(options.clock.now()).toISOString();
+      const name = `${at.replace(/[:.]/g, '-')}-${process.pid}-${sequence++}.json`;
+      writeFileSync(join(options.dir, name), JSON.stringify({ at, ...message }, null, 2), { mode: 0o600 });
+      options.logger.info(
+        { to: message.to, purpose: message.purpose, file: name },
+        'mail written to the outbox',
+      );
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import {
+  fail,
+  findUserByEmail,
+  toUserRecord,
+  userKeys,
+  type IdentityServices,
+  type UserRecord,
+} from './model.ts';
+import { issueTokens } from './tokens.ts';
+
+export interface InitiateAuthRequest {
+  AuthFlow: string;
+  ClientId: string;
+  AuthParameters?: Record<string, string>;
+}
+
+// Unknown users and wrong passwords get the same answer (PreventUserExistenceErrors: ENABLED).
+const wrongCredentials = () => fail('NotAuthorizedException', 'Incorrect username or password.');
+
+/** A dummy hash verified for unknown users, so that they cost the same time as known ones. */
+let decoyHash: Promise<string> | undefined;
+
+/** InitiateAuth: USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (REFRESH_TOKEN). */
+export async function initiateAuth(request: InitiateAuthRequest, services: IdentityServices) {
+  if (request.ClientId !== services.pool.clientId)
+    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  const parameters = request.AuthParameters ?? {};
+  switch (request.AuthFlow) {
+    case 'USER_PASSWORD_AUTH':
+      return passwordAuth(String(parameters.USERNAME ?? ''), String(parameters.PASSWORD ?? ''), services);
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN':
+      return refreshAuth(String(parameters.REFRESH_TOKEN ?? ''), services);
+    default:
+      return fail('InvalidParameterException', `Unsupported auth flow: ${String(request.AuthFlow)}`);
+  }
+}
+
+async function passwordAuth(username: string, password: string, services: IdentityServices) {
+  const { users, clock, hasher } = services;
+  // Refuse before hashing when every hashing slot is busy: a flood cannot queue up memory.
+  if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
+  const user = await findUserByEmail(username, services);
+  if (!user) {
+    decoyHash ??= hasher.hash('decoy password for unknown users');
+    await hasher.verify(await decoyHash, password);
+    return wrongCredentials();
+  }
+  if (user.lockedUntil > clock.now()) fail('NotAuthorizedException', 'Password attempts exceeded');
+  const valid = await hasher.verify(user.passwordHash, password);
+  if (!valid) {
+    await recordFailure(user, services);
+    return wrongCredentials();
+  }
+  if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
+  if (user.status !== 'CONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
+  if (user.failedSignIns > 0) {
+    await users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
+  }
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),
+  };
+}
+
+/** Cognito's lockout: after five failures, each further one locks sign-in for 2^(n−5) s, at most 15 minutes. */
+async function recordFailure(
+  user: UserRecord,
+  { users, clock, pool }: Pick<IdentityServices, 'users' | 'clock' | 'pool'>,
+) {
+  const { item } = await users.update({ key: userKeys.user(user.sub), add: { failedSignIns: 1 } });
+  const failures = Number(item.failedSignIns);
+  if (failures >= pool.lockoutAfterFailures) {
+    const seconds = Math.min(pool.lockoutMaxSeconds, 2 ** (failures - pool.lockoutAfterFailures));
+    await users.update({ key: userKeys.user(user.sub), set: { lockedUntil: clock.now() + seconds * 1000 } });
+  }
+}
+
+async function refreshAuth(refreshToken: string, services: IdentityServices) {
+  const { users, clock } = services;
+  if (refreshToken.length < 20) fail('NotAuthorizedException', 'Invalid Refresh Token');
+  const { item } = await users.get(userKeys.refresh(refreshToken), { consistent: true });
+  if (!item || Number(item.expiresAt) <= clock.now()) fail('NotAuthorizedException', 'Invalid Refresh Token');
+  const { item: userItem } = await users.get(userKeys.user(String(item.sub)), { consistent: true });
+  if (!userItem) fail('NotAuthorizedException', 'Invalid Refresh Token');
+  const user = toUserRecord(userItem);
+  // Signed out everywhere (or password changed) since this token was issued.
+  if (!user.enabled || Number(item.issuedAt) < user.validAfter)
+    fail('NotAuthorizedException', 'Refresh Token has been revoked');
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await issueTokens(user, { withRefreshToken: false }, services),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The embedded user pool: its settings, the services its operations use, and
+ * how users, codes and refresh tokens are kept in the pool's own table.
+ */
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { PlazaError } from '../../platform/errors.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Mailer, PasswordHasher, TokenSigner } from '../../ports/identity.ts';
+import type { Ids } from '../../ports/ids.ts';
+import type { Item, ItemStore } from '../../ports/item-store/item-store.ts';
+
+export interface PoolSettings {
+  userPoolId: string;
+  clientId: string;
+  /** `<base URL>/<userPoolId>`: the `iss` of every token. */
+  issuer: string;
+  passwordMinLength: number;
+  accessTokenSeconds: number;
+  idTokenSeconds: number;
+  refreshTokenSeconds: number;
+  confirmationCodeSeconds: number;
+  /** Cognito's lockout: after this many failures, 2^(n−limit) s, at most `lockoutMaxSeconds`. */
+  lockoutAfterFailures: number;
+  lockoutMaxSeconds: number;
+}
+
+export interface PostConfirmationEvent {
+  version: '1';
+  triggerSource: 'PostConfirmation_ConfirmSignUp';
+  region: string;
+  userPoolId: string;
+  userName: string;
+  callerContext: { awsSdkVersion: string; clientId: string };
+  request: { userAttributes: Record<string, string> };
+  response: Record<string, never>;
+}
+
+export interface IdentityServices {
+  /** The pool's table. */
+  users: ItemStore;
+  clock: Clock;
+  ids: Ids;
+  hasher: PasswordHasher;
+  signer: TokenSigner;
+  mailer: Mailer;
+  pool: PoolSettings;
+  /** Cognito's post-confirmation trigger, in its event shape (Plaza's creates the profile). */
+  postConfirmation?: (event: PostConfirmationEvent) => Promise<unknown>;
+}
+
+export interface UserRecord {
+  sub: string;
+  email: string;
+  status: 'UNCONFIRMED' | 'CONFIRMED';
+  enabled: boolean;
+  passwordHash: string;
+  attributes: Record<string, string>;
+  /** Tokens issued before this time (ms) are refused. */
+  validAfter: number;
+  failedSignIns: number;
+  lockedUntil: number;
+  createdAt: string;
+}
+
+export const userKeys = {
+  user: (sub: string) => ({ PK: `USER#${sub}`, SK: 'USER' }),
+  email: (email: string) => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'ALIAS' }),
+  code: (sub: string, purpose: CodePurpose) => ({ PK: `USER#${sub}`, SK: `CODE#${purpose}` }),
+  refresh: (token: string) => ({ PK: `REFRESH#${sha256(token)}`, SK: 'REFRESH' }),
+};
+
+export type CodePurpose = 'confirm' | 'reset';
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function fail(code: ConstructorParameters<typeof PlazaError>[0], message: string): never {
+  throw new PlazaError(code, message);
+}
+
+const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+
+export function requireEmail(value: unknown): string {
+  if (typeof value !== 'string' || !emailPattern.test(value))
+    fail('InvalidParameterException', 'Invalid email address format.');
+  return value.toLowerCase();
+}
+
+export function checkPassword(password: unknown, pool: PoolSettings): string {
+  if (typeof password !== 'string' || password.length === 0)
+    fail('InvalidParameterException', 'Password is required.');
+  if ([...password].length < pool.passwordMinLength) {
+    fail('InvalidPasswordException', `Password did not conform with policy: Password not long enough`);
+  }
+  if (password.length > 256)
+    fail('InvalidPasswordException', 'Password did not conform with policy: Password too long');
+  return password;
+}
+
+export function toUserRecord(item: Item): UserRecord {
+  return item as unknown as UserRecord;
+}
+
+export async function findUserByEmail(
+  email: string,
+  { users }: Pick<IdentityServices, 'users'>,
+): Promise<UserRecord | undefined> {
+  const alias = await users.get(userKeys.email(email), { consistent: true });
+  if (!alias.item) return undefined;
+  const user = await users.get(userKeys.user(String(alias.item.sub)), { consistent: true });
+  return user.item ? toUserRecord(user.item) : undefined;
+}
+
+/** A one-time code: six CSPRNG digits, stored only as a hash, bound to its purpose, expiring. */
+export async function issueCode(
+  sub: string,
+  purpose: CodePurpose,
+  lifetimeSeconds: number,
+  { users, clock }: Pick<IdentityServices, 'users' | 'clock'>,
+): Promise<string> {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const expiresAt = clock.now() + lifetimeSeconds * 1000;
+  await users.put({
+    item: {
+      ...userKeys.code(sub, purpose),
+      hash: sha256(`${purpose}:${sub}:${code}`),
+      expiresAt,
+      tries: 0,
+      ttl: Math.ceil(expiresAt / 1000),
+    },
+  });
+  return code;
+}
+
+/** Checks and uses up a code: at most five wrong tries, then it is void. */
+export async function redeemCode(
+  sub: string,
+  purpose: CodePurpose,
+  code: unknown,
+  { users, clock }: Pick<IdentityServices, 'users' | 'clock'>,
+): Promise<void> {
+  const key = userKeys.code(sub, purpose);
+  const { item } = await users.get(key, { consistent: true });
+  if (!item) fail('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+  if (Number(item.expiresAt) <= clock.now())
+    fail('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+  const expected = Buffer.from(String(item.hash), 'hex');
+  const given = Buffer.from(sha256(`${purpose}:${sub}:${String(code)}`), 'hex');
+  if (!timingSafeEqual(expected, given)) {
+    const { item: after } = await users.update({
+      key,
+      add: { tries: 1 },
+      conditions: [{ op: 'itemExists' }],
+    });
+    if (Number(after.tries) >= 5) {
+      await users.delete({ key });
+      fail('TooManyFailedAttemptsException', 'Too many failed attempts; request a new code.');
+    }
+    fail('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  }
+  // Single use: only the first of two concurrent redemptions deletes it.
+  await users
+    .delete({ key, conditions: [{ op: '=', attribute: 'hash', value: String(item.hash) }] })
+    .catch(() => fail('ExpiredCodeException', 'Invalid code provided, please request a code again.'));
+}

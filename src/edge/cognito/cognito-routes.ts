@@ -1,0 +1,97 @@
+/**
+ * Cognito's user-pool API (JSON 1.1, dispatched on X-Amz-Target), so the AWS
+ * SDK's CognitoIdentityProviderClient and amazon-cognito-identity-js work with
+ * `endpoint` set to Plaza, and the pool's JWKS and OpenID discovery documents.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { confirmSignUp } from '../../domain/identity/confirm-sign-up.ts';
+import { getUser } from '../../domain/identity/get-user.ts';
+import { globalSignOut } from '../../domain/identity/global-sign-out.ts';
+import { initiateAuth } from '../../domain/identity/initiate-auth.ts';
+import type { IdentityServices } from '../../domain/identity/model.ts';
+import { resendConfirmationCode } from '../../domain/identity/resend-confirmation-code.ts';
+import { signUp } from '../../domain/identity/sign-up.ts';
+import { isPlazaError } from '../../platform/errors.ts';
+import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
+
+type Operation = (body: Record<string, unknown>) => Promise<unknown>;
+
+const targetPrefix = 'AWSCognitoIdentityProviderService.';
+
+function cognitoError(reply: FastifyReply, type: string, message: string, status = 400) {
+  return reply.code(status).header('x-amzn-errortype', type).send({ __type: type, message });
+}
+
+export function registerCognitoRoutes(
+  server: FastifyInstance,
+  options: { services: IdentityServices; verifier: IdentityVerifier },
+): void {
+  const { services, verifier } = options;
+  const operations: Record<string, Operation> = {
+    SignUp: (body) => signUp(body as never, services),
+    ConfirmSignUp: (body) => confirmSignUp(body as never, services),
+    ResendConfirmationCode: (body) => resendConfirmationCode(body as never, services),
+    InitiateAuth: (body) => initiateAuth(body as never, services),
+    GetUser: (body) => getUser(body as never, verifier, services),
+    GlobalSignOut: (body) => globalSignOut(body as never, verifier, services),
+  };
+
+  server.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, body.length === 0 ? {} : JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+
+  server.post('/', async (request, reply) => {
+    const target = request.headers['x-amz-target'];
+    if (typeof target !== 'string' || !target.startsWith(targetPrefix)) {
+      return cognitoError(reply, 'UnknownOperationException', 'Missing or unknown X-Amz-Target');
+    }
+    const name = target.slice(targetPrefix.length);
+    const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
+    if (!operation)
+      return cognitoError(
+        reply,
+        'UnsupportedOperationException',
+        `${name} is not supported by Plaza's user pool`,
+      );
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return cognitoError(reply, 'InvalidParameterException', 'The request body must be a JSON object');
+    }
+    try {
+      const result = await operation(body as Record<string, unknown>);
+      return reply.header('content-type', 'application/x-amz-json-1.1').send(result);
+    } catch (error) {
+      if (isPlazaError(error)) return cognitoError(reply, error.code, error.message);
+      request.log.error({ err: error, operation: name }, 'user pool operation failed');
+      return cognitoError(reply, 'InternalErrorException', 'An internal error occurred', 500);
+    }
+  });
+
+  const { pool, signer } = services;
+  server.get(`/${pool.userPoolId}/.well-known/jwks.json`, async () => signer.jwks());
+  server.get(`/${pool.userPoolId}/.well-known/openid-configuration`, async () => ({
+    issuer: pool.issuer,
+    jwks_uri: `${pool.issuer}/.well-known/jwks.json`,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'token'],
+    scopes_supported: ['openid', 'email', 'profile'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    claims_supported: [
+      'sub',
+      'email',
+      'email_verified',
+      'cognito:username',
+      'iss',
+      'aud',
+      'token_use',
+      'auth_time',
+      'exp',
+      'iat',
+    ],
+  }));
+}

@@ -1,0 +1,216 @@
+/**
+ * The embedded user pool driven by the real AWS SDK client, as an app would
+ * drive Amazon Cognito: sign-up, the emailed code, sign-in, the token at the
+ * GraphQL API, refresh, and sign-out everywhere.
+ */
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-'));
+let app: App;
+let url: string;
+let cognito: CognitoIdentityProviderClient;
+let clientId: string;
+
+beforeAll(async () => {
+  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
+    logger: createLogger({ level: 'silent' }),
+  });
+  url = await app.listen();
+  clientId = app.pool!.clientId;
+  cognito = new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: 'us-west-1',
+    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  });
+});
+afterAll(async () => {
+  cognito?.destroy();
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The newest code mailed to an address, from the outbox. */
+function codeFor(email: string): string {
+  const outbox = join(dir, 'outbox');
+  const messages = readdirSync(outbox)
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(outbox, name), 'utf8')) as { to: string; text: string });
+  const text = messages.filter((message) => message.to === email).pop()?.text ?? '';
+  return /(\d{6})/.exec(text)?.[1] ?? '';
+}
+
+async function errorName(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { name: string }).name;
+  }
+  return 'no error';
+}
+
+async function me(token: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: token },
+    body: JSON.stringify({ query: '{ me { id email followerCount } }' }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: { me: { id: string; email: string } } },
+  };
+}
+
+describe('the embedded user pool with the AWS SDK', () => {
+  const email = 'ada@example.com';
+  const password = 'correct horse battery';
+  let sub: string;
+
+  it('signs up, confirms with the mailed code and creates the profile', async () => {
+    const signUp = await cognito.send(
+      new SignUpCommand({ ClientId: clientId, Username: email, Password: password }),
+    );
+    expect(signUp.UserConfirmed).toBe(false);
+    sub = signUp.UserSub as string;
+    expect(
+      await errorName(
+        cognito.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password })),
+      ),
+    ).toBe('UsernameExistsException');
+    expect(
+      await errorName(
+        cognito.send(new SignUpCommand({ ClientId: clientId, Username: 'b@example.com', Password: 'short' })),
+      ),
+    ).toBe('InvalidPasswordException');
+    const signInEarly = cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
+    expect(await errorName(signInEarly)).toBe('UserNotConfirmedException');
+    await cognito.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: email }));
+    const code = codeFor(email);
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect(
+      await errorName(
+        cognito.send(
+          new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: wrong }),
+        ),
+      ),
+    ).toBe('CodeMismatchException');
+    await cognito.send(
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }),
+    );
+    // Single use.
+    expect(
+      await errorName(
+        cognito.send(
+          new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }),
+        ),
+      ),
+    ).toBe('NotAuthorizedException');
+  });
+
+  it('signs in, and the access token works at the GraphQL API', async () => {
+    const result = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
+    const tokens = result.AuthenticationResult!;
+    expect(tokens.ExpiresIn).toBe(3600);
+    const access = decodeJwt(tokens.AccessToken!);
+    expect(decodeProtectedHeader(tokens.AccessToken!)).toMatchObject({
+      alg: 'RS256',
+      kid: expect.any(String),
+    });
+    expect(access).toMatchObject({
+      sub,
+      token_use: 'access',
+      client_id: clientId,
+      iss: `${url}/${app.pool!.userPoolId}`,
+    });
+    expect(decodeJwt(tokens.IdToken!)).toMatchObject({
+      sub,
+      aud: clientId,
+      token_use: 'id',
+      email,
+      email_verified: true,
+    });
+    const jwks = (await (await fetch(`${url}/${app.pool!.userPoolId}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(jwks.keys.map((key) => key.kid)).toContain(decodeProtectedHeader(tokens.AccessToken!).kid);
+
+    const user = await cognito.send(new GetUserCommand({ AccessToken: tokens.AccessToken! }));
+    expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).toBe(email);
+    expect((await me(tokens.AccessToken!)).body.data?.me).toEqual({ id: sub, email, followerCount: 0 });
+    // AppSync accepts ID tokens too.
+    expect((await me(tokens.IdToken!)).body.data?.me.id).toBe(sub);
+
+    const refreshed = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
+      }),
+    );
+    expect(refreshed.AuthenticationResult?.AccessToken).toBeDefined();
+    expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
+
+    // Sign out everywhere: the tokens and the refresh token stop working at once.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await cognito.send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken! }));
+    expect((await me(tokens.AccessToken!)).status).toBe(401);
+    const again = cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
+      }),
+    );
+    expect(await errorName(again)).toBe('NotAuthorizedException');
+  });
+
+  it('answers the same for an unknown user as for a wrong password, and locks out after five failures', async () => {
+    const attempt = (username: string, pass: string) =>
+      cognito.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: username, PASSWORD: pass },
+        }),
+      );
+    const unknown = await attempt('nobody@example.com', 'whatever password').catch(
+      (error: Error) => error.message,
+    );
+    const wrong = await attempt(email, 'wrong password!').catch((error: Error) => error.message);
+    expect(unknown).toBe('Incorrect username or password.');
+    expect(wrong).toBe(unknown);
+    for (let i = 0; i < 5; i++) await attempt(email, 'wrong password!').catch(() => undefined);
+    // Locked now: even the right password is refused for a while.
+    expect(await attempt(email, password).catch((error: Error) => error.message)).toBe(
+      'Password attempts exceeded',
+    );
+  });
+});
