@@ -6,6 +6,7 @@ import {
   type IdentityServices,
   type UserRecord,
 } from './model.ts';
+import { createVerifier, startServerSession } from './srp.ts';
 import { issueTokens } from './tokens.ts';
 
 export interface InitiateAuthRequest {
@@ -28,6 +29,8 @@ export async function initiateAuth(request: InitiateAuthRequest, services: Ident
   switch (request.AuthFlow) {
     case 'USER_PASSWORD_AUTH':
       return passwordAuth(String(parameters.USERNAME ?? ''), String(parameters.PASSWORD ?? ''), services);
+    case 'USER_SRP_AUTH':
+      return srpAuth(String(parameters.USERNAME ?? ''), String(parameters.SRP_A ?? ''), services);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
       return refreshAuth(String(parameters.REFRESH_TOKEN ?? ''), services);
@@ -64,7 +67,7 @@ async function passwordAuth(username: string, password: string, services: Identi
 }
 
 /** Cognito's lockout: after five failures, each further one locks sign-in for 2^(n−5) s, at most 15 minutes. */
-async function recordFailure(
+export async function recordFailure(
   user: UserRecord,
   { users, clock, pool }: Pick<IdentityServices, 'users' | 'clock' | 'pool'>,
 ) {
@@ -74,6 +77,49 @@ async function recordFailure(
     const seconds = Math.min(pool.lockoutMaxSeconds, 2 ** (failures - pool.lockoutAfterFailures));
     await users.update({ key: userKeys.user(user.sub), set: { lockedUntil: clock.now() + seconds * 1000 } });
   }
+}
+
+/**
+ * The first half of SRP: the server's B for the client's A. The session (b, B, A) waits in the
+ * pool's table under a hash of SECRET_BLOCK for five minutes; unknown users get a challenge that
+ * can never be answered, so the answer does not reveal whether they exist.
+ */
+async function srpAuth(username: string, srpA: string, services: IdentityServices) {
+  const { users, clock, ids } = services;
+  if (!/^[0-9a-fA-F]{1,1024}$/.test(srpA)) fail('InvalidParameterException', 'SRP_A is invalid');
+  const user = await findUserByEmail(username, services);
+  const verifier = user?.srpVerifier ?? createVerifier(ids.uuid(), ids.secret(16), 'unknown').verifier;
+  let session;
+  try {
+    session = startServerSession(verifier, srpA);
+  } catch {
+    return fail('InvalidParameterException', 'SRP_A is invalid');
+  }
+  const secretBlock = ids.secret(96).replace(/-/g, '+').replace(/_/g, '/');
+  const expiresAt = clock.now() + 5 * 60 * 1000;
+  if (user) {
+    await users.put({
+      item: {
+        ...userKeys.srpSession(secretBlock),
+        sub: user.sub,
+        A: srpA,
+        ...session,
+        expiresAt,
+        ttl: Math.ceil(expiresAt / 1000),
+      },
+    });
+  }
+  const userId = user?.sub ?? username;
+  return {
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeParameters: {
+      SALT: user?.srpSalt ?? Buffer.from(ids.secret(16), 'base64url').toString('hex'),
+      SRP_B: session.B,
+      SECRET_BLOCK: secretBlock,
+      USER_ID_FOR_SRP: userId,
+      USERNAME: userId,
+    },
+  };
 }
 
 async function refreshAuth(refreshToken: string, services: IdentityServices) {

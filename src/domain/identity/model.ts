@@ -54,6 +54,8 @@ export interface UserRecord {
   status: 'UNCONFIRMED' | 'CONFIRMED';
   enabled: boolean;
   passwordHash: string;
+  srpSalt: string;
+  srpVerifier: string;
   attributes: Record<string, string>;
   /** Tokens issued before this time (ms) are refused. */
   validAfter: number;
@@ -67,9 +69,15 @@ export const userKeys = {
   email: (email: string) => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'ALIAS' }),
   code: (sub: string, purpose: CodePurpose) => ({ PK: `USER#${sub}`, SK: `CODE#${purpose}` }),
   refresh: (token: string) => ({ PK: `REFRESH#${sha256(token)}`, SK: 'REFRESH' }),
+  srpSession: (secretBlock: string) => ({ PK: `SRP#${sha256(secretBlock)}`, SK: 'SESSION' }),
 };
 
 export type CodePurpose = 'confirm' | 'reset';
+
+/** The part of a pool id after the region, which Cognito's SRP mixes into every hash. */
+export function poolName(userPoolId: string): string {
+  return userPoolId.split('_')[1] ?? userPoolId;
+}
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -1,5 +1,14 @@
 import { isPlazaError } from '../../platform/errors.ts';
-import { checkPassword, fail, issueCode, requireEmail, userKeys, type IdentityServices } from './model.ts';
+import {
+  checkPassword,
+  fail,
+  issueCode,
+  poolName,
+  requireEmail,
+  userKeys,
+  type IdentityServices,
+} from './model.ts';
+import { createVerifier } from './srp.ts';
 
 export interface SignUpRequest {
   ClientId: string;
@@ -34,6 +43,8 @@ export async function signUp(request: SignUpRequest, services: IdentityServices)
   if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
   const sub = ids.uuid();
   const passwordHash = await hasher.hash(password);
+  // SRP sign-in (amazon-cognito-identity-js, Amplify) checks the password against this verifier.
+  const srp = createVerifier(sub, password, poolName(pool.userPoolId));
   const createdAt = new Date(clock.now()).toISOString();
   try {
     // The email alias and the user in one transaction: an email belongs to one user.
@@ -48,6 +59,8 @@ export async function signUp(request: SignUpRequest, services: IdentityServices)
           status: 'UNCONFIRMED',
           enabled: true,
           passwordHash,
+          srpSalt: srp.salt,
+          srpVerifier: srp.verifier,
           attributes: { ...attributes, email, email_verified: 'false', sub },
           validAfter: 0,
           failedSignIns: 0,

@@ -9,6 +9,7 @@ import { getUser } from '../../domain/identity/get-user.ts';
 import { globalSignOut } from '../../domain/identity/global-sign-out.ts';
 import { initiateAuth } from '../../domain/identity/initiate-auth.ts';
 import type { IdentityServices } from '../../domain/identity/model.ts';
+import { respondToAuthChallenge } from '../../domain/identity/respond-to-auth-challenge.ts';
 import { resendConfirmationCode } from '../../domain/identity/resend-confirmation-code.ts';
 import { signUp } from '../../domain/identity/sign-up.ts';
 import { isPlazaError } from '../../platform/errors.ts';
@@ -32,6 +33,7 @@ export function registerCognitoRoutes(
     ConfirmSignUp: (body) => confirmSignUp(body as never, services),
     ResendConfirmationCode: (body) => resendConfirmationCode(body as never, services),
     InitiateAuth: (body) => initiateAuth(body as never, services),
+    RespondToAuthChallenge: (body) => respondToAuthChallenge(body as never, services),
     GetUser: (body) => getUser(body as never, verifier, services),
     GlobalSignOut: (body) => globalSignOut(body as never, verifier, services),
   };
