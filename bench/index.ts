@@ -1,8 +1,10 @@
 /** Runs every benchmark (npm run bench), or those named on the command line. */
+import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
+  identity: identityBenchmark,
 };
 
 const selected = process.argv.slice(2);

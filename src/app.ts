@@ -55,8 +55,8 @@ export interface App {
   social: SocialServices;
   /** The home feed's fan-out consumer. */
   fanOut: StreamSubscription;
-  /** The embedded user pool's ids (absent when tokens come from Amazon Cognito). */
-  pool: PoolIdentity | undefined;
+  /** Who signs users in: the embedded pool's services and ids (absent when tokens come from Amazon Cognito). */
+  identity: Identity;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -68,6 +68,12 @@ export interface AppOverrides {
   ids?: Ids;
   /** Verifies user-pool tokens; by default from configuration (Amazon Cognito's JWKS, or the embedded pool's). */
   identity?: IdentityVerifier;
+}
+
+export interface Identity {
+  services?: IdentityServices;
+  verifier: IdentityVerifier | undefined;
+  pool: PoolIdentity | undefined;
 }
 
 /**
@@ -233,7 +239,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     server,
     social,
     fanOut,
-    pool: identity.pool,
+    identity,
     async listen() {
       await server.listen({ port: config.port, host: config.host });
       const address = server.server.address();

@@ -32,7 +32,7 @@ beforeAll(async () => {
     logger: createLogger({ level: 'silent' }),
   });
   url = await app.listen();
-  clientId = app.pool!.clientId;
+  clientId = app.identity.pool!.clientId;
   cognito = new CognitoIdentityProviderClient({
     endpoint: url,
     region: 'us-west-1',
@@ -148,7 +148,7 @@ describe('the embedded user pool with the AWS SDK', () => {
       sub,
       token_use: 'access',
       client_id: clientId,
-      iss: `${url}/${app.pool!.userPoolId}`,
+      iss: `${url}/${app.identity.pool!.userPoolId}`,
     });
     expect(decodeJwt(tokens.IdToken!)).toMatchObject({
       sub,
@@ -157,7 +157,9 @@ describe('the embedded user pool with the AWS SDK', () => {
       email,
       email_verified: true,
     });
-    const jwks = (await (await fetch(`${url}/${app.pool!.userPoolId}/.well-known/jwks.json`)).json()) as {
+    const jwks = (await (
+      await fetch(`${url}/${app.identity.pool!.userPoolId}/.well-known/jwks.json`)
+    ).json()) as {
       keys: { kid: string }[];
     };
     expect(jwks.keys.map((key) => key.kid)).toContain(decodeProtectedHeader(tokens.AccessToken!).kid);

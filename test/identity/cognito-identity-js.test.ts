@@ -27,8 +27,8 @@ beforeAll(async () => {
   });
   const url = await app.listen();
   pool = new CognitoUserPool({
-    UserPoolId: app.pool!.userPoolId,
-    ClientId: app.pool!.clientId,
+    UserPoolId: app.identity.pool!.userPoolId,
+    ClientId: app.identity.pool!.clientId,
     endpoint: `${url}/`,
   });
 });

@@ -32,10 +32,10 @@ export async function startCommand(): Promise<void> {
     `    health         ${url}/healthz  ${url}/readyz`,
     `    engine         ${config.db.engine}${config.db.engine === 'sqlite' ? ` (${config.db.sqlite.path})` : ` (${config.db.dynamodb.endpoint ?? 'AWS'})`}`,
   ];
-  if (app.pool) {
+  if (app.identity.pool) {
     lines.push(
-      `    user pool      ${app.pool.userPoolId}  (Cognito API at ${url}/, JWKS at ${url}/${app.pool.userPoolId}/.well-known/jwks.json)`,
-      `    app client     ${app.pool.clientId}`,
+      `    user pool      ${app.identity.pool.userPoolId}  (Cognito API at ${url}/, JWKS at ${url}/${app.identity.pool.userPoolId}/.well-known/jwks.json)`,
+      `    app client     ${app.identity.pool.clientId}`,
       `    mail           ${join(config.dataDir, 'outbox')}`,
     );
   } else {

@@ -1,0 +1,119 @@
+/**
+ * The embedded user pool: password sign-ins per second through Plaza's
+ * InitiateAuth against bare argon2id verifies with the same parameters and
+ * concurrency, and access-token verifications per second on the API path
+ * (the verified-token cache, plus the per-user sign-out check).
+ */
+import argon2 from 'argon2';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/app.ts';
+import { confirmSignUp } from '../src/domain/identity/confirm-sign-up.ts';
+import { initiateAuth } from '../src/domain/identity/initiate-auth.ts';
+import { issueCode } from '../src/domain/identity/model.ts';
+import { signUp } from '../src/domain/identity/sign-up.ts';
+import { owaspArgon2 } from '../src/adapters/argon2/argon2-password-hasher.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { printTable } from './harness.ts';
+
+/** Runs `op` with `concurrency` in flight for `seconds`; returns completed operations per second. */
+async function throughput(op: () => Promise<unknown>, concurrency: number, seconds: number): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await op();
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - start) / 1000);
+}
+
+export async function identityBenchmark(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'plaza-bench-identity-'));
+  const app = await createApp(
+    loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 'NORMAL' }, dir),
+    {
+      logger: createLogger({ level: 'silent' }),
+    },
+  );
+  await app.listen();
+  const services = app.identity.services;
+  const verifier = app.identity.verifier;
+  if (!services || !verifier) throw new Error('The benchmark needs the embedded user pool');
+  const password = 'correct horse battery staple';
+  const email = 'bench@example.com';
+  const { UserSub } = await signUp(
+    { ClientId: services.pool.clientId, Username: email, Password: password },
+    services,
+  );
+  const code = await issueCode(UserSub, 'confirm', 600, services);
+  await confirmSignUp(
+    { ClientId: services.pool.clientId, Username: email, ConfirmationCode: code },
+    services,
+  );
+
+  const concurrency = owaspArgon2.concurrency;
+  const bareHash = await argon2.hash(password, {
+    type: argon2.argon2id,
+    memoryCost: owaspArgon2.memoryCost,
+    timeCost: owaspArgon2.timeCost,
+    parallelism: 1,
+  });
+  const bare = await throughput(() => argon2.verify(bareHash, password), concurrency, 3);
+  const plaza = await throughput(
+    () =>
+      initiateAuth(
+        {
+          ClientId: services.pool.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        },
+        services,
+      ),
+    concurrency,
+    3,
+  );
+
+  const tokens = await initiateAuth(
+    {
+      ClientId: services.pool.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    },
+    services,
+  );
+  if (!('AuthenticationResult' in tokens)) throw new Error('sign-in did not finish');
+  const accessToken = tokens.AuthenticationResult.AccessToken;
+  const cached = await throughput(() => verifier.verify(accessToken), 1, 2);
+  // The bare reference: a full RS256 signature check with jose on every call.
+  const keys = createLocalJWKSet(services.signer.jwks() as JSONWebKeySet);
+  const bareVerify = await throughput(() => jwtVerify(accessToken, keys, { algorithms: ['RS256'] }), 1, 2);
+  printTable(
+    `User pool (argon2id m=${owaspArgon2.memoryCost} KiB, t=${owaspArgon2.timeCost}, p=1, ${concurrency} at once)`,
+    [
+      {
+        benchmark: 'password sign-in vs bare argon2id verify',
+        plaza,
+        bare,
+        goal: '≥ 0.9× bare',
+        ok: plaza >= 0.9 * bare,
+      },
+      {
+        benchmark: 'access-token verification (API path) vs jose jwtVerify',
+        plaza: cached,
+        bare: bareVerify,
+        goal: '≥ 20,000/s',
+        ok: cached >= 20_000,
+      },
+    ],
+  );
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+}
