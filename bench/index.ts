@@ -1,10 +1,12 @@
 /** Runs every benchmark (npm run bench), or those named on the command line. */
+import { graphqlBenchmark } from './graphql.bench.ts';
 import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
   identity: identityBenchmark,
+  graphql: graphqlBenchmark,
 };
 
 const selected = process.argv.slice(2);
