@@ -10,16 +10,13 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../src/app.ts';
-import { confirmSignUp } from '../src/domain/identity/confirm-sign-up.ts';
-import { initiateAuth } from '../src/domain/identity/initiate-auth.ts';
-import { issueCode } from '../src/domain/identity/model.ts';
-import { signUp } from '../src/domain/identity/sign-up.ts';
 import { createPost } from '../src/domain/social/create-post.ts';
 import { createProfile } from '../src/domain/social/create-profile.ts';
 import { followUser } from '../src/domain/social/follow-user.ts';
 import { likePost } from '../src/domain/social/like-post.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { signedInUser } from './users.ts';
 
 const authors = 300;
 const viewers = 10;
@@ -33,27 +30,12 @@ async function seed(app: App) {
   for (const userId of authorIds) await createProfile({ userId }, social);
   const tokens: { sub: string; token: string }[] = [];
   for (let v = 0; v < viewers; v++) {
-    const email = `viewer${v}@example.com`;
-    const password = 'viewer password';
-    const { UserSub } = await signUp(
-      { ClientId: identity.pool.clientId, Username: email, Password: password },
+    const { sub: UserSub, accessToken } = await signedInUser(
+      `viewer${v}@example.com`,
+      'viewer password',
       identity,
     );
-    const code = await issueCode(UserSub, 'confirm', 600, identity);
-    await confirmSignUp(
-      { ClientId: identity.pool.clientId, Username: email, ConfirmationCode: code },
-      identity,
-    );
-    const result = await initiateAuth(
-      {
-        ClientId: identity.pool.clientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      },
-      identity,
-    );
-    if (!('AuthenticationResult' in result)) throw new Error('sign-in did not finish');
-    tokens.push({ sub: UserSub, token: result.AuthenticationResult.AccessToken });
+    tokens.push({ sub: UserSub, token: accessToken });
     for (let f = 0; f < followsPerViewer; f++)
       await followUser(UserSub, authorIds[(v * 7 + f * 13) % authors]!, social);
   }

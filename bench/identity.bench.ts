@@ -10,14 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.ts';
-import { confirmSignUp } from '../src/domain/identity/confirm-sign-up.ts';
 import { initiateAuth } from '../src/domain/identity/initiate-auth.ts';
-import { issueCode } from '../src/domain/identity/model.ts';
-import { signUp } from '../src/domain/identity/sign-up.ts';
 import { owaspArgon2 } from '../src/adapters/argon2/argon2-password-hasher.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { printTable } from './harness.ts';
+import { signedInUser } from './users.ts';
 
 /** Runs `op` with `concurrency` in flight for `seconds`; returns completed operations per second. */
 async function throughput(op: () => Promise<unknown>, concurrency: number, seconds: number): Promise<number> {
@@ -49,15 +47,7 @@ export async function identityBenchmark(): Promise<void> {
   if (!services || !verifier) throw new Error('The benchmark needs the embedded user pool');
   const password = 'correct horse battery staple';
   const email = 'bench@example.com';
-  const { UserSub } = await signUp(
-    { ClientId: services.pool.clientId, Username: email, Password: password },
-    services,
-  );
-  const code = await issueCode(UserSub, 'confirm', 600, services);
-  await confirmSignUp(
-    { ClientId: services.pool.clientId, Username: email, ConfirmationCode: code },
-    services,
-  );
+  const { accessToken } = await signedInUser(email, password, services);
 
   const concurrency = owaspArgon2.concurrency;
   const bareHash = await argon2.hash(password, {
@@ -81,16 +71,6 @@ export async function identityBenchmark(): Promise<void> {
     3,
   );
 
-  const tokens = await initiateAuth(
-    {
-      ClientId: services.pool.clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    },
-    services,
-  );
-  if (!('AuthenticationResult' in tokens)) throw new Error('sign-in did not finish');
-  const accessToken = tokens.AuthenticationResult.AccessToken;
   const cached = await throughput(() => verifier.verify(accessToken), 1, 2);
   // The bare reference: a full RS256 signature check with jose on every call.
   const keys = createLocalJWKSet(services.signer.jwks() as JSONWebKeySet);

@@ -149,11 +149,15 @@ export function tableDefinitions(config: Config): { main: TableDefinition; users
 
 export async function openStores(config: Config, clock: Clock, metrics: Metrics): Promise<Stores> {
   const tables = tableDefinitions(config);
+  let main: ItemStore;
+  let users: ItemStore;
+  let db: Database.Database | undefined;
   if (config.db.engine === 'sqlite') {
-    const db: Database.Database = openSqlite(config.db.sqlite);
+    const sqlite = openSqlite(config.db.sqlite);
+    db = sqlite;
     const open = (table: TableDefinition) =>
       new SqliteItemStore({
-        db,
+        db: sqlite,
         table,
         clock,
         meter: metrics.capacityMeter,
@@ -161,30 +165,23 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
         sweepIntervalMs: config.db.ttlSweepMs,
         changeRetentionMs: config.db.changeRetentionMs,
       });
-    const main = open(tables.main);
-    const users = open(tables.users);
-    return {
-      main,
-      users,
-      async close() {
-        await main.close();
-        await users.close();
-        db.close();
-      },
-    };
+    main = open(tables.main);
+    users = open(tables.users);
+  } else {
+    [main, users] = openDynamoDbStores({
+      ...dynamoDbSettings(config),
+      tables: [tables.main, tables.users],
+      clock,
+      meter: metrics.capacityMeter,
+    }) as ItemStore[] as [ItemStore, ItemStore];
   }
-  const [main, users] = openDynamoDbStores({
-    ...dynamoDbSettings(config),
-    tables: [tables.main, tables.users],
-    clock,
-    meter: metrics.capacityMeter,
-  }) as ItemStore[] as [ItemStore, ItemStore];
   return {
     main,
     users,
     async close() {
       await main.close();
       await users.close();
+      db?.close();
     },
   };
 }

@@ -12,7 +12,7 @@ import {
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { latestCode } from '../support/outbox.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-'));
 let app: App;
@@ -45,15 +46,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The newest code mailed to an address, from the outbox. */
-function codeFor(email: string): string {
-  const outbox = join(dir, 'outbox');
-  const messages = readdirSync(outbox)
-    .sort()
-    .map((name) => JSON.parse(readFileSync(join(outbox, name), 'utf8')) as { to: string; text: string });
-  const text = messages.filter((message) => message.to === email).pop()?.text ?? '';
-  return /(\d{6})/.exec(text)?.[1] ?? '';
-}
+const codeFor = (email: string) => latestCode(dir, email);
 
 async function errorName(promise: Promise<unknown>): Promise<string> {
   try {

@@ -9,13 +9,14 @@ import {
   type CognitoUserSession,
   type ISignUpResult,
 } from 'amazon-cognito-identity-js';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { latestCode } from '../support/outbox.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-identity-js-'));
 let app: App;
@@ -36,15 +37,6 @@ afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function latestCode(email: string): string {
-  const outbox = join(dir, 'outbox');
-  const texts = readdirSync(outbox)
-    .sort()
-    .map((name) => JSON.parse(readFileSync(join(outbox, name), 'utf8')) as { to: string; text: string })
-    .filter((message) => message.to === email);
-  return /(\d{6})/.exec(texts.pop()?.text ?? '')?.[1] ?? '';
-}
 
 function signIn(email: string, password: string): Promise<CognitoUserSession> {
   const user = new CognitoUser({ Username: email, Pool: pool });
@@ -67,7 +59,7 @@ it('signs up, confirms and signs in with SRP, then refreshes the session', async
   expect(signUp.userConfirmed).toBe(false);
   const user = new CognitoUser({ Username: email, Pool: pool });
   await new Promise((resolve, reject) =>
-    user.confirmRegistration(latestCode(email), false, (error, result) =>
+    user.confirmRegistration(latestCode(dir, email), false, (error, result) =>
       error ? reject(error) : resolve(result),
     ),
   );

@@ -49,6 +49,17 @@ const connection = <T>(
   nextToken: context.services.nextTokens.seal(scope, result.cursor),
 });
 
+async function follows(direction: 'followers' | 'following', args: Args, context: RequestContext) {
+  const scope = `${direction}:${String(args.userId)}`;
+  const result = await listFollows(
+    String(args.userId),
+    direction,
+    page(context, scope, args),
+    context.services.social,
+  );
+  return connection(context, scope, result);
+}
+
 const query: Record<string, Resolver> = {
   me: (_, __, context) => context.profiles.load(viewerId(context)).then((profile) => profile ?? null),
   getUser: (_, args, context) => context.profiles.load(String(args.id)).then((profile) => profile ?? null),
@@ -61,26 +72,8 @@ const query: Record<string, Resolver> = {
       await listComments(String(args.postId), page(context, scope, args), context.services.social),
     );
   },
-  listFollowers: async (_, args, context) => {
-    const scope = `followers:${String(args.userId)}`;
-    const result = await listFollows(
-      String(args.userId),
-      'followers',
-      page(context, scope, args),
-      context.services.social,
-    );
-    return connection(context, scope, result);
-  },
-  listFollowing: async (_, args, context) => {
-    const scope = `following:${String(args.userId)}`;
-    const result = await listFollows(
-      String(args.userId),
-      'following',
-      page(context, scope, args),
-      context.services.social,
-    );
-    return connection(context, scope, result);
-  },
+  listFollowers: (_, args, context) => follows('followers', args, context),
+  listFollowing: (_, args, context) => follows('following', args, context),
   homeFeed: async (_, args, context) => {
     const viewer = viewerId(context);
     const scope = `feed:${viewer}`;

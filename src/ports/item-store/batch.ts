@@ -22,6 +22,27 @@ function chunks<T>(all: T[], size: number): T[][] {
   return result;
 }
 
+/** Calls `call` with what is pending until nothing is left, backing off between attempts. */
+async function untilProcessed<T>(
+  chunk: T[],
+  call: (pending: T[]) => Promise<T[]>,
+  what: string,
+  options: RetryOptions,
+): Promise<void> {
+  const attempts = options.attempts ?? 8;
+  let pending = chunk;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= attempts) {
+      throw new PlazaError(
+        'ProvisionedThroughputExceededException',
+        `${pending.length} ${what} stayed unprocessed`,
+      );
+    }
+    if (attempt > 0) await sleep((options.baseDelayMs ?? 25) * 2 ** (attempt - 1));
+    pending = await call(pending);
+  }
+}
+
 /** Gets every key (duplicates allowed), in chunks of 100, retrying unprocessed keys. */
 export async function getAll(
   store: Pick<ItemStore, 'batchGet'>,
@@ -30,23 +51,19 @@ export async function getAll(
 ): Promise<Item[]> {
   const unique = [...new Map(keys.map((key) => [`${key.PK}\u0000${key.SK}`, key])).values()];
   const items: Item[] = [];
-  const attempts = options.attempts ?? 8;
   await Promise.all(
-    chunks(unique, limits.batchGetKeys).map(async (chunk) => {
-      let pending = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= attempts) {
-          throw new PlazaError(
-            'ProvisionedThroughputExceededException',
-            `${pending.length} keys stayed unprocessed`,
-          );
-        }
-        if (attempt > 0) await sleep((options.baseDelayMs ?? 25) * 2 ** (attempt - 1));
-        const result = await store.batchGet(pending, options);
-        items.push(...result.items);
-        pending = result.unprocessed;
-      }
-    }),
+    chunks(unique, limits.batchGetKeys).map((chunk) =>
+      untilProcessed(
+        chunk,
+        async (pending) => {
+          const result = await store.batchGet(pending, options);
+          items.push(...result.items);
+          return result.unprocessed;
+        },
+        'keys',
+        options,
+      ),
+    ),
   );
   return items;
 }
@@ -57,18 +74,12 @@ export async function writeAll(
   requests: BatchWriteRequest[],
   options: RetryOptions = {},
 ): Promise<void> {
-  const attempts = options.attempts ?? 8;
   for (const chunk of chunks(requests, limits.batchWriteRequests)) {
-    let pending = chunk;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= attempts) {
-        throw new PlazaError(
-          'ProvisionedThroughputExceededException',
-          `${pending.length} writes stayed unprocessed`,
-        );
-      }
-      if (attempt > 0) await sleep((options.baseDelayMs ?? 25) * 2 ** (attempt - 1));
-      pending = (await store.batchWrite(pending)).unprocessed;
-    }
+    await untilProcessed(
+      chunk,
+      async (pending) => (await store.batchWrite(pending)).unprocessed,
+      'writes',
+      options,
+    );
   }
 }
