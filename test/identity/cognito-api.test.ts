@@ -4,7 +4,12 @@
  * GraphQL API, refresh, and sign-out everywhere.
  */
 import {
+  ChangePasswordCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  DeleteUserCommand,
+  ForgotPasswordCommand,
+  RevokeTokenCommand,
   ConfirmSignUpCommand,
   GetUserCommand,
   GlobalSignOutCommand,
@@ -207,5 +212,77 @@ describe('the embedded user pool with the AWS SDK', () => {
     expect(await attempt(email, password).catch((error: Error) => error.message)).toBe(
       'Password attempts exceeded',
     );
+  });
+
+  it('resets a forgotten password with the mailed code, changes it, revokes and deletes', async () => {
+    const signIn = (pass: string) =>
+      cognito.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: 'lin@example.com', PASSWORD: pass },
+        }),
+      );
+    const { UserSub } = await cognito.send(
+      new SignUpCommand({ ClientId: clientId, Username: 'lin@example.com', Password: 'first password' }),
+    );
+    await cognito.send(
+      new ConfirmSignUpCommand({
+        ClientId: clientId,
+        Username: 'lin@example.com',
+        ConfirmationCode: codeFor('lin@example.com'),
+      }),
+    );
+    const before = (await signIn('first password')).AuthenticationResult!;
+
+    // The same answer whether or not the user exists.
+    const unknown = await cognito.send(
+      new ForgotPasswordCommand({ ClientId: clientId, Username: 'nobody@example.com' }),
+    );
+    const known = await cognito.send(
+      new ForgotPasswordCommand({ ClientId: clientId, Username: 'lin@example.com' }),
+    );
+    expect(Object.keys(unknown.CodeDeliveryDetails ?? {})).toEqual(
+      Object.keys(known.CodeDeliveryDetails ?? {}),
+    );
+    const resetCode = codeFor('lin@example.com');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await cognito.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: clientId,
+        Username: 'lin@example.com',
+        ConfirmationCode: resetCode,
+        Password: 'second password',
+      }),
+    );
+    expect(await errorName(signIn('first password'))).toBe('NotAuthorizedException');
+    // The reset ended the old sessions.
+    expect((await me(before.AccessToken!)).status).toBe(401);
+    const after = (await signIn('second password')).AuthenticationResult!;
+
+    await cognito.send(
+      new ChangePasswordCommand({
+        AccessToken: after.AccessToken!,
+        PreviousPassword: 'second password',
+        ProposedPassword: 'third password',
+      }),
+    );
+    const latest = (await signIn('third password')).AuthenticationResult!;
+    await cognito.send(new RevokeTokenCommand({ ClientId: clientId, Token: latest.RefreshToken! }));
+    const refresh = cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: latest.RefreshToken! },
+      }),
+    );
+    expect(await errorName(refresh)).toBe('NotAuthorizedException');
+
+    await cognito.send(new DeleteUserCommand({ AccessToken: latest.AccessToken! }));
+    expect(await errorName(cognito.send(new GetUserCommand({ AccessToken: latest.AccessToken! })))).toBe(
+      'NotAuthorizedException',
+    );
+    expect(await errorName(signIn('third password'))).toBe('NotAuthorizedException');
+    expect(UserSub).toBeDefined();
   });
 });

@@ -4,7 +4,12 @@
  * `endpoint` set to Plaza, and the pool's JWKS and OpenID discovery documents.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { changePassword } from '../../domain/identity/change-password.ts';
+import { confirmForgotPassword } from '../../domain/identity/confirm-forgot-password.ts';
 import { confirmSignUp } from '../../domain/identity/confirm-sign-up.ts';
+import { deleteUser } from '../../domain/identity/delete-user.ts';
+import { forgotPassword } from '../../domain/identity/forgot-password.ts';
+import { revokeToken } from '../../domain/identity/revoke-token.ts';
 import { getUser } from '../../domain/identity/get-user.ts';
 import { globalSignOut } from '../../domain/identity/global-sign-out.ts';
 import { initiateAuth } from '../../domain/identity/initiate-auth.ts';
@@ -36,6 +41,11 @@ export function registerCognitoRoutes(
     RespondToAuthChallenge: (body) => respondToAuthChallenge(body as never, services),
     GetUser: (body) => getUser(body as never, verifier, services),
     GlobalSignOut: (body) => globalSignOut(body as never, verifier, services),
+    ForgotPassword: (body) => forgotPassword(body as never, services),
+    ConfirmForgotPassword: (body) => confirmForgotPassword(body as never, services),
+    ChangePassword: (body) => changePassword(body as never, verifier, services),
+    RevokeToken: (body) => revokeToken(body as never, services),
+    DeleteUser: (body) => deleteUser(body as never, verifier, services),
   };
 
   server.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'string' }, (_request, body, done) => {

@@ -1,0 +1,17 @@
+import { checkPassword, fail, findUserByEmail, redeemCode, type IdentityServices } from './model.ts';
+import { replacePassword } from './password.ts';
+
+/** Sets a new password with the mailed reset code; the user's old sessions end. */
+export async function confirmForgotPassword(
+  request: { ClientId: string; Username: string; ConfirmationCode: string; Password: string },
+  services: IdentityServices,
+) {
+  if (request.ClientId !== services.pool.clientId)
+    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  const password = checkPassword(request.Password, services.pool);
+  const user = await findUserByEmail(String(request.Username ?? ''), services);
+  if (!user) fail('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  await redeemCode(user.sub, 'reset', request.ConfirmationCode, services);
+  await replacePassword(user, password, services);
+  return {};
+}
