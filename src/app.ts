@@ -27,6 +27,7 @@ import { defaultSocialSettings, type SocialServices } from './domain/social/mode
 import { registerGraphQLRoutes } from './edge/graphql/graphql-routes.ts';
 import { nextTokens } from './edge/graphql/next-token.ts';
 import { registerHealthRoutes } from './edge/http/health-routes.ts';
+import { registerMetricsRoutes } from './edge/http/metrics-routes.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
@@ -212,13 +213,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The base URL is known for certain once the server listens (PORT=0 picks a free port).
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
-  if (identity.services)
-    registerCognitoRoutes(server, { services: identity.services, verifier: identity.verifier! });
+  registerMetricsRoutes(server, metrics);
+  if (identity.services) {
+    registerCognitoRoutes(server, { services: identity.services, verifier: identity.verifier!, metrics });
+  }
   registerGraphQLRoutes(server, {
     services: { social, nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')) },
     identity: overrides.identity ?? identity.verifier,
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
     production: config.production,
+    metrics,
   });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).

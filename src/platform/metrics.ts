@@ -3,12 +3,22 @@
  * application instance, so tests and several apps in one process never share
  * counters.
  */
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   consumedReadUnits: Counter<'table' | 'index'>;
   consumedWriteUnits: Counter<'table' | 'index'>;
+  /** Cognito's SignInSuccesses, SignInThrottles and TokenRefreshSuccesses. */
+  signInSuccesses: Counter;
+  signInThrottles: Counter;
+  tokenRefreshSuccesses: Counter;
+  /** AppSync's Requests, Errors and Latency, per GraphQL operation or HTTP route. */
+  requests: Counter<'operation'>;
+  errors: Counter<'operation' | 'type'>;
+  latency: Histogram<'operation'>;
+  /** AppSync's ConnectedClients (WebSocket subscribers). */
+  connectedClients: Gauge;
   /** The ItemStore meter: capacity units per table and index. */
   capacityMeter: {
     consumed(usage: { table: string; index?: string; readUnits: number; writeUnits: number }): void;
@@ -30,12 +40,56 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['table', 'index'] as const,
     registers: [registry],
   });
+  const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
+  const signInSuccesses = counter(
+    'plaza_sign_in_successes_total',
+    'Successful sign-ins (Cognito SignInSuccesses).',
+  );
+  const signInThrottles = counter(
+    'plaza_sign_in_throttles_total',
+    'Sign-ins refused by a lockout or a rate limit (Cognito SignInThrottles).',
+  );
+  const tokenRefreshSuccesses = counter(
+    'plaza_token_refresh_successes_total',
+    'Successful token refreshes (Cognito TokenRefreshSuccesses).',
+  );
+  const requests = new Counter({
+    name: 'plaza_requests_total',
+    help: 'Requests, per GraphQL operation or HTTP route (AppSync Requests).',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'plaza_errors_total',
+    help: 'Requests answered with an error, per operation and error type (AppSync 4XX/5XX errors).',
+    labelNames: ['operation', 'type'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'plaza_latency_seconds',
+    help: 'Request latency, per GraphQL operation or HTTP route (AppSync Latency).',
+    labelNames: ['operation'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const connectedClients = new Gauge({
+    name: 'plaza_connected_clients',
+    help: 'Connected WebSocket subscription clients (AppSync ConnectedClients).',
+    registers: [registry],
+  });
   // Label children are looked up once per table and index: the meter runs on every store call.
   const children = new Map<string, { read: Counter.Internal; write: Counter.Internal }>();
   return {
     registry,
     consumedReadUnits,
     consumedWriteUnits,
+    signInSuccesses,
+    signInThrottles,
+    tokenRefreshSuccesses,
+    requests,
+    errors,
+    latency,
+    connectedClients,
     capacityMeter: {
       consumed({ table, index, readUnits, writeUnits }) {
         const id = `${table}\u0000${index ?? ''}`;

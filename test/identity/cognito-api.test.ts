@@ -285,4 +285,25 @@ describe('the embedded user pool with the AWS SDK', () => {
     expect(await errorName(signIn('third password'))).toBe('NotAuthorizedException');
     expect(UserSub).toBeDefined();
   });
+
+  it('counts sign-ins, refreshes, throttles, requests and capacity in /metrics', async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+    // The sessions above: sign-ins by ada (1) and lin (3), one refresh, one lockout.
+    expect(value(/^plaza_sign_in_successes_total (\d+)/m)).toBe(4);
+    expect(value(/^plaza_token_refresh_successes_total (\d+)/m)).toBe(1);
+    expect(value(/^plaza_sign_in_throttles_total (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^plaza_requests_total\{operation="me"\} (\d+)/m)).toBeGreaterThanOrEqual(2);
+    expect(
+      value(/^plaza_errors_total\{operation="cognito:InitiateAuth",type="NotAuthorizedException"\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(6);
+    expect(
+      value(/^plaza_consumed_read_capacity_units_total\{table="plaza-users",index=""\} ([\d.]+)/m),
+    ).toBeGreaterThan(0);
+    expect(
+      value(/^plaza_consumed_write_capacity_units_total\{table="plaza",index=""\} ([\d.]+)/m),
+    ).toBeGreaterThan(0);
+    expect(text).toMatch(/^plaza_latency_seconds_bucket\{le="0.1",operation="me"\} \d+/m);
+    expect(text).toMatch(/^plaza_connected_clients 0/m);
+  });
 });

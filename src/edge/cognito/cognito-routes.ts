@@ -18,6 +18,7 @@ import { respondToAuthChallenge } from '../../domain/identity/respond-to-auth-ch
 import { resendConfirmationCode } from '../../domain/identity/resend-confirmation-code.ts';
 import { signUp } from '../../domain/identity/sign-up.ts';
 import { isPlazaError } from '../../platform/errors.ts';
+import type { Metrics } from '../../platform/metrics.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 
 type Operation = (body: Record<string, unknown>) => Promise<unknown>;
@@ -30,9 +31,9 @@ function cognitoError(reply: FastifyReply, type: string, message: string, status
 
 export function registerCognitoRoutes(
   server: FastifyInstance,
-  options: { services: IdentityServices; verifier: IdentityVerifier },
+  options: { services: IdentityServices; verifier: IdentityVerifier; metrics: Metrics },
 ): void {
-  const { services, verifier } = options;
+  const { services, verifier, metrics } = options;
   const operations: Record<string, Operation> = {
     SignUp: (body) => signUp(body as never, services),
     ConfirmSignUp: (body) => confirmSignUp(body as never, services),
@@ -73,10 +74,29 @@ export function registerCognitoRoutes(
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return cognitoError(reply, 'InvalidParameterException', 'The request body must be a JSON object');
     }
+    const metricName = `cognito:${name}`;
+    const started = performance.now();
+    metrics.requests.inc({ operation: metricName });
     try {
       const result = await operation(body as Record<string, unknown>);
+      metrics.latency.observe({ operation: metricName }, (performance.now() - started) / 1000);
+      if (typeof result === 'object' && result !== null && 'AuthenticationResult' in result) {
+        const flow = (body as { AuthFlow?: unknown }).AuthFlow;
+        if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') metrics.tokenRefreshSuccesses.inc();
+        else metrics.signInSuccesses.inc();
+      }
       return reply.header('content-type', 'application/x-amz-json-1.1').send(result);
     } catch (error) {
+      metrics.errors.inc({
+        operation: metricName,
+        type: isPlazaError(error) ? error.code : 'InternalErrorException',
+      });
+      if (
+        isPlazaError(error) &&
+        (error.code === 'TooManyRequestsException' || error.message === 'Password attempts exceeded')
+      ) {
+        metrics.signInThrottles.inc();
+      }
       if (isPlazaError(error)) return cognitoError(reply, error.code, error.message);
       request.log.error({ err: error, operation: name }, 'user pool operation failed');
       return cognitoError(reply, 'InternalErrorException', 'An internal error occurred', 500);

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import {
   GraphQLError,
+  Kind,
   NoSchemaIntrospectionCustomRule,
   buildSchema,
   execute,
@@ -27,6 +28,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import type { Metrics } from '../../platform/metrics.ts';
 import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { appSyncPrelude, appSyncScalars } from './appsync-prelude.ts';
 import { authModes } from './auth-modes.ts';
@@ -62,12 +64,13 @@ export interface GraphQLRouteOptions {
   identity: IdentityVerifier | undefined;
   apiKeys: ApiKeyVerifier;
   production: boolean;
+  metrics: Metrics;
   /** AppSync ends a request after 30 s. */
   timeoutMs?: number;
 }
 
 interface AppSyncError {
-  path: readonly (string | number)[] | undefined;
+  path: readonly (string | number)[] | null | undefined;
   data: null;
   errorType: string;
   errorInfo: Record<string, unknown> | null;
@@ -92,10 +95,28 @@ function appSyncError(error: GraphQLError): AppSyncError {
   return { path: error.path, data: null, errorType, errorInfo, locations: error.locations, message };
 }
 
-function failure(reply: FastifyReply, status: number, errorType: string, message: string) {
-  return reply
-    .code(status)
-    .send({ errors: [{ errorType, message, data: null, path: null, errorInfo: null }] });
+/** What a GraphQL request comes to: the HTTP status, AppSync's response body, and the operation it named. */
+interface Outcome {
+  status: number;
+  body: { data?: unknown; errors?: Partial<AppSyncError>[] };
+  operation: string;
+}
+
+function failure(status: number, errorType: string, message: string, operation = 'invalid'): Outcome {
+  return {
+    status,
+    operation,
+    body: { errors: [{ errorType, message, data: null, path: null, errorInfo: null }] },
+  };
+}
+
+/** The metric label of a request: its operation name, or its first root field. */
+function operationLabel(document: DocumentNode, operationName: string | undefined): string {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return 'invalid';
+  if (operation.name) return operation.name.value;
+  const first = operation.selectionSet.selections[0];
+  return first?.kind === Kind.FIELD ? first.name.value : operation.operation;
 }
 
 export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLRouteOptions): void {
@@ -140,44 +161,54 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
     throw new PlazaError('Unauthorized', 'Valid authorization header not provided');
   }
 
+  /** Answers one request, and counts it as AppSync's metrics do: per operation, errors by type. */
   async function handle(request: FastifyRequest, reply: FastifyReply, body: unknown, readOnly: boolean) {
+    const started = performance.now();
+    const outcome = await respond(request, body, readOnly);
+    const { operation } = outcome;
+    options.metrics.requests.inc({ operation });
+    options.metrics.latency.observe({ operation }, (performance.now() - started) / 1000);
+    for (const error of outcome.body.errors ?? [])
+      options.metrics.errors.inc({ operation, type: error.errorType });
+    return reply.code(outcome.status).send(outcome.body);
+  }
+
+  async function respond(request: FastifyRequest, body: unknown, readOnly: boolean): Promise<Outcome> {
     let caller: Caller;
     try {
       caller = await authenticate(request);
     } catch (error) {
       const message = isPlazaError(error) ? error.message : 'Valid authorization header not provided';
-      return failure(reply, 401, 'UnauthorizedException', message);
+      return failure(401, 'UnauthorizedException', message, 'unauthenticated');
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return failure(reply, 400, 'BadRequestException', 'Send one GraphQL request as a JSON object');
+      return failure(400, 'BadRequestException', 'Send one GraphQL request as a JSON object');
     }
     const { query, variables, operationName } = body as Record<string, unknown>;
     if (typeof query !== 'string' || query.length === 0) {
-      return failure(reply, 400, 'BadRequestException', 'The request has no query');
+      return failure(400, 'BadRequestException', 'The request has no query');
     }
     if (
       variables !== undefined &&
       variables !== null &&
       (typeof variables !== 'object' || Array.isArray(variables))
     ) {
-      return failure(reply, 400, 'BadRequestException', 'variables must be an object');
+      return failure(400, 'BadRequestException', 'variables must be an object');
     }
     const engine = getEnveloped({ request });
     let document: DocumentNode;
     try {
       document = engine.parse(query);
     } catch (error) {
-      return reply.code(400).send({ errors: [appSyncError(error as GraphQLError)] });
+      return { status: 400, operation: 'invalid', body: { errors: [appSyncError(error as GraphQLError)] } };
     }
+    const named = typeof operationName === 'string' ? operationName : undefined;
+    const operation = operationLabel(document, named);
     if (readOnly) {
-      const operation = getOperationAST(
-        document,
-        typeof operationName === 'string' ? operationName : undefined,
-      );
+      const kind = getOperationAST(document, named)?.operation;
       // GET may only read: a mutation over GET could be set off by a link or an image.
-      if (operation && operation.operation !== 'query') {
-        return failure(reply, 405, 'BadRequestException', `A ${operation.operation} needs POST`);
-      }
+      if (kind && kind !== 'query')
+        return failure(405, 'BadRequestException', `A ${kind} needs POST`, operation);
     }
     let validationErrors: readonly GraphQLError[];
     try {
@@ -186,23 +217,22 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
       // graphql-armor's limits throw instead of reporting.
       validationErrors = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
     }
-    if (validationErrors.length > 0)
-      return reply.code(400).send({ errors: validationErrors.map(appSyncError) });
+    if (validationErrors.length > 0) {
+      return { status: 400, operation, body: { errors: validationErrors.map(appSyncError) } };
+    }
     const refused = modes.refused(document, caller);
     if (refused.length > 0) {
-      return reply.send({
-        data: null,
-        errors: refused.map((field) => {
-          const [type, name] = field.split('.');
-          return {
-            errorType: 'Unauthorized',
-            message: `Not Authorized to access ${name} on type ${type}`,
-            data: null,
-            path: null,
-            errorInfo: null,
-          };
-        }),
+      const errors = refused.map((field) => {
+        const [type, name] = field.split('.');
+        return {
+          errorType: 'Unauthorized',
+          message: `Not Authorized to access ${name} on type ${type}`,
+          data: null,
+          path: null,
+          errorInfo: null,
+        };
       });
+      return { status: 200, operation, body: { data: null, errors } };
     }
     const contextValue = requestContext(caller, options.services);
     let timer: NodeJS.Timeout | undefined;
@@ -213,7 +243,7 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
           document,
           contextValue,
           variableValues: (variables as Record<string, unknown> | undefined) ?? undefined,
-          operationName: typeof operationName === 'string' ? operationName : undefined,
+          operationName: named,
         }),
       ),
       new Promise<never>((_, reject) => {
@@ -224,10 +254,14 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
       const original = error.originalError;
       if (original && !isPlazaError(original)) request.log.error({ err: original }, 'resolver failed');
     }
-    return reply.send({
-      data: result.data ?? null,
-      ...(result.errors?.length ? { errors: result.errors.map(appSyncError) } : {}),
-    });
+    return {
+      status: 200,
+      operation,
+      body: {
+        data: result.data ?? null,
+        ...(result.errors?.length ? { errors: result.errors.map(appSyncError) } : {}),
+      },
+    };
   }
 
   server.post('/graphql', (request, reply) => handle(request, reply, request.body, false));
@@ -237,7 +271,8 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
     try {
       variables = q.variables ? JSON.parse(q.variables) : undefined;
     } catch {
-      return failure(reply, 400, 'BadRequestException', 'variables is not valid JSON');
+      const outcome = failure(400, 'BadRequestException', 'variables is not valid JSON');
+      return reply.code(outcome.status).send(outcome.body);
     }
     return handle(request, reply, { query: q.query, variables, operationName: q.operationName }, true);
   });

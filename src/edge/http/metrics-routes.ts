@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../../platform/metrics.ts';
+
+/**
+ * GET /metrics in Prometheus text format, and the request metrics of every
+ * route that is not GraphQL (GraphQL counts per operation in its own route).
+ */
+export function registerMetricsRoutes(server: FastifyInstance, metrics: Metrics): void {
+  server.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  server.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (!route || route === '/graphql' || route === '/metrics') return;
+    const operation = `${request.method} ${route}`;
+    metrics.requests.inc({ operation });
+    metrics.latency.observe({ operation }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 400) metrics.errors.inc({ operation, type: String(reply.statusCode) });
+  });
+}
