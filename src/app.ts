@@ -28,6 +28,7 @@ import { registerGraphQLRoutes } from './edge/graphql/graphql-routes.ts';
 import { nextTokens } from './edge/graphql/next-token.ts';
 import { registerHealthRoutes } from './edge/http/health-routes.ts';
 import { registerMetricsRoutes } from './edge/http/metrics-routes.ts';
+import { registerAmplifyOutputsRoute } from './edge/http/amplify-outputs-route.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
@@ -58,6 +59,8 @@ export interface App {
   fanOut: StreamSubscription;
   /** Who signs users in: the embedded pool's services and ids (absent when tokens come from Amazon Cognito). */
   identity: Identity;
+  /** The development API key that /amplify_outputs.json hands to clients (development only). */
+  useDevelopmentApiKey(key: string): void;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -214,8 +217,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
   registerMetricsRoutes(server, metrics);
+  registerAmplifyOutputsRoute(server, {
+    region: config.region,
+    baseUrl: () => baseUrl,
+    pool: identity.pool && { ...identity.pool, passwordMinLength: config.userPool.passwordMinLength },
+    apiKey: () => (config.production ? undefined : developmentApiKey),
+    bucketName: `${config.db.table}-media`,
+  });
   if (identity.services) {
-    registerCognitoRoutes(server, { services: identity.services, verifier: identity.verifier!, metrics });
+    registerCognitoRoutes(server, {
+      services: identity.services,
+      verifier: identity.verifier!,
+      metrics,
+      signInsPerIpPerMinute: config.signInsPerIpPerMinute,
+    });
   }
   registerGraphQLRoutes(server, {
     services: { social, nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')) },
@@ -231,6 +246,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   let closed = false;
+  let developmentApiKey: string | undefined;
   return {
     config,
     logger,
@@ -241,6 +257,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     social,
     fanOut,
     identity,
+    useDevelopmentApiKey(key) {
+      developmentApiKey = key;
+    },
     async listen() {
       await server.listen({ port: config.port, host: config.host });
       const address = server.server.address();

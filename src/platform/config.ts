@@ -64,6 +64,8 @@ export interface Config {
   production: boolean;
   /** The URL clients reach Plaza at (the tokens' issuer); by default http://HOST:PORT. */
   publicUrl: string | undefined;
+  /** Sign-in attempts allowed per client address per minute (a load test from one address raises it). */
+  signInsPerIpPerMinute: number;
   /** The embedded user pool's policy (the design's defaults). */
   userPool: {
     passwordMinLength: number;
@@ -139,6 +141,7 @@ const envSchema = z.object({
   PLAZA_CONFIG: z.string().min(1).optional(),
   PLAZA_IDENTITY: z.enum(['embedded', 'cognito']).optional(),
   PLAZA_PUBLIC_URL: z.url().optional(),
+  PLAZA_SIGNIN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   COGNITO_USER_POOL_ID: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
@@ -177,6 +180,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   return {
     production: e.NODE_ENV === 'production',
+    signInsPerIpPerMinute: e.PLAZA_SIGNIN_PER_IP_PER_MINUTE ?? 60,
     publicUrl: (e.PLAZA_PUBLIC_URL ?? file.publicUrl)?.replace(/\/$/, ''),
     userPool: {
       passwordMinLength: file.userPool?.passwordMinLength ?? 8,

@@ -306,4 +306,27 @@ describe('the embedded user pool with the AWS SDK', () => {
     expect(text).toMatch(/^plaza_latency_seconds_bucket\{le="0.1",operation="me"\} \d+/m);
     expect(text).toMatch(/^plaza_connected_clients 0/m);
   });
+
+  it('serves the client configuration in the Amplify outputs shape', async () => {
+    const outputs = (await (await fetch(`${url}/amplify_outputs.json`)).json()) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(outputs.auth).toMatchObject({
+      aws_region: 'us-west-1',
+      user_pool_id: app.identity.pool!.userPoolId,
+      user_pool_client_id: clientId,
+      username_attributes: ['email'],
+      password_policy: { min_length: 8 },
+      mfa_configuration: 'OFF',
+      mfa_methods: ['TOTP'],
+    });
+    expect(outputs.data).toMatchObject({
+      url: `${url}/graphql`,
+      aws_region: 'us-west-1',
+      default_authorization_type: 'AMAZON_COGNITO_USER_POOLS',
+      authorization_types: ['API_KEY'],
+    });
+    expect(outputs.storage?.bucket_name).toEqual(expect.any(String));
+  });
 });

@@ -25,10 +25,12 @@ export async function startCommand(): Promise<void> {
           { ...app.social, store: app.stores.users },
         ),
       );
+  if (apiKey) app.useDevelopmentApiKey(apiKey.key);
   const lines = [
     '',
     `  Plaza is running at ${url}`,
     `    GraphQL        ${url}/graphql`,
+    `    client config  ${url}/amplify_outputs.json`,
     `    health         ${url}/healthz  ${url}/readyz`,
     `    engine         ${config.db.engine}${config.db.engine === 'sqlite' ? ` (${config.db.sqlite.path})` : ` (${config.db.dynamodb.endpoint ?? 'AWS'})`}`,
   ];

@@ -20,6 +20,7 @@ import { signUp } from '../../domain/identity/sign-up.ts';
 import { isPlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
+import { ipLimiter } from './ip-limiter.ts';
 
 type Operation = (body: Record<string, unknown>) => Promise<unknown>;
 
@@ -31,9 +32,16 @@ function cognitoError(reply: FastifyReply, type: string, message: string, status
 
 export function registerCognitoRoutes(
   server: FastifyInstance,
-  options: { services: IdentityServices; verifier: IdentityVerifier; metrics: Metrics },
+  options: {
+    services: IdentityServices;
+    verifier: IdentityVerifier;
+    metrics: Metrics;
+    signInsPerIpPerMinute: number;
+  },
 ): void {
   const { services, verifier, metrics } = options;
+  const limiter = ipLimiter({ perMinute: options.signInsPerIpPerMinute, now: services.clock.now });
+  const signInOperations = new Set(['InitiateAuth', 'RespondToAuthChallenge']);
   const operations: Record<string, Operation> = {
     SignUp: (body) => signUp(body as never, services),
     ConfirmSignUp: (body) => confirmSignUp(body as never, services),
@@ -77,6 +85,11 @@ export function registerCognitoRoutes(
     const metricName = `cognito:${name}`;
     const started = performance.now();
     metrics.requests.inc({ operation: metricName });
+    if (signInOperations.has(name) && !limiter.allow(request.ip)) {
+      metrics.signInThrottles.inc();
+      metrics.errors.inc({ operation: metricName, type: 'TooManyRequestsException' });
+      return cognitoError(reply, 'TooManyRequestsException', 'Too many requests, please try again later.');
+    }
     try {
       const result = await operation(body as Record<string, unknown>);
       metrics.latency.observe({ operation: metricName }, (performance.now() - started) / 1000);

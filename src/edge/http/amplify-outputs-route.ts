@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+
+export interface AmplifyOutputsSource {
+  region: string;
+  /** The URL clients reach Plaza at, known once the server listens. */
+  baseUrl(): string;
+  pool: { userPoolId: string; clientId: string; passwordMinLength: number } | undefined;
+  /** The development API key (never served in production). */
+  apiKey(): string | undefined;
+  bucketName: string;
+}
+
+/**
+ * GET /amplify_outputs.json: the client configuration in the shape Amplify
+ * Gen 2 reads, so `Amplify.configure(outputs)` points a stock Amplify app at
+ * Plaza (and the same app at the AWS deployment's outputs).
+ */
+export function registerAmplifyOutputsRoute(server: FastifyInstance, source: AmplifyOutputsSource): void {
+  server.get('/amplify_outputs.json', async () => {
+    const baseUrl = source.baseUrl();
+    const apiKey = source.apiKey();
+    return {
+      version: '1.4',
+      ...(source.pool
+        ? {
+            auth: {
+              aws_region: source.region,
+              user_pool_id: source.pool.userPoolId,
+              user_pool_client_id: source.pool.clientId,
+              // Plaza's own Cognito endpoint (Amplify's `userPoolEndpoint`).
+              user_pool_endpoint: `${baseUrl}/`,
+              username_attributes: ['email'],
+              standard_required_attributes: ['email'],
+              user_verification_types: ['email'],
+              password_policy: {
+                min_length: source.pool.passwordMinLength,
+                require_lowercase: false,
+                require_uppercase: false,
+                require_numbers: false,
+                require_symbols: false,
+              },
+              mfa_configuration: 'OFF',
+              mfa_methods: ['TOTP'],
+              unauthenticated_identities_enabled: false,
+            },
+          }
+        : {}),
+      data: {
+        url: `${baseUrl}/graphql`,
+        aws_region: source.region,
+        default_authorization_type: 'AMAZON_COGNITO_USER_POOLS',
+        authorization_types: ['API_KEY'],
+        ...(apiKey ? { api_key: apiKey } : {}),
+      },
+      storage: { aws_region: source.region, bucket_name: source.bucketName },
+    };
+  });
+}
