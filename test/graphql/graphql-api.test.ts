@@ -248,6 +248,57 @@ describe('the social flow', () => {
   });
 });
 
+describe('finding users and posts', () => {
+  it('finds users by username and prefix, lists posts, likes and recent posts', async () => {
+    const stamp = Date.now().toString(36);
+    const zoe = await newUser(`zoe${stamp}`);
+    const zack = await newUser(`zack${stamp}`);
+    const me = await gql({ token: zoe.token }, '{ me { username } }');
+    const username = me.data?.me.username as string;
+    const byName = await gql({ apiKey }, 'query($u: String!) { getUserByUsername(username: $u) { id } }', {
+      u: username.toUpperCase(),
+    });
+    expect(byName.data?.getUserByUsername).toEqual({ id: zoe.id });
+    const search = await gql({ apiKey }, 'query($p: String!) { searchUsers(prefix: $p) { items { id } } }', {
+      p: `z`,
+    });
+    expect(search.data?.searchUsers.items.map((u: { id: string }) => u.id)).toEqual(
+      expect.arrayContaining([zoe.id, zack.id]),
+    );
+    const ids: string[] = [];
+    for (const d of ['one', 'two', 'three']) {
+      const created = await gql(
+        { token: zoe.token },
+        'mutation($d: String) { createPost(input: { description: $d }) { id } }',
+        { d },
+      );
+      ids.push(created.data?.createPost.id as string);
+    }
+    const list =
+      'query($id: ID!, $t: String) { listPostsByUser(userId: $id, limit: 2, nextToken: $t) { items { description } nextToken } }';
+    const first = await gql({ apiKey }, list, { id: zoe.id });
+    expect(first.data?.listPostsByUser.items.map((p: { description: string }) => p.description)).toEqual([
+      'three',
+      'two',
+    ]);
+    const rest = await gql({ apiKey }, list, { id: zoe.id, t: first.data?.listPostsByUser.nextToken });
+    expect(rest.data?.listPostsByUser.items.map((p: { description: string }) => p.description)).toEqual([
+      'one',
+    ]);
+    await gql({ token: zack.token }, 'mutation($id: ID!) { likePost(postId: $id) { id } }', { id: ids[0] });
+    const likes = await gql(
+      { apiKey },
+      'query($id: ID!) { listLikes(postId: $id) { items { user { id } } } }',
+      { id: ids[0] },
+    );
+    expect(likes.data?.listLikes.items).toEqual([{ user: { id: zack.id } }]);
+    const recent = await gql({ apiKey }, '{ recentPosts(limit: 3) { items { id } } }');
+    expect(recent.data?.recentPosts.items.map((p: { id: string }) => p.id)).toEqual([...ids].reverse());
+    const bad = await gql({ apiKey }, '{ searchUsers(prefix: "no spaces!") { items { id } } }');
+    expect(bad.errors?.[0]?.errorType).toBe('BadInput');
+  });
+});
+
 describe('limits before execution', () => {
   it('refuses over-deep, over-aliased and malformed queries with 400', async () => {
     const { token } = await newUser('limits');

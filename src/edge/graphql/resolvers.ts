@@ -13,7 +13,9 @@ import { homeFeed } from '../../domain/social/home-feed.ts';
 import { keys } from '../../domain/social/keys.ts';
 import { likePost, unlikePost } from '../../domain/social/like-post.ts';
 import { listComments } from '../../domain/social/list-comments.ts';
+import { getUserByUsername, searchUsers } from '../../domain/social/find-users.ts';
 import { listFollows } from '../../domain/social/list-follows.ts';
+import { listLikes, listPostsByUser, recentPosts } from '../../domain/social/list-posts.ts';
 import type { Comment, Post, Profile } from '../../domain/social/model.ts';
 import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
 import { isPlazaError } from '../../platform/errors.ts';
@@ -49,31 +51,50 @@ const connection = <T>(
   nextToken: context.services.nextTokens.seal(scope, result.cursor),
 });
 
-async function follows(direction: 'followers' | 'following', args: Args, context: RequestContext) {
-  const scope = `${direction}:${String(args.userId)}`;
-  const result = await listFollows(
-    String(args.userId),
-    direction,
-    page(context, scope, args),
-    context.services.social,
+/** One list field: open the nextToken, read the page, seal the next token. */
+async function paged<T>(
+  context: RequestContext,
+  scope: string,
+  args: Args,
+  read: (options: { limit?: number; cursor?: string }) => Promise<{ items: T[]; cursor: string | undefined }>,
+) {
+  return connection(context, scope, await read(page(context, scope, args)));
+}
+
+function follows(direction: 'followers' | 'following', args: Args, context: RequestContext) {
+  return paged(context, `${direction}:${String(args.userId)}`, args, (options) =>
+    listFollows(String(args.userId), direction, options, context.services.social),
   );
-  return connection(context, scope, result);
 }
 
 const query: Record<string, Resolver> = {
   me: (_, __, context) => context.profiles.load(viewerId(context)).then((profile) => profile ?? null),
   getUser: (_, args, context) => context.profiles.load(String(args.id)).then((profile) => profile ?? null),
   getPost: (_, args, context) => orNull(getPost(String(args.id), context.services.social)),
-  listComments: async (_, args, context) => {
-    const scope = `comments:${String(args.postId)}`;
-    return connection(
-      context,
-      scope,
-      await listComments(String(args.postId), page(context, scope, args), context.services.social),
-    );
-  },
+  listComments: (_, args, context) =>
+    paged(context, `comments:${String(args.postId)}`, args, (options) =>
+      listComments(String(args.postId), options, context.services.social),
+    ),
   listFollowers: (_, args, context) => follows('followers', args, context),
   listFollowing: (_, args, context) => follows('following', args, context),
+  getUserByUsername: (_, args, context) =>
+    getUserByUsername(String(args.username), context.services.social).then((profile) => profile ?? null),
+  searchUsers: (_, args, context) =>
+    paged(context, `search:${String(args.prefix).toLowerCase()}`, args, (options) =>
+      searchUsers(String(args.prefix), options, context.services.social),
+    ),
+  listPostsByUser: (_, args, context) =>
+    paged(context, `posts:${String(args.userId)}`, args, (options) =>
+      listPostsByUser(String(args.userId), options, context.services.social),
+    ),
+  listLikes: async (_, args, context) => {
+    const result = await paged(context, `likes:${String(args.postId)}`, args, (options) =>
+      listLikes(String(args.postId), options, context.services.social),
+    );
+    return { ...result, items: result.items.map((user) => ({ user })) };
+  },
+  recentPosts: (_, args, context) =>
+    paged(context, 'recent', args, (options) => recentPosts(options, context.services.social)),
   homeFeed: async (_, args, context) => {
     const viewer = viewerId(context);
     const scope = `feed:${viewer}`;
