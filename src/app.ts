@@ -10,6 +10,7 @@ import { openDynamoDbStores, type DynamoDbSettings } from './adapters/dynamodb/d
 import { openSqlite } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from './adapters/sqlite/sqlite-item-store.ts';
 import { nodeIds } from './adapters/ids/node-ids.ts';
+import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
 import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts';
 import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
@@ -232,8 +233,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       signInsPerIpPerMinute: config.signInsPerIpPerMinute,
     });
   }
-  registerGraphQLRoutes(server, {
-    services: { social, nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')) },
+  await registerGraphQLRoutes(server, {
+    services: {
+      social,
+      nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')),
+      events: memoryEventBus(),
+    },
     identity: overrides.identity ?? identity.verifier,
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
     production: config.production,

@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { jwksIdentityVerifier } from '../../src/adapters/jose/jwks-identity-verifier.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { createApiKey } from '../../src/domain/api-keys/api-keys.ts';
@@ -296,6 +298,75 @@ describe('finding users and posts', () => {
     expect(recent.data?.recentPosts.items.map((p: { id: string }) => p.id)).toEqual([...ids].reverse());
     const bad = await gql({ apiKey }, '{ searchUsers(prefix: "no spaces!") { items { id } } }');
     expect(bad.errors?.[0]?.errorType).toBe('BadInput');
+  });
+});
+
+describe('subscriptions (graphql-transport-ws)', () => {
+  function subscribeOnce(token: string | undefined, query: string, variables: Record<string, unknown>) {
+    const client = createClient({
+      url: url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { Authorization: token } : {},
+      retryAttempts: 0,
+      lazy: false,
+      // Errors reach the test through the subscription's sink; the client would also print them.
+      onNonLazyError: () => {},
+    });
+    const received: unknown[] = [];
+    let fail: (error: unknown) => void = () => {};
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    const ready = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    const stop = client.subscribe(
+      { query, variables },
+      { next: (value) => received.push(value), error: (e) => fail(e), complete: () => {} },
+    );
+    return { client, received, failed, ready, stop };
+  }
+
+  it("delivers an author's new post and a like count, only those asked for, resolved for each subscriber", async () => {
+    const alice = await newUser('subalice');
+    const bob = await newUser('subbob');
+    const posts = subscribeOnce(
+      bob.token,
+      'subscription($a: ID) { onCreatePost(authorId: $a) { id description author { id } } }',
+      { a: alice.id },
+    );
+    await posts.ready;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await gql({ token: bob.token }, 'mutation { createPost(input: { description: "not alice" }) { id } }');
+    const created = await gql(
+      { token: alice.token },
+      'mutation { createPost(input: { description: "live!" }) { id } }',
+    );
+    const postId = created.data?.createPost.id as string;
+    const likes = subscribeOnce(
+      alice.token,
+      'subscription($p: ID!) { onLikePost(postId: $p) { id likeCount viewerHasLiked } }',
+      { p: postId },
+    );
+    await likes.ready;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await gql({ token: bob.token }, 'mutation($p: ID!) { likePost(postId: $p) { id } }', { p: postId });
+    for (let i = 0; i < 50 && (posts.received.length < 1 || likes.received.length < 1); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(posts.received).toEqual([
+      { data: { onCreatePost: { id: postId, description: 'live!', author: { id: alice.id } } } },
+    ]);
+    // Alice sees the count, and her own like state, not bob's.
+    expect(likes.received).toEqual([
+      { data: { onLikePost: { id: postId, likeCount: 1, viewerHasLiked: false } } },
+    ]);
+    posts.stop();
+    likes.stop();
+    await posts.client.dispose();
+    await likes.client.dispose();
+  });
+
+  it('refuses a connection without credentials', async () => {
+    const anonymous = subscribeOnce(undefined, 'subscription { onCreatePost { id } }', {});
+    await expect(anonymous.failed).rejects.toMatchObject({ code: 4403 });
+    await anonymous.client.dispose();
   });
 });
 

@@ -3,12 +3,15 @@ import DataLoader from 'dataloader';
 import { getProfiles } from '../../domain/social/get-profile.ts';
 import type { Profile, SocialServices } from '../../domain/social/model.ts';
 import { PlazaError } from '../../platform/errors.ts';
+import type { EventBus } from '../../ports/event-bus.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
 import type { NextTokens } from './next-token.ts';
 
 export interface GraphQLServices {
   social: SocialServices;
   nextTokens: NextTokens;
+  /** Mutations publish their results here; subscriptions listen. */
+  events: EventBus;
 }
 
 export interface RequestContext {

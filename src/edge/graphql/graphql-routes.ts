@@ -9,6 +9,8 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useParserCache } from '@envelop/parser-cache';
 import { useValidationCache } from '@envelop/validation-cache';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import fastifyWebsocket from '@fastify/websocket';
+import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import {
@@ -33,7 +35,7 @@ import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/ident
 import { appSyncPrelude, appSyncScalars } from './appsync-prelude.ts';
 import { authModes } from './auth-modes.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
-import { resolvers } from './resolvers.ts';
+import { resolvers, subscriptionResolvers } from './resolvers.ts';
 
 export const schemaPath = new URL('./schema.graphql', import.meta.url);
 
@@ -55,6 +57,13 @@ export function executableSchema(): GraphQLSchema {
       if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
       field.resolve = resolve;
     }
+  }
+  const subscriptionType = schema.getSubscriptionType();
+  for (const [fieldName, { subscribe, resolve }] of Object.entries(subscriptionResolvers)) {
+    const field = subscriptionType?.getFields()[fieldName];
+    if (!field) throw new Error(`Resolver for unknown subscription ${fieldName}`);
+    field.subscribe = subscribe as never;
+    field.resolve = resolve;
   }
   return schema;
 }
@@ -119,7 +128,10 @@ function operationLabel(document: DocumentNode, operationName: string | undefine
   return first?.kind === Kind.FIELD ? first.name.value : operation.operation;
 }
 
-export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLRouteOptions): void {
+export async function registerGraphQLRoutes(
+  server: FastifyInstance,
+  options: GraphQLRouteOptions,
+): Promise<void> {
   const schema = executableSchema();
   const modes = authModes(schema);
   const armor = new EnvelopArmor({
@@ -151,8 +163,15 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function authenticate(request: FastifyRequest): Promise<Caller> {
-    const authorization = request.headers.authorization;
     const apiKey = request.headers['x-api-key'];
+    return authenticateWith(request.headers.authorization, typeof apiKey === 'string' ? apiKey : undefined);
+  }
+
+  /** A user-pool token in Authorization, or an API key; AppSync takes nothing else. */
+  async function authenticateWith(
+    authorization: string | undefined,
+    apiKey: string | undefined,
+  ): Promise<Caller> {
     if (typeof authorization === 'string' && authorization.length > 0) {
       if (!options.identity) throw new PlazaError('Unauthorized', 'User-pool tokens are not accepted here');
       return options.identity.verify(authorization.replace(/^Bearer\s+/i, ''));
@@ -265,7 +284,7 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
   }
 
   server.post('/graphql', (request, reply) => handle(request, reply, request.body, false));
-  server.get('/graphql', (request, reply) => {
+  const httpGet = (request: FastifyRequest, reply: FastifyReply) => {
     const q = request.query as Record<string, string | undefined>;
     let variables: unknown;
     try {
@@ -275,5 +294,54 @@ export function registerGraphQLRoutes(server: FastifyInstance, options: GraphQLR
       return reply.code(outcome.status).send(outcome.body);
     }
     return handle(request, reply, { query: q.query, variables, operationName: q.operationName }, true);
-  });
+  };
+
+  // Subscriptions over graphql-ws's `graphql-transport-ws` protocol on the same path.
+  await server.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  const sockets = makeHandler<Record<string, unknown>, { caller: Caller }>(
+    {
+      schema,
+      execute,
+      subscribe,
+      async onConnect(ctx) {
+        const params = ctx.connectionParams ?? {};
+        try {
+          ctx.extra.caller = await authenticateWith(
+            typeof params.Authorization === 'string' ? params.Authorization : undefined,
+            typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
+          );
+          options.metrics.connectedClients.inc();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onDisconnect(ctx) {
+        if (ctx.extra.caller) options.metrics.connectedClients.dec();
+      },
+      onSubscribe(ctx, _id, payload) {
+        const caller = ctx.extra.caller as Caller;
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const refused = modes.refused(document, caller);
+        if (refused.length > 0)
+          return refused.map((field) => new GraphQLError(`Not Authorized to access ${field}`));
+        return {
+          schema,
+          document,
+          variableValues: payload.variables ?? undefined,
+          operationName: payload.operationName ?? undefined,
+          contextValue: requestContext(caller, options.services),
+        };
+      },
+    },
+    30_000,
+  );
+  server.route({ method: 'GET', url: '/graphql', handler: httpGet, wsHandler: sockets });
 }

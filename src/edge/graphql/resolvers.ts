@@ -20,6 +20,7 @@ import type { Comment, Post, Profile } from '../../domain/social/model.ts';
 import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
 import { isPlazaError } from '../../platform/errors.ts';
 import { optionalViewerId, viewerId, type RequestContext } from './context.ts';
+import { listen } from './subscriptions.ts';
 
 type Args = Record<string, unknown>;
 type Resolver<Source = unknown> = (source: Source, args: Args, context: RequestContext) => unknown;
@@ -110,24 +111,36 @@ const query: Record<string, Resolver> = {
 const mutation: Record<string, Resolver> = {
   updateProfile: (_, args, context) =>
     updateProfile(viewerId(context), args.input as ProfileChanges, context.services.social),
-  createPost: (_, args, context) =>
-    createPost(
-      viewerId(context),
-      args.input as { description: string; mediaKeys?: string[] },
-      context.services.social,
+  createPost: async (_, args, context) =>
+    published(
+      context,
+      'createPost',
+      await createPost(
+        viewerId(context),
+        args.input as { description: string; mediaKeys?: string[] },
+        context.services.social,
+      ),
     ),
   deletePost: (_, args, context) =>
     orNull(deletePost(viewerId(context), String(args.id), context.services.social)),
   likePost: async (_, args, context): Promise<PostResult> => ({
-    ...(await likePost(viewerId(context), String(args.postId), context.services.social)),
+    ...published(
+      context,
+      'likePost',
+      await likePost(viewerId(context), String(args.postId), context.services.social),
+    ),
     viewerHasLiked: true,
   }),
   unlikePost: async (_, args, context): Promise<PostResult> => ({
     ...(await unlikePost(viewerId(context), String(args.postId), context.services.social)),
     viewerHasLiked: false,
   }),
-  addComment: (_, args, context) =>
-    addComment(viewerId(context), String(args.postId), String(args.content), context.services.social),
+  addComment: async (_, args, context) =>
+    published(
+      context,
+      'addComment',
+      await addComment(viewerId(context), String(args.postId), String(args.content), context.services.social),
+    ),
   deleteComment: (_, args, context) =>
     orNull(
       deleteComment(viewerId(context), String(args.postId), String(args.commentId), context.services.social),
@@ -136,6 +149,34 @@ const mutation: Record<string, Resolver> = {
     followUser(viewerId(context), String(args.userId), context.services.social),
   unfollowUser: (_, args, context) =>
     unfollowUser(viewerId(context), String(args.userId), context.services.social),
+};
+
+/**
+ * A mutation's result goes to its subscribers (@aws_subscribe). What is published holds no
+ * viewer-specific fields: each subscriber resolves those for itself.
+ */
+function published<T extends object>(context: RequestContext, mutation: string, result: T): T {
+  context.services.events.publish(mutation, result);
+  return result;
+}
+
+type Subscribe = { subscribe: Resolver; resolve: (payload: unknown) => unknown };
+
+function onMutation<T>(mutation: string, accept: (payload: T, args: Args) => boolean): Subscribe {
+  return {
+    subscribe: (_, args, context) =>
+      listen<T>(context.services.events, mutation, (payload) => accept(payload, args)),
+    resolve: (payload) => payload,
+  };
+}
+
+const subscription: Record<string, Subscribe> = {
+  onCreatePost: onMutation<Post>(
+    'createPost',
+    (post, args) => args.authorId == null || post.authorId === args.authorId,
+  ),
+  onAddComment: onMutation<Comment>('addComment', (comment, args) => comment.postId === args.postId),
+  onLikePost: onMutation<Post>('likePost', (post, args) => post.id === args.postId),
 };
 
 const user: Record<string, Resolver<Profile>> = {
@@ -165,3 +206,4 @@ const comment: Record<string, Resolver<Comment>> = {
 };
 
 export const resolvers = { Query: query, Mutation: mutation, User: user, Post: post, Comment: comment };
+export const subscriptionResolvers = subscription;
