@@ -370,6 +370,86 @@ describe('subscriptions (graphql-transport-ws)', () => {
   });
 });
 
+describe("subscriptions (AppSync's real-time protocol)", () => {
+  /** A client speaking AppSync's protocol, as Amplify's does: auth in the `header` query parameter. */
+  async function realtime(token: string) {
+    const header = Buffer.from(JSON.stringify({ host: new URL(url).host, Authorization: token })).toString(
+      'base64',
+    );
+    const payload = Buffer.from('{}').toString('base64');
+    const socket = new WebSocket(
+      `${url.replace('http', 'ws')}/graphql/realtime?header=${header}&payload=${payload}`,
+      'graphql-ws',
+    );
+    const messages: { type: string; id?: string; payload?: unknown }[] = [];
+    socket.on('message', (raw) => messages.push(JSON.parse(raw.toString())));
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const waitFor = async (type: string) => {
+      for (let i = 0; i < 100; i++) {
+        const found = messages.find((message) => message.type === type);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`no ${type} message; got ${JSON.stringify(messages)}`);
+    };
+    return { socket, messages, waitFor };
+  }
+
+  it('acknowledges, starts, delivers data, and completes on stop', async () => {
+    const alice = await newUser('rtalice');
+    const bob = await newUser('rtbob');
+    const client = await realtime(bob.token);
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    expect((await client.waitFor('connection_ack')).payload).toEqual({ connectionTimeoutMs: 300000 });
+    client.socket.send(
+      JSON.stringify({
+        id: 'sub-1',
+        type: 'start',
+        payload: {
+          data: JSON.stringify({
+            query: 'subscription($a: ID) { onCreatePost(authorId: $a) { id description author { id } } }',
+            variables: { a: alice.id },
+          }),
+          extensions: { authorization: { Authorization: bob.token } },
+        },
+      }),
+    );
+    expect(await client.waitFor('start_ack')).toMatchObject({ id: 'sub-1' });
+    const created = await gql(
+      { token: alice.token },
+      'mutation { createPost(input: { description: "realtime" }) { id } }',
+    );
+    const data = await client.waitFor('data');
+    expect(data).toEqual({
+      type: 'data',
+      id: 'sub-1',
+      payload: {
+        data: {
+          onCreatePost: {
+            id: created.data?.createPost.id,
+            description: 'realtime',
+            author: { id: alice.id },
+          },
+        },
+      },
+    });
+    client.socket.send(JSON.stringify({ type: 'stop', id: 'sub-1' }));
+    expect(await client.waitFor('complete')).toMatchObject({ id: 'sub-1' });
+    client.socket.close();
+  });
+
+  it('refuses a bad token at connection_init', async () => {
+    const client = await realtime('not-a-token');
+    const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await closed).toBe(4401);
+    expect(client.messages[0]?.type).toBe('connection_error');
+  });
+});
+
 describe('limits before execution', () => {
   it('refuses over-deep, over-aliased and malformed queries with 400', async () => {
     const { token } = await newUser('limits');

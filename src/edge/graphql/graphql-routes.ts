@@ -33,6 +33,7 @@ import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { appSyncPrelude, appSyncScalars } from './appsync-prelude.ts';
+import { appSyncRealtimeHandler } from './appsync-realtime.ts';
 import { authModes } from './auth-modes.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
 import { resolvers, subscriptionResolvers } from './resolvers.ts';
@@ -297,7 +298,14 @@ export async function registerGraphQLRoutes(
   };
 
   // Subscriptions over graphql-ws's `graphql-transport-ws` protocol on the same path.
-  await server.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  // graphql-ws's protocol at /graphql, AppSync's (named `graphql-ws`) at /graphql/realtime.
+  const handleProtocols = (protocols: Set<string>) =>
+    protocols.has('graphql-transport-ws')
+      ? 'graphql-transport-ws'
+      : protocols.has('graphql-ws')
+        ? 'graphql-ws'
+        : false;
+  await server.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024, handleProtocols } });
   const sockets = makeHandler<Record<string, unknown>, { caller: Caller }>(
     {
       schema,
@@ -343,5 +351,26 @@ export async function registerGraphQLRoutes(
     },
     30_000,
   );
-  server.route({ method: 'GET', url: '/graphql', handler: httpGet, wsHandler: sockets });
+  server.route({
+    method: 'GET',
+    url: '/graphql',
+    handler: httpGet,
+    wsHandler(socket, request) {
+      sockets.call(this, socket, request);
+      // graphql-ws's handler narrows the server's protocols to its own on every connection; widen them again.
+      this.websocketServer.options.handleProtocols = handleProtocols;
+    },
+  });
+  // AppSync's own real-time protocol, for Amplify and AppSync clients.
+  server.get(
+    '/graphql/realtime',
+    { websocket: true },
+    appSyncRealtimeHandler({
+      schema,
+      authenticate: authenticateWith,
+      refused: (document, caller) => modes.refused(document, caller),
+      context: (caller) => requestContext(caller, options.services),
+      onConnection: (delta) => options.metrics.connectedClients.inc(delta),
+    }),
+  );
 }
