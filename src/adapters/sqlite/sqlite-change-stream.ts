@@ -75,7 +75,6 @@ export class SqliteChangeStream implements ChangeStream {
     checkpoint: Database.Statement<[string, string], { seq: number }>;
     save: Database.Statement<[string, string, number]>;
     trim: Database.Statement<[number]>;
-    between: Database.Statement<[number, number], ChangeRow>;
   };
 
   constructor(options: SqliteChangeStreamOptions) {
@@ -93,7 +92,6 @@ export class SqliteChangeStream implements ChangeStream {
          ON CONFLICT (table_name, consumer) DO UPDATE SET seq = excluded.seq`,
       ),
       trim: this.db.prepare(`DELETE FROM ${changes} WHERE at < ?`),
-      between: this.db.prepare(`SELECT * FROM ${changes} WHERE at >= ? AND at < ? ORDER BY seq`),
     };
   }
 
@@ -126,11 +124,6 @@ export class SqliteChangeStream implements ChangeStream {
   /** Drops records older than `before` (ms), keeping the log within its retention. */
   trim(before: number): void {
     this.statements.trim.run(before);
-  }
-
-  /** The records committed in [from, to) (ms), in commit order; for point-in-time restore. */
-  recordsBetween(from: number, to: number): StreamRecord[] {
-    return this.statements.between.all(from, to).map((row) => toStreamRecord(row, this.region));
   }
 
   async close(): Promise<void> {

@@ -5,13 +5,6 @@
  */
 import type { Item, Key } from '../../ports/item-store/item-store.ts';
 
-export const entity = {
-  user: 'USER',
-  post: 'POST',
-  comment: 'COMMENT',
-  story: 'STORY',
-} as const;
-
 export const keys = {
   profile: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
   usernameClaim: (username: string): Key => ({ PK: `USERNAME#${username.toLowerCase()}`, SK: 'USERNAME' }),

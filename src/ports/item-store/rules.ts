@@ -9,7 +9,6 @@ import type {
   AttributeValue,
   BatchWriteRequest,
   Condition,
-  ConsumedCapacity,
   Item,
   Key,
   QueryRequest,
@@ -78,12 +77,6 @@ export function itemSize(item: Item): number {
     size += utf8Length(name) + valueSize(value);
   }
   return size;
-}
-
-export const noCapacity: ConsumedCapacity = Object.freeze({ readUnits: 0, writeUnits: 0 });
-
-export function addCapacity(a: ConsumedCapacity, b: ConsumedCapacity): ConsumedCapacity {
-  return { readUnits: a.readUnits + b.readUnits, writeUnits: a.writeUnits + b.writeUnits };
 }
 
 /** Read units for reading `bytes` (one unit per 4 KB, at least one; half for eventually consistent reads). */
