@@ -17,6 +17,7 @@ export async function signedInUser(
     { ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } },
     services,
   );
-  if (!('AuthenticationResult' in result)) throw new Error('sign-in did not finish');
+  if (!('AuthenticationResult' in result) || !result.AuthenticationResult)
+    throw new Error('sign-in did not finish');
   return { sub: UserSub, accessToken: result.AuthenticationResult.AccessToken };
 }

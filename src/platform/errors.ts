@@ -34,6 +34,7 @@ export const errorCatalogue = {
   TooManyFailedAttemptsException: { status: 400, retryable: false },
   LimitExceededException: { status: 400, retryable: true },
   UnsupportedOperationException: { status: 400, retryable: false },
+  EnableSoftwareTokenMFAException: { status: 400, retryable: false },
   // Configuration and the command line
   ConfigurationError: { status: 500, retryable: false },
   InternalFailure: { status: 500, retryable: true },

@@ -4,7 +4,11 @@
  * GraphQL API, refresh, and sign-out everywhere.
  */
 import {
+  AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   DeleteUserCommand,
@@ -26,6 +30,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
+import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-'));
 let app: App;
@@ -286,11 +291,61 @@ describe('the embedded user pool with the AWS SDK', () => {
     expect(UserSub).toBeDefined();
   });
 
+  it('sets up TOTP and then asks for it at sign-in, each code once', async () => {
+    const email = 'mfa@example.com';
+    const password = 'mfa password!';
+    const signIn = () =>
+      cognito.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        }),
+      );
+    await cognito.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password }));
+    await cognito.send(
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: codeFor(email) }),
+    );
+    const { AccessToken } = (await signIn()).AuthenticationResult!;
+    const { SecretCode } = await cognito.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+    const secret = base32Decode(SecretCode!);
+    const step = totpStep(Date.now());
+    expect(
+      await errorName(cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: '000000' }))),
+    ).toBe(totpAt(secret, step) === '000000' ? 'no error' : 'EnableSoftwareTokenMFAException');
+    await cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpAt(secret, step) }));
+    await cognito.send(
+      new SetUserMFAPreferenceCommand({
+        AccessToken,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+
+    const challenge = await signIn();
+    expect(challenge.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
+    expect(challenge.AuthenticationResult).toBeUndefined();
+    // The code just used to verify is spent; the next step's code (within the allowed drift) works once.
+    const code = totpAt(secret, step + 1);
+    const answer = (session: string | undefined) =>
+      cognito.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: 'SOFTWARE_TOKEN_MFA',
+          Session: session,
+          ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: code },
+        }),
+      );
+    expect((await answer(challenge.Session)).AuthenticationResult?.AccessToken).toBeDefined();
+    const again = await signIn();
+    expect(await errorName(answer(again.Session))).toBe('CodeMismatchException');
+    expect(await errorName(answer('not-a-session'))).toBe('NotAuthorizedException');
+  });
+
   it('counts sign-ins, refreshes, throttles, requests and capacity in /metrics', async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
-    // The sessions above: sign-ins by ada (1) and lin (3), one refresh, one lockout.
-    expect(value(/^plaza_sign_in_successes_total (\d+)/m)).toBe(4);
+    // The sessions above: sign-ins by ada (1), lin (3) and the MFA user (1 + 1 completed challenge), one refresh, one lockout.
+    expect(value(/^plaza_sign_in_successes_total (\d+)/m)).toBe(6);
     expect(value(/^plaza_token_refresh_successes_total (\d+)/m)).toBe(1);
     expect(value(/^plaza_sign_in_throttles_total (\d+)/m)).toBeGreaterThanOrEqual(1);
     expect(value(/^plaza_requests_total\{operation="me"\} (\d+)/m)).toBeGreaterThanOrEqual(2);

@@ -7,6 +7,7 @@ import {
   type UserRecord,
 } from './model.ts';
 import { createVerifier, startServerSession } from './srp.ts';
+import { completeSignIn } from './complete-sign-in.ts';
 import { issueTokens } from './tokens.ts';
 
 export interface InitiateAuthRequest {
@@ -40,7 +41,7 @@ export async function initiateAuth(request: InitiateAuthRequest, services: Ident
 }
 
 async function passwordAuth(username: string, password: string, services: IdentityServices) {
-  const { users, clock, hasher } = services;
+  const { clock, hasher } = services;
   // Refuse before hashing when every hashing slot is busy: a flood cannot queue up memory.
   if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
   const user = await findUserByEmail(username, services);
@@ -57,13 +58,7 @@ async function passwordAuth(username: string, password: string, services: Identi
   }
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
   if (user.status !== 'CONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
-  if (user.failedSignIns > 0) {
-    await users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
-  }
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),
-  };
+  return completeSignIn(user, services);
 }
 
 /** Cognito's lockout: after five failures, each further one locks sign-in for 2^(n−5) s, at most 15 minutes. */

@@ -57,6 +57,12 @@ export interface UserRecord {
   srpSalt: string;
   srpVerifier: string;
   attributes: Record<string, string>;
+  /** TOTP: the confirmed secret (base32), one awaiting its first code, and the last step used (no replay). */
+  totpSecret?: string;
+  pendingTotpSecret?: string;
+  totpLastStep?: number;
+  /** Software-token MFA is required at sign-in. */
+  mfaEnabled?: boolean;
   /** Tokens issued before this time (ms) are refused. */
   validAfter: number;
   failedSignIns: number;
@@ -70,6 +76,7 @@ export const userKeys = {
   code: (sub: string, purpose: CodePurpose) => ({ PK: `USER#${sub}`, SK: `CODE#${purpose}` }),
   refresh: (token: string) => ({ PK: `REFRESH#${sha256(token)}`, SK: 'REFRESH' }),
   srpSession: (secretBlock: string) => ({ PK: `SRP#${sha256(secretBlock)}`, SK: 'SESSION' }),
+  mfaSession: (session: string) => ({ PK: `MFA#${sha256(session)}`, SK: 'SESSION' }),
 };
 
 export type CodePurpose = 'confirm' | 'reset';

@@ -1,7 +1,9 @@
 import { recordFailure } from './initiate-auth.ts';
 import { fail, poolName, toUserRecord, userKeys, type IdentityServices } from './model.ts';
 import { parseSrpTimestamp, serverKey, verifyPasswordClaim } from './srp.ts';
+import { completeSignIn } from './complete-sign-in.ts';
 import { issueTokens } from './tokens.ts';
+import { base32Decode, matchTotp } from './totp.ts';
 
 export interface RespondToAuthChallengeRequest {
   ClientId: string;
@@ -20,6 +22,7 @@ export async function respondToAuthChallenge(
   const { users, clock, pool } = services;
   if (request.ClientId !== pool.clientId)
     fail('ResourceNotFoundException', 'User pool client does not exist.');
+  if (request.ChallengeName === 'SOFTWARE_TOKEN_MFA') return softwareTokenChallenge(request, services);
   if (request.ChallengeName !== 'PASSWORD_VERIFIER') {
     fail('InvalidParameterException', `Unsupported challenge: ${String(request.ChallengeName)}`);
   }
@@ -60,8 +63,43 @@ export async function respondToAuthChallenge(
   }
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
   if (user.status !== 'CONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
-  if (user.failedSignIns > 0)
-    await users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
+  return completeSignIn(user, services);
+}
+
+/** The second factor: a TOTP code for the session the password step handed out, each code once. */
+async function softwareTokenChallenge(request: RespondToAuthChallengeRequest, services: IdentityServices) {
+  const { users, clock } = services;
+  const session = String(request.Session ?? '');
+  const code = String(request.ChallengeResponses?.SOFTWARE_TOKEN_MFA_CODE ?? '');
+  const sessionKey = userKeys.mfaSession(session);
+  const { item } = session ? await users.get(sessionKey, { consistent: true }) : { item: undefined };
+  if (!item || Number(item.expiresAt) <= clock.now())
+    fail('NotAuthorizedException', 'Invalid session for the user.');
+  const { item: userItem } = await users.get(userKeys.user(String(item.sub)), { consistent: true });
+  if (!userItem) fail('NotAuthorizedException', 'Invalid session for the user.');
+  const user = toUserRecord(userItem);
+  const lastStep = user.totpLastStep ?? -1;
+  const step = user.totpSecret
+    ? matchTotp(base32Decode(user.totpSecret), code, clock.now(), lastStep)
+    : undefined;
+  if (step === undefined) {
+    await recordFailure(user, services);
+    fail('CodeMismatchException', 'Invalid code received for user');
+  }
+  // The step is claimed conditionally: two requests with one code cannot both win.
+  try {
+    await users.update({
+      key: userKeys.user(user.sub),
+      set: { totpLastStep: step },
+      conditions:
+        user.totpLastStep === undefined
+          ? [{ op: 'attributeNotExists', attribute: 'totpLastStep' }]
+          : [{ op: '=', attribute: 'totpLastStep', value: lastStep }],
+    });
+  } catch {
+    fail('CodeMismatchException', 'Invalid code received for user');
+  }
+  await users.delete({ key: sessionKey });
   return {
     ChallengeParameters: {},
     AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),

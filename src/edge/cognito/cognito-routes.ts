@@ -17,6 +17,11 @@ import type { IdentityServices } from '../../domain/identity/model.ts';
 import { respondToAuthChallenge } from '../../domain/identity/respond-to-auth-challenge.ts';
 import { resendConfirmationCode } from '../../domain/identity/resend-confirmation-code.ts';
 import { signUp } from '../../domain/identity/sign-up.ts';
+import {
+  associateSoftwareToken,
+  setUserMfaPreference,
+  verifySoftwareToken,
+} from '../../domain/identity/software-token.ts';
 import { isPlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
@@ -55,6 +60,9 @@ export function registerCognitoRoutes(
     ChangePassword: (body) => changePassword(body as never, verifier, services),
     RevokeToken: (body) => revokeToken(body as never, services),
     DeleteUser: (body) => deleteUser(body as never, verifier, services),
+    AssociateSoftwareToken: (body) => associateSoftwareToken(body as never, verifier, services),
+    VerifySoftwareToken: (body) => verifySoftwareToken(body as never, verifier, services),
+    SetUserMFAPreference: (body) => setUserMfaPreference(body as never, verifier, services),
   };
 
   server.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'string' }, (_request, body, done) => {
