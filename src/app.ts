@@ -231,6 +231,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       verifier: identity.verifier!,
       metrics,
       signInsPerIpPerMinute: config.signInsPerIpPerMinute,
+      adminCredentials: config.adminCredentials,
     });
   }
   await registerGraphQLRoutes(server, {

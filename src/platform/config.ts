@@ -64,6 +64,8 @@ export interface Config {
   production: boolean;
   /** The URL clients reach Plaza at (the tokens' issuer); by default http://HOST:PORT. */
   publicUrl: string | undefined;
+  /** Who may call the pool's Admin* operations (SigV4); `local`/`local` in development, none by default in production. */
+  adminCredentials: { accessKeyId: string; secretAccessKey: string } | undefined;
   /** Sign-in attempts allowed per client address per minute (a load test from one address raises it). */
   signInsPerIpPerMinute: number;
   /** The embedded user pool's policy (the design's defaults). */
@@ -141,6 +143,8 @@ const envSchema = z.object({
   PLAZA_CONFIG: z.string().min(1).optional(),
   PLAZA_IDENTITY: z.enum(['embedded', 'cognito']).optional(),
   PLAZA_PUBLIC_URL: z.url().optional(),
+  PLAZA_ADMIN_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PLAZA_ADMIN_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   PLAZA_SIGNIN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   COGNITO_USER_POOL_ID: z
     .string()
@@ -181,6 +185,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   return {
     production: e.NODE_ENV === 'production',
     signInsPerIpPerMinute: e.PLAZA_SIGNIN_PER_IP_PER_MINUTE ?? 60,
+    adminCredentials:
+      e.PLAZA_ADMIN_ACCESS_KEY_ID && e.PLAZA_ADMIN_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.PLAZA_ADMIN_ACCESS_KEY_ID, secretAccessKey: e.PLAZA_ADMIN_SECRET_ACCESS_KEY }
+        : e.NODE_ENV === 'production'
+          ? undefined
+          : { accessKeyId: 'local', secretAccessKey: 'local' },
     publicUrl: (e.PLAZA_PUBLIC_URL ?? file.publicUrl)?.replace(/\/$/, ''),
     userPool: {
       passwordMinLength: file.userPool?.passwordMinLength ?? 8,

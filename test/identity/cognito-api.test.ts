@@ -4,6 +4,11 @@
  * GraphQL API, refresh, and sign-out everywhere.
  */
 import {
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
+  ListUsersCommand,
   AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
   RespondToAuthChallengeCommand,
@@ -339,6 +344,52 @@ describe('the embedded user pool with the AWS SDK', () => {
     const again = await signIn();
     expect(await errorName(answer(again.Session))).toBe('CodeMismatchException');
     expect(await errorName(answer('not-a-session'))).toBe('NotAuthorizedException');
+  });
+
+  it('lets the back office (SigV4 with the admin credentials) look up, disable and list users', async () => {
+    const admin = new CognitoIdentityProviderClient({
+      endpoint: url,
+      region: 'us-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const impostor = new CognitoIdentityProviderClient({
+      endpoint: url,
+      region: 'us-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'guess' },
+    });
+    const UserPoolId = app.identity.pool!.userPoolId;
+    const user = await admin.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
+    expect(user).toMatchObject({ Username: sub, Enabled: true, UserStatus: 'CONFIRMED' });
+    expect(await errorName(impostor.send(new AdminGetUserCommand({ UserPoolId, Username: email })))).toBe(
+      'NotAuthorizedException',
+    );
+    expect(
+      await errorName(admin.send(new AdminGetUserCommand({ UserPoolId, Username: 'nobody@example.com' }))),
+    ).toBe('UserNotFoundException');
+
+    await admin.send(new AdminDisableUserCommand({ UserPoolId, Username: email }));
+    expect((await admin.send(new AdminGetUserCommand({ UserPoolId, Username: email }))).Enabled).toBe(false);
+    const signIn = cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
+    expect(await signIn.catch((error: Error) => error.message)).toMatch(/disabled|attempts exceeded/);
+    await admin.send(new AdminEnableUserCommand({ UserPoolId, Username: email }));
+    await admin.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: email }));
+
+    const first = await admin.send(new ListUsersCommand({ UserPoolId, Limit: 2 }));
+    expect(first.Users).toHaveLength(2);
+    const rest = await admin.send(
+      new ListUsersCommand({ UserPoolId, Limit: 60, PaginationToken: first.PaginationToken }),
+    );
+    const all = [...(first.Users ?? []), ...(rest.Users ?? [])].map((u) => u.Username);
+    expect(all).toContain(sub);
+    expect(new Set(all).size).toBe(all.length);
+    admin.destroy();
+    impostor.destroy();
   });
 
   it('counts sign-ins, refreshes, throttles, requests and capacity in /metrics', async () => {

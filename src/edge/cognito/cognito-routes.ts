@@ -4,6 +4,14 @@
  * `endpoint` set to Plaza, and the pool's JWKS and OpenID discovery documents.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  adminConfirmSignUp,
+  adminDeleteUser,
+  adminGetUser,
+  adminSetEnabled,
+  adminUserGlobalSignOut,
+  listUsers,
+} from '../../domain/identity/admin-users.ts';
 import { changePassword } from '../../domain/identity/change-password.ts';
 import { confirmForgotPassword } from '../../domain/identity/confirm-forgot-password.ts';
 import { confirmSignUp } from '../../domain/identity/confirm-sign-up.ts';
@@ -26,6 +34,7 @@ import { isPlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { ipLimiter } from './ip-limiter.ts';
+import { verifySigV4 } from './sigv4.ts';
 
 type Operation = (body: Record<string, unknown>) => Promise<unknown>;
 
@@ -42,6 +51,8 @@ export function registerCognitoRoutes(
     verifier: IdentityVerifier;
     metrics: Metrics;
     signInsPerIpPerMinute: number;
+    /** Admin* and ListUsers accept only requests signed with these; absent, they are refused. */
+    adminCredentials: { accessKeyId: string; secretAccessKey: string } | undefined;
   },
 ): void {
   const { services, verifier, metrics } = options;
@@ -64,9 +75,21 @@ export function registerCognitoRoutes(
     VerifySoftwareToken: (body) => verifySoftwareToken(body as never, verifier, services),
     SetUserMFAPreference: (body) => setUserMfaPreference(body as never, verifier, services),
   };
+  // The back office's operations: only for requests signed (SigV4) with the admin credentials.
+  const adminOperations: Record<string, Operation> = {
+    AdminGetUser: (body) => adminGetUser(body as never, services),
+    AdminConfirmSignUp: (body) => adminConfirmSignUp(body as never, services),
+    AdminDisableUser: (body) => adminSetEnabled(body as never, false, services),
+    AdminEnableUser: (body) => adminSetEnabled(body as never, true, services),
+    AdminDeleteUser: (body) => adminDeleteUser(body as never, services),
+    AdminUserGlobalSignOut: (body) => adminUserGlobalSignOut(body as never, services),
+    ListUsers: (body) => listUsers(body as never, services),
+  };
 
-  server.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'string' }, (_request, body, done) => {
+  server.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'string' }, (request, body, done) => {
     try {
+      // SigV4 signs the exact bytes, so the admin operations need the body as it came.
+      (request as { rawBody?: string }).rawBody = body as string;
       done(null, body.length === 0 ? {} : JSON.parse(body as string));
     } catch {
       done(Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400 }), undefined);
@@ -79,7 +102,30 @@ export function registerCognitoRoutes(
       return cognitoError(reply, 'UnknownOperationException', 'Missing or unknown X-Amz-Target');
     }
     const name = target.slice(targetPrefix.length);
-    const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
+    const admin = Object.hasOwn(adminOperations, name) ? adminOperations[name] : undefined;
+    if (admin) {
+      const [path = '/', query = ''] = request.url.split('?');
+      const signed =
+        options.adminCredentials !== undefined &&
+        verifySigV4(
+          {
+            method: request.method,
+            path,
+            query,
+            headers: request.headers,
+            body: (request as { rawBody?: string }).rawBody ?? '',
+          },
+          options.adminCredentials,
+          services.clock.now(),
+        );
+      if (!signed)
+        return cognitoError(
+          reply,
+          'NotAuthorizedException',
+          'The request is not signed with the admin credentials',
+        );
+    }
+    const operation = admin ?? (Object.hasOwn(operations, name) ? operations[name] : undefined);
     if (!operation)
       return cognitoError(
         reply,

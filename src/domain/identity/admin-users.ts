@@ -1,0 +1,103 @@
+/**
+ * The back office's operations (Admin* and ListUsers). The edge lets only
+ * requests signed with the admin credentials reach them.
+ */
+import { PlazaError } from '../../platform/errors.ts';
+import {
+  fail,
+  findUserByEmail,
+  toUserRecord,
+  userKeys,
+  type IdentityServices,
+  type UserRecord,
+} from './model.ts';
+
+async function userNamed(username: unknown, services: IdentityServices): Promise<UserRecord> {
+  const name = String(username ?? '');
+  // Usernames are the `sub`; the email alias works too, as in a pool with email sign-in.
+  const byEmail = name.includes('@') ? await findUserByEmail(name, services) : undefined;
+  if (byEmail) return byEmail;
+  const { item } = await services.users.get(userKeys.user(name), { consistent: true });
+  if (!item) throw new PlazaError('UserNotFoundException', 'User does not exist.');
+  return toUserRecord(item);
+}
+
+function describe(user: UserRecord) {
+  return {
+    Username: user.sub,
+    Attributes: Object.entries({ ...user.attributes, sub: user.sub, email: user.email }).map(
+      ([Name, Value]) => ({ Name, Value }),
+    ),
+    UserCreateDate: Date.parse(user.createdAt) / 1000,
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}
+
+export async function adminGetUser(request: { Username: string }, services: IdentityServices) {
+  const user = await userNamed(request.Username, services);
+  const { Attributes, ...rest } = describe(user);
+  return {
+    ...rest,
+    UserAttributes: Attributes,
+    MFAOptions: [],
+    PreferredMfaSetting: user.mfaEnabled ? 'SOFTWARE_TOKEN_MFA' : undefined,
+  };
+}
+
+export async function adminConfirmSignUp(request: { Username: string }, services: IdentityServices) {
+  const user = await userNamed(request.Username, services);
+  if (user.status === 'CONFIRMED')
+    fail('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+  await services.users.update({ key: userKeys.user(user.sub), set: { status: 'CONFIRMED' } });
+  return {};
+}
+
+/** Disabling a user also ends every session, as Cognito's does. */
+export async function adminSetEnabled(
+  request: { Username: string },
+  enabled: boolean,
+  services: IdentityServices,
+) {
+  const user = await userNamed(request.Username, services);
+  await services.users.update({
+    key: userKeys.user(user.sub),
+    set: { enabled, ...(enabled ? {} : { validAfter: services.clock.now() }) },
+  });
+  return {};
+}
+
+export async function adminUserGlobalSignOut(request: { Username: string }, services: IdentityServices) {
+  const user = await userNamed(request.Username, services);
+  await services.users.update({ key: userKeys.user(user.sub), set: { validAfter: services.clock.now() } });
+  return {};
+}
+
+export async function adminDeleteUser(request: { Username: string }, services: IdentityServices) {
+  const user = await userNamed(request.Username, services);
+  await services.users.transactWrite([
+    { delete: userKeys.user(user.sub) },
+    { delete: userKeys.email(user.email), conditions: [{ op: '=', attribute: 'sub', value: user.sub }] },
+  ]);
+  return {};
+}
+
+/** Users in sign-up order, a page at a time (the pool's GSI1). */
+export async function listUsers(
+  request: { Limit?: number; PaginationToken?: string },
+  services: IdentityServices,
+) {
+  const limit = request.Limit ?? 60;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 60)
+    fail('InvalidParameterException', 'Limit must be between 1 and 60');
+  const page = await services.users.query({
+    index: 'GSI1',
+    partition: 'USERS',
+    limit,
+    ...(request.PaginationToken ? { cursor: request.PaginationToken } : {}),
+  });
+  return {
+    Users: page.items.map((item) => describe(toUserRecord(item))),
+    ...(page.cursor ? { PaginationToken: page.cursor } : {}),
+  };
+}
