@@ -157,6 +157,7 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
     it('merges large authors into feeds at read time instead of fanning out', async () => {
       const [star, ...fans] = await people(4);
       for (const fan of fans) await followUser(fan, star!, services);
+      await fanOut.drain();
       const post = await createPost(star!, { description: 'hello, everyone' }, services);
       await fanOut.drain();
       const entry = await harness.store.get({ PK: `FEED#${fans[0]}`, SK: post.id }, { consistent: true });

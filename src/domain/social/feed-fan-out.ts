@@ -94,6 +94,9 @@ async function backfill(
   followeeId: string,
   { store, clock, settings }: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
 ): Promise<void> {
+  // A large author's posts are merged in at read time already; copying them would only cost writes.
+  const { item: author } = await store.get(keys.profile(followeeId));
+  if (Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return;
   const recent = await store.query({
     partition: partitions.user(followeeId),
     sortKey: { op: 'beginsWith', value: sortPrefixes.post },
