@@ -25,6 +25,7 @@ import {
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,8 +173,27 @@ describe('the embedded user pool with the AWS SDK', () => {
     };
     expect(jwks.keys.map((key) => key.kid)).toContain(decodeProtectedHeader(tokens.AccessToken!).kid);
 
+    await cognito.send(
+      new UpdateUserAttributesCommand({
+        AccessToken: tokens.AccessToken!,
+        UserAttributes: [{ Name: 'custom:profile_picture_url', Value: 'users/me/profile/avatar.jpg' }],
+      }),
+    );
+    expect(
+      await errorName(
+        cognito.send(
+          new UpdateUserAttributesCommand({
+            AccessToken: tokens.AccessToken!,
+            UserAttributes: [{ Name: 'sub', Value: 'x' }],
+          }),
+        ),
+      ),
+    ).toBe('InvalidParameterException');
     const user = await cognito.send(new GetUserCommand({ AccessToken: tokens.AccessToken! }));
     expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).toBe(email);
+    expect(user.UserAttributes?.find((a) => a.Name === 'custom:profile_picture_url')?.Value).toBe(
+      'users/me/profile/avatar.jpg',
+    );
     expect((await me(tokens.AccessToken!)).body.data?.me).toEqual({ id: sub, email, followerCount: 0 });
     // AppSync accepts ID tokens too.
     expect((await me(tokens.IdToken!)).body.data?.me.id).toBe(sub);

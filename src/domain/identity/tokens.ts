@@ -19,10 +19,9 @@ export async function issueTokens(
     },
     pool.accessTokenSeconds,
   );
-  const custom = Object.fromEntries(
-    Object.entries(user.attributes)
-      .filter(([name]) => !['email', 'email_verified', 'sub'].includes(name))
-      .map(([name, value]) => [name.startsWith('custom:') ? name : `custom:${name}`, value]),
+  // Other attributes ride in the ID token under their own names (custom ones as `custom:<name>`).
+  const attributes = Object.fromEntries(
+    Object.entries(user.attributes).filter(([name]) => !['email', 'email_verified', 'sub'].includes(name)),
   );
   const IdToken = await signer.sign(
     {
@@ -32,7 +31,7 @@ export async function issueTokens(
       email: user.email,
       email_verified: user.status === 'CONFIRMED',
       'cognito:username': user.sub,
-      ...custom,
+      ...attributes,
     },
     pool.idTokenSeconds,
   );

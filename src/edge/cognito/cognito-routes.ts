@@ -25,6 +25,7 @@ import type { IdentityServices } from '../../domain/identity/model.ts';
 import { respondToAuthChallenge } from '../../domain/identity/respond-to-auth-challenge.ts';
 import { resendConfirmationCode } from '../../domain/identity/resend-confirmation-code.ts';
 import { signUp } from '../../domain/identity/sign-up.ts';
+import { updateUserAttributes } from '../../domain/identity/update-user-attributes.ts';
 import {
   associateSoftwareToken,
   setUserMfaPreference,
@@ -74,6 +75,7 @@ export function registerCognitoRoutes(
     AssociateSoftwareToken: (body) => associateSoftwareToken(body as never, verifier, services),
     VerifySoftwareToken: (body) => verifySoftwareToken(body as never, verifier, services),
     SetUserMFAPreference: (body) => setUserMfaPreference(body as never, verifier, services),
+    UpdateUserAttributes: (body) => updateUserAttributes(body as never, verifier, services),
   };
   // The back office's operations: only for requests signed (SigV4) with the admin credentials.
   const adminOperations: Record<string, Operation> = {
