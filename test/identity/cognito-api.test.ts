@@ -4,6 +4,7 @@
  * GraphQL API, refresh, and sign-out everywhere.
  */
 import {
+  AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
@@ -400,6 +401,37 @@ describe('the embedded user pool with the AWS SDK', () => {
     await admin.send(new AdminEnableUserCommand({ UserPoolId, Username: email }));
     await admin.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: email }));
 
+    // A user the back office creates signs in with the temporary password and must choose their own.
+    const created = await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId,
+        Username: 'ops@example.com',
+        TemporaryPassword: 'temporary pass',
+      }),
+    );
+    expect(created.User?.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+    const challenge = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'ops@example.com', PASSWORD: 'temporary pass' },
+      }),
+    );
+    expect(challenge.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    const answered = await cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: challenge.Session,
+        ChallengeResponses: { USERNAME: 'ops@example.com', NEW_PASSWORD: 'my own password' },
+      }),
+    );
+    const opsToken = answered.AuthenticationResult!.AccessToken!;
+    expect((await me(opsToken)).body.data?.me.email).toBe('ops@example.com');
+    expect(
+      (await admin.send(new AdminGetUserCommand({ UserPoolId, Username: 'ops@example.com' }))).UserStatus,
+    ).toBe('CONFIRMED');
+
     const first = await admin.send(new ListUsersCommand({ UserPoolId, Limit: 2 }));
     expect(first.Users).toHaveLength(2);
     const rest = await admin.send(
@@ -415,8 +447,9 @@ describe('the embedded user pool with the AWS SDK', () => {
   it('counts sign-ins, refreshes, throttles, requests and capacity in /metrics', async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
-    // The sessions above: sign-ins by ada (1), lin (3) and the MFA user (1 + 1 completed challenge), one refresh, one lockout.
-    expect(value(/^plaza_sign_in_successes_total (\d+)/m)).toBe(6);
+    // The sessions above: sign-ins by ada (1), lin (3), the MFA user (2) and the admin-created user (1),
+    // one refresh, one lockout.
+    expect(value(/^plaza_sign_in_successes_total (\d+)/m)).toBe(7);
     expect(value(/^plaza_token_refresh_successes_total (\d+)/m)).toBe(1);
     expect(value(/^plaza_sign_in_throttles_total (\d+)/m)).toBeGreaterThanOrEqual(1);
     expect(value(/^plaza_requests_total\{operation="me"\} (\d+)/m)).toBeGreaterThanOrEqual(2);

@@ -4,13 +4,16 @@
  */
 import { PlazaError } from '../../platform/errors.ts';
 import {
+  checkPassword,
   fail,
   findUserByEmail,
+  requireEmail,
   toUserRecord,
   userKeys,
   type IdentityServices,
   type UserRecord,
 } from './model.ts';
+import { createUser } from './sign-up.ts';
 
 async function userNamed(username: unknown, services: IdentityServices): Promise<UserRecord> {
   const name = String(username ?? '');
@@ -32,6 +35,47 @@ function describe(user: UserRecord) {
     Enabled: user.enabled,
     UserStatus: user.status,
   };
+}
+
+const temporaryPasswordDays = 7;
+
+/**
+ * Creates a user with a temporary password (valid seven days) that must be
+ * replaced at first sign-in (NEW_PASSWORD_REQUIRED); the invitation is mailed
+ * unless MessageAction is SUPPRESS.
+ */
+export async function adminCreateUser(
+  request: {
+    Username: string;
+    TemporaryPassword?: string;
+    UserAttributes?: { Name: string; Value: string }[];
+    MessageAction?: 'SUPPRESS' | 'RESEND';
+  },
+  services: IdentityServices,
+) {
+  const email = requireEmail(request.Username);
+  const temporary = checkPassword(request.TemporaryPassword ?? services.ids.secret(12), services.pool);
+  const verified =
+    request.UserAttributes?.some((a) => a.Name === 'email_verified' && a.Value === 'true') ?? false;
+  const sub = await createUser(
+    {
+      email,
+      password: temporary,
+      status: 'FORCE_CHANGE_PASSWORD',
+      attributes: { email_verified: verified ? 'true' : 'false' },
+      extra: { temporaryPasswordExpiresAt: services.clock.now() + temporaryPasswordDays * 24 * 3600 * 1000 },
+    },
+    services,
+  );
+  if (request.MessageAction !== 'SUPPRESS') {
+    await services.mailer.send({
+      to: email,
+      subject: 'Your temporary password',
+      text: `Your username is ${email} and your temporary password is ${temporary}`,
+      purpose: 'invitation',
+    });
+  }
+  return { User: describe(await userNamed(sub, services)) };
 }
 
 export async function adminGetUser(request: { Username: string }, services: IdentityServices) {

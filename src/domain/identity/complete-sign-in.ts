@@ -1,19 +1,44 @@
-import { userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import { fail, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 import { issueTokens } from './tokens.ts';
 
-const mfaSessionMs = 3 * 60 * 1000;
+const challengeSessionMs = 3 * 60 * 1000;
 
 /**
- * The end of a successful password or SRP check: tokens, or, when the user has
- * software-token MFA, the SOFTWARE_TOKEN_MFA challenge with a short session.
+ * The end of a successful password or SRP check: tokens, or a challenge with a
+ * short session — NEW_PASSWORD_REQUIRED for a temporary password, or
+ * SOFTWARE_TOKEN_MFA when the user has software-token MFA.
  */
 export async function completeSignIn(user: UserRecord, services: IdentityServices) {
   const { users, clock, ids } = services;
   if (user.failedSignIns > 0)
     await users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    if ((user.temporaryPasswordExpiresAt ?? 0) <= clock.now()) {
+      fail('NotAuthorizedException', 'Temporary password has expired and must be reset by an administrator.');
+    }
+    const session = ids.secret(48);
+    const expiresAt = clock.now() + challengeSessionMs;
+    await users.put({
+      item: {
+        ...userKeys.newPasswordSession(session),
+        sub: user.sub,
+        expiresAt,
+        ttl: Math.ceil(expiresAt / 1000),
+      },
+    });
+    return {
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: session,
+      ChallengeParameters: {
+        USER_ID_FOR_SRP: user.sub,
+        requiredAttributes: '[]',
+        userAttributes: JSON.stringify({ email: user.email }),
+      },
+    };
+  }
   if (user.mfaEnabled && user.totpSecret) {
     const session = ids.secret(48);
-    const expiresAt = clock.now() + mfaSessionMs;
+    const expiresAt = clock.now() + challengeSessionMs;
     await users.put({
       item: { ...userKeys.mfaSession(session), sub: user.sub, expiresAt, ttl: Math.ceil(expiresAt / 1000) },
     });

@@ -57,7 +57,7 @@ async function passwordAuth(username: string, password: string, services: Identi
     return wrongCredentials();
   }
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
-  if (user.status !== 'CONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
+  if (user.status === 'UNCONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
   return completeSignIn(user, services);
 }
 

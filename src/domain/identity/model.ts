@@ -51,7 +51,10 @@ export interface IdentityServices {
 export interface UserRecord {
   sub: string;
   email: string;
-  status: 'UNCONFIRMED' | 'CONFIRMED';
+  /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. */
+  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+  /** When a temporary password stops working (ms). */
+  temporaryPasswordExpiresAt?: number;
   enabled: boolean;
   passwordHash: string;
   srpSalt: string;
@@ -77,6 +80,7 @@ export const userKeys = {
   refresh: (token: string) => ({ PK: `REFRESH#${sha256(token)}`, SK: 'REFRESH' }),
   srpSession: (secretBlock: string) => ({ PK: `SRP#${sha256(secretBlock)}`, SK: 'SESSION' }),
   mfaSession: (session: string) => ({ PK: `MFA#${sha256(session)}`, SK: 'SESSION' }),
+  newPasswordSession: (session: string) => ({ PK: `NEWPASSWORD#${sha256(session)}`, SK: 'SESSION' }),
 };
 
 export type CodePurpose = 'confirm' | 'reset';

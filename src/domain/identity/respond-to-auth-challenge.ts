@@ -1,5 +1,6 @@
 import { recordFailure } from './initiate-auth.ts';
-import { fail, poolName, toUserRecord, userKeys, type IdentityServices } from './model.ts';
+import { checkPassword, fail, poolName, toUserRecord, userKeys, type IdentityServices } from './model.ts';
+import { replacePassword } from './password.ts';
 import { parseSrpTimestamp, serverKey, verifyPasswordClaim } from './srp.ts';
 import { completeSignIn } from './complete-sign-in.ts';
 import { issueTokens } from './tokens.ts';
@@ -23,6 +24,7 @@ export async function respondToAuthChallenge(
   if (request.ClientId !== pool.clientId)
     fail('ResourceNotFoundException', 'User pool client does not exist.');
   if (request.ChallengeName === 'SOFTWARE_TOKEN_MFA') return softwareTokenChallenge(request, services);
+  if (request.ChallengeName === 'NEW_PASSWORD_REQUIRED') return newPasswordChallenge(request, services);
   if (request.ChallengeName !== 'PASSWORD_VERIFIER') {
     fail('InvalidParameterException', `Unsupported challenge: ${String(request.ChallengeName)}`);
   }
@@ -62,7 +64,7 @@ export async function respondToAuthChallenge(
     return wrongCredentials();
   }
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
-  if (user.status !== 'CONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
+  if (user.status === 'UNCONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
   return completeSignIn(user, services);
 }
 
@@ -104,4 +106,40 @@ async function softwareTokenChallenge(request: RespondToAuthChallengeRequest, se
     ChallengeParameters: {},
     AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),
   };
+}
+
+/**
+ * A user an administrator created sets their own password. Plaza then runs its post-confirmation
+ * step too (Cognito would not), so every confirmed user has a profile.
+ */
+async function newPasswordChallenge(request: RespondToAuthChallengeRequest, services: IdentityServices) {
+  const { users, clock, pool } = services;
+  const session = String(request.Session ?? '');
+  const sessionKey = userKeys.newPasswordSession(session);
+  const { item } = session ? await users.get(sessionKey, { consistent: true }) : { item: undefined };
+  if (!item || Number(item.expiresAt) <= clock.now())
+    fail('NotAuthorizedException', 'Invalid session for the user.');
+  const password = checkPassword(request.ChallengeResponses?.NEW_PASSWORD, pool);
+  const { item: userItem } = await users.get(userKeys.user(String(item.sub)), { consistent: true });
+  if (!userItem || userItem.status !== 'FORCE_CHANGE_PASSWORD')
+    fail('NotAuthorizedException', 'Invalid session for the user.');
+  const user = toUserRecord(userItem);
+  await users.delete({ key: sessionKey });
+  await replacePassword(user, password, services);
+  const { item: updated } = await users.update({
+    key: userKeys.user(user.sub),
+    set: { status: 'CONFIRMED' },
+    remove: ['temporaryPasswordExpiresAt'],
+  });
+  await services.postConfirmation?.({
+    version: '1',
+    triggerSource: 'PostConfirmation_ConfirmSignUp',
+    region: pool.userPoolId.split('_')[0] ?? '',
+    userPoolId: pool.userPoolId,
+    userName: user.sub,
+    callerContext: { awsSdkVersion: 'plaza', clientId: pool.clientId },
+    request: { userAttributes: { ...user.attributes, 'cognito:user_status': 'CONFIRMED' } },
+    response: {},
+  });
+  return completeSignIn(toUserRecord(updated), services);
 }

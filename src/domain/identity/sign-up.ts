@@ -1,4 +1,5 @@
 import { isPlazaError } from '../../platform/errors.ts';
+import type { Item } from '../../ports/item-store/item-store.ts';
 import {
   checkPassword,
   fail,
@@ -7,6 +8,7 @@ import {
   requireEmail,
   userKeys,
   type IdentityServices,
+  type UserRecord,
 } from './model.ts';
 import { createVerifier } from './srp.ts';
 
@@ -27,7 +29,7 @@ const allowedAttributes = new Set([
 
 /** Cognito's SignUp with email as the username: the user starts UNCONFIRMED and is sent a code. */
 export async function signUp(request: SignUpRequest, services: IdentityServices) {
-  const { users, clock, ids, hasher, mailer, pool } = services;
+  const { mailer, pool } = services;
   if (request.ClientId !== pool.clientId)
     fail('ResourceNotFoundException', 'User pool client does not exist.');
   const email = requireEmail(request.Username);
@@ -40,40 +42,10 @@ export async function signUp(request: SignUpRequest, services: IdentityServices)
       fail('InvalidParameterException', `Invalid value for ${Name}`);
     if (Name !== 'email') attributes[Name] = Value;
   }
-  if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
-  const sub = ids.uuid();
-  const passwordHash = await hasher.hash(password);
-  // SRP sign-in (amazon-cognito-identity-js, Amplify) checks the password against this verifier.
-  const srp = createVerifier(sub, password, poolName(pool.userPoolId));
-  const createdAt = new Date(clock.now()).toISOString();
-  try {
-    // The email alias and the user in one transaction: an email belongs to one user.
-    await users.transactWrite([
-      { put: { ...userKeys.email(email), sub }, conditions: [{ op: 'itemNotExists' }] },
-      {
-        put: {
-          ...userKeys.user(sub),
-          ...{ GSI1PK: 'USERS', GSI1SK: `${createdAt}#${sub}` },
-          sub,
-          email,
-          status: 'UNCONFIRMED',
-          enabled: true,
-          passwordHash,
-          srpSalt: srp.salt,
-          srpVerifier: srp.verifier,
-          attributes: { ...attributes, email, email_verified: 'false', sub },
-          validAfter: 0,
-          failedSignIns: 0,
-          lockedUntil: 0,
-          createdAt,
-        },
-      },
-    ]);
-  } catch (error) {
-    if (isPlazaError(error, 'TransactionCanceledException'))
-      fail('UsernameExistsException', 'An account with the given email already exists.');
-    throw error;
-  }
+  const sub = await createUser(
+    { email, password, status: 'UNCONFIRMED', attributes: { ...attributes, email_verified: 'false' } },
+    services,
+  );
   const code = await issueCode(sub, 'confirm', pool.confirmationCodeSeconds, services);
   await mailer.send({
     to: email,
@@ -91,4 +63,56 @@ export async function signUp(request: SignUpRequest, services: IdentityServices)
 export function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.charAt(0)}***@${domain.charAt(0)}***`;
+}
+
+/**
+ * Stores a new user: the argon2id hash, the SRP verifier (amazon-cognito-identity-js and Amplify sign
+ * in with it), and the email alias in the same transaction, so an email belongs to one user.
+ */
+export async function createUser(
+  input: {
+    email: string;
+    password: string;
+    status: UserRecord['status'];
+    attributes: Record<string, string>;
+    extra?: Item;
+  },
+  { users, clock, ids, hasher, pool }: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'hasher' | 'pool'>,
+): Promise<string> {
+  if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
+  const sub = ids.uuid();
+  const passwordHash = await hasher.hash(input.password);
+  const srp = createVerifier(sub, input.password, poolName(pool.userPoolId));
+  const createdAt = new Date(clock.now()).toISOString();
+  try {
+    await users.transactWrite([
+      { put: { ...userKeys.email(input.email), sub }, conditions: [{ op: 'itemNotExists' }] },
+      {
+        put: {
+          ...userKeys.user(sub),
+          GSI1PK: 'USERS',
+          GSI1SK: `${createdAt}#${sub}`,
+          sub,
+          email: input.email,
+          status: input.status,
+          enabled: true,
+          passwordHash,
+          srpSalt: srp.salt,
+          srpVerifier: srp.verifier,
+          attributes: { ...input.attributes, email: input.email, sub },
+          validAfter: 0,
+          failedSignIns: 0,
+          lockedUntil: 0,
+          createdAt,
+          ...input.extra,
+        },
+      },
+    ]);
+  } catch (error) {
+    if (isPlazaError(error, 'TransactionCanceledException')) {
+      fail('UsernameExistsException', 'An account with the given email already exists.');
+    }
+    throw error;
+  }
+  return sub;
 }

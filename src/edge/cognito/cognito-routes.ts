@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   adminConfirmSignUp,
+  adminCreateUser,
   adminDeleteUser,
   adminGetUser,
   adminSetEnabled,
@@ -79,6 +80,7 @@ export function registerCognitoRoutes(
   };
   // The back office's operations: only for requests signed (SigV4) with the admin credentials.
   const adminOperations: Record<string, Operation> = {
+    AdminCreateUser: (body) => adminCreateUser(body as never, services),
     AdminGetUser: (body) => adminGetUser(body as never, services),
     AdminConfirmSignUp: (body) => adminConfirmSignUp(body as never, services),
     AdminDisableUser: (body) => adminSetEnabled(body as never, false, services),
