@@ -1,4 +1,11 @@
-import { fail, findUserByEmail, redeemCode, userKeys, type IdentityServices } from './model.ts';
+import {
+  fail,
+  findUserByEmail,
+  redeemCode,
+  userKeys,
+  type IdentityServices,
+  afterConfirmation,
+} from './model.ts';
 
 /** Confirms a sign-up with the emailed code, then runs the post-confirmation trigger (Plaza's creates the profile). */
 export async function confirmSignUp(
@@ -19,17 +26,6 @@ export async function confirmSignUp(
     set: { status: 'CONFIRMED', attributes: { ...user.attributes, email_verified: 'true' } },
     conditions: [{ op: 'itemExists' }],
   });
-  await services.postConfirmation?.({
-    version: '1',
-    triggerSource: 'PostConfirmation_ConfirmSignUp',
-    region: pool.userPoolId.split('_')[0] ?? '',
-    userPoolId: pool.userPoolId,
-    userName: user.sub,
-    callerContext: { awsSdkVersion: 'plaza', clientId: pool.clientId },
-    request: {
-      userAttributes: { ...user.attributes, email_verified: 'true', 'cognito:user_status': 'CONFIRMED' },
-    },
-    response: {},
-  });
+  await afterConfirmation({ ...user, attributes: { ...user.attributes, email_verified: 'true' } }, services);
   return {};
 }

@@ -1,4 +1,4 @@
-import { fail, findUserByEmail, issueCode, type IdentityServices } from './model.ts';
+import { fail, findUserByEmail, mailCode, type IdentityServices } from './model.ts';
 import { maskEmail } from './sign-up.ts';
 
 const resetCodeSeconds = 3600;
@@ -13,13 +13,7 @@ export async function forgotPassword(
   const email = String(request.Username ?? '').toLowerCase();
   const user = await findUserByEmail(email, services);
   if (user?.enabled) {
-    const code = await issueCode(user.sub, 'reset', resetCodeSeconds, services);
-    await services.mailer.send({
-      to: user.email,
-      subject: 'Reset your password',
-      text: `Your password reset code is ${code}`,
-      purpose: 'reset',
-    });
+    await mailCode(user, 'reset', resetCodeSeconds, services);
   }
   return {
     CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },

@@ -183,3 +183,38 @@ export async function redeemCode(
     .delete({ key, conditions: [{ op: '=', attribute: 'hash', value: String(item.hash) }] })
     .catch(() => fail('ExpiredCodeException', 'Invalid code provided, please request a code again.'));
 }
+
+/** Runs the post-confirmation trigger, in Cognito's event shape, for a user who just became CONFIRMED. */
+export async function afterConfirmation(
+  user: UserRecord,
+  services: Pick<IdentityServices, 'pool' | 'postConfirmation'>,
+) {
+  const { pool } = services;
+  await services.postConfirmation?.({
+    version: '1',
+    triggerSource: 'PostConfirmation_ConfirmSignUp',
+    region: pool.userPoolId.split('_')[0] ?? '',
+    userPoolId: pool.userPoolId,
+    userName: user.sub,
+    callerContext: { awsSdkVersion: 'plaza', clientId: pool.clientId },
+    request: { userAttributes: { ...user.attributes, 'cognito:user_status': 'CONFIRMED' } },
+    response: {},
+  });
+}
+
+const codeMessages: Record<CodePurpose, { subject: string; text: (code: string) => string }> = {
+  confirm: { subject: 'Your verification code', text: (code) => `Your confirmation code is ${code}` },
+  reset: { subject: 'Reset your password', text: (code) => `Your password reset code is ${code}` },
+};
+
+/** Issues a code for a purpose and mails it to the user. */
+export async function mailCode(
+  user: Pick<UserRecord, 'sub' | 'email'>,
+  purpose: CodePurpose,
+  lifetimeSeconds: number,
+  services: Pick<IdentityServices, 'users' | 'clock' | 'mailer'>,
+): Promise<void> {
+  const code = await issueCode(user.sub, purpose, lifetimeSeconds, services);
+  const message = codeMessages[purpose];
+  await services.mailer.send({ to: user.email, subject: message.subject, text: message.text(code), purpose });
+}

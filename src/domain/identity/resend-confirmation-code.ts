@@ -1,4 +1,4 @@
-import { fail, findUserByEmail, issueCode, type IdentityServices } from './model.ts';
+import { fail, findUserByEmail, mailCode, type IdentityServices } from './model.ts';
 import { maskEmail } from './sign-up.ts';
 
 /** Sends a new confirmation code. Unknown users get the same answer (PreventUserExistenceErrors). */
@@ -11,13 +11,7 @@ export async function resendConfirmationCode(
   const email = String(request.Username ?? '').toLowerCase();
   const user = await findUserByEmail(email, services);
   if (user && user.status === 'UNCONFIRMED') {
-    const code = await issueCode(user.sub, 'confirm', services.pool.confirmationCodeSeconds, services);
-    await services.mailer.send({
-      to: user.email,
-      subject: 'Your verification code',
-      text: `Your confirmation code is ${code}`,
-      purpose: 'confirm',
-    });
+    await mailCode(user, 'confirm', services.pool.confirmationCodeSeconds, services);
   }
   return {
     CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },

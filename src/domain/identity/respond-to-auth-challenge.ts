@@ -1,5 +1,13 @@
 import { recordFailure } from './initiate-auth.ts';
-import { checkPassword, fail, poolName, toUserRecord, userKeys, type IdentityServices } from './model.ts';
+import {
+  afterConfirmation,
+  checkPassword,
+  fail,
+  poolName,
+  toUserRecord,
+  userKeys,
+  type IdentityServices,
+} from './model.ts';
 import { replacePassword } from './password.ts';
 import { parseSrpTimestamp, serverKey, verifyPasswordClaim } from './srp.ts';
 import { completeSignIn } from './complete-sign-in.ts';
@@ -131,15 +139,6 @@ async function newPasswordChallenge(request: RespondToAuthChallengeRequest, serv
     set: { status: 'CONFIRMED' },
     remove: ['temporaryPasswordExpiresAt'],
   });
-  await services.postConfirmation?.({
-    version: '1',
-    triggerSource: 'PostConfirmation_ConfirmSignUp',
-    region: pool.userPoolId.split('_')[0] ?? '',
-    userPoolId: pool.userPoolId,
-    userName: user.sub,
-    callerContext: { awsSdkVersion: 'plaza', clientId: pool.clientId },
-    request: { userAttributes: { ...user.attributes, 'cognito:user_status': 'CONFIRMED' } },
-    response: {},
-  });
+  await afterConfirmation(user, services);
   return completeSignIn(toUserRecord(updated), services);
 }

@@ -3,7 +3,7 @@ import type { Item } from '../../ports/item-store/item-store.ts';
 import {
   checkPassword,
   fail,
-  issueCode,
+  mailCode,
   poolName,
   requireEmail,
   userKeys,
@@ -29,7 +29,7 @@ const allowedAttributes = new Set([
 
 /** Cognito's SignUp with email as the username: the user starts UNCONFIRMED and is sent a code. */
 export async function signUp(request: SignUpRequest, services: IdentityServices) {
-  const { mailer, pool } = services;
+  const { pool } = services;
   if (request.ClientId !== pool.clientId)
     fail('ResourceNotFoundException', 'User pool client does not exist.');
   const email = requireEmail(request.Username);
@@ -46,13 +46,7 @@ export async function signUp(request: SignUpRequest, services: IdentityServices)
     { email, password, status: 'UNCONFIRMED', attributes: { ...attributes, email_verified: 'false' } },
     services,
   );
-  const code = await issueCode(sub, 'confirm', pool.confirmationCodeSeconds, services);
-  await mailer.send({
-    to: email,
-    subject: 'Your verification code',
-    text: `Your confirmation code is ${code}`,
-    purpose: 'confirm',
-  });
+  await mailCode({ sub, email }, 'confirm', pool.confirmationCodeSeconds, services);
   return {
     UserConfirmed: false,
     UserSub: sub,
