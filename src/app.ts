@@ -335,6 +335,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
     production: config.production,
     metrics,
+    allowedOrigins: config.allowedOrigins,
   });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).

@@ -70,6 +70,7 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    allowedOrigins: z.array(z.string().min(1)).optional(),
     cdn: z
       .object({
         baseUrl: z.url().optional(),
@@ -139,6 +140,8 @@ export interface Config {
     uploadUrlSeconds: number;
     jobConcurrency: number;
   };
+  /** Origins whose pages may open WebSocket subscriptions (empty: any). */
+  allowedOrigins: string[];
   /** The media server's CloudFront behaviour; with a base URL, media URLs point at that CDN instead. */
   cdn: {
     baseUrl: string | undefined;
@@ -200,6 +203,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
     .optional(),
+  PLAZA_ALLOWED_ORIGINS: z.string().min(1).optional(),
   PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z
@@ -291,6 +295,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
     },
+    allowedOrigins:
+      e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
       baseUrl: file.cdn?.baseUrl?.replace(/\/$/, ''),
       defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,
