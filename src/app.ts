@@ -11,6 +11,7 @@ import { openSqlite } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from './adapters/sqlite/sqlite-item-store.ts';
 import { nodeIds } from './adapters/ids/node-ids.ts';
 import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
+import { redisEventBus } from './adapters/redis/redis-event-bus.ts';
 import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts';
 import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
@@ -259,6 +260,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
   registerMetricsRoutes(server, metrics);
 
+  // Subscriptions hear mutations through Redis when several servers share the load.
+  const redis = config.redisUrl ? redisEventBus(config.redisUrl, logger) : undefined;
+  await redis?.ready();
+  const events = redis ?? memoryEventBus();
+
   const { objects, signer, urls } = openObjects(config, () => baseUrl);
   const media: MediaServices = {
     store: stores.main,
@@ -327,7 +333,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     services: {
       social,
       nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')),
-      events: memoryEventBus(),
+      events,
       media,
       mediaUrls,
     },
@@ -376,6 +382,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await fanOut.stop();
       await objects.close();
+      await redis?.close();
       await stores.close();
     },
   };

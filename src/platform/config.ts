@@ -71,6 +71,7 @@ const fileSchema = z
       .strict()
       .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
+    redisUrl: z.url().optional(),
     cdn: z
       .object({
         baseUrl: z.url().optional(),
@@ -140,6 +141,8 @@ export interface Config {
     uploadUrlSeconds: number;
     jobConcurrency: number;
   };
+  /** Redis for the subscription event bus across several servers; in-process when absent. */
+  redisUrl: string | undefined;
   /** Origins whose pages may open WebSocket subscriptions (empty: any). */
   allowedOrigins: string[];
   /** The media server's CloudFront behaviour; with a base URL, media URLs point at that CDN instead. */
@@ -204,6 +207,7 @@ const envSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
     .optional(),
   PLAZA_ALLOWED_ORIGINS: z.string().min(1).optional(),
+  REDIS_URL: z.url().optional(),
   PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z
@@ -295,6 +299,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
     },
+    redisUrl: e.REDIS_URL ?? file.redisUrl,
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
