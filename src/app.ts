@@ -53,6 +53,7 @@ import { processMedia } from './domain/media/process-media.ts';
 import { receiveUpload } from './domain/media/receive-upload.ts';
 import { registerMediaRoutes } from './edge/http/media-routes.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
+import { defaultCacheSettings, ResolverCache, type CacheSettings } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
 
 export interface Stores {
@@ -232,6 +233,16 @@ export function openObjects(
   return { objects: new FsObjectStore({ root: config.storage.root }), signer: urls, urls };
 }
 
+/** The design's per-resolver caching, with the fields and TTLs the config file sets over the defaults. */
+function cacheSettings(config: Config): CacheSettings {
+  const rules = { ...defaultCacheSettings.rules };
+  for (const [field, rule] of Object.entries(config.caching.fields)) {
+    if (rule.ttlSeconds === 0) delete rules[field];
+    else rules[field] = { ttlSeconds: rule.ttlSeconds, keys: rule.keys ?? ['$context.arguments.id'] };
+  }
+  return { rules, maxEntries: config.caching.maxEntries ?? defaultCacheSettings.maxEntries };
+}
+
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
@@ -342,6 +353,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     production: config.production,
     metrics,
     allowedOrigins: config.allowedOrigins,
+    cache: new ResolverCache(cacheSettings(config), clock.now, redis),
   });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).

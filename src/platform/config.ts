@@ -72,6 +72,25 @@ const fileSchema = z
       .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
     redisUrl: z.url().optional(),
+    caching: z
+      .object({
+        maxEntries: z.number().int().min(0).optional(),
+        fields: z
+          .record(
+            z.string().regex(/^(Query|User|Post|Comment|Story)\.\w+$/, 'a field such as Query.getPost'),
+            z
+              .object({
+                ttlSeconds: z.number().int().min(0).max(3600),
+                keys: z
+                  .array(z.string().regex(/^\$(context|ctx)\.(identity\.sub|(arguments|args)\.\w+)$/))
+                  .optional(),
+              })
+              .strict(),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
     cdn: z
       .object({
         baseUrl: z.url().optional(),
@@ -140,6 +159,11 @@ export interface Config {
     maxPixels: number;
     uploadUrlSeconds: number;
     jobConcurrency: number;
+  };
+  /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
+  caching: {
+    maxEntries: number | undefined;
+    fields: Record<string, { ttlSeconds: number; keys?: string[] }>;
   };
   /** Redis for the subscription event bus across several servers; in-process when absent. */
   redisUrl: string | undefined;
@@ -300,6 +324,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       jobConcurrency: file.media?.jobConcurrency ?? 2,
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
+    caching: { maxEntries: file.caching?.maxEntries, fields: file.caching?.fields ?? {} },
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
