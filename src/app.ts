@@ -39,6 +39,11 @@ import type { IdentityVerifier } from './ports/identity-verifier.ts';
 import type { Ids } from './ports/ids.ts';
 import type { ItemStore, StreamSubscription } from './ports/item-store/item-store.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
+import { observedItemStore } from './ports/item-store/observed-item-store.ts';
+import { webhookNotifier } from './adapters/webhook/webhook-notifier.ts';
+import { AlarmMonitor } from './domain/operations/alarm-monitor.ts';
+import { defaultAlarmRules } from './domain/operations/alarm-rules.ts';
+import { registerAdminRoutes } from './edge/http/admin-routes.ts';
 
 export interface Stores {
   /** The design's single table. */
@@ -62,6 +67,8 @@ export interface App {
   identity: Identity;
   /** The development API key that /amplify_outputs.json hands to clients (development only). */
   useDevelopmentApiKey(key: string): void;
+  /** The alarm rules, evaluated on a timer against the metrics. */
+  alarms: AlarmMonitor;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -114,7 +121,10 @@ async function openIdentity(
   const pool = await loadOrCreateJson(join(identityDir, 'pool.json'), () =>
     newPoolIdentity(config.region, deps.ids),
   );
-  const signer = await joseTokenSigner({ path: join(identityDir, 'signing-keys.json'), now: deps.clock.now });
+  const signer = await joseTokenSigner({
+    path: join(identityDir, 'signing-keys.json'),
+    now: () => deps.clock.now(),
+  });
   const settings: PoolSettings = {
     ...pool,
     get issuer() {
@@ -180,6 +190,8 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
       meter: metrics.capacityMeter,
     }) as ItemStore[] as [ItemStore, ItemStore];
   }
+  main = observedItemStore(main, metrics.storeRequests);
+  users = observedItemStore(users, metrics.storeRequests);
   return {
     main,
     users,
@@ -246,6 +258,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
   });
 
+  const alarms = new AlarmMonitor(config.operations.alarmRules ?? defaultAlarmRules, {
+    clock,
+    readMetrics: () => metrics.registry.getMetricsAsJSON(),
+    notifier:
+      config.operations.alarmWebhookUrl === undefined
+        ? undefined
+        : webhookNotifier({
+            url: config.operations.alarmWebhookUrl,
+            topicArn: `arn:aws:sns:${config.region}:000000000000:${config.db.table}-alarms`,
+          }),
+    logger,
+    region: config.region,
+  });
+  await alarms.start();
+  alarms.run(config.operations.alarmEvaluationMs);
+  await registerAdminRoutes(server, {
+    credentials: config.adminCredentials,
+    now: () => clock.now(),
+    alarms: () => alarms.list(),
+  });
+
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
   const fanOut = stores.main.changes.subscribe('feed-fan-out', (records) => fanOutFeed(records, social), {
     onError: (error) => logger.error({ err: error }, 'feed fan-out failed; retrying'),
@@ -263,6 +296,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     social,
     fanOut,
     identity,
+    alarms,
     useDevelopmentApiKey(key) {
       developmentApiKey = key;
     },
@@ -277,6 +311,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async close() {
       if (closed) return;
       closed = true;
+      await alarms.stop();
       await server.close();
       await fanOut.stop();
       await stores.close();

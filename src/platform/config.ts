@@ -7,6 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PlazaError } from './errors.ts';
+import {
+  alarmRulesSchema,
+  priceOverridesSchema,
+  type AlarmRule,
+  type PriceName,
+} from './operations-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -54,6 +60,22 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    alarms: z
+      .object({
+        /** Replaces the default rule set. */
+        rules: alarmRulesSchema.optional(),
+        webhookUrl: z.url().optional(),
+        evaluationSeconds: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
+    cost: z
+      .object({
+        prices: priceOverridesSchema.optional(),
+        usageSnapshotSeconds: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -97,6 +119,18 @@ export interface Config {
     dynamodb: { endpoint: string | undefined };
     ttlSweepMs: number;
     changeRetentionMs: number;
+  };
+  /** Alarms, the cost report and backups (issue 6). */
+  operations: {
+    /** The alarm rules; undefined: the default set (domain/operations/alarm-rules.ts). */
+    alarmRules: AlarmRule[] | undefined;
+    /** Where firing and resolved alarms are POSTed (the local stand-in for an SNS topic). */
+    alarmWebhookUrl: string | undefined;
+    alarmEvaluationMs: number;
+    /** Overrides of the design's prices. */
+    prices: Partial<Record<PriceName, number>>;
+    /** How often the server writes DATA_DIR/usage.json for the cost report. */
+    usageSnapshotMs: number;
   };
 }
 
@@ -154,6 +188,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
     .optional(),
+  PLAZA_ALARM_WEBHOOK_URL: z.url().optional(),
 });
 
 /**
@@ -218,6 +253,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       dynamodb: { endpoint: e.DYNAMODB_ENDPOINT ?? file.dynamodb?.endpoint },
       ttlSweepMs: (file.table?.ttlSweepSeconds ?? 30) * 1000,
       changeRetentionMs: (file.table?.changeRetentionDays ?? 35) * 24 * 3600 * 1000,
+    },
+    operations: {
+      alarmRules: file.alarms?.rules,
+      alarmWebhookUrl: e.PLAZA_ALARM_WEBHOOK_URL ?? file.alarms?.webhookUrl,
+      alarmEvaluationMs: (file.alarms?.evaluationSeconds ?? 10) * 1000,
+      prices: Object.fromEntries(
+        Object.entries(file.cost?.prices ?? {}).filter(([, value]) => value !== undefined),
+      ) as Partial<Record<PriceName, number>>,
+      usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
     },
   };
 }
