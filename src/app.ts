@@ -44,6 +44,11 @@ import { webhookNotifier } from './adapters/webhook/webhook-notifier.ts';
 import { AlarmMonitor } from './domain/operations/alarm-monitor.ts';
 import { defaultAlarmRules } from './domain/operations/alarm-rules.ts';
 import { registerAdminRoutes } from './edge/http/admin-routes.ts';
+import { UsageRecorder, parseMeasuredUsage } from './domain/operations/usage-recorder.ts';
+import type { MeasuredUsage, Projection } from './domain/operations/cost.ts';
+import { measureCost } from './domain/operations/measure-cost.ts';
+import { directoryBytes, filesBytes } from './adapters/fs/fs-sizes.ts';
+import { readJsonFile, writeJsonFile } from './platform/json-file.ts';
 
 export interface Stores {
   /** The design's single table. */
@@ -69,6 +74,8 @@ export interface App {
   useDevelopmentApiKey(key: string): void;
   /** The alarm rules, evaluated on a timer against the metrics. */
   alarms: AlarmMonitor;
+  /** What the cost report prices, saved to DATA_DIR/usage.json on a timer. */
+  usage: UsageRecorder;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -208,6 +215,37 @@ export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
 }
 
+/** Where the server keeps the usage it measured (read by `plaza cost`). */
+export function usageFile(config: Config): string {
+  return join(config.dataDir, 'usage.json');
+}
+
+/** The projected monthly bill: the measured usage, the pool's users and the bytes stored. */
+export function costReportOf(
+  config: Config,
+  stores: Stores,
+  measuredUsage: () => Promise<MeasuredUsage | undefined> = async () =>
+    parseMeasuredUsage(await readJsonFile(usageFile(config))),
+  projection: Projection = {},
+) {
+  return measureCost(projection, {
+    users: stores.users,
+    measuredUsage,
+    prices: config.operations.prices,
+    async storedBytes() {
+      const objectBytes = await directoryBytes(join(config.dataDir, 'media'));
+      if (config.db.engine !== 'sqlite')
+        return {
+          tableBytes: 0,
+          objectBytes,
+          notes: ['Table storage is not measured on DynamoDB (see the table in the AWS console).'],
+        };
+      const { path } = config.db.sqlite;
+      return { tableBytes: await filesBytes([path, `${path}-wal`]), objectBytes };
+    },
+  });
+}
+
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
@@ -273,10 +311,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   await alarms.start();
   alarms.run(config.operations.alarmEvaluationMs);
+  const usage = new UsageRecorder({
+    clock,
+    readMetrics: () => metrics.registry.getMetricsAsJSON(),
+    file: {
+      load: () => readJsonFile(usageFile(config)),
+      save: (value) => writeJsonFile(usageFile(config), value),
+    },
+    logger,
+  });
+  await usage.start();
+  usage.run(config.operations.usageSnapshotMs);
   await registerAdminRoutes(server, {
     credentials: config.adminCredentials,
     now: () => clock.now(),
     alarms: () => alarms.list(),
+    cost: (projection) => costReportOf(config, stores, () => usage.snapshot(), projection),
   });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
@@ -297,6 +347,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     fanOut,
     identity,
     alarms,
+    usage,
     useDevelopmentApiKey(key) {
       developmentApiKey = key;
     },
@@ -313,6 +364,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closed = true;
       await alarms.stop();
       await server.close();
+      await usage.stop();
       await fanOut.stop();
       await stores.close();
     },

@@ -7,6 +7,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AlarmStatus } from '../../domain/operations/alarm-monitor.ts';
+import type { CostReport, Projection } from '../../domain/operations/cost.ts';
+import { isPlazaError } from '../../platform/errors.ts';
 import { verifySigV4 } from '../cognito/sigv4.ts';
 
 export interface AdminCredentials {
@@ -18,6 +20,7 @@ export interface AdminRoutesOptions {
   credentials: AdminCredentials | undefined;
   now: () => number;
   alarms: () => AlarmStatus[];
+  cost: (projection: Projection) => Promise<CostReport>;
 }
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -72,6 +75,23 @@ export async function registerAdminRoutes(
             .send({ error: 'Unauthorized', message: 'The admin credentials are required' });
       });
       admin.get('/alarms', async () => ({ alarms: options.alarms() }));
+      // GET /admin/cost?mau=N or ?scale=F, as `plaza cost --json`.
+      admin.get('/cost', async (request, reply) => {
+        const query = request.query as Record<string, string | undefined>;
+        const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+        const projection: Projection = {};
+        const mau = number(query.mau);
+        const scale = number(query.scale);
+        if (mau !== undefined) projection.mau = mau;
+        if (scale !== undefined) projection.scale = scale;
+        try {
+          return await options.cost(projection);
+        } catch (error) {
+          if (isPlazaError(error, 'BadInput'))
+            return reply.code(400).send({ error: 'BadInput', message: error.message });
+          throw error;
+        }
+      });
     },
     { prefix: '/admin' },
   );
