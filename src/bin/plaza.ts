@@ -8,6 +8,8 @@ import { startCommand } from './commands/start.ts';
 import { tableCreateCommand } from './commands/table-create.ts';
 import { costCommand } from './commands/cost.ts';
 import { usersExportCommand } from './commands/users-export.ts';
+import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
+import { restoreToTimeCommand } from './commands/restore.ts';
 
 const program = new Command()
   .name('plaza')
@@ -53,6 +55,39 @@ program
   .command('export')
   .description('Print every user as a JSON line (no password hashes or secrets).')
   .action(usersExportCommand);
+
+function isoTime(value: string): number {
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(time))
+    throw new InvalidArgumentError('expected an ISO 8601 time with its zone, such as 2026-03-01T12:00:00Z.');
+  return time;
+}
+
+const backup = program
+  .command('backup')
+  .description('Back up the data directory while the server runs, and restore it.');
+backup
+  .command('create')
+  .description(
+    'Take an online, consistent backup into DATA_DIR/backups/<id> (database, user pool, media manifest).',
+  )
+  .action(backupCreateCommand);
+backup.command('list').description('List the backups, oldest first.').action(backupListCommand);
+backup
+  .command('restore')
+  .description('Restore a backup into a new, empty data directory (never over the live one).')
+  .argument('<id>', 'the backup, as plaza backup list shows it')
+  .requiredOption('--into <dir>', 'the new data directory')
+  .action(backupRestoreCommand);
+
+program
+  .command('restore')
+  .description(
+    'Point-in-time restore: the data as it was at a time within the change log retention (35 days).',
+  )
+  .requiredOption('--to-time <time>', 'an ISO 8601 time, such as 2026-03-01T12:00:00Z', isoTime)
+  .requiredOption('--into <dir>', 'the new data directory')
+  .action(restoreToTimeCommand);
 
 try {
   await program.parseAsync(process.argv);

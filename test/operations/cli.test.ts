@@ -104,3 +104,66 @@ describe('plaza cost', { timeout: 90_000 }, () => {
     expect(nowhere.stderr).toMatch(/No Plaza data at .*absent/);
   });
 });
+
+describe('plaza backup and restore', { timeout: 120_000 }, () => {
+  it('backs up while the server writes, lists, and restores into a new directory only', async () => {
+    let writing = true;
+    let writes = 0;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        await app.social.store.put({ item: { PK: `CLI#${i % 50}`, SK: 'A', i } });
+        writes++;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    const created = await plaza(['backup', 'create'], env);
+    writing = false;
+    await writer;
+    expect(created.code).toBe(0);
+    expect(writes).toBeGreaterThan(10);
+    const id = /^Backup (\S+) created/m.exec(created.stdout)?.[1];
+    expect(id).toBeDefined();
+    expect(created.stdout).toMatch(/change log\s+plaza@\d+, plaza-users@\d+/);
+
+    const listed = await plaza(['backup', 'list'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+\\d{4}-`, 'm'));
+
+    const into = join(dir, '..', `${dir.split('/').pop()}-restored`);
+    const restored = await plaza(['backup', 'restore', id!, '--into', into], env);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain('integrity    ok');
+    const exported = await plaza(['users', 'export'], { DATA_DIR: into });
+    expect(exported.stdout.trim().split('\n')).toHaveLength(emails.length);
+
+    const again = await plaza(['backup', 'restore', id!, '--into', into], env);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('is not empty');
+    const overLive = await plaza(['backup', 'restore', id!, '--into', dir], env);
+    expect(overLive.code).not.toBe(0);
+    expect(overLive.stderr).toContain('is the live data directory');
+    const unknown = await plaza(['backup', 'restore', '20200101T000000000Z', '--into', `${into}-2`], env);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('No backup 20200101T000000000Z');
+    rmSync(into, { recursive: true, force: true });
+  });
+
+  it('restores to a point in time, and refuses times it cannot', async () => {
+    const into = join(dir, '..', `${dir.split('/').pop()}-pitr`);
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    const restored = await plaza(['restore', '--to-time', now, '--into', into], env);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/change log\s+replayed \d+ records of plaza/);
+    rmSync(into, { recursive: true, force: true });
+
+    const badTime = await plaza(['restore', '--to-time', 'last tuesday', '--into', into], env);
+    expect(badTime.code).not.toBe(0);
+    expect(badTime.stderr).toContain('expected an ISO 8601 time');
+    const tooEarly = await plaza(['restore', '--to-time', '2020-01-01T00:00:00Z', '--into', into], env);
+    expect(tooEarly.code).not.toBe(0);
+    expect(tooEarly.stderr).toContain("before the change log's retention window");
+    const noInto = await plaza(['restore', '--to-time', now], env);
+    expect(noInto.code).not.toBe(0);
+    expect(noInto.stderr).toContain("required option '--into <dir>' not specified");
+  });
+});
