@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localBackups } from '../../src/adapters/fs/fs-backups.ts';
+import { FsObjectStore } from '../../src/adapters/fs/fs-object-store.ts';
 import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { integrityCheck } from '../../src/adapters/sqlite/sqlite-backup.ts';
@@ -36,15 +37,25 @@ function openStores(dataDir: string, clock: Clock) {
     (table) =>
       new SqliteItemStore({ db, table, clock, meter: noMeter, region: 'us-west-1', sweepIntervalMs: 0 }),
   ) as [SqliteItemStore, SqliteItemStore];
-  const backups = localBackups({ dataDir, databasePath: join(dataDir, 'plaza.sqlite'), tables, clock });
+  const objects = new FsObjectStore({ root: join(dataDir, 'media'), durable: false });
+  const backups = localBackups({
+    dataDir,
+    databasePath: join(dataDir, 'plaza.sqlite'),
+    tables,
+    clock,
+    objects,
+    objectsIn: (dir) => new FsObjectStore({ root: join(dir, 'media'), durable: false }),
+  });
   return {
     db,
     main,
     users,
+    objects,
     backups,
     async close() {
       await main.close();
       await users.close();
+      await objects.close();
       db.close();
     },
   };
@@ -70,9 +81,14 @@ describe('a backup taken under load', () => {
     // Some identity files and media for the backup to carry and list.
     mkdirSync(join(dataDir, 'identity'), { recursive: true });
     writeFileSync(join(dataDir, 'identity', 'pool.json'), '{"userPoolId":"us-west-1_test"}');
-    mkdirSync(join(dataDir, 'media', 'users', 'u1'), { recursive: true });
-    writeFileSync(join(dataDir, 'media', 'users', 'u1', 'avatar.jpg'), 'jpeg bytes');
-    writeFileSync(join(dataDir, 'media', 'users', 'u1', 'gone.jpg'), 'deleted after the backup');
+    const jpeg = { contentType: 'image/jpeg' };
+    await stores.objects.put('users/u1/profile/avatar.jpg', Buffer.from('jpeg bytes'), jpeg);
+    await stores.objects.put('users/u1/posts/p1/original.jpg', Buffer.from('deleted after the backup'), jpeg);
+    await stores.objects.put(
+      'users/u1/posts/p2/original.jpg',
+      Buffer.from('replaced after the backup'),
+      jpeg,
+    );
     // About 24 MB, so the copy takes many steps while the writers go on.
     const padding = 'x'.repeat(800);
     for (let i = 0; i < 30_000; i += 25) {
@@ -110,15 +126,31 @@ describe('a backup taken under load', () => {
     expect(rate).toBeGreaterThanOrEqual(500);
 
     const into = freshDir();
-    rmSync(join(dataDir, 'media', 'users', 'u1', 'gone.jpg'));
+    const objects = new FsObjectStore({ root: join(dataDir, 'media'), durable: false });
+    await objects.delete('users/u1/posts/p1/original.jpg');
+    await objects.put('users/u1/posts/p2/original.jpg', Buffer.from('another photo'), {
+      contentType: 'image/jpeg',
+    });
     const restored = await localBackups({
       dataDir,
       databasePath: join(dataDir, 'plaza.sqlite'),
       tables: [mainTable('plaza'), usersTable('plaza-users')],
       clock: systemClock,
+      objects,
+      objectsIn: (dir) => new FsObjectStore({ root: join(dir, 'media'), durable: false }),
     }).restore(manifest.id, into);
+    await objects.close();
     expect(integrityCheck(join(into, 'plaza.sqlite'))).toEqual(['ok']);
-    expect(restored.media).toEqual({ restored: 1, missing: ['users/u1/gone.jpg'] });
+    expect(manifest.media.objects).toBe(3);
+    expect(restored.media).toEqual({
+      restored: 1,
+      missing: ['users/u1/posts/p1/original.jpg', 'users/u1/posts/p2/original.jpg'],
+    });
+    const copy = new FsObjectStore({ root: join(into, 'media') });
+    const avatar = await copy.get('users/u1/profile/avatar.jpg');
+    expect(avatar?.info.contentType).toBe('image/jpeg');
+    expect(Buffer.concat(await avatar!.body.toArray()).toString()).toBe('jpeg bytes');
+    await copy.close();
     expect(readFileSync(join(into, 'identity', 'pool.json'), 'utf8')).toContain('us-west-1_test');
     expect(readdirSync(into).sort()).toEqual(['identity', 'media', 'plaza.sqlite']);
 

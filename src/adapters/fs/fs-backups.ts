@@ -29,6 +29,7 @@ import { pipeline } from 'node:stream/promises';
 import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { TableDefinition } from '../../ports/item-store/table.ts';
+import type { ObjectStore } from '../../ports/object-store/object-store.ts';
 import { backupSqliteDatabase, integrityCheck, replayChangeLog } from '../sqlite/sqlite-backup.ts';
 
 export interface BackupFile {
@@ -41,8 +42,10 @@ export interface BackupFile {
 export interface MediaObject {
   key: string;
   bytes: number;
-  sha256: string;
-  modifiedAt: string;
+  /** S3's ETag: what says the bytes are the same. */
+  etag: string;
+  contentType: string;
+  lastModified: string;
 }
 
 export interface BackupManifest {
@@ -67,7 +70,8 @@ export interface RestoreResult {
   into: string;
   /** Change records replayed per table (point-in-time restore). */
   replayed: Record<string, number>;
-  media: { restored: number; missing: string[] };
+  /** Objects copied from the live object store, and those changed or gone since the backup. */
+  media: { restored: number; missing: string[]; note?: string };
 }
 
 export interface LocalBackupsOptions {
@@ -76,11 +80,14 @@ export interface LocalBackupsOptions {
   databasePath: string;
   tables: readonly TableDefinition[];
   clock: Clock;
+  /** The live object store: listed into each backup's media manifest, and read back by restores. */
+  objects?: ObjectStore;
+  /** A file-system object store in a restored data directory; absent when objects stay where they are (S3). */
+  objectsIn?: (dataDir: string) => ObjectStore;
 }
 
 /** The directories of the data directory that a backup carries, besides the database. */
 const carriedDirectories = ['identity', 'secrets'];
-const mediaDirectory = 'media';
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -193,16 +200,19 @@ export function localBackups(options: LocalBackupsOptions) {
         }
       }
       const objects: MediaObject[] = [];
-      for (const path of await filesUnder(join(dataDir, mediaDirectory))) {
-        const file = join(dataDir, mediaDirectory, path);
-        const info = await stat(file);
-        objects.push({
-          key: toKey(path),
-          bytes: info.size,
-          sha256: await sha256Of(file),
-          modifiedAt: info.mtime.toISOString(),
-        });
-      }
+      let cursor: string | undefined;
+      do {
+        const page = await options.objects?.list('', { limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const info of page?.items ?? [])
+          objects.push({
+            key: info.key,
+            bytes: info.size,
+            etag: info.etag,
+            contentType: info.contentType,
+            lastModified: info.lastModified.toISOString(),
+          });
+        cursor = page?.cursor;
+      } while (cursor);
       await writeFile(join(partial, 'media.json'), `${JSON.stringify(objects)}\n`, { mode: 0o600 });
       files.push({
         path: 'media.json',
@@ -277,20 +287,10 @@ export function localBackups(options: LocalBackupsOptions) {
             `Backup ${manifest.id} is damaged: ${file.path} does not match its SHA-256`,
           );
       }
-      // The objects are restored from the live object store where they are unchanged (S3 would keep versions).
-      const objects = JSON.parse(await readFile(join(from, 'media.json'), 'utf8')) as MediaObject[];
-      const missing: string[] = [];
-      let restored = 0;
-      for (const object of objects) {
-        const source = join(dataDir, mediaDirectory, ...object.key.split('/'));
-        const exists = await stat(source).catch(() => undefined);
-        if (!exists || (await sha256Of(source)) !== object.sha256) {
-          missing.push(object.key);
-          continue;
-        }
-        await copyWithHash(source, join(building, mediaDirectory, ...object.key.split('/')), 0o644);
-        restored++;
-      }
+      const media = await restoreObjects(
+        JSON.parse(await readFile(join(from, 'media.json'), 'utf8')) as MediaObject[],
+        building,
+      );
       const replayed = await finish(building);
       const problems = integrityCheck(join(building, manifest.database.path));
       if (problems.length !== 1 || problems[0] !== 'ok')
@@ -299,11 +299,47 @@ export function localBackups(options: LocalBackupsOptions) {
           `The restored database fails integrity_check: ${problems.join('; ')}`,
         );
       await rename(building, target);
-      return { backup: manifest, into: target, replayed, media: { restored, missing } };
+      return { backup: manifest, into: target, replayed, media };
     } catch (error) {
       await rm(building, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /**
+   * The listed objects, copied from the live store where unchanged (same ETag). Changed or
+   * deleted ones are named: bringing those back is the job of object versions (S3 versioning).
+   */
+  async function restoreObjects(objects: MediaObject[], building: string): Promise<RestoreResult['media']> {
+    const { objects: live, objectsIn } = options;
+    if (!live || !objectsIn)
+      return {
+        restored: 0,
+        missing: [],
+        ...(objects.length ? { note: `the ${objects.length} listed objects stay in the object store` } : {}),
+      };
+    const target = objectsIn(building);
+    const missing: string[] = [];
+    let restored = 0;
+    try {
+      for (const object of objects) {
+        const current = await live.get(object.key);
+        if (!current || current.info.etag !== object.etag) {
+          current?.body.destroy();
+          missing.push(object.key);
+          continue;
+        }
+        await target.put(object.key, current.body, {
+          contentType: current.info.contentType,
+          metadata: current.info.metadata,
+          contentLength: current.info.size,
+        });
+        restored++;
+      }
+    } finally {
+      await target.close();
+    }
+    return { restored, missing };
   }
 
   return {

@@ -1,13 +1,21 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { tableDefinitions } from '../../app.ts';
+import { openObjects, tableDefinitions } from '../../app.ts';
+import { FsObjectStore } from '../../adapters/fs/fs-object-store.ts';
 import { localBackups, type RestoreResult } from '../../adapters/fs/fs-backups.ts';
 import { loadConfig, type Config } from '../../platform/config.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import { systemClock } from '../../ports/clock.ts';
 
-/** The backups of the configured data directory (SQLite engine only: DynamoDB has its own backups and PITR). */
-export function backupsOf(config: Config) {
+/**
+ * The backups of the configured data directory (SQLite engine only: DynamoDB has its own backups and
+ * PITR), and the work done with them, after which the object store is closed.
+ */
+export async function withBackups<T>(
+  config: Config,
+  work: (backups: ReturnType<typeof localBackups>) => Promise<T>,
+) {
   if (config.db.engine !== 'sqlite')
     throw new PlazaError(
       'BadInput',
@@ -19,58 +27,70 @@ export function backupsOf(config: Config) {
       `No Plaza data at ${config.db.sqlite.path}: set DATA_DIR to an existing data directory`,
     );
   const tables = tableDefinitions(config);
-  return localBackups({
-    dataDir: config.dataDir,
-    databasePath: config.db.sqlite.path,
-    tables: [tables.main, tables.users],
-    clock: systemClock,
-  });
+  const { objects } = openObjects(config, () => config.publicUrl ?? `http://${config.host}:${config.port}`);
+  try {
+    return await work(
+      localBackups({
+        dataDir: config.dataDir,
+        databasePath: config.db.sqlite.path,
+        tables: [tables.main, tables.users],
+        clock: systemClock,
+        objects,
+        // Restores copy the objects into the new data directory; an S3 bucket keeps its own.
+        ...(config.storage.engine === 'fs'
+          ? { objectsIn: (dataDir: string) => new FsObjectStore({ root: join(dataDir, 'media') }) }
+          : {}),
+      }),
+    );
+  } finally {
+    await objects.close();
+  }
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 export async function backupCreateCommand(): Promise<void> {
-  const backups = backupsOf(loadConfig());
-  const bar = new SingleBar(
-    {
-      format: 'Backing up |{bar}| {percentage}% | {value}/{total} pages',
-      stream: process.stderr,
-      hideCursor: true,
-    },
-    Presets.shades_classic,
-  );
-  let started = false;
-  const began = performance.now();
-  const manifest = await backups
-    .create((copied, total) => {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(copied);
-    })
-    .finally(() => started && bar.stop());
-  const seconds = (performance.now() - began) / 1000;
-  const database = manifest.files.find((file) => file.path === manifest.database.path);
-  const positions = Object.entries(manifest.tables)
-    .map(([table, { changeLogPosition }]) => `${table}@${changeLogPosition}`)
-    .join(', ');
-  console.log(
-    [
-      `Backup ${manifest.id} created in ${seconds.toFixed(1)} s (${backups.backupsDir}/${manifest.id})`,
-      `  database     ${megabytes(database?.bytes ?? 0)}, consistent as of ${manifest.takenAt}`,
-      `  change log   ${positions}`,
-      `  files        ${manifest.files.length} (database, identity, secrets, media manifest), each with its SHA-256`,
-      `  media        ${manifest.media.objects} objects, ${megabytes(manifest.media.bytes)} (listed; the objects stay in the object store)`,
-    ].join('\n'),
-  );
+  await withBackups(loadConfig(), async (backups) => {
+    const bar = new SingleBar(
+      {
+        format: 'Backing up |{bar}| {percentage}% | {value}/{total} pages',
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      Presets.shades_classic,
+    );
+    let started = false;
+    const began = performance.now();
+    const manifest = await backups
+      .create((copied, total) => {
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(copied);
+      })
+      .finally(() => started && bar.stop());
+    const seconds = (performance.now() - began) / 1000;
+    const database = manifest.files.find((file) => file.path === manifest.database.path);
+    const positions = Object.entries(manifest.tables)
+      .map(([table, { changeLogPosition }]) => `${table}@${changeLogPosition}`)
+      .join(', ');
+    console.log(
+      [
+        `Backup ${manifest.id} created in ${seconds.toFixed(1)} s (${backups.backupsDir}/${manifest.id})`,
+        `  database     ${megabytes(database?.bytes ?? 0)}, consistent as of ${manifest.takenAt}`,
+        `  change log   ${positions}`,
+        `  files        ${manifest.files.length} (database, identity, secrets, media manifest), each with its SHA-256`,
+        `  media        ${manifest.media.objects} objects, ${megabytes(manifest.media.bytes)} (listed; the objects stay in the object store)`,
+      ].join('\n'),
+    );
+  });
 }
 
 export async function backupListCommand(): Promise<void> {
-  const backups = backupsOf(loadConfig());
-  const manifests = await backups.list();
+  const manifests = await withBackups(loadConfig(), (backups) => backups.list());
   if (manifests.length === 0) {
-    console.log(`No backups in ${backups.backupsDir} (plaza backup create makes one).`);
+    console.log('No backups yet (plaza backup create makes one).');
     return;
   }
   const rows = manifests.map((manifest) => [
@@ -98,7 +118,7 @@ export function describeRestore(result: RestoreResult): string {
       `  change log   replayed ${replayed.map(([table, count]) => `${count} records of ${table}`).join(', ')}`,
     );
   lines.push(
-    `  media        ${result.media.restored} objects restored${result.media.missing.length ? `, ${result.media.missing.length} missing or changed since the backup: ${result.media.missing.slice(0, 5).join(', ')}${result.media.missing.length > 5 ? ', …' : ''}` : ''}`,
+    `  media        ${result.media.note ?? `${result.media.restored} objects restored`}${result.media.missing.length ? `, ${result.media.missing.length} missing or changed since the backup: ${result.media.missing.slice(0, 5).join(', ')}${result.media.missing.length > 5 ? ', …' : ''}` : ''}`,
     '  integrity    ok',
     `Run it with: DATA_DIR=${result.into} npx plaza start`,
   );
@@ -106,6 +126,7 @@ export function describeRestore(result: RestoreResult): string {
 }
 
 export async function backupRestoreCommand(id: string, options: { into: string }): Promise<void> {
-  const backups = backupsOf(loadConfig());
-  console.log(describeRestore(await backups.restore(id, options.into)));
+  console.log(
+    describeRestore(await withBackups(loadConfig(), (backups) => backups.restore(id, options.into))),
+  );
 }

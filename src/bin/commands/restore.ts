@@ -1,13 +1,11 @@
 import { loadConfig } from '../../platform/config.ts';
-import { backupsOf, describeRestore } from './backup.ts';
+import { describeRestore, withBackups } from './backup.ts';
 
 /** Point-in-time restore: the newest backup before the time, brought forward with the change log. */
 export async function restoreToTimeCommand(options: { toTime: number; into: string }): Promise<void> {
   const config = loadConfig();
-  const result = await backupsOf(config).restoreToTime(
-    options.toTime,
-    options.into,
-    config.db.changeRetentionMs,
+  const result = await withBackups(config, (backups) =>
+    backups.restoreToTime(options.toTime, options.into, config.db.changeRetentionMs),
   );
   console.log(`Data as of ${new Date(options.toTime).toISOString()}:`);
   console.log(describeRestore(result));

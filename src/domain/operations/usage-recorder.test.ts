@@ -43,6 +43,8 @@ describe('the usage recorder', () => {
     metrics.requests.inc({ operation: 'GET /media/*' }, 4);
     metrics.requests.inc({ operation: 'PUT /upload/*' }, 2);
     metrics.responseBytes.inc({ operation: 'GET /media/*' }, 4096);
+    metrics.mediaCache.inc({ result: 'Hit' }, 3);
+    metrics.mediaCache.inc({ result: 'Miss' }, 1);
     metrics.responseBytes.inc({ operation: 'GET /healthz' }, 100);
     metrics.capacityMeter.consumed({ table: 'plaza', readUnits: 3.5, writeUnits: 2 });
     metrics.capacityMeter.consumed({ table: 'plaza', index: 'GSI1', readUnits: 0.5, writeUnits: 1 });
@@ -58,7 +60,7 @@ describe('the usage recorder', () => {
       writeUnits: 3,
       apiRequests: 10,
       realtimeMinutes: 6 * 0.5 + 2 * 1,
-      s3Requests: 2 + 4,
+      s3Requests: 2 + (4 - 3), // uploads, and media requests the edge cache missed
       cdnRequests: 4,
       cdnBytes: 4096,
     });

@@ -56,12 +56,15 @@ export function usageCountsOf(snapshot: MetricSnapshot): Omit<UsageCounts, 'real
     operation.startsWith('GET /media') || operation.startsWith('HEAD /media');
   const upload = (operation: string) => operation.startsWith('PUT /upload');
   const cdnRequests = sumOf(snapshot, 'plaza_requests_total', media);
+  let cacheHits = 0;
+  for (const sample of snapshot.get('plaza_media_cache_requests_total')?.values ?? [])
+    if (sample.labels.result === 'Hit') cacheHits += sample.value;
   return {
     readUnits: sumOf(snapshot, 'plaza_consumed_read_capacity_units_total'),
     writeUnits: sumOf(snapshot, 'plaza_consumed_write_capacity_units_total'),
     apiRequests: sumOf(snapshot, 'plaza_requests_total', graphql),
-    // Every media request is counted as an origin read too: an upper bound until the edge cache reports its hits.
-    s3Requests: sumOf(snapshot, 'plaza_requests_total', upload) + cdnRequests,
+    // A media request the edge cache did not answer reads the object store (CloudFront's origin, S3).
+    s3Requests: sumOf(snapshot, 'plaza_requests_total', upload) + Math.max(0, cdnRequests - cacheHits),
     cdnRequests,
     cdnBytes: sumOf(snapshot, 'plaza_response_bytes_total', media),
   };
