@@ -4,6 +4,7 @@ import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
 import { subscriptionsBenchmark } from './subscriptions.bench.ts';
+import { backupBenchmark } from './backup.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   graphql: graphqlBenchmark,
   media: mediaBenchmark,
   subscriptions: subscriptionsBenchmark,
+  backup: backupBenchmark,
 };
 
 const selected = process.argv.slice(2);
