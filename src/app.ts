@@ -18,6 +18,8 @@ import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.t
 import { outboxMailer } from './adapters/outbox/outbox-mailer.ts';
 import { userKeys, type IdentityServices, type PoolSettings } from './domain/identity/model.ts';
 import { newPoolIdentity, type PoolIdentity } from './domain/identity/pool-identity.ts';
+import type { HostedUiSettings } from './domain/identity/oauth.ts';
+import { oidcIdentityProvider } from './adapters/oidc/oidc-identity-provider.ts';
 import { createProfile } from './domain/social/create-profile.ts';
 import { registerCognitoRoutes } from './edge/cognito/cognito-routes.ts';
 import { loadOrCreateJson } from './platform/json-file.ts';
@@ -180,6 +182,26 @@ async function openIdentity(
     },
   });
   return { services, verifier, pool };
+}
+
+/**
+ * The hosted UI's app-client settings: callback and sign-out URLs (in development, by default, a Vite
+ * dev server's and Plaza's own), and the external OIDC providers it federates to.
+ */
+function hostedUiSettings(config: Config, baseUrl: () => string, clock: Clock): HostedUiSettings {
+  const defaults = () => (config.production ? [] : ['http://localhost:5173/', `${baseUrl()}/`]);
+  const { callbackUrls, logoutUrls, identityProviders } = config.hostedUi;
+  return {
+    callbackUrls: () => callbackUrls ?? defaults(),
+    logoutUrls: () => logoutUrls ?? defaults(),
+    providers: new Map(
+      identityProviders.map((provider) => [
+        provider.name,
+        oidcIdentityProvider(provider, { now: clock.now }),
+      ]),
+    ),
+    idpResponseUrl: () => `${baseUrl()}/oauth2/idpresponse`,
+  };
 }
 
 /** The tables Plaza uses, named from configuration. */
@@ -390,6 +412,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       metrics,
       signInsPerIpPerMinute: config.signInsPerIpPerMinute,
       adminCredentials: config.adminCredentials,
+      hostedUi: {
+        settings: hostedUiSettings(config, () => baseUrl, clock),
+        csrfSecret: loadOrCreateSecret(config.dataDir, 'hosted-ui-csrf'),
+        baseUrl: () => baseUrl,
+      },
     });
   }
   await registerGraphQLRoutes(server, {

@@ -42,6 +42,26 @@ const fileSchema = z
         accessTokenMinutes: z.number().int().min(5).max(1440).optional(),
         idTokenMinutes: z.number().int().min(5).max(1440).optional(),
         refreshTokenDays: z.number().int().min(1).max(3650).optional(),
+        /** The app client's allowed callback and sign-out URLs for the hosted UI (exact match). */
+        callbackUrls: z.array(z.url()).max(100).optional(),
+        logoutUrls: z.array(z.url()).max(100).optional(),
+        /** External OIDC providers for federation (Cognito's "identity providers"). */
+        identityProviders: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and - (up to 32)'),
+                issuer: z.url(),
+                clientId: z.string().min(1),
+                clientSecret: z.string().min(1).optional(),
+                scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).optional(),
+                /** Pool attribute → provider claim; email → email by default. */
+                attributeMapping: z.record(z.string(), z.string()).optional(),
+              })
+              .strict(),
+          )
+          .max(20)
+          .optional(),
       })
       .strict()
       .optional(),
@@ -212,6 +232,23 @@ export interface Config {
     /** How often the server writes DATA_DIR/usage.json for the cost report. */
     usageSnapshotMs: number;
   };
+  /** The hosted UI (/oauth2/*, /login, /logout) and federation to external OIDC providers. */
+  hostedUi: {
+    /** Exact-match callback URLs; undefined: in development http://localhost:5173/ and the server's own base URL. */
+    callbackUrls: string[] | undefined;
+    logoutUrls: string[] | undefined;
+    identityProviders: IdentityProviderSettings[];
+  };
+}
+
+export interface IdentityProviderSettings {
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string[];
+  /** Pool attribute → the provider's claim. */
+  attributeMapping: Record<string, string>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -378,6 +415,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         Object.entries(file.cost?.prices ?? {}).filter(([, value]) => value !== undefined),
       ) as Partial<Record<PriceName, number>>,
       usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
+    },
+    hostedUi: {
+      callbackUrls: file.userPool?.callbackUrls,
+      logoutUrls: file.userPool?.logoutUrls,
+      identityProviders: (file.userPool?.identityProviders ?? []).map((provider) => ({
+        name: provider.name,
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        clientSecret: provider.clientSecret,
+        scopes: provider.scopes ?? ['openid', 'email'],
+        attributeMapping: provider.attributeMapping ?? { email: 'email' },
+      })),
     },
   };
 }

@@ -51,8 +51,10 @@ export interface IdentityServices {
 export interface UserRecord {
   sub: string;
   email: string;
-  /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. */
-  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+  /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. EXTERNAL_PROVIDER: federated. */
+  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'EXTERNAL_PROVIDER';
+  /** Cognito's username when it is not the sub: `<provider>_<provider's sub>` for federated users. */
+  username?: string;
   /** When a temporary password stops working (ms). */
   temporaryPasswordExpiresAt?: number;
   enabled: boolean;

@@ -3,18 +3,24 @@ import { userKeys, type IdentityServices, type UserRecord } from './model.ts';
 /** Cognito's AuthenticationResult: access and ID tokens with Cognito's claims, and an opaque refresh token. */
 export async function issueTokens(
   user: UserRecord,
-  options: { withRefreshToken: boolean },
+  options: {
+    withRefreshToken: boolean;
+    /** The hosted UI's granted OAuth scopes, the ID token's `nonce` and the sign-in's time (s). */
+    scope?: string;
+    nonce?: string | undefined;
+    authTime?: number;
+  },
   { users, clock, ids, signer, pool }: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'signer' | 'pool'>,
 ) {
-  const authTime = Math.floor(clock.now() / 1000);
+  const authTime = options.authTime ?? Math.floor(clock.now() / 1000);
   const common = { sub: user.sub, iss: pool.issuer, auth_time: authTime, jti: ids.uuid() };
   const AccessToken = await signer.sign(
     {
       ...common,
       client_id: pool.clientId,
       token_use: 'access',
-      scope: 'aws.cognito.signin.user.admin',
-      username: user.sub,
+      scope: options.scope ?? 'aws.cognito.signin.user.admin',
+      username: user.username ?? user.sub,
       origin_jti: ids.uuid(),
     },
     pool.accessTokenSeconds,
@@ -29,8 +35,13 @@ export async function issueTokens(
       aud: pool.clientId,
       token_use: 'id',
       email: user.email,
-      email_verified: user.status === 'CONFIRMED',
-      'cognito:username': user.sub,
+      // A federated user's address is as verified as the provider said it was.
+      email_verified:
+        user.status === 'EXTERNAL_PROVIDER'
+          ? user.attributes.email_verified === 'true'
+          : user.status === 'CONFIRMED',
+      'cognito:username': user.username ?? user.sub,
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
       ...attributes,
     },
     pool.idTokenSeconds,
