@@ -5,6 +5,7 @@ import { itemStoreBenchmark } from './item-store.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
 import { subscriptionsBenchmark } from './subscriptions.bench.ts';
 import { backupBenchmark } from './backup.bench.ts';
+import { hostedUiBenchmark } from './hosted-ui.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   media: mediaBenchmark,
   subscriptions: subscriptionsBenchmark,
   backup: backupBenchmark,
+  'hosted-ui': hostedUiBenchmark,
 };
 
 const selected = process.argv.slice(2);
