@@ -16,6 +16,7 @@ import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts'
 import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
 import { outboxMailer } from './adapters/outbox/outbox-mailer.ts';
+import { smtpMailer } from './adapters/smtp/smtp-mailer.ts';
 import { userKeys, type IdentityServices, type PoolSettings } from './domain/identity/model.ts';
 import { newPoolIdentity, type PoolIdentity } from './domain/identity/pool-identity.ts';
 import { createProfile } from './domain/social/create-profile.ts';
@@ -173,7 +174,9 @@ async function openIdentity(
     ids: deps.ids,
     hasher: argon2PasswordHasher(),
     signer,
-    mailer: outboxMailer({ dir: join(config.dataDir, 'outbox'), clock: deps.clock, logger: deps.logger }),
+    mailer: config.smtp
+      ? smtpMailer(config.smtp, deps.logger)
+      : outboxMailer({ dir: join(config.dataDir, 'outbox'), clock: deps.clock, logger: deps.logger }),
     pool: settings,
     // Plaza's post-confirmation trigger: the new user's profile.
     postConfirmation: async (event) =>

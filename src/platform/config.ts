@@ -86,6 +86,13 @@ const fileSchema = z
       .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
     redisUrl: z.url().optional(),
+    smtp: z
+      .object({
+        url: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL'),
+        from: z.string().min(3),
+      })
+      .strict()
+      .optional(),
     caching: z
       .object({
         maxEntries: z.number().int().min(0).optional(),
@@ -199,6 +206,8 @@ export interface Config {
     maxEntries: number | undefined;
     fields: Record<string, { ttlSeconds: number; keys?: string[] }>;
   };
+  /** Where the pool's mail goes: an SMTP server, or the outbox under DATA_DIR when absent. */
+  smtp: { url: string; from: string } | undefined;
   /** Redis for the subscription event bus across several servers; in-process when absent. */
   redisUrl: string | undefined;
   /** Origins whose pages may open WebSocket subscriptions (empty: any). */
@@ -278,6 +287,11 @@ const envSchema = z.object({
     .optional(),
   PLAZA_ALLOWED_ORIGINS: z.string().min(1).optional(),
   REDIS_URL: z.url().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).optional(),
   PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z
@@ -375,6 +389,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       jobConcurrency: file.media?.jobConcurrency ?? 2,
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
+    smtp: e.SMTP_URL
+      ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? file.smtp?.from ?? 'Plaza <no-reply@localhost>' }
+      : file.smtp,
     caching: { maxEntries: file.caching?.maxEntries, fields: file.caching?.fields ?? {} },
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
