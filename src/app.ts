@@ -24,7 +24,7 @@ import { registerCognitoRoutes } from './edge/cognito/cognito-routes.ts';
 import { loadOrCreateJson } from './platform/json-file.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { apiKeyVerifier } from './domain/api-keys/api-keys.ts';
 import { fanOutFeed } from './domain/social/feed-fan-out.ts';
 import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
@@ -114,6 +114,8 @@ export interface Identity {
   services?: IdentityServices;
   verifier: IdentityVerifier | undefined;
   pool: PoolIdentity | undefined;
+  /** Stops the signing keys' rotation timer. */
+  close?(): void;
 }
 
 /**
@@ -130,11 +132,7 @@ async function openIdentity(
     social: SocialServices;
     baseUrl: () => string;
   },
-): Promise<{
-  services?: IdentityServices;
-  verifier: IdentityVerifier | undefined;
-  pool: PoolIdentity | undefined;
-}> {
+): Promise<Identity> {
   if (config.identity.mode === 'cognito') {
     const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.identity.userPoolId}`;
     const verifier = jwksIdentityVerifier({
@@ -152,7 +150,27 @@ async function openIdentity(
   const signer = await joseTokenSigner({
     path: join(identityDir, 'signing-keys.json'),
     now: () => deps.clock.now(),
+    rotateAfterMs: config.userPool.signingKeyRotationDays * 24 * 3600 * 1000,
+    // A replaced key verifies until every token it signed has expired, with an hour to spare.
+    retireAfterMs:
+      (Math.max(config.userPool.accessTokenSeconds, config.userPool.idTokenSeconds) + 3600) * 1000,
   });
+  // Rotation when a key is due, and keys that `plaza keys rotate` wrote, are picked up within minutes.
+  const rotation = setInterval(
+    () => signer.refresh().catch((error) => deps.logger.error({ err: error }, 'signing key refresh failed')),
+    5 * 60 * 1000,
+  );
+  rotation.unref();
+  // The verifier's key set follows the signer's through rotations.
+  let jwks = signer.jwks();
+  let localKeys = createLocalJWKSet(jwks as JSONWebKeySet);
+  const keys: JWTVerifyGetKey = (header, token) => {
+    if (signer.jwks() !== jwks) {
+      jwks = signer.jwks();
+      localKeys = createLocalJWKSet(jwks as JSONWebKeySet);
+    }
+    return localKeys(header, token);
+  };
   const settings: PoolSettings = {
     ...pool,
     get issuer() {
@@ -185,14 +203,14 @@ async function openIdentity(
   const verifier = jwksIdentityVerifier({
     issuer: () => settings.issuer,
     clientIds: [pool.clientId],
-    keys: createLocalJWKSet(signer.jwks() as JSONWebKeySet),
+    keys,
     clock: deps.clock,
     validAfter: async (sub) => {
       const { item } = await deps.stores.users.get(userKeys.user(sub));
       return item ? Number(item.validAfter ?? 0) : Number.POSITIVE_INFINITY;
     },
   });
-  return { services, verifier, pool };
+  return { services, verifier, pool, close: () => clearInterval(rotation) };
 }
 
 /** A trigger module, as a Lambda trigger's: it exports `handler(event)` and returns the event. */
@@ -518,6 +536,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await fanOut.stop();
       await objects.close();
       await redis?.close();
+      identity.close?.();
       await stores.close();
     },
   };

@@ -43,6 +43,7 @@ const fileSchema = z
         idTokenMinutes: z.number().int().min(5).max(1440).optional(),
         refreshTokenDays: z.number().int().min(1).max(3650).optional(),
         mfa: z.enum(['OPTIONAL', 'ON']).optional(),
+        signingKeyRotationDays: z.number().min(1).max(3650).optional(),
         triggers: z
           .object({
             preSignUp: z.string().min(1).optional(),
@@ -164,6 +165,8 @@ export interface Config {
     lockoutMaxSeconds: number;
     /** The design's "MFA off, TOTP available" is Cognito's OPTIONAL; ON makes it required. */
     mfa: 'OPTIONAL' | 'ON';
+    /** The token signing key is replaced after this many days. */
+    signingKeyRotationDays: number;
     /** Handler modules (`export async function handler(event)`), as Cognito's Lambda triggers. */
     triggers: { preSignUp?: string; preTokenGeneration?: string };
   };
@@ -350,6 +353,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       lockoutAfterFailures: 5,
       lockoutMaxSeconds: 15 * 60,
       mfa: file.userPool?.mfa ?? 'OPTIONAL',
+      signingKeyRotationDays: file.userPool?.signingKeyRotationDays ?? 90,
       triggers: Object.fromEntries(
         Object.entries(file.userPool?.triggers ?? {}).map(([name, path]) => [name, resolve(cwd, path)]),
       ),
