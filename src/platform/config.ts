@@ -98,6 +98,11 @@ export interface Config {
     ttlSweepMs: number;
     changeRetentionMs: number;
   };
+  /**
+   * The Secrets Manager secret that signs nextTokens on AWS, where Lambda instances share no disk;
+   * absent: a per-install secret under DATA_DIR.
+   */
+  nextTokenSecretArn: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -153,6 +158,10 @@ const envSchema = z.object({
   COGNITO_CLIENT_ID: z
     .string()
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
+    .optional(),
+  PLAZA_NEXT_TOKEN_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
     .optional(),
 });
 
@@ -219,5 +228,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ttlSweepMs: (file.table?.ttlSweepSeconds ?? 30) * 1000,
       changeRetentionMs: (file.table?.changeRetentionDays ?? 35) * 24 * 3600 * 1000,
     },
+    nextTokenSecretArn: e.PLAZA_NEXT_TOKEN_SECRET_ARN,
   };
 }
