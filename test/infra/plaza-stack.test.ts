@@ -1,0 +1,429 @@
+/**
+ * The CDK app's template (synthesized offline, without bundling): every
+ * resource and setting the issue asks for, taken from the same definitions the
+ * local server uses, and least-privilege IAM per Lambda.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { buildSchema } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
+import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
+import { repoRoot } from '../../infra/lib/settings.ts';
+import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { mainIndexes } from '../../src/ports/item-store/table.ts';
+import { synthesize } from './synth.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const schemaSource = readFileSync(join(repoRoot, 'src/edge/graphql/schema.graphql'), 'utf8');
+const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+
+let stack: PlazaStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  ({ stack, template } = synthesize());
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+function logicalId(scope: Stack, fn: NodejsFunction): string {
+  return scope.getLogicalId(fn.node.defaultChild as CfnFunction);
+}
+
+/** Every statement in the inline policies attached to a function's role. */
+function statementsOf(fn: NodejsFunction): Statement[] {
+  const role = (resources[logicalId(stack, fn)]?.Properties.Role as { 'Fn::GetAtt': [string, string] })[
+    'Fn::GetAtt'
+  ][0];
+  return Object.values(resources)
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role),
+    )
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+function actionsOf(fn: NodejsFunction): string[] {
+  return statementsOf(fn)
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    .sort();
+}
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+describe('the CDK stack', () => {
+  it('builds the table from the same definition as both engines', () => {
+    const attributes = new Set(['PK', 'SK', ...mainIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        TableName: 'plaza-dev',
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith(
+          [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        ),
+        GlobalSecondaryIndexes: mainIndexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: index.projection },
+        })),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      },
+    });
+    const table = ofType('AWS::DynamoDB::Table')[0]?.[0];
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 5 ? * SAT *)' })] },
+    });
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [table, 'Arn'] }] }),
+    });
+  });
+
+  it('configures the user pool as the design and the config file say', () => {
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: 8,
+            RequireLowercase: false,
+            RequireNumbers: false,
+            RequireSymbols: false,
+            RequireUppercase: false,
+            TemporaryPasswordValidityDays: 7,
+          },
+        },
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        UserPoolTier: 'LITE',
+        DeletionProtection: 'ACTIVE',
+        Schema: Match.arrayWith([
+          Match.objectLike({ Name: 'preferred_username', AttributeDataType: 'String', Mutable: true }),
+          Match.objectLike({ Name: 'profile_picture_url', AttributeDataType: 'String', Mutable: true }),
+        ]),
+        LambdaConfig: {
+          PostConfirmation: { 'Fn::GetAtt': [logicalId(stack, stack.identity.postConfirmation), 'Arn'] },
+        },
+      }),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      RefreshTokenValidity: 30 * 24 * 60,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(stack, stack.identity.postConfirmation), 'Arn'] },
+    });
+  });
+
+  it('serves the same schema file on AppSync, with a Direct Lambda resolver per Query and Mutation field', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+      AdditionalAuthenticationProviders: [{ AuthenticationType: 'API_KEY' }],
+      QueryDepthLimit: 8,
+      IntrospectionConfig: 'ENABLED',
+    });
+    template.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: schemaSource });
+    template.resourceCountIs('AWS::AppSync::ApiKey', 1);
+
+    const schema = buildSchema(appSyncPrelude + schemaSource);
+    const rootFields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) =>
+      Object.keys(type.getFields()).map((field) => `${type.name}.${field}`),
+    );
+    const lambdaSource = ofType('AWS::AppSync::DataSource').find(
+      ([, r]) => r.Properties.Type === 'AWS_LAMBDA',
+    );
+    expect(lambdaSource).toBeDefined();
+    const resolvers = ofType('AWS::AppSync::Resolver').map(([, r]) => r.Properties);
+    const direct = resolvers.filter((r) => r.TypeName === 'Query' || r.TypeName === 'Mutation');
+    expect(direct.map((r) => `${String(r.TypeName)}.${String(r.FieldName)}`).sort()).toEqual(
+      rootFields.sort(),
+    );
+    for (const resolver of direct) {
+      expect(resolver.DataSourceName).toBe(lambdaSource![1].Properties.Name);
+      // Direct Lambda: no mapping templates and no code.
+      expect(resolver.RequestMappingTemplate).toBeUndefined();
+      expect(resolver.ResponseMappingTemplate).toBeUndefined();
+      expect(resolver.Code).toBeUndefined();
+    }
+    expect(lambdaSource![1].Properties.LambdaConfig).toEqual({
+      LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(stack, stack.api.resolverFunction), 'Arn'] },
+    });
+  });
+
+  it('caches the configured fields per resolver, keyed by caller and arguments', () => {
+    template.hasResourceProperties('AWS::AppSync::ApiCache', {
+      ApiCachingBehavior: 'PER_RESOLVER_CACHING',
+      Type: 'SMALL',
+      Ttl: 3600,
+      AtRestEncryptionEnabled: true,
+      TransitEncryptionEnabled: true,
+    });
+    const cached = ofType('AWS::AppSync::Resolver')
+      .map(([, r]) => r.Properties)
+      .filter((r) => r.CachingConfig);
+    expect(cached.map((r) => `${String(r.TypeName)}.${String(r.FieldName)}`).sort()).toEqual([
+      'Query.getPost',
+      'Query.getUser',
+    ]);
+    for (const resolver of cached) {
+      expect(resolver.CachingConfig).toEqual({
+        Ttl: 3600,
+        CachingKeys: ['$context.identity.sub', '$context.arguments.id'],
+      });
+    }
+
+    const uncached = synthesize({ apiCache: 'none', stage: 'prod' }).template;
+    uncached.resourceCountIs('AWS::AppSync::ApiCache', 0);
+    const resolvers = Object.values(uncached.findResources('AWS::AppSync::Resolver'));
+    expect(resolvers.some((r) => (r as Resource).Properties.CachingConfig)).toBe(false);
+    uncached.hasResourceProperties('AWS::AppSync::GraphQLApi', { IntrospectionConfig: 'DISABLED' });
+  });
+
+  it('filters subscriptions by their arguments with enhanced filters', () => {
+    const subscriptions = ofType('AWS::AppSync::Resolver')
+      .map(([, r]) => r.Properties)
+      .filter((r) => r.TypeName === 'Subscription');
+    expect(subscriptions.map((r) => r.FieldName).sort()).toEqual([
+      'onAddComment',
+      'onCreatePost',
+      'onLikePost',
+    ]);
+    const none = ofType('AWS::AppSync::DataSource').find(([, r]) => r.Properties.Type === 'NONE')![1];
+    for (const resolver of subscriptions) {
+      expect(resolver.DataSourceName).toBe(none.Properties.Name);
+      expect(resolver.Runtime).toEqual({ Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' });
+      expect(String(resolver.Code)).toContain('extensions.setSubscriptionFilter');
+    }
+    const onLikePost = subscriptions.find((r) => r.FieldName === 'onLikePost')!;
+    expect(String(onLikePost.Code)).toContain('filter.id = { eq: ctx.args.postId }');
+  });
+
+  it('runs every Lambda on Node 20 (arm64) with an environment the app’s config accepts', () => {
+    const functions = [stack.api.resolverFunction, stack.feed.fanOut, stack.identity.postConfirmation];
+    for (const fn of functions) {
+      const properties = resources[logicalId(stack, fn)]!.Properties;
+      expect(properties.Runtime).toBe('nodejs20.x');
+      expect(properties.Architectures).toEqual(['arm64']);
+      expect(properties.Handler).toBe('index.handler');
+      const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      // Stand-ins for the values CloudFormation fills in at deployment.
+      const standIns: Record<string, string> = {
+        PLAZA_TABLE: 'plaza-dev',
+        COGNITO_USER_POOL_ID: 'us-west-1_AbCdEfGhI',
+        COGNITO_CLIENT_ID: 'abc123',
+        PLAZA_NEXT_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:next-token-AbCdEf',
+      };
+      const env = Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? value : standIns[key],
+        ]),
+      );
+      const config = loadConfig({ ...env, AWS_REGION: 'us-west-1' }, repoRoot);
+      expect(config.db.engine).toBe('dynamodb');
+      expect(config.db.table).toBe('plaza-dev');
+      expect(config.production).toBe(true);
+    }
+    const resolverEnv = (
+      resources[logicalId(stack, stack.api.resolverFunction)]!.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(resolverEnv).toMatchObject({ PLAZA_IDENTITY: 'cognito', PLAZA_DB: 'dynamodb' });
+    expect(resolverEnv.PLAZA_NEXT_TOKEN_SECRET_ARN).toEqual({
+      Ref: stack.getLogicalId(stack.api.nextTokenKey.node.defaultChild as never),
+    });
+  });
+
+  it('feeds the fan-out from the table stream, filtered, with failures retried and set aside', () => {
+    const table = ofType('AWS::DynamoDB::Table')[0]![0];
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      FunctionName: { Ref: logicalId(stack, stack.feed.fanOut) },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FilterCriteria: { Filters: feedFanOutFilterPatterns.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [stack.getLogicalId(stack.feed.deadLetters.node.defaultChild as never), 'Arn'],
+          },
+        },
+      },
+    });
+  });
+
+  it('keeps media private in S3 behind CloudFront with origin access control and signed story URLs', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
+          }),
+        ]),
+      },
+      CorsConfiguration: {
+        CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+          }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const keyGroup = ofType('AWS::CloudFront::KeyGroup')[0]![0];
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          CachePolicyId: cachingOptimized,
+        }),
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: 'stories/*',
+            ViewerProtocolPolicy: 'redirect-to-https',
+            CachePolicyId: cachingOptimized,
+            TrustedKeyGroups: [{ Ref: keyGroup }],
+          }),
+        ],
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+    const keyPair = ofType('Custom::PlazaSigningKeyPair')[0]![0];
+    template.hasResourceProperties('AWS::CloudFront::PublicKey', {
+      PublicKeyConfig: Match.objectLike({ EncodedKey: { 'Fn::GetAtt': [keyPair, 'PublicKeyPem'] } }),
+    });
+  });
+
+  it('raises the design’s HighErrorRate and throttle alarms on one SNS topic', () => {
+    const topic = ofType('AWS::SNS::Topic')[0]![0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'plaza-dev-HighErrorRate',
+      Namespace: 'AWS/AppSync',
+      MetricName: '5XXError',
+      Statistic: 'Sum',
+      Threshold: 10,
+      EvaluationPeriods: 2,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.errorType = "InternalFailure" }',
+    });
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    const names = alarms.map((a) => a.AlarmName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'plaza-dev-ResolverFailures',
+        'plaza-dev-ResolverThrottles',
+        'plaza-dev-FeedFanOutErrors',
+        'plaza-dev-FeedFanOutThrottles',
+        'plaza-dev-PostConfirmationThrottles',
+        'plaza-dev-TableThrottles',
+        'plaza-dev-FeedLag',
+        'plaza-dev-FeedDeadLetters',
+      ]),
+    );
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+  });
+
+  it('grants each Lambda only what it uses', () => {
+    const item = (actions: string[]) => actions.map((a) => `dynamodb:${a}`);
+    // The stream consumer reads profiles and followers and writes feed entries; it cannot touch S3 or secrets.
+    expect(actionsOf(stack.feed.fanOut)).toEqual(
+      [
+        ...item(['BatchWriteItem', 'GetItem', 'Query']),
+        ...item(['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']),
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    expect(actionsOf(stack.identity.postConfirmation)).toEqual(item(['GetItem', 'PutItem']));
+    expect(actionsOf(stack.api.resolverFunction)).toEqual(
+      [
+        ...item([
+          'BatchGetItem',
+          'BatchWriteItem',
+          'ConditionCheckItem',
+          'DeleteItem',
+          'GetItem',
+          'PutItem',
+          'Query',
+          'UpdateItem',
+        ]),
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ].sort(),
+    );
+    for (const fn of [stack.feed.fanOut, stack.identity.postConfirmation, stack.api.resolverFunction]) {
+      for (const statement of statementsOf(fn)) {
+        const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+        expect(actions.some((a) => a.includes('*'))).toBe(false);
+        // Only ListStreams has no resource to name.
+        if (statement.Resource === '*') expect(actions).toEqual(['dynamodb:ListStreams']);
+      }
+    }
+    // No Scan anywhere: every read goes by key or query.
+    expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:Scan');
+  });
+
+  it('refuses context it cannot honour', () => {
+    expect(() => synthesize({ stage: 'Not A Stage' })).toThrow(/stage/);
+    expect(() => synthesize({ cachedFields: ['Query.nothing'] })).toThrow(/cachedFields/);
+    expect(() => synthesize({ mediaDomainName: 'media.example.com' })).toThrow(/mediaCertificateArn/);
+    expect(() => synthesize({ lambdaRuntime: 'nodejs16.x' })).toThrow(/lambdaRuntime/);
+  });
+});
