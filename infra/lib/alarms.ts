@@ -50,7 +50,8 @@ export class PlazaAlarms extends Construct {
       workers: Record<string, NodejsFunction>;
       table: Table;
       feedFanOut: NodejsFunction;
-      feedDeadLetters: Queue;
+      /** Queues where failed events are set aside, by name. */
+      deadLetters: Record<string, Queue>;
     },
   ) {
     super(scope, id);
@@ -135,16 +136,13 @@ export class PlazaAlarms extends Construct {
         threshold: 5 * 60 * 1000,
         evaluationPeriods: 2,
       },
-      {
-        name: 'FeedDeadLetters',
-        description: 'Stream records the feed fan-out gave up on',
-        metric: props.feedDeadLetters.metricApproximateNumberOfMessagesVisible({
-          statistic: 'Maximum',
-          period,
-        }),
+      ...Object.entries(props.deadLetters).map(([name, queue]): AlarmRule => ({
+        name,
+        description: `Events set aside in ${name} after their retries`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
         threshold: 1,
         evaluationPeriods: 1,
-      },
+      })),
     ];
     const action = new SnsAction(this.topic);
     for (const rule of rules) {

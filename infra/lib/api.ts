@@ -28,6 +28,7 @@ import { buildSchema, getNamedType, type GraphQLObjectType } from 'graphql';
 import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
 import { appSyncDialectProblems } from './appsync-dialect.ts';
 import type { PlazaTable } from './data.ts';
+import type { PlazaMedia } from './media.ts';
 import { plazaFunction } from './plaza-function.ts';
 import type { PlazaSettings } from './settings.ts';
 
@@ -78,7 +79,13 @@ export class PlazaApi extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { settings: PlazaSettings; table: PlazaTable; userPool: UserPool; client: UserPoolClient },
+    props: {
+      settings: PlazaSettings;
+      table: PlazaTable;
+      userPool: UserPool;
+      client: UserPoolClient;
+      media: PlazaMedia;
+    },
   ) {
     super(scope, id);
     const { settings } = props;
@@ -104,6 +111,11 @@ export class PlazaApi extends Construct {
         COGNITO_USER_POOL_ID: props.userPool.userPoolId,
         COGNITO_CLIENT_ID: props.client.userPoolClientId,
         PLAZA_NEXT_TOKEN_SECRET_ARN: this.nextTokenKey.secretArn,
+        PLAZA_STORAGE: 's3',
+        S3_BUCKET: props.media.bucket.bucketName,
+        PLAZA_CDN_URL: props.media.url,
+        PLAZA_CDN_KEY_PAIR_ID: props.media.publicKey.publicKeyId,
+        PLAZA_CDN_SIGNING_KEY_SECRET_ARN: props.media.signingKey.secretArn,
       },
       memorySize: 1024,
       timeout: Duration.seconds(10),
@@ -121,6 +133,9 @@ export class PlazaApi extends Construct {
       'ConditionCheckItem',
     );
     this.nextTokenKey.grantRead(this.resolverFunction);
+    props.media.signingKey.grantRead(this.resolverFunction);
+    // Presigned PUTs carry the role's authority; HEAD (GetObject) checks an upload has arrived.
+    props.media.grantMedia(this.resolverFunction, 's3:GetObject', 's3:PutObject');
 
     this.api = new GraphqlApi(this, 'Api', {
       name: `plaza-${settings.stage}`,

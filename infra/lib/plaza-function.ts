@@ -22,6 +22,13 @@ export interface PlazaFunctionProps {
   /** Files copied beside the bundle (paths from the repository root), for code that reads them at run time. */
   assets?: string[];
   runtime: LambdaRuntimeName;
+  /** arm64 unless a native module is only tested on x86_64. */
+  architecture?: Architecture;
+  /**
+   * Packages installed beside the bundle instead of bundled (native code), for Lambda's
+   * platform (linux, glibc, the function's CPU) whatever machine synthesizes.
+   */
+  nodeModules?: string[];
 }
 
 const runtimes: Record<LambdaRuntimeName, Runtime> = {
@@ -40,6 +47,8 @@ export function plazaFunction(scope: Construct, id: string, props: PlazaFunction
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const assets = props.assets ?? [];
+  const nodeModules = props.nodeModules ?? [];
+  const cpu = props.architecture === Architecture.X86_64 ? 'x64' : 'arm64';
   return new NodejsFunction(scope, id, {
     entry: join(repoRoot, props.entry),
     handler: 'handler',
@@ -47,7 +56,7 @@ export function plazaFunction(scope: Construct, id: string, props: PlazaFunction
     projectRoot: repoRoot,
     depsLockFilePath: join(repoRoot, 'package-lock.json'),
     runtime: runtimes[props.runtime],
-    architecture: Architecture.ARM_64,
+    architecture: props.architecture ?? Architecture.ARM_64,
     memorySize: props.memorySize ?? 512,
     timeout: props.timeout ?? Duration.seconds(10),
     logGroup,
@@ -70,16 +79,19 @@ export function plazaFunction(scope: Construct, id: string, props: PlazaFunction
       bundleAwsSDK: true,
       banner: requireShim,
       tsconfig: join(repoRoot, 'tsconfig.json'),
-      ...(assets.length > 0
-        ? {
-            commandHooks: {
-              beforeBundling: () => [],
-              beforeInstall: () => [],
-              afterBundling: (inputDir: string, outputDir: string) =>
-                assets.map((asset) => `cp "${join(inputDir, asset)}" "${outputDir}/"`),
-            },
-          }
-        : {}),
+      ...(nodeModules.length > 0 ? { nodeModules } : {}),
+      commandHooks: {
+        beforeBundling: () => [],
+        // npm installs the native packages of the platform named here, not of this machine (from its cache when it can).
+        beforeInstall: (_inputDir: string, outputDir: string) =>
+          nodeModules.length > 0
+            ? [`printf 'os=linux\\ncpu=${cpu}\\nlibc=glibc\\nprefer-offline=true\\n' > "${outputDir}/.npmrc"`]
+            : [],
+        afterBundling: (inputDir: string, outputDir: string) => [
+          ...assets.map((asset) => `cp "${join(inputDir, asset)}" "${outputDir}/"`),
+          ...(nodeModules.length > 0 ? [`rm -f "${outputDir}/.npmrc"`] : []),
+        ],
+      },
     },
   });
 }

@@ -36,23 +36,28 @@ export class PlazaStack extends Stack {
       stage: settings.stage,
     });
     this.identity = new PlazaIdentity(this, 'Identity', { settings, table: this.table });
+    this.media = new PlazaMedia(this, 'Media', { settings, table: this.table });
     this.api = new PlazaApi(this, 'GraphQL', {
       settings,
       table: this.table,
       userPool: this.identity.userPool,
       client: this.identity.client,
+      media: this.media,
     });
     this.feed = new PlazaFeed(this, 'Feed', { table: this.table, runtime: settings.lambdaRuntime });
-    this.media = new PlazaMedia(this, 'Media', { settings });
     this.alarms = new PlazaAlarms(this, 'Alarms', {
       stage: settings.stage,
       alarmEmail: settings.alarmEmail,
       api: this.api.api,
       resolver: this.api.resolverFunction,
-      workers: { FeedFanOut: this.feed.fanOut, PostConfirmation: this.identity.postConfirmation },
+      workers: {
+        FeedFanOut: this.feed.fanOut,
+        PostConfirmation: this.identity.postConfirmation,
+        MediaPipeline: this.media.pipeline,
+      },
       table: this.table.table,
       feedFanOut: this.feed.fanOut,
-      feedDeadLetters: this.feed.deadLetters,
+      deadLetters: { FeedDeadLetters: this.feed.deadLetters, MediaDeadLetters: this.media.deadLetters },
     });
 
     const output = (name: string, value: string, description: string) =>
@@ -64,7 +69,7 @@ export class PlazaStack extends Stack {
     output('GraphQLApiKey', this.api.api.apiKey ?? '', 'API key for public, read-only queries');
     output('TableName', this.table.table.tableName, 'PLAZA_TABLE');
     output('MediaBucket', this.media.bucket.bucketName, 'S3_BUCKET');
-    output('MediaUrl', `https://${this.media.distribution.distributionDomainName}`, 'CloudFront media URL');
+    output('MediaUrl', this.media.url, 'PLAZA_CDN_URL: where media is served');
     output('MediaKeyPairId', this.media.publicKey.publicKeyId, 'CloudFront key pair id for signed URLs');
     output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');
   }

@@ -6,13 +6,14 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
+import { repoRoot } from '../../infra/lib/settings.ts';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { localCredentials } from '../support/dynamodb-local.ts';
@@ -78,6 +79,20 @@ describe('the bundled Lambdas', () => {
       expect(resolver).not.toContain(absent);
   });
 
+  it('carry sharp for Lambda’s platform beside the image pipeline, and load it', async () => {
+    const bundle = bundleOf(stack.media.pipeline);
+    const installed = (name: string) =>
+      JSON.parse(readFileSync(join(bundle, 'node_modules', name, 'package.json'), 'utf8'));
+    expect(installed('sharp').version).toBe(
+      JSON.parse(readFileSync(join(repoRoot, 'node_modules/sharp/package.json'), 'utf8')).version,
+    );
+    expect(installed('@img/sharp-linux-x64').os).toEqual(['linux']);
+    expect(existsSync(join(bundle, 'node_modules/@img/sharp-darwin-arm64'))).toBe(false);
+    expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).not.toContain('libvips');
+    const loaded = await invoke(bundle, [], { PATH: '' });
+    expect(loaded.results).toEqual([]);
+  });
+
   it('run as Lambda runs them, against DynamoDB Local', async () => {
     const table = `bundle-${Date.now().toString(36)}`;
     const endpoint = inject('dynamodbEndpoint');
@@ -92,6 +107,9 @@ describe('the bundled Lambdas', () => {
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       DATA_DIR: join(outdir, 'data'),
+      PLAZA_STORAGE: 's3',
+      S3_BUCKET: 'plaza-bundle-media',
+      PLAZA_CDN_URL: 'https://media.example.com',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
     };

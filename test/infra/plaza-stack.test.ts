@@ -229,26 +229,37 @@ describe('the CDK stack', () => {
     expect(String(onLikePost.Code)).toContain('filter.id = { eq: ctx.args.postId }');
   });
 
-  it('runs every Lambda on Node 20 (arm64) with an environment the app’s config accepts', () => {
-    const functions = [stack.api.resolverFunction, stack.feed.fanOut, stack.identity.postConfirmation];
+  it('runs every Lambda on Node 20 with an environment the app’s config accepts', () => {
+    const functions = [
+      stack.api.resolverFunction,
+      stack.feed.fanOut,
+      stack.identity.postConfirmation,
+      stack.media.pipeline,
+    ];
+    // Stand-ins for the values CloudFormation fills in at deployment.
+    const standIns: Record<string, string> = {
+      PLAZA_TABLE: 'plaza-dev',
+      COGNITO_USER_POOL_ID: 'us-west-1_AbCdEfGhI',
+      COGNITO_CLIENT_ID: 'abc123',
+      PLAZA_NEXT_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:next-token-AbCdEf',
+      S3_BUCKET: 'plaza-dev-media-bucket',
+      PLAZA_CDN_URL: 'https://d111111abcdef8.cloudfront.net',
+      PLAZA_CDN_KEY_PAIR_ID: 'K2JCJMDEHXQW5F',
+      PLAZA_CDN_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:signing-AbCdEf',
+    };
     for (const fn of functions) {
       const properties = resources[logicalId(stack, fn)]!.Properties;
       expect(properties.Runtime).toBe('nodejs20.x');
-      expect(properties.Architectures).toEqual(['arm64']);
+      // sharp's native build is the x86_64 one the tests run; everything else is arm64 (cheaper).
+      expect(properties.Architectures).toEqual([fn === stack.media.pipeline ? 'x86_64' : 'arm64']);
       expect(properties.Handler).toBe('index.handler');
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      // Stand-ins for the values CloudFormation fills in at deployment.
-      const standIns: Record<string, string> = {
-        PLAZA_TABLE: 'plaza-dev',
-        COGNITO_USER_POOL_ID: 'us-west-1_AbCdEfGhI',
-        COGNITO_CLIENT_ID: 'abc123',
-        PLAZA_NEXT_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:next-token-AbCdEf',
-      };
       const env = Object.fromEntries(
-        Object.entries(variables).map(([key, value]) => [
-          key,
-          typeof value === 'string' ? value : standIns[key],
-        ]),
+        Object.entries(variables).map(([key, value]) => {
+          if (typeof value === 'string') return [key, value];
+          expect(standIns, `a stand-in for ${key}`).toHaveProperty(key);
+          return [key, standIns[key]];
+        }),
       );
       const config = loadConfig({ ...env, AWS_REGION: 'us-west-1' }, repoRoot);
       expect(config.db.engine).toBe('dynamodb');
@@ -260,9 +271,16 @@ describe('the CDK stack', () => {
         Variables: Record<string, unknown>;
       }
     ).Variables;
-    expect(resolverEnv).toMatchObject({ PLAZA_IDENTITY: 'cognito', PLAZA_DB: 'dynamodb' });
+    expect(resolverEnv).toMatchObject({
+      PLAZA_IDENTITY: 'cognito',
+      PLAZA_DB: 'dynamodb',
+      PLAZA_STORAGE: 's3',
+    });
     expect(resolverEnv.PLAZA_NEXT_TOKEN_SECRET_ARN).toEqual({
       Ref: stack.getLogicalId(stack.api.nextTokenKey.node.defaultChild as never),
+    });
+    expect(resolverEnv.PLAZA_CDN_KEY_PAIR_ID).toEqual({
+      Ref: stack.getLogicalId(stack.media.publicKey.node.defaultChild as never),
     });
   });
 
@@ -374,6 +392,8 @@ describe('the CDK stack', () => {
         'plaza-dev-TableThrottles',
         'plaza-dev-FeedLag',
         'plaza-dev-FeedDeadLetters',
+        'plaza-dev-MediaPipelineErrors',
+        'plaza-dev-MediaDeadLetters',
       ]),
     );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
@@ -381,6 +401,7 @@ describe('the CDK stack', () => {
 
   it('grants each Lambda only what it uses', () => {
     const item = (actions: string[]) => actions.map((a) => `dynamodb:${a}`);
+    const mediaObjects = ['s3:GetObject', 's3:ListBucket', 's3:PutObject'];
     // The stream consumer reads profiles and followers and writes feed entries; it cannot touch S3 or secrets.
     expect(actionsOf(stack.feed.fanOut)).toEqual(
       [
@@ -392,6 +413,15 @@ describe('the CDK stack', () => {
       ].sort(),
     );
     expect(actionsOf(stack.identity.postConfirmation)).toEqual(item(['GetItem', 'PutItem']));
+    expect(actionsOf(stack.media.pipeline)).toEqual(
+      [
+        ...item(['GetItem', 'UpdateItem']),
+        ...mediaObjects,
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ].sort(),
+    );
     expect(actionsOf(stack.api.resolverFunction)).toEqual(
       [
         ...item([
@@ -404,20 +434,90 @@ describe('the CDK stack', () => {
           'Query',
           'UpdateItem',
         ]),
+        ...mediaObjects,
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
       ].sort(),
     );
-    for (const fn of [stack.feed.fanOut, stack.identity.postConfirmation, stack.api.resolverFunction]) {
+    const secretsOf = (fn: NodejsFunction) =>
+      statementsOf(fn)
+        .filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    expect(secretsOf(stack.api.resolverFunction)).toEqual(
+      [stack.api.nextTokenKey, stack.media.signingKey].map((secret) => ({
+        Ref: stack.getLogicalId(secret.node.defaultChild as never),
+      })),
+    );
+    const functions = [
+      stack.feed.fanOut,
+      stack.identity.postConfirmation,
+      stack.api.resolverFunction,
+      stack.media.pipeline,
+    ];
+    for (const fn of functions) {
       for (const statement of statementsOf(fn)) {
         const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
         expect(actions.some((a) => a.includes('*'))).toBe(false);
         // Only ListStreams has no resource to name.
         if (statement.Resource === '*') expect(actions).toEqual(['dynamodb:ListStreams']);
+        // Object actions reach the media keys only.
+        if (actions.includes('s3:PutObject')) {
+          expect(JSON.stringify(statement.Resource)).toMatch(/\/users\/\*.*|\/stories\/\*/);
+          expect(JSON.stringify(statement.Resource)).not.toMatch(/"\/\*"/);
+        }
       }
     }
     // No Scan anywhere: every read goes by key or query.
     expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:Scan');
+  });
+
+  it('runs the image pipeline on each upload’s object-created event, and only on uploads', () => {
+    const [notifications] = ofType('Custom::S3BucketNotifications');
+    const configurations = (
+      notifications![1].Properties.NotificationConfiguration as {
+        LambdaFunctionConfigurations: {
+          Events: string[];
+          Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+          LambdaFunctionArn: unknown;
+        }[];
+      }
+    ).LambdaFunctionConfigurations;
+    const filters = configurations.map((c) =>
+      Object.fromEntries(c.Filter.Key.FilterRules.map((rule) => [rule.Name, rule.Value])),
+    );
+    expect(filters).toEqual([
+      { prefix: 'users/', suffix: '/original.jpg' },
+      { prefix: 'users/', suffix: '/avatar.jpg' },
+      { prefix: 'stories/', suffix: '/image.jpg' },
+      { prefix: 'stories/', suffix: '/video.mp4' },
+    ]);
+    for (const configuration of configurations) {
+      expect(configuration.Events).toEqual(['s3:ObjectCreated:*']);
+      expect(configuration.LambdaFunctionArn).toEqual({
+        'Fn::GetAtt': [logicalId(stack, stack.media.pipeline), 'Arn'],
+      });
+    }
+    // Every original the domain makes is matched; no variant is.
+    const matched = (key: string) =>
+      filters.some((f) => key.startsWith(f.prefix!) && key.endsWith(f.suffix!));
+    const folder = 'users/u1/posts/01KDHZ8Q0000000000000000AA';
+    expect(matched(`${folder}/original.jpg`)).toBe(true);
+    expect(matched('users/u1/profile/avatar.jpg')).toBe(true);
+    for (const variant of ['300.jpg', '300.webp', 'thumbnail.jpg', 'medium.jpg']) {
+      expect(matched(`${folder}/${variant}`)).toBe(false);
+      expect(matched(`users/u1/profile/avatar-${variant}`)).toBe(false);
+    }
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack, stack.media.pipeline) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [stack.getLogicalId(stack.media.deadLetters.node.defaultChild as never), 'Arn'],
+          },
+        },
+      },
+    });
   });
 
   it('refuses context it cannot honour', () => {

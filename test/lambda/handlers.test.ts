@@ -5,7 +5,7 @@
  * records DynamoDB Streams hands out (filtered as the event source mapping
  * filters them) drive the fan-out, and the post reaches the follower's feed.
  */
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,16 +16,19 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord, PostConfirmationTriggerEvent } from 'aws-lambda';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBRecord, PostConfirmationTriggerEvent, S3Event } from 'aws-lambda';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
 import type * as FanOutHandler from '../../src/bin/lambda/feed-fan-out.ts';
 import type * as GraphQLHandler from '../../src/bin/lambda/graphql.ts';
+import type * as MediaPipelineHandler from '../../src/bin/lambda/media-pipeline.ts';
 import type * as PostConfirmationHandler from '../../src/bin/lambda/post-confirmation.ts';
 import type { DirectLambdaEvent } from '../../src/edge/graphql/appsync-direct-lambda.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
-import { localCredentials } from '../support/dynamodb-local.ts';
+import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 
 const region = 'us-west-1';
 const fixture = <T>(name: string): T =>
@@ -35,10 +38,16 @@ type Handlers = {
   graphql: typeof GraphQLHandler;
   fanOut: typeof FanOutHandler;
   postConfirmation: typeof PostConfirmationHandler;
+  mediaPipeline: typeof MediaPipelineHandler;
 };
 
 let handlers: Handlers;
 let dataDir: string;
+let s3: Awaited<ReturnType<typeof startS3rver>>;
+const bucket = 'plaza-lambda-media';
+const cdnUrl = 'https://media.example.com';
+/** s3rver checks signatures against its own key pair; DynamoDB Local takes any, so both use it. */
+const credentials = s3rverCredentials;
 let readStream: () => Promise<DynamoDBRecord[]>;
 const table = `lambda-${Date.now().toString(36)}`;
 
@@ -110,7 +119,7 @@ const keyOf = (record: DynamoDBRecord) => `${record.dynamodb?.Keys?.PK?.S} ${rec
 
 /** New records from the table's stream since the last call, in the shape Lambda delivers them. */
 async function streamReader(): Promise<() => Promise<DynamoDBRecord[]>> {
-  const settings = { region, endpoint: inject('dynamodbEndpoint'), credentials: localCredentials };
+  const settings = { region, endpoint: inject('dynamodbEndpoint'), credentials };
   const client = new DynamoDBClient(settings);
   const streams = new DynamoDBStreamsClient(settings);
   const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
@@ -171,16 +180,21 @@ async function appSyncError(promise: Promise<unknown>): Promise<{ name: string; 
 
 beforeAll(async () => {
   const endpoint = inject('dynamodbEndpoint');
-  await provisionDynamoDbTables({ endpoint, region, credentials: localCredentials }, [mainTable(table)]);
+  await provisionDynamoDbTables({ endpoint, region, credentials }, [mainTable(table)]);
+  s3 = await startS3rver(bucket);
   dataDir = mkdtempSync(join(tmpdir(), 'plaza-lambda-'));
-  // What the stack sets on each function, with DynamoDB Local in place of AWS.
+  // What the stack sets on each function, with DynamoDB Local and s3rver in place of AWS.
   Object.assign(process.env, {
     PLAZA_DB: 'dynamodb',
     PLAZA_TABLE: table,
     DYNAMODB_ENDPOINT: endpoint,
+    PLAZA_STORAGE: 's3',
+    S3_BUCKET: bucket,
+    S3_ENDPOINT: s3.endpoint,
+    PLAZA_CDN_URL: cdnUrl,
     AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'production',
@@ -189,11 +203,15 @@ beforeAll(async () => {
     graphql: await import('../../src/bin/lambda/graphql.ts'),
     fanOut: await import('../../src/bin/lambda/feed-fan-out.ts'),
     postConfirmation: await import('../../src/bin/lambda/post-confirmation.ts'),
+    mediaPipeline: await import('../../src/bin/lambda/media-pipeline.ts'),
   };
   readStream = await streamReader();
 });
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await s3?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('the Lambda handlers', () => {
   const alice = randomUUID();
@@ -322,6 +340,98 @@ describe('the Lambda handlers', () => {
     expect(first.nextToken).toEqual(expect.any(String));
     const second = await page(first.nextToken as string);
     expect([...first.items, ...second.items].map((user) => user.id).sort()).toEqual([bob, dave].sort());
+  });
+
+  it('processes an upload on its S3 event; posts and stories show CloudFront URLs', async () => {
+    const jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .toBuffer();
+    /** createUploadUrl through AppSync, the PUT to S3, and S3's event to the pipeline. */
+    const upload = async (purpose: 'POST' | 'STORY') => {
+      const reserved = (await handlers.graphql.handler(
+        appSyncEvent(
+          'Mutation',
+          'createUploadUrl',
+          { input: { purpose, contentType: 'image/jpeg', contentLength: jpeg.length } },
+          '{ key url method headers expiresAt }',
+          alice,
+        ),
+      )) as { key: string; url: string; method: string; headers: string };
+      const put = await fetch(reserved.url, {
+        method: reserved.method,
+        headers: JSON.parse(reserved.headers) as Record<string, string>,
+        body: jpeg,
+      });
+      expect(put.status).toBe(200);
+      const event = fixture<S3Event>('s3-object-created');
+      const record = event.Records[0]!;
+      record.s3.bucket.name = bucket;
+      record.s3.object = {
+        ...record.s3.object,
+        key: encodeURIComponent(reserved.key).replace(/%2F/g, '/'),
+        size: jpeg.length,
+        eTag: String(put.headers.get('etag')).replace(/"/g, ''),
+      };
+      await handlers.mediaPipeline.handler(event);
+      return { key: reserved.key, event };
+    };
+
+    const photo = await upload('POST');
+    const post = (await handlers.graphql.handler(
+      appSyncEvent(
+        'Mutation',
+        'createPost',
+        { input: { description: 'A photo', mediaKeys: [photo.key] } },
+        '{ id media { key status width height url variants { size url } } }',
+        alice,
+      ),
+    )) as {
+      media: { status: string; width: number; url: string; variants: { size: number; url: string }[] }[];
+    };
+    const [media] = post.media;
+    expect(media).toMatchObject({ key: photo.key, status: 'READY', width: 400, height: 300 });
+    expect(media!.url).toMatch(new RegExp(`^${cdnUrl}/${photo.key}\\?v=[0-9a-f]+$`));
+    expect(media!.variants.map((v) => v.size)).toEqual([150, 300, 600, 1200, 150, 300, 600, 1200]);
+    const folder = photo.key.slice(0, photo.key.lastIndexOf('/'));
+    for (const variant of media!.variants) expect(variant.url.startsWith(`${cdnUrl}/${folder}/`)).toBe(true);
+    const client = new S3Client({ region, endpoint: s3.endpoint, forcePathStyle: true, credentials });
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${folder}/300.jpg` }));
+    expect(head.ContentType).toBe('image/jpeg');
+    client.destroy();
+
+    // The pipeline's own writes, and the same event again, change nothing.
+    const variantEvent = structuredClone(photo.event);
+    variantEvent.Records[0]!.s3.object.key = `${folder}/300.jpg`;
+    await handlers.mediaPipeline.handler(variantEvent);
+    await handlers.mediaPipeline.handler(photo.event);
+
+    const storyMedia = await upload('STORY');
+    await handlers.graphql.handler(
+      appSyncEvent('Mutation', 'createStory', { input: { mediaKey: storyMedia.key } }, '{ id }', alice),
+    );
+    const [story] = (await handlers.graphql.handler(
+      appSyncEvent('Query', 'listStories', { userId: alice }, '{ media { url } }', bob),
+    )) as { media: { url: string } }[];
+    const signed = new URL(story!.media.url);
+    expect(`${signed.origin}${signed.pathname}`).toBe(`${cdnUrl}/${storyMedia.key}`);
+    expect(signed.searchParams.get('Key-Pair-Id')).toBe('LOCAL');
+    // CloudFront's canned policy, signed with the key whose public half the key group trusts.
+    const expires = Number(signed.searchParams.get('Expires'));
+    expect(expires * 1000).toBeGreaterThan(Date.now() + 3600 * 1000);
+    const policy = JSON.stringify({
+      Statement: [
+        {
+          Resource: `${cdnUrl}/${storyMedia.key}`,
+          Condition: { DateLessThan: { 'AWS:EpochTime': expires } },
+        },
+      ],
+    });
+    const signature = Buffer.from(
+      String(signed.searchParams.get('Signature')).replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
+      'base64',
+    );
+    const publicKey = createPublicKey(readFileSync(join(dataDir, 'secrets', 'cdn-signing.pem'), 'utf8'));
+    expect(verify('RSA-SHA1', Buffer.from(policy), publicKey, signature)).toBe(true);
   });
 
   it('reports the failed stream record so Lambda retries from it, and not the ones before', async () => {

@@ -41,6 +41,8 @@ export interface GraphQLRouteOptions {
   apiKeys: ApiKeyVerifier;
   production: boolean;
   metrics: Metrics;
+  /** Origins whose pages may open subscriptions (WebSocket upgrades); empty allows any. */
+  allowedOrigins?: string[];
   /** AppSync ends a request after 30 s. */
   timeoutMs?: number;
 }
@@ -271,7 +273,14 @@ export async function registerGraphQLRoutes(
       : protocols.has('graphql-ws')
         ? 'graphql-ws'
         : false;
-  await server.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024, handleProtocols } });
+  // Browsers send the page's Origin with a WebSocket upgrade and no CORS check applies, so a
+  // configured list of allowed origins is enforced here (cross-site WebSocket hijacking).
+  const allowed = new Set(options.allowedOrigins ?? []);
+  const verifyClient = (info: { origin?: string }) =>
+    allowed.size === 0 || !info.origin || allowed.has(info.origin) || allowed.has('*');
+  await server.register(fastifyWebsocket, {
+    options: { maxPayload: 256 * 1024, handleProtocols, verifyClient },
+  });
   const sockets = makeHandler<Record<string, unknown>, { caller: Caller }>(
     {
       schema,
