@@ -2,6 +2,7 @@
 import { graphqlBenchmark } from './graphql.bench.ts';
 import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
+import { lambdaBenchmark } from './lambda.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -9,6 +10,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   identity: identityBenchmark,
   graphql: graphqlBenchmark,
   media: mediaBenchmark,
+  lambda: lambdaBenchmark,
 };
 
 const selected = process.argv.slice(2);

@@ -290,6 +290,19 @@ describe('the Lambda handlers', () => {
       nextToken: null,
     });
 
+    // AppSync applies the client's aliases to what the Lambda returns by field name.
+    expect(
+      await handlers.graphql.handler(
+        appSyncEvent(
+          'Query',
+          'getPost',
+          { id: post.id },
+          '{ text: description by: author { who: id } }',
+          bob,
+        ),
+      ),
+    ).toEqual({ description: 'Hello from Lambda', author: { id: alice } });
+
     // A field of another type resolves from its `source`, as AppSync passes the parent.
     expect(
       await handlers.graphql.handler(appSyncEvent('Post', 'author', null, '{ id followerCount }', bob, post)),

@@ -62,6 +62,16 @@ export function callerOf(identity: AppSyncIdentity | null | undefined): Caller {
 }
 
 /**
+ * AppSync reads the Lambda's result by field name, whatever the client called a field, and
+ * applies the client's aliases itself; so the result is keyed by field names.
+ */
+function withoutAliases(selectionSet: SelectionSetNode): SelectionSetNode {
+  return visit(selectionSet, {
+    Field: (node) => (node.alias ? { ...node, alias: undefined } : undefined),
+  });
+}
+
+/**
  * The field's selection set as AppSync sends it (`info.selectionSetGraphQL`): the selections
  * under the field, with named fragments already inlined. Some payloads wrap them in the field
  * itself (`{ getPost(id: $id) { ... } }`); that wrapper is taken off.
@@ -83,9 +93,9 @@ function selectionSetOf(
     only.selectionSet &&
     !(event.info.fieldName in returnType.getFields())
   ) {
-    return only.selectionSet;
+    return withoutAliases(only.selectionSet);
   }
-  return operation.selectionSet;
+  return withoutAliases(operation.selectionSet);
 }
 
 function namedObjectType(type: unknown): GraphQLObjectType | undefined {
