@@ -11,6 +11,7 @@ import { openSqlite } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from './adapters/sqlite/sqlite-item-store.ts';
 import { nodeIds } from './adapters/ids/node-ids.ts';
 import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
+import { redisEventBus } from './adapters/redis/redis-event-bus.ts';
 import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts';
 import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
@@ -53,6 +54,7 @@ import { processMedia } from './domain/media/process-media.ts';
 import { receiveUpload } from './domain/media/receive-upload.ts';
 import { registerMediaRoutes } from './edge/http/media-routes.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
+import { cacheSettingsFrom, ResolverCache } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
 
 export interface Stores {
@@ -260,6 +262,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
   registerMetricsRoutes(server, metrics);
 
+  // Subscriptions hear mutations through Redis when several servers share the load.
+  const redis = config.redisUrl ? redisEventBus(config.redisUrl, logger) : undefined;
+  await redis?.ready();
+  const events = redis ?? memoryEventBus();
+
   const { objects, signer, urls } = openObjects(config, () => baseUrl);
   const media: MediaServices = {
     store: stores.main,
@@ -322,7 +329,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     services: {
       social,
       nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')),
-      events: memoryEventBus(),
+      events,
       media,
       mediaUrls,
     },
@@ -331,6 +338,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     production: config.production,
     metrics,
     allowedOrigins: config.allowedOrigins,
+    cache: new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis),
   });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
@@ -371,6 +379,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await fanOut.stop();
       await objects.close();
+      await redis?.close();
       await stores.close();
     },
   };

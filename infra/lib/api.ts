@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Expiration } from 'aws-cdk-lib';
+import { Annotations, Duration, Expiration } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   CfnApiCache,
@@ -94,6 +94,9 @@ export class PlazaApi extends Construct {
     if (problems.length > 0)
       throw new Error(`${schemaFile} is not valid for AppSync:\n  ${problems.join('\n  ')}`);
     const schema = buildSchema(appSyncPrelude + source);
+    const rootTypes = [schema.getQueryType(), schema.getMutationType()].filter(
+      (type): type is GraphQLObjectType => type !== undefined && type !== null,
+    );
 
     this.nextTokenKey = new Secret(this, 'NextTokenKey', {
       description: 'Signs GraphQL nextTokens (shared by every resolver instance)',
@@ -175,55 +178,63 @@ export class PlazaApi extends Construct {
         : {}),
     });
 
+    // AppSync caches what a resolver returns, and the Lambda's answers hold viewer-specific
+    // fields (viewerHasLiked, email), so every cached answer is also keyed by the caller.
+    const cachedFields = settings.apiCache === 'none' ? [] : Object.keys(settings.caching);
+    const rootFields = new Set(
+      rootTypes.flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`)),
+    );
+    for (const field of cachedFields.filter((name) => !rootFields.has(name))) {
+      Annotations.of(this).addWarning(
+        `caching.fields names ${field}, which AppSync resolves inside its parent's Lambda result; only Query and Mutation fields are cached on AWS`,
+      );
+    }
+    const cached = cachedFields.filter((name) => rootFields.has(name));
     const cache =
-      settings.apiCache === 'none'
+      cached.length === 0
         ? undefined
         : new CfnApiCache(this, 'Cache', {
             apiId: this.api.apiId,
             apiCachingBehavior: 'PER_RESOLVER_CACHING',
             type: settings.apiCache,
-            ttl: settings.cacheTtlSeconds,
+            ttl: Math.max(...cached.map((name) => settings.caching[name]!.ttlSeconds)),
             atRestEncryptionEnabled: true,
             transitEncryptionEnabled: true,
           });
+    this.resolverFunction.addEnvironment('PLAZA_APPSYNC_CACHED_FIELDS', cached.join(','));
 
     const resolvers = this.api.addLambdaDataSource('Plaza', this.resolverFunction, {
       description: "Plaza's resolvers",
     });
-    const rootTypes = [schema.getQueryType(), schema.getMutationType()].filter(
-      (type): type is GraphQLObjectType => type !== undefined && type !== null,
-    );
-    const known = new Set<string>();
     for (const type of rootTypes) {
       for (const field of Object.values(type.getFields())) {
         const name = `${type.name}.${field.name}`;
-        known.add(name);
-        const cached = cache !== undefined && settings.cachedFields.includes(name);
+        const rule = cache && cached.includes(name) ? settings.caching[name] : undefined;
         const resolver = resolvers.createResolver(
           `${type.name}${field.name[0]?.toUpperCase()}${field.name.slice(1)}`,
           {
             typeName: type.name,
             fieldName: field.name,
-            ...(cached
+            ...(rule
               ? {
                   cachingConfig: {
-                    ttl: Duration.seconds(settings.cacheTtlSeconds),
-                    // Viewer-specific fields (viewerHasLiked, email) make every answer the caller's own.
+                    ttl: Duration.seconds(rule.ttlSeconds),
                     cachingKeys: [
-                      '$context.identity.sub',
-                      ...field.args.map((arg) => `$context.arguments.${arg.name}`),
+                      ...new Set([
+                        '$context.identity.sub',
+                        ...rule.keys.map((key) =>
+                          key.replace(/^\$ctx\./, '$context.').replace('.args.', '.arguments.'),
+                        ),
+                      ]),
                     ],
                   },
                 }
               : {}),
           },
         );
-        if (cached) resolver.node.addDependency(cache);
+        if (rule && cache) resolver.node.addDependency(cache);
       }
     }
-    const unknownCached = settings.cachedFields.filter((name) => !known.has(name));
-    if (unknownCached.length > 0)
-      throw new Error(`cachedFields names no such field: ${unknownCached.join(', ')}`);
 
     const subscriptions = schema.getSubscriptionType();
     if (subscriptions) {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Node } from 'constructs';
+import { cacheSettingsFrom, type CacheSettings } from '../../src/edge/graphql/resolver-cache.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -28,9 +29,8 @@ export interface PlazaSettings {
   userPool: Config['userPool'];
   /** AppSync's server-side cache instance type (`SMALL`, `MEDIUM`, …), or `none` for no cache. */
   apiCache: string;
-  /** Fields cached per resolver ("Query.getPost"), each keyed by the caller and the arguments. */
-  cachedFields: string[];
-  cacheTtlSeconds: number;
+  /** Per-resolver caching, from the config file's `caching` as the local server reads it. */
+  caching: CacheSettings['rules'];
   /** Origins allowed to PUT to presigned upload URLs. */
   corsOrigins: string[];
   /** Where alarms are mailed, besides the SNS topic. */
@@ -105,8 +105,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     tableName: `${config.db.table}-${stage}`,
     userPool: config.userPool,
     apiCache: text(node, 'apiCache') ?? 'SMALL',
-    cachedFields: list(node, 'cachedFields', ['Query.getUser', 'Query.getPost']),
-    cacheTtlSeconds,
+    caching: cacheSettingsFrom(config.caching).rules,
     corsOrigins: list(node, 'corsOrigins', ['*']),
     alarmEmail: text(node, 'alarmEmail'),
     sesFromEmail: text(node, 'sesFromEmail'),

@@ -71,6 +71,26 @@ const fileSchema = z
       .strict()
       .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
+    redisUrl: z.url().optional(),
+    caching: z
+      .object({
+        maxEntries: z.number().int().min(0).optional(),
+        fields: z
+          .record(
+            z.string().regex(/^(Query|User|Post|Comment|Story)\.\w+$/, 'a field such as Query.getPost'),
+            z
+              .object({
+                ttlSeconds: z.number().int().min(0).max(3600),
+                keys: z
+                  .array(z.string().regex(/^\$(context|ctx)\.(identity\.sub|(arguments|args)\.\w+)$/))
+                  .optional(),
+              })
+              .strict(),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
     cdn: z
       .object({
         baseUrl: z.url().optional(),
@@ -140,6 +160,13 @@ export interface Config {
     uploadUrlSeconds: number;
     jobConcurrency: number;
   };
+  /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
+  caching: {
+    maxEntries: number | undefined;
+    fields: Record<string, { ttlSeconds: number; keys?: string[] }>;
+  };
+  /** Redis for the subscription event bus across several servers; in-process when absent. */
+  redisUrl: string | undefined;
   /** Origins whose pages may open WebSocket subscriptions (empty: any). */
   allowedOrigins: string[];
   /** The media server's CloudFront behaviour; with a base URL, media URLs point at that CDN instead. */
@@ -161,6 +188,11 @@ export interface Config {
    * secret holding its private key (absent: a key pair kept under DATA_DIR).
    */
   cdnSigning: { keyPairId: string | undefined; privateKeySecretArn: string | undefined };
+  /**
+   * The fields AppSync caches per resolver ("Query.getPost"), set by the CDK app: the Lambda resolves
+   * them whole, since AppSync's cache keeps one answer per caching key whatever the selection set.
+   */
+  appSyncCachedFields: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -214,6 +246,7 @@ const envSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
     .optional(),
   PLAZA_ALLOWED_ORIGINS: z.string().min(1).optional(),
+  REDIS_URL: z.url().optional(),
   PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z
@@ -236,6 +269,10 @@ const envSchema = z.object({
   PLAZA_CDN_SIGNING_KEY_SECRET_ARN: z
     .string()
     .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  PLAZA_APPSYNC_CACHED_FIELDS: z
+    .string()
+    .regex(/^(\w+\.\w+)(,\w+\.\w+)*$/, 'field coordinates such as Query.getPost,Query.getUser')
     .optional(),
 });
 
@@ -318,6 +355,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
     },
+    redisUrl: e.REDIS_URL ?? file.redisUrl,
+    caching: { maxEntries: file.caching?.maxEntries, fields: file.caching?.fields ?? {} },
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
@@ -333,5 +372,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       keyPairId: e.PLAZA_CDN_KEY_PAIR_ID,
       privateKeySecretArn: e.PLAZA_CDN_SIGNING_KEY_SECRET_ARN,
     },
+    appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
   };
 }

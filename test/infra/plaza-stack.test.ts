@@ -3,10 +3,11 @@
  * resource and setting the issue asks for, taken from the same definitions the
  * local server uses, and least-privilege IAM per Lambda.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { buildSchema } from 'graphql';
@@ -181,7 +182,7 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('caches the configured fields per resolver, keyed by caller and arguments', () => {
+  it('caches the fields the config file names per resolver, keyed by caller and arguments', () => {
     template.hasResourceProperties('AWS::AppSync::ApiCache', {
       ApiCachingBehavior: 'PER_RESOLVER_CACHING',
       Type: 'SMALL',
@@ -189,24 +190,54 @@ describe('the CDK stack', () => {
       AtRestEncryptionEnabled: true,
       TransitEncryptionEnabled: true,
     });
-    const cached = ofType('AWS::AppSync::Resolver')
-      .map(([, r]) => r.Properties)
-      .filter((r) => r.CachingConfig);
-    expect(cached.map((r) => `${String(r.TypeName)}.${String(r.FieldName)}`).sort()).toEqual([
-      'Query.getPost',
-      'Query.getUser',
-    ]);
-    for (const resolver of cached) {
-      expect(resolver.CachingConfig).toEqual({
-        Ttl: 3600,
-        CachingKeys: ['$context.identity.sub', '$context.arguments.id'],
-      });
-    }
+    const cachingOf = (t: Template) =>
+      Object.fromEntries(
+        Object.values(t.findResources('AWS::AppSync::Resolver'))
+          .map((r) => (r as Resource).Properties)
+          .filter((r) => r.CachingConfig)
+          .map((r) => [`${String(r.TypeName)}.${String(r.FieldName)}`, r.CachingConfig]),
+      );
+    // The design's defaults, as the local server caches them.
+    expect(cachingOf(template)).toEqual({
+      'Query.getPost': { Ttl: 3600, CachingKeys: ['$context.identity.sub', '$context.arguments.id'] },
+      'Query.getUser': { Ttl: 3600, CachingKeys: ['$context.identity.sub', '$context.arguments.id'] },
+    });
+    // The Lambda answers these whole.
+    const env = (
+      resources[logicalId(stack, stack.api.resolverFunction)]!.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(env.PLAZA_APPSYNC_CACHED_FIELDS).toBe('Query.getPost,Query.getUser');
+
+    const dir = mkdtempSync(join(tmpdir(), 'plaza-cdk-config-'));
+    writeFileSync(
+      join(dir, 'plaza.config.json'),
+      JSON.stringify({
+        caching: {
+          fields: {
+            'Query.getPost': { ttlSeconds: 60 },
+            'Query.getUser': { ttlSeconds: 0 },
+            'Query.getUserByUsername': { ttlSeconds: 120, keys: ['$ctx.args.username'] },
+            'Post.author': { ttlSeconds: 30 },
+          },
+        },
+      }),
+    );
+    const configured = synthesize({ config: join(dir, 'plaza.config.json') });
+    expect(cachingOf(configured.template)).toEqual({
+      'Query.getPost': { Ttl: 60, CachingKeys: ['$context.identity.sub', '$context.arguments.id'] },
+      'Query.getUserByUsername': {
+        Ttl: 120,
+        CachingKeys: ['$context.identity.sub', '$context.arguments.username'],
+      },
+    });
+    Annotations.fromStack(configured.stack).hasWarning('*', Match.stringLikeRegexp('Post.author'));
+    configured.template.hasResourceProperties('AWS::AppSync::ApiCache', { Ttl: 120 });
 
     const uncached = synthesize({ apiCache: 'none', stage: 'prod' }).template;
     uncached.resourceCountIs('AWS::AppSync::ApiCache', 0);
-    const resolvers = Object.values(uncached.findResources('AWS::AppSync::Resolver'));
-    expect(resolvers.some((r) => (r as Resource).Properties.CachingConfig)).toBe(false);
+    expect(cachingOf(uncached)).toEqual({});
     uncached.hasResourceProperties('AWS::AppSync::GraphQLApi', { IntrospectionConfig: 'DISABLED' });
   });
 
@@ -522,7 +553,6 @@ describe('the CDK stack', () => {
 
   it('refuses context it cannot honour', () => {
     expect(() => synthesize({ stage: 'Not A Stage' })).toThrow(/stage/);
-    expect(() => synthesize({ cachedFields: ['Query.nothing'] })).toThrow(/cachedFields/);
     expect(() => synthesize({ mediaDomainName: 'media.example.com' })).toThrow(/mediaCertificateArn/);
     expect(() => synthesize({ lambdaRuntime: 'nodejs16.x' })).toThrow(/lambdaRuntime/);
   });

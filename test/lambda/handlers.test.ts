@@ -192,6 +192,7 @@ beforeAll(async () => {
     S3_BUCKET: bucket,
     S3_ENDPOINT: s3.endpoint,
     PLAZA_CDN_URL: cdnUrl,
+    PLAZA_APPSYNC_CACHED_FIELDS: 'Query.getPost',
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -293,15 +294,23 @@ describe('the Lambda handlers', () => {
     // AppSync applies the client's aliases to what the Lambda returns by field name.
     expect(
       await handlers.graphql.handler(
-        appSyncEvent(
-          'Query',
-          'getPost',
-          { id: post.id },
-          '{ text: description by: author { who: id } }',
-          bob,
-        ),
+        appSyncEvent('Query', 'getUser', { id: alice }, '{ who: id posts: postCount }', bob),
       ),
-    ).toEqual({ description: 'Hello from Lambda', author: { id: alice } });
+    ).toEqual({ id: alice, postCount: 1 });
+
+    // A field AppSync caches is answered whole: its cache serves one answer to every selection set.
+    const cached = (await handlers.graphql.handler(
+      appSyncEvent('Query', 'getPost', { id: post.id }, '{ id }', bob),
+    )) as Record<string, unknown>;
+    expect(cached).toMatchObject({
+      id: post.id,
+      authorId: alice,
+      description: 'Hello from Lambda',
+      likeCount: 0,
+      viewerHasLiked: false,
+      media: [],
+      author: { id: alice, followerCount: 1, viewerFollows: true, email: null, avatar: null },
+    });
 
     // A field of another type resolves from its `source`, as AppSync passes the parent.
     expect(

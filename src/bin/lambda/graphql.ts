@@ -8,6 +8,7 @@ const resolver = once(async () => {
   const app = openLambdaApp(loadConfig());
   return appSyncDirectLambda({
     schema: executableSchema(),
+    cachedFields: app.config.appSyncCachedFields,
     services: await lambdaGraphQLServices(app),
     logger: app.logger,
   });

@@ -12,6 +12,9 @@ import {
   Kind,
   TypeInfo,
   execute,
+  getNamedType,
+  isLeafType,
+  isNonNullType,
   isObjectType,
   parse,
   parseType,
@@ -104,6 +107,29 @@ function namedObjectType(type: unknown): GraphQLObjectType | undefined {
   return isObjectType(current) ? current : undefined;
 }
 
+/**
+ * Every field of a type, nested types included (each type once along a path), leaving out
+ * fields that need arguments: the answer for a field AppSync caches, since its cache keeps one
+ * answer per caching key and serves it to every selection set.
+ */
+function wholeSelection(
+  type: GraphQLObjectType,
+  ancestors: ReadonlySet<string> = new Set(),
+): SelectionSetNode {
+  const selections: FieldNode[] = [];
+  const path = new Set([...ancestors, type.name]);
+  for (const field of Object.values(type.getFields())) {
+    if (field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined)) continue;
+    const named = getNamedType(field.type);
+    const name = { kind: Kind.NAME, value: field.name } as const;
+    if (isLeafType(named)) selections.push({ kind: Kind.FIELD, name });
+    else if (isObjectType(named) && !path.has(named.name)) {
+      selections.push({ kind: Kind.FIELD, name, selectionSet: wholeSelection(named, path) });
+    }
+  }
+  return { kind: Kind.SELECTION_SET, selections };
+}
+
 const rootArgumentPrefix = 'plazaArgument_';
 
 /** The one-field operation to execute, with a variable per argument AppSync passed and per variable the selections use. */
@@ -111,6 +137,7 @@ function operationFor(
   schema: GraphQLSchema,
   root: GraphQLObjectType,
   event: DirectLambdaEvent,
+  whole: boolean,
 ): { document: DocumentNode; variableValues: Record<string, unknown> } {
   const field = root.getFields()[event.info.fieldName];
   if (!field)
@@ -134,7 +161,8 @@ function operationFor(
       value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: variable } },
     });
   }
-  const selectionSet = selectionSetOf(event, namedObjectType(field.type));
+  const returnType = namedObjectType(field.type);
+  const selectionSet = whole && returnType ? wholeSelection(returnType) : selectionSetOf(event, returnType);
   const fieldNode: FieldNode = {
     kind: Kind.FIELD,
     name: { kind: Kind.NAME, value: field.name },
@@ -193,6 +221,8 @@ function toAppSyncError(error: GraphQLError, logger: Logger, fieldName: string):
 export interface DirectLambdaOptions {
   /** The schema with Plaza's resolvers (executable-schema.ts). */
   schema: GraphQLSchema;
+  /** Fields AppSync caches ("Query.getPost"): resolved whole, whatever the request selected. */
+  cachedFields?: readonly string[];
   services: GraphQLServices;
   logger: Logger;
 }
@@ -202,6 +232,7 @@ export function appSyncDirectLambda(
   options: DirectLambdaOptions,
 ): (event: DirectLambdaEvent) => Promise<unknown> {
   const { schema, services, logger } = options;
+  const cached = new Set(options.cachedFields ?? []);
   // A field of another type (Post.author, say) runs against a schema rooted at that type, its parent as the root value.
   const rooted = new Map<string, { schema: GraphQLSchema; root: GraphQLObjectType }>();
   const schemaFor = (typeName: string) => {
@@ -229,7 +260,12 @@ export function appSyncDirectLambda(
   return async (event) => {
     const { info } = event;
     const target = schemaFor(info.parentTypeName);
-    const { document, variableValues } = operationFor(target.schema, target.root, event);
+    const { document, variableValues } = operationFor(
+      target.schema,
+      target.root,
+      event,
+      cached.has(`${info.parentTypeName}.${info.fieldName}`),
+    );
     const result = await execute({
       schema: target.schema,
       document,

@@ -5,15 +5,23 @@
  * Lambda bundle carries no web server.
  */
 import { readFileSync } from 'node:fs';
-import { buildSchema, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  type GraphQLField,
+  type GraphQLScalarType,
+  type GraphQLSchema,
+} from 'graphql';
 import { appSyncPrelude, appSyncScalars } from './appsync-prelude.ts';
+import type { ResolverCache } from './resolver-cache.ts';
 import { resolvers, subscriptionResolvers } from './resolvers.ts';
 
 /** Beside this module in the sources; beside the bundle in a Lambda package (the CDK app copies it there). */
 export const schemaPath = new URL('./schema.graphql', import.meta.url);
 
-export function executableSchema(source: string = readFileSync(schemaPath, 'utf8')): GraphQLSchema {
-  const schema = buildSchema(appSyncPrelude + source);
+/** With a cache, the fields its rules name are cached and mutations evict them (resolver-cache.ts). */
+export function executableSchema(cache?: ResolverCache): GraphQLSchema {
+  const schema = buildSchema(appSyncPrelude + readFileSync(schemaPath, 'utf8'));
   for (const [name, implementation] of Object.entries(appSyncScalars)) {
     const scalar = schema.getType(name) as GraphQLScalarType;
     scalar.serialize = implementation.serialize;
@@ -27,7 +35,14 @@ export function executableSchema(source: string = readFileSync(schemaPath, 'utf8
     for (const [fieldName, resolve] of Object.entries(fields)) {
       const field = schemaFields[fieldName];
       if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
-      field.resolve = resolve;
+      field.resolve = cache
+        ? cache.wrap(
+            typeName,
+            fieldName,
+            getNamedType((field as GraphQLField<unknown, unknown>).type).name,
+            resolve,
+          )
+        : resolve;
     }
   }
   const subscriptionType = schema.getSubscriptionType();

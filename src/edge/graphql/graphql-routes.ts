@@ -32,6 +32,7 @@ import { appSyncRealtimeHandler } from './appsync-realtime.ts';
 import { authModes } from './auth-modes.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
 import { executableSchema } from './executable-schema.ts';
+import type { ResolverCache } from './resolver-cache.ts';
 
 export { executableSchema, schemaPath } from './executable-schema.ts';
 
@@ -41,6 +42,8 @@ export interface GraphQLRouteOptions {
   apiKeys: ApiKeyVerifier;
   production: boolean;
   metrics: Metrics;
+  /** Per-resolver caching (AppSync's PER_RESOLVER_CACHING); none when absent. */
+  cache?: ResolverCache;
   /** Origins whose pages may open subscriptions (WebSocket upgrades); empty allows any. */
   allowedOrigins?: string[];
   /** AppSync ends a request after 30 s. */
@@ -101,7 +104,7 @@ export async function registerGraphQLRoutes(
   server: FastifyInstance,
   options: GraphQLRouteOptions,
 ): Promise<void> {
-  const schema = executableSchema();
+  const schema = executableSchema(options.cache);
   const modes = authModes(schema);
   const armor = new EnvelopArmor({
     maxDepth: { n: 8 },
