@@ -82,10 +82,13 @@ export function plazaFunction(scope: Construct, id: string, props: PlazaFunction
       ...(nodeModules.length > 0 ? { nodeModules } : {}),
       commandHooks: {
         beforeBundling: () => [],
-        // npm installs the native packages of the platform named here, not of this machine (from its cache when it can).
+        // npm installs the prebuilt native packages of the platform named here, not of this machine
+        // (from its cache when it can; no install scripts: nothing is compiled).
         beforeInstall: (_inputDir: string, outputDir: string) =>
           nodeModules.length > 0
-            ? [`printf 'os=linux\\ncpu=${cpu}\\nlibc=glibc\\nprefer-offline=true\\n' > "${outputDir}/.npmrc"`]
+            ? [
+                `printf 'os=linux\\ncpu=${cpu}\\nlibc=glibc\\nprefer-offline=true\\nignore-scripts=true\\n' > "${outputDir}/.npmrc"`,
+              ]
             : [],
         afterBundling: (inputDir: string, outputDir: string) => [
           ...assets.map((asset) => `cp "${join(inputDir, asset)}" "${outputDir}/"`),
