@@ -4,12 +4,16 @@ import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
 import { lambdaBenchmark } from './lambda.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
+import { subscriptionsBenchmark } from './subscriptions.bench.ts';
+import { backupBenchmark } from './backup.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
   identity: identityBenchmark,
   graphql: graphqlBenchmark,
   media: mediaBenchmark,
+  subscriptions: subscriptionsBenchmark,
+  backup: backupBenchmark,
   lambda: lambdaBenchmark,
 };
 

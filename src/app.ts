@@ -56,6 +56,16 @@ import { registerMediaRoutes } from './edge/http/media-routes.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
 import { cacheSettingsFrom, ResolverCache } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
+import { observedItemStore } from './ports/item-store/observed-item-store.ts';
+import { webhookNotifier } from './adapters/webhook/webhook-notifier.ts';
+import { AlarmMonitor } from './domain/operations/alarm-monitor.ts';
+import { defaultAlarmRules } from './domain/operations/alarm-rules.ts';
+import { registerAdminRoutes } from './edge/http/admin-routes.ts';
+import { UsageRecorder, parseMeasuredUsage } from './domain/operations/usage-recorder.ts';
+import type { MeasuredUsage, Projection } from './domain/operations/cost.ts';
+import { measureCost } from './domain/operations/measure-cost.ts';
+import { directoryBytes, filesBytes } from './adapters/fs/fs-sizes.ts';
+import { readJsonFile, writeJsonFile } from './platform/json-file.ts';
 
 export interface Stores {
   /** The design's single table. */
@@ -81,6 +91,10 @@ export interface App {
   identity: Identity;
   /** The development API key that /amplify_outputs.json hands to clients (development only). */
   useDevelopmentApiKey(key: string): void;
+  /** The alarm rules, evaluated on a timer against the metrics. */
+  alarms: AlarmMonitor;
+  /** What the cost report prices, saved to DATA_DIR/usage.json on a timer. */
+  usage: UsageRecorder;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -133,7 +147,10 @@ async function openIdentity(
   const pool = await loadOrCreateJson(join(identityDir, 'pool.json'), () =>
     newPoolIdentity(config.region, deps.ids),
   );
-  const signer = await joseTokenSigner({ path: join(identityDir, 'signing-keys.json'), now: deps.clock.now });
+  const signer = await joseTokenSigner({
+    path: join(identityDir, 'signing-keys.json'),
+    now: () => deps.clock.now(),
+  });
   const settings: PoolSettings = {
     ...pool,
     get issuer() {
@@ -199,6 +216,8 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
       meter: metrics.capacityMeter,
     }) as ItemStore[] as [ItemStore, ItemStore];
   }
+  main = observedItemStore(main, metrics.storeRequests);
+  users = observedItemStore(users, metrics.storeRequests);
   return {
     main,
     users,
@@ -237,6 +256,39 @@ export function openObjects(
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
+}
+
+/** Where the server keeps the usage it measured (read by `plaza cost`). */
+export function usageFile(config: Config): string {
+  return join(config.dataDir, 'usage.json');
+}
+
+/** The projected monthly bill: the measured usage, the pool's users and the bytes stored. */
+export function costReportOf(
+  config: Config,
+  stores: Stores,
+  measuredUsage: () => Promise<MeasuredUsage | undefined> = async () =>
+    parseMeasuredUsage(await readJsonFile(usageFile(config))),
+  projection: Projection = {},
+) {
+  return measureCost(projection, {
+    users: stores.users,
+    measuredUsage,
+    prices: config.operations.prices,
+    async storedBytes() {
+      const notes: string[] = [];
+      // On the file system every version counts, as S3 bills noncurrent versions too.
+      const objectBytes = config.storage.engine === 'fs' ? await directoryBytes(config.storage.root) : 0;
+      if (config.storage.engine !== 'fs')
+        notes.push('Objects in S3 are not measured here (see the bucket in the AWS console).');
+      if (config.db.engine !== 'sqlite') {
+        notes.push('Table storage is not measured on DynamoDB (see the table in the AWS console).');
+        return { tableBytes: 0, objectBytes, notes };
+      }
+      const { path } = config.db.sqlite;
+      return { tableBytes: await filesBytes([path, `${path}-wal`]), objectBytes, notes };
+    },
+  });
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -312,7 +364,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: () => baseUrl,
-    pool: identity.pool && { ...identity.pool, passwordMinLength: config.userPool.passwordMinLength },
+    pool: identity.pool && {
+      ...identity.pool,
+      passwordMinLength: config.userPool.passwordMinLength,
+      mfa: config.userPool.mfa,
+    },
     apiKey: () => (config.production ? undefined : developmentApiKey),
     bucketName: `${config.db.table}-media`,
   });
@@ -341,6 +397,39 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     cache: new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis),
   });
 
+  const alarms = new AlarmMonitor(config.operations.alarmRules ?? defaultAlarmRules, {
+    clock,
+    readMetrics: () => metrics.registry.getMetricsAsJSON(),
+    notifier:
+      config.operations.alarmWebhookUrl === undefined
+        ? undefined
+        : webhookNotifier({
+            url: config.operations.alarmWebhookUrl,
+            topicArn: `arn:aws:sns:${config.region}:000000000000:${config.db.table}-alarms`,
+          }),
+    logger,
+    region: config.region,
+  });
+  await alarms.start();
+  alarms.run(config.operations.alarmEvaluationMs);
+  const usage = new UsageRecorder({
+    clock,
+    readMetrics: () => metrics.registry.getMetricsAsJSON(),
+    file: {
+      load: () => readJsonFile(usageFile(config)),
+      save: (value) => writeJsonFile(usageFile(config), value),
+    },
+    logger,
+  });
+  await usage.start();
+  usage.run(config.operations.usageSnapshotMs);
+  await registerAdminRoutes(server, {
+    credentials: config.adminCredentials,
+    now: () => clock.now(),
+    alarms: () => alarms.list(),
+    cost: (projection) => costReportOf(config, stores, () => usage.snapshot(), projection),
+  });
+
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
   const fanOut = stores.main.changes.subscribe('feed-fan-out', (records) => fanOutFeed(records, social), {
     onError: (error) => logger.error({ err: error }, 'feed fan-out failed; retrying'),
@@ -359,6 +448,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     fanOut,
     media: { services: media, jobs },
     identity,
+    alarms,
+    usage,
     useDevelopmentApiKey(key) {
       developmentApiKey = key;
     },
@@ -375,8 +466,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async close() {
       if (closed) return;
       closed = true;
+      await alarms.stop();
       await server.close();
       await jobs.close();
+      await usage.stop();
       await fanOut.stop();
       await objects.close();
       await redis?.close();

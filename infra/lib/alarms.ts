@@ -1,9 +1,10 @@
 /**
- * CloudWatch alarms on one SNS topic: the design's HighErrorRate (server
- * errors: AppSync 5XX, and resolver failures that are Plaza's fault, counted
- * from the resolver's logs so a user's bad input never pages anyone), Lambda
- * errors and throttles, DynamoDB throttles, and the feed's lag and
- * dead letters.
+ * CloudWatch alarms on one SNS topic. First the local server's alarm rules
+ * (the design's HighErrorRate and the rest, or the config file's set),
+ * turned into CloudWatch alarms by `cloudWatchAlarms()`; then what only the
+ * AWS column has: resolver failures that are Plaza's fault (counted from the
+ * resolver's logs, so a user's bad input never pages anyone), Lambda errors
+ * and throttles, the feed's lag and the dead-letter queues.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
@@ -23,10 +24,34 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import {
+  cloudWatchAlarms,
+  type CloudWatchAlarmSpec,
+  type CloudWatchMetricSpec,
+} from '../../src/domain/operations/cloudwatch-alarms.ts';
+import type { AlarmRule } from '../../src/domain/operations/alarm-rules.ts';
 
 const period = Duration.minutes(5);
 
-export interface AlarmRule {
+function toMetric(spec: CloudWatchAlarmSpec['metric']): IMetric {
+  const metric = (m: CloudWatchMetricSpec) =>
+    new Metric({
+      namespace: m.namespace,
+      metricName: m.metricName,
+      dimensionsMap: m.dimensionsMap,
+      statistic: m.statistic,
+      period: Duration.seconds(m.periodSeconds),
+    });
+  if (!('expression' in spec)) return metric(spec);
+  return new MathExpression({
+    expression: spec.expression,
+    usingMetrics: Object.fromEntries(Object.entries(spec.usingMetrics).map(([id, m]) => [id, metric(m)])),
+    period: Duration.seconds(spec.periodSeconds),
+    label: spec.label,
+  });
+}
+
+export interface InfraAlarm {
   name: string;
   description: string;
   metric: IMetric;
@@ -49,6 +74,10 @@ export class PlazaAlarms extends Construct {
       /** Functions whose every error is a fault (no user input reaches them as an error). */
       workers: Record<string, NodejsFunction>;
       table: Table;
+      /** The local server's rules, as plaza.config.json sets them. */
+      rules: readonly AlarmRule[];
+      userPool: { userPoolId: string };
+      client: { userPoolClientId: string };
       feedFanOut: NodejsFunction;
       /** Queues where failed events are set aside, by name. */
       deadLetters: Record<string, Queue>;
@@ -70,20 +99,7 @@ export class PlazaAlarms extends Construct {
     });
     const sum = (metric: Metric) => metric.with({ statistic: 'Sum', period });
 
-    const rules: AlarmRule[] = [
-      {
-        name: 'HighErrorRate',
-        description: 'AppSync answered with server errors (5XX)',
-        metric: sum(
-          new Metric({
-            namespace: 'AWS/AppSync',
-            metricName: '5XXError',
-            dimensionsMap: { GraphQLAPIId: props.api.apiId },
-          }),
-        ),
-        threshold: 10,
-        evaluationPeriods: 2,
-      },
+    const rules: InfraAlarm[] = [
       {
         name: 'ResolverFailures',
         description: 'Resolvers failed for reasons other than the request (bugs, throttling, timeouts)',
@@ -98,7 +114,7 @@ export class PlazaAlarms extends Construct {
         threshold: 1,
         evaluationPeriods: 1,
       },
-      ...Object.entries(props.workers).flatMap(([name, fn]): AlarmRule[] => [
+      ...Object.entries(props.workers).flatMap(([name, fn]): InfraAlarm[] => [
         {
           name: `${name}Errors`,
           description: `${name} failed`,
@@ -115,28 +131,13 @@ export class PlazaAlarms extends Construct {
         },
       ]),
       {
-        name: 'TableThrottles',
-        description: 'DynamoDB throttled reads or writes on the table',
-        metric: new MathExpression({
-          expression: 'reads + writes',
-          usingMetrics: {
-            reads: sum(props.table.metric('ReadThrottleEvents')),
-            writes: sum(props.table.metric('WriteThrottleEvents')),
-          },
-          period,
-          label: 'Throttle events',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-      },
-      {
         name: 'FeedLag',
         description: 'Home feeds are more than 5 minutes behind new posts',
         metric: props.feedFanOut.metric('IteratorAge', { statistic: 'Maximum', period }),
         threshold: 5 * 60 * 1000,
         evaluationPeriods: 2,
       },
-      ...Object.entries(props.deadLetters).map(([name, queue]): AlarmRule => ({
+      ...Object.entries(props.deadLetters).map(([name, queue]): InfraAlarm => ({
         name,
         description: `Events set aside in ${name} after their retries`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
@@ -145,6 +146,26 @@ export class PlazaAlarms extends Construct {
       })),
     ];
     const action = new SnsAction(this.topic);
+    const specs = cloudWatchAlarms(props.rules, {
+      graphqlApiId: props.api.apiId,
+      userPoolId: props.userPool.userPoolId,
+      userPoolClientId: props.client.userPoolClientId,
+      tableName: props.table.tableName,
+    });
+    for (const spec of specs) {
+      const alarm = new Alarm(this, `Rule${spec.alarmName}`, {
+        alarmName: `plaza-${props.stage}-${spec.alarmName}`,
+        ...(spec.alarmDescription ? { alarmDescription: spec.alarmDescription } : {}),
+        metric: toMetric(spec.metric),
+        threshold: spec.threshold,
+        comparisonOperator: spec.comparisonOperator as ComparisonOperator,
+        evaluationPeriods: spec.evaluationPeriods,
+        datapointsToAlarm: spec.datapointsToAlarm,
+        treatMissingData: spec.treatMissingData as TreatMissingData,
+      });
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    }
     for (const rule of rules) {
       const alarm = new Alarm(this, rule.name, {
         alarmName: `plaza-${props.stage}-${rule.name}`,

@@ -56,6 +56,9 @@ export class PlazaStack extends Stack {
         MediaPipeline: this.media.pipeline,
       },
       table: this.table.table,
+      rules: settings.alarmRules,
+      userPool: this.identity.userPool,
+      client: this.identity.client,
       feedFanOut: this.feed.fanOut,
       deadLetters: { FeedDeadLetters: this.feed.deadLetters, MediaDeadLetters: this.media.deadLetters },
     });

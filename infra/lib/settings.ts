@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Node } from 'constructs';
+import { defaultAlarmRules, type AlarmRule } from '../../src/domain/operations/alarm-rules.ts';
 import { cacheSettingsFrom, type CacheSettings } from '../../src/edge/graphql/resolver-cache.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 
@@ -31,6 +32,8 @@ export interface PlazaSettings {
   apiCache: string;
   /** Per-resolver caching, from the config file's `caching` as the local server reads it. */
   caching: CacheSettings['rules'];
+  /** The local server's alarm rules (the config file's, or the defaults), deployed as CloudWatch alarms. */
+  alarmRules: readonly AlarmRule[];
   /** Origins allowed to PUT to presigned upload URLs. */
   corsOrigins: string[];
   /** Where alarms are mailed, besides the SNS topic. */
@@ -106,6 +109,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     userPool: config.userPool,
     apiCache: text(node, 'apiCache') ?? 'SMALL',
     caching: cacheSettingsFrom(config.caching).rules,
+    alarmRules: config.operations.alarmRules ?? defaultAlarmRules,
     corsOrigins: list(node, 'corsOrigins', ['*']),
     alarmEmail: text(node, 'alarmEmail'),
     sesFromEmail: text(node, 'sesFromEmail'),

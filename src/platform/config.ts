@@ -7,6 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PlazaError } from './errors.ts';
+import {
+  alarmRulesSchema,
+  priceOverridesSchema,
+  type AlarmRule,
+  type PriceName,
+} from './operations-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -36,6 +42,7 @@ const fileSchema = z
         accessTokenMinutes: z.number().int().min(5).max(1440).optional(),
         idTokenMinutes: z.number().int().min(5).max(1440).optional(),
         refreshTokenDays: z.number().int().min(1).max(3650).optional(),
+        mfa: z.enum(['OPTIONAL', 'ON']).optional(),
       })
       .strict()
       .optional(),
@@ -102,6 +109,22 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    alarms: z
+      .object({
+        /** Replaces the default rule set. */
+        rules: alarmRulesSchema.optional(),
+        webhookUrl: z.url().optional(),
+        evaluationSeconds: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
+    cost: z
+      .object({
+        prices: priceOverridesSchema.optional(),
+        usageSnapshotSeconds: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -125,6 +148,8 @@ export interface Config {
     confirmationCodeSeconds: number;
     lockoutAfterFailures: number;
     lockoutMaxSeconds: number;
+    /** The design's "MFA off, TOTP available" is Cognito's OPTIONAL; ON makes it required. */
+    mfa: 'OPTIONAL' | 'ON';
   };
   dataDir: string;
   host: string;
@@ -177,6 +202,18 @@ export interface Config {
     corsOrigins: string[];
     viewerProtocolPolicy: 'allow-all' | 'redirect-to-https';
     edgeCacheBytes: number;
+  };
+  /** Alarms, the cost report and backups (issue 6). */
+  operations: {
+    /** The alarm rules; undefined: the default set (domain/operations/alarm-rules.ts). */
+    alarmRules: AlarmRule[] | undefined;
+    /** Where firing and resolved alarms are POSTed (the local stand-in for an SNS topic). */
+    alarmWebhookUrl: string | undefined;
+    alarmEvaluationMs: number;
+    /** Overrides of the design's prices. */
+    prices: Partial<Record<PriceName, number>>;
+    /** How often the server writes DATA_DIR/usage.json for the cost report. */
+    usageSnapshotMs: number;
   };
   /**
    * The Secrets Manager secret that signs nextTokens on AWS, where Lambda instances share no disk;
@@ -257,6 +294,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
     .optional(),
+  PLAZA_ALARM_WEBHOOK_URL: z.url().optional(),
   PLAZA_NEXT_TOKEN_SECRET_ARN: z
     .string()
     .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
@@ -320,6 +358,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       confirmationCodeSeconds: 24 * 3600,
       lockoutAfterFailures: 5,
       lockoutMaxSeconds: 15 * 60,
+      mfa: file.userPool?.mfa ?? 'OPTIONAL',
     },
     dataDir,
     host: e.HOST ?? file.host ?? '127.0.0.1',
@@ -366,6 +405,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       corsOrigins: file.cdn?.corsOrigins ?? ['*'],
       viewerProtocolPolicy: file.cdn?.viewerProtocolPolicy ?? 'allow-all',
       edgeCacheBytes: Math.round((file.cdn?.edgeCacheMegabytes ?? 64) * 1024 * 1024),
+    },
+    operations: {
+      alarmRules: file.alarms?.rules,
+      alarmWebhookUrl: e.PLAZA_ALARM_WEBHOOK_URL ?? file.alarms?.webhookUrl,
+      alarmEvaluationMs: (file.alarms?.evaluationSeconds ?? 10) * 1000,
+      prices: Object.fromEntries(
+        Object.entries(file.cost?.prices ?? {}).filter(([, value]) => value !== undefined),
+      ) as Partial<Record<PriceName, number>>,
+      usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
     },
     nextTokenSecretArn: e.PLAZA_NEXT_TOKEN_SECRET_ARN,
     cdnSigning: {

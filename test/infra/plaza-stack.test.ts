@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
+import { defaultAlarmRules } from '../../src/domain/operations/alarm-rules.ts';
 import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { mainIndexes } from '../../src/ports/item-store/table.ts';
@@ -222,6 +223,20 @@ describe('the CDK stack', () => {
             'Post.author': { ttlSeconds: 30 },
           },
         },
+        alarms: {
+          rules: [
+            {
+              name: 'SlowRequests',
+              metric: 'plaza_latency_seconds',
+              statistic: 'p90',
+              threshold: 0.5,
+              comparison: 'GreaterThanThreshold',
+              periodSeconds: 60,
+              evaluationPeriods: 3,
+              treatMissingData: 'notBreaching',
+            },
+          ],
+        },
       }),
     );
     const configured = synthesize({ config: join(dir, 'plaza.config.json') });
@@ -234,6 +249,22 @@ describe('the CDK stack', () => {
     });
     Annotations.fromStack(configured.stack).hasWarning('*', Match.stringLikeRegexp('Post.author'));
     configured.template.hasResourceProperties('AWS::AppSync::ApiCache', { Ttl: 120 });
+    // The config file's alarm rules replace the defaults, on AWS as on the server (latency in ms there).
+    const ruleAlarms = Object.values(configured.template.findResources('AWS::CloudWatch::Alarm'))
+      .map((r) => (r as Resource).Properties)
+      .filter(
+        (a) => !String(a.AlarmName).match(/Resolver|FanOut|PostConfirmation|Pipeline|Feed|DeadLetters/),
+      );
+    expect(ruleAlarms).toEqual([
+      expect.objectContaining({
+        AlarmName: 'plaza-dev-SlowRequests',
+        MetricName: 'Latency',
+        Namespace: 'AWS/AppSync',
+        ExtendedStatistic: 'p90',
+        Threshold: 500,
+        EvaluationPeriods: 3,
+      }),
+    ]);
 
     const uncached = synthesize({ apiCache: 'none', stage: 'prod' }).template;
     uncached.resourceCountIs('AWS::AppSync::ApiCache', 0);
@@ -396,14 +427,32 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('raises the design’s HighErrorRate and throttle alarms on one SNS topic', () => {
+  it('deploys the local server’s alarm rules, the design’s HighErrorRate first, and Lambda alarms, on one SNS topic', () => {
     const topic = ofType('AWS::SNS::Topic')[0]![0];
+    const api = ofType('AWS::AppSync::GraphQLApi')[0]![0];
+    const appSyncMetric = (name: string) =>
+      Match.objectLike({
+        MetricStat: Match.objectLike({
+          Metric: {
+            Namespace: 'AWS/AppSync',
+            MetricName: name,
+            Dimensions: [{ Name: 'GraphQLAPIId', Value: { 'Fn::GetAtt': [api, 'ApiId'] } }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        }),
+      });
+    // More than 10% of requests failing (AppSync's 4XX and 5XX over its requests) in two 5-minute periods.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'plaza-dev-HighErrorRate',
-      Namespace: 'AWS/AppSync',
-      MetricName: '5XXError',
-      Statistic: 'Sum',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: '100 * (m0 + m1) / (d0)' }),
+        appSyncMetric('4XXError'),
+        appSyncMetric('5XXError'),
+        appSyncMetric('Requests'),
+      ]),
       Threshold: 10,
+      ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 2,
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: topic }],
@@ -412,22 +461,31 @@ describe('the CDK stack', () => {
       FilterPattern: '{ $.errorType = "InternalFailure" }',
     });
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
-    const names = alarms.map((a) => a.AlarmName);
-    expect(names).toEqual(
-      expect.arrayContaining([
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(
+      [
+        ...defaultAlarmRules.map((rule) => `plaza-dev-${rule.name}`),
         'plaza-dev-ResolverFailures',
         'plaza-dev-ResolverThrottles',
         'plaza-dev-FeedFanOutErrors',
         'plaza-dev-FeedFanOutThrottles',
+        'plaza-dev-PostConfirmationErrors',
         'plaza-dev-PostConfirmationThrottles',
-        'plaza-dev-TableThrottles',
+        'plaza-dev-MediaPipelineErrors',
+        'plaza-dev-MediaPipelineThrottles',
         'plaza-dev-FeedLag',
         'plaza-dev-FeedDeadLetters',
-        'plaza-dev-MediaPipelineErrors',
         'plaza-dev-MediaDeadLetters',
-      ]),
+      ].sort(),
     );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'plaza-dev-ItemStoreThrottling',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ReadThrottleEvents' }) }),
+        }),
+      ]),
+    });
   });
 
   it('grants each Lambda only what it uses', () => {
