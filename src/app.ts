@@ -50,13 +50,14 @@ import { HmacUrlSigner } from './adapters/hmac/hmac-url-signer.ts';
 import { sharpImageProcessor } from './adapters/sharp/sharp-image-processor.ts';
 import { confirmUpload } from './domain/media/confirm-upload.ts';
 import { MediaJobs } from './domain/media/media-jobs.ts';
-import { versionTag, type MediaUrls } from './domain/media/media-view.ts';
+import type { MediaUrls } from './domain/media/media-view.ts';
+import { mediaUrls as createMediaUrls } from './domain/media/media-urls.ts';
 import { defaultMediaSettings, type MediaServices } from './domain/media/model.ts';
 import { processMedia } from './domain/media/process-media.ts';
 import { receiveUpload } from './domain/media/receive-upload.ts';
 import { registerMediaRoutes } from './edge/http/media-routes.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
-import { defaultCacheSettings, ResolverCache, type CacheSettings } from './edge/graphql/resolver-cache.ts';
+import { cacheSettingsFrom, ResolverCache } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
 import { observedItemStore } from './ports/item-store/observed-item-store.ts';
 import { webhookNotifier } from './adapters/webhook/webhook-notifier.ts';
@@ -300,16 +301,6 @@ export function openObjects(
   return { objects: new FsObjectStore({ root: config.storage.root }), signer: urls, urls };
 }
 
-/** The design's per-resolver caching, with the fields and TTLs the config file sets over the defaults. */
-function cacheSettings(config: Config): CacheSettings {
-  const rules = { ...defaultCacheSettings.rules };
-  for (const [field, rule] of Object.entries(config.caching.fields)) {
-    if (rule.ttlSeconds === 0) delete rules[field];
-    else rules[field] = { ttlSeconds: rule.ttlSeconds, keys: rule.keys ?? ['$context.arguments.id'] };
-  }
-  return { rules, maxEntries: config.caching.maxEntries ?? defaultCacheSettings.maxEntries };
-}
-
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
@@ -413,17 +404,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     onCache: (result) => metrics.mediaCache.inc({ result }),
   });
-  const mediaUrls: MediaUrls = {
-    url(key, etag) {
-      if (key.startsWith('stories/')) {
-        // Signed until the end of the next hour: the same URL for an hour, so browsers can cache it.
-        const hour = 3600 * 1000;
-        return urls.signGet(key, new Date(Math.ceil(clock.now() / hour) * hour + hour));
-      }
-      const base = config.cdn.baseUrl ?? `${baseUrl}/media`;
-      return `${base}/${key}${etag ? `?v=${versionTag(etag)}` : ''}`;
-    },
-  };
+  const mediaUrls: MediaUrls = createMediaUrls({
+    publicBase: () => config.cdn.baseUrl ?? `${baseUrl}/media`,
+    signPrivate: (key, expiresAt) => urls.signGet(key, expiresAt),
+    clock,
+  });
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: () => baseUrl,
@@ -457,7 +442,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     production: config.production,
     metrics,
     allowedOrigins: config.allowedOrigins,
-    cache: new ResolverCache(cacheSettings(config), clock.now, redis),
+    cache: new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis),
   });
 
   const alarms = new AlarmMonitor(config.operations.alarmRules ?? defaultAlarmRules, {

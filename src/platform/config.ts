@@ -236,6 +236,21 @@ export interface Config {
     /** How often the server writes DATA_DIR/usage.json for the cost report. */
     usageSnapshotMs: number;
   };
+  /**
+   * The Secrets Manager secret that signs nextTokens on AWS, where Lambda instances share no disk;
+   * absent: a per-install secret under DATA_DIR.
+   */
+  nextTokenSecretArn: string | undefined;
+  /**
+   * CloudFront's signed URLs for private media on AWS: the key pair's id and the Secrets Manager
+   * secret holding its private key (absent: a key pair kept under DATA_DIR).
+   */
+  cdnSigning: { keyPairId: string | undefined; privateKeySecretArn: string | undefined };
+  /**
+   * The fields AppSync caches per resolver ("Query.getPost"), set by the CDK app: the Lambda resolves
+   * them whole, since AppSync's cache keeps one answer per caching key whatever the selection set.
+   */
+  appSyncCachedFields: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -306,6 +321,23 @@ const envSchema = z.object({
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
     .optional(),
   PLAZA_ALARM_WEBHOOK_URL: z.url().optional(),
+  PLAZA_NEXT_TOKEN_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  PLAZA_CDN_URL: z.url().optional(),
+  PLAZA_CDN_KEY_PAIR_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{8,32}$/, 'a CloudFront public key id')
+    .optional(),
+  PLAZA_CDN_SIGNING_KEY_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  PLAZA_APPSYNC_CACHED_FIELDS: z
+    .string()
+    .regex(/^(\w+\.\w+)(,\w+\.\w+)*$/, 'field coordinates such as Query.getPost,Query.getUser')
+    .optional(),
 });
 
 /**
@@ -400,7 +432,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
-      baseUrl: file.cdn?.baseUrl?.replace(/\/$/, ''),
+      baseUrl: (e.PLAZA_CDN_URL ?? file.cdn?.baseUrl)?.replace(/\/$/, ''),
       defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,
       maxTtlSeconds: file.cdn?.maxTtlSeconds ?? 31_536_000,
       corsOrigins: file.cdn?.corsOrigins ?? ['*'],
@@ -416,5 +448,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ) as Partial<Record<PriceName, number>>,
       usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
     },
+    nextTokenSecretArn: e.PLAZA_NEXT_TOKEN_SECRET_ARN,
+    cdnSigning: {
+      keyPairId: e.PLAZA_CDN_KEY_PAIR_ID,
+      privateKeySecretArn: e.PLAZA_CDN_SIGNING_KEY_SECRET_ARN,
+    },
+    appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
   };
 }
