@@ -62,6 +62,15 @@ const fileSchema = z
           )
           .max(20)
           .optional(),
+        mfa: z.enum(['OPTIONAL', 'ON']).optional(),
+        signingKeyRotationDays: z.number().min(1).max(3650).optional(),
+        triggers: z
+          .object({
+            preSignUp: z.string().min(1).optional(),
+            preTokenGeneration: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -98,6 +107,13 @@ const fileSchema = z
       .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
     redisUrl: z.url().optional(),
+    smtp: z
+      .object({
+        url: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL'),
+        from: z.string().min(3),
+      })
+      .strict()
+      .optional(),
     caching: z
       .object({
         maxEntries: z.number().int().min(0).optional(),
@@ -167,6 +183,12 @@ export interface Config {
     confirmationCodeSeconds: number;
     lockoutAfterFailures: number;
     lockoutMaxSeconds: number;
+    /** The design's "MFA off, TOTP available" is Cognito's OPTIONAL; ON makes it required. */
+    mfa: 'OPTIONAL' | 'ON';
+    /** The token signing key is replaced after this many days. */
+    signingKeyRotationDays: number;
+    /** Handler modules (`export async function handler(event)`), as Cognito's Lambda triggers. */
+    triggers: { preSignUp?: string; preTokenGeneration?: string };
   };
   dataDir: string;
   host: string;
@@ -207,6 +229,8 @@ export interface Config {
     maxEntries: number | undefined;
     fields: Record<string, { ttlSeconds: number; keys?: string[] }>;
   };
+  /** Where the pool's mail goes: an SMTP server, or the outbox under DATA_DIR when absent. */
+  smtp: { url: string; from: string } | undefined;
   /** Redis for the subscription event bus across several servers; in-process when absent. */
   redisUrl: string | undefined;
   /** Origins whose pages may open WebSocket subscriptions (empty: any). */
@@ -232,6 +256,21 @@ export interface Config {
     /** How often the server writes DATA_DIR/usage.json for the cost report. */
     usageSnapshotMs: number;
   };
+  /**
+   * The Secrets Manager secret that signs nextTokens on AWS, where Lambda instances share no disk;
+   * absent: a per-install secret under DATA_DIR.
+   */
+  nextTokenSecretArn: string | undefined;
+  /**
+   * CloudFront's signed URLs for private media on AWS: the key pair's id and the Secrets Manager
+   * secret holding its private key (absent: a key pair kept under DATA_DIR).
+   */
+  cdnSigning: { keyPairId: string | undefined; privateKeySecretArn: string | undefined };
+  /**
+   * The fields AppSync caches per resolver ("Query.getPost"), set by the CDK app: the Lambda resolves
+   * them whole, since AppSync's cache keeps one answer per caching key whatever the selection set.
+   */
+  appSyncCachedFields: string[];
   /** The hosted UI (/oauth2/*, /login, /logout) and federation to external OIDC providers. */
   hostedUi: {
     /** Exact-match callback URLs; undefined: in development http://localhost:5173/ and the server's own base URL. */
@@ -303,6 +342,11 @@ const envSchema = z.object({
     .optional(),
   PLAZA_ALLOWED_ORIGINS: z.string().min(1).optional(),
   REDIS_URL: z.url().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).optional(),
   PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z
@@ -314,6 +358,23 @@ const envSchema = z.object({
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
     .optional(),
   PLAZA_ALARM_WEBHOOK_URL: z.url().optional(),
+  PLAZA_NEXT_TOKEN_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  PLAZA_CDN_URL: z.url().optional(),
+  PLAZA_CDN_KEY_PAIR_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{8,32}$/, 'a CloudFront public key id')
+    .optional(),
+  PLAZA_CDN_SIGNING_KEY_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  PLAZA_APPSYNC_CACHED_FIELDS: z
+    .string()
+    .regex(/^(\w+\.\w+)(,\w+\.\w+)*$/, 'field coordinates such as Query.getPost,Query.getUser')
+    .optional(),
 });
 
 /**
@@ -360,6 +421,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       confirmationCodeSeconds: 24 * 3600,
       lockoutAfterFailures: 5,
       lockoutMaxSeconds: 15 * 60,
+      mfa: file.userPool?.mfa ?? 'OPTIONAL',
+      signingKeyRotationDays: file.userPool?.signingKeyRotationDays ?? 90,
+      triggers: Object.fromEntries(
+        Object.entries(file.userPool?.triggers ?? {}).map(([name, path]) => [name, resolve(cwd, path)]),
+      ),
     },
     dataDir,
     host: e.HOST ?? file.host ?? '127.0.0.1',
@@ -396,11 +462,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       jobConcurrency: file.media?.jobConcurrency ?? 2,
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
+    smtp: e.SMTP_URL
+      ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? file.smtp?.from ?? 'Plaza <no-reply@localhost>' }
+      : file.smtp,
     caching: { maxEntries: file.caching?.maxEntries, fields: file.caching?.fields ?? {} },
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
-      baseUrl: file.cdn?.baseUrl?.replace(/\/$/, ''),
+      baseUrl: (e.PLAZA_CDN_URL ?? file.cdn?.baseUrl)?.replace(/\/$/, ''),
       defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,
       maxTtlSeconds: file.cdn?.maxTtlSeconds ?? 31_536_000,
       corsOrigins: file.cdn?.corsOrigins ?? ['*'],
@@ -416,6 +485,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ) as Partial<Record<PriceName, number>>,
       usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
     },
+    nextTokenSecretArn: e.PLAZA_NEXT_TOKEN_SECRET_ARN,
+    cdnSigning: {
+      keyPairId: e.PLAZA_CDN_KEY_PAIR_ID,
+      privateKeySecretArn: e.PLAZA_CDN_SIGNING_KEY_SECRET_ARN,
+    },
+    appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
     hostedUi: {
       callbackUrls: file.userPool?.callbackUrls,
       logoutUrls: file.userPool?.logoutUrls,

@@ -2,6 +2,7 @@
  * The embedded user pool: its settings, the services its operations use, and
  * how users, codes and refresh tokens are kept in the pool's own table.
  */
+import type { Triggers } from './triggers.ts';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -22,6 +23,8 @@ export interface PoolSettings {
   /** Cognito's lockout: after this many failures, 2^(n−limit) s, at most `lockoutMaxSeconds`. */
   lockoutAfterFailures: number;
   lockoutMaxSeconds: number;
+  /** OPTIONAL: users may turn on TOTP; ON: every user must (MFA_SETUP at the first sign-in). */
+  mfa: 'OPTIONAL' | 'ON';
 }
 
 export interface PostConfirmationEvent {
@@ -44,6 +47,8 @@ export interface IdentityServices {
   signer: TokenSigner;
   mailer: Mailer;
   pool: PoolSettings;
+  /** Pre sign-up and pre token generation, configured in plaza.config.json. */
+  triggers?: Triggers;
   /** Cognito's post-confirmation trigger, in its event shape (Plaza's creates the profile). */
   postConfirmation?: (event: PostConfirmationEvent) => Promise<unknown>;
 }
@@ -51,6 +56,8 @@ export interface IdentityServices {
 export interface UserRecord {
   sub: string;
   email: string;
+  /** A new email waiting for its code (the old one signs in until then, as Cognito keeps it). */
+  pendingEmail?: string;
   /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. EXTERNAL_PROVIDER: federated. */
   status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'EXTERNAL_PROVIDER';
   /** Cognito's username when it is not the sub: `<provider>_<provider's sub>` for federated users. */
@@ -83,9 +90,10 @@ export const userKeys = {
   srpSession: (secretBlock: string) => ({ PK: `SRP#${sha256(secretBlock)}`, SK: 'SESSION' }),
   mfaSession: (session: string) => ({ PK: `MFA#${sha256(session)}`, SK: 'SESSION' }),
   newPasswordSession: (session: string) => ({ PK: `NEWPASSWORD#${sha256(session)}`, SK: 'SESSION' }),
+  mfaSetupSession: (session: string) => ({ PK: `MFASETUP#${sha256(session)}`, SK: 'SESSION' }),
 };
 
-export type CodePurpose = 'confirm' | 'reset';
+export type CodePurpose = 'confirm' | 'reset' | 'verify';
 
 /** The part of a pool id after the region, which Cognito's SRP mixes into every hash. */
 export function poolName(userPoolId: string): string {
@@ -188,7 +196,7 @@ export async function redeemCode(
 
 /** Runs the post-confirmation trigger, in Cognito's event shape, for a user who just became CONFIRMED. */
 export async function afterConfirmation(
-  user: UserRecord,
+  user: Pick<UserRecord, 'sub' | 'attributes'>,
   services: Pick<IdentityServices, 'pool' | 'postConfirmation'>,
 ) {
   const { pool } = services;
@@ -207,6 +215,7 @@ export async function afterConfirmation(
 const codeMessages: Record<CodePurpose, { subject: string; text: (code: string) => string }> = {
   confirm: { subject: 'Your verification code', text: (code) => `Your confirmation code is ${code}` },
   reset: { subject: 'Reset your password', text: (code) => `Your password reset code is ${code}` },
+  verify: { subject: 'Verify your new email', text: (code) => `Your verification code is ${code}` },
 };
 
 /** Issues a code for a purpose and mails it to the user. */

@@ -1,3 +1,4 @@
+import { runPreTokenGeneration } from './triggers.ts';
 import { userKeys, type IdentityServices, type UserRecord } from './model.ts';
 
 /** Cognito's AuthenticationResult: access and ID tokens with Cognito's claims, and an opaque refresh token. */
@@ -10,8 +11,9 @@ export async function issueTokens(
     nonce?: string | undefined;
     authTime?: number;
   },
-  { users, clock, ids, signer, pool }: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'signer' | 'pool'>,
+  services: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'signer' | 'pool' | 'triggers'>,
 ) {
+  const { users, clock, ids, signer, pool } = services;
   const authTime = options.authTime ?? Math.floor(clock.now() / 1000);
   const common = { sub: user.sub, iss: pool.issuer, auth_time: authTime, jti: ids.uuid() };
   const AccessToken = await signer.sign(
@@ -29,7 +31,9 @@ export async function issueTokens(
   const attributes = Object.fromEntries(
     Object.entries(user.attributes).filter(([name]) => !['email', 'email_verified', 'sub'].includes(name)),
   );
-  const IdToken = await signer.sign(
+  const idClaims = await runPreTokenGeneration(
+    user.sub,
+    options.withRefreshToken ? 'TokenGeneration_Authentication' : 'TokenGeneration_RefreshTokens',
     {
       ...common,
       aud: pool.clientId,
@@ -41,9 +45,14 @@ export async function issueTokens(
           ? user.attributes.email_verified === 'true'
           : user.status === 'CONFIRMED',
       'cognito:username': user.username ?? user.sub,
-      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
       ...attributes,
     },
+    { ...user.attributes, sub: user.sub, email: user.email },
+    services,
+  );
+  // The nonce goes in after the trigger, which cannot change it.
+  const IdToken = await signer.sign(
+    options.nonce === undefined ? idClaims : { ...idClaims, nonce: options.nonce },
     pool.idTokenSeconds,
   );
   let RefreshToken: string | undefined;

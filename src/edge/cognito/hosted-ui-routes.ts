@@ -280,6 +280,16 @@ export function registerHostedUiRoutes(
             'Please sign in with the app once to choose your own password.',
           ),
         );
+      // The pool requires MFA and this user has none yet: the hosted UI cannot set it up (the app can).
+      if (pool.mfa === 'ON' && !(user.mfaEnabled && user.totpSecret))
+        return html(
+          reply,
+          400,
+          messagePage(
+            'Set up MFA first',
+            'Please set up an authenticator app in the app before signing in here.',
+          ),
+        );
       if (user.mfaEnabled && user.totpSecret) {
         const session = ids.secret(32);
         const expiresAt = clock.now() + pendingMfaMs;
