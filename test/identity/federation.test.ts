@@ -77,9 +77,13 @@ beforeAll(async () => {
       const end = response.end.bind(response);
       response.end = ((body: unknown, ...rest: unknown[]) => {
         const text = Buffer.isBuffer(body) ? body.toString() : String(body);
-        const tampered = text.replace(/("id_token":"[^"]+)(.)"/, (_m, head: string, last: string) => {
-          return `${head}${last === 'A' ? 'B' : 'A'}"`;
-        });
+        // A character in the middle of the signature: the last one may only carry padding bits.
+        const tampered = text.replace(
+          /("id_token":"[^".]+\.[^".]+\.[^"]{10})(.)/,
+          (_m, head: string, char: string) => {
+            return `${head}${char === 'A' ? 'B' : 'A'}`;
+          },
+        );
         return (end as (...args: unknown[]) => unknown)(tampered, ...rest);
       }) as typeof response.end;
     }
