@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PlazaError } from './errors.ts';
 
@@ -54,6 +55,12 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    web: z
+      .object({
+        dir: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -98,6 +105,8 @@ export interface Config {
     ttlSweepMs: number;
     changeRetentionMs: number;
   };
+  /** The built web app Plaza serves at `/` (web/dist of this package by default). */
+  webDir: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -154,6 +163,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
     .optional(),
+  PLAZA_WEB_DIR: z.string().min(1).optional(),
 });
 
 /**
@@ -219,5 +229,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ttlSweepMs: (file.table?.ttlSweepSeconds ?? 30) * 1000,
       changeRetentionMs: (file.table?.changeRetentionDays ?? 35) * 24 * 3600 * 1000,
     },
+    webDir: resolve(
+      cwd,
+      e.PLAZA_WEB_DIR ?? file.web?.dir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    ),
   };
 }
