@@ -1,0 +1,71 @@
+import type { Media } from '../api/types.ts';
+import { aspectRatio, isVideo, srcSetOf, variantFor } from '../lib/media.ts';
+
+/**
+ * One photo or video. Photos come from their processed variants through srcset,
+ * `sizes` telling the browser how wide they show, so a thumbnail loads a small
+ * file; media still processing shows a placeholder of the same shape.
+ */
+export function MediaView({
+  media,
+  alt,
+  sizes,
+  className,
+  eager,
+}: {
+  media: Media;
+  alt: string;
+  sizes: string;
+  className?: string;
+  eager?: boolean;
+}) {
+  const style = { aspectRatio: aspectRatio(media) };
+  if (media.status === 'PENDING')
+    return (
+      <div
+        className={`media placeholder ${className ?? ''}`}
+        style={style}
+        role="img"
+        aria-label={`${alt} (processing)`}
+      >
+        <span aria-hidden="true">Processing…</span>
+      </div>
+    );
+  if (media.status === 'FAILED')
+    return (
+      <div
+        className={`media placeholder failed ${className ?? ''}`}
+        style={style}
+        role="img"
+        aria-label={alt}
+      >
+        <span>This file could not be processed.</span>
+      </div>
+    );
+  if (isVideo(media))
+    return (
+      <video
+        className={`media ${className ?? ''}`}
+        style={style}
+        src={media.url ?? undefined}
+        controls
+        preload="metadata"
+        aria-label={alt}
+      />
+    );
+  const fallback = variantFor(media, 600);
+  return (
+    <img
+      className={`media ${className ?? ''}`}
+      style={style}
+      srcSet={srcSetOf(media)}
+      sizes={sizes}
+      src={fallback?.url ?? media.url ?? undefined}
+      width={media.width ?? undefined}
+      height={media.height ?? undefined}
+      alt={alt}
+      loading={eager ? 'eager' : 'lazy'}
+      decoding="async"
+    />
+  );
+}
