@@ -21,6 +21,10 @@ export const errorCatalogue = {
   Forbidden: { status: 403, retryable: false },
   NotFound: { status: 404, retryable: false },
   Conflict: { status: 409, retryable: false },
+  // Uploads and the media server (HTTP's own statuses)
+  PayloadTooLarge: { status: 413, retryable: false },
+  UnsupportedMediaType: { status: 415, retryable: false },
+  RangeNotSatisfiable: { status: 416, retryable: false },
   // The user pool (Cognito's names)
   UsernameExistsException: { status: 400, retryable: false },
   NotAuthorizedException: { status: 400, retryable: false },
