@@ -41,6 +41,20 @@ import { systemClock, type Clock } from './ports/clock.ts';
 import type { IdentityVerifier } from './ports/identity-verifier.ts';
 import type { Ids } from './ports/ids.ts';
 import type { ItemStore, StreamSubscription } from './ports/item-store/item-store.ts';
+import type { ObjectStore } from './ports/object-store/object-store.ts';
+import type { UploadSigner, UrlVerifier } from './ports/object-store/signed-urls.ts';
+import { FsObjectStore } from './adapters/fs/fs-object-store.ts';
+import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
+import { HmacUrlSigner } from './adapters/hmac/hmac-url-signer.ts';
+import { sharpImageProcessor } from './adapters/sharp/sharp-image-processor.ts';
+import { confirmUpload } from './domain/media/confirm-upload.ts';
+import { MediaJobs } from './domain/media/media-jobs.ts';
+import { versionTag, type MediaUrls } from './domain/media/media-view.ts';
+import { defaultMediaSettings, type MediaServices } from './domain/media/model.ts';
+import { processMedia } from './domain/media/process-media.ts';
+import { receiveUpload } from './domain/media/receive-upload.ts';
+import { registerMediaRoutes } from './edge/http/media-routes.ts';
+import { registerUploadRoutes } from './edge/http/upload-routes.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
 
 export interface Stores {
@@ -61,6 +75,8 @@ export interface App {
   social: SocialServices;
   /** The home feed's fan-out consumer. */
   fanOut: StreamSubscription;
+  /** Uploads, the object store and the image pipeline's queue. */
+  media: { services: MediaServices; jobs: MediaJobs };
   /** Who signs users in: the embedded pool's services and ids (absent when tokens come from Amazon Cognito). */
   identity: Identity;
   /** The development API key that /amplify_outputs.json hands to clients (development only). */
@@ -194,6 +210,30 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
   };
 }
 
+/**
+ * Where media bytes live, and who signs URLs for them. Plaza signs its own upload and
+ * private-media URLs on one machine; on S3, uploads are S3's own presigned PUTs.
+ */
+export function openObjects(
+  config: Config,
+  baseUrl: () => string,
+): { objects: ObjectStore; signer: UploadSigner; urls: UrlVerifier } {
+  const urls = new HmacUrlSigner({
+    secret: loadOrCreateSecret(config.dataDir, 'media-urls'),
+    keyId: 'plaza-local',
+    baseUrl,
+  });
+  if (config.storage.engine === 's3') {
+    const s3 = new S3ObjectStore({
+      bucket: config.storage.s3.bucket,
+      region: config.region,
+      endpoint: config.storage.s3.endpoint,
+    });
+    return { objects: s3, signer: s3, urls };
+  }
+  return { objects: new FsObjectStore({ root: config.storage.root }), signer: urls, urls };
+}
+
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
@@ -221,6 +261,55 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
   registerMetricsRoutes(server, metrics);
+
+  const { objects, signer, urls } = openObjects(config, () => baseUrl);
+  const media: MediaServices = {
+    store: stores.main,
+    objects,
+    signer,
+    images: sharpImageProcessor(),
+    clock,
+    ids,
+    logger,
+    settings: { ...defaultMediaSettings, ...config.media },
+  };
+  const jobs = new MediaJobs((key) => processMedia(key, media), {
+    concurrency: config.media.jobConcurrency,
+    attempts: media.settings.jobAttempts,
+    logger,
+    onOutcome: (outcome, seconds) => {
+      metrics.mediaJobs.inc({ outcome });
+      metrics.mediaJobSeconds.observe(seconds);
+    },
+  });
+  const enqueue = (key: string) => jobs.enqueue(key);
+  if (config.storage.engine === 's3') social.confirmUpload = (item) => confirmUpload(item, media, enqueue);
+  await registerUploadRoutes(server, {
+    verifier: urls,
+    now: clock.now,
+    receive: (target, body) => receiveUpload(target, body, media, enqueue),
+  });
+  registerMediaRoutes(server, {
+    objects,
+    verifier: urls,
+    now: clock.now,
+    settings: {
+      ...config.cdn,
+      edgeCacheObjectBytes: Math.min(2 * 1024 * 1024, config.cdn.edgeCacheBytes),
+    },
+    onCache: (result) => metrics.mediaCache.inc({ result }),
+  });
+  const mediaUrls: MediaUrls = {
+    url(key, etag) {
+      if (key.startsWith('stories/')) {
+        // Signed until the end of the next hour: the same URL for an hour, so browsers can cache it.
+        const hour = 3600 * 1000;
+        return urls.signGet(key, new Date(Math.ceil(clock.now() / hour) * hour + hour));
+      }
+      const base = config.cdn.baseUrl ?? `${baseUrl}/media`;
+      return `${base}/${key}${etag ? `?v=${versionTag(etag)}` : ''}`;
+    },
+  };
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: () => baseUrl,
@@ -242,6 +331,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       social,
       nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')),
       events: memoryEventBus(),
+      media,
+      mediaUrls,
     },
     identity: overrides.identity ?? identity.verifier,
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
@@ -272,6 +363,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     server,
     social,
     fanOut,
+    media: { services: media, jobs },
     identity,
     useDevelopmentApiKey(key) {
       developmentApiKey = key;
@@ -282,13 +374,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const port = typeof address === 'object' && address ? address.port : config.port;
       const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
       baseUrl = config.publicUrl ?? url;
+      // Uploads a previous run received but did not process.
+      jobs.recover(stores.main).catch((error) => logger.error({ err: error }, 'media job recovery failed'));
       return url;
     },
     async close() {
       if (closed) return;
       closed = true;
       await server.close();
+      await jobs.close();
       await fanOut.stop();
+      await objects.close();
       await stores.close();
     },
   };

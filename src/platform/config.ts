@@ -55,6 +55,33 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    storage: z.enum(['fs', 's3']).optional(),
+    s3: z
+      .object({ endpoint: z.url().optional(), bucket: z.string().min(3).max(63).optional() })
+      .strict()
+      .optional(),
+    media: z
+      .object({
+        imageMaxMegabytes: z.number().positive().max(200).optional(),
+        videoMaxMegabytes: z.number().positive().max(5000).optional(),
+        imageSizes: z.array(z.number().int().min(16).max(4096)).min(1).max(8).optional(),
+        maxMegapixels: z.number().positive().max(500).optional(),
+        uploadUrlSeconds: z.number().int().min(10).max(900).optional(),
+        jobConcurrency: z.number().int().min(1).max(64).optional(),
+      })
+      .strict()
+      .optional(),
+    cdn: z
+      .object({
+        baseUrl: z.url().optional(),
+        defaultTtlSeconds: z.number().int().min(0).optional(),
+        maxTtlSeconds: z.number().int().min(0).optional(),
+        corsOrigins: z.array(z.string().min(1)).optional(),
+        viewerProtocolPolicy: z.enum(['allow-all', 'redirect-to-https']).optional(),
+        edgeCacheMegabytes: z.number().min(0).max(65536).optional(),
+      })
+      .strict()
+      .optional(),
     web: z
       .object({
         dir: z.string().min(1).optional(),
@@ -104,6 +131,29 @@ export interface Config {
     dynamodb: { endpoint: string | undefined };
     ttlSweepMs: number;
     changeRetentionMs: number;
+  };
+  /** Where media bytes live: under DATA_DIR/media, or an S3 bucket. */
+  storage: {
+    engine: 'fs' | 's3';
+    root: string;
+    s3: { endpoint: string | undefined; bucket: string };
+  };
+  media: {
+    imageMaxBytes: number;
+    videoMaxBytes: number;
+    imageSizes: number[];
+    maxPixels: number;
+    uploadUrlSeconds: number;
+    jobConcurrency: number;
+  };
+  /** The media server's CloudFront behaviour; with a base URL, media URLs point at that CDN instead. */
+  cdn: {
+    baseUrl: string | undefined;
+    defaultTtlSeconds: number;
+    maxTtlSeconds: number;
+    corsOrigins: string[];
+    viewerProtocolPolicy: 'allow-all' | 'redirect-to-https';
+    edgeCacheBytes: number;
   };
   /** The built web app Plaza serves at `/` (web/dist of this package by default). */
   webDir: string;
@@ -158,6 +208,12 @@ const envSchema = z.object({
   COGNITO_USER_POOL_ID: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
+    .optional(),
+  PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
     .optional(),
   COGNITO_CLIENT_ID: z
     .string()
@@ -228,6 +284,30 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       dynamodb: { endpoint: e.DYNAMODB_ENDPOINT ?? file.dynamodb?.endpoint },
       ttlSweepMs: (file.table?.ttlSweepSeconds ?? 30) * 1000,
       changeRetentionMs: (file.table?.changeRetentionDays ?? 35) * 24 * 3600 * 1000,
+    },
+    storage: {
+      engine: e.PLAZA_STORAGE ?? file.storage ?? 'fs',
+      root: resolve(dataDir, 'media'),
+      s3: {
+        endpoint: e.S3_ENDPOINT ?? file.s3?.endpoint,
+        bucket: e.S3_BUCKET ?? file.s3?.bucket ?? `${table}-media`,
+      },
+    },
+    media: {
+      imageMaxBytes: Math.round((file.media?.imageMaxMegabytes ?? 20) * 1024 * 1024),
+      videoMaxBytes: Math.round((file.media?.videoMaxMegabytes ?? 100) * 1024 * 1024),
+      imageSizes: file.media?.imageSizes ?? [150, 300, 600, 1200],
+      maxPixels: Math.round((file.media?.maxMegapixels ?? 40) * 1_000_000),
+      uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
+      jobConcurrency: file.media?.jobConcurrency ?? 2,
+    },
+    cdn: {
+      baseUrl: file.cdn?.baseUrl?.replace(/\/$/, ''),
+      defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,
+      maxTtlSeconds: file.cdn?.maxTtlSeconds ?? 31_536_000,
+      corsOrigins: file.cdn?.corsOrigins ?? ['*'],
+      viewerProtocolPolicy: file.cdn?.viewerProtocolPolicy ?? 'allow-all',
+      edgeCacheBytes: Math.round((file.cdn?.edgeCacheMegabytes ?? 64) * 1024 * 1024),
     },
     webDir: resolve(
       cwd,

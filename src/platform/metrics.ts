@@ -19,6 +19,11 @@ export interface Metrics {
   latency: Histogram<'operation'>;
   /** AppSync's ConnectedClients (WebSocket subscribers). */
   connectedClients: Gauge;
+  /** Image pipeline jobs by outcome (READY, FAILED, SKIPPED, ERROR), and how long they took. */
+  mediaJobs: Counter<'outcome'>;
+  mediaJobSeconds: Histogram;
+  /** Media server requests answered from the edge cache (Hit) or the store (Miss). */
+  mediaCache: Counter<'result'>;
   /** The ItemStore meter: capacity units per table and index. */
   capacityMeter: {
     consumed(usage: { table: string; index?: string; readUnits: number; writeUnits: number }): void;
@@ -77,6 +82,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     help: 'Connected WebSocket subscription clients (AppSync ConnectedClients).',
     registers: [registry],
   });
+  const mediaJobs = new Counter({
+    name: 'plaza_media_jobs_total',
+    help: 'Image pipeline jobs, by outcome.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const mediaJobSeconds = new Histogram({
+    name: 'plaza_media_job_seconds',
+    help: 'Time one image pipeline job took.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const mediaCache = new Counter({
+    name: 'plaza_media_cache_requests_total',
+    help: 'Media server requests, by edge cache result (Hit or Miss).',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   // Label children are looked up once per table and index: the meter runs on every store call.
   const children = new Map<string, { read: Counter.Internal; write: Counter.Internal }>();
   return {
@@ -90,6 +113,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     errors,
     latency,
     connectedClients,
+    mediaJobs,
+    mediaJobSeconds,
+    mediaCache,
     capacityMeter: {
       consumed({ table, index, readUnits, writeUnits }) {
         const id = `${table}\u0000${index ?? ''}`;

@@ -15,7 +15,7 @@ import type {
 } from '../../ports/object-store/signed-urls.ts';
 
 export interface HmacUrlSignerOptions {
-  secret: string;
+  secret: Buffer;
   /** Names the secret in URLs, as CloudFront's key pair id names its public key. */
   keyId: string;
   /** Where clients reach the server, read at signing time (known once it listens). */
@@ -26,7 +26,7 @@ export interface HmacUrlSignerOptions {
 const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/');
 
 export class HmacUrlSigner implements UploadSigner, UrlVerifier {
-  readonly #secret: string;
+  readonly #secret: Buffer;
   readonly #keyId: string;
   readonly #baseUrl: () => string;
 

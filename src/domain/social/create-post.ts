@@ -1,4 +1,5 @@
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import { requireOwnMedia } from '../media/require-media.ts';
 import { byTypeIndex, keys, postsByTimeIndex } from './keys.ts';
 import { limits, requireText, requireUserId, toPost, type Post, type SocialServices } from './model.ts';
 
@@ -15,7 +16,7 @@ export interface NewPost {
 export async function createPost(
   viewerId: string,
   input: NewPost,
-  { store, clock, ids }: Pick<SocialServices, 'store' | 'clock' | 'ids'>,
+  { store, clock, ids, confirmUpload }: Pick<SocialServices, 'store' | 'clock' | 'ids' | 'confirmUpload'>,
 ): Promise<Post> {
   const authorId = requireUserId(viewerId);
   const description = requireText(input.description ?? '', 'description', limits.descriptionLength, {
@@ -24,12 +25,8 @@ export async function createPost(
   const mediaKeys = input.mediaKeys ?? [];
   if (mediaKeys.length > limits.mediaPerPost)
     throw new PlazaError('BadInput', `A post has at most ${limits.mediaPerPost} photos`);
-  for (const key of mediaKeys) {
-    // Media keys are the server's own (createUploadUrl); a post may only point at its author's uploads.
-    if (typeof key !== 'string' || !key.startsWith(`users/${authorId}/posts/`)) {
-      throw new PlazaError('BadInput', `mediaKeys: ${String(key)} is not one of your uploads`);
-    }
-  }
+  // Media keys are the server's own (createUploadUrl); a post may only point at its author's uploads.
+  await requireOwnMedia(mediaKeys, authorId, 'POST', { store, confirmUpload });
   const id = ids.ulid();
   const createdAt = new Date(clock.now()).toISOString();
   const post = {

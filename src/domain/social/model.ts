@@ -6,6 +6,7 @@ import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Ids } from '../../ports/ids.ts';
 import type { Item, ItemStore } from '../../ports/item-store/item-store.ts';
+import type { Media } from '../media/model.ts';
 
 export interface SocialSettings {
   /** Authors with more followers are not fanned out; their posts are merged into feeds at read time. */
@@ -27,6 +28,8 @@ export interface SocialServices {
   clock: Clock;
   ids: Ids;
   settings: SocialSettings;
+  /** Confirms an upload that went straight to the object store (see media/confirm-upload.ts). */
+  confirmUpload?: (media: Media) => Promise<Media | undefined>;
 }
 
 export interface Profile {
@@ -58,6 +61,14 @@ export interface Comment {
   authorId: string;
   content: string;
   createdAt: string;
+}
+
+export interface Story {
+  id: string;
+  authorId: string;
+  mediaKey: string;
+  createdAt: string;
+  expiresAt: string;
 }
 
 export interface Page<T> {
@@ -147,5 +158,15 @@ export function toComment(item: Item): Comment {
     authorId: String(item.authorId),
     content: String(item.content),
     createdAt: String(item.createdAt),
+  };
+}
+
+export function toStory(item: Item): Story {
+  return {
+    id: String(item.id),
+    authorId: String(item.authorId),
+    mediaKey: String(item.mediaKey),
+    createdAt: String(item.createdAt),
+    expiresAt: String(item.expiresAt),
   };
 }

@@ -1,5 +1,6 @@
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { Item, TransactAction } from '../../ports/item-store/item-store.ts';
+import { requireOwnMedia } from '../media/require-media.ts';
 import { keys, usersByNameIndex } from './keys.ts';
 import { limits, requireText, requireUserId, toProfile, type Profile, type SocialServices } from './model.ts';
 
@@ -20,7 +21,7 @@ const usernamePattern = /^[a-z0-9_.]{3,30}$/;
 export async function updateProfile(
   viewerId: string,
   changes: ProfileChanges,
-  { store }: Pick<SocialServices, 'store'>,
+  { store, confirmUpload }: Pick<SocialServices, 'store' | 'confirmUpload'>,
 ): Promise<Profile> {
   const userId = requireUserId(viewerId);
   const set: Item = {};
@@ -29,8 +30,7 @@ export async function updateProfile(
   if (changes.bio !== undefined)
     set.bio = requireText(changes.bio, 'bio', limits.bioLength, { allowEmpty: true });
   if (changes.avatarKey !== undefined) {
-    if (!changes.avatarKey.startsWith(`users/${userId}/profile/`))
-      throw new PlazaError('BadInput', 'avatarKey is not your avatar');
+    await requireOwnMedia([changes.avatarKey], userId, 'AVATAR', { store, confirmUpload });
     set.avatarKey = changes.avatarKey;
   }
   const { item: current } = await store.get(keys.profile(userId), { consistent: true });

@@ -2,6 +2,9 @@
 import DataLoader from 'dataloader';
 import { getProfiles } from '../../domain/social/get-profile.ts';
 import type { Profile, SocialServices } from '../../domain/social/model.ts';
+import { mediaKey, toMedia, type Media, type MediaServices } from '../../domain/media/model.ts';
+import type { MediaUrls } from '../../domain/media/media-view.ts';
+import { getAll } from '../../ports/item-store/batch.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
@@ -12,6 +15,8 @@ export interface GraphQLServices {
   nextTokens: NextTokens;
   /** Mutations publish their results here; subscriptions listen. */
   events: EventBus;
+  media: MediaServices;
+  mediaUrls: MediaUrls;
 }
 
 export interface RequestContext {
@@ -19,6 +24,8 @@ export interface RequestContext {
   services: GraphQLServices;
   /** Profiles by id, batched per request: a feed page of 50 posts costs one read for its authors. */
   profiles: DataLoader<string, Profile | undefined>;
+  /** Media items by object key, batched the same way. */
+  media: DataLoader<string, Media | undefined>;
 }
 
 export function requestContext(caller: Caller, services: GraphQLServices): RequestContext {
@@ -28,6 +35,11 @@ export function requestContext(caller: Caller, services: GraphQLServices): Reque
     profiles: new DataLoader(async (ids) => {
       const found = new Map((await getProfiles([...ids], services.social)).map((p) => [p.id, p]));
       return ids.map((id) => found.get(id));
+    }),
+    media: new DataLoader(async (keys) => {
+      const items = await getAll(services.media.store, keys.map(mediaKey));
+      const found = new Map(items.map((item) => [String(item.key), toMedia(item)]));
+      return keys.map((key) => found.get(key));
     }),
   };
 }

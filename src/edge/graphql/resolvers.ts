@@ -18,6 +18,11 @@ import { listFollows } from '../../domain/social/list-follows.ts';
 import { listLikes, listPostsByUser, recentPosts } from '../../domain/social/list-posts.ts';
 import type { Comment, Post, Profile } from '../../domain/social/model.ts';
 import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
+import { createUploadUrl, type UploadRequest } from '../../domain/media/create-upload-url.ts';
+import { viewMedia } from '../../domain/media/media-view.ts';
+import { createStory } from '../../domain/social/create-story.ts';
+import { listStories, storiesFeed, type UserStories } from '../../domain/social/list-stories.ts';
+import type { Story } from '../../domain/social/model.ts';
 import { isPlazaError } from '../../platform/errors.ts';
 import { optionalViewerId, viewerId, type RequestContext } from './context.ts';
 import { listen } from './subscriptions.ts';
@@ -96,6 +101,8 @@ const query: Record<string, Resolver> = {
   },
   recentPosts: (_, args, context) =>
     paged(context, 'recent', args, (options) => recentPosts(options, context.services.social)),
+  listStories: (_, args, context) => listStories(String(args.userId), context.services.social),
+  storiesFeed: (_, __, context) => storiesFeed(viewerId(context), context.services.social),
   homeFeed: async (_, args, context) => {
     const viewer = viewerId(context);
     const scope = `feed:${viewer}`;
@@ -111,6 +118,10 @@ const query: Record<string, Resolver> = {
 const mutation: Record<string, Resolver> = {
   updateProfile: (_, args, context) =>
     updateProfile(viewerId(context), args.input as ProfileChanges, context.services.social),
+  createUploadUrl: (_, args, context) =>
+    createUploadUrl(viewerId(context), args.input as UploadRequest, context.services.media),
+  createStory: (_, args, context) =>
+    createStory(viewerId(context), args.input as { mediaKey: string }, context.services.social),
   createPost: async (_, args, context) =>
     published(
       context,
@@ -179,7 +190,14 @@ const subscription: Record<string, Subscribe> = {
   onLikePost: onMutation<Post>('likePost', (post, args) => post.id === args.postId),
 };
 
+/** A media key as the API shows it, read through the request's batch loader. */
+async function mediaView(key: string, context: RequestContext) {
+  const media = await context.media.load(key);
+  return media ? viewMedia(media, context.services.mediaUrls) : null;
+}
+
 const user: Record<string, Resolver<Profile>> = {
+  avatar: (profile, _, context) => (profile.avatarKey ? mediaView(profile.avatarKey, context) : null),
   // Private to its owner: anyone else reads null.
   email: (profile, _, context) => (optionalViewerId(context) === profile.id ? (profile.email ?? null) : null),
   viewerFollows: async (profile, _, context) => {
@@ -191,6 +209,8 @@ const user: Record<string, Resolver<Profile>> = {
 };
 
 const post: Record<string, Resolver<PostResult>> = {
+  media: async (source, _, context) =>
+    (await Promise.all(source.mediaKeys.map((key) => mediaView(key, context)))).filter(Boolean),
   author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
   viewerHasLiked: async (source, _, context) => {
     if (source.viewerHasLiked !== undefined) return source.viewerHasLiked;
@@ -205,5 +225,27 @@ const comment: Record<string, Resolver<Comment>> = {
   author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
 };
 
-export const resolvers = { Query: query, Mutation: mutation, User: user, Post: post, Comment: comment };
+const story: Record<string, Resolver<Story>> = {
+  author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
+  media: (source, _, context) => mediaView(source.mediaKey, context),
+};
+
+const userStories: Record<string, Resolver<UserStories>> = {
+  user: (source, _, context) => context.profiles.load(source.userId).then((profile) => profile ?? null),
+};
+
+const upload: Record<string, Resolver<{ headers: Record<string, string> }>> = {
+  headers: (source) => JSON.stringify(source.headers),
+};
+
+export const resolvers = {
+  Query: query,
+  Mutation: mutation,
+  User: user,
+  Post: post,
+  Comment: comment,
+  Story: story,
+  UserStories: userStories,
+  Upload: upload,
+};
 export const subscriptionResolvers = subscription;

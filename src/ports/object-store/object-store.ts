@@ -3,7 +3,7 @@
  * Keys are built by the server (see domain/media/media-keys.ts), never taken
  * from clients; adapters still refuse keys that could escape their root.
  */
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { PlazaError } from '../../platform/errors.ts';
 
 export interface ObjectInfo {
@@ -97,6 +97,6 @@ export function exactLength(body: Readable, length: number): Readable {
       );
     },
   });
-  body.on('error', (error) => counted.destroy(error));
-  return body.pipe(counted);
+  // pipeline, not pipe: an error on either side destroys both, so the reader always hears of it.
+  return pipeline(body, counted, () => undefined);
 }

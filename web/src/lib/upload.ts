@@ -76,7 +76,8 @@ export function summarize(items: UploadItem[]): UploadSummary {
   };
 }
 
-export const limits = { imageBytes: 25 * 1024 * 1024, videoBytes: 100 * 1024 * 1024 };
+/** The server's defaults (media.imageMaxMegabytes, videoMaxMegabytes): a file it would refuse is refused before it is sent. */
+export const limits = { imageBytes: 20 * 1024 * 1024, videoBytes: 100 * 1024 * 1024 };
 
 /** Why a file cannot be uploaded for this purpose, in words for the person who chose it; undefined if it can. */
 export function refusal(

@@ -1,0 +1,90 @@
+import { PlazaError } from '../../platform/errors.ts';
+import { requireUserId } from '../social/model.ts';
+import { originalKey } from './media-keys.ts';
+import {
+  imageTypes,
+  isVideo,
+  mediaKey,
+  requirePurpose,
+  videoTypes,
+  type MediaServices,
+  type Purpose,
+} from './model.ts';
+
+export interface UploadRequest {
+  purpose: Purpose;
+  contentType: string;
+  contentLength: number;
+}
+
+export interface Upload {
+  key: string;
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+/**
+ * Reserves an object key for one upload and signs a PUT for exactly that
+ * key, type and length. The media item is written first (PENDING), so the
+ * upload route and the pipeline find whose upload it is and what it is for.
+ * Unused reservations expire with the upload URL's day (the item's TTL).
+ */
+export async function createUploadUrl(
+  viewerId: string,
+  request: UploadRequest,
+  {
+    store,
+    signer,
+    clock,
+    ids,
+    settings,
+  }: Pick<MediaServices, 'store' | 'signer' | 'clock' | 'ids' | 'settings'>,
+): Promise<Upload> {
+  const ownerId = requireUserId(viewerId);
+  const purpose = requirePurpose(request.purpose);
+  const contentType = String(request.contentType ?? '').toLowerCase();
+  const video = isVideo(contentType);
+  const accepted = purpose === 'STORY' ? [...imageTypes, ...videoTypes] : imageTypes;
+  if (!accepted.includes(contentType)) {
+    throw new PlazaError(
+      'UnsupportedMediaType',
+      `contentType must be one of ${accepted.join(', ')} for ${purpose.toLowerCase()} media`,
+    );
+  }
+  const max = video ? settings.videoMaxBytes : settings.imageMaxBytes;
+  if (!Number.isInteger(request.contentLength) || request.contentLength < 1) {
+    throw new PlazaError('BadInput', 'contentLength must be a whole number of bytes, at least 1');
+  }
+  if (request.contentLength > max) {
+    throw new PlazaError('PayloadTooLarge', `${video ? 'Videos' : 'Images'} may be at most ${max} bytes`);
+  }
+  const key = originalKey(purpose, ownerId, ids.ulid(), video);
+  const now = clock.now();
+  const expiresAt = new Date(now + Math.min(settings.uploadUrlSeconds, 900) * 1000);
+  await store.put({
+    item: {
+      ...mediaKey(key),
+      entityType: 'MEDIA',
+      key,
+      ownerId,
+      purpose,
+      contentType,
+      contentLength: request.contentLength,
+      status: 'PENDING',
+      uploaded: false,
+      variants: [],
+      createdAt: new Date(now).toISOString(),
+      // A reservation that no upload fills is removed a day later; an upload clears the TTL.
+      ttl: Math.floor(now / 1000) + 24 * 3600,
+    },
+  });
+  const signed = await signer.signUpload({
+    key,
+    contentType,
+    contentLength: request.contentLength,
+    expiresAt,
+  });
+  return { key, ...signed, expiresAt: expiresAt.toISOString() };
+}

@@ -1,0 +1,124 @@
+/**
+ * The local stand-in for the pipeline Lambda's invocations: an in-process
+ * queue with bounded concurrency and retries with exponential backoff. Work
+ * survives a restart because every queued upload is also marked in the
+ * table (GSI3 `MEDIA_JOB`); `recover` queues what a previous run left.
+ */
+import type { Logger } from '../../platform/logger.ts';
+import type { ItemStore } from '../../ports/item-store/item-store.ts';
+import { MEDIA_JOBS } from './model.ts';
+import type { ProcessOutcome } from './process-media.ts';
+
+export interface MediaJobOptions {
+  concurrency: number;
+  attempts: number;
+  logger: Logger;
+  /** First retry delay; doubled for each further attempt. */
+  retryDelayMs?: number;
+  onOutcome?: (outcome: ProcessOutcome | 'ERROR', seconds: number) => void;
+}
+
+export class MediaJobs {
+  readonly #run: (key: string) => Promise<ProcessOutcome>;
+  readonly #options: Required<Omit<MediaJobOptions, 'onOutcome'>> & Pick<MediaJobOptions, 'onOutcome'>;
+  readonly #waiting: string[] = [];
+  /** Keys queued or running: an upload is processed once however often it is announced. */
+  readonly #known = new Set<string>();
+  #running = 0;
+  #closed = false;
+  #idle: (() => void)[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(run: (key: string) => Promise<ProcessOutcome>, options: MediaJobOptions) {
+    this.#run = run;
+    this.#options = { retryDelayMs: 500, ...options };
+  }
+
+  enqueue(key: string): void {
+    if (this.#closed || this.#known.has(key)) return;
+    this.#known.add(key);
+    this.#waiting.push(key);
+    this.#pump();
+  }
+
+  /** Queues the uploads a previous run received but did not finish. */
+  async recover(store: ItemStore): Promise<number> {
+    let cursor: string | undefined;
+    let count = 0;
+    do {
+      const page = await store.query({
+        index: 'GSI3',
+        partition: MEDIA_JOBS,
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const item of page.items) {
+        this.enqueue(String(item.key));
+        count++;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return count;
+  }
+
+  /** Resolves when nothing is queued, running or waiting to retry. */
+  idle(): Promise<void> {
+    if (this.#known.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#waiting.length = 0;
+    // What was running finishes; what was waiting stays marked in the table for the next start.
+    if (this.#running > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+  }
+
+  #pump(): void {
+    while (!this.#closed && this.#running < this.#options.concurrency && this.#waiting.length > 0) {
+      const key = this.#waiting.shift() as string;
+      this.#running++;
+      void this.#attempt(key, 1).finally(() => {
+        this.#running--;
+        this.#pump();
+        this.#settle();
+      });
+    }
+  }
+
+  async #attempt(key: string, attempt: number): Promise<void> {
+    const started = performance.now();
+    try {
+      const outcome = await this.#run(key);
+      this.#options.onOutcome?.(outcome, (performance.now() - started) / 1000);
+      this.#known.delete(key);
+    } catch (error) {
+      this.#options.onOutcome?.('ERROR', (performance.now() - started) / 1000);
+      if (attempt >= this.#options.attempts || this.#closed) {
+        // Left marked in the table: the next start tries again.
+        this.#options.logger.error({ err: error, key, attempt }, 'media job failed; giving up until restart');
+        this.#known.delete(key);
+        return;
+      }
+      const delay = this.#options.retryDelayMs * 2 ** (attempt - 1);
+      this.#options.logger.warn({ err: error, key, attempt, delay }, 'media job failed; retrying');
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#running++;
+        void this.#attempt(key, attempt + 1).finally(() => {
+          this.#running--;
+          this.#pump();
+          this.#settle();
+        });
+      }, delay);
+      this.#timers.add(timer);
+    }
+  }
+
+  #settle(): void {
+    if (this.#running > 0 || (this.#known.size > 0 && !this.#closed)) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+}
