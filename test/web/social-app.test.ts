@@ -9,8 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
@@ -18,6 +17,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { buildWebApp } from '../../web/build.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { scenePhoto } from '../support/photos.ts';
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
 const dir = mkdtempSync(join(tmpdir(), 'plaza-web-e2e-'));
@@ -26,6 +26,7 @@ let url: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
+const originals: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
@@ -50,6 +51,10 @@ async function person(name: string): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
+  // Pictures come from their variants: an original is never downloaded to be shown.
+  page.on('request', (request) => {
+    if (/\/media\/.*\/(original|avatar|image)\.jpg(\?|$)/.test(request.url())) originals.push(request.url());
+  });
   page.setDefaultTimeout(15_000);
   return page;
 }
@@ -63,22 +68,22 @@ async function screenshot(page: Page, name: string) {
   });
 }
 
-/** A photo with detail in it (noise compresses badly), so its size is like a camera's. */
-async function photo(width: number, height: number, tint: { r: number; g: number; b: number }) {
-  return sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: tint,
-      noise: { type: 'gaussian', mean: 128, sigma: 40 },
-    },
-  })
-    .jpeg({ quality: 90 })
-    .toBuffer();
-}
-
 const password = 'correct horse battery';
+
+/** Waits until the image has been fetched and decoded (processing may still be under way when it first shows). */
+async function loaded(image: Locator) {
+  await expect
+    .poll(
+      () =>
+        image.evaluate(
+          (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth,
+        ),
+      {
+        timeout: 30_000,
+      },
+    )
+    .toBeGreaterThan(0);
+}
 
 /** Sign-up, the code from the dev mailbox, sign-in, and a username: all through the UI. */
 async function signUp(page: Page, email: string, username: string, displayName: string, shots: boolean) {
@@ -109,7 +114,7 @@ async function signUp(page: Page, email: string, username: string, displayName: 
   await page.locator('input[type=file]').setInputFiles({
     name: `${username}.jpg`,
     mimeType: 'image/jpeg',
-    buffer: await photo(400, 400, { r: 200, g: 80, b: 80 }),
+    buffer: await scenePhoto(800, 800, username === 'alice' ? 330 : 150),
   });
   if (shots) await screenshot(page, 'profile-setup');
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -147,7 +152,7 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   await alice.getByLabel('Add photos').setInputFiles({
     name: 'harbour.jpg',
     mimeType: 'image/jpeg',
-    buffer: await photo(2400, 1600, { r: 40, g: 90, b: 160 }),
+    buffer: await scenePhoto(2400, 1600, 210),
   });
   await alice.getByAltText('Preview of harbour.jpg').waitFor();
   await screenshot(alice, 'create-post');
@@ -170,8 +175,11 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   await banner.waitFor();
   await screenshot(bob, 'new-posts-banner');
   await banner.click();
-  await bob.getByRole('img', { name: 'Evening light over the harbour' }).waitFor();
+  await loaded(bob.getByRole('img', { name: 'Evening light over the harbour' }));
   await screenshot(bob, 'feed');
+  await bob.setViewportSize({ width: 1280, height: 800 });
+  await screenshot(bob, 'feed-desktop');
+  await bob.setViewportSize({ width: 420, height: 860 });
 
   // alice watches her post while bob likes and comments on it.
   await alice.getByRole('link', { name: 'View post' }).click();
@@ -194,7 +202,7 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   await bob.getByLabel('Add a photo or video story').setInputFiles({
     name: 'story.jpg',
     mimeType: 'image/jpeg',
-    buffer: await photo(1080, 1920, { r: 220, g: 160, b: 40 }),
+    buffer: await scenePhoto(1080, 1920, 20),
   });
   await bob.getByRole('button', { name: 'Stories by Bob Stone (1)' }).waitFor({ timeout: 30_000 });
   await alice.getByRole('link', { name: 'Home' }).click();
@@ -203,7 +211,7 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   await screenshot(alice, 'stories-bar');
   await bobsStories.click();
   await alice.getByRole('dialog', { name: 'Stories by Bob Stone' }).waitFor();
-  await alice.getByRole('img', { name: 'Story by Bob Stone' }).waitFor();
+  await loaded(alice.getByRole('img', { name: 'Story by Bob Stone' }));
   await screenshot(alice, 'story-viewer');
   await alice.keyboard.press('Escape');
   await alice.getByRole('dialog').waitFor({ state: 'detached' });
@@ -238,4 +246,5 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   await bob.waitForURL('**/signin');
 
   expect(pageErrors).toEqual([]);
+  expect(originals).toEqual([]);
 }, 90_000);

@@ -22,6 +22,8 @@ export async function gql<T>(query: string, variables?: Variables): Promise<T> {
   }
 }
 
+const withoutSpace = (text: string) => text.replace(/\s+/g, '');
+
 interface Observable<T> {
   subscribe(observer: { next(value: T): void; error(error: unknown): void }): { unsubscribe(): void };
 }
@@ -36,13 +38,15 @@ export function subscribe<T>(
   handlers: { onData(data: T): void; onError?(error: unknown): void; onReady?(): void },
 ): () => void {
   const variablesKey = JSON.stringify(variables);
+  // Amplify reports the acknowledged query reformatted (parsed and printed again): compare it without whitespace.
+  const sentQuery = withoutSpace(query);
   const stopListening = handlers.onReady
     ? Hub.listen('api', ({ payload }) => {
         const data = payload.data as { query?: string; variables?: Variables } | undefined;
         if (
           payload.event === 'Subscription ack' &&
-          data?.query === query &&
-          JSON.stringify(data.variables ?? {}) === variablesKey
+          withoutSpace(data?.query ?? '') === sentQuery &&
+          JSON.stringify(data?.variables ?? {}) === variablesKey
         ) {
           handlers.onReady?.();
         }

@@ -3,10 +3,12 @@
 export type MediaStatus = 'PENDING' | 'READY' | 'FAILED';
 
 export interface MediaVariant {
-  size: number | string;
+  size: number;
   url: string;
   width: number | null;
   height: number | null;
+  /** image/jpeg, or image/webp beside it at the same size. */
+  contentType?: string | null;
 }
 
 export interface Media {

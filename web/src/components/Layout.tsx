@@ -52,7 +52,7 @@ export function SignedInLayout({ children }: { children: ReactNode }) {
             <span className="nav-text">Search</span>
           </NavLink>
           <NavLink to="/new" label="New post">
-            <span aria-hidden="true">＋</span>
+            <span aria-hidden="true">+</span>
             <span className="nav-text">New post</span>
           </NavLink>
           <NavLink to={`/u/${encodeURIComponent(me.username ?? '')}`} label="Your profile">

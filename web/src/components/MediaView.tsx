@@ -54,18 +54,28 @@ export function MediaView({
       />
     );
   const fallback = variantFor(media, 600);
-  return (
+  const webp = srcSetOf(media, 'image/webp');
+  const image = (
     <img
       className={`media ${className ?? ''}`}
       style={style}
       srcSet={srcSetOf(media)}
       sizes={sizes}
       src={fallback?.url ?? media.url ?? undefined}
-      width={media.width ?? undefined}
-      height={media.height ?? undefined}
+      width={fallback?.width ?? media.width ?? undefined}
+      height={fallback?.height ?? media.height ?? undefined}
       alt={alt}
       loading={eager ? 'eager' : 'lazy'}
       decoding="async"
     />
+  );
+  // WebP where the browser takes it (smaller at the same quality), JPEG otherwise.
+  return webp ? (
+    <picture className="media-picture">
+      <source type="image/webp" srcSet={webp} sizes={sizes} />
+      {image}
+    </picture>
+  ) : (
+    image
   );
 }

@@ -19,12 +19,31 @@ export function StoriesBar() {
   const opener = useRef<HTMLElement | null>(null);
 
   const load = useCallback(() => {
-    gql<{ storiesFeed: UserStories[] }>(storiesFeedQuery).then(
-      ({ storiesFeed }) => setGroups(storiesFeed.filter((group) => group.stories.length > 0)),
+    gql<{ storiesFeed: (Omit<UserStories, 'user'> & { user: UserStories['user'] | null })[] }>(
+      storiesFeedQuery,
+    ).then(
+      ({ storiesFeed }) =>
+        setGroups(
+          // A deleted account's stories have no one to show them under.
+          storiesFeed.filter(
+            (group): group is UserStories => group.user !== null && group.stories.length > 0,
+          ),
+        ),
       setError,
     );
   }, []);
   useEffect(load, [load]);
+  // A story just added is still being processed: look again until its picture is ready.
+  const pending = groups.some((group) => group.stories.some((story) => story.media?.status === 'PENDING'));
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(load, 1500);
+    const stop = setTimeout(() => clearInterval(timer), 60_000);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(stop);
+    };
+  }, [pending, load]);
 
   async function add(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];

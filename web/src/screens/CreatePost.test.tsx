@@ -44,12 +44,15 @@ function media(key: string, status: Media['status']): Media {
     url: `/media/${key}`,
     variants:
       status === 'READY'
-        ? [150, 300, 600, 1200].map((size) => ({
-            size,
-            url: `/media/${key}/${size}.jpg`,
-            width: size,
-            height: (size * 3) / 4,
-          }))
+        ? ['image/jpeg', 'image/webp'].flatMap((contentType) =>
+            [150, 300, 600, 1200].map((size) => ({
+              size,
+              url: `/media/${key}/${size}.${contentType.slice(6)}`,
+              width: size,
+              height: size,
+              contentType,
+            })),
+          )
         : [],
   };
 }
@@ -129,12 +132,17 @@ describe('creating a post with photos', () => {
     });
     expect(screen.getByRole('status').textContent).toBe('Your post is live.');
     const thumbnail = screen.getByRole('img', { name: 'Sand and sea (1 of 2)' }) as HTMLImageElement;
-    expect(thumbnail.getAttribute('srcset')).toBe(
-      '/media/users/u/posts/p/beach/150.jpg 150w, /media/users/u/posts/p/beach/300.jpg 300w, /media/users/u/posts/p/beach/600.jpg 600w, /media/users/u/posts/p/beach/1200.jpg 1200w',
-    );
+    const sizes = (format: string) =>
+      [150, 300, 600, 1200]
+        .map((size) => `/media/users/u/posts/p/beach/${size}.${format} ${size}w`)
+        .join(', ');
+    expect(thumbnail.getAttribute('srcset')).toBe(sizes('jpeg'));
     expect(thumbnail.getAttribute('sizes')).toBe('150px');
-    // The original is never the picture's source.
-    expect(thumbnail.getAttribute('src')).not.toBe('/media/users/u/posts/p/beach');
+    // WebP where the browser takes it; the original is never the picture's source.
+    const webp = thumbnail.parentElement?.querySelector('source');
+    expect(webp?.getAttribute('type')).toBe('image/webp');
+    expect(webp?.getAttribute('srcset')).toBe(sizes('webp'));
+    expect(thumbnail.getAttribute('src')).toBe('/media/users/u/posts/p/beach/600.jpeg');
     vi.useRealTimers();
   });
 

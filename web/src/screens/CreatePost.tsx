@@ -133,11 +133,13 @@ export function CreatePost() {
             </li>
           ))}
         </ul>
-        <p>
+        <p className="row">
           <Link to={`/p/${created.id}`} className="button">
             View post
-          </Link>{' '}
-          <Link to="/">Back to your feed</Link>
+          </Link>
+          <Link to="/" className="button secondary">
+            Back to your feed
+          </Link>
         </p>
       </section>
     );
