@@ -2,11 +2,13 @@
 import { graphqlBenchmark } from './graphql.bench.ts';
 import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
+import { webBenchmark } from './web.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
   identity: identityBenchmark,
   graphql: graphqlBenchmark,
+  web: webBenchmark,
 };
 
 const selected = process.argv.slice(2);

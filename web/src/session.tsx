@@ -8,6 +8,7 @@ import { Hub } from 'aws-amplify/utils';
 import { gql } from './api/client.ts';
 import { meQuery } from './api/documents.ts';
 import type { User } from './api/types.ts';
+import { prefetchHomeFeed } from './lib/home-feed.ts';
 
 export type SessionState =
   | { status: 'loading' }
@@ -37,6 +38,7 @@ async function refresh(): Promise<void> {
   } catch {
     return set({ status: 'signedOut' });
   }
+  if (state.status === 'loading' && location.pathname === '/') prefetchHomeFeed();
   try {
     const { me } = await gql<{ me: User | null }>(meQuery);
     if (!me) throw new Error('Your profile was not found');

@@ -1,26 +1,20 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { gql, subscribe } from '../api/client.ts';
-import { getPostQuery, homeFeedQuery, onCreatePostSubscription } from '../api/documents.ts';
-import type { Connection, Post } from '../api/types.ts';
+import { getPostQuery, onCreatePostSubscription } from '../api/documents.ts';
+import type { Post } from '../api/types.ts';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { PostCard } from '../components/PostCard.tsx';
 import { StoriesBar } from '../components/StoriesBar.tsx';
+import { fetchHomeFeedPage } from '../lib/home-feed.ts';
 import { usePagedList } from '../lib/paged-list.ts';
 import { usePendingMedia } from '../lib/use-pending-media.ts';
 import { Link } from '../router.tsx';
 import { useMe } from '../session.tsx';
 
-export const feedPageSize = 10;
-
 /** The home feed: stories, then posts from the people followed, page after page, with new posts announced live. */
 export function Home() {
   const me = useMe();
-  const fetchPage = useCallback(
-    async (nextToken: string | null) =>
-      (await gql<{ homeFeed: Connection<Post> }>(homeFeedQuery, { limit: feedPageSize, nextToken })).homeFeed,
-    [],
-  );
-  const feed = usePagedList(fetchPage, 'home');
+  const feed = usePagedList(fetchHomeFeedPage, 'home');
   const [incoming, setIncoming] = useState<Post[]>([]);
   const [live, setLive] = useState(false);
 
