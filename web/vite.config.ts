@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-/** The web app's build: web/ → web/dist, which Plaza serves at `/` (`npm run dev:web` proxies the API to PLAZA_URL). */
+/** The web app's build: web/ → web/dist, which Plaza serves at `/`. */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
@@ -12,13 +12,5 @@ export default defineConfig({
     // The size report gzips every chunk; the build's own precompression gives the same figures.
     reportCompressedSize: false,
     chunkSizeWarningLimit: 600,
-  },
-  server: {
-    proxy: Object.fromEntries(
-      ['/amplify_outputs.json', '/graphql', '/media', '/upload', '/dev/outbox'].map((path) => [
-        path,
-        { target: process.env.PLAZA_URL ?? 'http://127.0.0.1:4000', ws: path === '/graphql' },
-      ]),
-    ),
   },
 });
