@@ -106,6 +106,12 @@ describe('the story viewer', () => {
     expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Next story' }));
     expect(screen.getByRole('dialog', { name: 'Stories by Bob' })).toBeTruthy();
+    // Tab goes round the dialog's buttons and never leaves it.
+    const buttons = screen.getAllByRole('button');
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(buttons.at(-1));
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Tab' });
+    expect(document.activeElement).toBe(buttons[0]);
     fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
     expect(onClose).toHaveBeenCalledTimes(1);
   });

@@ -59,6 +59,19 @@ export function StoryViewer({
       Escape: () => dispatch({ type: 'close' }),
       ' ': () => dispatch({ type: state.paused ? 'resume' : 'pause' }),
     };
+    if (event.key === 'Tab') {
+      // Focus stays in the dialog while it is open (aria-modal): Tab wraps around its buttons.
+      const focusable = [...(dialog.current?.querySelectorAll<HTMLElement>('button') ?? [])];
+      const index = focusable.indexOf(document.activeElement as HTMLElement);
+      const next = event.shiftKey
+        ? index <= 0
+          ? focusable.length - 1
+          : index - 1
+        : (index + 1) % focusable.length;
+      event.preventDefault();
+      focusable[next]?.focus();
+      return;
+    }
     const action = actions[event.key];
     if (action) {
       event.preventDefault();
