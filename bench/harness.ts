@@ -30,7 +30,7 @@ export interface Row {
 }
 
 export function printTable(title: string, rows: Row[]): void {
-  const format = (n: number) => Math.round(n).toLocaleString('en-US');
+  const format = (n: number) => (n < 100 ? n.toFixed(2) : Math.round(n).toLocaleString('en-US'));
   const table = rows.map((row) => ({
     benchmark: row.benchmark,
     'plaza ops/s': format(row.plaza),

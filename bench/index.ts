@@ -2,12 +2,14 @@
 import { graphqlBenchmark } from './graphql.bench.ts';
 import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
+import { mediaBenchmark } from './media.bench.ts';
 import { webBenchmark } from './web.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
   identity: identityBenchmark,
   graphql: graphqlBenchmark,
+  media: mediaBenchmark,
   web: webBenchmark,
 };
 

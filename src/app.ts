@@ -11,6 +11,7 @@ import { openSqlite } from './adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from './adapters/sqlite/sqlite-item-store.ts';
 import { nodeIds } from './adapters/ids/node-ids.ts';
 import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
+import { redisEventBus } from './adapters/redis/redis-event-bus.ts';
 import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts';
 import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
@@ -55,6 +56,7 @@ import { processMedia } from './domain/media/process-media.ts';
 import { receiveUpload } from './domain/media/receive-upload.ts';
 import { registerMediaRoutes } from './edge/http/media-routes.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
+import { defaultCacheSettings, ResolverCache, type CacheSettings } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
 
 export interface Stores {
@@ -234,6 +236,16 @@ export function openObjects(
   return { objects: new FsObjectStore({ root: config.storage.root }), signer: urls, urls };
 }
 
+/** The design's per-resolver caching, with the fields and TTLs the config file sets over the defaults. */
+function cacheSettings(config: Config): CacheSettings {
+  const rules = { ...defaultCacheSettings.rules };
+  for (const [field, rule] of Object.entries(config.caching.fields)) {
+    if (rule.ttlSeconds === 0) delete rules[field];
+    else rules[field] = { ttlSeconds: rule.ttlSeconds, keys: rule.keys ?? ['$context.arguments.id'] };
+  }
+  return { rules, maxEntries: config.caching.maxEntries ?? defaultCacheSettings.maxEntries };
+}
+
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
@@ -261,6 +273,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
   registerMetricsRoutes(server, metrics);
+
+  // Subscriptions hear mutations through Redis when several servers share the load.
+  const redis = config.redisUrl ? redisEventBus(config.redisUrl, logger) : undefined;
+  await redis?.ready();
+  const events = redis ?? memoryEventBus();
 
   const { objects, signer, urls } = openObjects(config, () => baseUrl);
   const media: MediaServices = {
@@ -330,7 +347,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     services: {
       social,
       nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')),
-      events: memoryEventBus(),
+      events,
       media,
       mediaUrls,
     },
@@ -338,6 +355,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
     production: config.production,
     metrics,
+    allowedOrigins: config.allowedOrigins,
+    cache: new ResolverCache(cacheSettings(config), clock.now, redis),
   });
 
   if (identity.services && !config.production) {
@@ -385,6 +404,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await fanOut.stop();
       await objects.close();
+      await redis?.close();
       await stores.close();
     },
   };

@@ -71,6 +71,27 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    allowedOrigins: z.array(z.string().min(1)).optional(),
+    redisUrl: z.url().optional(),
+    caching: z
+      .object({
+        maxEntries: z.number().int().min(0).optional(),
+        fields: z
+          .record(
+            z.string().regex(/^(Query|User|Post|Comment|Story)\.\w+$/, 'a field such as Query.getPost'),
+            z
+              .object({
+                ttlSeconds: z.number().int().min(0).max(3600),
+                keys: z
+                  .array(z.string().regex(/^\$(context|ctx)\.(identity\.sub|(arguments|args)\.\w+)$/))
+                  .optional(),
+              })
+              .strict(),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
     cdn: z
       .object({
         baseUrl: z.url().optional(),
@@ -146,6 +167,15 @@ export interface Config {
     uploadUrlSeconds: number;
     jobConcurrency: number;
   };
+  /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
+  caching: {
+    maxEntries: number | undefined;
+    fields: Record<string, { ttlSeconds: number; keys?: string[] }>;
+  };
+  /** Redis for the subscription event bus across several servers; in-process when absent. */
+  redisUrl: string | undefined;
+  /** Origins whose pages may open WebSocket subscriptions (empty: any). */
+  allowedOrigins: string[];
   /** The media server's CloudFront behaviour; with a base URL, media URLs point at that CDN instead. */
   cdn: {
     baseUrl: string | undefined;
@@ -209,6 +239,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
     .optional(),
+  PLAZA_ALLOWED_ORIGINS: z.string().min(1).optional(),
+  REDIS_URL: z.url().optional(),
   PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z
@@ -301,6 +333,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
     },
+    redisUrl: e.REDIS_URL ?? file.redisUrl,
+    caching: { maxEntries: file.caching?.maxEntries, fields: file.caching?.fields ?? {} },
+    allowedOrigins:
+      e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
       baseUrl: file.cdn?.baseUrl?.replace(/\/$/, ''),
       defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,

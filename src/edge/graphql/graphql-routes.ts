@@ -18,6 +18,8 @@ import {
   Kind,
   NoSchemaIntrospectionCustomRule,
   buildSchema,
+  getNamedType,
+  type GraphQLField,
   execute,
   getOperationAST,
   parse,
@@ -37,11 +39,12 @@ import { appSyncRealtimeHandler } from './appsync-realtime.ts';
 import { authModes } from './auth-modes.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
 import { resolvers, subscriptionResolvers } from './resolvers.ts';
+import type { ResolverCache } from './resolver-cache.ts';
 
 export const schemaPath = new URL('./schema.graphql', import.meta.url);
 
 /** The schema file with AppSync's prelude and Plaza's resolvers attached. */
-export function executableSchema(): GraphQLSchema {
+export function executableSchema(cache?: ResolverCache): GraphQLSchema {
   const schema = buildSchema(appSyncPrelude + readFileSync(schemaPath, 'utf8'));
   for (const [name, implementation] of Object.entries(appSyncScalars)) {
     const scalar = schema.getType(name) as GraphQLScalarType;
@@ -56,7 +59,14 @@ export function executableSchema(): GraphQLSchema {
     for (const [fieldName, resolve] of Object.entries(fields)) {
       const field = schemaFields[fieldName];
       if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
-      field.resolve = resolve;
+      field.resolve = cache
+        ? cache.wrap(
+            typeName,
+            fieldName,
+            getNamedType((field as GraphQLField<unknown, unknown>).type).name,
+            resolve,
+          )
+        : resolve;
     }
   }
   const subscriptionType = schema.getSubscriptionType();
@@ -75,6 +85,10 @@ export interface GraphQLRouteOptions {
   apiKeys: ApiKeyVerifier;
   production: boolean;
   metrics: Metrics;
+  /** Per-resolver caching (AppSync's PER_RESOLVER_CACHING); none when absent. */
+  cache?: ResolverCache;
+  /** Origins whose pages may open subscriptions (WebSocket upgrades); empty allows any. */
+  allowedOrigins?: string[];
   /** AppSync ends a request after 30 s. */
   timeoutMs?: number;
 }
@@ -133,7 +147,7 @@ export async function registerGraphQLRoutes(
   server: FastifyInstance,
   options: GraphQLRouteOptions,
 ): Promise<void> {
-  const schema = executableSchema();
+  const schema = executableSchema(options.cache);
   const modes = authModes(schema);
   const armor = new EnvelopArmor({
     maxDepth: { n: 8 },
@@ -305,7 +319,14 @@ export async function registerGraphQLRoutes(
       : protocols.has('graphql-ws')
         ? 'graphql-ws'
         : false;
-  await server.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024, handleProtocols } });
+  // Browsers send the page's Origin with a WebSocket upgrade and no CORS check applies, so a
+  // configured list of allowed origins is enforced here (cross-site WebSocket hijacking).
+  const allowed = new Set(options.allowedOrigins ?? []);
+  const verifyClient = (info: { origin?: string }) =>
+    allowed.size === 0 || !info.origin || allowed.has(info.origin) || allowed.has('*');
+  await server.register(fastifyWebsocket, {
+    options: { maxPayload: 256 * 1024, handleProtocols, verifyClient },
+  });
   const sockets = makeHandler<Record<string, unknown>, { caller: Caller }>(
     {
       schema,

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../ports/clock.ts';
+import type { RequestContext } from './context.ts';
+import { ResolverCache } from './resolver-cache.ts';
+
+const user = (sub: string) => ({ caller: { kind: 'user', sub } }) as unknown as RequestContext;
+const info = {} as never;
+
+function counting(result: (id: string) => unknown) {
+  const calls: string[] = [];
+  return {
+    calls,
+    resolve: async (_: unknown, args: { id?: string }) => {
+      calls.push(String(args.id));
+      return result(String(args.id));
+    },
+  };
+}
+
+describe('ResolverCache', () => {
+  it('answers repeat reads from the cache until the TTL passes', async () => {
+    const clock = new ManualClock();
+    const cache = new ResolverCache(
+      { rules: { 'Query.getPost': { ttlSeconds: 60, keys: ['$context.arguments.id'] } }, maxEntries: 10 },
+      clock.now,
+    );
+    const { calls, resolve } = counting((id) => ({ id, likeCount: 1 }));
+    const cached = cache.wrap('Query', 'getPost', 'Post', resolve as never);
+    await Promise.all([
+      cached(null, { id: 'p1' }, user('a'), info),
+      cached(null, { id: 'p1' }, user('b'), info),
+    ]);
+    await cached(null, { id: 'p1' }, user('a'), info);
+    await cached(null, { id: 'p2' }, user('a'), info);
+    expect(calls).toEqual(['p1', 'p2']);
+    clock.advance(61_000);
+    await cached(null, { id: 'p1' }, user('a'), info);
+    expect(calls).toEqual(['p1', 'p2', 'p1']);
+  });
+
+  it('keys by caller when the rule says so, and never caches a miss or an error', async () => {
+    const clock = new ManualClock();
+    const cache = new ResolverCache(
+      { rules: { 'Query.me': { ttlSeconds: 60, keys: ['$context.identity.sub'] } }, maxEntries: 10 },
+      clock.now,
+    );
+    let fail = true;
+    const { calls, resolve } = counting((id) => {
+      if (id === 'missing') return null;
+      if (fail) throw new Error('store down');
+      return { id };
+    });
+    const cached = cache.wrap('Query', 'me', 'User', resolve as never);
+    await expect(cached(null, { id: 'x' }, user('a'), info)).rejects.toThrow('store down');
+    fail = false;
+    await cached(null, { id: 'x' }, user('a'), info);
+    await cached(null, { id: 'x' }, user('a'), info);
+    await cached(null, { id: 'x' }, user('b'), info);
+    expect(calls).toEqual(['x', 'x', 'x']);
+  });
+
+  it('evicts what a mutation changed', async () => {
+    const clock = new ManualClock();
+    const cache = new ResolverCache(
+      { rules: { 'Query.getPost': { ttlSeconds: 60, keys: ['$context.arguments.id'] } }, maxEntries: 10 },
+      clock.now,
+    );
+    const { calls, resolve } = counting((id) => ({ id }));
+    const getPost = cache.wrap('Query', 'getPost', 'Post', resolve as never);
+    const likePost = cache.wrap('Mutation', 'likePost', 'Post', (async () => ({ id: 'p1' })) as never);
+    await getPost(null, { id: 'p1' }, user('a'), info);
+    await getPost(null, { id: 'p2' }, user('a'), info);
+    await likePost(null, { postId: 'p1' }, user('b'), info);
+    await getPost(null, { id: 'p1' }, user('a'), info);
+    await getPost(null, { id: 'p2' }, user('a'), info);
+    expect(calls).toEqual(['p1', 'p2', 'p1']);
+  });
+});
