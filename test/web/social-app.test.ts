@@ -29,6 +29,7 @@ const pageErrors: string[] = [];
 const originals: string[] = [];
 
 beforeAll(async () => {
+  rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
   const build = await buildWebApp();
   if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
@@ -86,7 +87,14 @@ async function loaded(image: Locator) {
 }
 
 /** Sign-up, the code from the dev mailbox, sign-in, and a username: all through the UI. */
-async function signUp(page: Page, email: string, username: string, displayName: string, shots: boolean) {
+async function signUp(
+  page: Page,
+  email: string,
+  username: string,
+  displayName: string,
+  options: { shots: boolean; taken?: string },
+) {
+  const shots = options.shots;
   await page.goto('/');
   await page.waitForURL('**/signin');
   if (shots) await screenshot(page, 'sign-in');
@@ -108,8 +116,14 @@ async function signUp(page: Page, email: string, username: string, displayName: 
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Welcome to Plaza' }).waitFor();
-  await page.getByLabel('Username').fill(username);
   await page.getByLabel('Display name').fill(displayName);
+  if (options.taken) {
+    // A taken name is refused in words, from the API's Conflict error.
+    await page.getByLabel('Username').fill(options.taken);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').getByText(`The username ${options.taken} is taken.`).waitFor();
+  }
+  await page.getByLabel('Username').fill(username);
   await page.getByLabel('Bio').fill(`Hi, I am ${displayName}.`);
   await page.locator('input[type=file]').setInputFiles({
     name: `${username}.jpg`,
@@ -124,10 +138,10 @@ async function signUp(page: Page, email: string, username: string, displayName: 
 it('two people sign up, follow, post, like, comment and share stories, live', async () => {
   const alice = await person('alice');
   const bob = await person('bob');
-  await signUp(alice, 'alice@example.com', 'alice', 'Alice Liddell', true);
+  await signUp(alice, 'alice@example.com', 'alice', 'Alice Liddell', { shots: true });
   await alice.getByRole('heading', { name: 'Your feed is empty' }).waitFor();
   await screenshot(alice, 'empty-feed');
-  await signUp(bob, 'bob@example.com', 'bob', 'Bob Stone', false);
+  await signUp(bob, 'bob@example.com', 'bob', 'Bob Stone', { shots: false, taken: 'alice' });
 
   // bob finds alice and follows her; alice follows back, so each sees the other's stories.
   await bob.getByRole('link', { name: 'Search' }).click();
