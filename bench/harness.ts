@@ -29,12 +29,12 @@ export interface Row {
   ok: boolean;
 }
 
-export function printTable(title: string, rows: Row[]): void {
+export function printTable(title: string, rows: Row[], unit = 'ops/s'): void {
   const format = (n: number) => (n < 100 ? n.toFixed(2) : Math.round(n).toLocaleString('en-US'));
   const table = rows.map((row) => ({
     benchmark: row.benchmark,
-    'plaza ops/s': format(row.plaza),
-    'bare ops/s': format(row.bare),
+    [`plaza ${unit}`]: format(row.plaza),
+    [`bare ${unit}`]: format(row.bare),
     ratio: `${(row.plaza / row.bare).toFixed(2)}×`,
     goal: row.goal,
     met: row.ok ? 'yes' : 'NO',

@@ -3,6 +3,8 @@ import { graphqlBenchmark } from './graphql.bench.ts';
 import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
+import { subscriptionsBenchmark } from './subscriptions.bench.ts';
+import { backupBenchmark } from './backup.bench.ts';
 import { webBenchmark } from './web.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -10,6 +12,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   identity: identityBenchmark,
   graphql: graphqlBenchmark,
   media: mediaBenchmark,
+  subscriptions: subscriptionsBenchmark,
+  backup: backupBenchmark,
   web: webBenchmark,
 };
 

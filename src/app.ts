@@ -58,6 +58,16 @@ import { registerMediaRoutes } from './edge/http/media-routes.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
 import { defaultCacheSettings, ResolverCache, type CacheSettings } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
+import { observedItemStore } from './ports/item-store/observed-item-store.ts';
+import { webhookNotifier } from './adapters/webhook/webhook-notifier.ts';
+import { AlarmMonitor } from './domain/operations/alarm-monitor.ts';
+import { defaultAlarmRules } from './domain/operations/alarm-rules.ts';
+import { registerAdminRoutes } from './edge/http/admin-routes.ts';
+import { UsageRecorder, parseMeasuredUsage } from './domain/operations/usage-recorder.ts';
+import type { MeasuredUsage, Projection } from './domain/operations/cost.ts';
+import { measureCost } from './domain/operations/measure-cost.ts';
+import { directoryBytes, filesBytes } from './adapters/fs/fs-sizes.ts';
+import { readJsonFile, writeJsonFile } from './platform/json-file.ts';
 
 export interface Stores {
   /** The design's single table. */
@@ -83,6 +93,10 @@ export interface App {
   identity: Identity;
   /** The development API key that /amplify_outputs.json hands to clients (development only). */
   useDevelopmentApiKey(key: string): void;
+  /** The alarm rules, evaluated on a timer against the metrics. */
+  alarms: AlarmMonitor;
+  /** What the cost report prices, saved to DATA_DIR/usage.json on a timer. */
+  usage: UsageRecorder;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -135,7 +149,10 @@ async function openIdentity(
   const pool = await loadOrCreateJson(join(identityDir, 'pool.json'), () =>
     newPoolIdentity(config.region, deps.ids),
   );
-  const signer = await joseTokenSigner({ path: join(identityDir, 'signing-keys.json'), now: deps.clock.now });
+  const signer = await joseTokenSigner({
+    path: join(identityDir, 'signing-keys.json'),
+    now: () => deps.clock.now(),
+  });
   const settings: PoolSettings = {
     ...pool,
     get issuer() {
@@ -201,6 +218,8 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
       meter: metrics.capacityMeter,
     }) as ItemStore[] as [ItemStore, ItemStore];
   }
+  main = observedItemStore(main, metrics.storeRequests);
+  users = observedItemStore(users, metrics.storeRequests);
   return {
     main,
     users,
@@ -249,6 +268,39 @@ function cacheSettings(config: Config): CacheSettings {
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
+}
+
+/** Where the server keeps the usage it measured (read by `plaza cost`). */
+export function usageFile(config: Config): string {
+  return join(config.dataDir, 'usage.json');
+}
+
+/** The projected monthly bill: the measured usage, the pool's users and the bytes stored. */
+export function costReportOf(
+  config: Config,
+  stores: Stores,
+  measuredUsage: () => Promise<MeasuredUsage | undefined> = async () =>
+    parseMeasuredUsage(await readJsonFile(usageFile(config))),
+  projection: Projection = {},
+) {
+  return measureCost(projection, {
+    users: stores.users,
+    measuredUsage,
+    prices: config.operations.prices,
+    async storedBytes() {
+      const notes: string[] = [];
+      // On the file system every version counts, as S3 bills noncurrent versions too.
+      const objectBytes = config.storage.engine === 'fs' ? await directoryBytes(config.storage.root) : 0;
+      if (config.storage.engine !== 'fs')
+        notes.push('Objects in S3 are not measured here (see the bucket in the AWS console).');
+      if (config.db.engine !== 'sqlite') {
+        notes.push('Table storage is not measured on DynamoDB (see the table in the AWS console).');
+        return { tableBytes: 0, objectBytes, notes };
+      }
+      const { path } = config.db.sqlite;
+      return { tableBytes: await filesBytes([path, `${path}-wal`]), objectBytes, notes };
+    },
+  });
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -359,6 +411,38 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     cache: new ResolverCache(cacheSettings(config), clock.now, redis),
   });
 
+  const alarms = new AlarmMonitor(config.operations.alarmRules ?? defaultAlarmRules, {
+    clock,
+    readMetrics: () => metrics.registry.getMetricsAsJSON(),
+    notifier:
+      config.operations.alarmWebhookUrl === undefined
+        ? undefined
+        : webhookNotifier({
+            url: config.operations.alarmWebhookUrl,
+            topicArn: `arn:aws:sns:${config.region}:000000000000:${config.db.table}-alarms`,
+          }),
+    logger,
+    region: config.region,
+  });
+  await alarms.start();
+  alarms.run(config.operations.alarmEvaluationMs);
+  const usage = new UsageRecorder({
+    clock,
+    readMetrics: () => metrics.registry.getMetricsAsJSON(),
+    file: {
+      load: () => readJsonFile(usageFile(config)),
+      save: (value) => writeJsonFile(usageFile(config), value),
+    },
+    logger,
+  });
+  await usage.start();
+  usage.run(config.operations.usageSnapshotMs);
+  await registerAdminRoutes(server, {
+    credentials: config.adminCredentials,
+    now: () => clock.now(),
+    alarms: () => alarms.list(),
+    cost: (projection) => costReportOf(config, stores, () => usage.snapshot(), projection),
+  });
   if (identity.services && !config.production) {
     const outbox = join(config.dataDir, 'outbox');
     registerDevOutboxRoute(server, { messages: (query) => readOutbox(outbox, query) });
@@ -384,6 +468,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     fanOut,
     media: { services: media, jobs },
     identity,
+    alarms,
+    usage,
     useDevelopmentApiKey(key) {
       developmentApiKey = key;
     },
@@ -400,8 +486,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async close() {
       if (closed) return;
       closed = true;
+      await alarms.stop();
       await server.close();
       await jobs.close();
+      await usage.stop();
       await fanOut.stop();
       await objects.close();
       await redis?.close();

@@ -2,11 +2,15 @@
  * The `plaza` command line. Each command loads the configuration once and
  * builds what it needs through the composition root.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPlazaError } from '../platform/errors.ts';
 import { startCommand } from './commands/start.ts';
 import { tableCreateCommand } from './commands/table-create.ts';
 import { seedCommand } from './commands/seed.ts';
+import { costCommand } from './commands/cost.ts';
+import { usersExportCommand } from './commands/users-export.ts';
+import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
+import { restoreToTimeCommand } from './commands/restore.ts';
 
 const program = new Command()
   .name('plaza')
@@ -37,6 +41,66 @@ program
   .command('create')
   .description('Create the tables and their global secondary indexes (idempotent).')
   .action(tableCreateCommand);
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0)
+    throw new InvalidArgumentError('expected a positive number.');
+  return number;
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number.');
+  return Number(value);
+}
+
+program
+  .command('cost')
+  .description("Print the projected monthly AWS bill from what the server measured, at the design's prices.")
+  .option('--mau <n>', 'project to this many monthly active users', wholeNumber)
+  .option('--scale <factor>', 'multiply every measured quantity by this factor', positiveNumber)
+  .option('--json', 'print the report as JSON')
+  .action(costCommand);
+
+program
+  .command('users')
+  .description("Manage the embedded user pool's users.")
+  .command('export')
+  .description('Print every user as a JSON line (no password hashes or secrets).')
+  .action(usersExportCommand);
+
+function isoTime(value: string): number {
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(time))
+    throw new InvalidArgumentError('expected an ISO 8601 time with its zone, such as 2026-03-01T12:00:00Z.');
+  return time;
+}
+
+const backup = program
+  .command('backup')
+  .description('Back up the data directory while the server runs, and restore it.');
+backup
+  .command('create')
+  .description(
+    'Take an online, consistent backup into DATA_DIR/backups/<id> (database, user pool, media manifest).',
+  )
+  .action(backupCreateCommand);
+backup.command('list').description('List the backups, oldest first.').action(backupListCommand);
+backup
+  .command('restore')
+  .description('Restore a backup into a new, empty data directory (never over the live one).')
+  .argument('<id>', 'the backup, as plaza backup list shows it')
+  .requiredOption('--into <dir>', 'the new data directory')
+  .action(backupRestoreCommand);
+
+program
+  .command('restore')
+  .description(
+    'Point-in-time restore: the data as it was at a time within the change log retention (35 days).',
+  )
+  .requiredOption('--to-time <time>', 'an ISO 8601 time, such as 2026-03-01T12:00:00Z', isoTime)
+  .requiredOption('--into <dir>', 'the new data directory')
+  .action(restoreToTimeCommand);
 
 try {
   await program.parseAsync(process.argv);

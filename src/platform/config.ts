@@ -8,6 +8,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PlazaError } from './errors.ts';
+import {
+  alarmRulesSchema,
+  priceOverridesSchema,
+  type AlarmRule,
+  type PriceName,
+} from './operations-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -103,6 +109,22 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    alarms: z
+      .object({
+        /** Replaces the default rule set. */
+        rules: alarmRulesSchema.optional(),
+        webhookUrl: z.url().optional(),
+        evaluationSeconds: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
+    cost: z
+      .object({
+        prices: priceOverridesSchema.optional(),
+        usageSnapshotSeconds: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
     web: z
       .object({
         dir: z.string().min(1).optional(),
@@ -185,6 +207,18 @@ export interface Config {
     viewerProtocolPolicy: 'allow-all' | 'redirect-to-https';
     edgeCacheBytes: number;
   };
+  /** Alarms, the cost report and backups (issue 6). */
+  operations: {
+    /** The alarm rules; undefined: the default set (domain/operations/alarm-rules.ts). */
+    alarmRules: AlarmRule[] | undefined;
+    /** Where firing and resolved alarms are POSTed (the local stand-in for an SNS topic). */
+    alarmWebhookUrl: string | undefined;
+    alarmEvaluationMs: number;
+    /** Overrides of the design's prices. */
+    prices: Partial<Record<PriceName, number>>;
+    /** How often the server writes DATA_DIR/usage.json for the cost report. */
+    usageSnapshotMs: number;
+  };
   /** The built web app Plaza serves at `/` (web/dist of this package by default). */
   webDir: string;
 }
@@ -251,6 +285,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
     .optional(),
+  PLAZA_ALARM_WEBHOOK_URL: z.url().optional(),
   PLAZA_WEB_DIR: z.string().min(1).optional(),
 });
 
@@ -344,6 +379,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       corsOrigins: file.cdn?.corsOrigins ?? ['*'],
       viewerProtocolPolicy: file.cdn?.viewerProtocolPolicy ?? 'allow-all',
       edgeCacheBytes: Math.round((file.cdn?.edgeCacheMegabytes ?? 64) * 1024 * 1024),
+    },
+    operations: {
+      alarmRules: file.alarms?.rules,
+      alarmWebhookUrl: e.PLAZA_ALARM_WEBHOOK_URL ?? file.alarms?.webhookUrl,
+      alarmEvaluationMs: (file.alarms?.evaluationSeconds ?? 10) * 1000,
+      prices: Object.fromEntries(
+        Object.entries(file.cost?.prices ?? {}).filter(([, value]) => value !== undefined),
+      ) as Partial<Record<PriceName, number>>,
+      usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
     },
     webDir: resolve(
       cwd,

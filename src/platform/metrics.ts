@@ -28,6 +28,16 @@ export interface Metrics {
   capacityMeter: {
     consumed(usage: { table: string; index?: string; readUnits: number; writeUnits: number }): void;
   };
+  /** DynamoDB's ThrottledRequests and SuccessfulRequestLatency, per table and operation. */
+  throttledRequests: Counter<'table' | 'operation'>;
+  successfulRequestLatency: Histogram<'table' | 'operation'>;
+  /** Where an ItemStore reports each call's outcome (see ports/item-store/observed-item-store.ts). */
+  storeRequests: {
+    succeeded(request: { table: string; operation: string; seconds: number }): void;
+    throttled(request: { table: string; operation: string }): void;
+  };
+  /** Bytes sent in response bodies, per HTTP route: the transfer the cost report prices. */
+  responseBytes: Counter<'operation'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -102,6 +112,26 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   // Label children are looked up once per table and index: the meter runs on every store call.
   const children = new Map<string, { read: Counter.Internal; write: Counter.Internal }>();
+  const throttledRequests = new Counter({
+    name: 'plaza_throttled_requests_total',
+    help: 'Item-store requests refused for throughput, by table and operation (DynamoDB ThrottledRequests).',
+    labelNames: ['table', 'operation'] as const,
+    registers: [registry],
+  });
+  const successfulRequestLatency = new Histogram({
+    name: 'plaza_successful_request_latency_seconds',
+    help: 'Latency of successful item-store requests, by table and operation (DynamoDB SuccessfulRequestLatency).',
+    labelNames: ['table', 'operation'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const latencyChildren = new Map<string, Histogram.Internal<'table' | 'operation'>>();
+  const responseBytes = new Counter({
+    name: 'plaza_response_bytes_total',
+    help: 'Bytes sent in response bodies, per HTTP route (data transfer out).',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     consumedReadUnits,
@@ -129,5 +159,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
         if (writeUnits > 0) child.write.inc(writeUnits);
       },
     },
+    throttledRequests,
+    successfulRequestLatency,
+    storeRequests: {
+      succeeded({ table, operation, seconds }) {
+        const id = `${table}\u0000${operation}`;
+        let child = latencyChildren.get(id);
+        if (!child) {
+          child = successfulRequestLatency.labels({ table, operation });
+          latencyChildren.set(id, child);
+        }
+        child.observe(seconds);
+      },
+      throttled({ table, operation }) {
+        throttledRequests.inc({ table, operation });
+      },
+    },
+    responseBytes,
   };
 }

@@ -57,7 +57,7 @@ import {
 import type { IndexDefinition, TableDefinition } from '../../ports/item-store/table.ts';
 import { allHold, applyUpdate, deepEqual } from '../../ports/item-store/evaluate.ts';
 import { SqliteChangeStream } from './sqlite-change-stream.ts';
-import { createSqliteTables, sqlName, sqliteTableNames } from './sqlite-schema.ts';
+import { createSqliteTables, itemRow, sqlName, sqliteTableNames, upsertItemSql } from './sqlite-schema.ts';
 
 interface Row {
   item: string;
@@ -115,6 +115,11 @@ export class SqliteItemStore implements ItemStore {
     reject: (error: unknown) => void;
   }[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
+  /**
+   * One time for every change record of a commit: point-in-time restore replays the log up to a
+   * time, and so never splits a transaction.
+   */
+  private commitTime: number | undefined;
 
   constructor(options: SqliteItemStoreOptions) {
     this.db = options.db;
@@ -126,16 +131,9 @@ export class SqliteItemStore implements ItemStore {
     createSqliteTables(this.db, options.table);
     this.changeRetentionMs = options.changeRetentionMs ?? 35 * 24 * 3600 * 1000;
     const { items, changes } = this.names;
-    const indexColumns = this.table.indexes.flatMap((index) => [
-      sqlName(`${index.name}_pk`),
-      sqlName(`${index.name}_sk`),
-    ]);
-    const columns = ['pk', 'sk', 'item', 'size', 'expires', ...indexColumns];
     this.statements = {
       get: this.db.prepare(`SELECT item, size, expires FROM ${items} WHERE pk = ? AND sk = ?`),
-      upsert: this.db.prepare(
-        `INSERT OR REPLACE INTO ${items} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-      ),
+      upsert: this.db.prepare(upsertItemSql(this.table)),
       delete: this.db.prepare(`DELETE FROM ${items} WHERE pk = ? AND sk = ?`),
       change: this.db.prepare(
         `INSERT INTO ${changes} (at, event_name, pk, sk, new_item, old_item, origin) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -430,6 +428,7 @@ export class SqliteItemStore implements ItemStore {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.runInTransaction.immediate(() => {
+        this.commitTime = this.clock.now();
         for (const { work } of batch) {
           try {
             // Nested inside the outer transaction, better-sqlite3 runs this in a savepoint.
@@ -443,6 +442,8 @@ export class SqliteItemStore implements ItemStore {
       // The commit itself failed (disk full, I/O error): nothing in the batch was written.
       for (const pending of batch) pending.reject(error);
       return;
+    } finally {
+      this.commitTime = undefined;
     }
     this.changes.notify();
     batch.forEach((pending, i) => {
@@ -505,7 +506,7 @@ export class SqliteItemStore implements ItemStore {
   /** Stores one planned write and its change record. Writes that change nothing leave no record, as on DynamoDB. */
   private apply(write: PlannedWrite): PlannedWrite {
     const { key, before, after } = write;
-    const at = this.clock.now();
+    const at = this.commitTime ?? this.clock.now();
     if (after === undefined) {
       if (before === undefined) return write;
       this.statements.delete.run(key.PK, key.SK);
@@ -513,22 +514,8 @@ export class SqliteItemStore implements ItemStore {
       return write;
     }
     const json = JSON.stringify(after);
-    const ttl = after[this.table.ttlAttribute];
-    const values: unknown[] = [
-      key.PK,
-      key.SK,
-      json,
-      write.afterSize,
-      typeof ttl === 'number' ? Math.floor(ttl) : null,
-    ];
-    for (const index of this.table.indexes) {
-      const pk = after[index.partitionKey];
-      const sk = after[index.sortKey];
-      const indexed = typeof pk === 'string' && typeof sk === 'string';
-      values.push(indexed ? pk : null, indexed ? sk : null);
-    }
     if (before !== undefined && (json === write.beforeJson || deepEqual(before, after))) return write;
-    this.statements.upsert.run(...values);
+    this.statements.upsert.run(...itemRow(this.table, after, json, write.afterSize));
     this.statements.change.run(
       at,
       before === undefined ? 'INSERT' : 'MODIFY',

@@ -4,6 +4,7 @@
  * log, plus the stream consumers' checkpoints shared by all tables.
  */
 import type Database from 'better-sqlite3';
+import type { Item } from '../../ports/item-store/item-store.ts';
 import type { TableDefinition } from '../../ports/item-store/table.ts';
 
 /** Quotes an identifier for SQL. Table names come from configuration, so they are never interpolated raw. */
@@ -58,4 +59,31 @@ export function createSqliteTables(db: Database.Database, table: TableDefinition
       `CREATE INDEX IF NOT EXISTS ${sqlName(`items_${table.name}_${index.name}`)} ON ${items} (${pk}, ${sk}, pk, sk) WHERE ${pk} IS NOT NULL`,
     );
   }
+}
+
+/** The items table's columns, in the order `itemRow` gives their values. */
+export function itemColumns(table: TableDefinition): string[] {
+  const indexColumns = table.indexes.flatMap((index) => [
+    sqlName(`${index.name}_pk`),
+    sqlName(`${index.name}_sk`),
+  ]);
+  return ['pk', 'sk', 'item', 'size', 'expires', ...indexColumns];
+}
+
+/** An item's row: its key, JSON, size, expiry (the TTL attribute) and, per index, its index keys or NULLs. */
+export function itemRow(table: TableDefinition, item: Item, json: string, size: number): unknown[] {
+  const ttl = item[table.ttlAttribute];
+  const values: unknown[] = [item.PK, item.SK, json, size, typeof ttl === 'number' ? Math.floor(ttl) : null];
+  for (const index of table.indexes) {
+    const pk = item[index.partitionKey];
+    const sk = item[index.sortKey];
+    const indexed = typeof pk === 'string' && typeof sk === 'string';
+    values.push(indexed ? pk : null, indexed ? sk : null);
+  }
+  return values;
+}
+
+export function upsertItemSql(table: TableDefinition): string {
+  const columns = itemColumns(table);
+  return `INSERT OR REPLACE INTO ${sqliteTableNames(table).items} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 }

@@ -18,6 +18,7 @@ const defaultReservedPrefixes = [
   '/media',
   '/upload',
   '/metrics',
+  '/admin',
   '/healthz',
   '/readyz',
   '/dev',

@@ -1,0 +1,29 @@
+/** Bytes on disk, for the cost report's storage lines. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The total size of the files that exist among `paths`. */
+export async function filesBytes(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) {
+    try {
+      total += (await stat(path)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return total;
+}
+
+/** The total size of the files under a directory (0 when it does not exist). */
+export async function directoryBytes(dir: string): Promise<number> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return filesBytes(files);
+}

@@ -1,0 +1,12 @@
+import { loadConfig } from '../../platform/config.ts';
+import { describeRestore, withBackups } from './backup.ts';
+
+/** Point-in-time restore: the newest backup before the time, brought forward with the change log. */
+export async function restoreToTimeCommand(options: { toTime: number; into: string }): Promise<void> {
+  const config = loadConfig();
+  const result = await withBackups(config, (backups) =>
+    backups.restoreToTime(options.toTime, options.into, config.db.changeRetentionMs),
+  );
+  console.log(`Data as of ${new Date(options.toTime).toISOString()}:`);
+  console.log(describeRestore(result));
+}

@@ -1,0 +1,45 @@
+/**
+ * The user pool's export (the design's automated user-pool export): every
+ * user in sign-up order, with only what describes them. The fields are an
+ * allow-list, so password hashes, SRP verifiers, TOTP secrets and lockout
+ * state never leave, whatever the record holds.
+ */
+import type { ItemStore } from '../../ports/item-store/item-store.ts';
+import { toUserRecord, type UserRecord } from './model.ts';
+
+export interface ExportedUser {
+  sub: string;
+  email: string;
+  status: UserRecord['status'];
+  enabled: boolean;
+  mfaEnabled: boolean;
+  attributes: Record<string, string>;
+  createdAt: string;
+}
+
+/** Users in sign-up order, a page (up to 1 MB) at a time, from the pool's GSI1. */
+export async function* exportUsers({ users }: { users: ItemStore }): AsyncGenerator<ExportedUser> {
+  let cursor: string | undefined;
+  do {
+    const page = await users.query({ index: 'GSI1', partition: 'USERS', ...(cursor ? { cursor } : {}) });
+    for (const item of page.items) {
+      const user = toUserRecord(item);
+      yield {
+        sub: user.sub,
+        email: user.email,
+        status: user.status,
+        enabled: user.enabled,
+        mfaEnabled: user.mfaEnabled === true,
+        attributes: { ...user.attributes },
+        createdAt: user.createdAt,
+      };
+    }
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+export async function countUsers(services: { users: ItemStore }): Promise<number> {
+  let count = 0;
+  for await (const _user of exportUsers(services)) count++;
+  return count;
+}

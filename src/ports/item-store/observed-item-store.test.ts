@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { PlazaError } from '../../platform/errors.ts';
+import type { ItemStore } from './item-store.ts';
+import { observedItemStore, type RequestObserver } from './observed-item-store.ts';
+
+function recorder() {
+  const succeeded: { operation: string; seconds: number }[] = [];
+  const throttled: string[] = [];
+  const observer: RequestObserver = {
+    succeeded: ({ operation, seconds }) => succeeded.push({ operation, seconds }),
+    throttled: ({ operation }) => throttled.push(operation),
+  };
+  return { observer, succeeded, throttled };
+}
+
+const noCapacity = { readUnits: 0, writeUnits: 0 };
+
+describe('an observed item store', () => {
+  it("reports successes with their latency and throttles under DynamoDB's operation names", async () => {
+    let throttle = false;
+    const inner = {
+      tableName: 'plaza',
+      async get() {
+        if (throttle) throw new PlazaError('ProvisionedThroughputExceededException', 'slow down');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { item: undefined, consumed: noCapacity };
+      },
+      async query() {
+        throw new PlazaError('ValidationException', 'bad query');
+      },
+      async transactWrite() {
+        return { consumed: noCapacity };
+      },
+    } as unknown as ItemStore;
+    const { observer, succeeded, throttled } = recorder();
+    const store = observedItemStore(inner, observer);
+
+    await store.get({ PK: 'A', SK: 'B' });
+    await store.transactWrite([{ check: { PK: 'A', SK: 'B' }, conditions: [{ op: 'itemExists' }] }]);
+    throttle = true;
+    await expect(store.get({ PK: 'A', SK: 'B' })).rejects.toThrow('slow down');
+    await expect(store.query({ partition: 'A' })).rejects.toThrow('bad query');
+
+    expect(succeeded.map((s) => s.operation)).toEqual(['GetItem', 'TransactWriteItems']);
+    expect(succeeded[0]?.seconds).toBeGreaterThanOrEqual(0.004);
+    // Only throughput refusals are throttles; a validation error is neither.
+    expect(throttled).toEqual(['GetItem']);
+    expect(store.tableName).toBe('plaza');
+  });
+});
