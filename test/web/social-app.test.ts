@@ -146,6 +146,8 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   // bob finds alice and follows her; alice follows back, so each sees the other's stories.
   await bob.getByRole('link', { name: 'Search' }).click();
   await bob.getByRole('searchbox', { name: 'Search people by username' }).fill('ali');
+  await bob.getByRole('link', { name: 'Alice Liddell' }).waitFor();
+  await screenshot(bob, 'search');
   await bob.getByRole('link', { name: 'Alice Liddell' }).click();
   await bob.getByRole('button', { name: 'Follow Alice Liddell' }).click();
   await bob.getByRole('button', { name: 'Unfollow Alice Liddell' }).waitFor();
@@ -196,7 +198,10 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   await bob.setViewportSize({ width: 420, height: 860 });
 
   // alice watches her post while bob likes and comments on it.
-  await alice.getByRole('link', { name: 'View post' }).click();
+  await alice.getByRole('link', { name: 'Your profile' }).click();
+  await loaded(alice.getByRole('link', { name: 'Evening light over the harbour' }).locator('img'));
+  await screenshot(alice, 'own-profile');
+  await alice.getByRole('link', { name: 'Evening light over the harbour' }).click();
   await alice.locator('[data-live=connected]').waitFor();
   await bob.getByRole('link', { name: '0 comments' }).click();
   await bob.locator('[data-live=connected]').waitFor();
