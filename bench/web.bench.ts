@@ -125,9 +125,23 @@ async function visit(context: BrowserContext, url: string, scroll: boolean): Pro
     for (let i = 0; i < feedPageSize; i++) await posts.nth(i).scrollIntoViewIfNeeded();
     await page.waitForLoadState('networkidle');
   }
+  // The photos of the first page's posts as the browser chose them (later pages may have started loading).
+  const firstPage = new Set(
+    (await page
+      .locator('article.post')
+      .evaluateAll(
+        (articles: { querySelectorAll(s: string): ArrayLike<{ currentSrc: string }> }[], count: number) =>
+          articles
+            .slice(0, count)
+            .flatMap((article) =>
+              Array.from(article.querySelectorAll('.gallery img'), (img) => img.currentSrc),
+            ),
+        feedPageSize,
+      )) as string[],
+  );
   const loaded = await Promise.all(images);
   await page.close();
-  const postImages = loaded.filter((image) => image.url.includes('/posts/'));
+  const postImages = loaded.filter((image) => firstPage.has(image.url));
   return {
     feedMs,
     scripts,
