@@ -382,7 +382,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: () => baseUrl,
-    pool: identity.pool && { ...identity.pool, passwordMinLength: config.userPool.passwordMinLength },
+    pool: identity.pool && {
+      ...identity.pool,
+      passwordMinLength: config.userPool.passwordMinLength,
+      mfa: config.userPool.mfa,
+    },
     apiKey: () => (config.production ? undefined : developmentApiKey),
     bucketName: `${config.db.table}-media`,
   });

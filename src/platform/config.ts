@@ -43,6 +43,7 @@ const fileSchema = z
         accessTokenMinutes: z.number().int().min(5).max(1440).optional(),
         idTokenMinutes: z.number().int().min(5).max(1440).optional(),
         refreshTokenDays: z.number().int().min(1).max(3650).optional(),
+        mfa: z.enum(['OPTIONAL', 'ON']).optional(),
       })
       .strict()
       .optional(),
@@ -154,6 +155,8 @@ export interface Config {
     confirmationCodeSeconds: number;
     lockoutAfterFailures: number;
     lockoutMaxSeconds: number;
+    /** The design's "MFA off, TOTP available" is Cognito's OPTIONAL; ON makes it required. */
+    mfa: 'OPTIONAL' | 'ON';
   };
   dataDir: string;
   host: string;
@@ -333,6 +336,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       confirmationCodeSeconds: 24 * 3600,
       lockoutAfterFailures: 5,
       lockoutMaxSeconds: 15 * 60,
+      mfa: file.userPool?.mfa ?? 'OPTIONAL',
     },
     dataDir,
     host: e.HOST ?? file.host ?? '127.0.0.1',

@@ -27,6 +27,7 @@ export const errorCatalogue = {
   RangeNotSatisfiable: { status: 416, retryable: false },
   // The user pool (Cognito's names)
   UsernameExistsException: { status: 400, retryable: false },
+  AliasExistsException: { status: 400, retryable: false },
   NotAuthorizedException: { status: 400, retryable: false },
   UserNotConfirmedException: { status: 400, retryable: false },
   UserNotFoundException: { status: 400, retryable: false },

@@ -481,7 +481,7 @@ describe('the embedded user pool with the AWS SDK', () => {
       user_pool_client_id: clientId,
       username_attributes: ['email'],
       password_policy: { min_length: 8 },
-      mfa_configuration: 'OFF',
+      mfa_configuration: 'OPTIONAL',
       mfa_methods: ['TOTP'],
     });
     expect(outputs.data).toMatchObject({

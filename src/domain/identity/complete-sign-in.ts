@@ -6,10 +6,11 @@ const challengeSessionMs = 3 * 60 * 1000;
 /**
  * The end of a successful password or SRP check: tokens, or a challenge with a
  * short session — NEW_PASSWORD_REQUIRED for a temporary password, or
- * SOFTWARE_TOKEN_MFA when the user has software-token MFA.
+ * SOFTWARE_TOKEN_MFA when the user has software-token MFA, MFA_SETUP when the
+ * pool requires MFA and the user has none yet.
  */
 export async function completeSignIn(user: UserRecord, services: IdentityServices) {
-  const { users, clock, ids } = services;
+  const { users, clock, ids, pool } = services;
   if (user.failedSignIns > 0)
     await users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
@@ -34,6 +35,24 @@ export async function completeSignIn(user: UserRecord, services: IdentityService
         requiredAttributes: '[]',
         userAttributes: JSON.stringify({ email: user.email }),
       },
+    };
+  }
+  if (pool.mfa === 'ON' && !(user.mfaEnabled && user.totpSecret)) {
+    // MFA is required and this user has none yet: set it up before any token is issued.
+    const session = ids.secret(48);
+    const expiresAt = clock.now() + challengeSessionMs;
+    await users.put({
+      item: {
+        ...userKeys.mfaSetupSession(session),
+        sub: user.sub,
+        expiresAt,
+        ttl: Math.ceil(expiresAt / 1000),
+      },
+    });
+    return {
+      ChallengeName: 'MFA_SETUP',
+      Session: session,
+      ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' },
     };
   }
   if (user.mfaEnabled && user.totpSecret) {

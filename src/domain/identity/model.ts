@@ -22,6 +22,8 @@ export interface PoolSettings {
   /** Cognito's lockout: after this many failures, 2^(n−limit) s, at most `lockoutMaxSeconds`. */
   lockoutAfterFailures: number;
   lockoutMaxSeconds: number;
+  /** OPTIONAL: users may turn on TOTP; ON: every user must (MFA_SETUP at the first sign-in). */
+  mfa: 'OPTIONAL' | 'ON';
 }
 
 export interface PostConfirmationEvent {
@@ -51,6 +53,8 @@ export interface IdentityServices {
 export interface UserRecord {
   sub: string;
   email: string;
+  /** A new email waiting for its code (the old one signs in until then, as Cognito keeps it). */
+  pendingEmail?: string;
   /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. */
   status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
   /** When a temporary password stops working (ms). */
@@ -81,9 +85,10 @@ export const userKeys = {
   srpSession: (secretBlock: string) => ({ PK: `SRP#${sha256(secretBlock)}`, SK: 'SESSION' }),
   mfaSession: (session: string) => ({ PK: `MFA#${sha256(session)}`, SK: 'SESSION' }),
   newPasswordSession: (session: string) => ({ PK: `NEWPASSWORD#${sha256(session)}`, SK: 'SESSION' }),
+  mfaSetupSession: (session: string) => ({ PK: `MFASETUP#${sha256(session)}`, SK: 'SESSION' }),
 };
 
-export type CodePurpose = 'confirm' | 'reset';
+export type CodePurpose = 'confirm' | 'reset' | 'verify';
 
 /** The part of a pool id after the region, which Cognito's SRP mixes into every hash. */
 export function poolName(userPoolId: string): string {
@@ -205,6 +210,7 @@ export async function afterConfirmation(
 const codeMessages: Record<CodePurpose, { subject: string; text: (code: string) => string }> = {
   confirm: { subject: 'Your verification code', text: (code) => `Your confirmation code is ${code}` },
   reset: { subject: 'Reset your password', text: (code) => `Your password reset code is ${code}` },
+  verify: { subject: 'Verify your new email', text: (code) => `Your verification code is ${code}` },
 };
 
 /** Issues a code for a purpose and mails it to the user. */

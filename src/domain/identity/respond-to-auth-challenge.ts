@@ -33,6 +33,7 @@ export async function respondToAuthChallenge(
     fail('ResourceNotFoundException', 'User pool client does not exist.');
   if (request.ChallengeName === 'SOFTWARE_TOKEN_MFA') return softwareTokenChallenge(request, services);
   if (request.ChallengeName === 'NEW_PASSWORD_REQUIRED') return newPasswordChallenge(request, services);
+  if (request.ChallengeName === 'MFA_SETUP') return mfaSetupChallenge(request, services);
   if (request.ChallengeName !== 'PASSWORD_VERIFIER') {
     fail('InvalidParameterException', `Unsupported challenge: ${String(request.ChallengeName)}`);
   }
@@ -113,6 +114,24 @@ async function softwareTokenChallenge(request: RespondToAuthChallengeRequest, se
   return {
     ChallengeParameters: {},
     AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),
+  };
+}
+
+/** The end of MFA_SETUP: the session's user has verified a software token (VerifySoftwareToken). */
+async function mfaSetupChallenge(request: RespondToAuthChallengeRequest, services: IdentityServices) {
+  const { users, clock } = services;
+  const session = String(request.Session ?? '');
+  const sessionKey = userKeys.mfaSetupSession(session);
+  const { item } = session ? await users.get(sessionKey, { consistent: true }) : { item: undefined };
+  if (!item || Number(item.expiresAt) <= clock.now())
+    fail('NotAuthorizedException', 'Invalid session for the user.');
+  if (item.verified !== true) fail('InvalidParameterException', 'Verify a software token first.');
+  const { item: userItem } = await users.get(userKeys.user(String(item.sub)), { consistent: true });
+  if (!userItem) fail('NotAuthorizedException', 'Invalid session for the user.');
+  await users.delete({ key: sessionKey });
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await issueTokens(toUserRecord(userItem), { withRefreshToken: true }, services),
   };
 }
 

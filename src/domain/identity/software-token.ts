@@ -2,26 +2,47 @@
 import { randomBytes } from 'node:crypto';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
-import { fail, userKeys, type IdentityServices } from './model.ts';
+import { fail, toUserRecord, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 import { base32Decode, base32Encode, matchTotp } from './totp.ts';
 
+/**
+ * Whose token this is: the signed-in user (AccessToken), or during sign-in the user
+ * of an MFA_SETUP session (Session), as Cognito accepts either.
+ */
+async function userOf(
+  request: { AccessToken?: string; Session?: string },
+  verifier: IdentityVerifier,
+  services: IdentityServices,
+): Promise<UserRecord> {
+  if (request.AccessToken) return userOfAccessToken(request.AccessToken, verifier, services);
+  const session = String(request.Session ?? '');
+  const { item } = session
+    ? await services.users.get(userKeys.mfaSetupSession(session), { consistent: true })
+    : { item: undefined };
+  if (!item || Number(item.expiresAt) <= services.clock.now())
+    fail('NotAuthorizedException', 'Invalid session for the user.');
+  const { item: user } = await services.users.get(userKeys.user(String(item.sub)), { consistent: true });
+  if (!user) fail('NotAuthorizedException', 'Invalid session for the user.');
+  return toUserRecord(user);
+}
+
 export async function associateSoftwareToken(
-  request: { AccessToken: string },
+  request: { AccessToken?: string; Session?: string },
   verifier: IdentityVerifier,
   services: IdentityServices,
 ) {
-  const user = await userOfAccessToken(request.AccessToken, verifier, services);
+  const user = await userOf(request, verifier, services);
   const secret = base32Encode(randomBytes(20));
   await services.users.update({ key: userKeys.user(user.sub), set: { pendingTotpSecret: secret } });
-  return { SecretCode: secret };
+  return { SecretCode: secret, ...(request.Session ? { Session: request.Session } : {}) };
 }
 
 export async function verifySoftwareToken(
-  request: { AccessToken: string; UserCode: string; FriendlyDeviceName?: string },
+  request: { AccessToken?: string; Session?: string; UserCode: string; FriendlyDeviceName?: string },
   verifier: IdentityVerifier,
   services: IdentityServices,
 ) {
-  const user = await userOfAccessToken(request.AccessToken, verifier, services);
+  const user = await userOf(request, verifier, services);
   if (!user.pendingTotpSecret) fail('InvalidParameterException', 'Associate a software token first.');
   const step = matchTotp(
     base32Decode(user.pendingTotpSecret),
@@ -31,9 +52,22 @@ export async function verifySoftwareToken(
   if (step === undefined) fail('EnableSoftwareTokenMFAException', 'Code mismatch');
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { totpSecret: user.pendingTotpSecret, totpLastStep: step },
+    // Set up during sign-in (MFA_SETUP), the token is the user's MFA from now on.
+    set: {
+      totpSecret: user.pendingTotpSecret,
+      totpLastStep: step,
+      ...(request.Session ? { mfaEnabled: true } : {}),
+    },
     remove: ['pendingTotpSecret'],
   });
+  if (request.Session) {
+    await services.users.update({
+      key: userKeys.mfaSetupSession(request.Session),
+      set: { verified: true },
+      conditions: [{ op: 'itemExists' }],
+    });
+    return { Status: 'SUCCESS', Session: request.Session };
+  }
   return { Status: 'SUCCESS' };
 }
 

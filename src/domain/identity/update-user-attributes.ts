@@ -1,6 +1,7 @@
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
-import { fail, userKeys, type IdentityServices } from './model.ts';
+import { emailDelivery } from './verify-user-attribute.ts';
+import { fail, findUserByEmail, mailCode, requireEmail, userKeys, type IdentityServices } from './model.ts';
 
 /** The attributes a user may change about themselves (the design's custom attributes and names). */
 const mutable = new Set([
@@ -11,9 +12,10 @@ const mutable = new Set([
 ]);
 
 /**
- * Changes the signed-in user's own attributes. The email is the username and
- * sign-in alias here, so it is not changed this way (Plaza refuses it plainly
- * rather than leaving the alias and the attribute apart).
+ * Changes the signed-in user's own attributes. A new email is the sign-in alias
+ * too, so it waits for its code (VerifyUserAttribute) and the old one keeps
+ * signing in until then, as Cognito's "keep original attribute value active
+ * when an update is pending" does.
  */
 export async function updateUserAttributes(
   request: { AccessToken: string; UserAttributes?: { Name: string; Value: string }[] },
@@ -25,18 +27,32 @@ export async function updateUserAttributes(
   if (!Array.isArray(changes) || changes.length === 0)
     fail('InvalidParameterException', 'UserAttributes must not be empty');
   const attributes = { ...user.attributes };
+  let newEmail: string | undefined;
   for (const { Name, Value } of changes) {
-    if (Name === 'email')
-      fail('InvalidParameterException', 'The email is the username of this pool and cannot be changed.');
+    if (Name === 'email') {
+      newEmail = requireEmail(Value);
+      continue;
+    }
     if (!mutable.has(Name)) fail('InvalidParameterException', `Attribute cannot be updated: ${String(Name)}`);
     if (typeof Value !== 'string' || Value.length > 2048)
       fail('InvalidParameterException', `Invalid value for ${Name}`);
     attributes[Name] = Value;
   }
+  const changingEmail = newEmail !== undefined && newEmail !== user.email;
+  if (changingEmail && (await findUserByEmail(newEmail as string, services))) {
+    fail('AliasExistsException', 'An account with the given email already exists.');
+  }
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { attributes },
+    set: { attributes, ...(changingEmail ? { pendingEmail: newEmail as string } : {}) },
     conditions: [{ op: 'itemExists' }],
   });
-  return { CodeDeliveryDetailsList: [] };
+  if (!changingEmail) return { CodeDeliveryDetailsList: [] };
+  await mailCode(
+    { sub: user.sub, email: newEmail as string },
+    'verify',
+    services.pool.confirmationCodeSeconds,
+    services,
+  );
+  return { CodeDeliveryDetailsList: [emailDelivery(newEmail as string)] };
 }

@@ -3,6 +3,10 @@
  * SDK's CognitoIdentityProviderClient and amazon-cognito-identity-js work with
  * `endpoint` set to Plaza, and the pool's JWKS and OpenID discovery documents.
  */
+import {
+  getUserAttributeVerificationCode,
+  verifyUserAttribute,
+} from '../../domain/identity/verify-user-attribute.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   adminConfirmSignUp,
@@ -77,6 +81,9 @@ export function registerCognitoRoutes(
     VerifySoftwareToken: (body) => verifySoftwareToken(body as never, verifier, services),
     SetUserMFAPreference: (body) => setUserMfaPreference(body as never, verifier, services),
     UpdateUserAttributes: (body) => updateUserAttributes(body as never, verifier, services),
+    VerifyUserAttribute: (body) => verifyUserAttribute(body as never, verifier, services),
+    GetUserAttributeVerificationCode: (body) =>
+      getUserAttributeVerificationCode(body as never, verifier, services),
   };
   // The back office's operations: only for requests signed (SigV4) with the admin credentials.
   const adminOperations: Record<string, Operation> = {

@@ -4,7 +4,8 @@ export interface AmplifyOutputsSource {
   region: string;
   /** The URL clients reach Plaza at, known once the server listens. */
   baseUrl(): string;
-  pool: { userPoolId: string; clientId: string; passwordMinLength: number } | undefined;
+  pool:
+    { userPoolId: string; clientId: string; passwordMinLength: number; mfa: 'OPTIONAL' | 'ON' } | undefined;
   /** The development API key (never served in production). */
   apiKey(): string | undefined;
   bucketName: string;
@@ -39,7 +40,7 @@ export function registerAmplifyOutputsRoute(server: FastifyInstance, source: Amp
                 require_numbers: false,
                 require_symbols: false,
               },
-              mfa_configuration: 'OFF',
+              mfa_configuration: source.pool.mfa,
               mfa_methods: ['TOTP'],
               unauthenticated_identities_enabled: false,
             },

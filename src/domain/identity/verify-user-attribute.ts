@@ -1,0 +1,70 @@
+/**
+ * The second half of an email change: GetUserAttributeVerificationCode sends
+ * a code to the pending (or unverified) address, VerifyUserAttribute redeems
+ * it and moves the sign-in alias, in one transaction that fails if someone
+ * else took the address meanwhile.
+ */
+import { isPlazaError } from '../../platform/errors.ts';
+import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
+import { userOfAccessToken } from './access-token.ts';
+import { fail, mailCode, redeemCode, userKeys, type IdentityServices } from './model.ts';
+import { maskEmail } from './sign-up.ts';
+
+export const emailDelivery = (email: string) => ({
+  Destination: maskEmail(email),
+  DeliveryMedium: 'EMAIL',
+  AttributeName: 'email',
+});
+
+function requireEmailAttribute(name: unknown): void {
+  if (name !== 'email')
+    fail('InvalidParameterException', 'Only the email attribute is verified in this pool.');
+}
+
+export async function getUserAttributeVerificationCode(
+  request: { AccessToken: string; AttributeName: string },
+  verifier: IdentityVerifier,
+  services: IdentityServices,
+) {
+  requireEmailAttribute(request.AttributeName);
+  const user = await userOfAccessToken(request.AccessToken, verifier, services);
+  const email = user.pendingEmail ?? user.email;
+  await mailCode({ sub: user.sub, email }, 'verify', services.pool.confirmationCodeSeconds, services);
+  return { CodeDeliveryDetails: emailDelivery(email) };
+}
+
+export async function verifyUserAttribute(
+  request: { AccessToken: string; AttributeName: string; Code: string },
+  verifier: IdentityVerifier,
+  services: IdentityServices,
+) {
+  requireEmailAttribute(request.AttributeName);
+  const user = await userOfAccessToken(request.AccessToken, verifier, services);
+  await redeemCode(user.sub, 'verify', request.Code, services);
+  const email = user.pendingEmail;
+  if (!email || email === user.email) {
+    await services.users.update({
+      key: userKeys.user(user.sub),
+      set: { attributes: { ...user.attributes, email_verified: 'true' } },
+    });
+    return {};
+  }
+  try {
+    await services.users.transactWrite([
+      { put: { ...userKeys.email(email), sub: user.sub }, conditions: [{ op: 'itemNotExists' }] },
+      { delete: userKeys.email(user.email) },
+      {
+        update: {
+          key: userKeys.user(user.sub),
+          set: { email, attributes: { ...user.attributes, email_verified: 'true' } },
+          remove: ['pendingEmail'],
+        },
+      },
+    ]);
+  } catch (error) {
+    if (isPlazaError(error, 'TransactionCanceledException'))
+      fail('AliasExistsException', 'An account with the given email already exists.');
+    throw error;
+  }
+  return {};
+}
