@@ -6,7 +6,7 @@
  * change live; bob's story shows in alice's stories bar; alice turns on TOTP and
  * signs in with it. Screenshots of each screen go to test-artifacts/web/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -92,7 +92,7 @@ async function signUp(
   email: string,
   username: string,
   displayName: string,
-  options: { shots: boolean; taken?: string },
+  options: { shots: boolean; taken?: string; beforeProfile?: () => Promise<void> },
 ) {
   const shots = options.shots;
   await page.goto('/');
@@ -115,6 +115,7 @@ async function signUp(
   await page.getByText('Your email is confirmed').waitFor();
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await options.beforeProfile?.();
   await page.getByRole('heading', { name: 'Welcome to Plaza' }).waitFor();
   await page.getByLabel('Display name').fill(displayName);
   if (options.taken) {
@@ -267,3 +268,33 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   expect(pageErrors).toEqual([]);
   expect(originals).toEqual([]);
 }, 90_000);
+
+it('a pool that requires MFA has a new account set up TOTP at its first sign-in', async () => {
+  const mfaDir = mkdtempSync(join(tmpdir(), 'plaza-web-mfa-'));
+  writeFileSync(join(mfaDir, 'plaza.config.json'), JSON.stringify({ userPool: { mfa: 'ON' } }));
+  const strict = await createApp(loadConfig({ DATA_DIR: mfaDir, PORT: '0', LOG_LEVEL: 'silent' }, mfaDir), {
+    logger: createLogger({ level: 'silent' }),
+  });
+  try {
+    const strictUrl = await strict.listen();
+    const context = await browser.newContext({ baseURL: strictUrl, viewport: { width: 420, height: 860 } });
+    contexts.push(context);
+    const carol = await context.newPage();
+    carol.on('pageerror', (error) => pageErrors.push(`carol: ${error.message}`));
+    carol.setDefaultTimeout(15_000);
+    await signUp(carol, 'carol@example.com', 'carol', 'Carol Ann', {
+      shots: false,
+      beforeProfile: async () => {
+        await carol.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+        await screenshot(carol, 'sign-in-totp-required');
+        const secret = base32Decode((await carol.locator('code.secret').textContent()) ?? '');
+        await carol.getByLabel('Code from the app').fill(totpAt(secret, totpStep(Date.now())));
+        await carol.getByRole('button', { name: 'Continue' }).click();
+      },
+    });
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await strict.close();
+    rmSync(mfaDir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -5,7 +5,7 @@ import { safeNext } from '../lib/safe-next.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
-type Step = 'password' | 'totp' | 'newPassword';
+type Step = 'password' | 'totp' | 'totpSetup' | 'newPassword';
 
 /** Sign-in with Amplify (SRP, its default), then whatever the pool asks next: a TOTP code or a new password. */
 export function SignIn() {
@@ -15,6 +15,8 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const [answer, setAnswer] = useState('');
   const [step, setStep] = useState<Step>('password');
+  /** When the pool requires MFA and the account has none yet: the app to add, as a QR code and as text. */
+  const [setup, setSetup] = useState<{ qr: string; secret: string }>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -28,6 +30,17 @@ export function SignIn() {
         setAnswer('');
         setStep('totp');
         return;
+      case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP': {
+        const uri = next.totpSetupDetails.getSetupUri('Plaza', email.trim()).toString();
+        const QRCode = (await import('qrcode')).default;
+        setSetup({
+          qr: await QRCode.toDataURL(uri, { margin: 1, width: 220 }),
+          secret: next.totpSetupDetails.sharedSecret,
+        });
+        setAnswer('');
+        setStep('totpSetup');
+        return;
+      }
       case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
         setAnswer('');
         setStep('newPassword');
@@ -101,6 +114,33 @@ export function SignIn() {
               onChange={(e) => setAnswer(e.target.value)}
             />
           </label>
+        )}
+        {step === 'totpSetup' && setup && (
+          <>
+            <p>This account needs two-step sign-in. Scan this code with an authenticator app:</p>
+            <img
+              src={setup.qr}
+              width={220}
+              height={220}
+              alt="QR code for your authenticator app"
+              className="qr"
+            />
+            <p className="small">
+              Or enter this key by hand: <code className="secret">{setup.secret}</code>
+            </p>
+            <label>
+              Code from the app
+              <input
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxLength={6}
+                required
+                value={answer}
+                onChange={(e) => setAnswer(e.target.value)}
+              />
+            </label>
+          </>
         )}
         {step === 'newPassword' && (
           <label>
