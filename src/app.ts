@@ -22,6 +22,7 @@ import { createProfile } from './domain/social/create-profile.ts';
 import { registerCognitoRoutes } from './edge/cognito/cognito-routes.ts';
 import { loadOrCreateJson } from './platform/json-file.ts';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { apiKeyVerifier } from './domain/api-keys/api-keys.ts';
 import { fanOutFeed } from './domain/social/feed-fan-out.ts';
@@ -35,6 +36,7 @@ import { registerDevOutboxRoute } from './edge/http/dev-outbox-route.ts';
 import { registerWebAppRoute } from './edge/http/web-app-route.ts';
 import { readOutbox } from './adapters/outbox/outbox-reader.ts';
 import type { Config } from './platform/config.ts';
+import { PlazaError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { loadOrCreateSecret } from './platform/secrets.ts';
@@ -161,6 +163,14 @@ async function openIdentity(
     ...config.userPool,
   };
   const services: IdentityServices = {
+    triggers: {
+      ...(config.userPool.triggers.preSignUp
+        ? { preSignUp: await loadTrigger(config.userPool.triggers.preSignUp) }
+        : {}),
+      ...(config.userPool.triggers.preTokenGeneration
+        ? { preTokenGeneration: await loadTrigger(config.userPool.triggers.preTokenGeneration) }
+        : {}),
+    },
     users: deps.stores.users,
     clock: deps.clock,
     ids: deps.ids,
@@ -183,6 +193,23 @@ async function openIdentity(
     },
   });
   return { services, verifier, pool };
+}
+
+/** A trigger module, as a Lambda trigger's: it exports `handler(event)` and returns the event. */
+async function loadTrigger<E>(path: string): Promise<(event: E) => Promise<E>> {
+  let module: { handler?: unknown };
+  try {
+    module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
+  } catch (error) {
+    throw new PlazaError(
+      'ConfigurationError',
+      `Cannot load the trigger ${path}: ${(error as Error).message}`,
+    );
+  }
+  if (typeof module.handler !== 'function') {
+    throw new PlazaError('ConfigurationError', `The trigger ${path} exports no handler function`);
+  }
+  return module.handler as (event: E) => Promise<E>;
 }
 
 /** The tables Plaza uses, named from configuration. */

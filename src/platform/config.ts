@@ -44,6 +44,13 @@ const fileSchema = z
         idTokenMinutes: z.number().int().min(5).max(1440).optional(),
         refreshTokenDays: z.number().int().min(1).max(3650).optional(),
         mfa: z.enum(['OPTIONAL', 'ON']).optional(),
+        triggers: z
+          .object({
+            preSignUp: z.string().min(1).optional(),
+            preTokenGeneration: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -157,6 +164,8 @@ export interface Config {
     lockoutMaxSeconds: number;
     /** The design's "MFA off, TOTP available" is Cognito's OPTIONAL; ON makes it required. */
     mfa: 'OPTIONAL' | 'ON';
+    /** Handler modules (`export async function handler(event)`), as Cognito's Lambda triggers. */
+    triggers: { preSignUp?: string; preTokenGeneration?: string };
   };
   dataDir: string;
   host: string;
@@ -337,6 +346,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       lockoutAfterFailures: 5,
       lockoutMaxSeconds: 15 * 60,
       mfa: file.userPool?.mfa ?? 'OPTIONAL',
+      triggers: Object.fromEntries(
+        Object.entries(file.userPool?.triggers ?? {}).map(([name, path]) => [name, resolve(cwd, path)]),
+      ),
     },
     dataDir,
     host: e.HOST ?? file.host ?? '127.0.0.1',

@@ -28,6 +28,7 @@ export const errorCatalogue = {
   // The user pool (Cognito's names)
   UsernameExistsException: { status: 400, retryable: false },
   AliasExistsException: { status: 400, retryable: false },
+  UserLambdaValidationException: { status: 400, retryable: false },
   NotAuthorizedException: { status: 400, retryable: false },
   UserNotConfirmedException: { status: 400, retryable: false },
   UserNotFoundException: { status: 400, retryable: false },

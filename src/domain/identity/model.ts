@@ -2,6 +2,7 @@
  * The embedded user pool: its settings, the services its operations use, and
  * how users, codes and refresh tokens are kept in the pool's own table.
  */
+import type { Triggers } from './triggers.ts';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -46,6 +47,8 @@ export interface IdentityServices {
   signer: TokenSigner;
   mailer: Mailer;
   pool: PoolSettings;
+  /** Pre sign-up and pre token generation, configured in plaza.config.json. */
+  triggers?: Triggers;
   /** Cognito's post-confirmation trigger, in its event shape (Plaza's creates the profile). */
   postConfirmation?: (event: PostConfirmationEvent) => Promise<unknown>;
 }
@@ -191,7 +194,7 @@ export async function redeemCode(
 
 /** Runs the post-confirmation trigger, in Cognito's event shape, for a user who just became CONFIRMED. */
 export async function afterConfirmation(
-  user: UserRecord,
+  user: Pick<UserRecord, 'sub' | 'attributes'>,
   services: Pick<IdentityServices, 'pool' | 'postConfirmation'>,
 ) {
   const { pool } = services;

@@ -1,6 +1,8 @@
 import { isPlazaError } from '../../platform/errors.ts';
 import type { Item } from '../../ports/item-store/item-store.ts';
+import { runPreSignUp } from './triggers.ts';
 import {
+  afterConfirmation,
   checkPassword,
   fail,
   mailCode,
@@ -17,6 +19,7 @@ export interface SignUpRequest {
   Username: string;
   Password: string;
   UserAttributes?: { Name: string; Value: string }[];
+  ValidationData?: { Name: string; Value: string }[];
 }
 
 const allowedAttributes = new Set([
@@ -42,10 +45,25 @@ export async function signUp(request: SignUpRequest, services: IdentityServices)
       fail('InvalidParameterException', `Invalid value for ${Name}`);
     if (Name !== 'email') attributes[Name] = Value;
   }
+  const validationData = Object.fromEntries(
+    (request.ValidationData ?? []).map(({ Name, Value }) => [Name, Value]),
+  );
+  const verdict = await runPreSignUp(email, { ...attributes, email }, validationData, services);
+  const confirmed = verdict.autoConfirmUser;
   const sub = await createUser(
-    { email, password, status: 'UNCONFIRMED', attributes: { ...attributes, email_verified: 'false' } },
+    {
+      email,
+      password,
+      status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
+      attributes: { ...attributes, email_verified: verdict.autoVerifyEmail ? 'true' : 'false' },
+    },
     services,
   );
+  if (confirmed) {
+    // Confirmed by the trigger: no code to send, and Plaza's own post-confirmation step (the profile) runs now.
+    await afterConfirmation({ sub, attributes: { ...attributes, email } }, services);
+    return { UserConfirmed: true, UserSub: sub };
+  }
   await mailCode({ sub, email }, 'confirm', pool.confirmationCodeSeconds, services);
   return {
     UserConfirmed: false,

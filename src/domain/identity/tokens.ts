@@ -1,11 +1,13 @@
+import { runPreTokenGeneration } from './triggers.ts';
 import { userKeys, type IdentityServices, type UserRecord } from './model.ts';
 
 /** Cognito's AuthenticationResult: access and ID tokens with Cognito's claims, and an opaque refresh token. */
 export async function issueTokens(
   user: UserRecord,
   options: { withRefreshToken: boolean },
-  { users, clock, ids, signer, pool }: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'signer' | 'pool'>,
+  services: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'signer' | 'pool' | 'triggers'>,
 ) {
+  const { users, clock, ids, signer, pool } = services;
   const authTime = Math.floor(clock.now() / 1000);
   const common = { sub: user.sub, iss: pool.issuer, auth_time: authTime, jti: ids.uuid() };
   const AccessToken = await signer.sign(
@@ -23,7 +25,9 @@ export async function issueTokens(
   const attributes = Object.fromEntries(
     Object.entries(user.attributes).filter(([name]) => !['email', 'email_verified', 'sub'].includes(name)),
   );
-  const IdToken = await signer.sign(
+  const idClaims = await runPreTokenGeneration(
+    user.sub,
+    options.withRefreshToken ? 'TokenGeneration_Authentication' : 'TokenGeneration_RefreshTokens',
     {
       ...common,
       aud: pool.clientId,
@@ -33,8 +37,10 @@ export async function issueTokens(
       'cognito:username': user.sub,
       ...attributes,
     },
-    pool.idTokenSeconds,
+    { ...user.attributes, sub: user.sub, email: user.email },
+    services,
   );
+  const IdToken = await signer.sign(idClaims, pool.idTokenSeconds);
   let RefreshToken: string | undefined;
   if (options.withRefreshToken) {
     RefreshToken = ids.secret(48);
