@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -47,8 +47,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function person(name: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: url, viewport: { width: 420, height: 860 } });
+/** Each page open when a test fails is saved as it stood, to see why. */
+const pages = new Map<string, Page>();
+afterEach(() => pages.clear());
+
+async function person(name: string, baseURL = url): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 420, height: 860 } });
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
@@ -56,7 +60,15 @@ async function person(name: string): Promise<Page> {
   page.on('request', (request) => {
     if (/\/media\/.*\/(original|avatar|image)\.jpg(\?|$)/.test(request.url())) originals.push(request.url());
   });
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
+  pages.set(name, page);
+  if (pages.size === 1)
+    onTestFailed(async () => {
+      for (const [who, open] of pages)
+        await open
+          .screenshot({ path: join(artifacts, `failure-${who}.png`), fullPage: true })
+          .catch(() => {});
+    });
   return page;
 }
 
@@ -92,7 +104,7 @@ async function signUp(
   email: string,
   username: string,
   displayName: string,
-  options: { shots: boolean; taken?: string; beforeProfile?: () => Promise<void> },
+  options: { shots: boolean; taken?: string; avatar?: boolean; beforeProfile?: () => Promise<void> },
 ) {
   const shots = options.shots;
   await page.goto('/');
@@ -126,16 +138,18 @@ async function signUp(
   }
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Bio').fill(`Hi, I am ${displayName}.`);
-  await page.locator('input[type=file]').setInputFiles({
-    name: `${username}.jpg`,
-    mimeType: 'image/jpeg',
-    buffer: await scenePhoto(800, 800, username === 'alice' ? 330 : 150),
-  });
+  if (options.avatar !== false)
+    await page.locator('input[type=file]').setInputFiles({
+      name: `${username}.jpg`,
+      mimeType: 'image/jpeg',
+      buffer: await scenePhoto(800, 800, username === 'alice' ? 330 : 150),
+    });
   if (shots) await screenshot(page, 'profile-setup');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('region', { name: 'Stories' }).waitFor();
 }
 
+// The timeouts are generous because the whole suite shares two cores: alone, both tests take about 45 s.
 it('two people sign up, follow, post, like, comment and share stories, live', async () => {
   const alice = await person('alice');
   const bob = await person('bob');
@@ -267,7 +281,7 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
 
   expect(pageErrors).toEqual([]);
   expect(originals).toEqual([]);
-}, 90_000);
+}, 180_000);
 
 it('a pool that requires MFA has a new account set up TOTP at its first sign-in', async () => {
   const mfaDir = mkdtempSync(join(tmpdir(), 'plaza-web-mfa-'));
@@ -277,13 +291,10 @@ it('a pool that requires MFA has a new account set up TOTP at its first sign-in'
   });
   try {
     const strictUrl = await strict.listen();
-    const context = await browser.newContext({ baseURL: strictUrl, viewport: { width: 420, height: 860 } });
-    contexts.push(context);
-    const carol = await context.newPage();
-    carol.on('pageerror', (error) => pageErrors.push(`carol: ${error.message}`));
-    carol.setDefaultTimeout(15_000);
+    const carol = await person('carol', strictUrl);
     await signUp(carol, 'carol@example.com', 'carol', 'Carol Ann', {
       shots: false,
+      avatar: false,
       beforeProfile: async () => {
         await carol.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
         await screenshot(carol, 'sign-in-totp-required');
@@ -297,4 +308,4 @@ it('a pool that requires MFA has a new account set up TOTP at its first sign-in'
     await strict.close();
     rmSync(mfaDir, { recursive: true, force: true });
   }
-}, 60_000);
+}, 120_000);

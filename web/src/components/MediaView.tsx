@@ -12,12 +12,15 @@ export function MediaView({
   sizes,
   className,
   eager,
+  onLoad,
 }: {
   media: Media;
   alt: string;
   sizes: string;
   className?: string;
   eager?: boolean;
+  /** The picture is on screen (fetched and decoded). */
+  onLoad?: () => void;
 }) {
   const style = { aspectRatio: aspectRatio(media) };
   if (media.status === 'PENDING')
@@ -66,6 +69,7 @@ export function MediaView({
       height={fallback?.height ?? media.height ?? undefined}
       alt={alt}
       loading={eager ? 'eager' : 'lazy'}
+      onLoad={onLoad}
       decoding="async"
     />
   );

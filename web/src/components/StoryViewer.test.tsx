@@ -82,13 +82,20 @@ describe('the story viewer', () => {
     render(<StoryViewer groups={groups} start={0} onClose={onClose} />);
     const dialog = screen.getByRole('dialog', { name: 'Stories by Alice' });
     expect(document.activeElement).toBe(dialog);
-    expect(screen.getByRole('img', { name: 'Story by Alice' }).getAttribute('src')).toBe('/media/a1-600.jpg');
+    const picture = () => screen.getByRole('img', { name: /^Story by / }) as HTMLImageElement;
+    expect(picture().getAttribute('src')).toBe('/media/a1-600.jpg');
+    // Until the picture is on screen its time does not run.
+    act(() => vi.advanceTimersByTime(imageStoryMs * 2));
+    expect(picture().getAttribute('src')).toBe('/media/a1-600.jpg');
+    fireEvent.load(picture());
     act(() => vi.advanceTimersByTime(imageStoryMs));
-    expect(screen.getByRole('img', { name: 'Story by Alice' }).getAttribute('src')).toBe('/media/a2-600.jpg');
+    expect(picture().getAttribute('src')).toBe('/media/a2-600.jpg');
     expect(screen.getByText('Story 2 of 2')).toBeTruthy();
+    fireEvent.load(picture());
     act(() => vi.advanceTimersByTime(imageStoryMs));
     expect(screen.getByRole('dialog', { name: 'Stories by Bob' })).toBeTruthy();
     expect(onClose).not.toHaveBeenCalled();
+    fireEvent.load(picture());
     act(() => vi.advanceTimersByTime(imageStoryMs));
     expect(onClose).toHaveBeenCalledTimes(1);
   });
@@ -99,6 +106,7 @@ describe('the story viewer', () => {
     const dialog = screen.getByRole('dialog', { name: 'Stories by Bob' });
     fireEvent.keyDown(dialog, { key: 'ArrowLeft' });
     expect(screen.getByRole('img', { name: 'Story by Alice' }).getAttribute('src')).toBe('/media/a2-600.jpg');
+    fireEvent.load(screen.getByRole('img', { name: 'Story by Alice' }));
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
     act(() => vi.advanceTimersByTime(imageStoryMs * 3));
     expect(screen.getByRole('img', { name: 'Story by Alice' }).getAttribute('src')).toBe('/media/a2-600.jpg');

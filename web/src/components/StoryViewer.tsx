@@ -33,6 +33,9 @@ export function StoryViewer({
   const video = story?.media ? isVideo(story.media) : false;
   const videoMs = videoLength && videoLength.story === story?.id ? videoLength.ms : undefined;
   const durationMs = video ? (videoMs ?? imageStoryMs) : imageStoryMs;
+  /** The story whose picture is on screen: its clock runs only from then (not while it loads or is processed). */
+  const [shown, setShown] = useState<string>();
+  const onScreen = shown !== undefined && shown === story?.id;
 
   useEffect(() => dialog.current?.focus(), []);
   useEffect(() => {
@@ -40,10 +43,10 @@ export function StoryViewer({
   }, [state.closed, onClose]);
   // Images advance on a clock; a video advances when it ends, its clock following its own playback.
   useEffect(() => {
-    if (video || state.paused || state.closed) return;
+    if (video || !onScreen || state.paused || state.closed) return;
     const timer = setInterval(() => dispatch({ type: 'tick', ms: tickMs, durationMs }), tickMs);
     return () => clearInterval(timer);
-  }, [video, state.paused, state.closed, durationMs]);
+  }, [video, onScreen, state.paused, state.closed, durationMs]);
 
   useEffect(() => {
     if (state.paused) player.current?.pause();
@@ -144,7 +147,14 @@ export function StoryViewer({
                 onEnded={() => dispatch({ type: 'next' })}
               />
             ) : (
-              <MediaView key={story.id} media={story.media} alt={`Story by ${name}`} sizes="100vw" eager />
+              <MediaView
+                key={story.id}
+                media={story.media}
+                alt={`Story by ${name}`}
+                sizes="100vw"
+                eager
+                onLoad={() => setShown(story.id)}
+              />
             ))}
         </div>
         <button
