@@ -6,11 +6,14 @@ import reactHooks from 'eslint-plugin-react-hooks';
 // Layers, top to bottom (ARCHITECTURE.md). A file may import only from its own
 // layer or the ones below it; the restriction lists say what each layer must not reach.
 const layerRules = [
-  { files: ['src/platform/**'], forbidden: ['ports', 'adapters', 'domain', 'edge', 'app', 'bin'] },
-  { files: ['src/ports/**'], forbidden: ['adapters', 'domain', 'edge', 'app', 'bin'] },
-  { files: ['src/adapters/**'], forbidden: ['domain', 'edge', 'app', 'bin'] },
-  { files: ['src/domain/**'], forbidden: ['adapters', 'edge', 'app', 'bin'] },
-  { files: ['src/edge/**'], forbidden: ['adapters', 'app', 'bin'] },
+  {
+    files: ['src/platform/**'],
+    forbidden: ['ports', 'adapters', 'domain', 'edge', 'app', 'lambda-app', 'bin'],
+  },
+  { files: ['src/ports/**'], forbidden: ['adapters', 'domain', 'edge', 'app', 'lambda-app', 'bin'] },
+  { files: ['src/adapters/**'], forbidden: ['domain', 'edge', 'app', 'lambda-app', 'bin'] },
+  { files: ['src/domain/**'], forbidden: ['adapters', 'edge', 'app', 'lambda-app', 'bin'] },
+  { files: ['src/edge/**'], forbidden: ['adapters', 'app', 'lambda-app', 'bin'] },
 ].map(({ files, forbidden }) => ({
   files,
   rules: {

@@ -2,6 +2,7 @@
 import { graphqlBenchmark } from './graphql.bench.ts';
 import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
+import { lambdaBenchmark } from './lambda.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
 import { subscriptionsBenchmark } from './subscriptions.bench.ts';
 import { backupBenchmark } from './backup.bench.ts';
@@ -14,6 +15,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   media: mediaBenchmark,
   subscriptions: subscriptionsBenchmark,
   backup: backupBenchmark,
+  lambda: lambdaBenchmark,
   web: webBenchmark,
 };
 

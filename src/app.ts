@@ -16,6 +16,7 @@ import { jwksIdentityVerifier } from './adapters/jose/jwks-identity-verifier.ts'
 import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
 import { outboxMailer } from './adapters/outbox/outbox-mailer.ts';
+import { smtpMailer } from './adapters/smtp/smtp-mailer.ts';
 import { userKeys, type IdentityServices, type PoolSettings } from './domain/identity/model.ts';
 import { newPoolIdentity, type PoolIdentity } from './domain/identity/pool-identity.ts';
 import { createProfile } from './domain/social/create-profile.ts';
@@ -23,7 +24,7 @@ import { registerCognitoRoutes } from './edge/cognito/cognito-routes.ts';
 import { loadOrCreateJson } from './platform/json-file.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { apiKeyVerifier } from './domain/api-keys/api-keys.ts';
 import { fanOutFeed } from './domain/social/feed-fan-out.ts';
 import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
@@ -52,13 +53,14 @@ import { HmacUrlSigner } from './adapters/hmac/hmac-url-signer.ts';
 import { sharpImageProcessor } from './adapters/sharp/sharp-image-processor.ts';
 import { confirmUpload } from './domain/media/confirm-upload.ts';
 import { MediaJobs } from './domain/media/media-jobs.ts';
-import { versionTag, type MediaUrls } from './domain/media/media-view.ts';
+import type { MediaUrls } from './domain/media/media-view.ts';
+import { mediaUrls as createMediaUrls } from './domain/media/media-urls.ts';
 import { defaultMediaSettings, type MediaServices } from './domain/media/model.ts';
 import { processMedia } from './domain/media/process-media.ts';
 import { receiveUpload } from './domain/media/receive-upload.ts';
 import { registerMediaRoutes } from './edge/http/media-routes.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
-import { defaultCacheSettings, ResolverCache, type CacheSettings } from './edge/graphql/resolver-cache.ts';
+import { cacheSettingsFrom, ResolverCache } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
 import { observedItemStore } from './ports/item-store/observed-item-store.ts';
 import { webhookNotifier } from './adapters/webhook/webhook-notifier.ts';
@@ -116,6 +118,8 @@ export interface Identity {
   services?: IdentityServices;
   verifier: IdentityVerifier | undefined;
   pool: PoolIdentity | undefined;
+  /** Stops the signing keys' rotation timer. */
+  close?(): void;
 }
 
 /**
@@ -132,11 +136,7 @@ async function openIdentity(
     social: SocialServices;
     baseUrl: () => string;
   },
-): Promise<{
-  services?: IdentityServices;
-  verifier: IdentityVerifier | undefined;
-  pool: PoolIdentity | undefined;
-}> {
+): Promise<Identity> {
   if (config.identity.mode === 'cognito') {
     const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.identity.userPoolId}`;
     const verifier = jwksIdentityVerifier({
@@ -154,7 +154,27 @@ async function openIdentity(
   const signer = await joseTokenSigner({
     path: join(identityDir, 'signing-keys.json'),
     now: () => deps.clock.now(),
+    rotateAfterMs: config.userPool.signingKeyRotationDays * 24 * 3600 * 1000,
+    // A replaced key verifies until every token it signed has expired, with an hour to spare.
+    retireAfterMs:
+      (Math.max(config.userPool.accessTokenSeconds, config.userPool.idTokenSeconds) + 3600) * 1000,
   });
+  // Rotation when a key is due, and keys that `plaza keys rotate` wrote, are picked up within minutes.
+  const rotation = setInterval(
+    () => signer.refresh().catch((error) => deps.logger.error({ err: error }, 'signing key refresh failed')),
+    5 * 60 * 1000,
+  );
+  rotation.unref();
+  // The verifier's key set follows the signer's through rotations.
+  let jwks = signer.jwks();
+  let localKeys = createLocalJWKSet(jwks as JSONWebKeySet);
+  const keys: JWTVerifyGetKey = (header, token) => {
+    if (signer.jwks() !== jwks) {
+      jwks = signer.jwks();
+      localKeys = createLocalJWKSet(jwks as JSONWebKeySet);
+    }
+    return localKeys(header, token);
+  };
   const settings: PoolSettings = {
     ...pool,
     get issuer() {
@@ -176,7 +196,9 @@ async function openIdentity(
     ids: deps.ids,
     hasher: argon2PasswordHasher(),
     signer,
-    mailer: outboxMailer({ dir: join(config.dataDir, 'outbox'), clock: deps.clock, logger: deps.logger }),
+    mailer: config.smtp
+      ? smtpMailer(config.smtp, deps.logger)
+      : outboxMailer({ dir: join(config.dataDir, 'outbox'), clock: deps.clock, logger: deps.logger }),
     pool: settings,
     // Plaza's post-confirmation trigger: the new user's profile.
     postConfirmation: async (event) =>
@@ -185,14 +207,14 @@ async function openIdentity(
   const verifier = jwksIdentityVerifier({
     issuer: () => settings.issuer,
     clientIds: [pool.clientId],
-    keys: createLocalJWKSet(signer.jwks() as JSONWebKeySet),
+    keys,
     clock: deps.clock,
     validAfter: async (sub) => {
       const { item } = await deps.stores.users.get(userKeys.user(sub));
       return item ? Number(item.validAfter ?? 0) : Number.POSITIVE_INFINITY;
     },
   });
-  return { services, verifier, pool };
+  return { services, verifier, pool, close: () => clearInterval(rotation) };
 }
 
 /** A trigger module, as a Lambda trigger's: it exports `handler(event)` and returns the event. */
@@ -282,16 +304,6 @@ export function openObjects(
   return { objects: new FsObjectStore({ root: config.storage.root }), signer: urls, urls };
 }
 
-/** The design's per-resolver caching, with the fields and TTLs the config file sets over the defaults. */
-function cacheSettings(config: Config): CacheSettings {
-  const rules = { ...defaultCacheSettings.rules };
-  for (const [field, rule] of Object.entries(config.caching.fields)) {
-    if (rule.ttlSeconds === 0) delete rules[field];
-    else rules[field] = { ttlSeconds: rule.ttlSeconds, keys: rule.keys ?? ['$context.arguments.id'] };
-  }
-  return { rules, maxEntries: config.caching.maxEntries ?? defaultCacheSettings.maxEntries };
-}
-
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
@@ -379,6 +391,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
   const enqueue = (key: string) => jobs.enqueue(key);
+  // The bucket's lifecycle rule for noncurrent versions, on the local store (S3 applies its own).
+  const lifecycle = setInterval(
+    () => {
+      const cutoff = new Date(clock.now() - config.media.noncurrentVersionDays * 24 * 3600 * 1000);
+      if (config.storage.engine === 'fs')
+        objects
+          .expireVersions(cutoff)
+          .catch((error) => logger.error({ err: error }, 'media lifecycle failed'));
+    },
+    6 * 3600 * 1000,
+  );
+  lifecycle.unref();
   if (config.storage.engine === 's3') social.confirmUpload = (item) => confirmUpload(item, media, enqueue);
   await registerUploadRoutes(server, {
     verifier: urls,
@@ -395,17 +419,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     onCache: (result) => metrics.mediaCache.inc({ result }),
   });
-  const mediaUrls: MediaUrls = {
-    url(key, etag) {
-      if (key.startsWith('stories/')) {
-        // Signed until the end of the next hour: the same URL for an hour, so browsers can cache it.
-        const hour = 3600 * 1000;
-        return urls.signGet(key, new Date(Math.ceil(clock.now() / hour) * hour + hour));
-      }
-      const base = config.cdn.baseUrl ?? `${baseUrl}/media`;
-      return `${base}/${key}${etag ? `?v=${versionTag(etag)}` : ''}`;
-    },
-  };
+  const mediaUrls: MediaUrls = createMediaUrls({
+    publicBase: () => config.cdn.baseUrl ?? `${baseUrl}/media`,
+    signPrivate: (key, expiresAt) => urls.signGet(key, expiresAt),
+    clock,
+  });
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: () => baseUrl,
@@ -439,7 +457,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     production: config.production,
     metrics,
     allowedOrigins: config.allowedOrigins,
-    cache: new ResolverCache(cacheSettings(config), clock.now, redis),
+    cache: new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis),
   });
 
   const alarms = new AlarmMonitor(config.operations.alarmRules ?? defaultAlarmRules, {
@@ -522,8 +540,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await usage.stop();
       await fanOut.stop();
+      clearInterval(lifecycle);
       await objects.close();
       await redis?.close();
+      identity.close?.();
       await stores.close();
     },
   };

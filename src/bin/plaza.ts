@@ -7,6 +7,7 @@ import { isPlazaError } from '../platform/errors.ts';
 import { startCommand } from './commands/start.ts';
 import { tableCreateCommand } from './commands/table-create.ts';
 import { seedCommand } from './commands/seed.ts';
+import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { costCommand } from './commands/cost.ts';
 import { usersExportCommand } from './commands/users-export.ts';
 import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
@@ -34,6 +35,13 @@ program
   .option('--password <password>', 'their password', 'plaza-demo-1')
   .option('--seed <n>', 'random seed, for the same data each time', '1')
   .action(seedCommand);
+
+program
+  .command('keys')
+  .description("The user pool's token signing keys.")
+  .command('rotate')
+  .description('Sign with a new key from now on; old keys stay in the JWKS until their tokens expire.')
+  .action(keysRotateCommand);
 
 program
   .command('table')

@@ -53,4 +53,13 @@ describe('configuration', () => {
     writeFileSync(join(dir, 'broken.json'), '{ nope');
     expect(failure(() => loadConfig({ PLAZA_CONFIG: 'broken.json' }, dir))).toMatch(/not valid JSON/);
   });
+
+  it('takes the nextToken key from Secrets Manager on AWS, from DATA_DIR otherwise', () => {
+    expect(loadConfig({}, dir).nextTokenSecretArn).toBeUndefined();
+    const arn = 'arn:aws:secretsmanager:us-west-1:123456789012:secret:plaza-next-token-AbCdEf';
+    expect(loadConfig({ PLAZA_NEXT_TOKEN_SECRET_ARN: arn }, dir).nextTokenSecretArn).toBe(arn);
+    expect(failure(() => loadConfig({ PLAZA_NEXT_TOKEN_SECRET_ARN: 'next-token' }, dir))).toMatch(
+      /PLAZA_NEXT_TOKEN_SECRET_ARN/,
+    );
+  });
 });

@@ -44,6 +44,7 @@ const fileSchema = z
         idTokenMinutes: z.number().int().min(5).max(1440).optional(),
         refreshTokenDays: z.number().int().min(1).max(3650).optional(),
         mfa: z.enum(['OPTIONAL', 'ON']).optional(),
+        signingKeyRotationDays: z.number().min(1).max(3650).optional(),
         triggers: z
           .object({
             preSignUp: z.string().min(1).optional(),
@@ -82,11 +83,19 @@ const fileSchema = z
         maxMegapixels: z.number().positive().max(500).optional(),
         uploadUrlSeconds: z.number().int().min(10).max(900).optional(),
         jobConcurrency: z.number().int().min(1).max(64).optional(),
+        noncurrentVersionDays: z.number().min(0).max(3650).optional(),
       })
       .strict()
       .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
     redisUrl: z.url().optional(),
+    smtp: z
+      .object({
+        url: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL'),
+        from: z.string().min(3),
+      })
+      .strict()
+      .optional(),
     caching: z
       .object({
         maxEntries: z.number().int().min(0).optional(),
@@ -164,6 +173,8 @@ export interface Config {
     lockoutMaxSeconds: number;
     /** The design's "MFA off, TOTP available" is Cognito's OPTIONAL; ON makes it required. */
     mfa: 'OPTIONAL' | 'ON';
+    /** The token signing key is replaced after this many days. */
+    signingKeyRotationDays: number;
     /** Handler modules (`export async function handler(event)`), as Cognito's Lambda triggers. */
     triggers: { preSignUp?: string; preTokenGeneration?: string };
   };
@@ -200,12 +211,16 @@ export interface Config {
     maxPixels: number;
     uploadUrlSeconds: number;
     jobConcurrency: number;
+    /** The lifecycle rule: previous versions of overwritten or deleted objects go after this many days. */
+    noncurrentVersionDays: number;
   };
   /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
   caching: {
     maxEntries: number | undefined;
     fields: Record<string, { ttlSeconds: number; keys?: string[] }>;
   };
+  /** Where the pool's mail goes: an SMTP server, or the outbox under DATA_DIR when absent. */
+  smtp: { url: string; from: string } | undefined;
   /** Redis for the subscription event bus across several servers; in-process when absent. */
   redisUrl: string | undefined;
   /** Origins whose pages may open WebSocket subscriptions (empty: any). */
@@ -231,6 +246,21 @@ export interface Config {
     /** How often the server writes DATA_DIR/usage.json for the cost report. */
     usageSnapshotMs: number;
   };
+  /**
+   * The Secrets Manager secret that signs nextTokens on AWS, where Lambda instances share no disk;
+   * absent: a per-install secret under DATA_DIR.
+   */
+  nextTokenSecretArn: string | undefined;
+  /**
+   * CloudFront's signed URLs for private media on AWS: the key pair's id and the Secrets Manager
+   * secret holding its private key (absent: a key pair kept under DATA_DIR).
+   */
+  cdnSigning: { keyPairId: string | undefined; privateKeySecretArn: string | undefined };
+  /**
+   * The fields AppSync caches per resolver ("Query.getPost"), set by the CDK app: the Lambda resolves
+   * them whole, since AppSync's cache keeps one answer per caching key whatever the selection set.
+   */
+  appSyncCachedFields: string[];
   /** The built web app Plaza serves at `/` (web/dist of this package by default). */
   webDir: string;
 }
@@ -287,6 +317,11 @@ const envSchema = z.object({
     .optional(),
   PLAZA_ALLOWED_ORIGINS: z.string().min(1).optional(),
   REDIS_URL: z.url().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).optional(),
   PLAZA_STORAGE: z.enum(['fs', 's3']).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z
@@ -298,6 +333,23 @@ const envSchema = z.object({
     .regex(/^[a-z0-9]{1,128}$/, 'an app client id')
     .optional(),
   PLAZA_ALARM_WEBHOOK_URL: z.url().optional(),
+  PLAZA_NEXT_TOKEN_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  PLAZA_CDN_URL: z.url().optional(),
+  PLAZA_CDN_KEY_PAIR_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{8,32}$/, 'a CloudFront public key id')
+    .optional(),
+  PLAZA_CDN_SIGNING_KEY_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')
+    .optional(),
+  PLAZA_APPSYNC_CACHED_FIELDS: z
+    .string()
+    .regex(/^(\w+\.\w+)(,\w+\.\w+)*$/, 'field coordinates such as Query.getPost,Query.getUser')
+    .optional(),
   PLAZA_WEB_DIR: z.string().min(1).optional(),
 });
 
@@ -346,6 +398,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       lockoutAfterFailures: 5,
       lockoutMaxSeconds: 15 * 60,
       mfa: file.userPool?.mfa ?? 'OPTIONAL',
+      signingKeyRotationDays: file.userPool?.signingKeyRotationDays ?? 90,
       triggers: Object.fromEntries(
         Object.entries(file.userPool?.triggers ?? {}).map(([name, path]) => [name, resolve(cwd, path)]),
       ),
@@ -383,13 +436,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxPixels: Math.round((file.media?.maxMegapixels ?? 40) * 1_000_000),
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
+      noncurrentVersionDays: file.media?.noncurrentVersionDays ?? 30,
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
+    smtp: e.SMTP_URL
+      ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? file.smtp?.from ?? 'Plaza <no-reply@localhost>' }
+      : file.smtp,
     caching: { maxEntries: file.caching?.maxEntries, fields: file.caching?.fields ?? {} },
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
     cdn: {
-      baseUrl: file.cdn?.baseUrl?.replace(/\/$/, ''),
+      baseUrl: (e.PLAZA_CDN_URL ?? file.cdn?.baseUrl)?.replace(/\/$/, ''),
       defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,
       maxTtlSeconds: file.cdn?.maxTtlSeconds ?? 31_536_000,
       corsOrigins: file.cdn?.corsOrigins ?? ['*'],
@@ -405,6 +462,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ) as Partial<Record<PriceName, number>>,
       usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
     },
+    nextTokenSecretArn: e.PLAZA_NEXT_TOKEN_SECRET_ARN,
+    cdnSigning: {
+      keyPairId: e.PLAZA_CDN_KEY_PAIR_ID,
+      privateKeySecretArn: e.PLAZA_CDN_SIGNING_KEY_SECRET_ARN,
+    },
+    appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
     webDir: resolve(
       cwd,
       e.PLAZA_WEB_DIR ?? file.web?.dir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),

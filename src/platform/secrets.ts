@@ -3,7 +3,7 @@
  * the CSPRNG on first start, kept under DATA_DIR with owner-only permissions,
  * never committed and never logged.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,5 +24,30 @@ export function loadOrCreateSecret(dataDir: string, name: string, bytes = 32): B
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64url');
+  }
+}
+
+/**
+ * A per-install RSA private key (PEM), made on first use and kept beside the other secrets;
+ * where the key must be shared (CloudFront's key group), it lives in Secrets Manager instead.
+ */
+export function loadOrCreatePrivateKey(dataDir: string, name: string): string {
+  const dir = join(dataDir, 'secrets');
+  const path = join(dir, `${name}.pem`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  try {
+    writeFileSync(path, pem, { mode: 0o600, flag: 'wx' });
+    return pem;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return readFileSync(path, 'utf8');
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The pool's signing keys: RS256 key pairs generated on first start and kept
- * under DATA_DIR (never committed). Each has a `kid`; a new key can be added
- * for rotation while the old one stays in the JWKS until its tokens expire.
+ * under DATA_DIR (never committed). Each has a `kid`. Rotation adds a new key,
+ * which signs from then on, and keeps the old one in the JWKS until every token
+ * it signed has expired; only then is it removed.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { TokenSigner } from '../../ports/identity.ts';
 
 interface StoredKey {
@@ -16,27 +17,86 @@ interface StoredKey {
   createdAt: string;
 }
 
-export async function joseTokenSigner(options: { path: string; now: () => number }): Promise<TokenSigner> {
-  let stored: StoredKey[];
-  if (existsSync(options.path)) {
-    stored = JSON.parse(readFileSync(options.path, 'utf8')) as StoredKey[];
-  } else {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const kid = randomUUID();
-    stored = [
-      {
-        kid,
-        privateJwk: await exportJWK(privateKey),
-        publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
-        createdAt: new Date(options.now()).toISOString(),
-      },
-    ];
-    mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-    writeFileSync(options.path, JSON.stringify(stored), { mode: 0o600 });
+export interface SigningKeyOptions {
+  path: string;
+  now: () => number;
+  /** A key older than this is replaced at the next `refresh` (default 90 days). */
+  rotateAfterMs?: number;
+  /** How long a replaced key stays in the JWKS: at least the longest token lifetime. */
+  retireAfterMs?: number;
+}
+
+export interface RotatingTokenSigner extends TokenSigner {
+  /** Picks up keys another process wrote, and rotates when the signing key is due. */
+  refresh(): Promise<void>;
+  /** Adds a new signing key now (the old ones stay until their tokens expire). */
+  rotate(): Promise<void>;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+async function newKey(now: number): Promise<StoredKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = randomUUID();
+  return {
+    kid,
+    privateJwk: await exportJWK(privateKey),
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+    createdAt: new Date(now).toISOString(),
+  };
+}
+
+/** Written to a temporary file and renamed, so a reader never sees half a key file. */
+function save(path: string, keys: StoredKey[]): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(keys), { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+export async function joseTokenSigner(options: SigningKeyOptions): Promise<RotatingTokenSigner> {
+  const rotateAfterMs = options.rotateAfterMs ?? 90 * DAY;
+  const retireAfterMs = options.retireAfterMs ?? DAY;
+  let stored: StoredKey[] = [];
+  let loadedAt = 0;
+  let current!: StoredKey;
+  let signingKey!: CryptoKey;
+  // One object per key set, so verifiers can tell when it changed.
+  let jwks: { keys: Record<string, unknown>[] } = { keys: [] };
+
+  async function use(keys: StoredKey[]): Promise<void> {
+    stored = keys;
+    // The newest key signs; every key verifies.
+    current = keys[keys.length - 1] as StoredKey;
+    signingKey = (await importJWK(current.privateJwk, 'RS256')) as CryptoKey;
+    jwks = { keys: keys.map((key) => key.publicJwk as Record<string, unknown>) };
   }
-  // The newest key signs; every key verifies.
-  const current = stored[stored.length - 1] as StoredKey;
-  const signingKey = (await importJWK(current.privateJwk, 'RS256')) as CryptoKey;
+
+  function readIfChanged(): StoredKey[] | undefined {
+    if (!existsSync(options.path)) return undefined;
+    const modified = statSync(options.path).mtimeMs;
+    if (modified === loadedAt) return undefined;
+    loadedAt = modified;
+    return JSON.parse(readFileSync(options.path, 'utf8')) as StoredKey[];
+  }
+
+  async function rotate(): Promise<void> {
+    const now = options.now();
+    // A key replaced before the retirement window has no live tokens left: drop it.
+    const keep = stored.filter((key, index) => {
+      const replacedAt = stored[index + 1] ? Date.parse(stored[index + 1]!.createdAt) : now;
+      return now - replacedAt < retireAfterMs;
+    });
+    const keys = [...keep, await newKey(now)];
+    save(options.path, keys);
+    loadedAt = statSync(options.path).mtimeMs;
+    await use(keys);
+  }
+
+  const initial = readIfChanged();
+  if (initial) await use(initial);
+  else await rotate();
+
   return {
     async sign(claims, lifetimeSeconds) {
       const now = Math.floor(options.now() / 1000);
@@ -46,6 +106,12 @@ export async function joseTokenSigner(options: { path: string; now: () => number
         .setExpirationTime(now + lifetimeSeconds)
         .sign(signingKey);
     },
-    jwks: () => ({ keys: stored.map((key) => key.publicJwk as Record<string, unknown>) }),
+    jwks: () => jwks,
+    rotate,
+    async refresh() {
+      const changed = readIfChanged();
+      if (changed) await use(changed);
+      if (options.now() - Date.parse(current.createdAt) >= rotateAfterMs) await rotate();
+    },
   };
 }

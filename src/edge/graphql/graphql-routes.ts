@@ -12,14 +12,10 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import fastifyWebsocket from '@fastify/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { readFileSync } from 'node:fs';
 import {
   GraphQLError,
   Kind,
   NoSchemaIntrospectionCustomRule,
-  buildSchema,
-  getNamedType,
-  type GraphQLField,
   execute,
   getOperationAST,
   parse,
@@ -28,56 +24,17 @@ import {
   validate,
   type DocumentNode,
   type ExecutionResult,
-  type GraphQLScalarType,
-  type GraphQLSchema,
 } from 'graphql';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
-import { appSyncPrelude, appSyncScalars } from './appsync-prelude.ts';
 import { appSyncRealtimeHandler } from './appsync-realtime.ts';
 import { authModes } from './auth-modes.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
-import { resolvers, subscriptionResolvers } from './resolvers.ts';
+import { executableSchema } from './executable-schema.ts';
 import type { ResolverCache } from './resolver-cache.ts';
 
-export const schemaPath = new URL('./schema.graphql', import.meta.url);
-
-/** The schema file with AppSync's prelude and Plaza's resolvers attached. */
-export function executableSchema(cache?: ResolverCache): GraphQLSchema {
-  const schema = buildSchema(appSyncPrelude + readFileSync(schemaPath, 'utf8'));
-  for (const [name, implementation] of Object.entries(appSyncScalars)) {
-    const scalar = schema.getType(name) as GraphQLScalarType;
-    scalar.serialize = implementation.serialize;
-    scalar.parseValue = implementation.parseValue;
-    scalar.parseLiteral = implementation.parseLiteral;
-  }
-  for (const [typeName, fields] of Object.entries(resolvers)) {
-    const type = schema.getType(typeName);
-    if (!type || !('getFields' in type)) throw new Error(`Resolvers for unknown type ${typeName}`);
-    const schemaFields = type.getFields() as Record<string, { resolve?: unknown }>;
-    for (const [fieldName, resolve] of Object.entries(fields)) {
-      const field = schemaFields[fieldName];
-      if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
-      field.resolve = cache
-        ? cache.wrap(
-            typeName,
-            fieldName,
-            getNamedType((field as GraphQLField<unknown, unknown>).type).name,
-            resolve,
-          )
-        : resolve;
-    }
-  }
-  const subscriptionType = schema.getSubscriptionType();
-  for (const [fieldName, { subscribe, resolve }] of Object.entries(subscriptionResolvers)) {
-    const field = subscriptionType?.getFields()[fieldName];
-    if (!field) throw new Error(`Resolver for unknown subscription ${fieldName}`);
-    field.subscribe = subscribe as never;
-    field.resolve = resolve;
-  }
-  return schema;
-}
+export { executableSchema, schemaPath } from './executable-schema.ts';
 
 export interface GraphQLRouteOptions {
   services: GraphQLServices;

@@ -6,6 +6,7 @@
  * it here, on every server when the event bus is shared (Redis).
  */
 import type { GraphQLFieldResolver } from 'graphql';
+import type { Config } from '../../platform/config.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { RequestContext } from './context.ts';
 
@@ -34,6 +35,19 @@ export const defaultCacheSettings: CacheSettings = {
   },
   maxEntries: 50_000,
 };
+
+/**
+ * The design's per-resolver caching, with the fields and TTLs the config file sets over the
+ * defaults (a TTL of 0 turns a field off). The CDK app deploys the same rules to AppSync.
+ */
+export function cacheSettingsFrom(caching: Config['caching']): CacheSettings {
+  const rules = { ...defaultCacheSettings.rules };
+  for (const [field, rule] of Object.entries(caching.fields)) {
+    if (rule.ttlSeconds === 0) delete rules[field];
+    else rules[field] = { ttlSeconds: rule.ttlSeconds, keys: rule.keys ?? ['$context.arguments.id'] };
+  }
+  return { rules, maxEntries: caching.maxEntries ?? defaultCacheSettings.maxEntries };
+}
 
 type Args = Record<string, unknown>;
 

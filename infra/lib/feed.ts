@@ -1,0 +1,54 @@
+/**
+ * The home feed's fan-out: the table's stream feeds a Lambda running the same
+ * `fanOutFeed` the local server runs on its change log. Only the records it
+ * acts on reach it (event filters); a failing record is retried from where it
+ * failed, then set aside in a dead-letter queue so the stream keeps moving.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { PlazaTable } from './data.ts';
+import { feedFanOutFilterPatterns } from './feed-stream-filters.ts';
+import { plazaFunction } from './plaza-function.ts';
+import type { LambdaRuntimeName } from './settings.ts';
+
+export class PlazaFeed extends Construct {
+  readonly fanOut: NodejsFunction;
+  readonly deadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props: { table: PlazaTable; runtime: LambdaRuntimeName }) {
+    super(scope, id);
+    this.fanOut = plazaFunction(this, 'FanOut', {
+      entry: 'src/bin/lambda/feed-fan-out.ts',
+      runtime: props.runtime,
+      description: "DynamoDB stream consumer: fans new posts out to followers' home feeds",
+      environment: { PLAZA_DB: 'dynamodb', PLAZA_TABLE: props.table.table.tableName },
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+    });
+    // Profiles and followers are read, feed entries written; nothing else.
+    props.table.grantItems(this.fanOut, 'GetItem', 'Query', 'BatchWriteItem');
+
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.fanOut.addEventSource(
+      new DynamoEventSource(props.table.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(this.deadLetters),
+        filters: feedFanOutFilterPatterns.map((pattern) => ({ pattern: JSON.stringify(pattern) })),
+      }),
+    );
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Media: a private S3 bucket (no public access, TLS only, versioned, Intelligent-Tiering,
+ * CORS for presigned PUT uploads) behind CloudFront with origin access control. Story
+ * media is private: CloudFront serves `stories/*` only on URLs signed with the key pair
+ * this stack makes (its private half never leaves Secrets Manager). Each upload's
+ * object-created event runs the image pipeline (`processMedia`, on sharp) in Lambda.
+ */
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HttpVersion,
+  KeyGroup,
+  PriceClass,
+  PublicKey,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { EventType } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Provider } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { originalKey } from '../../src/domain/media/media-keys.ts';
+import { privateMediaPrefixes } from '../../src/domain/media/media-urls.ts';
+import type { PlazaTable } from './data.ts';
+import { plazaFunction } from './plaza-function.ts';
+import type { PlazaSettings } from './settings.ts';
+
+/**
+ * Where uploads land: the design's keys for originals (media-keys.ts), as S3 notification
+ * filters. The pipeline's own variants (300.jpg, avatar-300.jpg, …) match none of them.
+ */
+export function uploadFilters(): { prefix: string; suffix: string }[] {
+  const originals = [
+    originalKey('POST', 'user', 'id', false),
+    originalKey('AVATAR', 'user', 'id', false),
+    originalKey('STORY', 'user', 'id', false),
+    originalKey('STORY', 'user', 'id', true),
+  ];
+  return originals.map((key) => ({
+    prefix: key.slice(0, key.indexOf('/') + 1),
+    suffix: key.slice(key.lastIndexOf('/')),
+  }));
+}
+
+/** The keys that hold media: users' posts and avatars, and stories. */
+export const mediaPrefixes = ['users/', 'stories/'];
+
+export class PlazaMedia extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  readonly signingKey: Secret;
+  readonly publicKey: PublicKey;
+  readonly keyGroup: KeyGroup;
+  readonly pipeline: NodejsFunction;
+  readonly deadLetters: Queue;
+  /** Where media is served: the custom domain, or CloudFront's own. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: { settings: PlazaSettings; table: PlazaTable }) {
+    super(scope, id);
+    const { settings } = props;
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'intelligent-tiering',
+          transitions: [
+            { storageClass: StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) },
+          ],
+        },
+        // Versions guard against mistakes, not for ever.
+        { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Stories live 24 hours; their media goes a day later.
+        { id: 'stories', prefix: 'stories/', expiration: Duration.days(2) },
+      ],
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: settings.corsOrigins,
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3000,
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.signingKey = new Secret(this, 'SigningKey', {
+      description: "CloudFront signed URLs' private key (PEM), made at deployment",
+    });
+    const makeKeyPair = plazaFunction(this, 'SigningKeyPair', {
+      entry: 'infra/custom-resources/signing-key-pair.ts',
+      runtime: settings.lambdaRuntime,
+      description: 'Makes the CloudFront URL-signing key pair (custom resource)',
+      environment: {},
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+    });
+    makeKeyPair.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: [this.signingKey.secretArn],
+      }),
+    );
+    const keyPair = new CustomResource(this, 'SigningKeyPairResource', {
+      serviceToken: new Provider(this, 'SigningKeyPairProvider', { onEventHandler: makeKeyPair })
+        .serviceToken,
+      resourceType: 'Custom::PlazaSigningKeyPair',
+      properties: { SecretArn: this.signingKey.secretArn },
+    });
+    this.publicKey = new PublicKey(this, 'PublicKey', {
+      comment: `Plaza ${settings.stage}: signs private media URLs`,
+      encodedKey: keyPair.getAttString('PublicKeyPem'),
+    });
+    this.keyGroup = new KeyGroup(this, 'KeyGroup', {
+      comment: `Plaza ${settings.stage}: private media`,
+      items: [this.publicKey],
+    });
+
+    const origin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    // The managed CachingOptimized policy carries the design's TTLs: 1 day by default, 1 year at most.
+    const publicMedia: BehaviorOptions = {
+      origin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      compress: true,
+    };
+    this.distribution = new Distribution(this, 'Cdn', {
+      comment: `Plaza ${settings.stage} media`,
+      defaultBehavior: publicMedia,
+      additionalBehaviors: Object.fromEntries(
+        privateMediaPrefixes.map((prefix) => [
+          `${prefix}*`,
+          { ...publicMedia, trustedKeyGroups: [this.keyGroup] },
+        ]),
+      ),
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      ...(settings.mediaDomain
+        ? {
+            domainNames: [settings.mediaDomain.domainName],
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              settings.mediaDomain.certificateArn,
+            ),
+          }
+        : {}),
+    });
+
+    this.url = `https://${settings.mediaDomain?.domainName ?? this.distribution.distributionDomainName}`;
+
+    this.pipeline = plazaFunction(this, 'Pipeline', {
+      entry: 'src/bin/lambda/media-pipeline.ts',
+      runtime: settings.lambdaRuntime,
+      description: 'S3 upload events: checks each upload and makes its image variants (sharp)',
+      environment: {
+        PLAZA_DB: 'dynamodb',
+        PLAZA_TABLE: props.table.table.tableName,
+        PLAZA_STORAGE: 's3',
+        S3_BUCKET: this.bucket.bucketName,
+      },
+      // libvips is CPU-bound, and Lambda's CPU grows with memory.
+      memorySize: 2048,
+      timeout: Duration.seconds(60),
+      // sharp's native build for x86_64 is the one this repository's tests run.
+      architecture: Architecture.X86_64,
+      nodeModules: ['sharp'],
+    });
+    props.table.grantItems(this.pipeline, 'GetItem', 'UpdateItem');
+    this.grantMedia(this.pipeline, 's3:GetObject', 's3:PutObject');
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.pipeline.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetters),
+    });
+    const uploads = new LambdaDestination(this.pipeline);
+    for (const filter of uploadFilters())
+      this.bucket.addEventNotification(EventType.OBJECT_CREATED, uploads, filter);
+  }
+
+  /**
+   * Object actions on the media keys only, and listing the bucket, without which S3 answers a
+   * HEAD of a missing object with 403 rather than 404.
+   */
+  grantMedia(grantee: IGrantable, ...actions: ('s3:GetObject' | 's3:PutObject')[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions,
+        resources: mediaPrefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    );
+  }
+}

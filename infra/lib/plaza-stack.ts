@@ -1,0 +1,79 @@
+/**
+ * Plaza on AWS: the design's stack, running the same code as the local
+ * server. One stack per stage (`Plaza-<stage>`).
+ */
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { mainTable } from '../../src/ports/item-store/table.ts';
+import { PlazaAlarms } from './alarms.ts';
+import { PlazaApi } from './api.ts';
+import { PlazaTable } from './data.ts';
+import { PlazaFeed } from './feed.ts';
+import { PlazaIdentity } from './identity.ts';
+import { PlazaMedia } from './media.ts';
+import type { PlazaSettings } from './settings.ts';
+
+export class PlazaStack extends Stack {
+  readonly table: PlazaTable;
+  readonly identity: PlazaIdentity;
+  readonly api: PlazaApi;
+  readonly feed: PlazaFeed;
+  readonly media: PlazaMedia;
+  readonly alarms: PlazaAlarms;
+
+  constructor(scope: Construct, id: string, props: StackProps & { settings: PlazaSettings }) {
+    const { settings } = props;
+    super(scope, id, {
+      ...props,
+      description: `Plaza (${settings.stage}): Cognito, DynamoDB, AppSync, Lambda, S3 and CloudFront`,
+      terminationProtection: settings.stage === 'prod',
+    });
+    Tags.of(this).add('project', 'plaza');
+    Tags.of(this).add('stage', settings.stage);
+
+    this.table = new PlazaTable(this, 'Data', {
+      definition: mainTable(settings.tableName),
+      stage: settings.stage,
+    });
+    this.identity = new PlazaIdentity(this, 'Identity', { settings, table: this.table });
+    this.media = new PlazaMedia(this, 'Media', { settings, table: this.table });
+    this.api = new PlazaApi(this, 'GraphQL', {
+      settings,
+      table: this.table,
+      userPool: this.identity.userPool,
+      client: this.identity.client,
+      media: this.media,
+    });
+    this.feed = new PlazaFeed(this, 'Feed', { table: this.table, runtime: settings.lambdaRuntime });
+    this.alarms = new PlazaAlarms(this, 'Alarms', {
+      stage: settings.stage,
+      alarmEmail: settings.alarmEmail,
+      api: this.api.api,
+      resolver: this.api.resolverFunction,
+      workers: {
+        FeedFanOut: this.feed.fanOut,
+        PostConfirmation: this.identity.postConfirmation,
+        MediaPipeline: this.media.pipeline,
+      },
+      table: this.table.table,
+      rules: settings.alarmRules,
+      userPool: this.identity.userPool,
+      client: this.identity.client,
+      feedFanOut: this.feed.fanOut,
+      deadLetters: { FeedDeadLetters: this.feed.deadLetters, MediaDeadLetters: this.media.deadLetters },
+    });
+
+    const output = (name: string, value: string, description: string) =>
+      new CfnOutput(this, name, { value, description });
+    output('Region', this.region, 'AWS_REGION for clients and the plaza CLI');
+    output('UserPoolId', this.identity.userPool.userPoolId, 'COGNITO_USER_POOL_ID');
+    output('UserPoolClientId', this.identity.client.userPoolClientId, 'COGNITO_CLIENT_ID');
+    output('GraphQLUrl', this.api.api.graphqlUrl, 'AppSync endpoint');
+    output('GraphQLApiKey', this.api.api.apiKey ?? '', 'API key for public, read-only queries');
+    output('TableName', this.table.table.tableName, 'PLAZA_TABLE');
+    output('MediaBucket', this.media.bucket.bucketName, 'S3_BUCKET');
+    output('MediaUrl', this.media.url, 'PLAZA_CDN_URL: where media is served');
+    output('MediaKeyPairId', this.media.publicKey.publicKeyId, 'CloudFront key pair id for signed URLs');
+    output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');
+  }
+}

@@ -1,0 +1,13 @@
+/** The DynamoDB stream consumer: the home feed's fan-out, as the local server runs it on its change stream. */
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { fanOutFeed } from '../../domain/social/feed-fan-out.ts';
+import { consumeStreamEvent } from '../../edge/lambda/dynamodb-stream.ts';
+import { once, openLambdaApp } from '../../lambda-app.ts';
+import { loadConfig } from '../../platform/config.ts';
+
+const app = once(async () => openLambdaApp(loadConfig()));
+
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const { social, logger } = await app();
+  return consumeStreamEvent(event, (records) => fanOutFeed(records, social), logger);
+}

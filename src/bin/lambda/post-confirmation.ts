@@ -1,0 +1,11 @@
+/** Amazon Cognito's post-confirmation trigger: the new user's profile. */
+import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { postConfirmation } from '../../edge/lambda/cognito-triggers.ts';
+import { once, openLambdaApp } from '../../lambda-app.ts';
+import { loadConfig } from '../../platform/config.ts';
+
+const app = once(async () => openLambdaApp(loadConfig()));
+
+export async function handler(event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> {
+  return postConfirmation(event, (await app()).social);
+}

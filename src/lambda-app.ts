@@ -1,0 +1,177 @@
+/**
+ * The composition root's Lambda side: what the Lambda handlers (src/bin/lambda)
+ * need, built from the same typed configuration as `createApp`, without an
+ * HTTP server or the embedded user pool (Amazon Cognito and AppSync do that
+ * work on AWS). Kept apart from app.ts so a Lambda bundle carries only the
+ * DynamoDB engine and the use cases, not Fastify, SQLite or argon2.
+ */
+import { openDynamoDbStores } from './adapters/dynamodb/dynamodb-stores.ts';
+import { nodeIds } from './adapters/ids/node-ids.ts';
+import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
+import { cloudFrontUrlSigner } from './adapters/cloudfront/cloudfront-url-signer.ts';
+import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
+import { readSecretBytes } from './adapters/secrets-manager/secrets-manager-secret.ts';
+import { confirmUpload } from './domain/media/confirm-upload.ts';
+import { mediaUrls } from './domain/media/media-urls.ts';
+import type { MediaUrls } from './domain/media/media-view.ts';
+import { defaultMediaSettings, type MediaServices } from './domain/media/model.ts';
+import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
+import type { GraphQLServices } from './edge/graphql/context.ts';
+import { nextTokens } from './edge/graphql/next-token.ts';
+import type { Config } from './platform/config.ts';
+import { PlazaError } from './platform/errors.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { loadOrCreatePrivateKey, loadOrCreateSecret } from './platform/secrets.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import type { Ids } from './ports/ids.ts';
+import type { ImageProcessor } from './ports/image-processor.ts';
+import { noMeter } from './ports/item-store/meter.ts';
+import { mainTable } from './ports/item-store/table.ts';
+
+export interface LambdaApp {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  social: SocialServices;
+  close(): Promise<void>;
+}
+
+export function openLambdaApp(
+  config: Config,
+  overrides: { clock?: Clock; ids?: Ids; logger?: Logger } = {},
+): LambdaApp {
+  if (config.db.engine !== 'dynamodb') {
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  Lambda handlers run on DynamoDB: set PLAZA_DB=dynamodb and PLAZA_TABLE',
+    );
+  }
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? nodeIds(clock);
+  // The capacity meter feeds Prometheus on a server; on AWS, CloudWatch meters the table itself.
+  const [main] = openDynamoDbStores({
+    endpoint: config.db.dynamodb.endpoint,
+    region: config.region,
+    tables: [mainTable(config.db.table)],
+    clock,
+    meter: noMeter,
+  });
+  if (!main) throw new PlazaError('InternalFailure', 'No store was opened');
+  return {
+    config,
+    logger,
+    clock,
+    social: { store: main, clock, ids, settings: defaultSocialSettings },
+    close: () => main.close(),
+  };
+}
+
+/**
+ * Media on AWS: S3 holds the bytes and signs upload PUTs. The image processor is the caller's
+ * (sharp, in the image pipeline's bundle only), so the API's bundle carries no native code.
+ */
+export function lambdaMediaServices(app: LambdaApp, images: ImageProcessor): MediaServices {
+  const { config } = app;
+  if (config.storage.engine !== 's3') {
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  Lambda handlers keep media on S3: set PLAZA_STORAGE=s3 and S3_BUCKET',
+    );
+  }
+  const objects = new S3ObjectStore({
+    bucket: config.storage.s3.bucket,
+    region: config.region,
+    endpoint: config.storage.s3.endpoint,
+  });
+  return {
+    store: app.social.store,
+    objects,
+    signer: objects,
+    images,
+    clock: app.clock,
+    ids: app.social.ids,
+    logger: app.logger,
+    settings: { ...defaultMediaSettings, ...config.media },
+  };
+}
+
+/** No images are processed in the API: the S3 event's Lambda does it. */
+export const noImageProcessing: ImageProcessor = {
+  process: () =>
+    Promise.reject(new PlazaError('InternalFailure', 'Images are processed by the media pipeline Lambda')),
+};
+
+/** Reads a secret from Secrets Manager when its ARN is configured, else keeps a per-install one under DATA_DIR. */
+async function secretOr<T>(
+  arn: string | undefined,
+  region: string,
+  local: () => T,
+  decode: (bytes: Buffer) => T,
+) {
+  return arn ? decode(await readSecretBytes({ arn, region })) : local();
+}
+
+/** Media URLs at CloudFront: public objects by version, stories signed with the key group's key. */
+export async function lambdaMediaUrls(app: LambdaApp): Promise<MediaUrls> {
+  const { config } = app;
+  const baseUrl = config.cdn.baseUrl;
+  if (!baseUrl) {
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  Lambda handlers need PLAZA_CDN_URL',
+    );
+  }
+  const privateKey = await secretOr(
+    config.cdnSigning.privateKeySecretArn,
+    config.region,
+    () => loadOrCreatePrivateKey(config.dataDir, 'cdn-signing'),
+    (bytes) => bytes.toString('utf8'),
+  );
+  const signer = cloudFrontUrlSigner({
+    baseUrl,
+    keyPairId: config.cdnSigning.keyPairId ?? 'LOCAL',
+    privateKey,
+  });
+  return mediaUrls({ publicBase: () => baseUrl, signPrivate: signer.signGet, clock: app.clock });
+}
+
+/**
+ * What the GraphQL resolvers use. Subscriptions are AppSync's own (it publishes each mutation's
+ * result), so the event bus has no listeners here.
+ */
+export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServices> {
+  const { config } = app;
+  const secret = await secretOr(
+    config.nextTokenSecretArn,
+    config.region,
+    () => loadOrCreateSecret(config.dataDir, 'next-token'),
+    (bytes) => bytes,
+  );
+  const media = lambdaMediaServices(app, noImageProcessing);
+  // A post may name an upload before its S3 event has been handled: look for the object, and
+  // leave the processing to that event's Lambda.
+  app.social.confirmUpload = (item) => confirmUpload(item, media, () => {});
+  return {
+    social: app.social,
+    nextTokens: nextTokens(secret),
+    events: memoryEventBus(),
+    media,
+    mediaUrls: await lambdaMediaUrls(app),
+  };
+}
+
+/**
+ * Builds something once per Lambda instance, on its first invocation, and keeps it for the next
+ * ones; a failed build is tried again on the next invocation rather than kept.
+ */
+export function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
+}

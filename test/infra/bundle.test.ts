@@ -1,0 +1,159 @@
+/**
+ * The stack synthesized as `npm run synth` does it, esbuild bundling each Lambda
+ * from the sources (only CDK's own template lint is left out). The bundles are then run
+ * as Lambda runs them (node importing index.mjs, schema file beside it), in a
+ * fresh process against DynamoDB Local.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
+import { repoRoot } from '../../infra/lib/settings.ts';
+import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
+import { mainTable } from '../../src/ports/item-store/table.ts';
+import { localCredentials } from '../support/dynamodb-local.ts';
+import { synthesize } from './synth.ts';
+
+const run = promisify(execFile);
+let stack: PlazaStack;
+let outdir: string;
+let resources: Record<string, { Properties: Record<string, unknown> }>;
+
+/** The bundle directory CDK staged for a function. */
+function bundleOf(fn: NodejsFunction): string {
+  const code = resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)]!.Properties.Code as {
+    S3Key: string;
+  };
+  return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+}
+
+/** Imports a bundle in a new Node process, as the Lambda runtime does, and invokes it once per event. */
+async function invoke(bundle: string, events: unknown[], env: Record<string, string>) {
+  const script = `
+    const started = performance.now();
+    const { handler } = await import(process.env.BUNDLE);
+    const imported = performance.now();
+    const results = [];
+    for (const event of JSON.parse(process.env.EVENTS)) results.push(await handler(event));
+    console.log(JSON.stringify({ results, importMs: imported - started, firstMs: performance.now() - imported }));
+  `;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: bundle,
+    env: {
+      PATH: process.env.PATH,
+      ...env,
+      BUNDLE: join(bundle, 'index.mjs'),
+      EVENTS: JSON.stringify(events),
+    },
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as { results: unknown[]; importMs: number };
+}
+
+beforeAll(() => {
+  ({ stack, outdir } = synthesize({}, { bundle: true }));
+  resources = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8')).Resources;
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the bundled Lambdas', () => {
+  it('are ES modules of a few hundred kilobytes, the resolver with its schema file', () => {
+    for (const fn of [stack.api.resolverFunction, stack.feed.fanOut, stack.identity.postConfirmation]) {
+      const bundle = bundleOf(fn);
+      const size = statSync(join(bundle, 'index.mjs')).size;
+      expect(size).toBeGreaterThan(100_000);
+      // Far under Lambda's 50 MB; big bundles are slow cold starts.
+      expect(size).toBeLessThan(3_000_000);
+    }
+    expect(readFileSync(join(bundleOf(stack.api.resolverFunction), 'schema.graphql'), 'utf8')).toBe(
+      readFileSync(new URL('../../src/edge/graphql/schema.graphql', import.meta.url), 'utf8'),
+    );
+    // Nothing native or server-side came along.
+    const resolver = readFileSync(join(bundleOf(stack.api.resolverFunction), 'index.mjs'), 'utf8');
+    for (const absent of ['better-sqlite3', 'argon2', 'fastify', 'sharp'])
+      expect(resolver).not.toContain(absent);
+  });
+
+  it('carry sharp for Lambda’s platform beside the image pipeline, and load it', async () => {
+    const bundle = bundleOf(stack.media.pipeline);
+    const installed = (name: string) =>
+      JSON.parse(readFileSync(join(bundle, 'node_modules', name, 'package.json'), 'utf8'));
+    expect(installed('sharp').version).toBe(
+      JSON.parse(readFileSync(join(repoRoot, 'node_modules/sharp/package.json'), 'utf8')).version,
+    );
+    expect(installed('@img/sharp-linux-x64').os).toEqual(['linux']);
+    expect(existsSync(join(bundle, 'node_modules/@img/sharp-darwin-arm64'))).toBe(false);
+    expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).not.toContain('libvips');
+    const loaded = await invoke(bundle, [], { PATH: '' });
+    expect(loaded.results).toEqual([]);
+  });
+
+  it('run as Lambda runs them, against DynamoDB Local', async () => {
+    const table = `bundle-${Date.now().toString(36)}`;
+    const endpoint = inject('dynamodbEndpoint');
+    await provisionDynamoDbTables({ endpoint, region: 'us-west-1', credentials: localCredentials }, [
+      mainTable(table),
+    ]);
+    const env = {
+      PLAZA_DB: 'dynamodb',
+      PLAZA_TABLE: table,
+      DYNAMODB_ENDPOINT: endpoint,
+      AWS_REGION: 'us-west-1',
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      DATA_DIR: join(outdir, 'data'),
+      PLAZA_STORAGE: 's3',
+      S3_BUCKET: 'plaza-bundle-media',
+      PLAZA_CDN_URL: 'https://media.example.com',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+    };
+    const sub = randomUUID();
+    const confirmation = JSON.parse(
+      readFileSync(new URL('../lambda/events/cognito-post-confirmation.json', import.meta.url), 'utf8'),
+    );
+    confirmation.userName = sub;
+    confirmation.request.userAttributes.sub = sub;
+    const created = await invoke(bundleOf(stack.identity.postConfirmation), [confirmation], env);
+    expect(created.results).toEqual([confirmation]);
+
+    const recorded = JSON.parse(
+      readFileSync(new URL('../lambda/events/appsync-create-post.json', import.meta.url), 'utf8'),
+    );
+    const identity = {
+      ...recorded.identity,
+      sub,
+      username: sub,
+      claims: { ...recorded.identity.claims, sub },
+    };
+    const read = {
+      ...recorded,
+      identity,
+      arguments: { id: sub },
+      info: {
+        ...recorded.info,
+        parentTypeName: 'Query',
+        fieldName: 'getUser',
+        selectionSetGraphQL: '{ id email }',
+      },
+    };
+    const resolved = await invoke(
+      bundleOf(stack.api.resolverFunction),
+      [{ ...recorded, identity }, read],
+      env,
+    );
+    expect(resolved.results).toEqual([
+      expect.objectContaining({
+        authorId: sub,
+        description: 'Hello from Lambda',
+        author: { id: sub, postCount: 1 },
+      }),
+      { id: sub, email: 'alice@example.com' },
+    ]);
+  });
+});

@@ -1,0 +1,617 @@
+/**
+ * The CDK app's template (synthesized offline, without bundling): every
+ * resource and setting the issue asks for, taken from the same definitions the
+ * local server uses, and least-privilege IAM per Lambda.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { buildSchema } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
+import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
+import { repoRoot } from '../../infra/lib/settings.ts';
+import { defaultAlarmRules } from '../../src/domain/operations/alarm-rules.ts';
+import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { mainIndexes } from '../../src/ports/item-store/table.ts';
+import { synthesize } from './synth.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const schemaSource = readFileSync(join(repoRoot, 'src/edge/graphql/schema.graphql'), 'utf8');
+const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+
+let stack: PlazaStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  ({ stack, template } = synthesize());
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+function logicalId(scope: Stack, fn: NodejsFunction): string {
+  return scope.getLogicalId(fn.node.defaultChild as CfnFunction);
+}
+
+/** Every statement in the inline policies attached to a function's role. */
+function statementsOf(fn: NodejsFunction): Statement[] {
+  const role = (resources[logicalId(stack, fn)]?.Properties.Role as { 'Fn::GetAtt': [string, string] })[
+    'Fn::GetAtt'
+  ][0];
+  return Object.values(resources)
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role),
+    )
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+function actionsOf(fn: NodejsFunction): string[] {
+  return statementsOf(fn)
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    .sort();
+}
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+describe('the CDK stack', () => {
+  it('builds the table from the same definition as both engines', () => {
+    const attributes = new Set(['PK', 'SK', ...mainIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        TableName: 'plaza-dev',
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith(
+          [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        ),
+        GlobalSecondaryIndexes: mainIndexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: index.projection },
+        })),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      },
+    });
+    const table = ofType('AWS::DynamoDB::Table')[0]?.[0];
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 5 ? * SAT *)' })] },
+    });
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [table, 'Arn'] }] }),
+    });
+  });
+
+  it('configures the user pool as the design and the config file say', () => {
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: 8,
+            RequireLowercase: false,
+            RequireNumbers: false,
+            RequireSymbols: false,
+            RequireUppercase: false,
+            TemporaryPasswordValidityDays: 7,
+          },
+        },
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        UserPoolTier: 'LITE',
+        DeletionProtection: 'ACTIVE',
+        Schema: Match.arrayWith([
+          Match.objectLike({ Name: 'preferred_username', AttributeDataType: 'String', Mutable: true }),
+          Match.objectLike({ Name: 'profile_picture_url', AttributeDataType: 'String', Mutable: true }),
+        ]),
+        LambdaConfig: {
+          PostConfirmation: { 'Fn::GetAtt': [logicalId(stack, stack.identity.postConfirmation), 'Arn'] },
+        },
+      }),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      RefreshTokenValidity: 30 * 24 * 60,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(stack, stack.identity.postConfirmation), 'Arn'] },
+    });
+  });
+
+  it('serves the same schema file on AppSync, with a Direct Lambda resolver per Query and Mutation field', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+      AdditionalAuthenticationProviders: [{ AuthenticationType: 'API_KEY' }],
+      QueryDepthLimit: 8,
+      IntrospectionConfig: 'ENABLED',
+    });
+    template.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: schemaSource });
+    template.resourceCountIs('AWS::AppSync::ApiKey', 1);
+
+    const schema = buildSchema(appSyncPrelude + schemaSource);
+    const rootFields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) =>
+      Object.keys(type.getFields()).map((field) => `${type.name}.${field}`),
+    );
+    const lambdaSource = ofType('AWS::AppSync::DataSource').find(
+      ([, r]) => r.Properties.Type === 'AWS_LAMBDA',
+    );
+    expect(lambdaSource).toBeDefined();
+    const resolvers = ofType('AWS::AppSync::Resolver').map(([, r]) => r.Properties);
+    const direct = resolvers.filter((r) => r.TypeName === 'Query' || r.TypeName === 'Mutation');
+    expect(direct.map((r) => `${String(r.TypeName)}.${String(r.FieldName)}`).sort()).toEqual(
+      rootFields.sort(),
+    );
+    for (const resolver of direct) {
+      expect(resolver.DataSourceName).toBe(lambdaSource![1].Properties.Name);
+      // Direct Lambda: no mapping templates and no code.
+      expect(resolver.RequestMappingTemplate).toBeUndefined();
+      expect(resolver.ResponseMappingTemplate).toBeUndefined();
+      expect(resolver.Code).toBeUndefined();
+    }
+    expect(lambdaSource![1].Properties.LambdaConfig).toEqual({
+      LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(stack, stack.api.resolverFunction), 'Arn'] },
+    });
+  });
+
+  it('caches the fields the config file names per resolver, keyed by caller and arguments', () => {
+    template.hasResourceProperties('AWS::AppSync::ApiCache', {
+      ApiCachingBehavior: 'PER_RESOLVER_CACHING',
+      Type: 'SMALL',
+      Ttl: 3600,
+      AtRestEncryptionEnabled: true,
+      TransitEncryptionEnabled: true,
+    });
+    const cachingOf = (t: Template) =>
+      Object.fromEntries(
+        Object.values(t.findResources('AWS::AppSync::Resolver'))
+          .map((r) => (r as Resource).Properties)
+          .filter((r) => r.CachingConfig)
+          .map((r) => [`${String(r.TypeName)}.${String(r.FieldName)}`, r.CachingConfig]),
+      );
+    // The design's defaults, as the local server caches them.
+    expect(cachingOf(template)).toEqual({
+      'Query.getPost': { Ttl: 3600, CachingKeys: ['$context.identity.sub', '$context.arguments.id'] },
+      'Query.getUser': { Ttl: 3600, CachingKeys: ['$context.identity.sub', '$context.arguments.id'] },
+    });
+    // The Lambda answers these whole.
+    const env = (
+      resources[logicalId(stack, stack.api.resolverFunction)]!.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(env.PLAZA_APPSYNC_CACHED_FIELDS).toBe('Query.getPost,Query.getUser');
+
+    const dir = mkdtempSync(join(tmpdir(), 'plaza-cdk-config-'));
+    writeFileSync(
+      join(dir, 'plaza.config.json'),
+      JSON.stringify({
+        caching: {
+          fields: {
+            'Query.getPost': { ttlSeconds: 60 },
+            'Query.getUser': { ttlSeconds: 0 },
+            'Query.getUserByUsername': { ttlSeconds: 120, keys: ['$ctx.args.username'] },
+            'Post.author': { ttlSeconds: 30 },
+          },
+        },
+        alarms: {
+          rules: [
+            {
+              name: 'SlowRequests',
+              metric: 'plaza_latency_seconds',
+              statistic: 'p90',
+              threshold: 0.5,
+              comparison: 'GreaterThanThreshold',
+              periodSeconds: 60,
+              evaluationPeriods: 3,
+              treatMissingData: 'notBreaching',
+            },
+          ],
+        },
+      }),
+    );
+    const configured = synthesize({ config: join(dir, 'plaza.config.json') });
+    expect(cachingOf(configured.template)).toEqual({
+      'Query.getPost': { Ttl: 60, CachingKeys: ['$context.identity.sub', '$context.arguments.id'] },
+      'Query.getUserByUsername': {
+        Ttl: 120,
+        CachingKeys: ['$context.identity.sub', '$context.arguments.username'],
+      },
+    });
+    Annotations.fromStack(configured.stack).hasWarning('*', Match.stringLikeRegexp('Post.author'));
+    configured.template.hasResourceProperties('AWS::AppSync::ApiCache', { Ttl: 120 });
+    // The config file's alarm rules replace the defaults, on AWS as on the server (latency in ms there).
+    const ruleAlarms = Object.values(configured.template.findResources('AWS::CloudWatch::Alarm'))
+      .map((r) => (r as Resource).Properties)
+      .filter(
+        (a) => !String(a.AlarmName).match(/Resolver|FanOut|PostConfirmation|Pipeline|Feed|DeadLetters/),
+      );
+    expect(ruleAlarms).toEqual([
+      expect.objectContaining({
+        AlarmName: 'plaza-dev-SlowRequests',
+        MetricName: 'Latency',
+        Namespace: 'AWS/AppSync',
+        ExtendedStatistic: 'p90',
+        Threshold: 500,
+        EvaluationPeriods: 3,
+      }),
+    ]);
+
+    const uncached = synthesize({ apiCache: 'none', stage: 'prod' }).template;
+    uncached.resourceCountIs('AWS::AppSync::ApiCache', 0);
+    expect(cachingOf(uncached)).toEqual({});
+    uncached.hasResourceProperties('AWS::AppSync::GraphQLApi', { IntrospectionConfig: 'DISABLED' });
+  });
+
+  it('filters subscriptions by their arguments with enhanced filters', () => {
+    const subscriptions = ofType('AWS::AppSync::Resolver')
+      .map(([, r]) => r.Properties)
+      .filter((r) => r.TypeName === 'Subscription');
+    expect(subscriptions.map((r) => r.FieldName).sort()).toEqual([
+      'onAddComment',
+      'onCreatePost',
+      'onLikePost',
+    ]);
+    const none = ofType('AWS::AppSync::DataSource').find(([, r]) => r.Properties.Type === 'NONE')![1];
+    for (const resolver of subscriptions) {
+      expect(resolver.DataSourceName).toBe(none.Properties.Name);
+      expect(resolver.Runtime).toEqual({ Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' });
+      expect(String(resolver.Code)).toContain('extensions.setSubscriptionFilter');
+    }
+    const onLikePost = subscriptions.find((r) => r.FieldName === 'onLikePost')!;
+    expect(String(onLikePost.Code)).toContain('filter.id = { eq: ctx.args.postId }');
+  });
+
+  it('runs every Lambda on Node 20 with an environment the app’s config accepts', () => {
+    const functions = [
+      stack.api.resolverFunction,
+      stack.feed.fanOut,
+      stack.identity.postConfirmation,
+      stack.media.pipeline,
+    ];
+    // Stand-ins for the values CloudFormation fills in at deployment.
+    const standIns: Record<string, string> = {
+      PLAZA_TABLE: 'plaza-dev',
+      COGNITO_USER_POOL_ID: 'us-west-1_AbCdEfGhI',
+      COGNITO_CLIENT_ID: 'abc123',
+      PLAZA_NEXT_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:next-token-AbCdEf',
+      S3_BUCKET: 'plaza-dev-media-bucket',
+      PLAZA_CDN_URL: 'https://d111111abcdef8.cloudfront.net',
+      PLAZA_CDN_KEY_PAIR_ID: 'K2JCJMDEHXQW5F',
+      PLAZA_CDN_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:signing-AbCdEf',
+    };
+    for (const fn of functions) {
+      const properties = resources[logicalId(stack, fn)]!.Properties;
+      expect(properties.Runtime).toBe('nodejs20.x');
+      // sharp's native build is the x86_64 one the tests run; everything else is arm64 (cheaper).
+      expect(properties.Architectures).toEqual([fn === stack.media.pipeline ? 'x86_64' : 'arm64']);
+      expect(properties.Handler).toBe('index.handler');
+      const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const env = Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => {
+          if (typeof value === 'string') return [key, value];
+          expect(standIns, `a stand-in for ${key}`).toHaveProperty(key);
+          return [key, standIns[key]];
+        }),
+      );
+      const config = loadConfig({ ...env, AWS_REGION: 'us-west-1' }, repoRoot);
+      expect(config.db.engine).toBe('dynamodb');
+      expect(config.db.table).toBe('plaza-dev');
+      expect(config.production).toBe(true);
+    }
+    const resolverEnv = (
+      resources[logicalId(stack, stack.api.resolverFunction)]!.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(resolverEnv).toMatchObject({
+      PLAZA_IDENTITY: 'cognito',
+      PLAZA_DB: 'dynamodb',
+      PLAZA_STORAGE: 's3',
+    });
+    expect(resolverEnv.PLAZA_NEXT_TOKEN_SECRET_ARN).toEqual({
+      Ref: stack.getLogicalId(stack.api.nextTokenKey.node.defaultChild as never),
+    });
+    expect(resolverEnv.PLAZA_CDN_KEY_PAIR_ID).toEqual({
+      Ref: stack.getLogicalId(stack.media.publicKey.node.defaultChild as never),
+    });
+  });
+
+  it('feeds the fan-out from the table stream, filtered, with failures retried and set aside', () => {
+    const table = ofType('AWS::DynamoDB::Table')[0]![0];
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      FunctionName: { Ref: logicalId(stack, stack.feed.fanOut) },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FilterCriteria: { Filters: feedFanOutFilterPatterns.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [stack.getLogicalId(stack.feed.deadLetters.node.defaultChild as never), 'Arn'],
+          },
+        },
+      },
+    });
+  });
+
+  it('keeps media private in S3 behind CloudFront with origin access control and signed story URLs', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
+          }),
+        ]),
+      },
+      CorsConfiguration: {
+        CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+          }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const keyGroup = ofType('AWS::CloudFront::KeyGroup')[0]![0];
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          CachePolicyId: cachingOptimized,
+        }),
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: 'stories/*',
+            ViewerProtocolPolicy: 'redirect-to-https',
+            CachePolicyId: cachingOptimized,
+            TrustedKeyGroups: [{ Ref: keyGroup }],
+          }),
+        ],
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+    const keyPair = ofType('Custom::PlazaSigningKeyPair')[0]![0];
+    template.hasResourceProperties('AWS::CloudFront::PublicKey', {
+      PublicKeyConfig: Match.objectLike({ EncodedKey: { 'Fn::GetAtt': [keyPair, 'PublicKeyPem'] } }),
+    });
+  });
+
+  it('deploys the local server’s alarm rules, the design’s HighErrorRate first, and Lambda alarms, on one SNS topic', () => {
+    const topic = ofType('AWS::SNS::Topic')[0]![0];
+    const api = ofType('AWS::AppSync::GraphQLApi')[0]![0];
+    const appSyncMetric = (name: string) =>
+      Match.objectLike({
+        MetricStat: Match.objectLike({
+          Metric: {
+            Namespace: 'AWS/AppSync',
+            MetricName: name,
+            Dimensions: [{ Name: 'GraphQLAPIId', Value: { 'Fn::GetAtt': [api, 'ApiId'] } }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        }),
+      });
+    // More than 10% of requests failing (AppSync's 4XX and 5XX over its requests) in two 5-minute periods.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'plaza-dev-HighErrorRate',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: '100 * (m0 + m1) / (d0)' }),
+        appSyncMetric('4XXError'),
+        appSyncMetric('5XXError'),
+        appSyncMetric('Requests'),
+      ]),
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 2,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.errorType = "InternalFailure" }',
+    });
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(
+      [
+        ...defaultAlarmRules.map((rule) => `plaza-dev-${rule.name}`),
+        'plaza-dev-ResolverFailures',
+        'plaza-dev-ResolverThrottles',
+        'plaza-dev-FeedFanOutErrors',
+        'plaza-dev-FeedFanOutThrottles',
+        'plaza-dev-PostConfirmationErrors',
+        'plaza-dev-PostConfirmationThrottles',
+        'plaza-dev-MediaPipelineErrors',
+        'plaza-dev-MediaPipelineThrottles',
+        'plaza-dev-FeedLag',
+        'plaza-dev-FeedDeadLetters',
+        'plaza-dev-MediaDeadLetters',
+      ].sort(),
+    );
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'plaza-dev-ItemStoreThrottling',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ReadThrottleEvents' }) }),
+        }),
+      ]),
+    });
+  });
+
+  it('grants each Lambda only what it uses', () => {
+    const item = (actions: string[]) => actions.map((a) => `dynamodb:${a}`);
+    const mediaObjects = ['s3:GetObject', 's3:ListBucket', 's3:PutObject'];
+    // The stream consumer reads profiles and followers and writes feed entries; it cannot touch S3 or secrets.
+    expect(actionsOf(stack.feed.fanOut)).toEqual(
+      [
+        ...item(['BatchWriteItem', 'GetItem', 'Query']),
+        ...item(['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']),
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    expect(actionsOf(stack.identity.postConfirmation)).toEqual(item(['GetItem', 'PutItem']));
+    expect(actionsOf(stack.media.pipeline)).toEqual(
+      [
+        ...item(['GetItem', 'UpdateItem']),
+        ...mediaObjects,
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    expect(actionsOf(stack.api.resolverFunction)).toEqual(
+      [
+        ...item([
+          'BatchGetItem',
+          'BatchWriteItem',
+          'ConditionCheckItem',
+          'DeleteItem',
+          'GetItem',
+          'PutItem',
+          'Query',
+          'UpdateItem',
+        ]),
+        ...mediaObjects,
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ].sort(),
+    );
+    const secretsOf = (fn: NodejsFunction) =>
+      statementsOf(fn)
+        .filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    expect(secretsOf(stack.api.resolverFunction)).toEqual(
+      [stack.api.nextTokenKey, stack.media.signingKey].map((secret) => ({
+        Ref: stack.getLogicalId(secret.node.defaultChild as never),
+      })),
+    );
+    const functions = [
+      stack.feed.fanOut,
+      stack.identity.postConfirmation,
+      stack.api.resolverFunction,
+      stack.media.pipeline,
+    ];
+    for (const fn of functions) {
+      for (const statement of statementsOf(fn)) {
+        const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+        expect(actions.some((a) => a.includes('*'))).toBe(false);
+        // Only ListStreams has no resource to name.
+        if (statement.Resource === '*') expect(actions).toEqual(['dynamodb:ListStreams']);
+        // Object actions reach the media keys only.
+        if (actions.includes('s3:PutObject')) {
+          expect(JSON.stringify(statement.Resource)).toMatch(/\/users\/\*.*|\/stories\/\*/);
+          expect(JSON.stringify(statement.Resource)).not.toMatch(/"\/\*"/);
+        }
+      }
+    }
+    // No Scan anywhere: every read goes by key or query.
+    expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:Scan');
+  });
+
+  it('runs the image pipeline on each upload’s object-created event, and only on uploads', () => {
+    const [notifications] = ofType('Custom::S3BucketNotifications');
+    const configurations = (
+      notifications![1].Properties.NotificationConfiguration as {
+        LambdaFunctionConfigurations: {
+          Events: string[];
+          Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+          LambdaFunctionArn: unknown;
+        }[];
+      }
+    ).LambdaFunctionConfigurations;
+    const filters = configurations.map((c) =>
+      Object.fromEntries(c.Filter.Key.FilterRules.map((rule) => [rule.Name, rule.Value])),
+    );
+    expect(filters).toEqual([
+      { prefix: 'users/', suffix: '/original.jpg' },
+      { prefix: 'users/', suffix: '/avatar.jpg' },
+      { prefix: 'stories/', suffix: '/image.jpg' },
+      { prefix: 'stories/', suffix: '/video.mp4' },
+    ]);
+    for (const configuration of configurations) {
+      expect(configuration.Events).toEqual(['s3:ObjectCreated:*']);
+      expect(configuration.LambdaFunctionArn).toEqual({
+        'Fn::GetAtt': [logicalId(stack, stack.media.pipeline), 'Arn'],
+      });
+    }
+    // Every original the domain makes is matched; no variant is.
+    const matched = (key: string) =>
+      filters.some((f) => key.startsWith(f.prefix!) && key.endsWith(f.suffix!));
+    const folder = 'users/u1/posts/01KDHZ8Q0000000000000000AA';
+    expect(matched(`${folder}/original.jpg`)).toBe(true);
+    expect(matched('users/u1/profile/avatar.jpg')).toBe(true);
+    for (const variant of ['300.jpg', '300.webp', 'thumbnail.jpg', 'medium.jpg']) {
+      expect(matched(`${folder}/${variant}`)).toBe(false);
+      expect(matched(`users/u1/profile/avatar-${variant}`)).toBe(false);
+    }
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack, stack.media.pipeline) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [stack.getLogicalId(stack.media.deadLetters.node.defaultChild as never), 'Arn'],
+          },
+        },
+      },
+    });
+  });
+
+  it('refuses context it cannot honour', () => {
+    expect(() => synthesize({ stage: 'Not A Stage' })).toThrow(/stage/);
+    expect(() => synthesize({ mediaDomainName: 'media.example.com' })).toThrow(/mediaCertificateArn/);
+    expect(() => synthesize({ lambdaRuntime: 'nodejs16.x' })).toThrow(/lambdaRuntime/);
+  });
+});

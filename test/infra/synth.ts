@@ -1,0 +1,32 @@
+/** The CDK app as `npm run synth` builds it (cdk.json's context), for assertions on its template. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PlazaStack } from '../../infra/lib/plaza-stack.ts';
+import { cdkJsonContext, readSettings } from '../../infra/lib/settings.ts';
+
+export function synthesize(
+  context: Record<string, unknown> = {},
+  options: { bundle?: boolean; outdir?: string } = {},
+): { app: App; stack: PlazaStack; template: Template; outdir: string } {
+  const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'plaza-cdk-'));
+  const app = new App({
+    outdir,
+    // CDK's template lint takes 5-20 s here; `npm run synth` runs it (cdk.json makes its errors fatal).
+    builtinCloudFormationValidation: false,
+    context: {
+      ...cdkJsonContext(),
+      // No stack is bundled unless asked: assets point at the sources, and esbuild does not run.
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...context,
+    },
+  });
+  const settings = readSettings(app.node, {});
+  const stack = new PlazaStack(app, `Plaza-${settings.stage}`, {
+    env: { region: settings.region },
+    settings,
+  });
+  return { app, stack, template: Template.fromStack(stack), outdir };
+}

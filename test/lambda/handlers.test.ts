@@ -1,0 +1,469 @@
+/**
+ * The Lambda handlers (src/bin/lambda) as AWS invokes them, with recorded
+ * event shapes, against DynamoDB Local: Cognito's post-confirmation trigger
+ * makes profiles, AppSync's Direct Lambda events follow and post, the stream
+ * records DynamoDB Streams hands out (filtered as the event source mapping
+ * filters them) drive the fan-out, and the post reaches the follower's feed.
+ */
+import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBRecord, PostConfirmationTriggerEvent, S3Event } from 'aws-lambda';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
+import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
+import type * as FanOutHandler from '../../src/bin/lambda/feed-fan-out.ts';
+import type * as GraphQLHandler from '../../src/bin/lambda/graphql.ts';
+import type * as MediaPipelineHandler from '../../src/bin/lambda/media-pipeline.ts';
+import type * as PostConfirmationHandler from '../../src/bin/lambda/post-confirmation.ts';
+import type { DirectLambdaEvent } from '../../src/edge/graphql/appsync-direct-lambda.ts';
+import { mainTable } from '../../src/ports/item-store/table.ts';
+import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
+
+const region = 'us-west-1';
+const fixture = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`./events/${name}.json`, import.meta.url), 'utf8')) as T;
+
+type Handlers = {
+  graphql: typeof GraphQLHandler;
+  fanOut: typeof FanOutHandler;
+  postConfirmation: typeof PostConfirmationHandler;
+  mediaPipeline: typeof MediaPipelineHandler;
+};
+
+let handlers: Handlers;
+let dataDir: string;
+let s3: Awaited<ReturnType<typeof startS3rver>>;
+const bucket = 'plaza-lambda-media';
+const cdnUrl = 'https://media.example.com';
+/** s3rver checks signatures against its own key pair; DynamoDB Local takes any, so both use it. */
+const credentials = s3rverCredentials;
+let readStream: () => Promise<DynamoDBRecord[]>;
+const table = `lambda-${Date.now().toString(36)}`;
+
+/** AppSync's Direct Lambda event for one field, from the recorded createPost event. */
+function appSyncEvent(
+  parentTypeName: string,
+  fieldName: string,
+  args: Record<string, unknown> | null,
+  selectionSetGraphQL: string,
+  sub: string | null,
+  source: Record<string, unknown> | null = null,
+): DirectLambdaEvent {
+  const recorded = fixture<DirectLambdaEvent>('appsync-create-post');
+  const identity = sub
+    ? {
+        ...recorded.identity,
+        sub,
+        username: sub,
+        claims: { ...(recorded.identity as { claims: object }).claims, sub, username: sub },
+      }
+    : null;
+  return {
+    ...recorded,
+    arguments: args,
+    identity: identity as DirectLambdaEvent['identity'],
+    source,
+    info: {
+      ...recorded.info,
+      parentTypeName,
+      fieldName,
+      selectionSetGraphQL,
+      selectionSetList: [],
+      variables: {},
+    },
+  };
+}
+
+function confirmation(sub: string, email: string, trigger = 'PostConfirmation_ConfirmSignUp') {
+  const recorded = fixture<PostConfirmationTriggerEvent>('cognito-post-confirmation');
+  return {
+    ...recorded,
+    userName: sub,
+    triggerSource: trigger,
+    request: { userAttributes: { ...recorded.request.userAttributes, sub, email } },
+  } as PostConfirmationTriggerEvent;
+}
+
+/** Lambda's event filter grammar, as much of it as the fan-out's filters use (values and prefixes). */
+function matches(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((rule) =>
+      typeof rule === 'object' && rule !== null && 'prefix' in rule
+        ? typeof value === 'string' && value.startsWith(String((rule as { prefix: string }).prefix))
+        : rule === value,
+    );
+  }
+  if (typeof pattern === 'object' && pattern !== null) {
+    return Object.entries(pattern).every(([key, inner]) =>
+      matches(inner, (value as Record<string, unknown> | undefined)?.[key]),
+    );
+  }
+  return false;
+}
+
+const passesFilters = (record: DynamoDBRecord) =>
+  feedFanOutFilterPatterns.some((pattern) => matches(pattern, record));
+
+const keyOf = (record: DynamoDBRecord) => `${record.dynamodb?.Keys?.PK?.S} ${record.dynamodb?.Keys?.SK?.S}`;
+
+/** New records from the table's stream since the last call, in the shape Lambda delivers them. */
+async function streamReader(): Promise<() => Promise<DynamoDBRecord[]>> {
+  const settings = { region, endpoint: inject('dynamodbEndpoint'), credentials };
+  const client = new DynamoDBClient(settings);
+  const streams = new DynamoDBStreamsClient(settings);
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+  client.destroy();
+  const streamArn = Table?.LatestStreamArn as string;
+  const after = new Map<string, string>();
+  return async () => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const records: DynamoDBRecord[] = [];
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId as string;
+      const last = after.get(shardId);
+      let { ShardIterator: iterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ...(last
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      while (iterator) {
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        if (!page.Records?.length) break;
+        for (const record of page.Records) {
+          const change = record.dynamodb!;
+          records.push(
+            JSON.parse(
+              JSON.stringify({
+                ...record,
+                dynamodb: {
+                  ...change,
+                  ApproximateCreationDateTime: Math.floor(
+                    (change.ApproximateCreationDateTime?.getTime() ?? 0) / 1000,
+                  ),
+                },
+                eventSourceARN: streamArn,
+              }),
+            ) as DynamoDBRecord,
+          );
+          after.set(shardId, change.SequenceNumber as string);
+        }
+        iterator = page.NextShardIterator;
+      }
+    }
+    return records;
+  };
+}
+
+async function appSyncError(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+  throw new Error('expected the resolver to fail');
+}
+
+beforeAll(async () => {
+  const endpoint = inject('dynamodbEndpoint');
+  await provisionDynamoDbTables({ endpoint, region, credentials }, [mainTable(table)]);
+  s3 = await startS3rver(bucket);
+  dataDir = mkdtempSync(join(tmpdir(), 'plaza-lambda-'));
+  // What the stack sets on each function, with DynamoDB Local and s3rver in place of AWS.
+  Object.assign(process.env, {
+    PLAZA_DB: 'dynamodb',
+    PLAZA_TABLE: table,
+    DYNAMODB_ENDPOINT: endpoint,
+    PLAZA_STORAGE: 's3',
+    S3_BUCKET: bucket,
+    S3_ENDPOINT: s3.endpoint,
+    PLAZA_CDN_URL: cdnUrl,
+    PLAZA_APPSYNC_CACHED_FIELDS: 'Query.getPost',
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+  });
+  handlers = {
+    graphql: await import('../../src/bin/lambda/graphql.ts'),
+    fanOut: await import('../../src/bin/lambda/feed-fan-out.ts'),
+    postConfirmation: await import('../../src/bin/lambda/post-confirmation.ts'),
+    mediaPipeline: await import('../../src/bin/lambda/media-pipeline.ts'),
+  };
+  readStream = await streamReader();
+});
+
+afterAll(async () => {
+  await s3?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the Lambda handlers', () => {
+  const alice = randomUUID();
+  const bob = randomUUID();
+
+  it('post confirmation creates the profile and hands the event back', async () => {
+    for (const [sub, email] of [
+      [alice, 'alice@example.com'],
+      [bob, 'bob@example.com'],
+    ] as const) {
+      const event = confirmation(sub, email);
+      expect(await handlers.postConfirmation.handler(event)).toEqual(event);
+    }
+    // A retried trigger changes nothing; a password reset's confirmation makes no profile.
+    await handlers.postConfirmation.handler(confirmation(alice, 'alice@example.com'));
+    const carol = randomUUID();
+    await handlers.postConfirmation.handler(
+      confirmation(carol, 'carol@example.com', 'PostConfirmation_ConfirmForgotPassword'),
+    );
+    const read = (id: string, sub: string | null) =>
+      handlers.graphql.handler(appSyncEvent('Query', 'getUser', { id }, '{ id email postCount }', sub));
+    expect(await read(alice, alice)).toEqual({ id: alice, email: 'alice@example.com', postCount: 0 });
+    // Through an API key (no identity) the email stays private.
+    expect(await read(alice, null)).toEqual({ id: alice, email: null, postCount: 0 });
+    expect(await read(carol, null)).toBeNull();
+  });
+
+  it('a post made through AppSync reaches a follower’s home feed through the stream handler', async () => {
+    const follow = await handlers.graphql.handler(
+      appSyncEvent('Mutation', 'followUser', { userId: alice }, '{ id followerCount viewerFollows }', bob),
+    );
+    expect(follow).toEqual({ id: alice, followerCount: 1, viewerFollows: true });
+
+    const afterFollow = await readStream();
+    expect(afterFollow.filter(passesFilters).map(keyOf)).toEqual([`USER#${bob} FOLLOWING#${alice}`]);
+    expect(await handlers.fanOut.handler({ Records: afterFollow.filter(passesFilters) })).toEqual({
+      batchItemFailures: [],
+    });
+
+    const recorded = fixture<DirectLambdaEvent>('appsync-create-post');
+    const post = (await handlers.graphql.handler({
+      ...appSyncEvent('Mutation', 'createPost', recorded.arguments, recorded.info.selectionSetGraphQL, alice),
+    })) as { id: string };
+    expect(post).toMatchObject({
+      authorId: alice,
+      description: 'Hello from Lambda',
+      likeCount: 0,
+      author: { id: alice, postCount: 1 },
+    });
+
+    const afterPost = await readStream();
+    expect(afterPost.filter(passesFilters).map(keyOf)).toEqual([`POST#${post.id} METADATA`]);
+    expect(await handlers.fanOut.handler({ Records: afterPost.filter(passesFilters) })).toEqual({
+      batchItemFailures: [],
+    });
+    // The fan-out's own writes are filtered out: they would only invoke it again.
+    const feedWrites = await readStream();
+    expect(feedWrites.map(keyOf).sort()).toEqual(
+      [`FEED#${alice} ${post.id}`, `FEED#${bob} ${post.id}`].sort(),
+    );
+    expect(feedWrites.filter(passesFilters)).toEqual([]);
+
+    const feed = await handlers.graphql.handler(
+      appSyncEvent(
+        'Query',
+        'homeFeed',
+        { limit: 10 },
+        '{ items { id description author { id } viewerHasLiked } nextToken }',
+        bob,
+      ),
+    );
+    expect(feed).toEqual({
+      items: [
+        { id: post.id, description: 'Hello from Lambda', author: { id: alice }, viewerHasLiked: false },
+      ],
+      nextToken: null,
+    });
+
+    // AppSync applies the client's aliases to what the Lambda returns by field name.
+    expect(
+      await handlers.graphql.handler(
+        appSyncEvent('Query', 'getUser', { id: alice }, '{ who: id posts: postCount }', bob),
+      ),
+    ).toEqual({ id: alice, postCount: 1 });
+
+    // A field AppSync caches is answered whole: its cache serves one answer to every selection set.
+    const cached = (await handlers.graphql.handler(
+      appSyncEvent('Query', 'getPost', { id: post.id }, '{ id }', bob),
+    )) as Record<string, unknown>;
+    expect(cached).toMatchObject({
+      id: post.id,
+      authorId: alice,
+      description: 'Hello from Lambda',
+      likeCount: 0,
+      viewerHasLiked: false,
+      media: [],
+      author: { id: alice, followerCount: 1, viewerFollows: true, email: null, avatar: null },
+    });
+
+    // A field of another type resolves from its `source`, as AppSync passes the parent.
+    expect(
+      await handlers.graphql.handler(appSyncEvent('Post', 'author', null, '{ id followerCount }', bob, post)),
+    ).toEqual({ id: alice, followerCount: 1 });
+  });
+
+  it('answers with AppSync errors: the catalogue’s errorType, nothing internal', async () => {
+    expect(
+      await appSyncError(
+        handlers.graphql.handler(appSyncEvent('Query', 'homeFeed', {}, '{ nextToken }', null)),
+      ),
+    ).toEqual({ name: 'Unauthorized', message: 'This operation needs a signed-in user' });
+    expect(
+      await appSyncError(
+        handlers.graphql.handler(
+          appSyncEvent(
+            'Query',
+            'listFollowers',
+            { userId: alice, nextToken: 'forged' },
+            '{ nextToken }',
+            bob,
+          ),
+        ),
+      ),
+    ).toEqual({ name: 'BadInput', message: 'Invalid nextToken' });
+    expect(
+      await handlers.graphql.handler(
+        appSyncEvent('Query', 'getPost', { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, '{ id }', bob),
+      ),
+    ).toBeNull();
+  });
+
+  it('pages with the nextTokens it seals, one invocation after another', async () => {
+    const dave = randomUUID();
+    await handlers.postConfirmation.handler(confirmation(dave, 'dave@example.com'));
+    await handlers.graphql.handler(appSyncEvent('Mutation', 'followUser', { userId: alice }, '{ id }', dave));
+    const page = (nextToken?: string) =>
+      handlers.graphql.handler(
+        appSyncEvent(
+          'Query',
+          'listFollowers',
+          { userId: alice, limit: 1, ...(nextToken ? { nextToken } : {}) },
+          '{ items { id } nextToken }',
+          null,
+        ),
+      ) as Promise<{ items: { id: string }[]; nextToken: string | null }>;
+    const first = await page();
+    expect(first.nextToken).toEqual(expect.any(String));
+    const second = await page(first.nextToken as string);
+    expect([...first.items, ...second.items].map((user) => user.id).sort()).toEqual([bob, dave].sort());
+  });
+
+  it('processes an upload on its S3 event; posts and stories show CloudFront URLs', async () => {
+    const jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .toBuffer();
+    /** createUploadUrl through AppSync, the PUT to S3, and S3's event to the pipeline. */
+    const upload = async (purpose: 'POST' | 'STORY') => {
+      const reserved = (await handlers.graphql.handler(
+        appSyncEvent(
+          'Mutation',
+          'createUploadUrl',
+          { input: { purpose, contentType: 'image/jpeg', contentLength: jpeg.length } },
+          '{ key url method headers expiresAt }',
+          alice,
+        ),
+      )) as { key: string; url: string; method: string; headers: string };
+      const put = await fetch(reserved.url, {
+        method: reserved.method,
+        headers: JSON.parse(reserved.headers) as Record<string, string>,
+        body: jpeg,
+      });
+      expect(put.status).toBe(200);
+      const event = fixture<S3Event>('s3-object-created');
+      const record = event.Records[0]!;
+      record.s3.bucket.name = bucket;
+      record.s3.object = {
+        ...record.s3.object,
+        key: encodeURIComponent(reserved.key).replace(/%2F/g, '/'),
+        size: jpeg.length,
+        eTag: String(put.headers.get('etag')).replace(/"/g, ''),
+      };
+      await handlers.mediaPipeline.handler(event);
+      return { key: reserved.key, event };
+    };
+
+    const photo = await upload('POST');
+    const post = (await handlers.graphql.handler(
+      appSyncEvent(
+        'Mutation',
+        'createPost',
+        { input: { description: 'A photo', mediaKeys: [photo.key] } },
+        '{ id media { key status width height url variants { size url } } }',
+        alice,
+      ),
+    )) as {
+      media: { status: string; width: number; url: string; variants: { size: number; url: string }[] }[];
+    };
+    const [media] = post.media;
+    expect(media).toMatchObject({ key: photo.key, status: 'READY', width: 400, height: 300 });
+    expect(media!.url).toMatch(new RegExp(`^${cdnUrl}/${photo.key}\\?v=[0-9a-f]+$`));
+    expect(media!.variants.map((v) => v.size)).toEqual([150, 300, 600, 1200, 150, 300, 600, 1200]);
+    const folder = photo.key.slice(0, photo.key.lastIndexOf('/'));
+    for (const variant of media!.variants) expect(variant.url.startsWith(`${cdnUrl}/${folder}/`)).toBe(true);
+    const client = new S3Client({ region, endpoint: s3.endpoint, forcePathStyle: true, credentials });
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${folder}/300.jpg` }));
+    expect(head.ContentType).toBe('image/jpeg');
+    client.destroy();
+
+    // The pipeline's own writes, and the same event again, change nothing.
+    const variantEvent = structuredClone(photo.event);
+    variantEvent.Records[0]!.s3.object.key = `${folder}/300.jpg`;
+    await handlers.mediaPipeline.handler(variantEvent);
+    await handlers.mediaPipeline.handler(photo.event);
+
+    const storyMedia = await upload('STORY');
+    await handlers.graphql.handler(
+      appSyncEvent('Mutation', 'createStory', { input: { mediaKey: storyMedia.key } }, '{ id }', alice),
+    );
+    const [story] = (await handlers.graphql.handler(
+      appSyncEvent('Query', 'listStories', { userId: alice }, '{ media { url } }', bob),
+    )) as { media: { url: string } }[];
+    const signed = new URL(story!.media.url);
+    expect(`${signed.origin}${signed.pathname}`).toBe(`${cdnUrl}/${storyMedia.key}`);
+    expect(signed.searchParams.get('Key-Pair-Id')).toBe('LOCAL');
+    // CloudFront's canned policy, signed with the key whose public half the key group trusts.
+    const expires = Number(signed.searchParams.get('Expires'));
+    expect(expires * 1000).toBeGreaterThan(Date.now() + 3600 * 1000);
+    const policy = JSON.stringify({
+      Statement: [
+        {
+          Resource: `${cdnUrl}/${storyMedia.key}`,
+          Condition: { DateLessThan: { 'AWS:EpochTime': expires } },
+        },
+      ],
+    });
+    const signature = Buffer.from(
+      String(signed.searchParams.get('Signature')).replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
+      'base64',
+    );
+    const publicKey = createPublicKey(readFileSync(join(dataDir, 'secrets', 'cdn-signing.pem'), 'utf8'));
+    expect(verify('RSA-SHA1', Buffer.from(policy), publicKey, signature)).toBe(true);
+  });
+
+  it('reports the failed stream record so Lambda retries from it, and not the ones before', async () => {
+    const good = fixture<DynamoDBRecord>('dynamodb-stream-record');
+    const broken = {
+      ...good,
+      dynamodb: { ...good.dynamodb, SequenceNumber: '112', StreamViewType: 'KEYS_ONLY' },
+    };
+    const later = { ...good, dynamodb: { ...good.dynamodb, SequenceNumber: '113' } };
+    const result = await handlers.fanOut.handler({ Records: [good, broken, later] as DynamoDBRecord[] });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '112' }] });
+  });
+});
