@@ -7,6 +7,7 @@ import { mediaBenchmark } from './media.bench.ts';
 import { subscriptionsBenchmark } from './subscriptions.bench.ts';
 import { backupBenchmark } from './backup.bench.ts';
 import { hostedUiBenchmark } from './hosted-ui.bench.ts';
+import { webBenchmark } from './web.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   backup: backupBenchmark,
   lambda: lambdaBenchmark,
   'hosted-ui': hostedUiBenchmark,
+  web: webBenchmark,
 };
 
 const selected = process.argv.slice(2);

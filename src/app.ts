@@ -35,6 +35,9 @@ import { nextTokens } from './edge/graphql/next-token.ts';
 import { registerHealthRoutes } from './edge/http/health-routes.ts';
 import { registerMetricsRoutes } from './edge/http/metrics-routes.ts';
 import { registerAmplifyOutputsRoute } from './edge/http/amplify-outputs-route.ts';
+import { registerDevOutboxRoute } from './edge/http/dev-outbox-route.ts';
+import { registerWebAppRoute } from './edge/http/web-app-route.ts';
+import { readOutbox } from './adapters/outbox/outbox-reader.ts';
 import type { Config } from './platform/config.ts';
 import { PlazaError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -516,6 +519,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     alarms: () => alarms.list(),
     cost: (projection) => costReportOf(config, stores, () => usage.snapshot(), projection),
   });
+  if (identity.services && !config.production) {
+    const outbox = join(config.dataDir, 'outbox');
+    registerDevOutboxRoute(server, { messages: (query) => readOutbox(outbox, query) });
+  }
+  // Last: the web app answers the page addresses no API route claims.
+  await registerWebAppRoute(server, { dir: config.webDir });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
   const fanOut = stores.main.changes.subscribe('feed-fan-out', (records) => fanOutFeed(records, social), {

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PlazaError } from './errors.ts';
 import {
@@ -161,6 +162,12 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    web: z
+      .object({
+        dir: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -281,6 +288,8 @@ export interface Config {
     logoutUrls: string[] | undefined;
     identityProviders: IdentityProviderSettings[];
   };
+  /** The built web app Plaza serves at `/` (web/dist of this package by default). */
+  webDir: string;
 }
 
 export interface IdentityProviderSettings {
@@ -378,6 +387,7 @@ const envSchema = z.object({
     .string()
     .regex(/^(\w+\.\w+)(,\w+\.\w+)*$/, 'field coordinates such as Query.getPost,Query.getUser')
     .optional(),
+  PLAZA_WEB_DIR: z.string().min(1).optional(),
 });
 
 /**
@@ -507,5 +517,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         attributeMapping: provider.attributeMapping ?? { email: 'email' },
       })),
     },
+    webDir: resolve(
+      cwd,
+      e.PLAZA_WEB_DIR ?? file.web?.dir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    ),
   };
 }
