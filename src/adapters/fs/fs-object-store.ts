@@ -126,6 +126,13 @@ export class FsObjectStore implements ObjectStore {
       return info;
     } catch (error) {
       await rm(tmp, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      // A file system cannot hold both `a` and `a/b` (S3 can); Plaza's own keys never collide so.
+      if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') {
+        throw new PlazaError('Conflict', `The key ${key} clashes with another object's key`, undefined, {
+          cause: error,
+        });
+      }
       throw error;
     }
   }
