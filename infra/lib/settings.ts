@@ -27,6 +27,7 @@ export interface PlazaSettings {
   account: string | undefined;
   /** The table's name: the config file's table name and the stage. */
   tableName: string;
+  /** The pool's policy and its trigger handler modules (absolute paths), as the local pool runs them. */
   userPool: Config['userPool'];
   /** AppSync's server-side cache instance type (`SMALL`, `MEDIUM`, …), or `none` for no cache. */
   apiCache: string;
