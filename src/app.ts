@@ -388,6 +388,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
   const enqueue = (key: string) => jobs.enqueue(key);
+  // The bucket's lifecycle rule for noncurrent versions, on the local store (S3 applies its own).
+  const lifecycle = setInterval(
+    () => {
+      const cutoff = new Date(clock.now() - config.media.noncurrentVersionDays * 24 * 3600 * 1000);
+      if (config.storage.engine === 'fs')
+        objects
+          .expireVersions(cutoff)
+          .catch((error) => logger.error({ err: error }, 'media lifecycle failed'));
+    },
+    6 * 3600 * 1000,
+  );
+  lifecycle.unref();
   if (config.storage.engine === 's3') social.confirmUpload = (item) => confirmUpload(item, media, enqueue);
   await registerUploadRoutes(server, {
     verifier: urls,
@@ -519,6 +531,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await usage.stop();
       await fanOut.stop();
+      clearInterval(lifecycle);
       await objects.close();
       await redis?.close();
       identity.close?.();

@@ -82,6 +82,7 @@ const fileSchema = z
         maxMegapixels: z.number().positive().max(500).optional(),
         uploadUrlSeconds: z.number().int().min(10).max(900).optional(),
         jobConcurrency: z.number().int().min(1).max(64).optional(),
+        noncurrentVersionDays: z.number().min(0).max(3650).optional(),
       })
       .strict()
       .optional(),
@@ -203,6 +204,8 @@ export interface Config {
     maxPixels: number;
     uploadUrlSeconds: number;
     jobConcurrency: number;
+    /** The lifecycle rule: previous versions of overwritten or deleted objects go after this many days. */
+    noncurrentVersionDays: number;
   };
   /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
   caching: {
@@ -423,6 +426,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxPixels: Math.round((file.media?.maxMegapixels ?? 40) * 1_000_000),
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
+      noncurrentVersionDays: file.media?.noncurrentVersionDays ?? 30,
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
     smtp: e.SMTP_URL
