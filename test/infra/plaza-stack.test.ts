@@ -402,6 +402,8 @@ describe('the CDK stack', () => {
             Status: 'Enabled',
             Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
           }),
+          // The config file's media.noncurrentVersionDays, as the local store applies it.
+          Match.objectLike({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
         ]),
       },
       CorsConfiguration: {
