@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 // Layers, top to bottom (ARCHITECTURE.md). A file may import only from its own
 // layer or the ones below it; the restriction lists say what each layer must not reach.
@@ -41,4 +42,24 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  // The web app runs in the browser and reaches Plaza only over HTTP, as any client would.
+  {
+    files: ['web/src/**'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '**/test/**', '**/bench/**'],
+              message: 'The web app talks to Plaza over HTTP only: it must not import the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

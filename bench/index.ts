@@ -6,6 +6,8 @@ import { lambdaBenchmark } from './lambda.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
 import { subscriptionsBenchmark } from './subscriptions.bench.ts';
 import { backupBenchmark } from './backup.bench.ts';
+import { hostedUiBenchmark } from './hosted-ui.bench.ts';
+import { webBenchmark } from './web.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -15,6 +17,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   subscriptions: subscriptionsBenchmark,
   backup: backupBenchmark,
   lambda: lambdaBenchmark,
+  'hosted-ui': hostedUiBenchmark,
+  web: webBenchmark,
 };
 
 const selected = process.argv.slice(2);

@@ -19,6 +19,8 @@ import { outboxMailer } from './adapters/outbox/outbox-mailer.ts';
 import { smtpMailer } from './adapters/smtp/smtp-mailer.ts';
 import { userKeys, type IdentityServices, type PoolSettings } from './domain/identity/model.ts';
 import { newPoolIdentity, type PoolIdentity } from './domain/identity/pool-identity.ts';
+import type { HostedUiSettings } from './domain/identity/oauth.ts';
+import { oidcIdentityProvider } from './adapters/oidc/oidc-identity-provider.ts';
 import { createProfile } from './domain/social/create-profile.ts';
 import { registerCognitoRoutes } from './edge/cognito/cognito-routes.ts';
 import { loadOrCreateJson } from './platform/json-file.ts';
@@ -33,6 +35,9 @@ import { nextTokens } from './edge/graphql/next-token.ts';
 import { registerHealthRoutes } from './edge/http/health-routes.ts';
 import { registerMetricsRoutes } from './edge/http/metrics-routes.ts';
 import { registerAmplifyOutputsRoute } from './edge/http/amplify-outputs-route.ts';
+import { registerDevOutboxRoute } from './edge/http/dev-outbox-route.ts';
+import { registerWebAppRoute } from './edge/http/web-app-route.ts';
+import { readOutbox } from './adapters/outbox/outbox-reader.ts';
 import type { Config } from './platform/config.ts';
 import { PlazaError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -229,6 +234,26 @@ async function loadTrigger<E>(path: string): Promise<(event: E) => Promise<E>> {
     throw new PlazaError('ConfigurationError', `The trigger ${path} exports no handler function`);
   }
   return module.handler as (event: E) => Promise<E>;
+}
+
+/**
+ * The hosted UI's app-client settings: callback and sign-out URLs (in development, by default, a Vite
+ * dev server's and Plaza's own), and the external OIDC providers it federates to.
+ */
+function hostedUiSettings(config: Config, baseUrl: () => string, clock: Clock): HostedUiSettings {
+  const defaults = () => (config.production ? [] : ['http://localhost:5173/', `${baseUrl()}/`]);
+  const { callbackUrls, logoutUrls, identityProviders } = config.hostedUi;
+  return {
+    callbackUrls: () => callbackUrls ?? defaults(),
+    logoutUrls: () => logoutUrls ?? defaults(),
+    providers: new Map(
+      identityProviders.map((provider) => [
+        provider.name,
+        oidcIdentityProvider(provider, { now: clock.now }),
+      ]),
+    ),
+    idpResponseUrl: () => `${baseUrl()}/oauth2/idpresponse`,
+  };
 }
 
 /** The tables Plaza uses, named from configuration. */
@@ -439,6 +464,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       metrics,
       signInsPerIpPerMinute: config.signInsPerIpPerMinute,
       adminCredentials: config.adminCredentials,
+      hostedUi: {
+        settings: hostedUiSettings(config, () => baseUrl, clock),
+        csrfSecret: loadOrCreateSecret(config.dataDir, 'hosted-ui-csrf'),
+        baseUrl: () => baseUrl,
+      },
     });
   }
   await registerGraphQLRoutes(server, {
@@ -489,6 +519,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     alarms: () => alarms.list(),
     cost: (projection) => costReportOf(config, stores, () => usage.snapshot(), projection),
   });
+  if (identity.services && !config.production) {
+    const outbox = join(config.dataDir, 'outbox');
+    registerDevOutboxRoute(server, { messages: (query) => readOutbox(outbox, query) });
+  }
+  // Last: the web app answers the page addresses no API route claims.
+  await registerWebAppRoute(server, { dir: config.webDir });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
   const fanOut = stores.main.changes.subscribe('feed-fan-out', (records) => fanOutFeed(records, social), {

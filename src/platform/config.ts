@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PlazaError } from './errors.ts';
 import {
@@ -42,6 +43,26 @@ const fileSchema = z
         accessTokenMinutes: z.number().int().min(5).max(1440).optional(),
         idTokenMinutes: z.number().int().min(5).max(1440).optional(),
         refreshTokenDays: z.number().int().min(1).max(3650).optional(),
+        /** The app client's allowed callback and sign-out URLs for the hosted UI (exact match). */
+        callbackUrls: z.array(z.url()).max(100).optional(),
+        logoutUrls: z.array(z.url()).max(100).optional(),
+        /** External OIDC providers for federation (Cognito's "identity providers"). */
+        identityProviders: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and - (up to 32)'),
+                issuer: z.url(),
+                clientId: z.string().min(1),
+                clientSecret: z.string().min(1).optional(),
+                scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).optional(),
+                /** Pool attribute → provider claim; email → email by default. */
+                attributeMapping: z.record(z.string(), z.string()).optional(),
+              })
+              .strict(),
+          )
+          .max(20)
+          .optional(),
         mfa: z.enum(['OPTIONAL', 'ON']).optional(),
         signingKeyRotationDays: z.number().min(1).max(3650).optional(),
         triggers: z
@@ -138,6 +159,12 @@ const fileSchema = z
       .object({
         prices: priceOverridesSchema.optional(),
         usageSnapshotSeconds: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
+    web: z
+      .object({
+        dir: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -254,6 +281,25 @@ export interface Config {
    * them whole, since AppSync's cache keeps one answer per caching key whatever the selection set.
    */
   appSyncCachedFields: string[];
+  /** The hosted UI (/oauth2/*, /login, /logout) and federation to external OIDC providers. */
+  hostedUi: {
+    /** Exact-match callback URLs; undefined: in development http://localhost:5173/ and the server's own base URL. */
+    callbackUrls: string[] | undefined;
+    logoutUrls: string[] | undefined;
+    identityProviders: IdentityProviderSettings[];
+  };
+  /** The built web app Plaza serves at `/` (web/dist of this package by default). */
+  webDir: string;
+}
+
+export interface IdentityProviderSettings {
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string[];
+  /** Pool attribute → the provider's claim. */
+  attributeMapping: Record<string, string>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -341,6 +387,7 @@ const envSchema = z.object({
     .string()
     .regex(/^(\w+\.\w+)(,\w+\.\w+)*$/, 'field coordinates such as Query.getPost,Query.getUser')
     .optional(),
+  PLAZA_WEB_DIR: z.string().min(1).optional(),
 });
 
 /**
@@ -458,5 +505,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       privateKeySecretArn: e.PLAZA_CDN_SIGNING_KEY_SECRET_ARN,
     },
     appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
+    hostedUi: {
+      callbackUrls: file.userPool?.callbackUrls,
+      logoutUrls: file.userPool?.logoutUrls,
+      identityProviders: (file.userPool?.identityProviders ?? []).map((provider) => ({
+        name: provider.name,
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        clientSecret: provider.clientSecret,
+        scopes: provider.scopes ?? ['openid', 'email'],
+        attributeMapping: provider.attributeMapping ?? { email: 'email' },
+      })),
+    },
+    webDir: resolve(
+      cwd,
+      e.PLAZA_WEB_DIR ?? file.web?.dir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    ),
   };
 }

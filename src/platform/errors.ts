@@ -44,6 +44,15 @@ export const errorCatalogue = {
   // Configuration and the command line
   ConfigurationError: { status: 500, retryable: false },
   InternalFailure: { status: 500, retryable: true },
+  // OAuth 2.0 and OpenID Connect (RFC 6749's names): the hosted UI's endpoints
+  invalid_request: { status: 400, retryable: false },
+  invalid_client: { status: 401, retryable: false },
+  invalid_grant: { status: 400, retryable: false },
+  unauthorized_client: { status: 400, retryable: false },
+  unsupported_grant_type: { status: 400, retryable: false },
+  invalid_scope: { status: 400, retryable: false },
+  invalid_token: { status: 401, retryable: false },
+  access_denied: { status: 403, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

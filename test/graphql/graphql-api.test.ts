@@ -372,15 +372,20 @@ describe('subscriptions (graphql-transport-ws)', () => {
 
 describe("subscriptions (AppSync's real-time protocol)", () => {
   /** A client speaking AppSync's protocol, as Amplify's does: auth in the `header` query parameter. */
-  async function realtime(token: string) {
-    const header = Buffer.from(JSON.stringify({ host: new URL(url).host, Authorization: token })).toString(
-      'base64',
-    );
+  async function realtime(token: string, via: 'query' | 'subprotocol' = 'query') {
+    const headers = JSON.stringify({ host: new URL(url).host, Authorization: token });
+    const header = Buffer.from(headers).toString('base64');
     const payload = Buffer.from('{}').toString('base64');
-    const socket = new WebSocket(
-      `${url.replace('http', 'ws')}/graphql/realtime?header=${header}&payload=${payload}`,
-      'graphql-ws',
-    );
+    const socket =
+      via === 'query'
+        ? new WebSocket(
+            `${url.replace('http', 'ws')}/graphql/realtime?header=${header}&payload=${payload}`,
+            'graphql-ws',
+          )
+        : new WebSocket(`${url.replace('http', 'ws')}/graphql/realtime`, [
+            'graphql-ws',
+            `header-${Buffer.from(headers).toString('base64url')}`,
+          ]);
     const messages: { type: string; id?: string; payload?: unknown }[] = [];
     socket.on('message', (raw) => messages.push(JSON.parse(raw.toString())));
     await new Promise((resolve, reject) => {
@@ -438,6 +443,15 @@ describe("subscriptions (AppSync's real-time protocol)", () => {
     });
     client.socket.send(JSON.stringify({ type: 'stop', id: 'sub-1' }));
     expect(await client.waitFor('complete')).toMatchObject({ id: 'sub-1' });
+    client.socket.close();
+  });
+
+  it("takes the connection's headers from a header- subprotocol, as Amplify JS v6 sends them", async () => {
+    const carol = await newUser('rtcarol');
+    const client = await realtime(carol.token, 'subprotocol');
+    expect(client.socket.protocol).toBe('graphql-ws');
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await client.waitFor('connection_ack')).toMatchObject({ type: 'connection_ack' });
     client.socket.close();
   });
 

@@ -346,6 +346,10 @@ describe('the embedded user pool with the AWS SDK', () => {
         SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
       }),
     );
+    expect(await cognito.send(new GetUserCommand({ AccessToken }))).toMatchObject({
+      UserMFASettingList: ['SOFTWARE_TOKEN_MFA'],
+      PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA',
+    });
 
     const challenge = await signIn();
     expect(challenge.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');

@@ -29,6 +29,7 @@ export async function startCommand(): Promise<void> {
   const lines = [
     '',
     `  Plaza is running at ${url}`,
+    `    web app        ${url}/${config.production || !app.identity.pool ? '' : `  (dev mailbox ${url}/mailbox)`}`,
     `    GraphQL        ${url}/graphql`,
     `    client config  ${url}/amplify_outputs.json`,
     `    health         ${url}/healthz  ${url}/readyz`,

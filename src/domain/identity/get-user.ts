@@ -14,6 +14,8 @@ export async function getUser(
       ([Name, Value]) => ({ Name, Value }),
     ),
     MFAOptions: [],
-    UserMFASettingList: [],
+    // What clients read to show whether TOTP is on (Amplify's fetchMFAPreference).
+    UserMFASettingList: user.mfaEnabled ? ['SOFTWARE_TOKEN_MFA'] : [],
+    ...(user.mfaEnabled ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA' } : {}),
   };
 }

@@ -41,6 +41,18 @@ export async function initiateAuth(request: InitiateAuthRequest, services: Ident
 }
 
 async function passwordAuth(username: string, password: string, services: IdentityServices) {
+  return completeSignIn(await authenticatePassword(username, password, services), services);
+}
+
+/**
+ * The password check of every password sign-in (InitiateAuth and the hosted UI's /login): the
+ * hashing bound, the same cost and answer for unknown users, the lockout, and the failure count.
+ */
+export async function authenticatePassword(
+  username: string,
+  password: string,
+  services: IdentityServices,
+): Promise<UserRecord> {
   const { clock, hasher } = services;
   // Refuse before hashing when every hashing slot is busy: a flood cannot queue up memory.
   if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
@@ -58,7 +70,7 @@ async function passwordAuth(username: string, password: string, services: Identi
   }
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
   if (user.status === 'UNCONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
-  return completeSignIn(user, services);
+  return user;
 }
 
 /** Cognito's lockout: after five failures, each further one locks sign-in for 2^(n−5) s, at most 15 minutes. */

@@ -58,8 +58,10 @@ export interface UserRecord {
   email: string;
   /** A new email waiting for its code (the old one signs in until then, as Cognito keeps it). */
   pendingEmail?: string;
-  /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. */
-  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+  /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. EXTERNAL_PROVIDER: federated. */
+  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'EXTERNAL_PROVIDER';
+  /** Cognito's username when it is not the sub: `<provider>_<provider's sub>` for federated users. */
+  username?: string;
   /** When a temporary password stops working (ms). */
   temporaryPasswordExpiresAt?: number;
   enabled: boolean;

@@ -12,7 +12,7 @@ import { replacePassword } from './password.ts';
 import { parseSrpTimestamp, serverKey, verifyPasswordClaim } from './srp.ts';
 import { completeSignIn } from './complete-sign-in.ts';
 import { issueTokens } from './tokens.ts';
-import { base32Decode, matchTotp } from './totp.ts';
+import { claimTotpCode } from './mfa-code.ts';
 
 export interface RespondToAuthChallengeRequest {
   ClientId: string;
@@ -89,27 +89,7 @@ async function softwareTokenChallenge(request: RespondToAuthChallengeRequest, se
   const { item: userItem } = await users.get(userKeys.user(String(item.sub)), { consistent: true });
   if (!userItem) fail('NotAuthorizedException', 'Invalid session for the user.');
   const user = toUserRecord(userItem);
-  const lastStep = user.totpLastStep ?? -1;
-  const step = user.totpSecret
-    ? matchTotp(base32Decode(user.totpSecret), code, clock.now(), lastStep)
-    : undefined;
-  if (step === undefined) {
-    await recordFailure(user, services);
-    fail('CodeMismatchException', 'Invalid code received for user');
-  }
-  // The step is claimed conditionally: two requests with one code cannot both win.
-  try {
-    await users.update({
-      key: userKeys.user(user.sub),
-      set: { totpLastStep: step },
-      conditions:
-        user.totpLastStep === undefined
-          ? [{ op: 'attributeNotExists', attribute: 'totpLastStep' }]
-          : [{ op: '=', attribute: 'totpLastStep', value: lastStep }],
-    });
-  } catch {
-    fail('CodeMismatchException', 'Invalid code received for user');
-  }
+  await claimTotpCode(user, code, services);
   await users.delete({ key: sessionKey });
   return {
     ChallengeParameters: {},

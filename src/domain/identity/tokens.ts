@@ -4,19 +4,25 @@ import { userKeys, type IdentityServices, type UserRecord } from './model.ts';
 /** Cognito's AuthenticationResult: access and ID tokens with Cognito's claims, and an opaque refresh token. */
 export async function issueTokens(
   user: UserRecord,
-  options: { withRefreshToken: boolean },
+  options: {
+    withRefreshToken: boolean;
+    /** The hosted UI's granted OAuth scopes, the ID token's `nonce` and the sign-in's time (s). */
+    scope?: string;
+    nonce?: string | undefined;
+    authTime?: number;
+  },
   services: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'signer' | 'pool' | 'triggers'>,
 ) {
   const { users, clock, ids, signer, pool } = services;
-  const authTime = Math.floor(clock.now() / 1000);
+  const authTime = options.authTime ?? Math.floor(clock.now() / 1000);
   const common = { sub: user.sub, iss: pool.issuer, auth_time: authTime, jti: ids.uuid() };
   const AccessToken = await signer.sign(
     {
       ...common,
       client_id: pool.clientId,
       token_use: 'access',
-      scope: 'aws.cognito.signin.user.admin',
-      username: user.sub,
+      scope: options.scope ?? 'aws.cognito.signin.user.admin',
+      username: user.username ?? user.sub,
       origin_jti: ids.uuid(),
     },
     pool.accessTokenSeconds,
@@ -33,14 +39,22 @@ export async function issueTokens(
       aud: pool.clientId,
       token_use: 'id',
       email: user.email,
-      email_verified: user.status === 'CONFIRMED',
-      'cognito:username': user.sub,
+      // A federated user's address is as verified as the provider said it was.
+      email_verified:
+        user.status === 'EXTERNAL_PROVIDER'
+          ? user.attributes.email_verified === 'true'
+          : user.status === 'CONFIRMED',
+      'cognito:username': user.username ?? user.sub,
       ...attributes,
     },
     { ...user.attributes, sub: user.sub, email: user.email },
     services,
   );
-  const IdToken = await signer.sign(idClaims, pool.idTokenSeconds);
+  // The nonce goes in after the trigger, which cannot change it.
+  const IdToken = await signer.sign(
+    options.nonce === undefined ? idClaims : { ...idClaims, nonce: options.nonce },
+    pool.idTokenSeconds,
+  );
   let RefreshToken: string | undefined;
   if (options.withRefreshToken) {
     RefreshToken = ids.secret(48);

@@ -39,6 +39,8 @@ import {
 import { isPlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
+import type { HostedUiSettings } from '../../domain/identity/oauth.ts';
+import { registerHostedUiRoutes } from './hosted-ui-routes.ts';
 import { ipLimiter } from './ip-limiter.ts';
 import { verifySigV4 } from './sigv4.ts';
 
@@ -59,6 +61,12 @@ export function registerCognitoRoutes(
     signInsPerIpPerMinute: number;
     /** Admin* and ListUsers accept only requests signed with these; absent, they are refused. */
     adminCredentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+    /** The hosted UI (/oauth2/*, /login, /logout) and federation; absent, not served. */
+    hostedUi?: {
+      settings: HostedUiSettings;
+      csrfSecret: Buffer;
+      baseUrl: () => string;
+    };
   },
 ): void {
   const { services, verifier, metrics } = options;
@@ -181,16 +189,42 @@ export function registerCognitoRoutes(
     }
   });
 
+  const { hostedUi } = options;
+  if (hostedUi) {
+    registerHostedUiRoutes(server, {
+      services,
+      verifier,
+      metrics,
+      hosted: hostedUi.settings,
+      limiter,
+      csrfSecret: hostedUi.csrfSecret,
+      baseUrl: hostedUi.baseUrl,
+      log: (message, error) => server.log.warn({ err: error }, message),
+    });
+  }
+
   const { pool, signer } = services;
   server.get(`/${pool.userPoolId}/.well-known/jwks.json`, async () => signer.jwks());
   server.get(`/${pool.userPoolId}/.well-known/openid-configuration`, async () => ({
     issuer: pool.issuer,
     jwks_uri: `${pool.issuer}/.well-known/jwks.json`,
+    ...(hostedUi
+      ? {
+          authorization_endpoint: `${hostedUi.baseUrl()}/oauth2/authorize`,
+          token_endpoint: `${hostedUi.baseUrl()}/oauth2/token`,
+          userinfo_endpoint: `${hostedUi.baseUrl()}/oauth2/userInfo`,
+          code_challenge_methods_supported: ['S256'],
+          grant_types_supported: ['authorization_code', 'refresh_token'],
+        }
+      : {}),
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
-    response_types_supported: ['code', 'token'],
-    scopes_supported: ['openid', 'email', 'profile'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    response_types_supported: hostedUi ? ['code'] : ['code', 'token'],
+    scopes_supported: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
+    // The app client is public (no secret): it names itself with client_id.
+    token_endpoint_auth_methods_supported: hostedUi
+      ? ['none']
+      : ['client_secret_basic', 'client_secret_post'],
     claims_supported: [
       'sub',
       'email',

@@ -44,6 +44,20 @@ function decodeHeader(value: unknown): AuthHeaders {
   }
 }
 
+/**
+ * AppSync also takes the connection's headers as a `header-<base64url JSON>`
+ * WebSocket subprotocol beside `graphql-ws`, which keeps tokens out of URLs and
+ * logs; Amplify JS v6 sends them only that way.
+ */
+function headerSubprotocol(request: FastifyRequest): string | undefined {
+  const offered = request.headers['sec-websocket-protocol'];
+  return (typeof offered === 'string' ? offered : '')
+    .split(',')
+    .map((protocol) => protocol.trim())
+    .find((protocol) => protocol.startsWith('header-'))
+    ?.slice('header-'.length);
+}
+
 const header = (headers: AuthHeaders, name: string) => {
   const value = headers[name] ?? headers[name.toLowerCase()];
   return typeof value === 'string' ? value : undefined;
@@ -56,7 +70,7 @@ export function appSyncRealtimeHandler(options: RealtimeOptions) {
 
   return (socket: WebSocket, request: FastifyRequest): void => {
     const query = request.query as Record<string, unknown>;
-    const connectionHeaders = decodeHeader(query.header);
+    const connectionHeaders = { ...decodeHeader(query.header), ...decodeHeader(headerSubprotocol(request)) };
     const subscriptions = new Map<string, AsyncIterator<ExecutionResult>>();
     let caller: Caller | undefined;
     let keepAlive: NodeJS.Timeout | undefined;

@@ -1,0 +1,119 @@
+import { PlazaError } from '../../platform/errors.ts';
+import { federatedSignIn } from './federated-sign-in.ts';
+import { sha256, type IdentityServices, type UserRecord } from './model.ts';
+import {
+  oauthKeys,
+  pkceChallenge,
+  sameText,
+  type AuthorizationRequest,
+  type HostedUiSettings,
+} from './oauth.ts';
+
+const federationStateMs = 10 * 60 * 1000;
+
+/**
+ * /oauth2/authorize?identity_provider=<name>: remembers the app's request under a fresh `state`,
+ * with the nonce and PKCE verifier sent to the provider and a hash of the browser's binding
+ * cookie, and answers the provider's authorization URL.
+ */
+export async function startFederation(
+  request: AuthorizationRequest & { identityProvider: string },
+  binding: string,
+  services: IdentityServices,
+  hosted: HostedUiSettings,
+): Promise<string> {
+  const { users, clock, ids } = services;
+  const provider = hosted.providers.get(request.identityProvider);
+  if (!provider) throw new PlazaError('invalid_request', 'Unknown identity_provider.');
+  const state = ids.secret(32);
+  const nonce = ids.secret(32);
+  const codeVerifier = ids.secret(48);
+  const expiresAt = clock.now() + federationStateMs;
+  await users.put({
+    item: {
+      ...oauthKeys.federationState(state),
+      request: JSON.stringify(request),
+      nonce,
+      codeVerifier,
+      binding: sha256(binding),
+      expiresAt,
+      ttl: Math.ceil(expiresAt / 1000),
+    },
+  });
+  return provider.authorizationUrl({
+    redirectUri: hosted.idpResponseUrl(),
+    state,
+    nonce,
+    codeChallenge: pkceChallenge(codeVerifier),
+  });
+}
+
+export type FederationOutcome =
+  | { kind: 'signedIn'; request: AuthorizationRequest; user: UserRecord }
+  /** The provider refused, or its answer did not verify: the app is told, without a code. */
+  | { kind: 'refused'; request: AuthorizationRequest; error: string; description: string };
+
+/**
+ * /oauth2/idpresponse: the provider's answer. The state is used up on first sight and must belong
+ * to this browser; the code is exchanged and the ID token verified (iss, aud, exp, nonce, signature),
+ * then the user is linked or created.
+ */
+export async function finishFederation(
+  input: {
+    state: string | undefined;
+    code: string | undefined;
+    error: string | undefined;
+    binding: string | undefined;
+  },
+  services: IdentityServices,
+  hosted: HostedUiSettings,
+  log: (message: string, error: unknown) => void,
+): Promise<FederationOutcome> {
+  const { users, clock } = services;
+  const unknownState = () =>
+    new PlazaError('invalid_request', 'The sign-in has expired; please start again.');
+  if (!input.state || input.state.length > 200 || !input.binding) throw unknownState();
+  let item;
+  try {
+    ({ previous: item } = await users.delete({
+      key: oauthKeys.federationState(input.state),
+      conditions: [{ op: 'itemExists' }],
+    }));
+  } catch {
+    throw unknownState();
+  }
+  if (
+    !item ||
+    Number(item.expiresAt) <= clock.now() ||
+    !sameText(String(item.binding), sha256(input.binding))
+  )
+    throw unknownState();
+  const request = JSON.parse(String(item.request)) as AuthorizationRequest & { identityProvider: string };
+  const provider = hosted.providers.get(request.identityProvider);
+  if (!provider) throw unknownState();
+  if (input.error !== undefined || !input.code)
+    return {
+      kind: 'refused',
+      request,
+      error: 'access_denied',
+      description: 'The identity provider refused the sign-in.',
+    };
+  let identity;
+  try {
+    identity = await provider.redeem({
+      code: input.code,
+      codeVerifier: String(item.codeVerifier),
+      redirectUri: hosted.idpResponseUrl(),
+      nonce: String(item.nonce),
+    });
+  } catch (error) {
+    log(`federated sign-in with ${provider.name} refused`, error);
+    return {
+      kind: 'refused',
+      request,
+      error: 'access_denied',
+      description: 'The identity provider’s answer could not be verified.',
+    };
+  }
+  return { kind: 'signedIn', request, user: await federatedSignIn(provider, identity, services) };
+}

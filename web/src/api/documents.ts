@@ -1,0 +1,81 @@
+/** The GraphQL documents the app sends, written against the schema's fixed names (CONTRACT.md). */
+
+const mediaFields = `key contentType status width height url variants { size url width height contentType }`;
+const userSummary = `id username displayName avatar { ${mediaFields} }`;
+const userFields = `${userSummary} bio followerCount followingCount postCount viewerFollows createdAt`;
+const postFields = `id description createdAt likeCount commentCount viewerHasLiked author { ${userSummary} } media { ${mediaFields} }`;
+const commentFields = `id postId content createdAt author { ${userSummary} }`;
+const storyFields = `id createdAt expiresAt media { ${mediaFields} }`;
+
+export const meQuery = `query Me { me { ${userFields} } }`;
+
+export const getUserByUsernameQuery = `query GetUserByUsername($username: String!) {
+  getUserByUsername(username: $username) { ${userFields} }
+}`;
+
+export const searchUsersQuery = `query SearchUsers($prefix: String!, $limit: Int, $nextToken: String) {
+  searchUsers(prefix: $prefix, limit: $limit, nextToken: $nextToken) { items { ${userFields} } nextToken }
+}`;
+
+export const homeFeedQuery = `query HomeFeed($limit: Int, $nextToken: String) {
+  homeFeed(limit: $limit, nextToken: $nextToken) { items { ${postFields} } nextToken }
+}`;
+
+export const getPostQuery = `query GetPost($id: ID!) { getPost(id: $id) { ${postFields} } }`;
+
+export const listPostsByUserQuery = `query ListPostsByUser($userId: ID!, $limit: Int, $nextToken: String) {
+  listPostsByUser(userId: $userId, limit: $limit, nextToken: $nextToken) { items { ${postFields} } nextToken }
+}`;
+
+export const listCommentsQuery = `query ListComments($postId: ID!, $limit: Int, $nextToken: String) {
+  listComments(postId: $postId, limit: $limit, nextToken: $nextToken) { items { ${commentFields} } nextToken }
+}`;
+
+export const listFollowersQuery = `query ListFollowers($userId: ID!, $limit: Int, $nextToken: String) {
+  listFollowers(userId: $userId, limit: $limit, nextToken: $nextToken) { items { ${userFields} } nextToken }
+}`;
+
+export const listFollowingQuery = `query ListFollowing($userId: ID!, $limit: Int, $nextToken: String) {
+  listFollowing(userId: $userId, limit: $limit, nextToken: $nextToken) { items { ${userFields} } nextToken }
+}`;
+
+export const storiesFeedQuery = `query StoriesFeed { storiesFeed { user { ${userSummary} } stories { ${storyFields} } } }`;
+
+export const updateProfileMutation = `mutation UpdateProfile($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { ${userFields} }
+}`;
+
+export const createUploadUrlMutation = `mutation CreateUploadUrl($input: CreateUploadInput!) {
+  createUploadUrl(input: $input) { key url method headers expiresAt }
+}`;
+
+export const createPostMutation = `mutation CreatePost($input: CreatePostInput!) { createPost(input: $input) { ${postFields} } }`;
+
+export const deletePostMutation = `mutation DeletePost($id: ID!) { deletePost(id: $id) { id } }`;
+
+export const likePostMutation = `mutation LikePost($postId: ID!) { likePost(postId: $postId) { id likeCount viewerHasLiked } }`;
+
+export const unlikePostMutation = `mutation UnlikePost($postId: ID!) { unlikePost(postId: $postId) { id likeCount viewerHasLiked } }`;
+
+export const addCommentMutation = `mutation AddComment($postId: ID!, $content: String!) {
+  addComment(postId: $postId, content: $content) { ${commentFields} }
+}`;
+
+export const deleteCommentMutation = `mutation DeleteComment($postId: ID!, $commentId: ID!) {
+  deleteComment(postId: $postId, commentId: $commentId) { id }
+}`;
+
+export const followUserMutation = `mutation FollowUser($userId: ID!) { followUser(userId: $userId) { ${userFields} } }`;
+
+export const unfollowUserMutation = `mutation UnfollowUser($userId: ID!) { unfollowUser(userId: $userId) { ${userFields} } }`;
+
+export const createStoryMutation = `mutation CreateStory($input: CreateStoryInput!) { createStory(input: $input) { ${storyFields} } }`;
+
+/** Every new post; the author's viewerFollows (resolved for each subscriber) says whether it belongs in this viewer's feed. */
+export const onCreatePostSubscription = `subscription OnCreatePost {
+  onCreatePost { ${postFields} author { id viewerFollows } }
+}`;
+
+export const onLikePostSubscription = `subscription OnLikePost($postId: ID!) { onLikePost(postId: $postId) { id likeCount commentCount } }`;
+
+export const onAddCommentSubscription = `subscription OnAddComment($postId: ID!) { onAddComment(postId: $postId) { ${commentFields} } }`;
