@@ -2,7 +2,8 @@
  * Amazon Cognito as the design configures it (and as Plaza's embedded pool
  * behaves): email as the username, self sign-up, the config file's password
  * policy and token lifetimes, TOTP available, the design's custom attributes,
- * and Plaza's post-confirmation trigger creating the profile.
+ * Plaza's post-confirmation trigger creating the profile, and the pre sign-up
+ * and pre token generation handlers the config file names, if any.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -18,12 +19,15 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { PlazaTable } from './data.ts';
 import { plazaFunction } from './plaza-function.ts';
-import type { PlazaSettings } from './settings.ts';
+import { repoRoot, type PlazaSettings } from './settings.ts';
+import { relative } from 'node:path';
 
 export class PlazaIdentity extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly postConfirmation: NodejsFunction;
+  /** The config file's trigger modules (pre sign-up, pre token generation), deployed as they are. */
+  readonly triggers: Partial<Record<'preSignUp' | 'preTokenGeneration', NodejsFunction>> = {};
 
   constructor(scope: Construct, id: string, props: { settings: PlazaSettings; table: PlazaTable }) {
     super(scope, id);
@@ -41,6 +45,24 @@ export class PlazaIdentity extends Construct {
       timeout: Duration.seconds(5),
     });
     props.table.grantItems(this.postConfirmation, 'PutItem', 'GetItem');
+
+    // The same handler modules the local pool loads; they are given nothing but their event.
+    for (const [name, entry] of Object.entries(policy.triggers) as [
+      keyof PlazaIdentity['triggers'],
+      string,
+    ][]) {
+      if (relative(repoRoot, entry).startsWith('..')) {
+        throw new Error(`The ${name} trigger ${entry} must be inside the repository to be bundled`);
+      }
+      this.triggers[name] = plazaFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, {
+        entry,
+        runtime: settings.lambdaRuntime,
+        description: `Cognito ${name} trigger (${entry.split('/').pop()})`,
+        environment: {},
+        memorySize: 256,
+        timeout: Duration.seconds(5),
+      });
+    }
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: `plaza-${settings.stage}`,
@@ -69,7 +91,7 @@ export class PlazaIdentity extends Construct {
       ...(settings.sesFromEmail
         ? { email: UserPoolEmail.withSES({ fromEmail: settings.sesFromEmail, sesRegion: settings.region }) }
         : {}),
-      lambdaTriggers: { postConfirmation: this.postConfirmation },
+      lambdaTriggers: { postConfirmation: this.postConfirmation, ...this.triggers },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -92,7 +92,10 @@ export class PlazaMedia extends Construct {
           ],
         },
         // Versions guard against mistakes, not for ever.
-        { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) },
+        {
+          id: 'old-versions',
+          noncurrentVersionExpiration: Duration.days(Math.max(1, settings.noncurrentVersionDays)),
+        },
         { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         // Stories live 24 hours; their media goes a day later.
         { id: 'stories', prefix: 'stories/', expiration: Duration.days(2) },

@@ -9,11 +9,11 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { repoRoot, type LambdaRuntimeName } from './settings.ts';
 
 export interface PlazaFunctionProps {
-  /** The handler's file, from the repository root (src/bin/lambda/…). */
+  /** The handler's file: absolute, or from the repository root (src/bin/lambda/…). */
   entry: string;
   description: string;
   environment: Record<string, string>;
@@ -50,7 +50,7 @@ export function plazaFunction(scope: Construct, id: string, props: PlazaFunction
   const nodeModules = props.nodeModules ?? [];
   const cpu = props.architecture === Architecture.X86_64 ? 'x64' : 'arm64';
   return new NodejsFunction(scope, id, {
-    entry: join(repoRoot, props.entry),
+    entry: resolve(repoRoot, props.entry),
     handler: 'handler',
     description: props.description,
     projectRoot: repoRoot,

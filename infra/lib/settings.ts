@@ -27,6 +27,7 @@ export interface PlazaSettings {
   account: string | undefined;
   /** The table's name: the config file's table name and the stage. */
   tableName: string;
+  /** The pool's policy and its trigger handler modules (absolute paths), as the local pool runs them. */
   userPool: Config['userPool'];
   /** AppSync's server-side cache instance type (`SMALL`, `MEDIUM`, …), or `none` for no cache. */
   apiCache: string;
@@ -34,6 +35,8 @@ export interface PlazaSettings {
   caching: CacheSettings['rules'];
   /** The local server's alarm rules (the config file's, or the defaults), deployed as CloudWatch alarms. */
   alarmRules: readonly AlarmRule[];
+  /** Days previous versions of media objects are kept (the config file's media.noncurrentVersionDays). */
+  noncurrentVersionDays: number;
   /** Origins allowed to PUT to presigned upload URLs. */
   corsOrigins: string[];
   /** Where alarms are mailed, besides the SNS topic. */
@@ -110,6 +113,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     apiCache: text(node, 'apiCache') ?? 'SMALL',
     caching: cacheSettingsFrom(config.caching).rules,
     alarmRules: config.operations.alarmRules ?? defaultAlarmRules,
+    noncurrentVersionDays: config.media.noncurrentVersionDays,
     corsOrigins: list(node, 'corsOrigins', ['*']),
     alarmEmail: text(node, 'alarmEmail'),
     sesFromEmail: text(node, 'sesFromEmail'),

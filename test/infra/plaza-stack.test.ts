@@ -223,6 +223,7 @@ describe('the CDK stack', () => {
             'Post.author': { ttlSeconds: 30 },
           },
         },
+        userPool: { triggers: { preSignUp: join(repoRoot, 'test/infra/fixtures/pre-sign-up.mjs') } },
         alarms: {
           rules: [
             {
@@ -249,6 +250,26 @@ describe('the CDK stack', () => {
     });
     Annotations.fromStack(configured.stack).hasWarning('*', Match.stringLikeRegexp('Post.author'));
     configured.template.hasResourceProperties('AWS::AppSync::ApiCache', { Ttl: 120 });
+    // The config file's trigger modules become the pool's Lambda triggers, with no grants.
+    const preSignUp = configured.stack.identity.triggers.preSignUp!;
+    configured.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PostConfirmation: Match.anyValue(),
+        PreSignUp: { 'Fn::GetAtt': [logicalId(configured.stack, preSignUp), 'Arn'] },
+      },
+    });
+    expect(Object.keys(configured.stack.identity.triggers)).toEqual(['preSignUp']);
+    const role = (
+      configured.template.toJSON().Resources[logicalId(configured.stack, preSignUp)].Properties.Role as {
+        'Fn::GetAtt': [string, string];
+      }
+    )['Fn::GetAtt'][0];
+    expect(
+      Object.values(configured.template.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify((p as Resource).Properties.Roles).includes(role),
+      ),
+    ).toEqual([]);
+
     // The config file's alarm rules replace the defaults, on AWS as on the server (latency in ms there).
     const ruleAlarms = Object.values(configured.template.findResources('AWS::CloudWatch::Alarm'))
       .map((r) => (r as Resource).Properties)
@@ -381,6 +402,8 @@ describe('the CDK stack', () => {
             Status: 'Enabled',
             Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
           }),
+          // The config file's media.noncurrentVersionDays, as the local store applies it.
+          Match.objectLike({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
         ]),
       },
       CorsConfiguration: {
@@ -613,5 +636,11 @@ describe('the CDK stack', () => {
     expect(() => synthesize({ stage: 'Not A Stage' })).toThrow(/stage/);
     expect(() => synthesize({ mediaDomainName: 'media.example.com' })).toThrow(/mediaCertificateArn/);
     expect(() => synthesize({ lambdaRuntime: 'nodejs16.x' })).toThrow(/lambdaRuntime/);
+    const dir = mkdtempSync(join(tmpdir(), 'plaza-cdk-trigger-'));
+    writeFileSync(
+      join(dir, 'plaza.config.json'),
+      JSON.stringify({ userPool: { triggers: { preSignUp: dir } } }),
+    );
+    expect(() => synthesize({ config: join(dir, 'plaza.config.json') })).toThrow(/inside the repository/);
   });
 });

@@ -224,7 +224,12 @@ describe('media on the local file system', () => {
     expect(url).toMatch(/Expires=\d+&Signature=[\w-]+&Key-Pair-Id=/);
     expect((await fetch(url)).status).toBe(200);
     expect((await fetch(url.split('?')[0] as string)).status).toBe(403);
-    expect((await fetch(url.replace(/Signature=./, 'Signature=A'))).status).toBe(403);
+    // Another first character, whatever the signature's was (replacing it with A left one in 64 intact).
+    const tampered = url.replace(
+      /Signature=(.)/,
+      (_, first: string) => `Signature=${first === 'A' ? 'B' : 'A'}`,
+    );
+    expect((await fetch(tampered)).status).toBe(403);
 
     await server.gql(bob.token, 'mutation($id: ID!) { followUser(userId: $id) { id } }', { id: alice.id });
     const bar = await server.gql(bob.token, '{ storiesFeed { user { id } stories { id } } }');
