@@ -135,9 +135,35 @@ export async function mediaBenchmark(): Promise<void> {
       benchmark: `GET 300 px variant, ${cached ? 'edge cache hit' : 'from the store'} (req/s)`,
       plaza: plaza.requests.average,
       bare: bare.requests.average,
-      goal: '≥ 0.5×',
-      ok: plaza.requests.average >= 0.5 * bare.requests.average,
+      // The issue's goal is for the cached thumbnail; a store read has no goal of its own.
+      goal: cached ? '≥ 0.6×' : '≥ 0.5×',
+      ok: plaza.requests.average >= (cached ? 0.6 : 0.5) * bare.requests.average,
     });
+    if (cached) {
+      // Revalidation: the client holds the bytes and asks whether they changed (If-None-Match → 304).
+      const revalidate = (url: string) =>
+        new Promise<autocannon.Result>((resolve, reject) =>
+          autocannon(
+            { url, connections: 32, duration: 5, headers: { 'if-none-match': info.etag } },
+            (error, result) => (error ? reject(error) : resolve(result)),
+          ),
+        );
+      const bare304 = createServer((_request, response) => {
+        response.writeHead(304, { etag: info.etag, 'cache-control': 'public, max-age=31536000, immutable' });
+        response.end();
+      });
+      const bare304Url = await listen(bare304);
+      const plaza304 = await revalidate(`${base}/media/users/bench/posts/01BENCH/300.jpg?v=${version}`);
+      const bareRevalidated = await revalidate(bare304Url);
+      rows.push({
+        benchmark: '304 revalidation (req/s)',
+        plaza: plaza304.requests.average,
+        bare: bareRevalidated.requests.average,
+        goal: '≥ 0.5×',
+        ok: plaza304.requests.average >= 0.5 * bareRevalidated.requests.average,
+      });
+      bare304.close();
+    }
     console.log(
       `  ${cached ? 'hit' : 'store'}: plaza p99 ${plaza.latency.p99} ms, bare p99 ${bare.latency.p99} ms, ` +
         `errors ${plaza.errors + plaza.non2xx}/${bare.errors + bare.non2xx}`,
