@@ -22,6 +22,8 @@ import { PlazaError } from '../../platform/errors.ts';
 import {
   exactLength,
   isSafeKey,
+  ObjectEvents,
+  requireKey,
   type ByteRange,
   type ObjectEvent,
   type ObjectInfo,
@@ -46,11 +48,6 @@ function versionId(): string {
   return `${Date.now().toString().padStart(15, '0')}-${randomBytes(6).toString('hex')}`;
 }
 
-function requireKey(key: string): string {
-  if (!isSafeKey(key)) throw new PlazaError('BadInput', `Not a valid object key: ${JSON.stringify(key)}`);
-  return key;
-}
-
 export interface FsObjectStoreOptions {
   root: string;
   /** fsync files and directories before a put resolves (off only in tests and benchmarks). */
@@ -60,7 +57,7 @@ export interface FsObjectStoreOptions {
 export class FsObjectStore implements ObjectStore {
   readonly #root: string;
   readonly #durable: boolean;
-  readonly #listeners = new Set<(event: ObjectEvent) => void>();
+  readonly #events = new ObjectEvents();
   /** Writes to one key run one after another, so archiving the previous version cannot race. */
   readonly #keyLocks = new Map<string, Promise<unknown>>();
 
@@ -122,7 +119,7 @@ export class FsObjectStore implements ObjectStore {
         if (this.#durable) await syncDirectory(dirname(path));
         return toInfo(key, size, trailer);
       });
-      this.#emit({ type: 'created', key, info });
+      this.#events.emit({ type: 'created', key, info });
       return info;
     } catch (error) {
       await rm(tmp, { force: true });
@@ -191,7 +188,7 @@ export class FsObjectStore implements ObjectStore {
       await marker.close();
       return true;
     });
-    if (removed) this.#emit({ type: 'removed', key });
+    if (removed) this.#events.emit({ type: 'removed', key });
   }
 
   async list(
@@ -290,17 +287,12 @@ export class FsObjectStore implements ObjectStore {
   }
 
   subscribe(listener: (event: ObjectEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  #emit(event: ObjectEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    return this.#events.subscribe(listener);
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.#keyLocks.values()]);
-    this.#listeners.clear();
+    this.#events.clear();
   }
 }
 

@@ -19,7 +19,8 @@ import type { Readable } from 'node:stream';
 import { PlazaError } from '../../platform/errors.ts';
 import {
   exactLength,
-  isSafeKey,
+  ObjectEvents,
+  requireKey,
   type ByteRange,
   type ObjectEvent,
   type ObjectInfo,
@@ -37,11 +38,6 @@ export interface S3ObjectStoreOptions {
   credentials?: S3ClientConfig['credentials'];
 }
 
-function requireKey(key: string): string {
-  if (!isSafeKey(key)) throw new PlazaError('BadInput', `Not a valid object key: ${JSON.stringify(key)}`);
-  return key;
-}
-
 function isNotFound(error: unknown): boolean {
   return (
     error instanceof S3ServiceException &&
@@ -52,7 +48,7 @@ function isNotFound(error: unknown): boolean {
 export class S3ObjectStore implements ObjectStore, UploadSigner {
   readonly client: S3Client;
   readonly #bucket: string;
-  readonly #listeners = new Set<(event: ObjectEvent) => void>();
+  readonly #events = new ObjectEvents();
 
   constructor(options: S3ObjectStoreOptions) {
     this.#bucket = options.bucket;
@@ -105,7 +101,7 @@ export class S3ObjectStore implements ObjectStore, UploadSigner {
       contentType: options.contentType,
       metadata: options.metadata ?? {},
     };
-    this.#emit({ type: 'created', key, info });
+    this.#events.emit({ type: 'created', key, info });
     return info;
   }
 
@@ -151,7 +147,7 @@ export class S3ObjectStore implements ObjectStore, UploadSigner {
     requireKey(key);
     const existed = await this.head(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
-    if (existed) this.#emit({ type: 'removed', key });
+    if (existed) this.#events.emit({ type: 'removed', key });
   }
 
   async list(
@@ -249,16 +245,11 @@ export class S3ObjectStore implements ObjectStore, UploadSigner {
   }
 
   subscribe(listener: (event: ObjectEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  #emit(event: ObjectEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    return this.#events.subscribe(listener);
   }
 
   async close(): Promise<void> {
-    this.#listeners.clear();
+    this.#events.clear();
     this.client.destroy();
   }
 }

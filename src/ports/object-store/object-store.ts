@@ -68,6 +68,30 @@ export interface ObjectStore {
 /** Keys are short, printable and relative: no `..`, no empty segments, no backslashes or control characters. */
 const keyPattern = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 
+/** The key, or BadInput: every adapter checks again what the domain built. */
+export function requireKey(key: string): string {
+  if (!isSafeKey(key)) throw new PlazaError('BadInput', `Not a valid object key: ${JSON.stringify(key)}`);
+  return key;
+}
+
+/** The listeners of one store's created/removed events (the part every adapter shares). */
+export class ObjectEvents {
+  readonly #listeners = new Set<(event: ObjectEvent) => void>();
+
+  subscribe(listener: (event: ObjectEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: ObjectEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+}
+
 export function isSafeKey(key: string): boolean {
   return (
     typeof key === 'string' &&
