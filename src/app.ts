@@ -33,6 +33,7 @@ import { defaultSocialSettings, type SocialServices } from './domain/social/mode
 import { registerGraphQLRoutes } from './edge/graphql/graphql-routes.ts';
 import { nextTokens } from './edge/graphql/next-token.ts';
 import { registerHealthRoutes } from './edge/http/health-routes.ts';
+import { registerRequestIdHeader, requestIdOf } from './edge/http/request-ids.ts';
 import { registerMetricsRoutes } from './edge/http/metrics-routes.ts';
 import { registerAmplifyOutputsRoute } from './edge/http/amplify-outputs-route.ts';
 import { registerDevOutboxRoute } from './edge/http/dev-outbox-route.ts';
@@ -289,8 +290,10 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
       meter: metrics.capacityMeter,
     }) as ItemStore[] as [ItemStore, ItemStore];
   }
-  main = observedItemStore(main, metrics.storeRequests);
-  users = observedItemStore(users, metrics.storeRequests);
+  if (metrics.enabled) {
+    main = observedItemStore(main, metrics.storeRequests);
+    users = observedItemStore(users, metrics.storeRequests);
+  }
   return {
     main,
     users,
@@ -367,7 +370,9 @@ export function costReportOf(
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ enabled: config.metrics.enabled });
+  if (!metrics.enabled)
+    logger.warn('metrics are off (metrics.enabled): /metrics, alarms and measured usage are unavailable');
   const stores = await openStores(config, clock, metrics);
 
   const ids = overrides.ids ?? nodeIds(clock);
@@ -376,7 +381,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const server: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    genReqId: (request) => requestIdOf(request.headers),
   });
+  registerRequestIdHeader(server);
   registerHealthRoutes(server, {
     async ready() {
       await stores.main.get({ PK: 'HEALTH', SK: 'READY' });
@@ -429,7 +436,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await registerUploadRoutes(server, {
     verifier: urls,
     now: clock.now,
-    receive: (target, body) => receiveUpload(target, body, media, enqueue),
+    receive: (target, body, reqId) =>
+      receiveUpload(target, body, media, (key) => jobs.enqueue(key, { reqId })),
   });
   registerMediaRoutes(server, {
     objects,
@@ -501,7 +509,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     region: config.region,
   });
   await alarms.start();
-  alarms.run(config.operations.alarmEvaluationMs);
+  if (metrics.enabled) alarms.run(config.operations.alarmEvaluationMs);
   const usage = new UsageRecorder({
     clock,
     readMetrics: () => metrics.registry.getMetricsAsJSON(),
@@ -527,9 +535,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await registerWebAppRoute(server, { dir: config.webDir });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
-  const fanOut = stores.main.changes.subscribe('feed-fan-out', (records) => fanOutFeed(records, social), {
-    onError: (error) => logger.error({ err: error }, 'feed fan-out failed; retrying'),
-  });
+  const fanOutLog = logger.child({ consumer: 'feed-fan-out' });
+  const fanOut = stores.main.changes.subscribe(
+    'feed-fan-out',
+    async (records) => {
+      await fanOutFeed(records, social, fanOutLog);
+      const now = clock.now() / 1000;
+      for (const record of records)
+        metrics.streamConsumerLag.observe(
+          { consumer: 'feed-fan-out' },
+          Math.max(0, now - record.dynamodb.ApproximateCreationDateTime),
+        );
+    },
+    { onError: (error) => fanOutLog.error({ err: error }, 'feed fan-out failed; retrying') },
+  );
 
   let closed = false;
   let developmentApiKey: string | undefined;

@@ -168,6 +168,13 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    metrics: z
+      .object({
+        /** false: nothing is measured, /metrics answers 404, alarms are not evaluated. */
+        enabled: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -290,6 +297,8 @@ export interface Config {
   };
   /** The built web app Plaza serves at `/` (web/dist of this package by default). */
   webDir: string;
+  /** Prometheus metrics (GET /metrics, alarms, the measured usage of the cost report); on by default. */
+  metrics: { enabled: boolean };
 }
 
 export interface IdentityProviderSettings {
@@ -388,6 +397,7 @@ const envSchema = z.object({
     .regex(/^(\w+\.\w+)(,\w+\.\w+)*$/, 'field coordinates such as Query.getPost,Query.getUser')
     .optional(),
   PLAZA_WEB_DIR: z.string().min(1).optional(),
+  PLAZA_METRICS: z.enum(['on', 'off']).optional(),
 });
 
 /**
@@ -521,5 +531,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       cwd,
       e.PLAZA_WEB_DIR ?? file.web?.dir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     ),
+    metrics: {
+      enabled: e.PLAZA_METRICS === undefined ? (file.metrics?.enabled ?? true) : e.PLAZA_METRICS === 'on',
+    },
   };
 }

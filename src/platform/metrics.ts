@@ -1,46 +1,107 @@
 /**
  * Prometheus metrics under the design's names (CONTRACT.md). One registry per
  * application instance, so tests and several apps in one process never share
- * counters.
+ * counters. With `enabled: false` every instrument does nothing and the
+ * registry stays empty (for deployments measured by other means).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+type LabelValues<L extends string> = Partial<Record<L, string | number>>;
+
+/** What Plaza does with a counter (prom-client's Counter, or nothing when metrics are off). */
+export interface CounterMetric<L extends string = string> {
+  inc(labels: LabelValues<L>, value?: number): void;
+  inc(value?: number): void;
+}
+
+export interface GaugeMetric {
+  inc(value?: number): void;
+  dec(value?: number): void;
+  set(value: number): void;
+}
+
+export interface HistogramMetric<L extends string = string> {
+  observe(labels: LabelValues<L>, value: number): void;
+  observe(value: number): void;
+}
+
 export interface Metrics {
+  /** False when metrics are turned off (`metrics.enabled`): nothing is counted. */
+  enabled: boolean;
   registry: Registry;
-  consumedReadUnits: Counter<'table' | 'index'>;
-  consumedWriteUnits: Counter<'table' | 'index'>;
+  consumedReadUnits: CounterMetric<'table' | 'index'>;
+  consumedWriteUnits: CounterMetric<'table' | 'index'>;
   /** Cognito's SignInSuccesses, SignInThrottles and TokenRefreshSuccesses. */
-  signInSuccesses: Counter;
-  signInThrottles: Counter;
-  tokenRefreshSuccesses: Counter;
+  signInSuccesses: CounterMetric;
+  signInThrottles: CounterMetric;
+  tokenRefreshSuccesses: CounterMetric;
   /** AppSync's Requests, Errors and Latency, per GraphQL operation or HTTP route. */
-  requests: Counter<'operation'>;
-  errors: Counter<'operation' | 'type'>;
-  latency: Histogram<'operation'>;
+  requests: CounterMetric<'operation'>;
+  errors: CounterMetric<'operation' | 'type'>;
+  latency: HistogramMetric<'operation'>;
   /** AppSync's ConnectedClients (WebSocket subscribers). */
-  connectedClients: Gauge;
+  connectedClients: GaugeMetric;
   /** Image pipeline jobs by outcome (READY, FAILED, SKIPPED, ERROR), and how long they took. */
-  mediaJobs: Counter<'outcome'>;
-  mediaJobSeconds: Histogram;
+  mediaJobs: CounterMetric<'outcome'>;
+  mediaJobSeconds: HistogramMetric;
   /** Media server requests answered from the edge cache (Hit) or the store (Miss). */
-  mediaCache: Counter<'result'>;
+  mediaCache: CounterMetric<'result'>;
   /** The ItemStore meter: capacity units per table and index. */
   capacityMeter: {
     consumed(usage: { table: string; index?: string; readUnits: number; writeUnits: number }): void;
   };
   /** DynamoDB's ThrottledRequests and SuccessfulRequestLatency, per table and operation. */
-  throttledRequests: Counter<'table' | 'operation'>;
-  successfulRequestLatency: Histogram<'table' | 'operation'>;
+  throttledRequests: CounterMetric<'table' | 'operation'>;
+  successfulRequestLatency: HistogramMetric<'table' | 'operation'>;
   /** Where an ItemStore reports each call's outcome (see ports/item-store/observed-item-store.ts). */
   storeRequests: {
     succeeded(request: { table: string; operation: string; seconds: number }): void;
     throttled(request: { table: string; operation: string }): void;
   };
   /** Bytes sent in response bodies, per HTTP route: the transfer the cost report prices. */
-  responseBytes: Counter<'operation'>;
+  responseBytes: CounterMetric<'operation'>;
+  /**
+   * How old each change record was when a stream consumer had handled it (Lambda's IteratorAge),
+   * to the second, as stream records carry their creation time.
+   */
+  streamConsumerLag: HistogramMetric<'consumer'>;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+/** Every instrument at once, doing nothing. */
+const nothing = {
+  inc() {},
+  dec() {},
+  set() {},
+  observe() {},
+};
+
+function disabledMetrics(): Metrics {
+  return {
+    enabled: false,
+    registry: new Registry(),
+    consumedReadUnits: nothing,
+    consumedWriteUnits: nothing,
+    signInSuccesses: nothing,
+    signInThrottles: nothing,
+    tokenRefreshSuccesses: nothing,
+    requests: nothing,
+    errors: nothing,
+    latency: nothing,
+    connectedClients: nothing,
+    mediaJobs: nothing,
+    mediaJobSeconds: nothing,
+    mediaCache: nothing,
+    capacityMeter: { consumed() {} },
+    throttledRequests: nothing,
+    successfulRequestLatency: nothing,
+    storeRequests: { succeeded() {}, throttled() {} },
+    responseBytes: nothing,
+    streamConsumerLag: nothing,
+  };
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boolean } = {}): Metrics {
+  if (options.enabled === false) return disabledMetrics();
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'plaza_process_' });
   const consumedReadUnits = new Counter({
@@ -132,7 +193,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['operation'] as const,
     registers: [registry],
   });
+  const streamConsumerLag = new Histogram({
+    name: 'plaza_stream_consumer_lag_seconds',
+    help: 'Age of each change record when a stream consumer had handled it, by consumer (Lambda IteratorAge).',
+    labelNames: ['consumer'] as const,
+    buckets: [1, 2, 5, 10, 30, 60, 300, 900, 3600],
+    registers: [registry],
+  });
   return {
+    enabled: true,
     registry,
     consumedReadUnits,
     consumedWriteUnits,
@@ -176,5 +245,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       },
     },
     responseBytes,
+    streamConsumerLag,
   };
 }

@@ -4,6 +4,7 @@
  * survives a restart because every queued upload is also marked in the
  * table (GSI3 `MEDIA_JOB`); `recover` queues what a previous run left.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../platform/logger.ts';
 import type { ItemStore } from '../../ports/item-store/item-store.ts';
 import { MEDIA_JOBS } from './model.ts';
@@ -18,10 +19,21 @@ export interface MediaJobOptions {
   onOutcome?: (outcome: ProcessOutcome | 'ERROR', seconds: number) => void;
 }
 
+/** One queued upload: its own id, and the request that queued it, for the log lines of its attempts. */
+interface Job {
+  key: string;
+  log: Logger;
+}
+
+/** Where a job came from: the id of the request that queued it, when a request did. */
+export interface JobOrigin {
+  reqId?: string;
+}
+
 export class MediaJobs {
-  readonly #run: (key: string) => Promise<ProcessOutcome>;
+  readonly #run: (key: string, log: Logger) => Promise<ProcessOutcome>;
   readonly #options: Required<Omit<MediaJobOptions, 'onOutcome'>> & Pick<MediaJobOptions, 'onOutcome'>;
-  readonly #waiting: string[] = [];
+  readonly #waiting: Job[] = [];
   /** Keys queued or running: an upload is processed once however often it is announced. */
   readonly #known = new Set<string>();
   #running = 0;
@@ -29,15 +41,19 @@ export class MediaJobs {
   #idle: (() => void)[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  constructor(run: (key: string) => Promise<ProcessOutcome>, options: MediaJobOptions) {
+  /** `run` gets the job's logger: every line it writes carries the job's id (and the request's). */
+  constructor(run: (key: string, log: Logger) => Promise<ProcessOutcome>, options: MediaJobOptions) {
     this.#run = run;
     this.#options = { retryDelayMs: 500, ...options };
   }
 
-  enqueue(key: string): void {
+  enqueue(key: string, origin: JobOrigin = {}): void {
     if (this.#closed || this.#known.has(key)) return;
     this.#known.add(key);
-    this.#waiting.push(key);
+    const jobId = randomUUID();
+    const log = this.#options.logger.child(origin.reqId ? { jobId, reqId: origin.reqId } : { jobId });
+    log.debug({ key }, 'media job queued');
+    this.#waiting.push({ key, log });
     this.#pump();
   }
 
@@ -78,9 +94,9 @@ export class MediaJobs {
 
   #pump(): void {
     while (!this.#closed && this.#running < this.#options.concurrency && this.#waiting.length > 0) {
-      const key = this.#waiting.shift() as string;
+      const job = this.#waiting.shift() as Job;
       this.#running++;
-      void this.#attempt(key, 1).finally(() => {
+      void this.#attempt(job, 1).finally(() => {
         this.#running--;
         this.#pump();
         this.#settle();
@@ -88,26 +104,29 @@ export class MediaJobs {
     }
   }
 
-  async #attempt(key: string, attempt: number): Promise<void> {
+  async #attempt(job: Job, attempt: number): Promise<void> {
+    const { key, log } = job;
     const started = performance.now();
     try {
-      const outcome = await this.#run(key);
-      this.#options.onOutcome?.(outcome, (performance.now() - started) / 1000);
+      const outcome = await this.#run(key, log);
+      const seconds = (performance.now() - started) / 1000;
+      this.#options.onOutcome?.(outcome, seconds);
+      log.info({ key, attempt, outcome, seconds }, 'media job finished');
       this.#known.delete(key);
     } catch (error) {
       this.#options.onOutcome?.('ERROR', (performance.now() - started) / 1000);
       if (attempt >= this.#options.attempts || this.#closed) {
         // Left marked in the table: the next start tries again.
-        this.#options.logger.error({ err: error, key, attempt }, 'media job failed; giving up until restart');
+        log.error({ err: error, key, attempt }, 'media job failed; giving up until restart');
         this.#known.delete(key);
         return;
       }
       const delay = this.#options.retryDelayMs * 2 ** (attempt - 1);
-      this.#options.logger.warn({ err: error, key, attempt, delay }, 'media job failed; retrying');
+      log.warn({ err: error, key, attempt, delay }, 'media job failed; retrying');
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         this.#running++;
-        void this.#attempt(key, attempt + 1).finally(() => {
+        void this.#attempt(job, attempt + 1).finally(() => {
           this.#running--;
           this.#pump();
           this.#settle();

@@ -7,7 +7,11 @@
  *
  * Delivery is at-least-once, so every step is idempotent: puts of the same
  * entry and deletes of absent ones change nothing.
+ *
+ * Each record acted on is logged with its stream ids (eventID, sequence
+ * number) and the item's id, which the request that wrote the item logged too.
  */
+import type { Logger } from '../../platform/logger.ts';
 import { writeAll } from '../../ports/item-store/batch.ts';
 import type { BatchWriteRequest, Item, ItemStore, StreamRecord } from '../../ports/item-store/item-store.ts';
 import { newImage, oldImage } from '../../ports/item-store/stream-images.ts';
@@ -48,14 +52,25 @@ function feedEntry(
 export async function fanOutFeed(
   records: StreamRecord[],
   services: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
+  logger?: Logger,
 ): Promise<void> {
   for (const record of records) {
     const keysOf = record.eventName === 'REMOVE' ? oldImage(record) : newImage(record);
     if (!keysOf) continue;
     const pk = String(keysOf.PK);
     const sk = String(keysOf.SK);
+    const ids = () => ({
+      eventID: record.eventID,
+      sequenceNumber: record.dynamodb.SequenceNumber,
+      eventName: record.eventName,
+    });
     if (pk.startsWith('POST#') && sk === 'METADATA' && record.eventName !== 'MODIFY') {
-      await fanOutPost(keysOf, record.eventName === 'INSERT', services);
+      const created = record.eventName === 'INSERT';
+      const feeds = await fanOutPost(keysOf, created, services);
+      logger?.info(
+        { ...ids(), postId: String(keysOf.id), feeds },
+        created ? 'post fanned out' : 'post removed from feeds',
+      );
     } else if (
       pk.startsWith('USER#') &&
       sk.startsWith(sortPrefixes.following) &&
@@ -63,40 +78,50 @@ export async function fanOutFeed(
     ) {
       const followerId = idAfter('USER#', pk);
       const followeeId = idAfter(sortPrefixes.following, sk);
-      if (record.eventName === 'INSERT') await backfill(followerId, followeeId, services);
-      else await removeAuthor(followerId, followeeId, services);
+      if (record.eventName === 'INSERT') {
+        const posts = await backfill(followerId, followeeId, services);
+        logger?.info({ ...ids(), followerId, followeeId, posts }, 'feed backfilled');
+      } else {
+        const posts = await removeAuthor(followerId, followeeId, services);
+        logger?.info({ ...ids(), followerId, followeeId, posts }, 'author removed from feed');
+      }
     }
   }
 }
 
+/** Returns how many feeds were written. */
 async function fanOutPost(
   post: Item,
   created: boolean,
   { store, clock, settings }: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
-): Promise<void> {
+): Promise<number> {
   const entry = { id: String(post.id), authorId: String(post.authorId), createdAt: String(post.createdAt) };
   const write = (ownerId: string): BatchWriteRequest =>
     created ? { put: feedEntry(ownerId, entry, clock.now()) } : { delete: keys.feedEntry(ownerId, entry.id) };
   const { item: author } = await store.get(keys.profile(entry.authorId));
   await writeAll(store, [write(entry.authorId)]);
   // Large authors' posts are read from their own partition when a feed is read.
-  if (created && Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return;
+  if (created && Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return 1;
+  let feeds = 1;
   for await (const followers of pages(store, partitions.user(entry.authorId), sortPrefixes.follower)) {
     await writeAll(
       store,
       followers.map((edge) => write(idAfter(sortPrefixes.follower, edge.SK))),
     );
+    feeds += followers.length;
   }
+  return feeds;
 }
 
+/** Returns how many posts were copied in. */
 async function backfill(
   followerId: string,
   followeeId: string,
   { store, clock, settings }: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
-): Promise<void> {
+): Promise<number> {
   // A large author's posts are merged in at read time already; copying them would only cost writes.
   const { item: author } = await store.get(keys.profile(followeeId));
-  if (Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return;
+  if (Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return 0;
   const recent = await store.query({
     partition: partitions.user(followeeId),
     sortKey: { op: 'beginsWith', value: sortPrefixes.post },
@@ -113,19 +138,23 @@ async function backfill(
       ),
     })),
   );
+  return recent.items.length;
 }
 
+/** Returns how many entries were taken out. */
 async function removeAuthor(
   followerId: string,
   followeeId: string,
   { store }: Pick<SocialServices, 'store'>,
-): Promise<void> {
+): Promise<number> {
+  let removed = 0;
   for await (const entries of pages(store, partitions.feed(followerId))) {
+    const theirs = entries.filter((entry) => entry.authorId === followeeId);
     await writeAll(
       store,
-      entries
-        .filter((entry) => entry.authorId === followeeId)
-        .map((entry) => ({ delete: keys.feedEntry(followerId, String(entry.postId)) })),
+      theirs.map((entry) => ({ delete: keys.feedEntry(followerId, String(entry.postId)) })),
     );
+    removed += theirs.length;
   }
+  return removed;
 }

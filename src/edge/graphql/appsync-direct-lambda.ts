@@ -33,6 +33,7 @@ import { isPlazaError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
+import { requestIdOf } from '../http/request-ids.ts';
 
 export type DirectLambdaEvent = AppSyncResolverEvent<Record<string, unknown> | null>;
 
@@ -259,6 +260,8 @@ export function appSyncDirectLambda(
 
   return async (event) => {
     const { info } = event;
+    // AppSync passes its request id among the request's headers.
+    const log = logger.child({ reqId: requestIdOf(event.request?.headers ?? {}) });
     const target = schemaFor(info.parentTypeName);
     const { document, variableValues } = operationFor(
       target.schema,
@@ -270,13 +273,13 @@ export function appSyncDirectLambda(
       schema: target.schema,
       document,
       rootValue: event.source ?? {},
-      contextValue: requestContext(callerOf(event.identity), services),
+      contextValue: requestContext(callerOf(event.identity), services, log),
       variableValues,
     });
     const [first] = result.errors ?? [];
     if (first) {
-      const error = toAppSyncError(first, logger, `${info.parentTypeName}.${info.fieldName}`);
-      logger.debug({ query: print(document), errorType: error.errorType }, 'field failed');
+      const error = toAppSyncError(first, log, `${info.parentTypeName}.${info.fieldName}`);
+      log.debug({ query: print(document), errorType: error.errorType }, 'field failed');
       throw error;
     }
     return result.data?.[info.fieldName] ?? null;

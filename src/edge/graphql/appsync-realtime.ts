@@ -17,13 +17,15 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { isPlazaError } from '../../platform/errors.ts';
+import type { Log } from '../../platform/logger.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
 
 export interface RealtimeOptions {
   schema: GraphQLSchema;
   authenticate(authorization: string | undefined, apiKey: string | undefined): Promise<Caller>;
   refused(document: DocumentNode, caller: Caller): string[];
-  context(caller: Caller): unknown;
+  /** The resolver context of one subscription; `log` is the connection's (its upgrade request's id). */
+  context(caller: Caller, log: Log): unknown;
   onConnection(delta: 1 | -1): void;
   /** AppSync's default: the client may wait this long between keep-alives. */
   connectionTimeoutMs?: number;
@@ -69,6 +71,7 @@ export function appSyncRealtimeHandler(options: RealtimeOptions) {
   const maxPayloadBytes = options.maxPayloadBytes ?? 240 * 1024;
 
   return (socket: WebSocket, request: FastifyRequest): void => {
+    const log = request.log;
     const query = request.query as Record<string, unknown>;
     const connectionHeaders = { ...decodeHeader(query.header), ...decodeHeader(headerSubprotocol(request)) };
     const subscriptions = new Map<string, AsyncIterator<ExecutionResult>>();
@@ -174,7 +177,7 @@ export function appSyncRealtimeHandler(options: RealtimeOptions) {
         schema: options.schema,
         document,
         variableValues: request.variables ?? {},
-        contextValue: options.context(subscriber),
+        contextValue: options.context(subscriber, log),
       });
       if (!(Symbol.asyncIterator in result)) {
         const error = result.errors?.[0];

@@ -6,6 +6,7 @@ import { mediaKey, toMedia, type Media, type MediaServices } from '../../domain/
 import type { MediaUrls } from '../../domain/media/media-view.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
 import { PlazaError } from '../../platform/errors.ts';
+import type { Log } from '../../platform/logger.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
 import type { NextTokens } from './next-token.ts';
@@ -22,16 +23,19 @@ export interface GraphQLServices {
 export interface RequestContext {
   caller: Caller;
   services: GraphQLServices;
+  /** This request's logger: its lines carry the request id (`reqId`). */
+  log: Log;
   /** Profiles by id, batched per request: a feed page of 50 posts costs one read for its authors. */
   profiles: DataLoader<string, Profile | undefined>;
   /** Media items by object key, batched the same way. */
   media: DataLoader<string, Media | undefined>;
 }
 
-export function requestContext(caller: Caller, services: GraphQLServices): RequestContext {
+export function requestContext(caller: Caller, services: GraphQLServices, log: Log): RequestContext {
   return {
     caller,
     services,
+    log,
     profiles: new DataLoader(async (ids) => {
       const found = new Map((await getProfiles([...ids], services.social)).map((p) => [p.id, p]));
       return ids.map((id) => found.get(id));

@@ -225,7 +225,7 @@ export async function registerGraphQLRoutes(
       });
       return { status: 200, operation, body: { data: null, errors } };
     }
-    const contextValue = requestContext(caller, options.services);
+    const contextValue = requestContext(caller, options.services, request.log);
     let timer: NodeJS.Timeout | undefined;
     const result = (await Promise.race([
       Promise.resolve(
@@ -243,7 +243,8 @@ export async function registerGraphQLRoutes(
     ]).finally(() => clearTimeout(timer))) as ExecutionResult;
     for (const error of result.errors ?? []) {
       const original = error.originalError;
-      if (original && !isPlazaError(original)) request.log.error({ err: original }, 'resolver failed');
+      if (original && !isPlazaError(original))
+        request.log.error({ err: original, path: error.path }, 'resolver failed');
     }
     return {
       status: 200,
@@ -323,7 +324,7 @@ export async function registerGraphQLRoutes(
           document,
           variableValues: payload.variables ?? undefined,
           operationName: payload.operationName ?? undefined,
-          contextValue: requestContext(caller, options.services),
+          contextValue: requestContext(caller, options.services, ctx.extra.request.log),
         };
       },
     },
@@ -347,7 +348,7 @@ export async function registerGraphQLRoutes(
       schema,
       authenticate: authenticateWith,
       refused: (document, caller) => modes.refused(document, caller),
-      context: (caller) => requestContext(caller, options.services),
+      context: (caller, log) => requestContext(caller, options.services, log),
       onConnection: (delta) => options.metrics.connectedClients.inc(delta),
     }),
   );

@@ -166,7 +166,9 @@ const mutation: Record<string, Resolver> = {
  * A mutation's result goes to its subscribers (@aws_subscribe). What is published holds no
  * viewer-specific fields: each subscriber resolves those for itself.
  */
-function published<T extends object>(context: RequestContext, mutation: string, result: T): T {
+function published<T extends { id: string }>(context: RequestContext, mutation: string, result: T): T {
+  // The item's id ties this request's lines to the stream consumers' lines about the same item.
+  context.log.debug({ mutation, id: result.id }, 'mutation published');
   context.services.events.publish(mutation, result);
   return result;
 }

@@ -6,6 +6,14 @@ import type { Metrics } from '../../platform/metrics.ts';
  * route that is not GraphQL (GraphQL counts per operation in its own route).
  */
 export function registerMetricsRoutes(server: FastifyInstance, metrics: Metrics): void {
+  if (!metrics.enabled) {
+    server.get('/metrics', async (_request, reply) =>
+      reply
+        .code(404)
+        .send({ message: 'Metrics are off (metrics.enabled in plaza.config.json, PLAZA_METRICS)' }),
+    );
+    return;
+  }
   server.get('/metrics', async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );

@@ -13,7 +13,8 @@ import type { Readable } from 'node:stream';
 export interface UploadRouteOptions {
   verifier: UrlVerifier;
   now(): number;
-  receive(target: UploadTarget, body: Readable): Promise<Media>;
+  /** Stores the bytes; `reqId` is the upload request's id, for the pipeline job it queues. */
+  receive(target: UploadTarget, body: Readable, reqId: string): Promise<Media>;
 }
 
 export async function registerUploadRoutes(
@@ -41,7 +42,7 @@ export async function registerUploadRoutes(
             `Content-Length must be ${target.contentLength}, as signed`,
           );
         }
-        const media = await options.receive(target, request.raw);
+        const media = await options.receive(target, request.raw, request.id);
         return reply.header('ETag', media.etag ?? '').send({ key: media.key, status: media.status });
       } catch (error) {
         // A refused upload is not read to its end; close the connection rather than drain it.
