@@ -9,56 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../src/app.ts';
-import { createPost } from '../src/domain/social/create-post.ts';
-import { createProfile } from '../src/domain/social/create-profile.ts';
-import { followUser } from '../src/domain/social/follow-user.ts';
-import { likePost } from '../src/domain/social/like-post.ts';
+import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { signedInUser } from './users.ts';
-
-const authors = 300;
-const viewers = 10;
-const followsPerViewer = 40;
-const postsPerAuthor = 10;
-
-async function seed(app: App) {
-  const identity = app.identity.services!;
-  const { social } = app;
-  const authorIds = Array.from({ length: authors }, (_, i) => `author-${i}`);
-  for (const userId of authorIds) await createProfile({ userId }, social);
-  const tokens: { sub: string; token: string }[] = [];
-  for (let v = 0; v < viewers; v++) {
-    const { sub: UserSub, accessToken } = await signedInUser(
-      `viewer${v}@example.com`,
-      'viewer password',
-      identity,
-    );
-    tokens.push({ sub: UserSub, token: accessToken });
-    for (let f = 0; f < followsPerViewer; f++)
-      await followUser(UserSub, authorIds[(v * 7 + f * 13) % authors]!, social);
-  }
-  const postIds: string[] = [];
-  for (let p = 0; p < postsPerAuthor; p++) {
-    for (const author of authorIds) {
-      postIds.push(
-        (
-          await createPost(
-            author,
-            { description: `Post ${p} by ${author}: the light over the harbour.` },
-            social,
-          )
-        ).id,
-      );
-    }
-  }
-  for (const [i, { sub }] of tokens.entries()) {
-    for (let l = 0; l < 50; l++) await likePost(sub, postIds[(i * 31 + l * 97) % postIds.length]!, social);
-  }
-  await app.fanOut.drain();
-  return { tokens, postIds };
-}
+import { authors, followsPerViewer, seedFeed, viewers } from './feed-seed.ts';
 
 /** The bare reference: the same answers from raw SQL over the same file. */
 function bareServer(path: string): Promise<{ server: Server; url: string }> {
@@ -121,7 +75,7 @@ const config = loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 
 const app = await createApp(config, { logger: createLogger({ level: 'silent' }) });
 const url = await app.listen();
 const started = performance.now();
-const { tokens, postIds } = await seed(app);
+const { tokens, postIds } = await seedFeed(app);
 const seconds = (performance.now() - started) / 1000;
 const bare = await bareServer(config.db.sqlite.path);
 process.stdout.write(

@@ -5,9 +5,9 @@
  * runs both in a child process). `homeFeed(limit: 20)` with author, counts and
  * viewerHasLiked, and `getPost`.
  */
-import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type autocannon from 'autocannon';
+import { homeFeedRequest } from './feed-seed.ts';
+import { load as run, startServerProcess } from './http-load.ts';
 
 interface Row {
   benchmark: string;
@@ -27,37 +27,15 @@ interface Servers {
   follows: number;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) =>
-    autocannon({ connections: 50, duration: 5, ...options }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    ),
-  );
-}
-
 export async function graphqlBenchmark(): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', new URL('./graphql-servers.ts', import.meta.url).pathname],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-    },
-  );
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the benchmark servers exited (${code})`)));
-  });
-  const { url, bareUrl, tokens, postIds, seconds, users, follows } = JSON.parse(firstLine) as Servers;
+  const servers = await startServerProcess<Servers>(new URL('./graphql-servers.ts', import.meta.url));
+  const { url, bareUrl, tokens, postIds, seconds, users, follows } = servers.ready;
   console.log(
     `\nSeeded ${users} users, ${postIds.length} posts, ${follows} follows in ${seconds.toFixed(1)} s`,
   );
   const bare = { url: bareUrl };
 
-  const feedQuery = JSON.stringify({
-    query:
-      '{ homeFeed(limit: 20) { items { id description likeCount commentCount viewerHasLiked author { id username } } nextToken } }',
-  });
+  const feedQuery = homeFeedRequest;
   // As real clients do: one document, the id in the variables (so the parse, validation and JIT caches hold).
   const postQuery = (id: string) =>
     JSON.stringify({
@@ -142,6 +120,5 @@ export async function graphqlBenchmark(): Promise<void> {
       met: row.ok && errors === 0 ? 'yes' : 'NO',
     })),
   );
-  child.stdin.end();
-  await new Promise((resolve) => child.once('exit', resolve));
+  await servers.stop();
 }

@@ -8,6 +8,7 @@ import { subscriptionsBenchmark } from './subscriptions.bench.ts';
 import { backupBenchmark } from './backup.bench.ts';
 import { hostedUiBenchmark } from './hosted-ui.bench.ts';
 import { webBenchmark } from './web.bench.ts';
+import { metricsBenchmark } from './metrics.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   lambda: lambdaBenchmark,
   'hosted-ui': hostedUiBenchmark,
   web: webBenchmark,
+  metrics: metricsBenchmark,
 };
 
 const selected = process.argv.slice(2);

@@ -508,8 +508,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     region: config.region,
   });
-  await alarms.start();
-  if (metrics.enabled) alarms.run(config.operations.alarmEvaluationMs);
+  // Without metrics there is nothing to evaluate: no alarm is listed.
+  if (metrics.enabled) {
+    await alarms.start();
+    alarms.run(config.operations.alarmEvaluationMs);
+  }
   const usage = new UsageRecorder({
     clock,
     readMetrics: () => metrics.registry.getMetricsAsJSON(),
