@@ -9,7 +9,7 @@
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createClient } from 'graphql-ws';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -329,5 +329,38 @@ describe('metrics after a scripted session', () => {
     expect(delta('plaza_stream_consumer_lag_seconds_count', lag)).toBe(changeRecords);
     expect(delta('plaza_stream_consumer_lag_seconds_bucket', { ...lag, le: '60' })).toBe(changeRecords);
     expect(delta('plaza_stream_consumer_lag_seconds_sum', lag)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('metrics turned off', () => {
+  it('serves without measuring: /metrics answers 404, no alarm is evaluated', async () => {
+    const off = mkdtempSync(join(tmpdir(), 'plaza-metrics-off-'));
+    const config = loadConfig({ DATA_DIR: off, PORT: '0', PLAZA_METRICS: 'off' }, off);
+    expect(config.metrics.enabled).toBe(false);
+    const quiet = await createApp(config, { logger: createLogger({ level: 'silent' }) });
+    try {
+      const base = await quiet.listen();
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const graphqlResponse = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
+      expect(graphqlResponse.status).toBe(401);
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.status).toBe(404);
+      expect(((await metrics.json()) as { message: string }).message).toMatch(/PLAZA_METRICS/);
+      expect(await quiet.metrics.registry.getMetricsAsJSON()).toEqual([]);
+      expect(quiet.alarms.list()).toEqual([]);
+    } finally {
+      await quiet.close();
+      rmSync(off, { recursive: true, force: true });
+    }
+    // The config file says the same.
+    const fileDir = mkdtempSync(join(tmpdir(), 'plaza-metrics-file-'));
+    writeFileSync(join(fileDir, 'plaza.config.json'), JSON.stringify({ metrics: { enabled: false } }));
+    expect(loadConfig({ DATA_DIR: fileDir }, fileDir).metrics.enabled).toBe(false);
+    expect(loadConfig({ DATA_DIR: fileDir, PLAZA_METRICS: 'on' }, fileDir).metrics.enabled).toBe(true);
+    rmSync(fileDir, { recursive: true, force: true });
   });
 });
