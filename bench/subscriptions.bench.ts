@@ -1,144 +1,233 @@
 /**
- * Live updates at fan-out: 5,000 subscribers (graphql-transport-ws over real
- * sockets) on `onCreatePost(authorId)`, one author posting. Measured: how long
- * from the mutation's answer until the last subscriber has the event, and
- * deliveries per second, against a bare `ws` server that sends the same JSON
- * to the same number of sockets (no GraphQL, no auth, no per-subscriber
- * resolution) in the same run.
+ * Live updates at fan-out: 5,000 subscribers with tokens of 5,000 different
+ * users, one author posting. The server runs in a child process
+ * (subscriptions-servers.ts) so that it has a core of its own, as the goal is
+ * stated "on one core"; the clients run here. Measured per event: when each
+ * subscriber got it, from the moment the post was asked for, against a bare
+ * `ws` server that sends a prepared JSON string of the same shape to as many
+ * sockets in the same run (no GraphQL, no auth, no resolution).
  */
-import WebSocket, { WebSocketServer } from 'ws';
-import { startTestServer } from '../test/support/app-harness.ts';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
 import { printTable, type Row } from './harness.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 5000);
 const POSTS = 10;
+
+interface Ready {
+  wsUrl: string;
+  realtimeUrl: string;
+  bareUrl: string;
+  authorId: string;
+  tokens: string[];
+}
 
 interface Client {
   socket: WebSocket;
   onEvent: (() => void) | undefined;
 }
 
-async function openAll(count: number, open: (i: number) => Promise<Client>): Promise<Client[]> {
+interface Scenario {
+  name: string;
+  goal: string;
+  /** Opens one subscribed client for the viewer with this token. */
+  open(token: string, i: number, ready: Ready): Promise<Client>;
+}
+
+/** Opens every client, a few hundred handshakes at a time (the kernel's accept queue is finite). */
+async function openAll(ready: Ready, open: Scenario['open']): Promise<Client[]> {
   const clients: Client[] = [];
-  // A few hundred handshakes at a time: the kernel's accept queue is finite.
-  for (let i = 0; i < count; i += 250) {
-    clients.push(
-      ...(await Promise.all(Array.from({ length: Math.min(250, count - i) }, (_, j) => open(i + j)))),
+  for (let i = 0; i < SUBSCRIBERS; i += 250) {
+    const batch = Array.from({ length: Math.min(250, SUBSCRIBERS - i) }, (_, j) =>
+      open(ready.tokens[(i + j) % ready.tokens.length]!, i + j, ready),
     );
+    clients.push(...(await Promise.all(batch)));
   }
   return clients;
 }
 
-/** Waits for every client's next event; resolves to the milliseconds it took. */
-function everyone(clients: Client[]): Promise<number> {
-  const start = performance.now();
-  let left = clients.length;
+/** Sends `command` to the servers and resolves with every client's delay (ms) for the event it causes. */
+function deliver(clients: Client[], send: () => void): Promise<number[]> {
+  const delays: number[] = [];
   return new Promise((resolve) => {
+    const start = performance.now();
     for (const client of clients) {
       client.onEvent = () => {
         client.onEvent = undefined;
-        if (--left === 0) resolve(performance.now() - start);
+        delays.push(performance.now() - start);
+        if (delays.length === clients.length) resolve(delays);
       };
     }
+    send();
   });
 }
+
+const isEvent = (data: WebSocket.RawData, type: string) => String(data).includes(`"type":"${type}"`);
+
+function graphqlWs(query: (authorId: string) => string): Scenario['open'] {
+  return (token, i, ready) =>
+    new Promise((resolve, reject) => {
+      const socket = new WebSocket(ready.wsUrl, 'graphql-transport-ws');
+      const client: Client = { socket, onEvent: undefined };
+      socket.once('error', reject);
+      socket.on('open', () =>
+        socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: token } })),
+      );
+      socket.on('message', (data) => {
+        if (isEvent(data, 'next')) return client.onEvent?.();
+        if (!isEvent(data, 'connection_ack')) return;
+        socket.send(
+          JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: query(ready.authorId) } }),
+        );
+        // The server starts the subscription as soon as it reads the message; a short pause covers it.
+        setTimeout(() => resolve(client), 0);
+      });
+    });
+}
+
+const basicQuery = (authorId: string) =>
+  `subscription { onCreatePost(authorId: "${authorId}") { id description likeCount createdAt } }`;
+// What the web app asks for: fields that differ per viewer, so each subscriber's answer is its own.
+const viewerQuery = (authorId: string) =>
+  `subscription { onCreatePost(authorId: "${authorId}") { id description likeCount viewerHasLiked author { id username viewerFollows } } }`;
+
+const allScenarios: Scenario[] = [
+  {
+    name: 'graphql-transport-ws, same fields for all',
+    goal: 'p99 < 250 ms, ≥ 10,000/s',
+    open: graphqlWs(basicQuery),
+  },
+  {
+    name: 'graphql-transport-ws, viewer fields',
+    goal: 'p99 < 250 ms, ≥ 10,000/s',
+    open: graphqlWs(viewerQuery),
+  },
+  {
+    name: 'AppSync real-time, same fields for all',
+    goal: 'p99 < 250 ms, ≥ 10,000/s',
+    open: (token, i, ready) =>
+      new Promise((resolve, reject) => {
+        const header = Buffer.from(JSON.stringify({ Authorization: token })).toString('base64url');
+        const socket = new WebSocket(ready.realtimeUrl, ['graphql-ws', `header-${header}`]);
+        const client: Client = { socket, onEvent: undefined };
+        socket.once('error', reject);
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+        socket.on('message', (data) => {
+          if (isEvent(data, 'data')) return client.onEvent?.();
+          if (isEvent(data, 'start_ack')) return resolve(client);
+          if (!isEvent(data, 'connection_ack')) return;
+          const request = JSON.stringify({ query: basicQuery(ready.authorId), variables: {} });
+          socket.send(JSON.stringify({ id: String(i), type: 'start', payload: { data: request } }));
+        });
+      }),
+  },
+];
+
+const scenarios = allScenarios.filter((_, i) => !process.env.ONLY || process.env.ONLY === String(i));
 
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
 
+interface Outcome {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  last: number;
+  connectSeconds: number;
+}
+
+async function measureFanOut(clients: Client[], command: (n: number) => Promise<void>): Promise<Outcome> {
+  const delays: number[] = [];
+  const lasts: number[] = [];
+  let total = 0;
+  for (let n = 0; n < POSTS; n++) {
+    const these = await deliver(clients, () => void command(n));
+    const last = Math.max(...these);
+    delays.push(...these);
+    lasts.push(last);
+    total += last;
+  }
+  return {
+    perSecond: (clients.length * POSTS) / (total / 1000),
+    p50: percentile(delays, 0.5),
+    p99: percentile(delays, 0.99),
+    last: percentile(lasts, 0.5),
+    connectSeconds: 0,
+  };
+}
+
 export async function subscriptionsBenchmark(): Promise<void> {
-  const server = await startTestServer();
-  const author = await server.newUser('author');
-  const viewer = await server.newUser('viewer');
-  const wsUrl = server.url.replace('http', 'ws') + '/graphql';
-  const query = `subscription { onCreatePost(authorId: "${author.id}") { id description likeCount createdAt } }`;
-
-  const opened = performance.now();
-  const plazaClients = await openAll(SUBSCRIBERS, (i) => {
-    return new Promise<Client>((resolve, reject) => {
-      const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-      const client: Client = { socket, onEvent: undefined };
-      socket.once('error', reject);
-      socket.on('open', () =>
-        socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: viewer.token } })),
-      );
-      socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string };
-        if (message.type === 'connection_ack') {
-          socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query } }));
-          // graphql-ws starts the subscription right after it reads the message.
-          setTimeout(() => resolve(client), 0);
-        } else if (message.type === 'next') client.onEvent?.();
-      });
-    });
-  });
-  const connectSeconds = (performance.now() - opened) / 1000;
-  await new Promise((resolve) => setTimeout(resolve, 500));
-
-  const plazaTimes: number[] = [];
-  for (let n = 0; n < POSTS; n++) {
-    const all = everyone(plazaClients);
-    const started = performance.now();
-    await server.gql(author.token, `mutation { createPost(input: { description: "post ${n}" }) { id } }`);
-    await all;
-    plazaTimes.push(performance.now() - started);
-  }
-  for (const client of plazaClients) client.socket.terminate();
-
-  // The bare reference: one ws server, the same payload size, the same sockets.
-  const bare = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await new Promise((resolve) => bare.once('listening', resolve));
-  const barePort = (bare.address() as { port: number }).port;
-  const bareClients = await openAll(SUBSCRIBERS, () => {
-    return new Promise<Client>((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${barePort}`);
-      const client: Client = { socket, onEvent: undefined };
-      socket.once('error', reject);
-      socket.once('open', () => resolve(client));
-      socket.on('message', () => client.onEvent?.());
-    });
-  });
-  const bareTimes: number[] = [];
-  for (let n = 0; n < POSTS; n++) {
-    const all = everyone(bareClients);
-    const started = performance.now();
-    const payload = JSON.stringify({
-      id: '1',
-      type: 'next',
-      payload: {
-        data: {
-          onCreatePost: {
-            id: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
-            description: `post ${n}`,
-            authorId: author.id,
-            createdAt: new Date().toISOString(),
-          },
-        },
-      },
-    });
-    for (const socket of bare.clients) socket.send(payload);
-    await all;
-    bareTimes.push(performance.now() - started);
-  }
-  for (const client of bareClients) client.socket.terminate();
-  bare.close();
-  await server.close();
-
-  const deliveries = (times: number[]) =>
-    (SUBSCRIBERS * times.length) / (times.reduce((a, b) => a + b, 0) / 1000);
-  console.log(
-    `\n${SUBSCRIBERS} subscribers connected in ${connectSeconds.toFixed(1)} s; ` +
-      `last delivery after the post: Plaza p50 ${percentile(plazaTimes, 0.5).toFixed(0)} ms, ` +
-      `p99 ${percentile(plazaTimes, 0.99).toFixed(0)} ms; bare p50 ${percentile(bareTimes, 0.5).toFixed(0)} ms`,
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof2'] : []),
+      '--import',
+      'tsx',
+      new URL('./subscriptions-servers.ts', import.meta.url).pathname,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, SUBSCRIBERS: String(SUBSCRIBERS) } },
   );
-  const rows: Row[] = [
-    {
-      benchmark: `onCreatePost to ${SUBSCRIBERS} subscribers (deliveries/s)`,
-      plaza: deliveries(plazaTimes),
-      bare: deliveries(bareTimes),
-      goal: '≥ 0.25× (each delivery is resolved per subscriber)',
-      ok: deliveries(plazaTimes) >= 0.25 * deliveries(bareTimes),
-    },
-  ];
-  printTable('Subscriptions: fan-out to live subscribers (ratio = Plaza / bare ws broadcast)', rows);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done) throw new Error('the benchmark servers exited');
+  const ready = JSON.parse(first.value) as Ready;
+  const command = async (line: string) => {
+    child.stdin.write(`${line}\n`);
+    await lines.next();
+  };
+
+  const outcomes: { name: string; goal: string; plaza: Outcome }[] = [];
+  for (const scenario of scenarios) {
+    const opened = performance.now();
+    const clients = await openAll(ready, scenario.open);
+    const connectSeconds = (performance.now() - opened) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const plaza = await measureFanOut(clients, (n) => command(`post ${n}`));
+    outcomes.push({ name: scenario.name, goal: scenario.goal, plaza: { ...plaza, connectSeconds } });
+    for (const client of clients) client.socket.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  const bareClients = await openAll(
+    ready,
+    () =>
+      new Promise((resolve, reject) => {
+        const socket = new WebSocket(ready.bareUrl);
+        const client: Client = { socket, onEvent: undefined };
+        socket.once('error', reject);
+        socket.once('open', () => resolve(client));
+        socket.on('message', () => client.onEvent?.());
+      }),
+  );
+  const bare = await measureFanOut(bareClients, (n) => command(`bare ${n}`));
+  for (const client of bareClients) client.socket.terminate();
+  child.stdin.end();
+  await new Promise((resolve) => child.once('exit', resolve));
+
+  console.log(
+    `\n${SUBSCRIBERS} subscribers, ${POSTS} posts each; delay from asking for the post to each delivery ` +
+      `(bare: p50 ${bare.p50.toFixed(0)} ms, p99 ${bare.p99.toFixed(0)} ms)`,
+  );
+  console.table(
+    outcomes.map(({ name, plaza }) => ({
+      scenario: name,
+      'connect s': plaza.connectSeconds.toFixed(1),
+      'p50 ms': Math.round(plaza.p50),
+      'p99 ms': Math.round(plaza.p99),
+      'last ms': Math.round(plaza.last),
+    })),
+  );
+  const rows: Row[] = outcomes.map(({ name, goal, plaza }) => ({
+    benchmark: name,
+    plaza: plaza.perSecond,
+    bare: bare.perSecond,
+    goal,
+    ok: plaza.p99 < 250 && plaza.perSecond >= 10_000,
+  }));
+  printTable(
+    'Subscriptions: deliveries per second (ratio = Plaza / bare ws broadcast)',
+    rows,
+    'deliveries/s',
+  );
 }

@@ -7,25 +7,14 @@
  */
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyRequest } from 'fastify';
-import type { GraphQLError } from 'graphql';
-import {
-  parse,
-  subscribe,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import { isPlazaError } from '../../platform/errors.ts';
-import type { Log } from '../../platform/logger.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
+import type { SubscriptionHub } from './subscription-hub.ts';
 
 export interface RealtimeOptions {
-  schema: GraphQLSchema;
+  hub: SubscriptionHub;
   authenticate(authorization: string | undefined, apiKey: string | undefined): Promise<Caller>;
-  refused(document: DocumentNode, caller: Caller): string[];
-  /** The resolver context of one subscription; `log` is the connection's (its upgrade request's id). */
-  context(caller: Caller, log: Log): unknown;
   onConnection(delta: 1 | -1): void;
   /** AppSync's default: the client may wait this long between keep-alives. */
   connectionTimeoutMs?: number;
@@ -65,16 +54,23 @@ const header = (headers: AuthHeaders, name: string) => {
   return typeof value === 'string' ? value : undefined;
 };
 
+/** AppSync's data payload: the data, and errors with their message and path only. */
+function appSyncPayload(result: ExecutionResult): string {
+  return JSON.stringify({
+    data: result.data ?? null,
+    ...(result.errors ? { errors: result.errors.map((e) => ({ message: e.message, path: e.path })) } : {}),
+  });
+}
+
 export function appSyncRealtimeHandler(options: RealtimeOptions) {
   const connectionTimeoutMs = options.connectionTimeoutMs ?? 300_000;
   const keepAliveMs = options.keepAliveMs ?? 60_000;
   const maxPayloadBytes = options.maxPayloadBytes ?? 240 * 1024;
 
   return (socket: WebSocket, request: FastifyRequest): void => {
-    const log = request.log;
     const query = request.query as Record<string, unknown>;
     const connectionHeaders = { ...decodeHeader(query.header), ...decodeHeader(headerSubprotocol(request)) };
-    const subscriptions = new Map<string, AsyncIterator<ExecutionResult>>();
+    const subscriptions = new Map<string, () => void>();
     let caller: Caller | undefined;
     let keepAlive: NodeJS.Timeout | undefined;
     const send = (message: object) =>
@@ -88,7 +84,7 @@ export function appSyncRealtimeHandler(options: RealtimeOptions) {
     socket.on('close', () => {
       clearTimeout(initTimer);
       if (keepAlive) clearInterval(keepAlive);
-      for (const iterator of subscriptions.values()) void iterator.return?.();
+      for (const stop of subscriptions.values()) stop();
       subscriptions.clear();
       if (caller) options.onConnection(-1);
     });
@@ -130,7 +126,7 @@ export function appSyncRealtimeHandler(options: RealtimeOptions) {
           return start(message.id, message.payload);
         case 'stop': {
           const id = String(message.id ?? '');
-          await subscriptions.get(id)?.return?.();
+          subscriptions.get(id)?.();
           subscriptions.delete(id);
           return send({ type: 'complete', id });
         }
@@ -162,57 +158,36 @@ export function appSyncRealtimeHandler(options: RealtimeOptions) {
           return fail(id, 'UnauthorizedException', 'Not authorized');
         }
       }
-      let document: DocumentNode;
-      try {
-        document = parse(String(request.query ?? ''));
-      } catch (error) {
-        return fail(id, 'ValidationError', (error as GraphQLError).message);
-      }
-      const errors = validate(options.schema, document);
-      if (errors.length > 0) return fail(id, 'ValidationError', errors.map((e) => e.message).join('; '));
-      const refused = options.refused(document, subscriber);
-      if (refused.length > 0)
-        return fail(id, 'Unauthorized', `Not Authorized to access ${refused.join(', ')}`);
-      const result = await subscribe({
-        schema: options.schema,
-        document,
-        variableValues: request.variables ?? {},
-        contextValue: options.context(subscriber, log),
-      });
-      if (!(Symbol.asyncIterator in result)) {
-        const error = result.errors?.[0];
+      // Claimed before the hub answers, so a repeated id cannot start twice.
+      subscriptions.set(id, () => undefined);
+      const subscribed = await options.hub.subscribe(
+        { query: request.query, variables: request.variables, caller: subscriber },
+        (live) => {
+          if (socket.readyState !== socket.OPEN) return;
+          const payload = live.serialized(appSyncPayload);
+          // A UTF-16 unit is at most 3 bytes of UTF-8: most payloads need no byte count.
+          if (payload.length * 3 > maxPayloadBytes && Buffer.byteLength(payload) > maxPayloadBytes) {
+            return fail(
+              id,
+              'MaxSubscriptionPayloadSizeExceeded',
+              `A subscription payload is at most ${maxPayloadBytes} bytes`,
+            );
+          }
+          socket.send(`{"type":"data","id":${JSON.stringify(id)},"payload":${payload}}`);
+        },
+      );
+      if ('errors' in subscribed) {
+        subscriptions.delete(id);
+        const error = subscribed.errors[0];
         return fail(
           id,
           isPlazaError(error?.originalError) ? error.originalError.code : 'ValidationError',
-          error?.message ?? 'Cannot subscribe',
+          subscribed.errors.map((e) => e.message).join('; ') || 'Cannot subscribe',
         );
       }
-      const iterator = result[Symbol.asyncIterator]();
-      subscriptions.set(id, iterator);
+      if (!subscriptions.has(id) || socket.readyState !== socket.OPEN) return subscribed.stop();
+      subscriptions.set(id, subscribed.stop);
       send({ type: 'start_ack', id });
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        const body = JSON.stringify({
-          type: 'data',
-          id,
-          payload: {
-            data: next.value.data ?? null,
-            ...(next.value.errors
-              ? { errors: next.value.errors.map((e) => ({ message: e.message, path: e.path })) }
-              : {}),
-          },
-        });
-        if (Buffer.byteLength(body) > maxPayloadBytes) {
-          fail(
-            id,
-            'MaxSubscriptionPayloadSizeExceeded',
-            `A subscription payload is at most ${maxPayloadBytes} bytes`,
-          );
-          continue;
-        }
-        if (socket.readyState === socket.OPEN) socket.send(body);
-      }
     }
   };
 }

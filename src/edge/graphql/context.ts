@@ -5,6 +5,7 @@ import type { Profile, SocialServices } from '../../domain/social/model.ts';
 import { mediaKey, toMedia, type Media, type MediaServices } from '../../domain/media/model.ts';
 import type { MediaUrls } from '../../domain/media/media-view.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
+import type { Item, Key } from '../../ports/item-store/item-store.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
@@ -20,22 +21,27 @@ export interface GraphQLServices {
   mediaUrls: MediaUrls;
 }
 
-export interface RequestContext {
-  caller: Caller;
-  services: GraphQLServices;
-  /** This request's logger: its lines carry the request id (`reqId`). */
-  log: Log;
-  /** Profiles by id, batched per request: a feed page of 50 posts costs one read for its authors. */
+/** Reads batched per request (or per subscription event): whatever a page asks for costs a few BatchGets. */
+export interface Loaders {
+  /** Profiles by id: a feed page of 50 posts costs one read for its authors. */
   profiles: DataLoader<string, Profile | undefined>;
-  /** Media items by object key, batched the same way. */
+  /** Media items by object key. */
   media: DataLoader<string, Media | undefined>;
+  /** Single items of the social table by key, such as the viewer's like of a post. */
+  items: DataLoader<Key, Item | undefined, string>;
 }
 
-export function requestContext(caller: Caller, services: GraphQLServices, log: Log): RequestContext {
+export interface RequestContext extends Loaders {
+  caller: Caller;
+  services: GraphQLServices;
+  /** Where resolvers log: a request's lines carry its id (`reqId`). */
+  log: Log;
+}
+
+const keyId = (key: Key) => `${key.PK}\u0000${key.SK}`;
+
+export function requestLoaders(services: GraphQLServices): Loaders {
   return {
-    caller,
-    services,
-    log,
     profiles: new DataLoader(async (ids) => {
       const found = new Map((await getProfiles([...ids], services.social)).map((p) => [p.id, p]));
       return ids.map((id) => found.get(id));
@@ -45,7 +51,27 @@ export function requestContext(caller: Caller, services: GraphQLServices, log: L
       const found = new Map(items.map((item) => [String(item.key), toMedia(item)]));
       return keys.map((key) => found.get(key));
     }),
+    items: new DataLoader(
+      async (keys) => {
+        const items = await getAll(services.social.store, [...keys]);
+        const found = new Map(
+          items.map((item) => [keyId({ PK: String(item.PK), SK: String(item.SK) }), item]),
+        );
+        return keys.map((key) => found.get(keyId(key)));
+      },
+      { cacheKeyFn: keyId },
+    ),
   };
+}
+
+/** A resolver context; subscribers of one event share its loaders, so its author is read once. */
+export function requestContext(
+  caller: Caller,
+  services: GraphQLServices,
+  log: Log,
+  loaders: Loaders = requestLoaders(services),
+): RequestContext {
+  return { caller, services, log, ...loaders };
 }
 
 /** The signed-in user's id; API-key callers have none. */

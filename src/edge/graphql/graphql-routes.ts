@@ -10,7 +10,6 @@ import { useParserCache } from '@envelop/parser-cache';
 import { useValidationCache } from '@envelop/validation-cache';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import fastifyWebsocket from '@fastify/websocket';
-import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   GraphQLError,
@@ -26,6 +25,7 @@ import {
   type ExecutionResult,
 } from 'graphql';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { appSyncRealtimeHandler } from './appsync-realtime.ts';
@@ -33,6 +33,8 @@ import { authModes } from './auth-modes.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
 import { executableSchema } from './executable-schema.ts';
 import type { ResolverCache } from './resolver-cache.ts';
+import { graphqlTransportWsHandler, graphqlTransportWsProtocol } from './graphql-transport-ws.ts';
+import { subscriptionHub } from './subscription-hub.ts';
 
 export { executableSchema, schemaPath } from './executable-schema.ts';
 
@@ -152,15 +154,20 @@ export async function registerGraphQLRoutes(
     throw new PlazaError('Unauthorized', 'Valid authorization header not provided');
   }
 
-  /** Answers one request, and counts it as AppSync's metrics do: per operation, errors by type. */
-  async function handle(request: FastifyRequest, reply: FastifyReply, body: unknown, readOnly: boolean) {
+  /** Counts an answer as AppSync's metrics do: per operation, errors by type. */
+  async function measured(answer: Promise<Outcome>): Promise<Outcome> {
     const started = performance.now();
-    const outcome = await respond(request, body, readOnly);
+    const outcome = await answer;
     const { operation } = outcome;
     options.metrics.requests.inc({ operation });
     options.metrics.latency.observe({ operation }, (performance.now() - started) / 1000);
     for (const error of outcome.body.errors ?? [])
       options.metrics.errors.inc({ operation, type: error.errorType });
+    return outcome;
+  }
+
+  async function handle(request: FastifyRequest, reply: FastifyReply, body: unknown, readOnly: boolean) {
+    const outcome = await measured(respond(request, body, readOnly));
     return reply.code(outcome.status).send(outcome.body);
   }
 
@@ -172,6 +179,11 @@ export async function registerGraphQLRoutes(
       const message = isPlazaError(error) ? error.message : 'Valid authorization header not provided';
       return failure(401, 'UnauthorizedException', message, 'unauthenticated');
     }
+    return run(caller, body, readOnly, request.log);
+  }
+
+  /** Parses, checks and executes one request for an authenticated caller. */
+  async function run(caller: Caller, body: unknown, readOnly: boolean, log: Log): Promise<Outcome> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return failure(400, 'BadRequestException', 'Send one GraphQL request as a JSON object');
     }
@@ -186,7 +198,7 @@ export async function registerGraphQLRoutes(
     ) {
       return failure(400, 'BadRequestException', 'variables must be an object');
     }
-    const engine = getEnveloped({ request });
+    const engine = getEnveloped();
     let document: DocumentNode;
     try {
       document = engine.parse(query);
@@ -225,7 +237,7 @@ export async function registerGraphQLRoutes(
       });
       return { status: 200, operation, body: { data: null, errors } };
     }
-    const contextValue = requestContext(caller, options.services, request.log);
+    const contextValue = requestContext(caller, options.services, log);
     let timer: NodeJS.Timeout | undefined;
     const result = (await Promise.race([
       Promise.resolve(
@@ -244,7 +256,7 @@ export async function registerGraphQLRoutes(
     for (const error of result.errors ?? []) {
       const original = error.originalError;
       if (original && !isPlazaError(original))
-        request.log.error({ err: original, path: error.path }, 'resolver failed');
+        log.error({ err: original, path: error.path }, 'resolver failed');
     }
     return {
       status: 200,
@@ -269,11 +281,10 @@ export async function registerGraphQLRoutes(
     return handle(request, reply, { query: q.query, variables, operationName: q.operationName }, true);
   };
 
-  // Subscriptions over graphql-ws's `graphql-transport-ws` protocol on the same path.
-  // graphql-ws's protocol at /graphql, AppSync's (named `graphql-ws`) at /graphql/realtime.
+  // graphql-ws's `graphql-transport-ws` protocol at /graphql, AppSync's (named `graphql-ws`) at /graphql/realtime.
   const handleProtocols = (protocols: Set<string>) =>
-    protocols.has('graphql-transport-ws')
-      ? 'graphql-transport-ws'
+    protocols.has(graphqlTransportWsProtocol)
+      ? graphqlTransportWsProtocol
       : protocols.has('graphql-ws')
         ? 'graphql-ws'
         : false;
@@ -285,70 +296,44 @@ export async function registerGraphQLRoutes(
   await server.register(fastifyWebsocket, {
     options: { maxPayload: 256 * 1024, handleProtocols, verifyClient },
   });
-  const sockets = makeHandler<Record<string, unknown>, { caller: Caller }>(
-    {
-      schema,
-      execute,
-      subscribe,
-      async onConnect(ctx) {
-        const params = ctx.connectionParams ?? {};
-        try {
-          ctx.extra.caller = await authenticateWith(
-            typeof params.Authorization === 'string' ? params.Authorization : undefined,
-            typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
-          );
-          options.metrics.connectedClients.inc();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      onDisconnect(ctx) {
-        if (ctx.extra.caller) options.metrics.connectedClients.dec();
-      },
-      onSubscribe(ctx, _id, payload) {
-        const caller = ctx.extra.caller as Caller;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        const refused = modes.refused(document, caller);
-        if (refused.length > 0)
-          return refused.map((field) => new GraphQLError(`Not Authorized to access ${field}`));
-        return {
-          schema,
-          document,
-          variableValues: payload.variables ?? undefined,
-          operationName: payload.operationName ?? undefined,
-          contextValue: requestContext(caller, options.services, ctx.extra.request.log),
-        };
-      },
-    },
-    30_000,
-  );
+  const hub = subscriptionHub({ schema, services: options.services, modes, log: server.log });
   server.route({
     method: 'GET',
     url: '/graphql',
     handler: httpGet,
-    wsHandler(socket, request) {
-      sockets.call(this, socket, request);
-      // graphql-ws's handler narrows the server's protocols to its own on every connection; widen them again.
-      this.websocketServer.options.handleProtocols = handleProtocols;
-    },
+    wsHandler: graphqlTransportWsHandler({
+      hub,
+      authenticate: (params) =>
+        authenticateWith(
+          typeof params.Authorization === 'string' ? params.Authorization : undefined,
+          typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
+        ),
+      classify(request) {
+        // The same parse and validation caches and limits as over HTTP.
+        const engine = getEnveloped();
+        try {
+          const document = engine.parse(String(request.query));
+          const errors = engine.validate(engine.schema, document);
+          if (errors.length > 0) return errors;
+          const named = typeof request.operationName === 'string' ? request.operationName : undefined;
+          return getOperationAST(document, named)?.operation === 'subscription'
+            ? 'subscription'
+            : 'operation';
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
+      },
+      execute: async (request, caller, log) => (await measured(run(caller, request, false, log))).body,
+      onConnection: (delta) => options.metrics.connectedClients.inc(delta),
+    }),
   });
   // AppSync's own real-time protocol, for Amplify and AppSync clients.
   server.get(
     '/graphql/realtime',
     { websocket: true },
     appSyncRealtimeHandler({
-      schema,
+      hub,
       authenticate: authenticateWith,
-      refused: (document, caller) => modes.refused(document, caller),
-      context: (caller, log) => requestContext(caller, options.services, log),
       onConnection: (delta) => options.metrics.connectedClients.inc(delta),
     }),
   );

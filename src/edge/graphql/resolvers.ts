@@ -198,6 +198,12 @@ async function mediaView(key: string, context: RequestContext) {
   return media ? viewMedia(media, context.services.mediaUrls) : null;
 }
 
+/**
+ * The fields whose value depends on who asks (their resolvers read the caller): a live event is
+ * resolved per viewer only when a subscription selects one of them (subscription-hub.ts).
+ */
+export const viewerFields = new Set(['User.email', 'User.viewerFollows', 'Post.viewerHasLiked']);
+
 const user: Record<string, Resolver<Profile>> = {
   avatar: (profile, _, context) => (profile.avatarKey ? mediaView(profile.avatarKey, context) : null),
   // Private to its owner: anyone else reads null.
@@ -205,8 +211,7 @@ const user: Record<string, Resolver<Profile>> = {
   viewerFollows: async (profile, _, context) => {
     const viewer = optionalViewerId(context);
     if (!viewer || viewer === profile.id) return false;
-    const { item } = await context.services.social.store.get(keys.following(viewer, profile.id));
-    return item !== undefined;
+    return (await context.items.load(keys.following(viewer, profile.id))) !== undefined;
   },
 };
 
@@ -218,8 +223,7 @@ const post: Record<string, Resolver<PostResult>> = {
     if (source.viewerHasLiked !== undefined) return source.viewerHasLiked;
     const viewer = optionalViewerId(context);
     if (!viewer) return false;
-    const { item } = await context.services.social.store.get(keys.like(source.id, viewer));
-    return item !== undefined;
+    return (await context.items.load(keys.like(source.id, viewer))) !== undefined;
   },
 };
 

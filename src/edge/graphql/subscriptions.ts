@@ -1,29 +1,24 @@
 /**
  * Subscriptions bound to mutations, as AppSync's @aws_subscribe binds them:
  * a mutation's result is published on the event bus under the mutation's
- * name, and each subscriber receives the results its arguments select,
- * resolved with its own identity (so no event shows a client what it could
- * not query).
+ * name, and each subscription receives the results its arguments select
+ * (subscription-hub.ts resolves them per audience).
  */
 import type { EventBus } from '../../ports/event-bus.ts';
 
 /** The most events kept for a subscriber that reads slower than they come; older ones are dropped. */
 const maxQueued = 1000;
 
-export function listen<T>(
-  bus: EventBus,
-  topic: string,
-  accept: (payload: T) => boolean,
-): AsyncIterableIterator<T> {
+/** Values pushed by a producer, read as an async iterator; `return()` calls `onStop`. */
+export function eventQueue<T>(): {
+  push(value: T): void;
+  iterator: AsyncIterableIterator<T>;
+  onStop(stop: () => void): void;
+} {
   const queue: T[] = [];
   let wake: (() => void) | undefined;
   let finished = false;
-  const stop = bus.subscribe(topic, (payload) => {
-    if (finished || !accept(payload as T)) return;
-    if (queue.length >= maxQueued) queue.shift();
-    queue.push(payload as T);
-    wake?.();
-  });
+  let stop: (() => void) | undefined;
   const iterator: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => iterator,
     async next() {
@@ -34,10 +29,32 @@ export function listen<T>(
     },
     async return() {
       finished = true;
-      stop();
+      stop?.();
       wake?.();
       return { done: true, value: undefined };
     },
   };
-  return iterator;
+  return {
+    iterator,
+    push(value) {
+      if (finished) return;
+      if (queue.length >= maxQueued) queue.shift();
+      queue.push(value);
+      wake?.();
+    },
+    onStop(callback) {
+      if (finished) callback();
+      else stop = callback;
+    },
+  };
+}
+
+export function listen<T>(
+  bus: EventBus,
+  topic: string,
+  accept: (payload: T) => boolean,
+): AsyncIterableIterator<T> {
+  const events = eventQueue<T>();
+  events.onStop(bus.subscribe(topic, (payload) => accept(payload as T) && events.push(payload as T)));
+  return events.iterator;
 }

@@ -1,0 +1,241 @@
+/**
+ * Live subscriptions at fan-out, for both WebSocket protocols. Subscribers who
+ * sent the same operation with the same variables share one listener on the
+ * event bus; for each event, each distinct audience runs the operation once and
+ * its answer is serialized once. An audience is everyone, unless the operation
+ * reads a field whose value depends on the viewer (`viewerFields`): then it is
+ * one viewer, resolved with that viewer's identity, so no event shows a client
+ * what it could not query. All executions of one event share its batched
+ * reads: the author is read once, and 5,000 viewers' likes take 50 BatchGets.
+ */
+import {
+  GraphQLError,
+  TypeInfo,
+  createSourceEventStream,
+  getNamedType,
+  getOperationAST,
+  parse,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Caller } from '../../ports/identity-verifier.ts';
+import type { Log } from '../../platform/logger.ts';
+import type { AuthModes } from './auth-modes.ts';
+import { requestContext, requestLoaders, type GraphQLServices } from './context.ts';
+import { viewerFields } from './resolvers.ts';
+
+/** One answer to one event, shared by everyone in its audience. */
+export interface LiveResult {
+  result: ExecutionResult;
+  /** The result serialized by `format`, once per audience and format however many receive it. */
+  serialized(format: (result: ExecutionResult) => string): string;
+}
+
+export interface SubscriptionRequest {
+  query: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+  caller: Caller;
+}
+
+export type Subscribed = { stop(): void } | { errors: readonly GraphQLError[] };
+
+export interface SubscriptionHub {
+  /** Starts delivering the request's events to `deliver`, or says why it may not. */
+  subscribe(request: SubscriptionRequest, deliver: (result: LiveResult) => void): Promise<Subscribed>;
+  /** How many distinct operations have a live listener: for tests and metrics. */
+  readonly groups: number;
+}
+
+interface Prepared {
+  document: DocumentNode;
+  compiled: CompiledQuery;
+  /** Whether an answer depends on who asks. */
+  perViewer: boolean;
+}
+
+interface Audience {
+  caller: Caller;
+  members: Set<(result: LiveResult) => void>;
+}
+
+interface Group {
+  audiences: Map<string, Audience>;
+  /** Resolves once the bus listener is in place; to errors when the subscription is refused. */
+  started: Promise<readonly GraphQLError[] | undefined>;
+  stop(): void;
+}
+
+/** Distinct documents kept parsed, validated and compiled. */
+const maxDocuments = 1000;
+
+export function subscriptionHub(options: {
+  schema: GraphQLSchema;
+  services: GraphQLServices;
+  modes: AuthModes;
+  /** Where the resolvers of subscription events log (an event is shared by its subscribers, so no request's id). */
+  log: Log;
+}): SubscriptionHub {
+  const { schema, services, modes, log } = options;
+  const documents = new Map<string, Prepared | readonly GraphQLError[]>();
+  const groups = new Map<string, Group>();
+
+  function prepare(query: string, operationName: string | undefined): Prepared | readonly GraphQLError[] {
+    const id = `${operationName ?? ''}\u0000${query}`;
+    const known = documents.get(id);
+    if (known) return known;
+    let prepared: Prepared | readonly GraphQLError[];
+    try {
+      const document = parse(query, { maxTokens: 2000 });
+      const errors = validate(schema, document);
+      const operation = getOperationAST(document, operationName);
+      if (errors.length > 0) prepared = errors;
+      else if (operation?.operation !== 'subscription')
+        prepared = [new GraphQLError('Only subscriptions are delivered here')];
+      else {
+        const compiled = compileQuery(schema, document, operationName);
+        prepared = isCompiledQuery(compiled)
+          ? { document, compiled, perViewer: readsViewerFields(schema, document) }
+          : (compiled.errors ?? [new GraphQLError('Cannot compile the subscription')]);
+      }
+    } catch (error) {
+      prepared = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+    }
+    if (documents.size >= maxDocuments) documents.clear();
+    documents.set(id, prepared);
+    return prepared;
+  }
+
+  function startGroup(key: string, prepared: Prepared, variables: Record<string, unknown>, caller: Caller) {
+    const audiences = new Map<string, Audience>();
+    let source: AsyncIterator<unknown> | undefined;
+    let stopped = false;
+    const started = (async () => {
+      const stream = await createSourceEventStream({
+        schema,
+        document: prepared.document,
+        contextValue: requestContext(caller, services, log),
+        variableValues: variables,
+      });
+      if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
+      source = stream[Symbol.asyncIterator]();
+      if (stopped) void source.return?.();
+      else void pump(source);
+      return undefined;
+    })();
+
+    async function pump(events: AsyncIterator<unknown>) {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) return;
+        const loaders = requestLoaders(services);
+        await Promise.all(
+          [...audiences.values()].map(async (audience) => {
+            const context = requestContext(audience.caller, services, log, loaders);
+            let result: ExecutionResult;
+            try {
+              result = await prepared.compiled.query(next.value, context, variables);
+            } catch (error) {
+              // The compiled query reports resolver errors itself; this is a bug, and says nothing more.
+              result = {
+                data: null,
+                errors: [new GraphQLError('An internal error occurred', { originalError: error as Error })],
+              };
+            }
+            const formats = new Map<(result: ExecutionResult) => string, string>();
+            const shared: LiveResult = {
+              result,
+              serialized(format) {
+                let text = formats.get(format);
+                if (text === undefined) formats.set(format, (text = format(result)));
+                return text;
+              },
+            };
+            for (const deliver of audience.members) deliver(shared);
+          }),
+        );
+      }
+    }
+
+    const group: Group = {
+      audiences,
+      started,
+      stop() {
+        stopped = true;
+        groups.delete(key);
+        void source?.return?.();
+      },
+    };
+    groups.set(key, group);
+    return group;
+  }
+
+  return {
+    get groups() {
+      return groups.size;
+    },
+    async subscribe(request, deliver) {
+      if (typeof request.query !== 'string' || request.query.length === 0)
+        return { errors: [new GraphQLError('The request has no query')] };
+      const { variables: rawVariables } = request;
+      if (rawVariables != null && (typeof rawVariables !== 'object' || Array.isArray(rawVariables)))
+        return { errors: [new GraphQLError('variables must be an object')] };
+      const variables = (rawVariables ?? {}) as Record<string, unknown>;
+      const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+      const prepared = prepare(request.query, operationName);
+      if (!('document' in prepared)) return { errors: prepared };
+      const refused = modes.refused(prepared.document, request.caller);
+      if (refused.length > 0)
+        return { errors: refused.map((field) => new GraphQLError(`Not Authorized to access ${field}`)) };
+
+      const key = `${operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(variables)}`;
+      const group = groups.get(key) ?? startGroup(key, prepared, variables, request.caller);
+      // Callers of different kinds never share an answer, even when no field names the viewer.
+      const audienceKey = prepared.perViewer ? callerKey(request.caller) : request.caller.kind;
+      let audience = group.audiences.get(audienceKey);
+      if (!audience) {
+        audience = { caller: request.caller, members: new Set() };
+        group.audiences.set(audienceKey, audience);
+      }
+      audience.members.add(deliver);
+      const leave = () => {
+        audience.members.delete(deliver);
+        if (audience.members.size === 0 && group.audiences.get(audienceKey) === audience)
+          group.audiences.delete(audienceKey);
+        if (group.audiences.size === 0 && groups.get(key) === group) group.stop();
+      };
+      const errors = await group.started;
+      if (errors) {
+        leave();
+        return { errors };
+      }
+      return { stop: leave };
+    },
+  };
+}
+
+function callerKey(caller: Caller): string {
+  return caller.kind === 'user' ? `user:${caller.sub}` : caller.kind;
+}
+
+/** Whether the document selects any field whose value depends on the viewer. */
+function readsViewerFields(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (parent && field && viewerFields.has(`${getNamedType(parent).name}.${field.name}`)) found = true;
+      },
+    }),
+  );
+  return found;
+}

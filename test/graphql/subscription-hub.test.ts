@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/app-harness.ts';
+import { memoryEventBus } from '../../src/adapters/memory/memory-event-bus.ts';
+import { createPost } from '../../src/domain/social/create-post.ts';
+import { followUser } from '../../src/domain/social/follow-user.ts';
+import { likePost } from '../../src/domain/social/like-post.ts';
+import { mediaUrls } from '../../src/domain/media/media-urls.ts';
+import type { Caller } from '../../src/ports/identity-verifier.ts';
+import type { ItemStore } from '../../src/ports/item-store/item-store.ts';
+import { authModes } from '../../src/edge/graphql/auth-modes.ts';
+import { executableSchema } from '../../src/edge/graphql/executable-schema.ts';
+import { nextTokens } from '../../src/edge/graphql/next-token.ts';
+import { subscriptionHub, type LiveResult } from '../../src/edge/graphql/subscription-hub.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+/** A hub over the test server's store, counting its BatchGets, with a bus of its own. */
+function hubOverStore() {
+  const batchGets: number[] = [];
+  const store = server.app.social.store;
+  const counting: ItemStore = Object.assign(Object.create(store) as ItemStore, {
+    batchGet: (keys: Parameters<ItemStore['batchGet']>[0]) => {
+      batchGets.push(keys.length);
+      return store.batchGet(keys);
+    },
+  });
+  const events = memoryEventBus();
+  const schema = executableSchema();
+  const social = { ...server.app.social, store: counting };
+  const hub = subscriptionHub({
+    schema,
+    modes: authModes(schema),
+    log: server.app.logger,
+    services: {
+      social,
+      events,
+      nextTokens: nextTokens(randomBytes(32)),
+      media: server.app.media.services,
+      mediaUrls: mediaUrls({
+        publicBase: () => 'http://media',
+        signPrivate: () => '',
+        clock: server.app.clock,
+      }),
+    },
+  });
+  return { hub, events, batchGets, social };
+}
+
+const user = (sub: string): Caller => ({ kind: 'user', sub }) as Caller;
+
+/** Subscribes and collects what arrives; fails the test if the hub refuses. */
+async function collect(hub: ReturnType<typeof hubOverStore>['hub'], caller: Caller, query: string) {
+  const received: LiveResult[] = [];
+  const subscribed = await hub.subscribe({ query, caller }, (live) => received.push(live));
+  if ('errors' in subscribed) throw new Error(subscribed.errors.map((e) => e.message).join('; '));
+  return { received, stop: subscribed.stop };
+}
+
+const settle = async (until: () => boolean) => {
+  for (let i = 0; i < 100 && !until(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
+describe('subscriptionHub', () => {
+  it('runs an operation once per event for everyone when no field depends on the viewer', async () => {
+    const { hub, events, social } = hubOverStore();
+    const author = await server.newUser('hub-author');
+    const query = `subscription { onCreatePost(authorId: "${author.id}") { id description author { id username } } }`;
+    const subscribers = await Promise.all(
+      ['a', 'b', 'c'].map(async (name) =>
+        collect(hub, user((await server.newUser(`hub-${name}`)).id), query),
+      ),
+    );
+    expect(hub.groups).toBe(1);
+
+    const post = await createPost(author.id, { description: 'shared' }, social);
+    events.publish('createPost', post);
+    await settle(() => subscribers.every((s) => s.received.length === 1));
+    const [first] = subscribers[0]!.received;
+    // One answer, the same object for all three, serialized once whatever the number of readers.
+    for (const subscriber of subscribers) expect(subscriber.received).toEqual([first]);
+    let serializations = 0;
+    const format = (result: unknown) => (serializations++, JSON.stringify(result));
+    for (const subscriber of subscribers) subscriber.received[0]!.serialized(format);
+    expect(serializations).toBe(1);
+    expect(first!.result).toEqual({
+      data: {
+        onCreatePost: { id: post.id, description: 'shared', author: { id: author.id, username: null } },
+      },
+    });
+
+    // Another author's post does not match the filter.
+    const other = await server.newUser('hub-other');
+    events.publish('createPost', await createPost(other.id, { description: 'elsewhere' }, social));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const subscriber of subscribers) expect(subscriber.received).toHaveLength(1);
+    for (const subscriber of subscribers) subscriber.stop();
+    expect(hub.groups).toBe(0);
+  });
+
+  it("resolves viewer fields for each viewer, batching the viewers' reads", async () => {
+    const { hub, events, batchGets, social } = hubOverStore();
+    const author = await server.newUser('hub-liked');
+    const viewers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => server.newUser(`hub-viewer-${i}`)),
+    );
+    const post = await createPost(author.id, { description: 'liked by some' }, social);
+    const likers = new Set(viewers.filter((_, i) => i % 3 === 0).map((v) => v.id));
+    for (const id of likers) await likePost(id, post.id, social);
+    await followUser(viewers[1]!.id, author.id, social);
+
+    const query = `subscription { onLikePost(postId: "${post.id}") { id likeCount viewerHasLiked author { id viewerFollows } } }`;
+    const subscribers = await Promise.all(viewers.map((viewer) => collect(hub, user(viewer.id), query)));
+    expect(hub.groups).toBe(1);
+    batchGets.length = 0;
+
+    events.publish('likePost', { ...post, likeCount: likers.size });
+    await settle(() => subscribers.every((s) => s.received.length === 1));
+    subscribers.forEach((subscriber, i) => {
+      const viewer = viewers[i]!;
+      expect(subscriber.received[0]!.result.data).toEqual({
+        onLikePost: {
+          id: post.id,
+          likeCount: likers.size,
+          viewerHasLiked: likers.has(viewer.id),
+          author: { id: author.id, viewerFollows: i === 1 },
+        },
+      });
+    });
+    // 150 likes and 150 follow edges in chunks of 100 keys, and the author's profile once: not 300 reads.
+    expect(batchGets.length).toBeLessThanOrEqual(6);
+    expect(batchGets.reduce((a, b) => a + b, 0)).toBe(301);
+    for (const subscriber of subscribers) subscriber.stop();
+    expect(hub.groups).toBe(0);
+  });
+
+  it('refuses what the caller may not read, and documents that are not subscriptions', async () => {
+    const { hub } = hubOverStore();
+    const refused = (caller: Caller, query: string) =>
+      hub.subscribe({ query, caller }, () => undefined).then((subscribed) => 'errors' in subscribed);
+    const apiKey = { kind: 'apiKey', keyId: 'k' } as Caller;
+    expect(await refused(apiKey, 'subscription { onCreatePost { id author { email } } }')).toBe(true);
+    expect(await refused(user('u'), '{ getPost(id: "x") { id } }')).toBe(true);
+    expect(await refused(user('u'), 'subscription { onCreatePost { nope } }')).toBe(true);
+    expect(await refused(user('u'), 'subscription {')).toBe(true);
+    expect(hub.groups).toBe(0);
+  });
+});
