@@ -1,6 +1,7 @@
 /** HTTP load for the server benchmarks: autocannon runs, and servers in a child process of their own. */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export function load(options: autocannon.Options): Promise<autocannon.Result> {
@@ -11,9 +12,17 @@ export function load(options: autocannon.Options): Promise<autocannon.Result> {
   );
 }
 
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every common build). */
+const clockTicksPerSecond = 100;
+
 export interface ServerProcess<T> {
   /** What the script printed as its first line (JSON). */
   ready: T;
+  /**
+   * CPU time the process has used so far (user + system, seconds), from /proc on Linux: a
+   * server's cost per request, which other work on a shared machine skews far less than its rate.
+   */
+  cpuSeconds(): number | undefined;
   /** Closes the script's stdin (it shuts down then) and waits for it to exit, if it has not. */
   stop(): Promise<void>;
 }
@@ -37,6 +46,16 @@ export async function startServerProcess<T>(
   });
   return {
     ready: JSON.parse(firstLine) as T,
+    cpuSeconds() {
+      try {
+        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+      } catch {
+        return undefined;
+      }
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,12 +1,15 @@
 /**
- * What metrics cost the feed: `homeFeed(limit: 20)` over HTTP (autocannon, 50
- * connections) against the same seeded data served twice, by Plaza with
+ * What metrics cost the feed: `homeFeed(limit: 20)` over HTTP (autocannon, 25
+ * connections each) against the same seeded data served twice, by Plaza with
  * metrics as usual (scraped every second, more often than Prometheus would)
  * and by Plaza with `PLAZA_METRICS=off`, each server in a process of its own.
- * Rounds alternate which goes first; the table shows each variant's median
- * round, and the ratio is the median of the rounds' ratios (a round's two runs
- * are seconds apart, so a machine shared with other work skews both alike).
- * Goal: metrics cost at most 5% of the request rate.
+ * Both are loaded at the same time: on a machine shared with other work the
+ * rate swings by tens of percent from second to second, and two runs one after
+ * the other would compare the swings, not the servers. The table shows each
+ * server's median round, the median of the rounds' rate ratios (the goal:
+ * metrics cost at most 5% of the request rate), and each server's CPU time per
+ * request, read from /proc (the rate a CPU-bound server reaches is inverse to
+ * it).
  */
 import type autocannon from 'autocannon';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,8 +19,15 @@ import { homeFeedRequest } from './feed-seed.ts';
 import { load, startServerProcess } from './http-load.ts';
 
 const rounds = 5;
-const seconds = 2;
+const seconds = 3;
+const connections = 25;
 const script = new URL('./metrics-servers.ts', import.meta.url);
+
+interface Run {
+  result: autocannon.Result;
+  /** Server CPU seconds during the run. */
+  cpu: number;
+}
 
 interface Served {
   url: string;
@@ -65,7 +75,8 @@ export async function metricsBenchmark(): Promise<void> {
         throw new Error(`the two servers answer differently: ${feeds.join(' | ').slice(0, 500)}`);
 
       let n = 0;
-      const feed = (variant: 'on' | 'off', duration: number) => {
+      /** One run against one server: autocannon's result, and the CPU time the server spent on it. */
+      const feed = async (variant: 'on' | 'off', duration: number): Promise<Run> => {
         const { url, tokens } = servers[variant].ready;
         // As Prometheus would, only more often: the server with metrics is scraped every second.
         const scraper =
@@ -76,64 +87,88 @@ export async function metricsBenchmark(): Promise<void> {
                   .catch(() => undefined);
               }, 1000)
             : undefined;
-        return load({
-          url: `${url}/graphql`,
-          method: 'POST',
-          duration,
-          requests: [
-            {
-              setupRequest: (request) => ({
-                ...request,
-                headers: {
-                  'content-type': 'application/json',
-                  authorization: tokens[n++ % tokens.length]!.token,
-                },
-                body: homeFeedRequest,
-              }),
-            },
-          ],
-        }).finally(() => clearInterval(scraper));
+        const cpuBefore = servers[variant].cpuSeconds();
+        try {
+          const result = await load({
+            connections,
+            url: `${url}/graphql`,
+            method: 'POST',
+            duration,
+            requests: [
+              {
+                setupRequest: (request) => ({
+                  ...request,
+                  headers: {
+                    'content-type': 'application/json',
+                    authorization: tokens[n++ % tokens.length]!.token,
+                  },
+                  body: homeFeedRequest,
+                }),
+              },
+            ],
+          });
+          const cpuAfter = servers[variant].cpuSeconds();
+          const cpu = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
+          return { result, cpu };
+        } finally {
+          clearInterval(scraper);
+        }
       };
 
+      // Both at once, so that whatever else the machine runs weighs on both alike.
+      const together = async (duration: number) => {
+        const [on, off] = await Promise.all([feed('on', duration), feed('off', duration)]);
+        return { on, off };
+      };
       // Warm-up: the JIT, the parse and validation caches, SQLite's page cache.
-      await feed('on', 2);
-      await feed('off', 2);
-      const results: Record<'on' | 'off', autocannon.Result[]> = { on: [], off: [] };
+      await together(2);
+      const runs: Record<'on' | 'off', Run[]> = { on: [], off: [] };
       for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-        for (const variant of order) results[variant].push(await feed(variant, seconds));
+        const { on, off } = await together(seconds);
+        runs.on.push(on);
+        runs.off.push(off);
       }
-      const failed = [...results.on, ...results.off].reduce((sum, r) => sum + r.non2xx + r.errors, 0);
-      const summary = (variant: 'on' | 'off') => ({
-        rate: median(results[variant].map((r) => r.requests.average)),
-        p50: median(results[variant].map((r) => r.latency.p50)),
-        p99: median(results[variant].map((r) => r.latency.p99)),
-        rounds: results[variant].map((r) => Math.round(r.requests.average)).join(', '),
-      });
+      const failed = [...runs.on, ...runs.off].reduce((sum, r) => sum + r.result.non2xx + r.result.errors, 0);
+      const summary = (variant: 'on' | 'off') => {
+        const results = runs[variant].map((run) => run.result);
+        const requests = results.reduce((sum, r) => sum + r.requests.total, 0);
+        return {
+          rate: median(results.map((r) => r.requests.average)),
+          p50: median(results.map((r) => r.latency.p50)),
+          p99: median(results.map((r) => r.latency.p99)),
+          rounds: results.map((r) => Math.round(r.requests.average)).join(', '),
+          cpuPerRequest: runs[variant].reduce((sum, run) => sum + run.cpu, 0) / requests,
+        };
+      };
       const on = summary('on');
       const off = summary('off');
-      const ratio = median(results.on.map((r, i) => r.requests.average / results.off[i]!.requests.average));
-      console.log(
-        `\nMetrics overhead on homeFeed(limit: 20), 50 connections, ${rounds} rounds of ${seconds} s (non-2xx or errors: ${failed})`,
+      const rateRatio = median(
+        runs.on.map((run, i) => run.result.requests.average / runs.off[i]!.result.requests.average),
       );
+      // The rate a CPU-bound server reaches is inverse to its CPU time per request.
+      const cpuRatio = off.cpuPerRequest / on.cpuPerRequest;
+      console.log(
+        `\nMetrics overhead on homeFeed(limit: 20), both servers loaded at once (${connections} connections each), ${rounds} rounds of ${seconds} s (non-2xx or errors: ${failed})`,
+      );
+      const row = (variant: typeof on, rate: string, cpu: string) => ({
+        'req/s': Math.round(variant.rate),
+        'p50 ms': variant.p50,
+        'p99 ms': variant.p99,
+        'rounds req/s': variant.rounds,
+        'rate ratio': rate,
+        'server CPU µs/req': Math.round(variant.cpuPerRequest * 1e6),
+        'CPU ratio': cpu,
+      });
       console.table([
         {
           server: 'metrics on (scraped every 1 s)',
-          'req/s': Math.round(on.rate),
-          'p50 ms': on.p50,
-          'p99 ms': on.p99,
-          'rounds req/s': on.rounds,
-          ratio: `${ratio.toFixed(3)}×`,
+          ...row(on, `${rateRatio.toFixed(3)}×`, `${cpuRatio.toFixed(3)}×`),
           goal: '≥ 0.95× off',
-          met: ratio >= 0.95 && failed === 0 ? 'yes' : 'NO',
+          met: rateRatio >= 0.95 && failed === 0 ? 'yes' : 'NO',
         },
         {
           server: 'metrics off (PLAZA_METRICS=off)',
-          'req/s': Math.round(off.rate),
-          'p50 ms': off.p50,
-          'p99 ms': off.p99,
-          'rounds req/s': off.rounds,
-          ratio: '1.000×',
+          ...row(off, '1.000×', '1.000×'),
           goal: 'reference',
           met: '',
         },
