@@ -17,14 +17,16 @@ export function registerMetricsRoutes(server: FastifyInstance, metrics: Metrics)
   server.get('/metrics', async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
-  server.addHook('onResponse', async (request, reply) => {
+  // A callback hook: no promise for every request, GraphQL's included.
+  server.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
-    if (!route || route === '/graphql' || route === '/metrics') return;
+    if (!route || route === '/graphql' || route === '/metrics') return done();
     const operation = `${request.method} ${route}`;
     metrics.requests.inc({ operation });
     metrics.latency.observe({ operation }, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) metrics.errors.inc({ operation, type: String(reply.statusCode) });
     const bytes = Number(reply.getHeader('content-length'));
     if (bytes > 0) metrics.responseBytes.inc({ operation }, bytes);
+    done();
   });
 }

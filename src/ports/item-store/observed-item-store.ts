@@ -24,17 +24,20 @@ export interface RequestObserver {
 
 export function observedItemStore(store: ItemStore, observer: RequestObserver): ItemStore {
   const table = store.tableName;
-  async function observe<T>(operation: StoreOperation, call: () => Promise<T>): Promise<T> {
+  // Callbacks rather than an async function: one promise less on every store call.
+  function observe<T>(operation: StoreOperation, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
-    try {
-      const result = await call();
-      observer.succeeded({ table, operation, seconds: (performance.now() - started) / 1000 });
-      return result;
-    } catch (error) {
-      if (isPlazaError(error, 'ProvisionedThroughputExceededException'))
-        observer.throttled({ table, operation });
-      throw error;
-    }
+    return call().then(
+      (result) => {
+        observer.succeeded({ table, operation, seconds: (performance.now() - started) / 1000 });
+        return result;
+      },
+      (error: unknown) => {
+        if (isPlazaError(error, 'ProvisionedThroughputExceededException'))
+          observer.throttled({ table, operation });
+        throw error;
+      },
+    );
   }
   return {
     tableName: table,
