@@ -92,7 +92,7 @@ const basicQuery = (authorId: string) =>
 const viewerQuery = (authorId: string) =>
   `subscription { onCreatePost(authorId: "${authorId}") { id description likeCount viewerHasLiked author { id username viewerFollows } } }`;
 
-const allScenarios: Scenario[] = [
+const scenarios: Scenario[] = [
   {
     name: 'graphql-transport-ws, same fields for all',
     goal: 'p99 < 250 ms, ≥ 10,000/s',
@@ -123,8 +123,6 @@ const allScenarios: Scenario[] = [
       }),
   },
 ];
-
-const scenarios = allScenarios.filter((_, i) => !process.env.ONLY || process.env.ONLY === String(i));
 
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
@@ -160,12 +158,7 @@ async function measureFanOut(clients: Client[], command: (n: number) => Promise<
 export async function subscriptionsBenchmark(): Promise<void> {
   const child = spawn(
     process.execPath,
-    [
-      ...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof2'] : []),
-      '--import',
-      'tsx',
-      new URL('./subscriptions-servers.ts', import.meta.url).pathname,
-    ],
+    ['--import', 'tsx', new URL('./subscriptions-servers.ts', import.meta.url).pathname],
     { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, SUBSCRIBERS: String(SUBSCRIBERS) } },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

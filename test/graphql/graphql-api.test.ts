@@ -157,6 +157,101 @@ describe('authorization', () => {
   });
 });
 
+describe('the authorization matrix', () => {
+  it('allows each operation to exactly the callers it should, and lets only owners delete', async () => {
+    const owner = await newUser('matrixowner');
+    const other = await newUser('matrixother');
+    const created = await gql(
+      { token: owner.token },
+      'mutation { createPost(input: { description: "mine" }) { id } }',
+    );
+    const postId = created.data?.createPost.id as string;
+
+    type Caller = 'anonymous' | 'apiKey' | 'user' | 'owner';
+    const auth = (caller: Caller) =>
+      caller === 'anonymous'
+        ? {}
+        : caller === 'apiKey'
+          ? { apiKey }
+          : { token: caller === 'owner' ? owner.token : other.token };
+    // What each caller gets: 'ok', or the errorType it is refused with.
+    const matrix: [string, Record<Caller, string>][] = [
+      [
+        `{ getPost(id: "${postId}") { id } }`,
+        { anonymous: 'UnauthorizedException', apiKey: 'ok', user: 'ok', owner: 'ok' },
+      ],
+      [
+        `{ listComments(postId: "${postId}") { items { id } } }`,
+        { anonymous: 'UnauthorizedException', apiKey: 'ok', user: 'ok', owner: 'ok' },
+      ],
+      [
+        '{ homeFeed { items { id } } }',
+        { anonymous: 'UnauthorizedException', apiKey: 'Unauthorized', user: 'ok', owner: 'ok' },
+      ],
+      [
+        '{ me { id } }',
+        { anonymous: 'UnauthorizedException', apiKey: 'Unauthorized', user: 'ok', owner: 'ok' },
+      ],
+      [
+        `{ getUser(id: "${owner.id}") { email } }`,
+        { anonymous: 'UnauthorizedException', apiKey: 'Unauthorized', user: 'ok', owner: 'ok' },
+      ],
+      [
+        `mutation { likePost(postId: "${postId}") { id } }`,
+        { anonymous: 'UnauthorizedException', apiKey: 'Unauthorized', user: 'ok', owner: 'ok' },
+      ],
+      [
+        `mutation { followUser(userId: "${owner.id}") { id } }`,
+        { anonymous: 'UnauthorizedException', apiKey: 'Unauthorized', user: 'ok', owner: 'BadInput' },
+      ],
+      [
+        'mutation { updateProfile(input: { bio: "changed" }) { id } }',
+        { anonymous: 'UnauthorizedException', apiKey: 'Unauthorized', user: 'ok', owner: 'ok' },
+      ],
+      [
+        `mutation { deletePost(id: "${postId}") { id } }`,
+        { anonymous: 'UnauthorizedException', apiKey: 'Unauthorized', user: 'Forbidden', owner: 'ok' },
+      ],
+    ];
+    const outcomes: Record<string, Record<Caller, string>> = {};
+    for (const [query, expected] of matrix) {
+      outcomes[query] = {} as Record<Caller, string>;
+      // The owner goes last: a deletion must not run before the others are refused.
+      for (const caller of ['anonymous', 'apiKey', 'user', 'owner'] as const) {
+        const response = await gql(auth(caller), query);
+        outcomes[query][caller] = response.errors?.[0]?.errorType ?? 'ok';
+      }
+      expect({ query, got: outcomes[query] }).toEqual({ query, got: expected });
+    }
+
+    // The private field answers null to anyone but its owner.
+    const email = `{ getUser(id: "${owner.id}") { email } }`;
+    expect((await gql(auth('user'), email)).data?.getUser.email).toBeNull();
+    expect((await gql(auth('owner'), email)).data?.getUser.email).toBe('matrixowner@example.com');
+
+    // A comment: its author and the post's author may delete it, nobody else.
+    const second = await gql(
+      { token: owner.token },
+      'mutation { createPost(input: { description: "two" }) { id } }',
+    );
+    const p2 = second.data?.createPost.id as string;
+    const c1 = await gql(
+      { token: other.token },
+      `mutation { addComment(postId: "${p2}", content: "a") { id } }`,
+    );
+    const c2 = await gql(
+      { token: other.token },
+      `mutation { addComment(postId: "${p2}", content: "b") { id } }`,
+    );
+    const third = await newUser('matrixthird');
+    const del = (token: string, id: string) =>
+      gql({ token }, `mutation { deleteComment(postId: "${p2}", commentId: "${id}") { id } }`);
+    expect((await del(third.token, c1.data?.addComment.id)).errors?.[0]?.errorType).toBe('Forbidden');
+    expect((await del(other.token, c1.data?.addComment.id)).errors).toBeUndefined();
+    expect((await del(owner.token, c2.data?.addComment.id)).errors).toBeUndefined();
+  });
+});
+
 describe('the social flow', () => {
   it('follows, posts, fills the feed, likes and comments', async () => {
     const alice = await newUser('alice');
@@ -476,6 +571,37 @@ describe('limits before execution', () => {
     const aliases = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
     expect((await gql({ token }, aliases)).status).toBe(400);
     expect((await gql({ token }, '{ me { id ')).status).toBe(400);
+  });
+
+  it('refuses over-costly and over-long queries, and runs no resolver for any refused query', async () => {
+    const { token } = await newUser('costly');
+    const readUnits = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('plaza_consumed_read_capacity_units_total'))
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    };
+    // Within the depth, alias and token limits, but deep fields cost more (graphql-armor's cost).
+    const deepFields = `items { author { avatar { ${'key '.repeat(70)} } } }`;
+    const costly = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: homeFeed { ${deepFields} }`).join(' ')} }`;
+    const long = `{ me { ${'id '.repeat(2100)} } }`;
+    const deep = `{ a: ${'getPost(id: "x") { author { '.repeat(5)} id ${'} } '.repeat(5)} }`;
+    const before = await readUnits();
+    for (const [query, reason] of [
+      [costly, /cost/i],
+      [long, /token/i],
+      [deep, /depth/i],
+    ] as const) {
+      const refused = await gql({ token }, query);
+      expect(refused.status).toBe(400);
+      expect(refused.errors?.[0]?.errorType).toBe('ValidationError');
+      expect(refused.errors?.map((error) => error.message).join(' ')).toMatch(reason);
+    }
+    expect(await readUnits()).toBe(before);
+    // The same shape within the limits runs.
+    expect((await gql({ token }, `{ a: homeFeed { ${deepFields} } }`)).status).toBe(200);
+    expect(await readUnits()).toBeGreaterThan(before);
   });
 
   it('refuses a mutation over GET', async () => {

@@ -192,9 +192,16 @@ class DynamoDbConsumer {
     let iterator = this.iterators.get(shardId) ?? (await this.newIterator(shardId, position.sequence));
     let handled = 0;
     while (this.running && iterator) {
-      const output = await this.options.streamsClient.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.settings.batchSize }),
-      );
+      const output = await this.getRecords(iterator).catch(async (error: unknown) => {
+        this.iterators.delete(shardId);
+        // An iterator expires after 15 minutes, and DynamoDB Local refuses one taken from an empty
+        // shard once records arrive: a new one from the checkpoint reads on. Anything else is an error.
+        const name = (error as { name?: string }).name;
+        if (name !== 'ExpiredIteratorException' && name !== 'TrimmedDataAccessException') throw error;
+        const fresh = await this.newIterator(shardId, position.sequence);
+        if (!fresh) throw error;
+        return this.getRecords(fresh);
+      });
       const records = (output.Records ?? []).map((record) => toStreamRecord(record, this.options.region));
       if (records.length > 0) {
         try {
@@ -218,6 +225,12 @@ class DynamoDbConsumer {
       iterator = records.length > 0 ? output.NextShardIterator : undefined;
     }
     return handled;
+  }
+
+  private getRecords(iterator: string) {
+    return this.options.streamsClient.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: this.settings.batchSize }),
+    );
   }
 
   private async newIterator(shardId: string, sequence: string | undefined): Promise<string | undefined> {
