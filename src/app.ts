@@ -279,6 +279,7 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
         region: config.region,
         sweepIntervalMs: config.db.ttlSweepMs,
         changeRetentionMs: config.db.changeRetentionMs,
+        rowCacheBytes: config.db.sqlite.rowCacheBytes,
       });
     main = open(tables.main);
     users = open(tables.users);

@@ -27,6 +27,8 @@ const fileSchema = z
     sqlite: z
       .object({
         synchronous: z.enum(['FULL', 'NORMAL']).optional(),
+        /** Memory for rows kept for point reads (0 turns the row cache off). */
+        rowCacheMegabytes: z.number().min(0).max(4096).optional(),
       })
       .strict()
       .optional(),
@@ -220,7 +222,7 @@ export interface Config {
     engine: 'sqlite' | 'dynamodb';
     table: string;
     usersTable: string;
-    sqlite: { path: string; synchronous: 'FULL' | 'NORMAL' };
+    sqlite: { path: string; synchronous: 'FULL' | 'NORMAL'; rowCacheBytes: number };
     dynamodb: { endpoint: string | undefined };
     ttlSweepMs: number;
     changeRetentionMs: number;
@@ -463,6 +465,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       sqlite: {
         path: resolve(dataDir, 'plaza.sqlite'),
         synchronous: e.PLAZA_SQLITE_SYNCHRONOUS ?? file.sqlite?.synchronous ?? 'FULL',
+        rowCacheBytes: Math.round((file.sqlite?.rowCacheMegabytes ?? 32) * 1024 * 1024),
       },
       dynamodb: { endpoint: e.DYNAMODB_ENDPOINT ?? file.dynamodb?.endpoint },
       ttlSweepMs: (file.table?.ttlSweepSeconds ?? 30) * 1000,

@@ -10,8 +10,8 @@ import { mainTable } from '../../ports/item-store/table.ts';
 import { openSqlite } from './sqlite-database.ts';
 import { prefixUpperBound, SqliteItemStore } from './sqlite-item-store.ts';
 
-function openStore(options: { sweepIntervalMs?: number } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'plaza-sqlite-'));
+function openStore(options: { sweepIntervalMs?: number; dir?: string } = {}) {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'plaza-sqlite-'));
   const db = openSqlite({ path: join(dir, 'plaza.sqlite'), synchronous: 'NORMAL' });
   const clock = new ManualClock();
   const store = new SqliteItemStore({
@@ -27,6 +27,7 @@ function openStore(options: { sweepIntervalMs?: number } = {}) {
     store,
     clock,
     db,
+    dir,
     async close() {
       await store.close();
       db.close();
@@ -65,5 +66,47 @@ describe('SQLite engine', () => {
     expect(prefixUpperBound('a\u{10FFFF}')).toBe('b');
     expect(prefixUpperBound('\u{10FFFF}')).toBeUndefined();
     expect(prefixUpperBound('x\uD7FF')).toBe('x\uE000');
+  });
+});
+
+describe('the row cache', () => {
+  it('sees writes made through another connection, as another process makes them', async () => {
+    const here = openStore();
+    const there = openStore({ dir: here.dir });
+    const key = { PK: 'POST#1', SK: 'METADATA' };
+    expect((await here.store.get(key)).item).toBeUndefined();
+    await there.store.put({ item: { ...key, likeCount: 1 } });
+    expect((await here.store.get(key)).item).toEqual({ ...key, likeCount: 1 });
+    await there.store.update({ key, set: { likeCount: 2 } });
+    expect((await here.store.batchGet([key])).items).toEqual([{ ...key, likeCount: 2 }]);
+    await there.store.delete({ key });
+    expect((await here.store.get(key)).item).toBeUndefined();
+    await there.store.close();
+    there.db.close();
+    await here.close();
+  });
+
+  it('follows its own writes, failed transactions and expiry', async () => {
+    const harness = openStore();
+    const { store, clock } = harness;
+    const key = { PK: 'USER#1', SK: 'STORY#1' };
+    const ttl = Math.floor(clock.now() / 1000) + 10;
+    await store.put({ item: { ...key, n: 1, ttl } });
+    expect((await store.get(key)).item).toEqual({ ...key, n: 1, ttl });
+    await store.update({ key, set: { n: 2 } });
+    expect((await store.get(key)).item).toMatchObject({ n: 2 });
+    // A transaction that fails its condition leaves the cached row as it was.
+    await expect(
+      store.transactWrite([
+        { update: { key, set: { n: 3 } } },
+        { check: { PK: 'USER#2', SK: 'PROFILE' }, conditions: [{ op: 'itemExists' }] },
+      ]),
+    ).rejects.toThrow();
+    expect((await store.get(key)).item).toMatchObject({ n: 2 });
+    clock.advance(11_000);
+    expect((await store.get(key)).item).toBeUndefined();
+    await store.delete({ key });
+    expect((await store.batchGet([key])).items).toEqual([]);
+    await harness.close();
   });
 });

@@ -57,13 +57,8 @@ import {
 import type { IndexDefinition, TableDefinition } from '../../ports/item-store/table.ts';
 import { allHold, applyUpdate, deepEqual } from '../../ports/item-store/evaluate.ts';
 import { SqliteChangeStream } from './sqlite-change-stream.ts';
+import { SqliteRowCache, type CachedRow } from './sqlite-row-cache.ts';
 import { createSqliteTables, itemRow, sqlName, sqliteTableNames, upsertItemSql } from './sqlite-schema.ts';
-
-interface Row {
-  item: string;
-  size: number;
-  expires: number | null;
-}
 
 /** One write, decided inside a transaction: what to store (or delete) and what the stream sees. */
 interface PlannedWrite {
@@ -88,6 +83,8 @@ export interface SqliteItemStoreOptions {
   changeRetentionMs?: number;
   /** How often stream consumers look for records written by other processes (ms). */
   streamPollMs?: number;
+  /** Memory for rows kept by key for point reads (sqlite-row-cache.ts); 0 turns it off. Default 32 MiB. */
+  rowCacheBytes?: number;
 }
 
 export class SqliteItemStore implements ItemStore {
@@ -99,13 +96,14 @@ export class SqliteItemStore implements ItemStore {
   private readonly meter: CapacityMeter;
   private readonly names: ReturnType<typeof sqliteTableNames>;
   private readonly statements: {
-    get: Database.Statement<[string, string], Row>;
+    get: Database.Statement<[string, string], CachedRow>;
     upsert: Database.Statement<unknown[]>;
     delete: Database.Statement<[string, string]>;
     change: Database.Statement<[number, string, string, string, string | null, string | null, string | null]>;
     expired: Database.Statement<[number, number], { pk: string; sk: string; item: string }>;
   };
   private readonly queries = new Map<string, Database.Statement<unknown[], QueryRow>>();
+  private readonly rows: SqliteRowCache;
   private readonly changeRetentionMs: number;
   // One wrapper, made once: better-sqlite3 builds a new function for every `db.transaction` call.
   private readonly runInTransaction: Database.Transaction<(work: () => unknown) => unknown>;
@@ -143,6 +141,8 @@ export class SqliteItemStore implements ItemStore {
       ),
     };
     this.runInTransaction = this.db.transaction((work: () => unknown) => work());
+    const dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.rows = new SqliteRowCache(options.rowCacheBytes ?? 32 * 1024 * 1024, () => dataVersion.get() ?? 0);
     this.changes = new SqliteChangeStream({
       db: this.db,
       table: this.table,
@@ -160,7 +160,8 @@ export class SqliteItemStore implements ItemStore {
 
   async get(key: Key, options: GetOptions = {}): Promise<GetResult> {
     validateKey(key);
-    const row = this.statements.get.get(key.PK, key.SK);
+    this.rows.sync();
+    const row = this.row(key);
     const consistent = options.consistent === true;
     const live = row && !this.isExpired(row.expires) ? row : undefined;
     const consumed = this.meterRead(readUnits(row?.size ?? 0, consistent));
@@ -172,8 +173,9 @@ export class SqliteItemStore implements ItemStore {
     const consistent = options.consistent === true;
     const items: Item[] = [];
     let units = 0;
+    this.rows.sync();
     for (const key of keys) {
-      const row = this.statements.get.get(key.PK, key.SK);
+      const row = this.row(key);
       units += readUnits(row?.size ?? 0, consistent);
       if (row && !this.isExpired(row.expires)) items.push(JSON.parse(row.item) as Item);
     }
@@ -385,6 +387,7 @@ export class SqliteItemStore implements ItemStore {
         const at = this.clock.now();
         for (const row of rows) {
           this.statements.delete.run(row.pk, row.sk);
+          this.rows.delete(row.pk, row.sk);
           this.statements.change.run(at, 'REMOVE', row.pk, row.sk, null, row.item, 'ttl');
         }
       });
@@ -404,6 +407,7 @@ export class SqliteItemStore implements ItemStore {
   // Internals ---------------------------------------------------------------
 
   private transaction<T>(work: () => T): T {
+    this.rows.sync();
     const result = this.runInTransaction.immediate(work) as T;
     this.changes.notify();
     return result;
@@ -457,9 +461,19 @@ export class SqliteItemStore implements ItemStore {
     return expires !== null && expires * 1000 <= this.clock.now();
   }
 
+  /** The row under a key, from the row cache when it has it. */
+  private row(key: Key): CachedRow | undefined {
+    const cached = this.rows.get(key.PK, key.SK);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = this.statements.get.get(key.PK, key.SK);
+    // Inside a transaction a row may be one that rolls back: only committed rows are cached.
+    if (!this.db.inTransaction) this.rows.set(key.PK, key.SK, row);
+    return row;
+  }
+
   /** The live item under a key (an expired item counts as absent). */
   private read(key: Key): CurrentItem {
-    const row = this.statements.get.get(key.PK, key.SK);
+    const row = this.row(key);
     if (!row || this.isExpired(row.expires))
       return { item: undefined, json: undefined, size: row?.size ?? 0 };
     return { item: JSON.parse(row.item) as Item, json: row.item, size: row.size };
@@ -510,12 +524,14 @@ export class SqliteItemStore implements ItemStore {
     if (after === undefined) {
       if (before === undefined) return write;
       this.statements.delete.run(key.PK, key.SK);
+      this.rows.delete(key.PK, key.SK);
       this.statements.change.run(at, 'REMOVE', key.PK, key.SK, null, write.beforeJson ?? null, null);
       return write;
     }
     const json = JSON.stringify(after);
     if (before !== undefined && (json === write.beforeJson || deepEqual(before, after))) return write;
     this.statements.upsert.run(...itemRow(this.table, after, json, write.afterSize));
+    this.rows.delete(key.PK, key.SK);
     this.statements.change.run(
       at,
       before === undefined ? 'INSERT' : 'MODIFY',

@@ -160,7 +160,8 @@ export function validateKey(key: Key): void {
         `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${name}`,
       );
     }
-    const bytes = utf8Length(value);
+    // A UTF-16 unit is at most 3 bytes of UTF-8: short keys need no count.
+    const bytes = value.length * 3 <= max ? 0 : utf8Length(value);
     if (bytes > max) {
       throw invalid(
         `One or more parameter values were invalid: Size of ${name === 'PK' ? 'hashkey' : 'rangekey'} has exceeded the maximum size limit of ${max} bytes`,

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { SqliteRowCache } from './sqlite-row-cache.ts';
+
+const row = (text: string) => ({ item: text, size: text.length, expires: null });
+
+describe('SqliteRowCache', () => {
+  it('keeps rows and known absences, and forgets everything when the data version moves', () => {
+    let version = 1;
+    const cache = new SqliteRowCache(1024 * 1024, () => version);
+    cache.set('A', '1', row('{"a":1}'));
+    cache.set('B', '1', undefined);
+    expect(cache.get('A', '1')).toEqual(row('{"a":1}'));
+    expect(cache.get('B', '1')).toBeNull();
+    expect(cache.get('C', '1')).toBeUndefined();
+    cache.sync();
+    expect(cache.size.entries).toBe(2);
+    version = 2;
+    cache.sync();
+    expect(cache.size).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it('stays within its bytes, dropping the oldest rows first', () => {
+    const cache = new SqliteRowCache(64 * 1024, () => 1);
+    const text = 'x'.repeat(1000);
+    for (let i = 0; i < 100; i++) cache.set(`K${i}`, 'S', row(text));
+    expect(cache.size.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.get('K0', 'S')).toBeUndefined();
+    expect(cache.get('K99', 'S')).toEqual(row(text));
+    // Replacing and deleting keep the count exact.
+    cache.set('K99', 'S', row('{}'));
+    cache.delete('K98', 'S');
+    const entries = cache.size.entries;
+    for (let i = 0; i < 100; i++) cache.delete(`K${i}`, 'S');
+    expect(cache.size).toEqual({ entries: 0, bytes: 0 });
+    expect(entries).toBeGreaterThan(0);
+    // A row too big for a sixteenth of the budget is not kept; no budget keeps nothing.
+    cache.set('big', 'S', row('y'.repeat(3000)));
+    expect(cache.get('big', 'S')).toBeUndefined();
+    const off = new SqliteRowCache(0, () => 1);
+    off.set('A', '1', row('{}'));
+    expect(off.get('A', '1')).toBeUndefined();
+  });
+});
