@@ -118,6 +118,15 @@ describe('graphql-transport-ws', () => {
       payload: [{ message: expect.stringContaining('nope') }],
     });
 
+    // Subscriptions are held to the same limits as queries over HTTP.
+    const aliased = `subscription { onCreatePost { ${Array.from({ length: 20 }, (_, i) => `a${i}: id`).join(' ')} } }`;
+    connection.send({ id: 'many', type: 'subscribe', payload: { query: aliased } });
+    await connection.waitFor((m) => m.id === 'many');
+    expect(connection.messages.find((m) => m.id === 'many')).toMatchObject({
+      type: 'error',
+      payload: [{ message: expect.stringMatching(/aliases/i) }],
+    });
+
     const query = `subscription { onCreatePost(authorId: "${user.id}") { description } }`;
     connection.send({ id: 's', type: 'subscribe', payload: { query } });
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -296,7 +296,19 @@ export async function registerGraphQLRoutes(
   await server.register(fastifyWebsocket, {
     options: { maxPayload: 256 * 1024, handleProtocols, verifyClient },
   });
-  const hub = subscriptionHub({ schema, services: options.services, modes, log: server.log });
+  /** A WebSocket operation's parse and validation: the same caches and limits as over HTTP. */
+  const check = (query: string): DocumentNode | readonly GraphQLError[] => {
+    const engine = getEnveloped();
+    try {
+      const document = engine.parse(query);
+      const errors = engine.validate(engine.schema, document);
+      return errors.length > 0 ? errors : document;
+    } catch (error) {
+      // graphql-armor's limits and syntax errors throw instead of reporting.
+      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+    }
+  };
+  const hub = subscriptionHub({ schema, services: options.services, modes, log: server.log, check });
   server.route({
     method: 'GET',
     url: '/graphql',
@@ -309,19 +321,10 @@ export async function registerGraphQLRoutes(
           typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
         ),
       classify(request) {
-        // The same parse and validation caches and limits as over HTTP.
-        const engine = getEnveloped();
-        try {
-          const document = engine.parse(String(request.query));
-          const errors = engine.validate(engine.schema, document);
-          if (errors.length > 0) return errors;
-          const named = typeof request.operationName === 'string' ? request.operationName : undefined;
-          return getOperationAST(document, named)?.operation === 'subscription'
-            ? 'subscription'
-            : 'operation';
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
+        const document = check(String(request.query));
+        if (!('kind' in document)) return document;
+        const named = typeof request.operationName === 'string' ? request.operationName : undefined;
+        return getOperationAST(document, named)?.operation === 'subscription' ? 'subscription' : 'operation';
       },
       execute: async (request, caller, log) => (await measured(run(caller, request, false, log))).body,
       onConnection: (delta) => options.metrics.connectedClients.inc(delta),

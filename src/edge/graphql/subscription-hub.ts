@@ -78,10 +78,22 @@ export function subscriptionHub(options: {
   schema: GraphQLSchema;
   services: GraphQLServices;
   modes: AuthModes;
+  /**
+   * Parses and validates a document: the server's own, with its caches and limits (depth, aliases,
+   * cost), so subscriptions are held to what queries are. graphql-js's parse and validate without it.
+   */
+  check?: (query: string) => DocumentNode | readonly GraphQLError[];
   /** Where the resolvers of subscription events log (an event is shared by its subscribers, so no request's id). */
   log: Log;
 }): SubscriptionHub {
   const { schema, services, modes, log } = options;
+  const check =
+    options.check ??
+    ((query: string) => {
+      const document = parse(query, { maxTokens: 2000 });
+      const errors = validate(schema, document);
+      return errors.length > 0 ? errors : document;
+    });
   const documents = new Map<string, Prepared | readonly GraphQLError[]>();
   const groups = new Map<string, Group>();
 
@@ -91,11 +103,9 @@ export function subscriptionHub(options: {
     if (known) return known;
     let prepared: Prepared | readonly GraphQLError[];
     try {
-      const document = parse(query, { maxTokens: 2000 });
-      const errors = validate(schema, document);
-      const operation = getOperationAST(document, operationName);
-      if (errors.length > 0) prepared = errors;
-      else if (operation?.operation !== 'subscription')
+      const document = check(query);
+      if (!('kind' in document)) prepared = document;
+      else if (getOperationAST(document, operationName)?.operation !== 'subscription')
         prepared = [new GraphQLError('Only subscriptions are delivered here')];
       else {
         const compiled = compileQuery(schema, document, operationName);
