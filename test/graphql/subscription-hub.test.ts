@@ -70,6 +70,10 @@ describe('subscriptionHub', () => {
     const { hub, events, social } = hubOverStore();
     const author = await server.newUser('hub-author');
     const query = `subscription { onCreatePost(authorId: "${author.id}") { id description author { id username } } }`;
+    // A subscriber whose socket throws costs the others nothing (it is delivered to first).
+    const broken = await hub.subscribe({ query, caller: user('broken') }, () => {
+      throw new Error('broken socket');
+    });
     const subscribers = await Promise.all(
       ['a', 'b', 'c'].map(async (name) =>
         collect(hub, user((await server.newUser(`hub-${name}`)).id), query),
@@ -99,6 +103,7 @@ describe('subscriptionHub', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (const subscriber of subscribers) expect(subscriber.received).toHaveLength(1);
     for (const subscriber of subscribers) subscriber.stop();
+    if ('stop' in broken) broken.stop();
     expect(hub.groups).toBe(0);
   });
 

@@ -135,7 +135,8 @@ export function subscriptionHub(options: {
       if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
       source = stream[Symbol.asyncIterator]();
       if (stopped) void source.return?.();
-      else void pump(source);
+      // A failing event stream must not take the server down: it ends this group's deliveries, said in the log.
+      else pump(source).catch((error: unknown) => log.error({ err: error }, 'subscription stream failed'));
       return undefined;
     })();
 
@@ -166,7 +167,14 @@ export function subscriptionHub(options: {
                 return text;
               },
             };
-            for (const deliver of audience.members) deliver(shared);
+            for (const deliver of audience.members) {
+              try {
+                deliver(shared);
+              } catch (error) {
+                // One subscriber's broken socket is no reason to skip the others.
+                log.warn({ err: error }, 'subscription delivery failed');
+              }
+            }
           }),
         );
       }
