@@ -5,12 +5,7 @@
  * over both WebSocket protocols (graphql-ws's client, and AppSync's protocol
  * as Amplify speaks it).
  */
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createClient } from 'graphql-ws';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +16,7 @@ import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-st
 import { createApp, dynamoDbSettings, tableDefinitions, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { latestCode } from '../support/outbox.ts';
+import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
 
 interface Person {
   id: string;
@@ -63,11 +58,7 @@ describe.each(['sqlite', 'dynamodb'] as const)('the social scenario on %s', (eng
       logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
     });
     url = await app.listen();
-    cognito = new CognitoIdentityProviderClient({
-      endpoint: url,
-      region: 'us-west-1',
-      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-    });
+    cognito = cognitoClient(url);
   });
   afterAll(async () => {
     cognito?.destroy();
@@ -76,20 +67,13 @@ describe.each(['sqlite', 'dynamodb'] as const)('the social scenario on %s', (eng
   });
 
   async function person(name: string): Promise<Person> {
-    const ClientId = app.identity.pool!.clientId;
-    const Username = `${name}@example.com`;
-    const Password = `${name} has a long password`;
-    const { UserSub } = await cognito.send(new SignUpCommand({ ClientId, Username, Password }));
-    const ConfirmationCode = latestCode(dir, Username);
-    await cognito.send(new ConfirmSignUpCommand({ ClientId, Username, ConfirmationCode }));
-    const signedIn = await cognito.send(
-      new InitiateAuthCommand({
-        ClientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: Username, PASSWORD: Password },
-      }),
-    );
-    return { id: UserSub!, token: signedIn.AuthenticationResult!.AccessToken! };
+    const { sub, accessToken } = await signUpAndSignIn(cognito, {
+      clientId: app.identity.pool!.clientId,
+      dataDir: dir,
+      email: `${name}@example.com`,
+      password: `${name} has a long password`,
+    });
+    return { id: sub, token: accessToken };
   }
 
   async function gql(who: Person, query: string, variables?: object) {

@@ -38,6 +38,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
+import { cognitoClient } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-'));
 let app: App;
@@ -51,11 +52,7 @@ beforeAll(async () => {
   });
   url = await app.listen();
   clientId = app.identity.pool!.clientId;
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: url,
-    region: 'us-west-1',
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-  });
+  cognito = cognitoClient(url);
 });
 afterAll(async () => {
   cognito?.destroy();

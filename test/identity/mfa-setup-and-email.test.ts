@@ -5,7 +5,7 @@
  */
 import {
   AssociateSoftwareTokenCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
@@ -25,6 +25,7 @@ import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.t
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
+import { cognitoClient } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-mfa-'));
 let app: App;
@@ -39,11 +40,7 @@ beforeAll(async () => {
   });
   const url = await app.listen();
   clientId = app.identity.pool!.clientId;
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: url,
-    region: 'us-west-1',
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-  });
+  cognito = cognitoClient(url);
 });
 afterAll(async () => {
   cognito?.destroy();

@@ -1,6 +1,6 @@
 /** With SMTP configured, the pool's codes go to a real SMTP server (smtp-server, here on loopback). */
 import {
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { cognitoClient } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-smtp-'));
 const received: { from: string; to: string[]; data: string }[] = [];
@@ -51,11 +52,7 @@ beforeAll(async () => {
     ),
     { logger: createLogger({ level: 'silent' }) },
   );
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: await app.listen(),
-    region: 'us-west-1',
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-  });
+  cognito = cognitoClient(await app.listen());
 });
 afterAll(async () => {
   cognito?.destroy();

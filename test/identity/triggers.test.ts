@@ -4,7 +4,7 @@
  * but cannot touch the protected ones. The modules are plain Lambda handlers.
  */
 import {
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -17,6 +17,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { keys } from '../../src/domain/social/keys.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { cognitoClient } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-triggers-'));
 let app: App;
@@ -58,11 +59,7 @@ beforeAll(async () => {
   });
   const url = await app.listen();
   clientId = app.identity.pool!.clientId;
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: url,
-    region: 'us-west-1',
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-  });
+  cognito = cognitoClient(url);
 });
 afterAll(async () => {
   cognito?.destroy();
