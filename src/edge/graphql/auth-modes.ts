@@ -45,23 +45,31 @@ export function authModes(schema: GraphQLSchema): AuthModes {
       if (caller.kind === 'user') return [];
       const known = cache.get(document);
       if (known) return known;
-      const refused: string[] = [];
-      const typeInfo = new TypeInfo(schema);
-      visit(
-        document,
-        visitWithTypeInfo(typeInfo, {
-          Field() {
-            const parent = typeInfo.getParentType();
-            const field = typeInfo.getFieldDef();
-            if (!parent || !field || field.name.startsWith('__')) return;
-            const modes = allowed.get(`${getNamedType(parent).name}.${field.name}`);
-            if (modes && !modes.includes('apiKey')) refused.push(`${parent.name}.${field.name}`);
-          },
-        }),
-      );
+      const refused = selectedFields(schema, document).filter((coordinate) => {
+        const modes = allowed.get(coordinate);
+        return modes !== undefined && !modes.includes('apiKey');
+      });
       if (cache.size > 1000) cache.clear();
       cache.set(document, refused);
       return refused;
     },
   };
+}
+
+/** Every field a document selects, as "Type.field", in document order (introspection fields left out). */
+export function selectedFields(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const fields: string[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (parent && field && !field.name.startsWith('__'))
+          fields.push(`${getNamedType(parent).name}.${field.name}`);
+      },
+    }),
+  );
+  return fields;
 }

@@ -23,6 +23,7 @@ import {
   validate,
   type DocumentNode,
   type ExecutionResult,
+  type GraphQLSchema,
 } from 'graphql';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
@@ -100,6 +101,25 @@ function operationLabel(document: DocumentNode, operationName: string | undefine
   if (operation.name) return operation.name.value;
   const first = operation.selectionSet.selections[0];
   return first?.kind === Kind.FIELD ? first.name.value : operation.operation;
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  return error instanceof GraphQLError ? error : new GraphQLError(String(error));
+}
+
+/** The validation errors of a document; graphql-armor's limits throw instead of reporting. */
+function validated(
+  engine: {
+    validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[];
+    schema: GraphQLSchema;
+  },
+  document: DocumentNode,
+): readonly GraphQLError[] {
+  try {
+    return engine.validate(engine.schema, document);
+  } catch (error) {
+    return [asGraphQLError(error)];
+  }
 }
 
 export async function registerGraphQLRoutes(
@@ -213,13 +233,7 @@ export async function registerGraphQLRoutes(
       if (kind && kind !== 'query')
         return failure(405, 'BadRequestException', `A ${kind} needs POST`, operation);
     }
-    let validationErrors: readonly GraphQLError[];
-    try {
-      validationErrors = engine.validate(engine.schema, document);
-    } catch (error) {
-      // graphql-armor's limits throw instead of reporting.
-      validationErrors = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-    }
+    const validationErrors = validated(engine, document);
     if (validationErrors.length > 0) {
       return { status: 400, operation, body: { errors: validationErrors.map(appSyncError) } };
     }
@@ -299,14 +313,14 @@ export async function registerGraphQLRoutes(
   /** A WebSocket operation's parse and validation: the same caches and limits as over HTTP. */
   const check = (query: string): DocumentNode | readonly GraphQLError[] => {
     const engine = getEnveloped();
+    let document: DocumentNode;
     try {
-      const document = engine.parse(query);
-      const errors = engine.validate(engine.schema, document);
-      return errors.length > 0 ? errors : document;
+      document = engine.parse(query);
     } catch (error) {
-      // graphql-armor's limits and syntax errors throw instead of reporting.
-      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+      return [asGraphQLError(error)];
     }
+    const errors = validated(engine, document);
+    return errors.length > 0 ? errors : document;
   };
   const hub = subscriptionHub({ schema, services: options.services, modes, log: server.log, check });
   server.route({

@@ -10,14 +10,10 @@
  */
 import {
   GraphQLError,
-  TypeInfo,
   createSourceEventStream,
-  getNamedType,
   getOperationAST,
   parse,
   validate,
-  visit,
-  visitWithTypeInfo,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
@@ -25,7 +21,7 @@ import {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Caller } from '../../ports/identity-verifier.ts';
 import type { Log } from '../../platform/logger.ts';
-import type { AuthModes } from './auth-modes.ts';
+import { selectedFields, type AuthModes } from './auth-modes.ts';
 import { requestContext, requestLoaders, type GraphQLServices } from './context.ts';
 import { viewerFields } from './resolvers.ts';
 
@@ -110,7 +106,11 @@ export function subscriptionHub(options: {
       else {
         const compiled = compileQuery(schema, document, operationName);
         prepared = isCompiledQuery(compiled)
-          ? { document, compiled, perViewer: readsViewerFields(schema, document) }
+          ? {
+              document,
+              compiled,
+              perViewer: selectedFields(schema, document).some((field) => viewerFields.has(field)),
+            }
           : (compiled.errors ?? [new GraphQLError('Cannot compile the subscription')]);
       }
     } catch (error) {
@@ -239,21 +239,4 @@ export function subscriptionHub(options: {
 
 function callerKey(caller: Caller): string {
   return caller.kind === 'user' ? `user:${caller.sub}` : caller.kind;
-}
-
-/** Whether the document selects any field whose value depends on the viewer. */
-function readsViewerFields(schema: GraphQLSchema, document: DocumentNode): boolean {
-  const typeInfo = new TypeInfo(schema);
-  let found = false;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field() {
-        const parent = typeInfo.getParentType();
-        const field = typeInfo.getFieldDef();
-        if (parent && field && viewerFields.has(`${getNamedType(parent).name}.${field.name}`)) found = true;
-      },
-    }),
-  );
-  return found;
 }
