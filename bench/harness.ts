@@ -21,6 +21,26 @@ export async function measure(op: (i: number) => unknown, seconds = 1): Promise<
   return count / ((performance.now() - start) / 1000);
 }
 
+/** Runs `op` from `concurrency` loops at once for `seconds`; returns completed operations per second. */
+export async function throughput(
+  op: () => Promise<unknown>,
+  concurrency: number,
+  seconds: number,
+): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await op();
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - start) / 1000);
+}
+
 export interface Row {
   benchmark: string;
   plaza: number;

@@ -14,23 +14,8 @@ import { issueAuthorizationCode } from '../src/domain/identity/oauth.ts';
 import { oauthToken } from '../src/domain/identity/oauth-token.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { printTable } from './harness.ts';
+import { printTable, throughput } from './harness.ts';
 import { signedInUser } from './users.ts';
-
-async function throughput(op: () => Promise<unknown>, concurrency: number, seconds: number): Promise<number> {
-  const end = performance.now() + seconds * 1000;
-  let done = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        await op();
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - start) / 1000);
-}
 
 export async function hostedUiBenchmark(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plaza-bench-hosted-ui-'));

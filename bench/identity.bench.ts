@@ -14,24 +14,10 @@ import { initiateAuth } from '../src/domain/identity/initiate-auth.ts';
 import { owaspArgon2 } from '../src/adapters/argon2/argon2-password-hasher.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { printTable } from './harness.ts';
+import { printTable, throughput } from './harness.ts';
 import { signedInUser } from './users.ts';
 
 /** Runs `op` with `concurrency` in flight for `seconds`; returns completed operations per second. */
-async function throughput(op: () => Promise<unknown>, concurrency: number, seconds: number): Promise<number> {
-  const end = performance.now() + seconds * 1000;
-  let done = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        await op();
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - start) / 1000);
-}
 
 export async function identityBenchmark(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plaza-bench-identity-'));
