@@ -7,12 +7,18 @@
  */
 import type autocannon from 'autocannon';
 import { homeFeedRequest } from './feed-seed.ts';
-import { load, startServerProcess } from './http-load.ts';
+import { load, startServerProcess, type ServerProcess } from './http-load.ts';
+
+/** A measured run and the server process's CPU time per request in it. */
+interface Measured {
+  result: autocannon.Result;
+  cpuPerRequest: number;
+}
 
 interface Row {
   benchmark: string;
-  plaza: autocannon.Result;
-  bare: autocannon.Result;
+  plaza: Measured;
+  bare: Measured;
   goal: string;
   ok: boolean;
 }
@@ -27,10 +33,19 @@ interface Servers {
   follows: number;
 }
 
-/** A measured run after a 2 s warm-up of the same load (JIT, caches, connections), for both servers. */
-async function run(options: autocannon.Options): Promise<autocannon.Result> {
+/**
+ * A measured run after a 2 s warm-up of the same load (JIT, caches, connections). Both servers
+ * share one process and are loaded in turn, so the process's CPU time during a run is that
+ * server's: CPU per request is its cost on one core, which other work on a shared machine skews
+ * far less than its rate.
+ */
+async function run(server: ServerProcess<Servers>, options: autocannon.Options): Promise<Measured> {
   await load({ ...options, duration: 2 });
-  return load(options);
+  const before = server.cpuSeconds();
+  const result = await load(options);
+  const after = server.cpuSeconds();
+  const cpu = before === undefined || after === undefined ? Number.NaN : after - before;
+  return { result, cpuPerRequest: cpu / result.requests.total };
 }
 
 export async function graphqlBenchmark(): Promise<void> {
@@ -53,7 +68,7 @@ export async function graphqlBenchmark(): Promise<void> {
   const nextViewer = () => tokens[n++ % tokens.length]!;
 
   const rows: Row[] = [];
-  const plazaFeed = await run({
+  const plazaFeed = await run(servers, {
     url: `${url}/graphql`,
     method: 'POST',
     requests: [
@@ -66,7 +81,7 @@ export async function graphqlBenchmark(): Promise<void> {
       },
     ],
   });
-  const bareFeed = await run({
+  const bareFeed = await run(servers, {
     url: bare.url,
     requests: [{ setupRequest: (request) => ({ ...request, path: `/feed?viewer=${nextViewer().sub}` }) }],
   });
@@ -75,11 +90,11 @@ export async function graphqlBenchmark(): Promise<void> {
     plaza: plazaFeed,
     bare: bareFeed,
     goal: '≥ 0.4× bare',
-    ok: plazaFeed.requests.average >= 0.4 * bareFeed.requests.average,
+    ok: plazaFeed.result.requests.average >= 0.4 * bareFeed.result.requests.average,
   });
   let p = 0;
   const nextPost = () => postIds[(p++ * 7919) % postIds.length]!;
-  const plazaPost = await run({
+  const plazaPost = await run(servers, {
     url: `${url}/graphql`,
     method: 'POST',
     requests: [
@@ -92,7 +107,7 @@ export async function graphqlBenchmark(): Promise<void> {
       },
     ],
   });
-  const barePost = await run({
+  const barePost = await run(servers, {
     url: bare.url,
     requests: [
       {
@@ -108,21 +123,24 @@ export async function graphqlBenchmark(): Promise<void> {
     plaza: plazaPost,
     bare: barePost,
     goal: '≥ 0.5× bare',
-    ok: plazaPost.requests.average >= 0.5 * barePost.requests.average,
+    ok: plazaPost.result.requests.average >= 0.5 * barePost.result.requests.average,
   });
 
-  const errors = rows.reduce((sum, row) => sum + row.plaza.non2xx + row.plaza.errors, 0);
+  const errors = rows.reduce((sum, row) => sum + row.plaza.result.non2xx + row.plaza.result.errors, 0);
   console.log(
     `\nGraphQL over HTTP, 50 connections, 5 s each after a 2 s warm-up (Plaza non-2xx or errors: ${errors})`,
   );
   console.table(
-    rows.map((row) => ({
-      benchmark: row.benchmark,
-      'plaza req/s': Math.round(row.plaza.requests.average),
-      'bare req/s': Math.round(row.bare.requests.average),
-      ratio: `${(row.plaza.requests.average / row.bare.requests.average).toFixed(2)}×`,
-      'plaza p99 ms': row.plaza.latency.p99,
-      'bare p99 ms': row.bare.latency.p99,
+    rows.map(({ benchmark, plaza, bare, ...row }) => ({
+      benchmark,
+      'plaza req/s': Math.round(plaza.result.requests.average),
+      'bare req/s': Math.round(bare.result.requests.average),
+      ratio: `${(plaza.result.requests.average / bare.result.requests.average).toFixed(2)}×`,
+      'plaza p99 ms': plaza.result.latency.p99,
+      'bare p99 ms': bare.result.latency.p99,
+      'plaza CPU µs/req': Math.round(plaza.cpuPerRequest * 1e6),
+      'bare CPU µs/req': Math.round(bare.cpuPerRequest * 1e6),
+      'CPU ratio': `${(bare.cpuPerRequest / plaza.cpuPerRequest).toFixed(2)}×`,
       goal: row.goal,
       met: row.ok && errors === 0 ? 'yes' : 'NO',
     })),

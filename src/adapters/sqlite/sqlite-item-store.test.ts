@@ -109,4 +109,52 @@ describe('the row cache', () => {
     expect((await store.batchGet([key])).items).toEqual([]);
     await harness.close();
   });
+
+  it('keeps query pages until a write reaches their partition, in the table or an index', async () => {
+    const harness = openStore();
+    const { store, clock } = harness;
+    const feed = () =>
+      store
+        .query({ partition: 'FEED#1', descending: true, limit: 2 })
+        .then((page) => page.items.map((item) => item.SK));
+    const byDay = () =>
+      store
+        .query({ index: 'GSI1', partition: 'POST#2026-11-30', limit: 10 })
+        .then((page) => page.items.map((item) => item.PK));
+    const post = (id: string, day: string) => ({
+      PK: `POST#${id}`,
+      SK: 'METADATA',
+      GSI1PK: `POST#${day}`,
+      GSI1SK: id,
+    });
+    await store.batchWrite([
+      { put: { PK: 'FEED#1', SK: 'A' } },
+      { put: { PK: 'FEED#1', SK: 'B' } },
+      { put: post('1', '2026-11-30') },
+    ]);
+    expect(await feed()).toEqual(['B', 'A']);
+    expect(await byDay()).toEqual(['POST#1']);
+    // A write to another partition leaves the pages; one to theirs is seen at once.
+    await store.put({ item: { PK: 'FEED#2', SK: 'C' } });
+    expect(await feed()).toEqual(['B', 'A']);
+    await store.put({ item: { PK: 'FEED#1', SK: 'C', ttl: Math.floor(clock.now() / 1000) + 10 } });
+    expect(await feed()).toEqual(['C', 'B']);
+    await store.put({ item: post('2', '2026-11-30') });
+    expect(await byDay()).toEqual(['POST#1', 'POST#2']);
+    // An item that moves out of an index partition leaves its pages (the partition it had).
+    await store.update({ key: { PK: 'POST#1', SK: 'METADATA' }, set: { GSI1PK: 'POST#2026-12-01' } });
+    expect(await byDay()).toEqual(['POST#2']);
+    // Expiry is judged when read, and a swept item leaves the page.
+    clock.advance(11_000);
+    expect(await feed()).toEqual(['B']);
+    store.sweepExpired();
+    expect(await feed()).toEqual(['B', 'A']);
+    // A commit through another connection drops every page from the next turn.
+    const there = openStore({ dir: harness.dir });
+    await there.store.delete({ key: { PK: 'FEED#1', SK: 'B' } });
+    expect(await feed()).toEqual(['A']);
+    await there.store.close();
+    there.db.close();
+    await harness.close();
+  });
 });

@@ -57,7 +57,7 @@ import {
 import type { IndexDefinition, TableDefinition } from '../../ports/item-store/table.ts';
 import { allHold, applyUpdate, deepEqual } from '../../ports/item-store/evaluate.ts';
 import { SqliteChangeStream } from './sqlite-change-stream.ts';
-import { SqliteRowCache, type CachedRow } from './sqlite-row-cache.ts';
+import { SqliteRowCache, pageKey, partitionTag, type CachedRow } from './sqlite-row-cache.ts';
 import { createSqliteTables, itemRow, sqlName, sqliteTableNames, upsertItemSql } from './sqlite-schema.ts';
 
 /** One write, decided inside a transaction: what to store (or delete) and what the stream sees. */
@@ -212,9 +212,7 @@ export class SqliteItemStore implements ItemStore {
     }
     const limit = request.limit ?? Number.MAX_SAFE_INTEGER;
     parameters.push(Math.min(limit, 1_000_000));
-    // Small pages are read at once (faster than stepping a cursor); an unbounded query steps
-    // row by row so that a 1 MB page never loads the rest of the partition.
-    const rows = limit <= smallPage ? statement.all(...parameters) : statement.iterate(...parameters);
+    const rows = this.queryRows(statement, index, request.partition, parameters, limit);
 
     const items: Item[] = [];
     let bytes = 0;
@@ -387,7 +385,7 @@ export class SqliteItemStore implements ItemStore {
         const at = this.clock.now();
         for (const row of rows) {
           this.statements.delete.run(row.pk, row.sk);
-          this.rows.delete(row.pk, row.sk);
+          this.rows.delete(row.pk, row.sk, this.partitionsOf(row.pk, JSON.parse(row.item) as Item));
           this.statements.change.run(at, 'REMOVE', row.pk, row.sk, null, row.item, 'ttl');
         }
       });
@@ -524,14 +522,14 @@ export class SqliteItemStore implements ItemStore {
     if (after === undefined) {
       if (before === undefined) return write;
       this.statements.delete.run(key.PK, key.SK);
-      this.rows.delete(key.PK, key.SK);
+      this.rows.delete(key.PK, key.SK, this.partitionsOf(key.PK, before));
       this.statements.change.run(at, 'REMOVE', key.PK, key.SK, null, write.beforeJson ?? null, null);
       return write;
     }
     const json = JSON.stringify(after);
     if (before !== undefined && (json === write.beforeJson || deepEqual(before, after))) return write;
     this.statements.upsert.run(...itemRow(this.table, after, json, write.afterSize));
-    this.rows.delete(key.PK, key.SK);
+    this.rows.delete(key.PK, key.SK, this.partitionsOf(key.PK, before, after));
     this.statements.change.run(
       at,
       before === undefined ? 'INSERT' : 'MODIFY',
@@ -575,6 +573,41 @@ export class SqliteItemStore implements ItemStore {
       }
     }
     return { readUnits: 0, writeUnits: total };
+  }
+
+  /**
+   * Small pages are read at once (faster than stepping a cursor) and kept in the row cache until a
+   * write touches their partition; an unbounded query steps row by row so that a 1 MB page never
+   * loads the rest of the partition.
+   */
+  private queryRows(
+    statement: Database.Statement<unknown[], QueryRow>,
+    index: IndexDefinition | undefined,
+    partition: string,
+    parameters: unknown[],
+    limit: number,
+  ): QueryRow[] | IterableIterator<QueryRow> {
+    if (limit > smallPage) return statement.iterate(...parameters);
+    this.rows.sync();
+    const key = pageKey(statement.source, parameters);
+    const cached = this.rows.page(key);
+    if (cached) return cached;
+    const rows = statement.all(...parameters);
+    // Inside a transaction a row may be one that rolls back: only committed rows are cached.
+    if (!this.db.inTransaction) this.rows.setPage(key, partitionTag(index?.name, partition), rows);
+    return rows;
+  }
+
+  /** The partitions (`partitionTag`) an item is in: the table's, and each index's it has a key for. */
+  private partitionsOf(pk: string, ...items: (Item | undefined)[]): string[] {
+    const tags = [partitionTag(undefined, pk)];
+    for (const index of this.table.indexes) {
+      for (const item of items) {
+        const value = item?.[index.partitionKey];
+        if (typeof value === 'string') tags.push(partitionTag(index.name, value));
+      }
+    }
+    return tags;
   }
 
   private queryStatement(

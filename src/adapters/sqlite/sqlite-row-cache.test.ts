@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteRowCache } from './sqlite-row-cache.ts';
+import { pageKey, partitionTag, SqliteRowCache, type PageRow } from './sqlite-row-cache.ts';
 
 const row = (text: string) => ({ item: text, size: text.length, expires: null });
 
@@ -44,5 +44,30 @@ describe('SqliteRowCache', () => {
     const off = new SqliteRowCache(0, () => 1);
     off.set('A', '1', row('{}'));
     expect(off.get('A', '1')).toBeUndefined();
+  });
+
+  it('keeps pages by statement and parameters, and drops the pages of a partition together', () => {
+    const cache = new SqliteRowCache(64 * 1024, () => 1);
+    const rows: PageRow[] = [['{"SK":"A"}', 10, null]];
+    const feed = partitionTag(undefined, 'FEED#1');
+    cache.setPage(pageKey('SELECT 1', ['FEED#1', 20]), feed, rows);
+    cache.setPage(pageKey('SELECT 1', ['FEED#1', 50]), feed, rows);
+    cache.setPage(pageKey('SELECT 1', ['FEED#2', 20]), partitionTag(undefined, 'FEED#2'), rows);
+    cache.setPage(pageKey('SELECT 2', ['FEED#1', 20]), partitionTag('GSI1', 'FEED#1'), rows);
+    expect(cache.page(pageKey('SELECT 1', ['FEED#1', 20]))).toBe(rows);
+    cache.delete('FEED#1', 'B', [feed]);
+    expect(cache.page(pageKey('SELECT 1', ['FEED#1', 20]))).toBeUndefined();
+    expect(cache.page(pageKey('SELECT 1', ['FEED#1', 50]))).toBeUndefined();
+    // Another partition, and the same name in an index, keep theirs.
+    expect(cache.page(pageKey('SELECT 1', ['FEED#2', 20]))).toBe(rows);
+    expect(cache.page(pageKey('SELECT 2', ['FEED#1', 20]))).toBe(rows);
+    // Pages count against the same budget as rows and leave with them.
+    const big: PageRow[] = Array.from({ length: 40 }, () => ['x'.repeat(40), 40, null]);
+    for (let i = 0; i < 100; i++)
+      cache.setPage(pageKey('SELECT 3', [i]), partitionTag(undefined, `P${i}`), big);
+    expect(cache.size.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.page(pageKey('SELECT 1', ['FEED#2', 20]))).toBeUndefined();
+    cache.clear();
+    expect(cache.size).toEqual({ entries: 0, bytes: 0 });
   });
 });

@@ -1,7 +1,7 @@
 /** What every resolver gets: who is calling, the services, and this request's batch loaders. */
 import DataLoader from 'dataloader';
-import { getProfiles } from '../../domain/social/get-profile.ts';
-import type { Profile, SocialServices } from '../../domain/social/model.ts';
+import { keys } from '../../domain/social/keys.ts';
+import { requireUserId, toProfile, type Profile, type SocialServices } from '../../domain/social/model.ts';
 import { mediaKey, toMedia, type Media, type MediaServices } from '../../domain/media/model.ts';
 import type { MediaUrls } from '../../domain/media/media-view.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
@@ -23,8 +23,15 @@ export interface GraphQLServices {
 
 /** Reads batched per request (or per subscription event): whatever a page asks for costs a few BatchGets. */
 export interface Loaders {
-  /** Profiles by id: a feed page of 50 posts costs one read for its authors. */
-  profiles: DataLoader<string, Profile | undefined>;
+  /**
+   * Profiles by id, read through `items`: a page's authors and the viewer's likes and follows
+   * share one BatchGet.
+   */
+  profiles: {
+    load(id: string): Promise<Profile | undefined>;
+    /** A profile already read (a feed page's authors), so the page's `author` fields read nothing. */
+    prime(id: string, profile: Profile): void;
+  };
   /** Media items by object key. */
   media: DataLoader<string, Media | undefined>;
   /** Single items of the social table by key, such as the viewer's like of a post. */
@@ -41,26 +48,44 @@ export interface RequestContext extends Loaders {
 const keyId = (key: Key) => `${key.PK}\u0000${key.SK}`;
 
 export function requestLoaders(services: GraphQLServices): Loaders {
+  const items = new DataLoader<Key, Item | undefined, string>(
+    async (keys) => {
+      const found = new Map(
+        (await getAll(services.social.store, [...keys])).map((item) => [
+          keyId({ PK: String(item.PK), SK: String(item.SK) }),
+          item,
+        ]),
+      );
+      return keys.map((key) => found.get(keyId(key)));
+    },
+    { cacheKeyFn: keyId },
+  );
+  const profiles = new Map<string, Promise<Profile | undefined>>();
   return {
-    profiles: new DataLoader(async (ids) => {
-      const found = new Map((await getProfiles([...ids], services.social)).map((p) => [p.id, p]));
-      return ids.map((id) => found.get(id));
-    }),
+    items,
+    profiles: {
+      load(id) {
+        let profile = profiles.get(id);
+        if (!profile) {
+          try {
+            // Asked for now, in this turn, so that it joins the batch of the items asked beside it.
+            profile = items.load(keys.profile(requireUserId(id))).then((item) => item && toProfile(item));
+          } catch (error) {
+            profile = Promise.reject(error as Error);
+          }
+          profiles.set(id, profile);
+        }
+        return profile;
+      },
+      prime(id, profile) {
+        if (!profiles.has(id)) profiles.set(id, Promise.resolve(profile));
+      },
+    },
     media: new DataLoader(async (keys) => {
       const items = await getAll(services.media.store, keys.map(mediaKey));
       const found = new Map(items.map((item) => [String(item.key), toMedia(item)]));
       return keys.map((key) => found.get(key));
     }),
-    items: new DataLoader(
-      async (keys) => {
-        const items = await getAll(services.social.store, [...keys]);
-        const found = new Map(
-          items.map((item) => [keyId({ PK: String(item.PK), SK: String(item.SK) }), item]),
-        );
-        return keys.map((key) => found.get(keyId(key)));
-      },
-      { cacheKeyFn: keyId },
-    ),
   };
 }
 
