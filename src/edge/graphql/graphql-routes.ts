@@ -307,9 +307,6 @@ export async function registerGraphQLRoutes(
   const allowed = new Set(options.allowedOrigins ?? []);
   const verifyClient = (info: { origin?: string }) =>
     allowed.size === 0 || !info.origin || allowed.has(info.origin) || allowed.has('*');
-  await server.register(fastifyWebsocket, {
-    options: { maxPayload: 256 * 1024, handleProtocols, verifyClient },
-  });
   /** A WebSocket operation's parse and validation: the same caches and limits as over HTTP. */
   const check = (query: string): DocumentNode | readonly GraphQLError[] => {
     const engine = getEnveloped();
@@ -323,35 +320,44 @@ export async function registerGraphQLRoutes(
     return errors.length > 0 ? errors : document;
   };
   const hub = subscriptionHub({ schema, services: options.services, modes, log: server.log, check });
-  server.route({
-    method: 'GET',
-    url: '/graphql',
-    handler: httpGet,
-    wsHandler: graphqlTransportWsHandler({
-      hub,
-      authenticate: (params) =>
-        authenticateWith(
-          typeof params.Authorization === 'string' ? params.Authorization : undefined,
-          typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
-        ),
-      classify(request) {
-        const document = check(String(request.query));
-        if (!('kind' in document)) return document;
-        const named = typeof request.operationName === 'string' ? request.operationName : undefined;
-        return getOperationAST(document, named)?.operation === 'subscription' ? 'subscription' : 'operation';
-      },
-      execute: async (request, caller, log) => (await measured(run(caller, request, false, log))).body,
-      onConnection: (delta) => options.metrics.connectedClients.inc(delta),
-    }),
+  // The WebSocket plugin adds hooks to every route of its scope: a scope of its own keeps them off
+  // the HTTP routes (POST /graphql among them).
+  await server.register(async (scope) => {
+    await scope.register(fastifyWebsocket, {
+      options: { maxPayload: 256 * 1024, handleProtocols, verifyClient },
+    });
+    scope.route({
+      method: 'GET',
+      url: '/graphql',
+      handler: httpGet,
+      wsHandler: graphqlTransportWsHandler({
+        hub,
+        authenticate: (params) =>
+          authenticateWith(
+            typeof params.Authorization === 'string' ? params.Authorization : undefined,
+            typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
+          ),
+        classify(request) {
+          const document = check(String(request.query));
+          if (!('kind' in document)) return document;
+          const named = typeof request.operationName === 'string' ? request.operationName : undefined;
+          return getOperationAST(document, named)?.operation === 'subscription'
+            ? 'subscription'
+            : 'operation';
+        },
+        execute: async (request, caller, log) => (await measured(run(caller, request, false, log))).body,
+        onConnection: (delta) => options.metrics.connectedClients.inc(delta),
+      }),
+    });
+    // AppSync's own real-time protocol, for Amplify and AppSync clients.
+    scope.get(
+      '/graphql/realtime',
+      { websocket: true },
+      appSyncRealtimeHandler({
+        hub,
+        authenticate: authenticateWith,
+        onConnection: (delta) => options.metrics.connectedClients.inc(delta),
+      }),
+    );
   });
-  // AppSync's own real-time protocol, for Amplify and AppSync clients.
-  server.get(
-    '/graphql/realtime',
-    { websocket: true },
-    appSyncRealtimeHandler({
-      hub,
-      authenticate: authenticateWith,
-      onConnection: (delta) => options.metrics.connectedClients.inc(delta),
-    }),
-  );
 }
