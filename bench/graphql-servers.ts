@@ -2,7 +2,8 @@
  * The servers of the GraphQL benchmark, in a process of their own so that the
  * load generator does not share their core: Plaza seeded with a social graph,
  * and the bare reference (plain node:http + better-sqlite3 reading the same
- * SQLite file and answering the same JSON). Prints what the load needs as JSON.
+ * SQLite file, taking the same POST body and answering the same JSON). Prints
+ * what the load needs as JSON.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,22 +43,29 @@ function bareServer(path: string): Promise<{ server: Server; url: string }> {
       author: profile(p.authorId),
     };
   };
+  // It takes the same request as Plaza, a POST with the GraphQL request as its JSON body, so that
+  // both read and parse the same bytes; the viewer comes in a header instead of a token.
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://x');
-    const viewer = url.searchParams.get('viewer') ?? '';
-    let body: unknown;
-    if (url.pathname === '/feed') {
-      body = {
-        data: {
-          homeFeed: {
-            items: feed.all(`FEED#${viewer}`).map((row) => post(JSON.parse(row.item).postId, viewer)),
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => {
+      const { variables } = JSON.parse(text) as { variables?: { id?: string } };
+      const viewer = String(request.headers['x-viewer'] ?? '');
+      let body: unknown;
+      if (request.url === '/feed') {
+        body = {
+          data: {
+            homeFeed: {
+              items: feed.all(`FEED#${viewer}`).map((row) => post(JSON.parse(row.item).postId, viewer)),
+            },
           },
-        },
-      };
-    } else {
-      body = { data: { getPost: post(url.searchParams.get('id') ?? '', viewer) } };
-    }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        };
+      } else {
+        body = { data: { getPost: post(variables?.id ?? '', viewer) } };
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {

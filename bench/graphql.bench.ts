@@ -1,8 +1,8 @@
 /**
  * The GraphQL API over HTTP (autocannon, 50 connections) against a bare
  * reference in the same run: plain node:http + better-sqlite3 reading the
- * same SQLite file and answering the same JSON (see graphql-servers.ts, which
- * runs both in a child process). `homeFeed(limit: 20)` with author, counts and
+ * same SQLite file, taking the same POST body and answering the same JSON
+ * (see graphql-servers.ts, which runs both in a child process). `homeFeed(limit: 20)` with author, counts and
  * viewerHasLiked, and `getPost`.
  */
 import type autocannon from 'autocannon';
@@ -102,8 +102,17 @@ export async function graphqlBenchmark(): Promise<void> {
       ],
     },
     {
-      url: bareUrl,
-      requests: [{ setupRequest: (request) => ({ ...request, path: `/feed?viewer=${nextViewer().sub}` }) }],
+      url: `${bareUrl}/feed`,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            headers: { 'content-type': 'application/json', 'x-viewer': nextViewer().sub },
+            body: homeFeedRequest,
+          }),
+        },
+      ],
     },
   );
   rows.push({
@@ -132,12 +141,14 @@ export async function graphqlBenchmark(): Promise<void> {
       ],
     },
     {
-      url: bareUrl,
+      url: `${bareUrl}/post`,
+      method: 'POST',
       requests: [
         {
           setupRequest: (request) => ({
             ...request,
-            path: `/post?id=${nextPost()}&viewer=${nextViewer().sub}`,
+            headers: { 'content-type': 'application/json', 'x-viewer': nextViewer().sub },
+            body: postQuery(nextPost()),
           }),
         },
       ],

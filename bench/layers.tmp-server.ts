@@ -1,0 +1,13 @@
+import Fastify from 'fastify';
+import { createServer } from 'node:http';
+const body = JSON.stringify({ data: { getPost: { id: '01M8NW0PXDKSR3CKB7A9XZY431', description: 'Post 9 by author-299: the light over the harbour.', likeCount: 1, commentCount: 0, viewerHasLiked: false, author: { id: 'author-299', username: null } } } });
+const bare = createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(body); });
+await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
+const barePost = createServer((req, res) => { let b = ''; req.on('data', (c) => (b += c)); req.on('end', () => { JSON.parse(b); res.writeHead(200, { 'content-type': 'application/json' }).end(body); }); });
+await new Promise<void>((r) => barePost.listen(0, '127.0.0.1', () => r()));
+const f = Fastify({ logger: false });
+f.post('/graphql', (req, reply) => { reply.header('content-type', 'application/json').send(body); });
+await f.listen({ port: 0, host: '127.0.0.1' });
+const port = (s: any) => s.address().port;
+console.log(JSON.stringify({ bare: `http://127.0.0.1:${port(bare)}`, barePost: `http://127.0.0.1:${port(barePost)}`, fastify: `http://127.0.0.1:${port(f.server)}/graphql` }));
+process.stdin.resume(); process.stdin.on('end', () => process.exit(0));
