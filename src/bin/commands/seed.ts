@@ -118,6 +118,9 @@ export async function seed(app: App, options: SeedOptions, progress: SeedProgres
   progress.start('users', options.users);
   const userIds: string[] = [];
   const identity = app.identity.services;
+  // Password hashing takes a few at a time and refuses more (TooManyRequests), so the accounts
+  // are made one after another while the other users go in parallel.
+  let accountsMade: Promise<unknown> = Promise.resolve();
   await inParallel(
     Array.from({ length: options.users }, (_, i) => i),
     16,
@@ -125,15 +128,19 @@ export async function seed(app: App, options: SeedOptions, progress: SeedProgres
       const email = `demo${run}${i}@example.com`;
       let userId = app.social.ids.uuid();
       if (i < options.accounts && identity) {
-        userId = await createUser(
-          {
-            email,
-            password: options.password,
-            status: 'CONFIRMED',
-            attributes: { email, email_verified: 'true' },
-          },
-          identity,
+        const made = accountsMade.then(() =>
+          createUser(
+            {
+              email,
+              password: options.password,
+              status: 'CONFIRMED',
+              attributes: { email, email_verified: 'true' },
+            },
+            identity,
+          ),
         );
+        accountsMade = made.catch(() => undefined);
+        userId = await made;
         result.accounts.push(email);
       }
       await createProfile({ userId, email }, social);
