@@ -277,7 +277,17 @@ export async function seedCommand(flags: Record<string, string>): Promise<void> 
       console.log(`Sign in as ${result.accounts.join(', ')} with the password "${options.password}".`);
     }
     // Home feeds fill from the change stream; the consumer catches up here or when the server starts.
-    await app.fanOut.drain();
+    // A large graph takes minutes (each post goes to every follower's feed): say so as it goes.
+    console.log('Filling home feeds from the change stream …');
+    const filling = performance.now();
+    const elapsed = () => ((performance.now() - filling) / 1000).toFixed(0);
+    const ticker = setInterval(() => console.log(`  still filling home feeds (${elapsed()} s)`), 10_000);
+    try {
+      await app.fanOut.drain();
+    } finally {
+      clearInterval(ticker);
+    }
+    console.log(`Home feeds filled in ${elapsed()} s.`);
   } finally {
     progress.stop();
     await app.close();
