@@ -19,6 +19,8 @@ import { idAfter, keys, partitions, sortPrefixes } from './keys.ts';
 import type { SocialServices } from './model.ts';
 
 const feedEntryLifetimeSeconds = 90 * 24 * 3600;
+/** Batch writes in flight for one post's followers: 100 entries at a time (one SQLite commit). */
+const fanOutConcurrency = 4;
 
 async function* pages(store: ItemStore, partition: string, prefix?: string): AsyncGenerator<Item[]> {
   let cursor: string | undefined;
@@ -104,9 +106,11 @@ async function fanOutPost(
   if (created && Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return 1;
   let feeds = 1;
   for await (const followers of pages(store, partitions.user(entry.authorId), sortPrefixes.follower)) {
+    // One entry per follower, no key twice: the batches may go at once.
     await writeAll(
       store,
       followers.map((edge) => write(idAfter(sortPrefixes.follower, edge.SK))),
+      { concurrency: fanOutConcurrency },
     );
     feeds += followers.length;
   }

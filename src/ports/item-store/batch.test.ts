@@ -46,4 +46,35 @@ describe('batches of any size', () => {
       }),
     ).rejects.toThrow(/stayed unprocessed/);
   });
+
+  it('writes chunks one at a time, or up to `concurrency` at once, each retried until processed', async () => {
+    const requests: BatchWriteRequest[] = Array.from({ length: 200 }, (_, i) => ({
+      put: { PK: `FEED#${i}`, SK: 'X' },
+    }));
+    for (const concurrency of [undefined, 3]) {
+      let inFlight = 0;
+      let most = 0;
+      const written = new Set<string>();
+      let calls = 0;
+      await writeAll(
+        {
+          batchWrite: async (chunk) => {
+            inFlight++;
+            most = Math.max(most, inFlight);
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            inFlight--;
+            // Every third call leaves its last request for a retry.
+            const unprocessed = ++calls % 3 === 0 ? chunk.slice(-1) : [];
+            for (const request of chunk.slice(0, chunk.length - unprocessed.length))
+              if ('put' in request) written.add(String(request.put.PK));
+            return { unprocessed, consumed: noCapacity };
+          },
+        },
+        requests,
+        { baseDelayMs: 1, ...(concurrency ? { concurrency } : {}) },
+      );
+      expect(written.size).toBe(200);
+      expect(most).toBe(concurrency ?? 1);
+    }
+  });
 });

@@ -68,18 +68,26 @@ export async function getAll(
   return items;
 }
 
-/** Writes every request, in chunks of 25, retrying unprocessed ones. */
+/**
+ * Writes every request, in chunks of 25, retrying unprocessed ones. Chunks go one after another
+ * unless `concurrency` allows more at once: only for requests whose order does not matter (no key
+ * twice), such as one post's entries in many followers' feeds.
+ */
 export async function writeAll(
   store: Pick<ItemStore, 'batchWrite'>,
   requests: BatchWriteRequest[],
-  options: RetryOptions = {},
+  options: RetryOptions & { concurrency?: number } = {},
 ): Promise<void> {
-  for (const chunk of chunks(requests, limits.batchWriteRequests)) {
-    await untilProcessed(
-      chunk,
-      async (pending) => (await store.batchWrite(pending)).unprocessed,
-      'writes',
-      options,
-    );
-  }
+  const queue = chunks(requests, limits.batchWriteRequests);
+  const worker = async () => {
+    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
+      await untilProcessed(
+        chunk,
+        async (pending) => (await store.batchWrite(pending)).unprocessed,
+        'writes',
+        options,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
 }
