@@ -27,7 +27,7 @@ const fileSchema = z
     sqlite: z
       .object({
         synchronous: z.enum(['FULL', 'NORMAL']).optional(),
-        /** Memory for rows kept for point reads (0 turns the row cache off). */
+        /** Memory for rows kept for point reads and first query pages (0 turns the row cache off). */
         rowCacheMegabytes: z.number().min(0).max(4096).optional(),
       })
       .strict()

@@ -83,7 +83,7 @@ export interface SqliteItemStoreOptions {
   changeRetentionMs?: number;
   /** How often stream consumers look for records written by other processes (ms). */
   streamPollMs?: number;
-  /** Memory for rows kept by key for point reads (sqlite-row-cache.ts); 0 turns it off. Default 32 MiB. */
+  /** Memory for rows kept for point reads and small query pages (sqlite-row-cache.ts); 0 turns it off. Default 32 MiB. */
   rowCacheBytes?: number;
 }
 
