@@ -85,36 +85,29 @@ export async function graphqlBenchmark(): Promise<void> {
   let n = 0;
   const nextViewer = () => tokens[n++ % tokens.length]!;
 
+  /** The same POST to both servers: Plaza gets the viewer's token, the bare reference their id. */
+  const requests = (barePath: string, body: () => string) => {
+    const options = (target: string, who: (viewer: Servers['tokens'][number]) => Record<string, string>) => ({
+      url: target,
+      method: 'POST' as const,
+      requests: [
+        {
+          setupRequest: (request: autocannon.Request) => ({
+            ...request,
+            headers: { 'content-type': 'application/json', ...who(nextViewer()) },
+            body: body(),
+          }),
+        },
+      ],
+    });
+    return [
+      options(`${url}/graphql`, (viewer) => ({ authorization: viewer.token })),
+      options(`${bareUrl}${barePath}`, (viewer) => ({ 'x-viewer': viewer.sub })),
+    ] as const;
+  };
+
   const rows: Row[] = [];
-  const feed = await compare(
-    servers,
-    {
-      url: `${url}/graphql`,
-      method: 'POST',
-      requests: [
-        {
-          setupRequest: (request) => ({
-            ...request,
-            headers: { 'content-type': 'application/json', authorization: nextViewer().token },
-            body: homeFeedRequest,
-          }),
-        },
-      ],
-    },
-    {
-      url: `${bareUrl}/feed`,
-      method: 'POST',
-      requests: [
-        {
-          setupRequest: (request) => ({
-            ...request,
-            headers: { 'content-type': 'application/json', 'x-viewer': nextViewer().sub },
-            body: homeFeedRequest,
-          }),
-        },
-      ],
-    },
-  );
+  const feed = await compare(servers, ...requests('/feed', () => homeFeedRequest));
   rows.push({
     benchmark: 'homeFeed(limit: 20)',
     ...feed,
@@ -125,35 +118,7 @@ export async function graphqlBenchmark(): Promise<void> {
   });
   let p = 0;
   const nextPost = () => postIds[(p++ * 7919) % postIds.length]!;
-  const post = await compare(
-    servers,
-    {
-      url: `${url}/graphql`,
-      method: 'POST',
-      requests: [
-        {
-          setupRequest: (request) => ({
-            ...request,
-            headers: { 'content-type': 'application/json', authorization: nextViewer().token },
-            body: postQuery(nextPost()),
-          }),
-        },
-      ],
-    },
-    {
-      url: `${bareUrl}/post`,
-      method: 'POST',
-      requests: [
-        {
-          setupRequest: (request) => ({
-            ...request,
-            headers: { 'content-type': 'application/json', 'x-viewer': nextViewer().sub },
-            body: postQuery(nextPost()),
-          }),
-        },
-      ],
-    },
-  );
+  const post = await compare(servers, ...requests('/post', () => postQuery(nextPost())));
   rows.push({
     benchmark: 'getPost',
     ...post,
