@@ -61,8 +61,10 @@ function bareServer(path: string): Promise<{ server: Server; url: string }> {
             },
           },
         };
-      } else {
+      } else if (request.url === '/post') {
         body = { data: { getPost: post(variables?.id ?? '', viewer) } };
+      } else {
+        body = { data: { __typename: 'Query' } };
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });

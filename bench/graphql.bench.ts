@@ -2,8 +2,9 @@
  * The GraphQL API over HTTP (autocannon, 50 connections) against a bare
  * reference in the same run: plain node:http + better-sqlite3 reading the
  * same SQLite file, taking the same POST body and answering the same JSON
- * (see graphql-servers.ts, which runs both in a child process). `homeFeed(limit: 20)` with author, counts and
- * viewerHasLiked, and `getPost`.
+ * (see graphql-servers.ts, which runs both in a child process).
+ * `homeFeed(limit: 20)` with author, counts and viewerHasLiked, `getPost`,
+ * and `{ __typename }`: what a request costs before it reads anything.
  */
 import type autocannon from 'autocannon';
 import { homeFeedRequest } from './feed-seed.ts';
@@ -82,6 +83,7 @@ export async function graphqlBenchmark(): Promise<void> {
         'query($id: ID!) { getPost(id: $id) { id description likeCount commentCount viewerHasLiked author { id username } } }',
       variables: { id },
     });
+  const typenameRequest = JSON.stringify({ query: '{ __typename }' });
   let n = 0;
   const nextViewer = () => tokens[n++ % tokens.length]!;
 
@@ -125,6 +127,9 @@ export async function graphqlBenchmark(): Promise<void> {
     goal: '≥ 0.5× bare',
     ok: post.plaza.result.requests.average >= 0.5 * post.bare.result.requests.average,
   });
+  // What every request costs before any data: HTTP, the token, parse/validate/execute, metrics.
+  const floor = await compare(servers, ...requests('/typename', () => typenameRequest));
+  rows.push({ benchmark: '{ __typename } (no data)', ...floor, goal: '(what a request costs)', ok: true });
 
   const errors = rows.reduce((sum, row) => sum + row.plaza.result.non2xx + row.plaza.result.errors, 0);
   console.log(
