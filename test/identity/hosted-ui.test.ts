@@ -389,4 +389,22 @@ describe('authorization code with PKCE through /login', () => {
       code_challenge_methods_supported: ['S256'],
     });
   });
+
+  it("answers CORS preflights for the token and userInfo endpoints to the callback URLs' origins only", async () => {
+    const preflight = (path: string, origin: string) =>
+      fetch(`${url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+    const token = await preflight('/oauth2/token', 'https://app.example');
+    expect(token.status).toBe(204);
+    expect(token.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(token.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(token.headers.get('access-control-allow-headers')).toBe('content-type, authorization');
+    const userInfo = await preflight('/oauth2/userInfo', 'https://app.example');
+    expect(userInfo.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    expect(userInfo.headers.get('access-control-allow-headers')).toBe('authorization');
+    const elsewhere = await preflight('/oauth2/token', 'https://evil.example');
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
 });

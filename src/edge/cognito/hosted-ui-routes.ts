@@ -396,22 +396,17 @@ export function registerHostedUiRoutes(
       if (origin && hosted.callbackUrls().some((url) => new URL(url).origin === origin))
         reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     };
-    scope.options('/oauth2/token', async (request, reply) => {
-      allowOrigin(request, reply);
-      return reply
-        .code(204)
-        .header('access-control-allow-methods', 'POST')
-        .header('access-control-allow-headers', 'content-type, authorization')
-        .send();
-    });
-    scope.options('/oauth2/userInfo', async (request, reply) => {
-      allowOrigin(request, reply);
-      return reply
-        .code(204)
-        .header('access-control-allow-methods', 'GET, POST')
-        .header('access-control-allow-headers', 'authorization')
-        .send();
-    });
+    const preflight = (path: string, methods: string, headers: string) =>
+      scope.options(path, async (request, reply) => {
+        allowOrigin(request, reply);
+        return reply
+          .code(204)
+          .header('access-control-allow-methods', methods)
+          .header('access-control-allow-headers', headers)
+          .send();
+      });
+    preflight('/oauth2/token', 'POST', 'content-type, authorization');
+    preflight('/oauth2/userInfo', 'GET, POST', 'authorization');
 
     scope.post('/oauth2/token', async (request, reply) => {
       allowOrigin(request, reply);
