@@ -17,12 +17,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build } from 'esbuild';
 import { provisionDynamoDbTables } from '../src/adapters/dynamodb/dynamodb-stores.ts';
 import { mainTable } from '../src/ports/item-store/table.ts';
 import { localCredentials, startDynamoDbLocal } from '../test/support/dynamodb-local.ts';
+import { bundleFinder, lambdaEnvironment, postConfirmationEvent } from '../test/infra/bundles.ts';
 import { synthesize } from '../test/infra/synth.ts';
 
 const run = promisify(execFile);
@@ -84,13 +83,7 @@ export async function lambdaBenchmark(): Promise<void> {
     const synthStarted = performance.now();
     const { stack, outdir } = synthesize({}, { bundle: true, outdir: join(work, 'cdk.out') });
     const synthSeconds = (performance.now() - synthStarted) / 1000;
-    const resources = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8'))
-      .Resources as Record<string, { Properties: { Code: { S3Key: string } } }>;
-    const bundleOf = (fn: NodejsFunction) =>
-      join(
-        outdir,
-        `asset.${resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)]!.Properties.Code.S3Key.replace(/\.zip$/, '')}`,
-      );
+    const bundleOf = bundleFinder(stack, outdir);
 
     const bare = join(work, 'bare');
     await build({
@@ -130,26 +123,14 @@ export async function lambdaBenchmark(): Promise<void> {
       { endpoint: dynamodb.endpoint, region: 'us-west-1', credentials: localCredentials },
       [mainTable(table)],
     );
-    const env = {
-      PLAZA_DB: 'dynamodb',
-      PLAZA_TABLE: table,
-      DYNAMODB_ENDPOINT: dynamodb.endpoint,
-      AWS_REGION: 'us-west-1',
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      DATA_DIR: join(work, 'data'),
-      PLAZA_STORAGE: 's3',
-      S3_BUCKET: 'plaza-bench-media',
-      PLAZA_CDN_URL: 'https://media.example.com',
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'production',
-    };
+    const env = lambdaEnvironment({
+      table,
+      endpoint: dynamodb.endpoint,
+      dataDir: join(work, 'data'),
+      bucket: 'plaza-bench-media',
+    });
     const sub = randomUUID();
-    const confirmation = JSON.parse(
-      readFileSync('test/lambda/events/cognito-post-confirmation.json', 'utf8'),
-    );
-    confirmation.userName = sub;
-    confirmation.request.userAttributes.sub = sub;
+    const confirmation = postConfirmationEvent(sub);
     await sample(bundleOf(stack.identity.postConfirmation), confirmation, env);
 
     const recorded = JSON.parse(readFileSync('test/lambda/events/appsync-create-post.json', 'utf8'));

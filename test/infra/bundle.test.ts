@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
@@ -17,20 +16,13 @@ import { repoRoot } from '../../infra/lib/settings.ts';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { localCredentials } from '../support/dynamodb-local.ts';
+import { bundleFinder, lambdaEnvironment, postConfirmationEvent } from './bundles.ts';
 import { synthesize } from './synth.ts';
 
 const run = promisify(execFile);
 let stack: PlazaStack;
 let outdir: string;
-let resources: Record<string, { Properties: Record<string, unknown> }>;
-
-/** The bundle directory CDK staged for a function. */
-function bundleOf(fn: NodejsFunction): string {
-  const code = resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)]!.Properties.Code as {
-    S3Key: string;
-  };
-  return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-}
+let bundleOf: (fn: NodejsFunction) => string;
 
 /** Imports a bundle in a new Node process, as the Lambda runtime does, and invokes it once per event. */
 async function invoke(bundle: string, events: unknown[], env: Record<string, string>) {
@@ -56,7 +48,7 @@ async function invoke(bundle: string, events: unknown[], env: Record<string, str
 
 beforeAll(() => {
   ({ stack, outdir } = synthesize({}, { bundle: true }));
-  resources = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8')).Resources;
+  bundleOf = bundleFinder(stack, outdir);
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -99,26 +91,14 @@ describe('the bundled Lambdas', () => {
     await provisionDynamoDbTables({ endpoint, region: 'us-west-1', credentials: localCredentials }, [
       mainTable(table),
     ]);
-    const env = {
-      PLAZA_DB: 'dynamodb',
-      PLAZA_TABLE: table,
-      DYNAMODB_ENDPOINT: endpoint,
-      AWS_REGION: 'us-west-1',
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      DATA_DIR: join(outdir, 'data'),
-      PLAZA_STORAGE: 's3',
-      S3_BUCKET: 'plaza-bundle-media',
-      PLAZA_CDN_URL: 'https://media.example.com',
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'production',
-    };
+    const env = lambdaEnvironment({
+      table,
+      endpoint,
+      dataDir: join(outdir, 'data'),
+      bucket: 'plaza-bundle-media',
+    });
     const sub = randomUUID();
-    const confirmation = JSON.parse(
-      readFileSync(new URL('../lambda/events/cognito-post-confirmation.json', import.meta.url), 'utf8'),
-    );
-    confirmation.userName = sub;
-    confirmation.request.userAttributes.sub = sub;
+    const confirmation = postConfirmationEvent(sub);
     const created = await invoke(bundleOf(stack.identity.postConfirmation), [confirmation], env);
     expect(created.results).toEqual([confirmation]);
 
