@@ -5,16 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { IdentityProviderSettings } from '../../platform/config.ts';
 import type { FederatedIdentityProvider } from '../../ports/federation.ts';
-
-export interface OidcProviderSettings {
-  name: string;
-  issuer: string;
-  clientId: string;
-  clientSecret: string | undefined;
-  scopes: string[];
-  attributeMapping: Record<string, string>;
-}
 
 interface Discovery {
   issuer: string;
@@ -46,7 +38,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 export function oidcIdentityProvider(
-  settings: OidcProviderSettings,
+  settings: IdentityProviderSettings,
   options: { now: () => number } = { now: Date.now },
 ): FederatedIdentityProvider {
   let discovery: Promise<{ document: Discovery; keys: ReturnType<typeof createRemoteJWKSet> }> | undefined;
