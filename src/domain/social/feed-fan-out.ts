@@ -101,18 +101,20 @@ async function fanOutPost(
   const write = (ownerId: string): BatchWriteRequest =>
     created ? { put: feedEntry(ownerId, entry, clock.now()) } : { delete: keys.feedEntry(ownerId, entry.id) };
   const { item: author } = await store.get(keys.profile(entry.authorId));
-  await writeAll(store, [write(entry.authorId)]);
+  // The author's own feed goes with the first followers' batch (one commit less on SQLite).
+  let pending = [write(entry.authorId)];
   // Large authors' posts are read from their own partition when a feed is read.
-  if (created && Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) return 1;
-  let feeds = 1;
+  if (created && Number(author?.followerCount ?? 0) >= settings.fanOutFollowerLimit) {
+    await writeAll(store, pending);
+    return 1;
+  }
+  let feeds = 0;
   for await (const followers of pages(store, partitions.user(entry.authorId), sortPrefixes.follower)) {
-    // One entry per follower, no key twice: the batches may go at once.
-    await writeAll(
-      store,
-      followers.map((edge) => write(idAfter(sortPrefixes.follower, edge.SK))),
-      { concurrency: fanOutConcurrency },
-    );
-    feeds += followers.length;
+    const writes = pending.concat(followers.map((edge) => write(idAfter(sortPrefixes.follower, edge.SK))));
+    pending = [];
+    // One entry per feed, no key twice: the batches may go at once.
+    await writeAll(store, writes, { concurrency: fanOutConcurrency });
+    feeds += writes.length;
   }
   return feeds;
 }
