@@ -76,5 +76,22 @@ describe('batches of any size', () => {
       expect(written.size).toBe(200);
       expect(most).toBe(concurrency ?? 1);
     }
+    // A chunk that fails stops the others from starting new ones.
+    let calls = 0;
+    await expect(
+      writeAll(
+        {
+          batchWrite: async () => {
+            calls++;
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            throw new Error('the table is gone');
+          },
+        },
+        requests,
+        { concurrency: 3 },
+      ),
+    ).rejects.toThrow('the table is gone');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toBe(3);
   });
 });

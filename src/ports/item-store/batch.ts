@@ -81,12 +81,18 @@ export async function writeAll(
   const queue = chunks(requests, limits.batchWriteRequests);
   const worker = async () => {
     for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-      await untilProcessed(
-        chunk,
-        async (pending) => (await store.batchWrite(pending)).unprocessed,
-        'writes',
-        options,
-      );
+      try {
+        await untilProcessed(
+          chunk,
+          async (pending) => (await store.batchWrite(pending)).unprocessed,
+          'writes',
+          options,
+        );
+      } catch (error) {
+        // A failure stops every worker: nothing more is written after the call has failed.
+        queue.length = 0;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
