@@ -81,17 +81,19 @@ describe('batches of any size', () => {
     await expect(
       writeAll(
         {
-          batchWrite: async () => {
+          batchWrite: async (chunk) => {
             calls++;
-            await new Promise((resolve) => setTimeout(resolve, 1));
-            throw new Error('the table is gone');
+            const first = chunk.some((request) => 'put' in request && request.put.PK === 'FEED#0');
+            await new Promise((resolve) => setTimeout(resolve, first ? 1 : 5));
+            if (first) throw new Error('the table is gone');
+            return { unprocessed: [], consumed: noCapacity };
           },
         },
         requests,
         { concurrency: 3 },
       ),
     ).rejects.toThrow('the table is gone');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls).toBe(3);
   });
 });
