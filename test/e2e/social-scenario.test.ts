@@ -6,7 +6,6 @@
  * as Amplify speaks it).
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createClient } from 'graphql-ws';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { createApp, dynamoDbSettings, tableDefinitions, type App } from '../../s
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { graphqlWsClient } from '../support/graphql-ws.ts';
 
 interface Person {
   id: string;
@@ -90,13 +90,7 @@ describe.each(['sqlite', 'dynamodb'] as const)('the social scenario on %s', (eng
 
   /** graphql-ws's own client, collecting what a subscription delivers. */
   function liveOverGraphqlWs(who: Person, query: string) {
-    const client = createClient({
-      url: `${url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: who.token },
-      lazy: false,
-      retryAttempts: 0,
-    });
+    const client = graphqlWsClient(url, who.token);
     const received: unknown[] = [];
     const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
     client.subscribe(

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { jwksIdentityVerifier } from '../../src/adapters/jose/jwks-identity-verifier.ts';
@@ -19,6 +18,7 @@ import { createProfile } from '../../src/domain/social/create-profile.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { systemClock } from '../../src/ports/clock.ts';
+import { graphqlWsClient } from '../support/graphql-ws.ts';
 
 const issuer = 'https://cognito-idp.us-west-1.amazonaws.com/us-west-1_TestPool1';
 const clientId = 'plazatestclient';
@@ -398,15 +398,7 @@ describe('finding users and posts', () => {
 
 describe('subscriptions (graphql-transport-ws)', () => {
   function subscribeOnce(token: string | undefined, query: string, variables: Record<string, unknown>) {
-    const client = createClient({
-      url: url.replace('http', 'ws') + '/graphql',
-      webSocketImpl: WebSocket,
-      connectionParams: token ? { Authorization: token } : {},
-      retryAttempts: 0,
-      lazy: false,
-      // Errors reach the test through the subscription's sink; the client would also print them.
-      onNonLazyError: () => {},
-    });
+    const client = graphqlWsClient(url, token);
     const received: unknown[] = [];
     let fail: (error: unknown) => void = () => {};
     const failed = new Promise<never>((_, reject) => (fail = reject));

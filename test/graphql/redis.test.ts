@@ -3,13 +3,12 @@
  * from Debian, started here); a post made through one reaches a subscriber
  * connected to the other.
  */
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { redisEventBus } from '../../src/adapters/redis/redis-event-bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startRedis } from '../support/redis.ts';
 import { startTestServer, type TestServer } from '../support/app-harness.ts';
+import { graphqlWsClient } from '../support/graphql-ws.ts';
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let servers: TestServer[] = [];
@@ -47,12 +46,7 @@ it('carries a mutation on one server to a subscriber on another', async () => {
   const [one, two] = servers as [TestServer, TestServer];
   const author = await one.newUser('author');
   const watcher = await two.newUser('watcher');
-  const client = createClient({
-    url: two.url.replace('http', 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: watcher.token },
-    retryAttempts: 0,
-  });
+  const client = graphqlWsClient(two.url, watcher.token);
   const received: unknown[] = [];
   const done = new Promise<void>((resolve, reject) => {
     client.subscribe(

@@ -8,12 +8,10 @@
  * a second consumer of the test's saw.
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { createClient } from 'graphql-ws';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -22,6 +20,7 @@ import { recordCapacity, type CapacityRecording } from '../support/capacity-reco
 import { cognitoClient, signUpAndSignIn, type SignedIn } from '../support/cognito-users.ts';
 import { scenePhoto } from '../support/photos.ts';
 import { labelValues, parsePrometheus, sumOf, type Exposition } from '../support/prometheus.ts';
+import { graphqlWsClient } from '../support/graphql-ws.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-metrics-session-'));
 let app: App;
@@ -174,13 +173,7 @@ describe('metrics after a scripted session', () => {
     expect(liked.errors).toHaveLength(1);
 
     // A subscriber: connected while open, gone when closed.
-    const subscriber = createClient({
-      url: `${url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: ben.accessToken },
-      lazy: false,
-      retryAttempts: 0,
-    });
+    const subscriber = graphqlWsClient(url, ben.accessToken);
     await new Promise<void>((resolve, reject) => {
       subscriber.on('connected', () => resolve());
       subscriber.on('error', reject);
