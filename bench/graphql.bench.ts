@@ -8,7 +8,7 @@
  */
 import type autocannon from 'autocannon';
 import { homeFeedRequest } from './feed-seed.ts';
-import { load, startServerProcess, type ServerProcess } from './http-load.ts';
+import { load, loadMeasured, startServerProcess, type Run, type ServerProcess } from './http-load.ts';
 
 /** One server's rounds: the median round's rate and latency, and CPU time per request over all. */
 interface Measured {
@@ -49,23 +49,23 @@ async function compare(
   plaza: autocannon.Options,
   bare: autocannon.Options,
 ): Promise<{ plaza: Measured; bare: Measured }> {
-  const runs = { plaza: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
-  const cpu = { plaza: 0, bare: 0 };
+  const runs = { plaza: [] as Run[], bare: [] as Run[] };
   for (const options of [plaza, bare]) await load({ ...options, duration: 2 });
   for (let round = 0; round < rounds; round++) {
     for (const [name, options] of [
       ['plaza', plaza],
       ['bare', bare],
     ] as const) {
-      const before = server.cpuSeconds() ?? Number.NaN;
-      runs[name].push(await load({ ...options, duration: roundSeconds }));
-      cpu[name] += (server.cpuSeconds() ?? Number.NaN) - before;
+      runs[name].push(await loadMeasured(server, { ...options, duration: roundSeconds }));
     }
   }
   const measured = (name: 'plaza' | 'bare'): Measured => {
-    const sorted = [...runs[name]].sort((a, b) => a.requests.average - b.requests.average);
-    const requests = runs[name].reduce((sum, run) => sum + run.requests.total, 0);
-    return { result: sorted[Math.floor(sorted.length / 2)]!, cpuPerRequest: cpu[name] / requests };
+    const sorted = runs[name]
+      .map((run) => run.result)
+      .sort((a, b) => a.requests.average - b.requests.average);
+    const requests = sorted.reduce((sum, result) => sum + result.requests.total, 0);
+    const cpu = runs[name].reduce((sum, run) => sum + run.cpu, 0);
+    return { result: sorted[Math.floor(sorted.length / 2)]!, cpuPerRequest: cpu / requests };
   };
   return { plaza: measured('plaza'), bare: measured('bare') };
 }

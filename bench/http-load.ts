@@ -12,6 +12,22 @@ export function load(options: autocannon.Options): Promise<autocannon.Result> {
   );
 }
 
+/** A load run and the CPU time the server spent on it (seconds; NaN where /proc cannot tell). */
+export interface Run {
+  result: autocannon.Result;
+  cpu: number;
+}
+
+/** Loads a server and reads its process's CPU time before and after. */
+export async function loadMeasured(
+  server: ServerProcess<unknown>,
+  options: autocannon.Options,
+): Promise<Run> {
+  const before = server.cpuSeconds() ?? Number.NaN;
+  const result = await load(options);
+  return { result, cpu: (server.cpuSeconds() ?? Number.NaN) - before };
+}
+
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every common build). */
 const clockTicksPerSecond = 100;
 

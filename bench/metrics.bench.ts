@@ -12,23 +12,16 @@
  * it). On a busy shared machine, run it several times: the same comparison
  * with metrics on in both servers (an A/A control) has spread ±10% there.
  */
-import type autocannon from 'autocannon';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homeFeedRequest } from './feed-seed.ts';
-import { load, startServerProcess } from './http-load.ts';
+import { loadMeasured, startServerProcess, type Run } from './http-load.ts';
 
 const rounds = 5;
 const seconds = 3;
 const connections = 25;
 const script = new URL('./metrics-servers.ts', import.meta.url);
-
-interface Run {
-  result: autocannon.Result;
-  /** Server CPU seconds during the run. */
-  cpu: number;
-}
 
 interface Served {
   url: string;
@@ -88,9 +81,8 @@ export async function metricsBenchmark(): Promise<void> {
                   .catch(() => undefined);
               }, 1000)
             : undefined;
-        const cpuBefore = servers[variant].cpuSeconds();
         try {
-          const result = await load({
+          return await loadMeasured(servers[variant], {
             connections,
             url: `${url}/graphql`,
             method: 'POST',
@@ -108,9 +100,6 @@ export async function metricsBenchmark(): Promise<void> {
               },
             ],
           });
-          const cpuAfter = servers[variant].cpuSeconds();
-          const cpu = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
-          return { result, cpu };
         } finally {
           clearInterval(scraper);
         }
