@@ -40,9 +40,6 @@ async function orNull<T>(read: Promise<T>): Promise<T | null> {
   }
 }
 
-/** Post results carry the viewer's like when the domain already knows it (the feed does). */
-type PostResult = Post & { viewerHasLiked?: boolean };
-
 const page = (context: RequestContext, scope: string, args: Args) => ({
   ...(typeof args.limit === 'number' ? { limit: args.limit } : {}),
   ...(args.nextToken ? { cursor: context.services.nextTokens.open(scope, args.nextToken as string) } : {}),
@@ -107,9 +104,12 @@ const query: Record<string, Resolver> = {
     const viewer = viewerId(context);
     const scope = `feed:${viewer}`;
     const result = await homeFeed(viewer, page(context, scope, args), context.services.social);
-    for (const item of result.items) if (item.author) context.profiles.prime(item.author.id, item.author);
+    for (const { post, author, viewerHasLiked } of result.items) {
+      if (author) context.profiles.prime(author.id, author);
+      context.likes.prime(post.id, viewer, viewerHasLiked);
+    }
     return connection(context, scope, {
-      items: result.items.map((item): PostResult => ({ ...item.post, viewerHasLiked: item.viewerHasLiked })),
+      items: result.items.map((item) => item.post),
       cursor: result.cursor,
     });
   },
@@ -134,18 +134,18 @@ const mutation: Record<string, Resolver> = {
     ),
   deletePost: (_, args, context) =>
     orNull(deletePost(viewerId(context), String(args.id), context.services.social)),
-  likePost: async (_, args, context): Promise<PostResult> => ({
-    ...published(
-      context,
-      'likePost',
-      await likePost(viewerId(context), String(args.postId), context.services.social),
-    ),
-    viewerHasLiked: true,
-  }),
-  unlikePost: async (_, args, context): Promise<PostResult> => ({
-    ...(await unlikePost(viewerId(context), String(args.postId), context.services.social)),
-    viewerHasLiked: false,
-  }),
+  likePost: async (_, args, context) => {
+    const viewer = viewerId(context);
+    const post = await likePost(viewer, String(args.postId), context.services.social);
+    context.likes.prime(post.id, viewer, true);
+    return published(context, 'likePost', post);
+  },
+  unlikePost: async (_, args, context) => {
+    const viewer = viewerId(context);
+    const post = await unlikePost(viewer, String(args.postId), context.services.social);
+    context.likes.prime(post.id, viewer, false);
+    return post;
+  },
   addComment: async (_, args, context) =>
     published(
       context,
@@ -215,15 +215,13 @@ const user: Record<string, Resolver<Profile>> = {
   },
 };
 
-const post: Record<string, Resolver<PostResult>> = {
+const post: Record<string, Resolver<Post>> = {
   media: async (source, _, context) =>
     (await Promise.all(source.mediaKeys.map((key) => mediaView(key, context)))).filter(Boolean),
   author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
-  viewerHasLiked: async (source, _, context) => {
-    if (source.viewerHasLiked !== undefined) return source.viewerHasLiked;
+  viewerHasLiked: (source, _, context) => {
     const viewer = optionalViewerId(context);
-    if (!viewer) return false;
-    return (await context.items.load(keys.like(source.id, viewer))) !== undefined;
+    return viewer ? context.likes.has(source.id, viewer) : false;
   },
 };
 
