@@ -9,6 +9,7 @@
 import type autocannon from 'autocannon';
 import { homeFeedRequest } from './feed-seed.ts';
 import { load, loadMeasured, startServerProcess, type Run, type ServerProcess } from './http-load.ts';
+import { openLoop, type OpenLoopOptions, type OpenLoopResult } from './open-loop.ts';
 
 /** One server's rounds: the median round's rate and latency, and CPU time per request over all. */
 interface Measured {
@@ -36,6 +37,19 @@ interface Servers {
 
 const rounds = 3;
 const roundSeconds = 4;
+const connections = 50;
+
+/** Where one server takes a benchmark's requests, and the next request to send it. */
+type Target = Pick<OpenLoopOptions, 'url' | 'next'>;
+
+/** autocannon's options for a target: each connection sends its next request when the last is answered. */
+const closedLoop = (target: Target): autocannon.Options => ({
+  url: target.url,
+  method: 'POST',
+  connections,
+  requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, ...target.next() }) }],
+});
+const closedLoops = ([plaza, bare]: [Target, Target]) => [closedLoop(plaza), closedLoop(bare)] as const;
 
 /**
  * Plaza and the bare reference under the same load: a 2 s warm-up each (JIT, caches,
@@ -70,6 +84,29 @@ async function compare(
   return { plaza: measured('plaza'), bare: measured('bare') };
 }
 
+/**
+ * Latency at a given load: the same requests at a fixed rate, open loop, over 50 connections, in
+ * rounds alternating between the servers. The median round's figures for each.
+ */
+async function latencyAt(
+  rate: number,
+  plaza: Target,
+  bare: Target,
+): Promise<{ plaza: OpenLoopResult; bare: OpenLoopResult }> {
+  const results = { plaza: [] as OpenLoopResult[], bare: [] as OpenLoopResult[] };
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, target] of [
+      ['plaza', plaza],
+      ['bare', bare],
+    ] as const) {
+      results[name].push(await openLoop({ ...target, rate, seconds: roundSeconds, connections }));
+    }
+  }
+  const median = (list: OpenLoopResult[]) =>
+    [...list].sort((a, b) => a.p99 - b.p99)[Math.floor(list.length / 2)]!;
+  return { plaza: median(results.plaza), bare: median(results.bare) };
+}
+
 export async function graphqlBenchmark(): Promise<void> {
   const servers = await startServerProcess<Servers>(new URL('./graphql-servers.ts', import.meta.url));
   const { url, bareUrl, tokens, postIds, seconds, users, follows } = servers.ready;
@@ -88,39 +125,36 @@ export async function graphqlBenchmark(): Promise<void> {
   const nextViewer = () => tokens[n++ % tokens.length]!;
 
   /** The same POST to both servers: Plaza gets the viewer's token, the bare reference their id. */
-  const requests = (barePath: string, body: () => string) => {
-    const options = (target: string, who: (viewer: Servers['tokens'][number]) => Record<string, string>) => ({
+  const targets = (barePath: string, body: () => string): [Target, Target] => {
+    const target = (target: string, who: (viewer: Servers['tokens'][number]) => Record<string, string>) => ({
       url: target,
-      method: 'POST' as const,
-      requests: [
-        {
-          setupRequest: (request: autocannon.Request) => ({
-            ...request,
-            headers: { 'content-type': 'application/json', ...who(nextViewer()) },
-            body: body(),
-          }),
-        },
-      ],
+      next: () => ({ headers: { 'content-type': 'application/json', ...who(nextViewer()) }, body: body() }),
     });
     return [
-      options(`${url}/graphql`, (viewer) => ({ authorization: viewer.token })),
-      options(`${bareUrl}${barePath}`, (viewer) => ({ 'x-viewer': viewer.sub })),
-    ] as const;
+      target(`${url}/graphql`, (viewer) => ({ authorization: viewer.token })),
+      target(`${bareUrl}${barePath}`, (viewer) => ({ 'x-viewer': viewer.sub })),
+    ];
   };
-
   const rows: Row[] = [];
-  const feed = await compare(servers, ...requests('/feed', () => homeFeedRequest));
+  const feedTargets = targets('/feed', () => homeFeedRequest);
+  const feed = await compare(servers, ...closedLoops(feedTargets));
   rows.push({
     benchmark: 'homeFeed(limit: 20)',
     ...feed,
-    goal: '≥ 0.4× bare, p99 < 25 ms',
-    ok:
-      feed.plaza.result.requests.average >= 0.4 * feed.bare.result.requests.average &&
-      feed.plaza.result.latency.p99 < 25,
+    goal: '≥ 0.4× bare',
+    ok: feed.plaza.result.requests.average >= 0.4 * feed.bare.result.requests.average,
   });
+  // The latency goal, at the load the throughput goal names, and at twice that for the headroom.
+  // Above, every connection is always busy, so p99 there is about twice 50 ÷ rate, for the
+  // reference as much as for Plaza: a figure of the rate, not of how fast a page comes.
+  const feedLatency = [];
+  for (const share of [0.4, 0.8]) {
+    const rate = Math.round(share * feed.bare.result.requests.average);
+    feedLatency.push({ share, rate, goal: share === 0.4, ...(await latencyAt(rate, ...feedTargets)) });
+  }
   let p = 0;
   const nextPost = () => postIds[(p++ * 7919) % postIds.length]!;
-  const post = await compare(servers, ...requests('/post', () => postQuery(nextPost())));
+  const post = await compare(servers, ...closedLoops(targets('/post', () => postQuery(nextPost()))));
   rows.push({
     benchmark: 'getPost',
     ...post,
@@ -128,10 +162,12 @@ export async function graphqlBenchmark(): Promise<void> {
     ok: post.plaza.result.requests.average >= 0.5 * post.bare.result.requests.average,
   });
   // What every request costs before any data: HTTP, the token, parse/validate/execute, metrics.
-  const floor = await compare(servers, ...requests('/typename', () => typenameRequest));
+  const floor = await compare(servers, ...closedLoops(targets('/typename', () => typenameRequest)));
   rows.push({ benchmark: '{ __typename } (no data)', ...floor, goal: '(what a request costs)', ok: true });
 
-  const errors = rows.reduce((sum, row) => sum + row.plaza.result.non2xx + row.plaza.result.errors, 0);
+  const errors =
+    rows.reduce((sum, row) => sum + row.plaza.result.non2xx + row.plaza.result.errors, 0) +
+    feedLatency.reduce((sum, load) => sum + load.plaza.errors, 0);
   console.log(
     `\nGraphQL over HTTP, 50 connections, ${rounds} alternating rounds of ${roundSeconds} s after a 2 s warm-up; rate and p99 of the median round, CPU over all (Plaza non-2xx or errors: ${errors})`,
   );
@@ -149,6 +185,23 @@ export async function graphqlBenchmark(): Promise<void> {
       goal: row.goal,
       met: row.ok && errors === 0 ? 'yes' : 'NO',
     })),
+  );
+  console.log(
+    `\nhomeFeed(limit: 20) latency at a fixed rate (a share of the reference's rate above), open loop over ${connections} connections, each request timed from when it was due; median of ${rounds} alternating rounds of ${roundSeconds} s`,
+  );
+  console.table(
+    feedLatency.flatMap(({ share, rate, goal, ...servers }) =>
+      Object.entries(servers).map(([server, result]) => ({
+        load: `${rate} req/s (${share}× bare)`,
+        server,
+        'p50 ms': result.p50.toFixed(1),
+        'p99 ms': result.p99.toFixed(1),
+        'max ms': result.max.toFixed(1),
+        'non-2xx or errors': result.errors,
+        goal: goal && server === 'plaza' ? 'p99 < 25 ms' : '',
+        met: goal && server === 'plaza' ? (result.p99 < 25 && result.errors === 0 ? 'yes' : 'NO') : '',
+      })),
+    ),
   );
   await servers.stop();
 }
