@@ -126,8 +126,8 @@ export async function graphqlBenchmark(): Promise<void> {
 
   /** The same POST to both servers: Plaza gets the viewer's token, the bare reference their id. */
   const targets = (barePath: string, body: () => string): [Target, Target] => {
-    const target = (target: string, who: (viewer: Servers['tokens'][number]) => Record<string, string>) => ({
-      url: target,
+    const target = (address: string, who: (viewer: Servers['tokens'][number]) => Record<string, string>) => ({
+      url: address,
       next: () => ({ headers: { 'content-type': 'application/json', ...who(nextViewer()) }, body: body() }),
     });
     return [
