@@ -2,6 +2,7 @@ import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { CancellationReason } from '../../ports/item-store/item-store.ts';
 import { keys } from './keys.ts';
 import { getProfile } from './get-profile.ts';
+import { addLargeAuthor } from './large-authors.ts';
 import { requireUserId, type Profile, type SocialServices } from './model.ts';
 
 /**
@@ -68,7 +69,7 @@ async function changeFollow(
   }
   const profile = await getProfile(followee, services);
   if (follow && profile.followerCount >= services.settings.fanOutFollowerLimit) {
-    await store.put({ item: { ...keys.largeAuthor(followee), userId: followee } });
+    await addLargeAuthor(followee, services);
   }
   return profile;
 }

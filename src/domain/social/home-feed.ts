@@ -3,11 +3,14 @@
  * fan-out) merged with the recent posts of the large authors the viewer
  * follows (never fanned out), newest first, then hydrated with posts,
  * authors and the viewer's likes in two batch reads. A page costs
- * 1 + (large authors followed) queries and 2 batch reads, whatever its size.
+ * 1 + (large authors followed) queries and 2 batch reads (3 when there are
+ * large authors: which of them the viewer follows), whatever its size; the
+ * list of large authors is read once in a few seconds (large-authors.ts).
  */
 import { getAll } from '../../ports/item-store/batch.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import { keys, partitions, sortPrefixes } from './keys.ts';
+import { largeAuthorIds } from './large-authors.ts';
 import {
   pageSize,
   requireUserId,
@@ -35,8 +38,9 @@ const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export async function homeFeed(
   viewerId: string,
   options: { limit?: number; cursor?: string },
-  { store }: Pick<SocialServices, 'store'>,
+  services: Pick<SocialServices, 'store' | 'clock'>,
 ): Promise<FeedPage> {
+  const { store } = services;
   const userId = requireUserId(viewerId);
   const limit = pageSize(options.limit);
   if (options.cursor !== undefined && !ulidPattern.test(options.cursor))
@@ -49,11 +53,11 @@ export async function homeFeed(
     descending: true,
     limit,
   });
-  const large = await store.query({ partition: partitions.largeAuthors, limit: 100 });
-  const followedLarge = large.items.length
+  const large = await largeAuthorIds(services);
+  const followedLarge = large.length
     ? await getAll(
         store,
-        large.items.map((item) => keys.following(userId, String(item.userId))),
+        large.map((authorId) => keys.following(userId, authorId)),
       )
     : [];
   const merged = await Promise.all(
