@@ -69,6 +69,12 @@ interface Group {
 
 /** Distinct documents kept parsed, validated and compiled. */
 const maxDocuments = 1000;
+/**
+ * Viewers whose answers differ are resolved this many at a time: their reads still share a few
+ * batches, and each slice's answers are sent and dropped before the next runs, so an event to
+ * 5,000 viewers never holds 5,000 answers at once (which the old generation then collects).
+ */
+const viewersPerSlice = 256;
 
 export function subscriptionHub(options: {
   schema: GraphQLSchema;
@@ -145,38 +151,41 @@ export function subscriptionHub(options: {
         const next = await events.next();
         if (next.done) return;
         const loaders = requestLoaders(services);
-        await Promise.all(
-          [...audiences.values()].map(async (audience) => {
-            const context = requestContext(audience.caller, services, log, loaders);
-            let result: ExecutionResult;
-            try {
-              result = await prepared.compiled.query(next.value, context, variables);
-            } catch (error) {
-              // The compiled query reports resolver errors itself; this is a bug, and says nothing more.
-              result = {
-                data: null,
-                errors: [new GraphQLError('An internal error occurred', { originalError: error as Error })],
-              };
-            }
-            const formats = new Map<(result: ExecutionResult) => string, string>();
-            const shared: LiveResult = {
-              result,
-              serialized(format) {
-                let text = formats.get(format);
-                if (text === undefined) formats.set(format, (text = format(result)));
-                return text;
-              },
-            };
-            for (const deliver of audience.members) {
+        const all = [...audiences.values()];
+        for (let start = 0; start < all.length; start += viewersPerSlice) {
+          await Promise.all(
+            all.slice(start, start + viewersPerSlice).map(async (audience) => {
+              const context = requestContext(audience.caller, services, log, loaders);
+              let result: ExecutionResult;
               try {
-                deliver(shared);
+                result = await prepared.compiled.query(next.value, context, variables);
               } catch (error) {
-                // One subscriber's broken socket is no reason to skip the others.
-                log.warn({ err: error }, 'subscription delivery failed');
+                // The compiled query reports resolver errors itself; this is a bug, and says nothing more.
+                result = {
+                  data: null,
+                  errors: [new GraphQLError('An internal error occurred', { originalError: error as Error })],
+                };
               }
-            }
-          }),
-        );
+              const formats = new Map<(result: ExecutionResult) => string, string>();
+              const shared: LiveResult = {
+                result,
+                serialized(format) {
+                  let text = formats.get(format);
+                  if (text === undefined) formats.set(format, (text = format(result)));
+                  return text;
+                },
+              };
+              for (const deliver of audience.members) {
+                try {
+                  deliver(shared);
+                } catch (error) {
+                  // One subscriber's broken socket is no reason to skip the others.
+                  log.warn({ err: error }, 'subscription delivery failed');
+                }
+              }
+            }),
+          );
+        }
       }
     }
 
