@@ -51,60 +51,66 @@ const closedLoop = (target: Target): autocannon.Options => ({
 });
 const closedLoops = ([plaza, bare]: [Target, Target]) => [closedLoop(plaza), closedLoop(bare)] as const;
 
+/** Runs each server in turn, `rounds` times, so that a shared machine's changing speed falls on both alike. */
+async function alternating<T, R>(
+  plaza: T,
+  bare: T,
+  run: (input: T) => Promise<R>,
+): Promise<{ plaza: R[]; bare: R[] }> {
+  const results = { plaza: [] as R[], bare: [] as R[] };
+  for (let round = 0; round < rounds; round++) {
+    results.plaza.push(await run(plaza));
+    results.bare.push(await run(bare));
+  }
+  return results;
+}
+
+/** The middle one of a list in the order of `key`. */
+const medianBy = <T>(list: T[], key: (item: T) => number): T =>
+  [...list].sort((a, b) => key(a) - key(b))[Math.floor(list.length / 2)]!;
+
 /**
  * Plaza and the bare reference under the same load: a 2 s warm-up each (JIT, caches,
- * connections), then rounds that alternate between them, so that a shared machine's changing
- * speed falls on both alike. Both servers share one process and are loaded in turn, so the
- * process's CPU time during a round is that server's: CPU per request is its cost on one core,
- * which other work on the machine skews far less than its rate.
+ * connections), then alternating rounds. Both servers share one process and are loaded in turn,
+ * so the process's CPU time during a round is that server's: CPU per request is its cost on one
+ * core, which other work on the machine skews far less than its rate.
  */
 async function compare(
   server: ServerProcess<Servers>,
   plaza: autocannon.Options,
   bare: autocannon.Options,
 ): Promise<{ plaza: Measured; bare: Measured }> {
-  const runs = { plaza: [] as Run[], bare: [] as Run[] };
   for (const options of [plaza, bare]) await load({ ...options, duration: 2 });
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, options] of [
-      ['plaza', plaza],
-      ['bare', bare],
-    ] as const) {
-      runs[name].push(await loadMeasured(server, { ...options, duration: roundSeconds }));
-    }
-  }
-  const measured = (name: 'plaza' | 'bare'): Measured => {
-    const sorted = runs[name]
-      .map((run) => run.result)
-      .sort((a, b) => a.requests.average - b.requests.average);
-    const requests = sorted.reduce((sum, result) => sum + result.requests.total, 0);
-    const cpu = runs[name].reduce((sum, run) => sum + run.cpu, 0);
-    return { result: sorted[Math.floor(sorted.length / 2)]!, cpuPerRequest: cpu / requests };
+  const runs = await alternating(plaza, bare, (options) =>
+    loadMeasured(server, { ...options, duration: roundSeconds }),
+  );
+  const measured = (list: Run[]): Measured => {
+    const requests = list.reduce((sum, run) => sum + run.result.requests.total, 0);
+    const cpu = list.reduce((sum, run) => sum + run.cpu, 0);
+    return {
+      result: medianBy(list, (run) => run.result.requests.average).result,
+      cpuPerRequest: cpu / requests,
+    };
   };
-  return { plaza: measured('plaza'), bare: measured('bare') };
+  return { plaza: measured(runs.plaza), bare: measured(runs.bare) };
 }
 
 /**
  * Latency at a given load: the same requests at a fixed rate, open loop, over 50 connections, in
- * rounds alternating between the servers. The median round's figures for each.
+ * alternating rounds. The figures of each server's median round (by p99).
  */
 async function latencyAt(
   rate: number,
   plaza: Target,
   bare: Target,
 ): Promise<{ plaza: OpenLoopResult; bare: OpenLoopResult }> {
-  const results = { plaza: [] as OpenLoopResult[], bare: [] as OpenLoopResult[] };
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, target] of [
-      ['plaza', plaza],
-      ['bare', bare],
-    ] as const) {
-      results[name].push(await openLoop({ ...target, rate, seconds: roundSeconds, connections }));
-    }
-  }
-  const median = (list: OpenLoopResult[]) =>
-    [...list].sort((a, b) => a.p99 - b.p99)[Math.floor(list.length / 2)]!;
-  return { plaza: median(results.plaza), bare: median(results.bare) };
+  const results = await alternating(plaza, bare, (target) =>
+    openLoop({ ...target, rate, seconds: roundSeconds, connections }),
+  );
+  return {
+    plaza: medianBy(results.plaza, (result) => result.p99),
+    bare: medianBy(results.bare, (result) => result.p99),
+  };
 }
 
 export async function graphqlBenchmark(): Promise<void> {

@@ -1,9 +1,17 @@
-/** A small benchmark harness: timed loops and a table of ops/s with the ratio to a bare reference. */
+/** A small benchmark harness: timed loops, percentiles, and a table of ops/s with the ratio to a bare reference. */
 
 export interface Measurement {
   name: string;
   opsPerSecond: number;
 }
+
+/** The value a share `q` of the values are at or below (0.5: the median, 1: the largest); NaN for none. */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+export const median = (values: readonly number[]): number => percentile(values, 0.5);
 
 /** Runs `op` repeatedly for about `seconds` (after a warm-up) and returns operations per second. */
 export async function measure(op: (i: number) => unknown, seconds = 1): Promise<number> {

@@ -23,6 +23,7 @@ import { mainTable } from '../src/ports/item-store/table.ts';
 import { localCredentials, startDynamoDbLocal } from '../test/support/dynamodb-local.ts';
 import { bundleFinder, lambdaEnvironment, postConfirmationEvent } from '../test/infra/bundles.ts';
 import { synthesize } from '../test/infra/synth.ts';
+import { median } from './harness.ts';
 
 const run = promisify(execFile);
 
@@ -66,8 +67,6 @@ async function sample(bundle: string, event: unknown, env: Record<string, string
   return JSON.parse(stdout.trim().split('\n').pop() as string) as Sample;
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
 
 function dirSize(path: string): number {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homeFeedRequest } from './feed-seed.ts';
 import { loadMeasured, startServerProcess, type Run } from './http-load.ts';
+import { median } from './harness.ts';
 
 const rounds = 5;
 const seconds = 3;
@@ -27,8 +28,6 @@ interface Served {
   url: string;
   tokens: { token: string }[];
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function metricsBenchmark(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'plaza-bench-metrics-'));

@@ -6,6 +6,7 @@
  * quota in a burst at the start of every second. Neither tells how fast a server answers at a load.
  */
 import { Agent, request } from 'node:http';
+import { percentile } from './harness.ts';
 
 export interface OpenLoopOptions {
   url: string;
@@ -72,8 +73,6 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   await Promise.all(pending);
   agent.destroy();
 
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const at = (q: number) => percentile(latencies, q);
   return { sent, ok: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: at(1) };
 }

@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { printTable, type Row } from './harness.ts';
+import { percentile, printTable, type Row } from './harness.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 5000);
 const POSTS = 10;
@@ -123,9 +123,6 @@ const scenarios: Scenario[] = [
       }),
   },
 ];
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
 
 interface Outcome {
   perSecond: number;

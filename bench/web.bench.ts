@@ -18,6 +18,7 @@ import { launchChromium } from '../test/support/chromium.ts';
 import { scenePhoto } from '../test/support/photos.ts';
 import { buildWebApp } from '../web/build.ts';
 import { signedInUser } from './users.ts';
+import { median } from './harness.ts';
 
 const authors = 3;
 const postsPerAuthor = 4;
@@ -165,7 +166,6 @@ async function gzipBytes(urls: string[]): Promise<number> {
   return total;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 async function bareReference(browser: Browser): Promise<number> {
