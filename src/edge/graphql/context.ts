@@ -77,8 +77,9 @@ export function requestLoaders(services: GraphQLServices): Loaders {
     likes: {
       has(postId, viewerId) {
         const key = keys.like(postId, viewerId);
-        let liked = likes.get(keyId(key));
-        if (liked === undefined) likes.set(keyId(key), (liked = items.load(key).then(Boolean)));
+        const id = keyId(key);
+        let liked = likes.get(id);
+        if (liked === undefined) likes.set(id, (liked = items.load(key).then(Boolean)));
         return liked;
       },
       prime(postId, viewerId, liked) {

@@ -22,7 +22,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Caller } from '../../ports/identity-verifier.ts';
 import type { Log } from '../../platform/logger.ts';
 import { selectedFields, type AuthModes } from './auth-modes.ts';
-import { requestContext, requestLoaders, type GraphQLServices } from './context.ts';
+import { requestContext, requestLoaders, type GraphQLServices, type Loaders } from './context.ts';
 import { viewerFields } from './resolvers.ts';
 
 /** One answer to one event, shared by everyone in its audience. */
@@ -154,37 +154,42 @@ export function subscriptionHub(options: {
         const all = [...audiences.values()];
         for (let start = 0; start < all.length; start += viewersPerSlice) {
           await Promise.all(
-            all.slice(start, start + viewersPerSlice).map(async (audience) => {
-              const context = requestContext(audience.caller, services, log, loaders);
-              let result: ExecutionResult;
-              try {
-                result = await prepared.compiled.query(next.value, context, variables);
-              } catch (error) {
-                // The compiled query reports resolver errors itself; this is a bug, and says nothing more.
-                result = {
-                  data: null,
-                  errors: [new GraphQLError('An internal error occurred', { originalError: error as Error })],
-                };
-              }
-              const formats = new Map<(result: ExecutionResult) => string, string>();
-              const shared: LiveResult = {
-                result,
-                serialized(format) {
-                  let text = formats.get(format);
-                  if (text === undefined) formats.set(format, (text = format(result)));
-                  return text;
-                },
-              };
-              for (const deliver of audience.members) {
-                try {
-                  deliver(shared);
-                } catch (error) {
-                  // One subscriber's broken socket is no reason to skip the others.
-                  log.warn({ err: error }, 'subscription delivery failed');
-                }
-              }
-            }),
+            all
+              .slice(start, start + viewersPerSlice)
+              .map((audience) => answer(audience, next.value, loaders)),
           );
+        }
+      }
+    }
+
+    /** Resolves one event for one audience and hands the answer to each of its members. */
+    async function answer(audience: Audience, event: unknown, loaders: Loaders) {
+      const context = requestContext(audience.caller, services, log, loaders);
+      let result: ExecutionResult;
+      try {
+        result = await prepared.compiled.query(event, context, variables);
+      } catch (error) {
+        // The compiled query reports resolver errors itself; this is a bug, and says nothing more.
+        result = {
+          data: null,
+          errors: [new GraphQLError('An internal error occurred', { originalError: error as Error })],
+        };
+      }
+      const formats = new Map<(result: ExecutionResult) => string, string>();
+      const shared: LiveResult = {
+        result,
+        serialized(format) {
+          let text = formats.get(format);
+          if (text === undefined) formats.set(format, (text = format(result)));
+          return text;
+        },
+      };
+      for (const deliver of audience.members) {
+        try {
+          deliver(shared);
+        } catch (error) {
+          // One subscriber's broken socket is no reason to skip the others.
+          log.warn({ err: error }, 'subscription delivery failed');
         }
       }
     }
