@@ -1,4 +1,5 @@
 import { PlazaError } from '../../platform/errors.ts';
+import { ownedByIndex } from '../social/keys.ts';
 import { requireUserId } from '../social/model.ts';
 import { originalKey } from './media-keys.ts';
 import {
@@ -66,6 +67,7 @@ export async function createUploadUrl(
   await store.put({
     item: {
       ...mediaKey(key),
+      ...ownedByIndex(ownerId, `MEDIA#${key}`),
       entityType: 'MEDIA',
       key,
       ownerId,

@@ -1,5 +1,5 @@
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
-import { byTypeIndex, keys } from './keys.ts';
+import { byTypeIndex, keys, ownedByIndex } from './keys.ts';
 import {
   limits,
   requireText,
@@ -25,6 +25,7 @@ export async function addComment(
   const item = {
     ...keys.comment(post, id),
     ...byTypeIndex('COMMENT', createdAt),
+    ...ownedByIndex(authorId, `COMMENT#${post}#${id}`),
     id,
     postId: post,
     authorId,

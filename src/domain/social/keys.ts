@@ -67,6 +67,20 @@ export function usersByNamePartition(prefix: string): string {
   return `USER#${prefix.toLowerCase().charAt(0)}`;
 }
 
+/**
+ * GSI1 overloaded: what a user made outside their own partition (likes, comments, media),
+ * under `OWNER#<userId>`, so account deletion and data export find all of it with one query
+ * instead of a scan. The sort key names the item: `LIKE#<postId>`, `COMMENT#<postId>#<commentId>`,
+ * `MEDIA#<key>`.
+ */
+export function ownedByIndex(userId: string, sortKey: string): Item {
+  return { GSI1PK: ownedByPartition(userId), GSI1SK: sortKey };
+}
+
+export function ownedByPartition(userId: string): string {
+  return `OWNER#${userId}`;
+}
+
 /** GSI3, items by entity type and creation time. */
 export function byTypeIndex(type: string, createdAt: string): Item {
   return { entityType: type, GSI3PK: type, GSI3SK: createdAt };

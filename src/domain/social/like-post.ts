@@ -1,6 +1,6 @@
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { CancellationReason } from '../../ports/item-store/item-store.ts';
-import { keys } from './keys.ts';
+import { keys, ownedByIndex } from './keys.ts';
 import { getPost } from './get-post.ts';
 import { requireUlid, requireUserId, type Post, type SocialServices } from './model.ts';
 
@@ -18,7 +18,7 @@ function reasonsOf(error: unknown): CancellationReason[] {
 export async function likePost(
   viewerId: string,
   postId: string,
-  services: Pick<SocialServices, 'store'>,
+  services: Pick<SocialServices, 'store' | 'clock'>,
 ): Promise<Post> {
   return toggleLike(viewerId, postId, true, services);
 }
@@ -27,7 +27,7 @@ export async function likePost(
 export async function unlikePost(
   viewerId: string,
   postId: string,
-  services: Pick<SocialServices, 'store'>,
+  services: Pick<SocialServices, 'store' | 'clock'>,
 ): Promise<Post> {
   return toggleLike(viewerId, postId, false, services);
 }
@@ -36,7 +36,7 @@ async function toggleLike(
   viewerId: string,
   postId: string,
   like: boolean,
-  services: Pick<SocialServices, 'store'>,
+  services: Pick<SocialServices, 'store' | 'clock'>,
 ): Promise<Post> {
   const userId = requireUserId(viewerId);
   const id = requireUlid(postId, 'postId');
@@ -44,7 +44,16 @@ async function toggleLike(
   try {
     await services.store.transactWrite([
       like
-        ? { put: { ...likeKey, userId, postId: id }, conditions: [{ op: 'itemNotExists' }] }
+        ? {
+            put: {
+              ...likeKey,
+              ...ownedByIndex(userId, `LIKE#${id}`),
+              userId,
+              postId: id,
+              createdAt: new Date(services.clock.now()).toISOString(),
+            },
+            conditions: [{ op: 'itemNotExists' }],
+          }
         : { delete: likeKey, conditions: [{ op: 'itemExists' }] },
       {
         update: { key: keys.post(id), add: { likeCount: like ? 1 : -1 } },
