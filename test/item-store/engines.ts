@@ -7,7 +7,10 @@ import { openDynamoDbStores, provisionDynamoDbTables } from '../../src/adapters/
 import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { systemClock } from '../../src/ports/clock.ts';
-import type { ItemStore } from '../../src/ports/item-store/item-store.ts';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { sqliteTableNames } from '../../src/adapters/sqlite/sqlite-schema.ts';
+import type { Item, ItemStore } from '../../src/ports/item-store/item-store.ts';
 import { noMeter } from '../../src/ports/item-store/meter.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { localCredentials } from '../support/dynamodb-local.ts';
@@ -16,6 +19,11 @@ export interface EngineHarness {
   name: string;
   store: ItemStore;
   close(): Promise<void>;
+  /**
+   * Every stored item, expired or not, read around the port (SQL rows; a DynamoDB Scan of the
+   * table and of each index): what a model check walks to find what a deletion left behind.
+   */
+  walk(): Promise<Item[]>;
   /** DynamoDB Local answers a transaction whose update cannot apply with a top-level ValidationException (AWS cancels it). */
   transactionDataErrorIsTopLevel?: boolean;
 }
@@ -23,9 +31,10 @@ export interface EngineHarness {
 async function sqlite(): Promise<EngineHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'plaza-engines-'));
   const db = openSqlite({ path: join(dir, 'plaza.sqlite'), synchronous: 'NORMAL' });
+  const table = mainTable('plaza');
   const store = new SqliteItemStore({
     db,
-    table: mainTable('plaza'),
+    table,
     clock: systemClock,
     meter: noMeter,
     region: 'us-west-1',
@@ -34,6 +43,13 @@ async function sqlite(): Promise<EngineHarness> {
   return {
     name: 'sqlite',
     store,
+    async walk() {
+      const { items } = sqliteTableNames(table);
+      return db
+        .prepare<[], { item: string }>(`SELECT item FROM ${items}`)
+        .all()
+        .map((row) => JSON.parse(row.item) as Item);
+    },
     async close() {
       await store.close();
       db.close();
@@ -54,6 +70,25 @@ async function dynamodb(): Promise<EngineHarness> {
   return {
     name: 'dynamodb',
     store: store as ItemStore,
+    async walk() {
+      const client = new DynamoDBClient(settings);
+      const found: Item[] = [];
+      try {
+        for (const indexName of [undefined, ...table.indexes.map((index) => index.name)]) {
+          let start: Record<string, AttributeValue> | undefined;
+          do {
+            const page = await client.send(
+              new ScanCommand({ TableName: table.name, IndexName: indexName, ExclusiveStartKey: start }),
+            );
+            found.push(...(page.Items ?? []).map((item) => unmarshall(item) as Item));
+            start = page.LastEvaluatedKey;
+          } while (start);
+        }
+      } finally {
+        client.destroy();
+      }
+      return found;
+    },
     close: () => (store as ItemStore).close(),
     transactionDataErrorIsTopLevel: true,
   };

@@ -2,6 +2,7 @@
  * The back office's operations (Admin* and ListUsers). The edge lets only
  * requests signed with the admin credentials reach them.
  */
+import { removeUser } from './remove-user.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import {
   checkPassword,
@@ -118,11 +119,7 @@ export async function adminUserGlobalSignOut(request: { Username: string }, serv
 }
 
 export async function adminDeleteUser(request: { Username: string }, services: IdentityServices) {
-  const user = await userNamed(request.Username, services);
-  await services.users.transactWrite([
-    { delete: userKeys.user(user.sub) },
-    { delete: userKeys.email(user.email), conditions: [{ op: '=', attribute: 'sub', value: user.sub }] },
-  ]);
+  await removeUser(await userNamed(request.Username, services), services);
   return {};
 }
 

@@ -1,17 +1,14 @@
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
-import { userKeys, type IdentityServices } from './model.ts';
+import type { IdentityServices } from './model.ts';
+import { removeUser } from './remove-user.ts';
 
-/** Deletes the signed-in user from the pool: the user and the email alias go together, and tokens stop working. */
+/** Deletes the signed-in user: the pool forgets them, their tokens stop working and their data is erased. */
 export async function deleteUser(
   request: { AccessToken: string },
   verifier: IdentityVerifier,
   services: IdentityServices,
 ) {
-  const user = await userOfAccessToken(request.AccessToken, verifier, services);
-  await services.users.transactWrite([
-    { delete: userKeys.user(user.sub) },
-    { delete: userKeys.email(user.email), conditions: [{ op: '=', attribute: 'sub', value: user.sub }] },
-  ]);
+  await removeUser(await userOfAccessToken(request.AccessToken, verifier, services), services);
   return {};
 }

@@ -51,6 +51,8 @@ export interface IdentityServices {
   triggers?: Triggers;
   /** Cognito's post-confirmation trigger, in its event shape (Plaza's creates the profile). */
   postConfirmation?: (event: PostConfirmationEvent) => Promise<unknown>;
+  /** A user left the pool (DeleteUser, AdminDeleteUser): Plaza erases the account's data. */
+  onUserDeleted?: (sub: string) => Promise<unknown>;
 }
 
 export interface UserRecord {
@@ -92,6 +94,11 @@ export const userKeys = {
   newPasswordSession: (session: string) => ({ PK: `NEWPASSWORD#${sha256(session)}`, SK: 'SESSION' }),
   mfaSetupSession: (session: string) => ({ PK: `MFASETUP#${sha256(session)}`, SK: 'SESSION' }),
 };
+
+/** Refresh tokens by user, in the pool table's GSI1 (overloaded), so a deleted user's tokens can all be found. */
+export function sessionsPartition(sub: string): string {
+  return `SESSIONS#${sub}`;
+}
 
 export type CodePurpose = 'confirm' | 'reset' | 'verify';
 

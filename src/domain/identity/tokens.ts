@@ -1,5 +1,5 @@
 import { runPreTokenGeneration } from './triggers.ts';
-import { userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import { sessionsPartition, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 
 /** Cognito's AuthenticationResult: access and ID tokens with Cognito's claims, and an opaque refresh token. */
 export async function issueTokens(
@@ -63,6 +63,8 @@ export async function issueTokens(
     await users.put({
       item: {
         ...userKeys.refresh(RefreshToken),
+        GSI1PK: sessionsPartition(user.sub),
+        GSI1SK: String(clock.now()).padStart(15, '0'),
         sub: user.sub,
         issuedAt: clock.now(),
         expiresAt,

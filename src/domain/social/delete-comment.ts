@@ -18,7 +18,7 @@ export async function deleteComment(
   ]);
   if (!comment || !postItem) throw new PlazaError('NotFound', `No comment ${commentId} on post ${postId}`);
   if (comment.authorId !== userId && postItem.authorId !== userId) {
-    throw new PlazaError('Forbidden', "Only the comment's author or the post's author can delete it");
+    throw new PlazaError('Unauthorized', "Only the comment's author or the post's author can delete it");
   }
   try {
     await store.transactWrite([

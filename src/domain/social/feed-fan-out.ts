@@ -13,28 +13,15 @@
  */
 import type { Logger } from '../../platform/logger.ts';
 import { writeAll } from '../../ports/item-store/batch.ts';
-import type { BatchWriteRequest, Item, ItemStore, StreamRecord } from '../../ports/item-store/item-store.ts';
+import type { BatchWriteRequest, Item, StreamRecord } from '../../ports/item-store/item-store.ts';
 import { newImage, oldImage } from '../../ports/item-store/stream-images.ts';
+import { pages } from '../../ports/item-store/pages.ts';
 import { idAfter, keys, partitions, sortPrefixes } from './keys.ts';
 import type { SocialServices } from './model.ts';
 
 const feedEntryLifetimeSeconds = 90 * 24 * 3600;
 /** Batch writes in flight for one post's followers: 100 entries at a time (one SQLite commit). */
 const fanOutConcurrency = 4;
-
-async function* pages(store: ItemStore, partition: string, prefix?: string): AsyncGenerator<Item[]> {
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({
-      partition,
-      ...(prefix ? { sortKey: { op: 'beginsWith' as const, value: prefix } } : {}),
-      limit: 500,
-      ...(cursor ? { cursor } : {}),
-    });
-    yield page.items;
-    cursor = page.cursor;
-  } while (cursor);
-}
 
 function feedEntry(
   ownerId: string,
@@ -109,7 +96,11 @@ async function fanOutPost(
     return 1;
   }
   let feeds = 0;
-  for await (const followers of pages(store, partitions.user(entry.authorId), sortPrefixes.follower)) {
+  for await (const followers of pages(store, {
+    partition: partitions.user(entry.authorId),
+    sortKey: { op: 'beginsWith', value: sortPrefixes.follower },
+    limit: 500,
+  })) {
     const writes = pending.concat(followers.map((edge) => write(idAfter(sortPrefixes.follower, edge.SK))));
     pending = [];
     // One entry per feed, no key twice: the batches may go at once.
@@ -154,7 +145,7 @@ async function removeAuthor(
   { store }: Pick<SocialServices, 'store'>,
 ): Promise<number> {
   let removed = 0;
-  for await (const entries of pages(store, partitions.feed(followerId))) {
+  for await (const entries of pages(store, { partition: partitions.feed(followerId), limit: 500 })) {
     const theirs = entries.filter((entry) => entry.authorId === followeeId);
     await writeAll(
       store,

@@ -59,6 +59,7 @@ const evictions: Record<string, (args: Args, viewer: string | undefined) => stri
   deleteComment: (args) => [`Post:${String(args.postId)}`],
   deletePost: (args, viewer) => [`Post:${String(args.id)}`, `User:${viewer}`],
   createPost: (_, viewer) => [`User:${viewer}`],
+  deleteMyAccount: (_, viewer) => [`User:${viewer}`],
   updateProfile: (_, viewer) => [`User:${viewer}`],
   followUser: (args, viewer) => [`User:${viewer}`, `User:${String(args.userId)}`],
   unfollowUser: (args, viewer) => [`User:${viewer}`, `User:${String(args.userId)}`],

@@ -1,0 +1,71 @@
+import { writeAll } from '../../ports/item-store/batch.ts';
+import { pages } from '../../ports/item-store/pages.ts';
+import type { Key } from '../../ports/item-store/item-store.ts';
+import { oauthKeys } from './oauth.ts';
+import type { UserDirectory } from '../../ports/user-directory.ts';
+import {
+  sessionsPartition,
+  toUserRecord,
+  userKeys,
+  type IdentityServices,
+  type UserRecord,
+} from './model.ts';
+
+/** The external identities a federated user signs in with (Cognito's `identities` attribute). */
+function federatedLinks(user: UserRecord): Key[] {
+  try {
+    const identities = JSON.parse(user.attributes.identities ?? '[]') as {
+      issuer?: string;
+      userId?: string;
+    }[];
+    return identities
+      .filter((identity) => identity.issuer && identity.userId)
+      .map((identity) => oauthKeys.federatedIdentity(String(identity.issuer), String(identity.userId)));
+  } catch {
+    return [];
+  }
+}
+
+/** The embedded pool as the directory that deleteMyAccount and `plaza users delete` remove users from. */
+export function poolDirectory(services: Pick<IdentityServices, 'users' | 'onUserDeleted'>): UserDirectory {
+  return {
+    async deleteUser(userId) {
+      const { item } = await services.users.get(userKeys.user(userId), { consistent: true });
+      if (item) await removeUser(toUserRecord(item), services);
+    },
+  };
+}
+
+/**
+ * Removes a user from the pool with everything the pool keeps of them: the user and the email
+ * alias (in one transaction, so the email is free at once), federated links, pending codes and
+ * every refresh token. Then the rest of Plaza hears of it (`onUserDeleted`: the account's social
+ * data). Idempotent: a second call finds less and removes nothing more.
+ */
+export async function removeUser(
+  user: UserRecord,
+  services: Pick<IdentityServices, 'users' | 'onUserDeleted'>,
+): Promise<void> {
+  const { users } = services;
+  const mine = [{ op: '=' as const, attribute: 'sub', value: user.sub }];
+  await users.transactWrite([
+    { delete: userKeys.user(user.sub) },
+    { delete: userKeys.email(user.email), conditions: mine },
+  ]);
+  // A link is only removed while it still names this user (a new account may have taken it over).
+  for (const link of federatedLinks(user)) {
+    await users.delete({ key: link, conditions: mine }).catch(() => undefined);
+  }
+  for (const query of [
+    { partition: userKeys.user(user.sub).PK },
+    { index: 'GSI1' as const, partition: sessionsPartition(user.sub) },
+  ]) {
+    for await (const items of pages(users, { ...query, limit: 100 })) {
+      await writeAll(
+        users,
+        items.map((item) => ({ delete: { PK: String(item.PK), SK: String(item.SK) } })),
+      );
+    }
+  }
+  await services.onUserDeleted?.(user.sub);
+}

@@ -1,0 +1,48 @@
+/**
+ * The data lifecycle's change-stream consumer (the same function runs as a DynamoDB-stream
+ * Lambda at scale): a deletion's REMOVE record starts the rest of it.
+ *
+ *   USER#<id> / PROFILE      an account closed (delete-account.ts): erase-account.ts
+ *   POST#<id> / METADATA     a post deleted, by its author or with its account: erase-post.ts
+ *   USER#<id> / STORY#<id>   a story deleted or expired (TTL): its media
+ *   MEDIA#<key> / METADATA   an upload never used, expired (TTL): any bytes that arrived
+ *
+ * Delivery is at-least-once and a batch is checkpointed only after it is handled, so a cascade
+ * cut short by a crash runs again from its record; every step is idempotent.
+ */
+import type { Logger } from '../../platform/logger.ts';
+import type { StreamRecord } from '../../ports/item-store/item-store.ts';
+import { oldImage } from '../../ports/item-store/stream-images.ts';
+import { eraseAccount } from './erase-account.ts';
+import { eraseMedia } from './erase-media.ts';
+import { erasePost } from './erase-post.ts';
+import type { PrivacyServices } from './model.ts';
+
+export async function cascadeDeletions(
+  records: StreamRecord[],
+  services: PrivacyServices,
+  logger?: Logger,
+): Promise<void> {
+  for (const record of records) {
+    if (record.eventName !== 'REMOVE') continue;
+    const item = oldImage(record);
+    if (!item) continue;
+    const pk = String(item.PK);
+    const sk = String(item.SK);
+    const ids = { eventID: record.eventID, sequenceNumber: record.dynamodb.SequenceNumber };
+    if (pk.startsWith('USER#') && sk === 'PROFILE') {
+      const erased = await eraseAccount(String(item.id), services);
+      logger?.info({ ...ids, userId: String(item.id), ...erased }, 'account erased');
+    } else if (pk.startsWith('POST#') && sk === 'METADATA') {
+      const erased = await erasePost(item, services);
+      logger?.info({ ...ids, postId: String(item.id), ...erased }, 'post erased');
+    } else if (pk.startsWith('USER#') && sk.startsWith('STORY#')) {
+      const erased = await eraseMedia(String(item.mediaKey), services);
+      logger?.info({ ...ids, storyId: String(item.id), ...erased }, 'story erased');
+    } else if (pk.startsWith('MEDIA#') && record.userIdentity) {
+      // Only TTL's removals: every other one came from eraseMedia, which took the objects first.
+      const erased = await eraseMedia(String(item.key), services);
+      logger?.info({ ...ids, key: String(item.key), ...erased }, 'media erased');
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import { isPlazaError } from '../../platform/errors.ts';
+import { writeAll } from '../../ports/item-store/batch.ts';
+import type { Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
+import { pages } from '../../ports/item-store/pages.ts';
+import { idAfter, keys, ownedByPartition, partitions, sortPrefixes } from '../social/keys.ts';
+import { deleteObjects, eraseMedia } from './erase-media.ts';
+import { cascadeConcurrency, inParallel, type Erased, type PrivacyServices } from './model.ts';
+
+const keyOf = (item: Item): Key => ({ PK: String(item.PK), SK: String(item.SK) });
+
+/** Where a user's objects live: the design's two trees, and the data exports. */
+export const userObjectPrefixes = (userId: string) => [
+  `users/${userId}/`,
+  `stories/${userId}/`,
+  `exports/${userId}/`,
+];
+
+/**
+ * Removes an item that someone else's counter counts, and the count with it, in one
+ * transaction. Idempotent: an item already gone changes no count. When the counted item
+ * (a post, a profile) is gone too, only the item goes.
+ */
+async function uncount(
+  services: Pick<PrivacyServices, 'store'>,
+  item: Key,
+  also: Key[],
+  counter: { key: Key; attribute: string },
+): Promise<void> {
+  const actions: TransactAction[] = [
+    { delete: item, conditions: [{ op: 'itemExists' }] },
+    ...also.map((key) => ({ delete: key })),
+    {
+      update: { key: counter.key, add: { [counter.attribute]: -1 } },
+      conditions: [{ op: 'itemExists' }],
+    },
+  ];
+  try {
+    await services.store.transactWrite(actions);
+  } catch (error) {
+    if (!isPlazaError(error, 'TransactionCanceledException')) throw error;
+    const reasons = (error.details?.cancellationReasons ?? []) as { code: string }[];
+    if (reasons[0]?.code === 'ConditionalCheckFailed') {
+      // The item is gone (an earlier attempt): its twins may not be.
+      if (also.length > 0)
+        await writeAll(
+          services.store,
+          also.map((key) => ({ delete: key })),
+        );
+      return;
+    }
+    if (reasons.at(-1)?.code === 'ConditionalCheckFailed') {
+      await writeAll(
+        services.store,
+        [item, ...also].map((key) => ({ delete: key })),
+      );
+      return;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Erases a closed account (its profile already removed by delete-account.ts): posts (their
+ * likes, comments and media follow from each post's REMOVE record), follows in both directions
+ * with the other users' counts, stories, exports, the user's likes and comments on others'
+ * posts with those posts' counts, media and uploads, the home feed, and every object under the
+ * user's prefixes. Each step is idempotent, so a cascade cut short by a crash is run again from
+ * its record and completes.
+ */
+export async function eraseAccount(
+  userId: string,
+  services: PrivacyServices,
+  progress?: (erased: Erased) => void,
+): Promise<Erased> {
+  const { store } = services;
+  const erased: Erased = { items: 0, objects: 0 };
+  const report = (items: number, objects = 0) => {
+    erased.items += items;
+    erased.objects += objects;
+    progress?.(erased);
+  };
+
+  for await (const items of pages(store, { partition: partitions.user(userId), limit: 200 })) {
+    const plain: Key[] = [];
+    const counted: (() => Promise<void>)[] = [];
+    for (const item of items) {
+      const sk = String(item.SK);
+      if (sk.startsWith(sortPrefixes.post)) {
+        plain.push(keys.post(idAfter(sortPrefixes.post, sk)), keyOf(item));
+      } else if (sk.startsWith(sortPrefixes.follower)) {
+        const other = idAfter(sortPrefixes.follower, sk);
+        counted.push(() =>
+          uncount(services, keyOf(item), [keys.following(other, userId)], {
+            key: keys.profile(other),
+            attribute: 'followingCount',
+          }),
+        );
+      } else if (sk.startsWith(sortPrefixes.following)) {
+        const other = idAfter(sortPrefixes.following, sk);
+        counted.push(() =>
+          uncount(services, keyOf(item), [keys.follower(other, userId)], {
+            key: keys.profile(other),
+            attribute: 'followerCount',
+          }),
+        );
+      } else {
+        // Stories' media goes with the story's REMOVE record; anything else of the user's goes as it is.
+        plain.push(keyOf(item));
+      }
+    }
+    await writeAll(
+      store,
+      plain.map((key) => ({ delete: key })),
+      { concurrency: 4 },
+    );
+    await inParallel(counted, cascadeConcurrency, (run) => run());
+    report(plain.length + counted.length * 2);
+  }
+
+  for await (const items of pages(store, {
+    index: 'GSI1',
+    partition: ownedByPartition(userId),
+    limit: 200,
+  })) {
+    await inParallel(items, cascadeConcurrency, async (item) => {
+      const sk = String(item.GSI1SK);
+      if (sk.startsWith('MEDIA#')) {
+        const media = await eraseMedia(String(item.key), services);
+        return report(media.items, media.objects);
+      }
+      const postId = String(item.postId);
+      await uncount(services, keyOf(item), [], {
+        key: keys.post(postId),
+        attribute: sk.startsWith('LIKE#') ? 'likeCount' : 'commentCount',
+      });
+      services.forget?.([`Post:${postId}`]);
+      report(1);
+    });
+  }
+
+  for await (const items of pages(store, { partition: partitions.feed(userId), limit: 500 })) {
+    await writeAll(
+      store,
+      items.map((item) => ({ delete: keyOf(item) })),
+      { concurrency: 4 },
+    );
+    report(items.length);
+  }
+  await store.delete({ key: keys.largeAuthor(userId) });
+
+  // Objects no item pointed at any more (an upload never used, a crash between two steps).
+  for (const prefix of userObjectPrefixes(userId)) report(0, await deleteObjects(prefix, services));
+  await services.cdn.invalidate(userObjectPrefixes(userId).map((prefix) => `${prefix}*`));
+  services.forget?.([`User:${userId}`]);
+  return erased;
+}

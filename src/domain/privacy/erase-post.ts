@@ -1,0 +1,37 @@
+import { writeAll } from '../../ports/item-store/batch.ts';
+import type { Item } from '../../ports/item-store/item-store.ts';
+import { pages } from '../../ports/item-store/pages.ts';
+import { keys, partitions } from '../social/keys.ts';
+import { toPost } from '../social/model.ts';
+import { eraseMedia } from './erase-media.ts';
+import { inParallel, type Erased, type PrivacyServices } from './model.ts';
+
+/**
+ * What is left of a deleted post (its item as it was): its likes and comments (and with them
+ * their entries in the owner index), its entry in the author's list, its media and the cached
+ * answers about it. Followers' feed entries are the feed fan-out's to remove, from the same
+ * REMOVE record. Idempotent.
+ */
+export async function erasePost(
+  deleted: Item,
+  services: Pick<PrivacyServices, 'store' | 'objects' | 'cdn' | 'forget'>,
+): Promise<Erased> {
+  const post = toPost(deleted);
+  const { store } = services;
+  const erased: Erased = { items: 0, objects: 0 };
+  for await (const children of pages(store, { partition: partitions.post(post.id), limit: 100 })) {
+    await writeAll(
+      store,
+      children.map((child) => ({ delete: { PK: String(child.PK), SK: String(child.SK) } })),
+    );
+    erased.items += children.length;
+  }
+  await store.delete({ key: keys.userPost(post.authorId, post.id) });
+  await inParallel(post.mediaKeys, 4, async (key) => {
+    const media = await eraseMedia(key, services);
+    erased.items += media.items;
+    erased.objects += media.objects;
+  });
+  services.forget?.([`Post:${post.id}`]);
+  return erased;
+}
