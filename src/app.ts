@@ -29,6 +29,8 @@ import { pathToFileURL } from 'node:url';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { apiKeyVerifier } from './domain/api-keys/api-keys.ts';
 import { fanOutFeed } from './domain/social/feed-fan-out.ts';
+import { buildDataExports } from './domain/privacy/build-data-export.ts';
+import { defaultDataExportSettings, type DataExportServices } from './domain/privacy/data-export.ts';
 import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
 import { registerGraphQLRoutes } from './edge/graphql/graphql-routes.ts';
 import { nextTokens } from './edge/graphql/next-token.ts';
@@ -94,6 +96,8 @@ export interface App {
   social: SocialServices;
   /** The home feed's fan-out consumer. */
   fanOut: StreamSubscription;
+  /** Data exports: what the resolvers and the builder use, and the builder's change-stream consumer. */
+  dataExport: { services: DataExportServices; consumer: StreamSubscription };
   /** Uploads, the object store and the image pipeline's queue. */
   media: { services: MediaServices; jobs: MediaJobs };
   /** Who signs users in: the embedded pool's services and ids (absent when tokens come from Amazon Cognito). */
@@ -455,6 +459,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     signPrivate: (key, expiresAt) => urls.signGet(key, expiresAt),
     clock,
   });
+  const dataExport: DataExportServices = {
+    store: stores.main,
+    objects,
+    clock,
+    ids,
+    logger: logger.child({ consumer: 'data-export' }),
+    settings: { ...defaultDataExportSettings, ...config.dataExport },
+    // The archive is private: signed like private media, for the media server (or the CDN).
+    signUrl: (key, expiresAt) => urls.signGet(key, expiresAt),
+    // Archives are assembled on the data disk (the OS's temp folder may be memory).
+    tmpDir: join(config.dataDir, 'tmp'),
+  };
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: () => baseUrl,
@@ -487,6 +503,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       events,
       media,
       mediaUrls,
+      dataExport,
     },
     identity: overrides.identity ?? identity.verifier,
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
@@ -553,6 +570,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     { onError: (error) => fanOutLog.error({ err: error }, 'feed fan-out failed; retrying') },
   );
+  // Data exports are built (and their zips removed) from the change stream, like the fan-out.
+  const dataExports = stores.main.changes.subscribe(
+    'data-export',
+    async (records) => {
+      await buildDataExports(records, dataExport);
+      const now = clock.now() / 1000;
+      for (const record of records)
+        metrics.streamConsumerLag.observe(
+          { consumer: 'data-export' },
+          Math.max(0, now - record.dynamodb.ApproximateCreationDateTime),
+        );
+    },
+    { onError: (error) => dataExport.logger.error({ err: error }, 'data export failed; retrying') },
+  );
 
   let closed = false;
   let developmentApiKey: string | undefined;
@@ -565,6 +596,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     server,
     social,
     fanOut,
+    dataExport: { services: dataExport, consumer: dataExports },
     media: { services: media, jobs },
     identity,
     alarms,
@@ -590,6 +622,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await usage.stop();
       await fanOut.stop();
+      await dataExports.stop();
       clearInterval(lifecycle);
       await objects.close();
       await redis?.close();

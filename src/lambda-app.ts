@@ -8,7 +8,10 @@
 import { openDynamoDbStores } from './adapters/dynamodb/dynamodb-stores.ts';
 import { nodeIds } from './adapters/ids/node-ids.ts';
 import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
-import { cloudFrontUrlSigner } from './adapters/cloudfront/cloudfront-url-signer.ts';
+import {
+  cloudFrontUrlSigner,
+  type CloudFrontUrlSigner,
+} from './adapters/cloudfront/cloudfront-url-signer.ts';
 import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
 import { readSecretBytes } from './adapters/secrets-manager/secrets-manager-secret.ts';
 import { confirmUpload } from './domain/media/confirm-upload.ts';
@@ -16,6 +19,7 @@ import { mediaUrls } from './domain/media/media-urls.ts';
 import type { MediaUrls } from './domain/media/media-view.ts';
 import { defaultMediaSettings, type MediaServices } from './domain/media/model.ts';
 import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
+import { defaultDataExportSettings } from './domain/privacy/data-export.ts';
 import type { GraphQLServices } from './edge/graphql/context.ts';
 import { nextTokens } from './edge/graphql/next-token.ts';
 import type { Config } from './platform/config.ts';
@@ -112,8 +116,8 @@ async function secretOr<T>(
   return arn ? decode(await readSecretBytes({ arn, region })) : local();
 }
 
-/** Media URLs at CloudFront: public objects by version, stories signed with the key group's key. */
-export async function lambdaMediaUrls(app: LambdaApp): Promise<MediaUrls> {
+/** CloudFront's signer of private URLs (stories, originals, data exports), with the key group's key. */
+async function lambdaCdnSigner(app: LambdaApp): Promise<CloudFrontUrlSigner & { baseUrl: string }> {
   const { config } = app;
   const baseUrl = config.cdn.baseUrl;
   if (!baseUrl) {
@@ -133,7 +137,13 @@ export async function lambdaMediaUrls(app: LambdaApp): Promise<MediaUrls> {
     keyPairId: config.cdnSigning.keyPairId ?? 'LOCAL',
     privateKey,
   });
-  return mediaUrls({ publicBase: () => baseUrl, signPrivate: signer.signGet, clock: app.clock });
+  return { ...signer, baseUrl };
+}
+
+/** Media URLs at CloudFront: public objects by version, stories signed with the key group's key. */
+export async function lambdaMediaUrls(app: LambdaApp): Promise<MediaUrls> {
+  const signer = await lambdaCdnSigner(app);
+  return mediaUrls({ publicBase: () => signer.baseUrl, signPrivate: signer.signGet, clock: app.clock });
 }
 
 /**
@@ -158,6 +168,16 @@ export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServ
     events: memoryEventBus(),
     media,
     mediaUrls: await lambdaMediaUrls(app),
+    // Requests and downloads only: the zip is built by the change-stream consumer.
+    dataExport: {
+      store: app.social.store,
+      objects: media.objects,
+      clock: app.clock,
+      ids: app.social.ids,
+      logger: app.logger,
+      settings: { ...defaultDataExportSettings, ...config.dataExport },
+      signUrl: (await lambdaCdnSigner(app)).signGet,
+    },
   };
 }
 

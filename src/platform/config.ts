@@ -109,6 +109,14 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    dataExport: z
+      .object({
+        lifetimeDays: z.number().positive().max(90).optional(),
+        downloadUrlMinutes: z.number().positive().max(1440).optional(),
+        perDay: z.number().int().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
     redisUrl: z.url().optional(),
     smtp: z
@@ -243,6 +251,8 @@ export interface Config {
     /** The lifecycle rule: previous versions of overwritten or deleted objects go after this many days. */
     noncurrentVersionDays: number;
   };
+  /** Data exports (domain/privacy): how long one can be downloaded, and how often users may ask. */
+  dataExport: { lifetimeMs: number; downloadUrlMs: number; perDay: number };
   /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
   caching: {
     maxEntries: number | undefined;
@@ -487,6 +497,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
       noncurrentVersionDays: file.media?.noncurrentVersionDays ?? 30,
+    },
+    dataExport: {
+      lifetimeMs: (file.dataExport?.lifetimeDays ?? 7) * 24 * 3600 * 1000,
+      downloadUrlMs: (file.dataExport?.downloadUrlMinutes ?? 60) * 60 * 1000,
+      perDay: file.dataExport?.perDay ?? 3,
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
     smtp: e.SMTP_URL

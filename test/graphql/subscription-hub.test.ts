@@ -41,6 +41,7 @@ function hubOverStore() {
       events,
       nextTokens: nextTokens(randomBytes(32)),
       media: server.app.media.services,
+      dataExport: server.app.dataExport.services,
       mediaUrls: mediaUrls({
         publicBase: () => 'http://media',
         signPrivate: () => '',

@@ -433,14 +433,15 @@ describe('the CDK stack', () => {
           ViewerProtocolPolicy: 'redirect-to-https',
           CachePolicyId: cachingOptimized,
         }),
-        CacheBehaviors: [
+        // Stories and data exports: only on URLs signed with the key group's key.
+        CacheBehaviors: ['stories/*', 'exports/*'].map((pattern) =>
           Match.objectLike({
-            PathPattern: 'stories/*',
+            PathPattern: pattern,
             ViewerProtocolPolicy: 'redirect-to-https',
             CachePolicyId: cachingOptimized,
             TrustedKeyGroups: [{ Ref: keyGroup }],
           }),
-        ],
+        ),
         Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
       }),
     });

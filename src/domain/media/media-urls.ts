@@ -2,7 +2,7 @@ import type { Clock } from '../../ports/clock.ts';
 import { versionTag, type MediaUrls } from './media-view.ts';
 
 /** Key prefixes of private media (CONTRACT.md): served only on signed URLs, locally and by CloudFront. */
-export const privateMediaPrefixes = ['stories/'];
+export const privateMediaPrefixes = ['stories/', 'exports/'];
 
 export function isPrivateMedia(key: string): boolean {
   return privateMediaPrefixes.some((prefix) => key.startsWith(prefix));

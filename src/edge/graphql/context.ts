@@ -4,6 +4,7 @@ import { keys } from '../../domain/social/keys.ts';
 import { requireUserId, toProfile, type Profile, type SocialServices } from '../../domain/social/model.ts';
 import { mediaKey, toMedia, type Media, type MediaServices } from '../../domain/media/model.ts';
 import type { MediaUrls } from '../../domain/media/media-view.ts';
+import type { DataExportServices } from '../../domain/privacy/data-export.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
 import type { Item, Key } from '../../ports/item-store/item-store.ts';
 import { PlazaError } from '../../platform/errors.ts';
@@ -19,6 +20,8 @@ export interface GraphQLServices {
   events: EventBus;
   media: MediaServices;
   mediaUrls: MediaUrls;
+  /** requestDataExport and dataExport (the zip itself is built by a change-stream consumer). */
+  dataExport: DataExportServices;
 }
 
 /** Reads batched per request (or per subscription event): whatever a page asks for costs a few BatchGets. */

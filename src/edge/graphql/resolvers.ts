@@ -23,6 +23,8 @@ import { viewMedia } from '../../domain/media/media-view.ts';
 import { createStory } from '../../domain/social/create-story.ts';
 import { listStories, storiesFeed, type UserStories } from '../../domain/social/list-stories.ts';
 import type { Story } from '../../domain/social/model.ts';
+import { getDataExport } from '../../domain/privacy/get-data-export.ts';
+import { requestDataExport } from '../../domain/privacy/request-data-export.ts';
 import { isPlazaError } from '../../platform/errors.ts';
 import { optionalViewerId, viewerId, type RequestContext } from './context.ts';
 import { listen } from './subscriptions.ts';
@@ -100,6 +102,10 @@ const query: Record<string, Resolver> = {
     paged(context, 'recent', args, (options) => recentPosts(options, context.services.social)),
   listStories: (_, args, context) => listStories(String(args.userId), context.services.social),
   storiesFeed: (_, __, context) => storiesFeed(viewerId(context), context.services.social),
+  dataExport: (_, args, context) =>
+    getDataExport(viewerId(context), String(args.id), context.services.dataExport).then(
+      (found) => found ?? null,
+    ),
   homeFeed: async (_, args, context) => {
     const viewer = viewerId(context);
     const scope = `feed:${viewer}`;
@@ -122,6 +128,13 @@ const mutation: Record<string, Resolver> = {
     createUploadUrl(viewerId(context), args.input as UploadRequest, context.services.media),
   createStory: (_, args, context) =>
     createStory(viewerId(context), args.input as { mediaKey: string }, context.services.social),
+  requestDataExport: (_, __, context) =>
+    requestDataExport(viewerId(context), context.services.dataExport).then((requested) => ({
+      id: requested.id,
+      status: requested.status,
+      url: null,
+      expiresAt: null,
+    })),
   createPost: async (_, args, context) =>
     published(
       context,

@@ -30,7 +30,7 @@ export interface MediaRouteOptions {
 }
 
 /** Keys under these prefixes are private: served only through signed URLs. */
-const privatePrefixes = ['stories/'];
+const privatePrefixes = ['stories/', 'exports/'];
 
 interface Cached {
   info: ObjectInfo;
