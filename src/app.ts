@@ -56,6 +56,7 @@ import { FsObjectStore } from './adapters/fs/fs-object-store.ts';
 import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
 import { HmacUrlSigner } from './adapters/hmac/hmac-url-signer.ts';
 import { sharpImageProcessor } from './adapters/sharp/sharp-image-processor.ts';
+import { ffmpegVideoProcessor } from './adapters/ffmpeg/ffmpeg-video-processor.ts';
 import { confirmUpload } from './domain/media/confirm-upload.ts';
 import { MediaJobs } from './domain/media/media-jobs.ts';
 import type { MediaUrls } from './domain/media/media-view.ts';
@@ -410,6 +411,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     objects,
     signer,
     images: sharpImageProcessor(),
+    videos: ffmpegVideoProcessor(),
     clock,
     ids,
     logger,
@@ -458,6 +460,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     publicBase: () => config.cdn.baseUrl ?? `${baseUrl}/media`,
     signPrivate: (key, expiresAt) => urls.signGet(key, expiresAt),
     clock,
+    originalSeconds: media.settings.originalUrlSeconds,
   });
   const dataExport: DataExportServices = {
     store: stores.main,

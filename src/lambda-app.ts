@@ -140,10 +140,15 @@ async function lambdaCdnSigner(app: LambdaApp): Promise<CloudFrontUrlSigner & { 
   return { ...signer, baseUrl };
 }
 
-/** Media URLs at CloudFront: public objects by version, stories signed with the key group's key. */
+/** Media URLs at CloudFront: public objects by version; stories and originals signed with the key group's key. */
 export async function lambdaMediaUrls(app: LambdaApp): Promise<MediaUrls> {
   const signer = await lambdaCdnSigner(app);
-  return mediaUrls({ publicBase: () => signer.baseUrl, signPrivate: signer.signGet, clock: app.clock });
+  return mediaUrls({
+    publicBase: () => signer.baseUrl,
+    signPrivate: signer.signGet,
+    clock: app.clock,
+    originalSeconds: app.config.media.originalUrlSeconds,
+  });
 }
 
 /**

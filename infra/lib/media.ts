@@ -1,9 +1,10 @@
 /**
  * Media: a private S3 bucket (no public access, TLS only, versioned, Intelligent-Tiering,
  * CORS for presigned PUT uploads) behind CloudFront with origin access control. Story
- * media is private: CloudFront serves `stories/*` only on URLs signed with the key pair
- * this stack makes (its private half never leaves Secrets Manager). Each upload's
- * object-created event runs the image pipeline (`processMedia`, on sharp) in Lambda.
+ * media and the untouched originals are private (ADR 0007): CloudFront serves the paths of
+ * `privateMediaPatterns` only on URLs signed with the key pair this stack makes (its private
+ * half never leaves Secrets Manager). Each upload's object-created event runs the image
+ * pipeline (`processMedia`, on sharp) in Lambda; it has no ffmpeg, so videos fail there.
  */
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -38,7 +39,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { originalKey } from '../../src/domain/media/media-keys.ts';
-import { privateMediaPrefixes } from '../../src/domain/media/media-urls.ts';
+import { privateMediaPatterns } from '../../src/domain/media/media-urls.ts';
 import type { PlazaTable } from './data.ts';
 import { plazaFunction } from './plaza-function.ts';
 import type { PlazaSettings } from './settings.ts';
@@ -157,8 +158,8 @@ export class PlazaMedia extends Construct {
       comment: `Plaza ${settings.stage} media`,
       defaultBehavior: publicMedia,
       additionalBehaviors: Object.fromEntries(
-        privateMediaPrefixes.map((prefix) => [
-          `${prefix}*`,
+        privateMediaPatterns.map((pattern) => [
+          pattern,
           { ...publicMedia, trustedKeyGroups: [this.keyGroup] },
         ]),
       ),

@@ -104,6 +104,7 @@ const fileSchema = z
         imageSizes: z.array(z.number().int().min(16).max(4096)).min(1).max(8).optional(),
         maxMegapixels: z.number().positive().max(500).optional(),
         uploadUrlSeconds: z.number().int().min(10).max(900).optional(),
+        originalUrlSeconds: z.number().int().min(10).max(3600).optional(),
         jobConcurrency: z.number().int().min(1).max(64).optional(),
         noncurrentVersionDays: z.number().min(0).max(3650).optional(),
       })
@@ -247,6 +248,8 @@ export interface Config {
     imageSizes: number[];
     maxPixels: number;
     uploadUrlSeconds: number;
+    /** How long the owner's signed URL of an original stays valid (ADR 0007). */
+    originalUrlSeconds: number;
     jobConcurrency: number;
     /** The lifecycle rule: previous versions of overwritten or deleted objects go after this many days. */
     noncurrentVersionDays: number;
@@ -495,6 +498,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       imageSizes: file.media?.imageSizes ?? [150, 300, 600, 1200],
       maxPixels: Math.round((file.media?.maxMegapixels ?? 40) * 1_000_000),
       uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
+      originalUrlSeconds: file.media?.originalUrlSeconds ?? 300,
       jobConcurrency: file.media?.jobConcurrency ?? 2,
       noncurrentVersionDays: file.media?.noncurrentVersionDays ?? 30,
     },

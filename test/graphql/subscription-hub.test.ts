@@ -46,6 +46,7 @@ function hubOverStore() {
         publicBase: () => 'http://media',
         signPrivate: () => '',
         clock: server.app.clock,
+        originalSeconds: 300,
       }),
     },
   });

@@ -433,18 +433,27 @@ describe('the CDK stack', () => {
           ViewerProtocolPolicy: 'redirect-to-https',
           CachePolicyId: cachingOptimized,
         }),
-        // Stories and data exports: only on URLs signed with the key group's key.
-        CacheBehaviors: ['stories/*', 'exports/*'].map((pattern) =>
-          Match.objectLike({
-            PathPattern: pattern,
-            ViewerProtocolPolicy: 'redirect-to-https',
-            CachePolicyId: cachingOptimized,
-            TrustedKeyGroups: [{ Ref: keyGroup }],
-          }),
+        // Stories, and the untouched originals (ADR 0007): only on URLs signed with the key group's key.
+        CacheBehaviors: Match.arrayWith(
+          ['stories/*', 'users/*/posts/*/original.jpg', 'users/*/profile/avatar.jpg', 'exports/*'].map(
+            (pattern) =>
+              Match.objectLike({
+                PathPattern: pattern,
+                ViewerProtocolPolicy: 'redirect-to-https',
+                CachePolicyId: cachingOptimized,
+                TrustedKeyGroups: [{ Ref: keyGroup }],
+              }),
+          ),
         ),
         Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
       }),
     });
+    // Only the default behaviour (the public renditions) serves without a signature.
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const behaviours = (
+      distribution.Properties as { DistributionConfig: { CacheBehaviors: { TrustedKeyGroups?: unknown }[] } }
+    ).DistributionConfig.CacheBehaviors;
+    expect(behaviours.every((behaviour) => behaviour.TrustedKeyGroups !== undefined)).toBe(true);
     const keyPair = ofType('Custom::PlazaSigningKeyPair')[0]![0];
     template.hasResourceProperties('AWS::CloudFront::PublicKey', {
       PublicKeyConfig: Match.objectLike({ EncodedKey: { 'Fn::GetAtt': [keyPair, 'PublicKeyPem'] } }),

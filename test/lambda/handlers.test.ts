@@ -404,18 +404,29 @@ describe('the Lambda handlers', () => {
         'Mutation',
         'createPost',
         { input: { description: 'A photo', mediaKeys: [photo.key] } },
-        '{ id media { key status width height url variants { size url } } }',
+        '{ id media { key status width height url originalUrl variants { size url } } }',
         alice,
       ),
     )) as {
-      media: { status: string; width: number; url: string; variants: { size: number; url: string }[] }[];
+      media: {
+        status: string;
+        width: number;
+        url: string;
+        originalUrl: string;
+        variants: { size: number; url: string }[];
+      }[];
     };
     const [media] = post.media;
     expect(media).toMatchObject({ key: photo.key, status: 'READY', width: 400, height: 300 });
-    expect(media!.url).toMatch(new RegExp(`^${cdnUrl}/${photo.key}\\?v=[0-9a-f]+$`));
-    expect(media!.variants.map((v) => v.size)).toEqual([150, 300, 600, 1200, 150, 300, 600, 1200]);
     const folder = photo.key.slice(0, photo.key.lastIndexOf('/'));
+    // Everyone is shown the stripped rendition; the original is its owner's alone (ADR 0007).
+    expect(media!.url).toMatch(new RegExp(`^${cdnUrl}/${folder}/medium\\.jpg\\?v=[0-9a-f]+$`));
+    expect(media!.variants.map((v) => v.size)).toEqual([150, 300, 600, 1200, 150, 300, 600, 1200]);
     for (const variant of media!.variants) expect(variant.url.startsWith(`${cdnUrl}/${folder}/`)).toBe(true);
+    // Its owner gets the original on a CloudFront-signed URL that lasts minutes.
+    const original = new URL(media!.originalUrl);
+    expect(`${original.origin}${original.pathname}`).toBe(`${cdnUrl}/${photo.key}`);
+    expect(Number(original.searchParams.get('Expires')) * 1000).toBeLessThanOrEqual(Date.now() + 300_000);
     const client = new S3Client({ region, endpoint: s3.endpoint, forcePathStyle: true, credentials });
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${folder}/300.jpg` }));
     expect(head.ContentType).toBe('image/jpeg');
@@ -432,10 +443,12 @@ describe('the Lambda handlers', () => {
       appSyncEvent('Mutation', 'createStory', { input: { mediaKey: storyMedia.key } }, '{ id }', alice),
     );
     const [story] = (await handlers.graphql.handler(
-      appSyncEvent('Query', 'listStories', { userId: alice }, '{ media { url } }', bob),
-    )) as { media: { url: string } }[];
+      appSyncEvent('Query', 'listStories', { userId: alice }, '{ media { url originalUrl } }', bob),
+    )) as { media: { url: string; originalUrl: string | null } }[];
+    expect(story!.media.originalUrl).toBeNull();
     const signed = new URL(story!.media.url);
-    expect(`${signed.origin}${signed.pathname}`).toBe(`${cdnUrl}/${storyMedia.key}`);
+    const shown = storyMedia.key.replace('/image.jpg', '/medium.jpg');
+    expect(`${signed.origin}${signed.pathname}`).toBe(`${cdnUrl}/${shown}`);
     expect(signed.searchParams.get('Key-Pair-Id')).toBe('LOCAL');
     // CloudFront's canned policy, signed with the key whose public half the key group trusts.
     const expires = Number(signed.searchParams.get('Expires'));
@@ -443,7 +456,7 @@ describe('the Lambda handlers', () => {
     const policy = JSON.stringify({
       Statement: [
         {
-          Resource: `${cdnUrl}/${storyMedia.key}`,
+          Resource: `${cdnUrl}/${shown}`,
           Condition: { DateLessThan: { 'AWS:EpochTime': expires } },
         },
       ],

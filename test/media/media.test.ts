@@ -221,6 +221,8 @@ describe('media on the local file system', () => {
     );
     expect(story.errors).toBeUndefined();
     const url = story.data?.createStory.media.url as string;
+    // The stripped rendition beside the original, signed like everything under stories/.
+    expect(url.split('?')[0]).toBe(`${server.url}/media/${upload.key.replace('image.jpg', 'medium.jpg')}`);
     expect(url).toMatch(/Expires=\d+&Signature=[\w-]+&Key-Pair-Id=/);
     expect((await fetch(url)).status).toBe(200);
     expect((await fetch(url.split('?')[0] as string)).status).toBe(403);

@@ -6,8 +6,10 @@
  *   stories/<userId>/<storyId>/image.jpg | video.mp4
  *
  * A post may carry several photos, so each photo has its own folder, named by
- * a ULID like the post's own id. Variants sit beside their original.
+ * a ULID like the post's own id. Variants sit beside their original. The
+ * originals are their owner's alone; everyone else gets variants (ADR 0007).
  */
+import { PlazaError } from '../../platform/errors.ts';
 import type { Purpose } from './model.ts';
 
 export function originalKey(purpose: Purpose, userId: string, id: string, video: boolean): string {
@@ -19,6 +21,19 @@ export function originalKey(purpose: Purpose, userId: string, id: string, video:
     case 'STORY':
       return `stories/${userId}/${id}/${video ? 'video.mp4' : 'image.jpg'}`;
   }
+}
+
+/**
+ * The renditions `Media.url` points at: without metadata, upright, the aspect ratio kept
+ * (a photo's `medium.jpg`, a video's `clean.mp4`), never the original.
+ */
+export const displayRenditions = { image: 'medium.jpg', video: 'clean.mp4' } as const;
+
+/** Whether the key is an original as uploaded (any user's), camera metadata and all. */
+export function isOriginalKey(key: string): boolean {
+  return /^(users\/[^/]+\/(posts\/[^/]+\/original|profile\/avatar)\.jpg|stories\/[^/]+\/[^/]+\/(image\.jpg|video\.mp4))$/.test(
+    key,
+  );
 }
 
 export function variantKey(original: string, name: string): string {
@@ -38,4 +53,21 @@ export function isOwnOriginal(key: string, userId: string, purpose: Purpose): bo
     STORY: new RegExp(`^stories/${id}/${ulid}/(image\\.jpg|video\\.mp4)$`),
   };
   return patterns[purpose].test(key);
+}
+
+/**
+ * The prefix that holds an original and its variants: the media's own folder, or for the
+ * avatar (whose folder may hold more of the profile) the `avatar` names in it.
+ */
+export function mediaObjectsPrefix(original: string): string {
+  // A prefix is deleted whole: never derive one from a key outside the design's layout.
+  if (
+    !/^(users\/[A-Za-z0-9-]+\/(posts\/[0-9A-Z]{26}\/original\.jpg|profile\/avatar\.jpg)|stories\/[A-Za-z0-9-]+\/[0-9A-Z]{26}\/(image\.jpg|video\.mp4))$/.test(
+      original,
+    )
+  ) {
+    throw new PlazaError('BadInput', `${original} is not an original's key`);
+  }
+  const folder = original.slice(0, original.lastIndexOf('/') + 1);
+  return original.endsWith('/avatar.jpg') ? `${folder}avatar` : folder;
 }

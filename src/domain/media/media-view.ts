@@ -1,4 +1,5 @@
-import type { Media } from './model.ts';
+import { displayRenditions } from './media-keys.ts';
+import { isVideo, type Media } from './model.ts';
 
 /** The short form of an ETag that names one version of an object in its URL. */
 export function versionTag(etag: string): string {
@@ -9,13 +10,18 @@ export function versionTag(etag: string): string {
 export interface MediaUrls {
   /**
    * A public URL carries the object's ETag (`?v=`), so it names one version and the media
-   * server may let caches keep it for a year; a private one (stories) is signed and expires.
+   * server may let caches keep it for a year; a private one (stories, originals) is signed and
+   * expires, an original's within minutes.
    */
   url(key: string, etag: string | undefined): string;
 }
 
 export interface MediaView {
   key: string;
+  /** Who uploaded it: the one viewer who may fetch the original. Not in the schema. */
+  ownerId: string;
+  /** Whether the original's bytes arrived. Not in the schema. */
+  uploaded: boolean;
   contentType: string;
   status: Media['status'];
   width: number | null;
@@ -25,19 +31,24 @@ export interface MediaView {
 }
 
 /**
- * Media as the API shows it. Until an upload is processed only the original
- * exists; `variants` lists the design's square sizes (JPEG, and WebP beside
- * them), which apps use in `srcset` so that nothing downloads the original
- * to show a thumbnail.
+ * Media as the API shows it to anyone. `url` is a rendition without metadata that keeps the
+ * aspect ratio, so it exists once the pipeline made it (READY); the original never has a
+ * public URL (ADR 0007). `variants` lists the design's square sizes (JPEG, and WebP beside
+ * them), which apps use in `srcset` so that nothing downloads more than it shows.
  */
 export function viewMedia(media: Media, urls: MediaUrls): MediaView {
+  const shown = isVideo(media.contentType) ? displayRenditions.video : displayRenditions.image;
+  const display =
+    media.status === 'READY' ? media.variants.find((variant) => variant.name === shown) : undefined;
   return {
     key: media.key,
+    ownerId: media.ownerId,
+    uploaded: media.uploaded,
     contentType: media.contentType,
     status: media.status,
     width: media.width ?? null,
     height: media.height ?? null,
-    url: media.uploaded ? urls.url(media.key, media.etag) : null,
+    url: display ? urls.url(display.key, display.etag) : null,
     variants: media.variants
       .filter((variant) => variant.size !== undefined && !variant.name.startsWith('thumbnail'))
       .map((variant) => ({
@@ -48,4 +59,13 @@ export function viewMedia(media: Media, urls: MediaUrls): MediaView {
         contentType: variant.contentType,
       })),
   };
+}
+
+/**
+ * The untouched original, camera metadata and all: for its owner only (never an API key or
+ * another user), on a signed URL that expires within minutes.
+ */
+export function originalUrl(media: MediaView, viewerId: string | undefined, urls: MediaUrls): string | null {
+  if (!media.uploaded || viewerId === undefined || viewerId !== media.ownerId) return null;
+  return urls.url(media.key, undefined);
 }

@@ -11,6 +11,7 @@ import type { Item, ItemStore, Key } from '../../ports/item-store/item-store.ts'
 import type { Logger } from '../../platform/logger.ts';
 import type { ObjectStore } from '../../ports/object-store/object-store.ts';
 import type { UploadSigner } from '../../ports/object-store/signed-urls.ts';
+import type { VideoProcessor } from '../../ports/video-processor.ts';
 
 export type Purpose = 'POST' | 'AVATAR' | 'STORY';
 export type MediaStatus = 'PENDING' | 'READY' | 'FAILED';
@@ -20,6 +21,8 @@ export interface MediaSettings {
   videoMaxBytes: number;
   /** How long an upload URL stays valid (at most 15 minutes). */
   uploadUrlSeconds: number;
+  /** How long the signed URL of an original, handed to its owner only, stays valid. */
+  originalUrlSeconds: number;
   /** The design's square sizes. */
   imageSizes: number[];
   maxPixels: number;
@@ -32,6 +35,7 @@ export const defaultMediaSettings: MediaSettings = {
   imageMaxBytes: 20 * 1024 * 1024,
   videoMaxBytes: 100 * 1024 * 1024,
   uploadUrlSeconds: 15 * 60,
+  originalUrlSeconds: 5 * 60,
   imageSizes: [150, 300, 600, 1200],
   maxPixels: 40_000_000,
   jobTimeoutSeconds: 30,
@@ -44,6 +48,11 @@ export interface MediaServices {
   objects: ObjectStore;
   signer: UploadSigner;
   images: ImageProcessor;
+  /**
+   * Strips videos' metadata. Absent where no ffmpeg runs (the Lambda pipeline, until the video
+   * issue): videos then fail there, since the original is never served to others (ADR 0007).
+   */
+  videos?: VideoProcessor;
   clock: Clock;
   ids: Ids;
   logger: Logger;

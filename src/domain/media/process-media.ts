@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { AttributeValue, Item } from '../../ports/item-store/item-store.ts';
-import { variantKey } from './media-keys.ts';
+import { displayRenditions, variantKey } from './media-keys.ts';
 import { isVideo, mediaKey, toMedia, type MediaServices, type MediaVariant } from './model.ts';
 
 async function readAll(body: Readable, max: number): Promise<Buffer> {
@@ -19,8 +19,9 @@ export type ProcessOutcome = 'READY' | 'FAILED' | 'SKIPPED';
 
 /**
  * The image job: the design's thumbnail Lambda. Reads the original, writes the
- * variants beside it and marks the media READY with their sizes, or FAILED
- * with the reason when the file is not a readable image. Idempotent: a job
+ * variants beside it (a video's: the same file without its metadata) and marks
+ * the media READY with their sizes, or FAILED with the reason when the file is
+ * not a readable image or video. Idempotent: a job
  * run twice (a retry, a restart, S3 delivering an event twice) writes the same
  * variants. Throws only for failures worth retrying (the stores).
  *
@@ -32,9 +33,10 @@ export async function processMedia(
     store,
     objects,
     images,
+    videos,
     clock,
     settings,
-  }: Pick<MediaServices, 'store' | 'objects' | 'images' | 'clock' | 'settings'>,
+  }: Pick<MediaServices, 'store' | 'objects' | 'images' | 'videos' | 'clock' | 'settings'>,
 ): Promise<ProcessOutcome> {
   const { item } = await store.get(mediaKey(key), { consistent: true });
   if (!item) return 'SKIPPED';
@@ -52,9 +54,47 @@ export async function processMedia(
     });
 
   if (isVideo(original.info.contentType)) {
-    original.body.destroy();
-    // Videos are served as uploaded (no transcoder on one machine); the type was checked on upload.
-    await finish({ status: 'READY', contentType: original.info.contentType, etag: original.info.etag });
+    if (!videos) {
+      original.body.destroy();
+      await finish({ status: 'FAILED', failure: 'Videos cannot be processed here yet' });
+      return 'FAILED';
+    }
+    // The original stays its owner's; everyone else gets the same pictures without the metadata.
+    let clean: MediaVariant;
+    try {
+      clean = await videos.stripMetadata(
+        original.body,
+        { timeoutSeconds: settings.jobTimeoutSeconds },
+        async (video) => {
+          const cleanKey = variantKey(key, displayRenditions.video);
+          const info = await objects.put(cleanKey, video.body, {
+            contentType: video.contentType,
+            contentLength: video.size,
+            metadata: { original: key },
+          });
+          return {
+            name: displayRenditions.video,
+            key: cleanKey,
+            contentType: video.contentType,
+            width: video.width,
+            height: video.height,
+            etag: info.etag,
+          };
+        },
+      );
+    } catch (error) {
+      if (!isPlazaError(error, 'UnsupportedMediaType')) throw error;
+      await finish({ status: 'FAILED', failure: error.message });
+      return 'FAILED';
+    }
+    await finish({
+      status: 'READY',
+      contentType: original.info.contentType,
+      etag: original.info.etag,
+      width: clean.width,
+      height: clean.height,
+      variants: [clean] as unknown as AttributeValue[],
+    });
     return 'READY';
   }
   const bytes = await readAll(original.body, settings.imageMaxBytes);

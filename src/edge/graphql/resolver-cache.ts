@@ -24,9 +24,9 @@ export interface CacheSettings {
 
 /**
  * The cached objects are the stored post and profile; what depends on the viewer
- * (viewerHasLiked, viewerFollows, email) resolves below them on every request, so the
- * argument alone is a safe key. Add `$context.identity.sub` to a field whose own result
- * depends on the caller.
+ * (viewerHasLiked, viewerFollows, email, a media's originalUrl) resolves below them on
+ * every request, so the argument alone is a safe key. Add `$context.identity.sub` to a
+ * field whose own result depends on the caller.
  */
 export const defaultCacheSettings: CacheSettings = {
   rules: {

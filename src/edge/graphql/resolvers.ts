@@ -19,7 +19,7 @@ import { listLikes, listPostsByUser, recentPosts } from '../../domain/social/lis
 import type { Comment, Post, Profile } from '../../domain/social/model.ts';
 import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
 import { createUploadUrl, type UploadRequest } from '../../domain/media/create-upload-url.ts';
-import { viewMedia } from '../../domain/media/media-view.ts';
+import { originalUrl, viewMedia, type MediaView } from '../../domain/media/media-view.ts';
 import { createStory } from '../../domain/social/create-story.ts';
 import { listStories, storiesFeed, type UserStories } from '../../domain/social/list-stories.ts';
 import type { Story } from '../../domain/social/model.ts';
@@ -215,7 +215,12 @@ async function mediaView(key: string, context: RequestContext) {
  * The fields whose value depends on who asks (their resolvers read the caller): a live event is
  * resolved per viewer only when a subscription selects one of them (subscription-hub.ts).
  */
-export const viewerFields = new Set(['User.email', 'User.viewerFollows', 'Post.viewerHasLiked']);
+export const viewerFields = new Set([
+  'User.email',
+  'User.viewerFollows',
+  'Post.viewerHasLiked',
+  'Media.originalUrl',
+]);
 
 const user: Record<string, Resolver<Profile>> = {
   avatar: (profile, _, context) => (profile.avatarKey ? mediaView(profile.avatarKey, context) : null),
@@ -236,6 +241,12 @@ const post: Record<string, Resolver<Post>> = {
     const viewer = optionalViewerId(context);
     return viewer ? context.likes.has(source.id, viewer) : false;
   },
+};
+
+const media: Record<string, Resolver<MediaView>> = {
+  // The untouched original, camera metadata and all: its owner's alone (ADR 0007).
+  originalUrl: (source, _, context) =>
+    originalUrl(source, optionalViewerId(context), context.services.mediaUrls),
 };
 
 const comment: Record<string, Resolver<Comment>> = {
@@ -260,6 +271,7 @@ export const resolvers = {
   Mutation: mutation,
   User: user,
   Post: post,
+  Media: media,
   Comment: comment,
   Story: story,
   UserStories: userStories,

@@ -2,10 +2,12 @@
  * GET /media/<key>: the media server, with CloudFront's semantics on one
  * machine: cache headers (a day by default, a year and `immutable` for a URL
  * that names one version), strong ETags and Last-Modified with 304s, single
- * byte ranges (206/416), signed URLs for private media (stories), CORS for
+ * byte ranges (206/416), signed URLs for private media (`isPrivateMedia`, as
+ * CloudFront's behaviours: stories, originals, exports), CORS for
  * the configured origins, and an in-memory edge cache in front of the store.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isPrivateMedia } from '../../domain/media/media-urls.ts';
 import { versionTag } from '../../domain/media/media-view.ts';
 import type { ObjectInfo, ObjectStore } from '../../ports/object-store/object-store.ts';
 import type { UrlVerifier } from '../../ports/object-store/signed-urls.ts';
@@ -28,9 +30,6 @@ export interface MediaRouteOptions {
   settings: MediaServerSettings;
   onCache?: (result: 'Hit' | 'Miss') => void;
 }
-
-/** Keys under these prefixes are private: served only through signed URLs. */
-const privatePrefixes = ['stories/', 'exports/'];
 
 interface Cached {
   info: ObjectInfo;
@@ -134,7 +133,7 @@ export function registerMediaRoutes(server: FastifyInstance, options: MediaRoute
       }
       const key = decodeURIComponent((request.params as { '*': string })['*']);
       const query = request.query as Record<string, string | undefined>;
-      const isPrivate = privatePrefixes.some((prefix) => key.startsWith(prefix));
+      const isPrivate = isPrivateMedia(key);
       if (isPrivate && !options.verifier.verifyGet(key, query, options.now())) {
         return reply
           .code(403)
