@@ -49,7 +49,7 @@ import { loadOrCreateSecret } from './platform/secrets.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { IdentityVerifier } from './ports/identity-verifier.ts';
 import type { Ids } from './ports/ids.ts';
-import type { ItemStore, StreamSubscription } from './ports/item-store/item-store.ts';
+import type { ItemStore, StreamRecord, StreamSubscription } from './ports/item-store/item-store.ts';
 import type { ObjectStore } from './ports/object-store/object-store.ts';
 import type { UploadSigner, UrlVerifier } from './ports/object-store/signed-urls.ts';
 import { FsObjectStore } from './adapters/fs/fs-object-store.ts';
@@ -64,7 +64,15 @@ import { mediaUrls as createMediaUrls } from './domain/media/media-urls.ts';
 import { defaultMediaSettings, type MediaServices } from './domain/media/model.ts';
 import { processMedia } from './domain/media/process-media.ts';
 import { receiveUpload } from './domain/media/receive-upload.ts';
-import { registerMediaRoutes } from './edge/http/media-routes.ts';
+import { EdgeCache, registerMediaRoutes } from './edge/http/media-routes.ts';
+import { cloudFrontInvalidator } from './adapters/cloudfront/cloudfront-invalidator.ts';
+import type { CdnInvalidator } from './ports/cdn.ts';
+import type { UserDirectory } from './ports/user-directory.ts';
+import { poolDirectory } from './domain/identity/remove-user.ts';
+import { cognitoUserDirectory } from './adapters/cognito/cognito-user-directory.ts';
+import { cascadeDeletions } from './domain/privacy/cascade-deletions.ts';
+import { deleteAccount } from './domain/privacy/delete-account.ts';
+import type { PrivacyServices } from './domain/privacy/model.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
 import { cacheSettingsFrom, ResolverCache } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
@@ -97,6 +105,8 @@ export interface App {
   social: SocialServices;
   /** The home feed's fan-out consumer. */
   fanOut: StreamSubscription;
+  /** The data lifecycle's consumer: deletions cascade from it. */
+  erasure: StreamSubscription;
   /** Data exports: what the resolvers and the builder use, and the builder's change-stream consumer. */
   dataExport: { services: DataExportServices; consumer: StreamSubscription };
   /** Uploads, the object store and the image pipeline's queue. */
@@ -211,6 +221,8 @@ async function openIdentity(
     // Plaza's post-confirmation trigger: the new user's profile.
     postConfirmation: async (event) =>
       createProfile({ userId: event.userName, email: event.request.userAttributes.email ?? '' }, deps.social),
+    // The rest of the account is erased from the profile's REMOVE record (privacy/cascade-deletions.ts).
+    onUserDeleted: (sub) => deleteAccount(sub, deps.social),
   };
   const verifier = jwksIdentityVerifier({
     issuer: () => settings.issuer,
@@ -335,6 +347,28 @@ export function openObjects(
   return { objects: new FsObjectStore({ root: config.storage.root }), signer: urls, urls };
 }
 
+/**
+ * Who forgets deleted media at the edge: the media server's own cache, and CloudFront's when a
+ * distribution is configured (on AWS, where CloudFront serves the media).
+ */
+export function cdnInvalidator(config: Config, edgeCache?: EdgeCache): CdnInvalidator {
+  const cloudFront = config.cdn.distributionId
+    ? cloudFrontInvalidator({ distributionId: config.cdn.distributionId, region: config.region })
+    : undefined;
+  return {
+    async invalidate(keys) {
+      await edgeCache?.invalidate(keys);
+      await cloudFront?.invalidate(keys);
+    },
+  };
+}
+
+/** Where users sign in: the embedded pool, or Amazon Cognito's (AdminDeleteUser needs the server's IAM role). */
+function userDirectory(config: Config, identity: Identity): UserDirectory {
+  if (identity.services) return poolDirectory(identity.services);
+  return cognitoUserDirectory({ userPoolId: config.identity.userPoolId as string, region: config.region });
+}
+
 /** Where the DynamoDB engine connects: an explicit endpoint (DynamoDB Local, Alternator) or AWS. */
 export function dynamoDbSettings(config: Config): DynamoDbSettings {
   return { endpoint: config.db.dynamodb.endpoint, region: config.region };
@@ -446,7 +480,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     receive: (target, body, reqId) =>
       receiveUpload(target, body, media, (key) => jobs.enqueue(key, { reqId })),
   });
+  const edgeCache = new EdgeCache(config.cdn.edgeCacheBytes);
+  const resolverCache = new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis);
+  const privacy: PrivacyServices = {
+    store: stores.main,
+    objects,
+    cdn: cdnInvalidator(config, edgeCache),
+    clock,
+    forget: (tags) => resolverCache.evict(tags),
+  };
   registerMediaRoutes(server, {
+    cache: edgeCache,
     objects,
     verifier: urls,
     now: clock.now,
@@ -507,13 +551,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       media,
       mediaUrls,
       dataExport,
+      directory: userDirectory(config, identity),
     },
     identity: overrides.identity ?? identity.verifier,
     apiKeys: apiKeyVerifier({ store: stores.users, clock }),
     production: config.production,
     metrics,
     allowedOrigins: config.allowedOrigins,
-    cache: new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis),
+    cache: resolverCache,
   });
 
   const alarms = new AlarmMonitor(config.operations.alarmRules ?? defaultAlarmRules, {
@@ -559,6 +604,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await registerWebAppRoute(server, { dir: config.webDir });
 
   // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
+  /** A change-stream consumer: its lag measured, its failures logged (the stream retries the batch). */
+  const consume = (name: string, handle: (records: StreamRecord[], log: Logger) => Promise<void>) => {
+    const log = logger.child({ consumer: name });
+    return stores.main.changes.subscribe(
+      name,
+      async (records) => {
+        await handle(records, log);
+        const now = clock.now() / 1000;
+        for (const record of records)
+          metrics.streamConsumerLag.observe(
+            { consumer: name },
+            Math.max(0, now - record.dynamodb.ApproximateCreationDateTime),
+          );
+      },
+      { onError: (error) => log.error({ err: error }, `${name} failed; retrying`) },
+    );
+  };
+  // Erasure: what a deletion leaves (likes, comments, media, a closed account's data) goes from its REMOVE record.
+  const erasure = consume('data-lifecycle', (records, log) => cascadeDeletions(records, privacy, log));
   const fanOutLog = logger.child({ consumer: 'feed-fan-out' });
   const fanOut = stores.main.changes.subscribe(
     'feed-fan-out',
@@ -599,6 +663,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     server,
     social,
     fanOut,
+    erasure,
     dataExport: { services: dataExport, consumer: dataExports },
     media: { services: media, jobs },
     identity,
@@ -625,6 +690,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await usage.stop();
       await fanOut.stop();
+      await erasure.stop();
       await dataExports.stop();
       clearInterval(lifecycle);
       await objects.close();

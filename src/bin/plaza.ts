@@ -10,6 +10,7 @@ import { seedCommand } from './commands/seed.ts';
 import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { costCommand } from './commands/cost.ts';
 import { usersExportCommand } from './commands/users-export.ts';
+import { usersDeleteCommand } from './commands/users-delete.ts';
 import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
 import { restoreToTimeCommand } from './commands/restore.ts';
 
@@ -70,12 +71,18 @@ program
   .option('--json', 'print the report as JSON')
   .action(costCommand);
 
-program
-  .command('users')
-  .description("Manage the embedded user pool's users.")
+const users = program.command('users').description("Manage the embedded user pool's users.");
+users
   .command('export')
   .description('Print every user as a JSON line (no password hashes or secrets).')
   .action(usersExportCommand);
+users
+  .command('delete')
+  .description(
+    'Delete an account and erase everything it holds (profile, posts, comments, likes, follows, stories, media, sessions).',
+  )
+  .argument('<user>', "the user's id (sub) or email")
+  .action(usersDeleteCommand);
 
 function isoTime(value: string): number {
   const time = Date.parse(value);

@@ -113,7 +113,11 @@ const fileSchema = z
     dataExport: z
       .object({
         lifetimeDays: z.number().positive().max(90).optional(),
-        downloadUrlMinutes: z.number().positive().max(1440).optional(),
+        downloadUrlMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .optional(),
         perDay: z.number().int().min(1).max(100).optional(),
       })
       .strict()
@@ -275,6 +279,8 @@ export interface Config {
     corsOrigins: string[];
     viewerProtocolPolicy: 'allow-all' | 'redirect-to-https';
     edgeCacheBytes: number;
+    /** The CloudFront distribution that deletions invalidate (on AWS); absent: the media server's own cache. */
+    distributionId: string | undefined;
   };
   /** Alarms, the cost report and backups (issue 6). */
   operations: {
@@ -303,6 +309,8 @@ export interface Config {
    * them whole, since AppSync's cache keeps one answer per caching key whatever the selection set.
    */
   appSyncCachedFields: string[];
+  /** The AppSync API whose cache erasures flush (on AWS); absent: no API cache to flush. */
+  appSyncApiId: string | undefined;
   /** The hosted UI (/oauth2/*, /login, /logout) and federation to external OIDC providers. */
   hostedUi: {
     /** Exact-match callback URLs; undefined: in development http://localhost:5173/ and the server's own base URL. */
@@ -402,6 +410,14 @@ const envSchema = z.object({
   PLAZA_CDN_KEY_PAIR_ID: z
     .string()
     .regex(/^[A-Z0-9]{8,32}$/, 'a CloudFront public key id')
+    .optional(),
+  PLAZA_CDN_DISTRIBUTION_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{8,32}$/, 'a CloudFront distribution id')
+    .optional(),
+  PLAZA_APPSYNC_API_ID: z
+    .string()
+    .regex(/^[a-z0-9]{8,64}$/, 'an AppSync API id')
     .optional(),
   PLAZA_CDN_SIGNING_KEY_SECRET_ARN: z
     .string()
@@ -521,6 +537,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       corsOrigins: file.cdn?.corsOrigins ?? ['*'],
       viewerProtocolPolicy: file.cdn?.viewerProtocolPolicy ?? 'allow-all',
       edgeCacheBytes: Math.round((file.cdn?.edgeCacheMegabytes ?? 64) * 1024 * 1024),
+      distributionId: e.PLAZA_CDN_DISTRIBUTION_ID,
     },
     operations: {
       alarmRules: file.alarms?.rules,
@@ -537,6 +554,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       privateKeySecretArn: e.PLAZA_CDN_SIGNING_KEY_SECRET_ARN,
     },
     appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
+    appSyncApiId: e.PLAZA_APPSYNC_API_ID,
     hostedUi: {
       callbackUrls: file.userPool?.callbackUrls,
       logoutUrls: file.userPool?.logoutUrls,

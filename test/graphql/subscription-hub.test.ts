@@ -42,6 +42,7 @@ function hubOverStore() {
       nextTokens: nextTokens(randomBytes(32)),
       media: server.app.media.services,
       dataExport: server.app.dataExport.services,
+      directory: { deleteUser: async () => {} },
       mediaUrls: mediaUrls({
         publicBase: () => 'http://media',
         signPrivate: () => '',

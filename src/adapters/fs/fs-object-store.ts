@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -115,7 +115,12 @@ export class FsObjectStore implements ObjectStore {
       const info = await this.#withKeyLock(key, async () => {
         await this.#archiveCurrent(key);
         await mkdir(dirname(path), { recursive: true });
-        await rename(tmp, path);
+        await rename(tmp, path).catch(async (error: NodeJS.ErrnoException) => {
+          // A delete beside it pruned the folder just made: make it again.
+          if (error.code !== 'ENOENT') throw error;
+          await mkdir(dirname(path), { recursive: true });
+          await rename(tmp, path);
+        });
         if (this.#durable) await syncDirectory(dirname(path));
         return toInfo(key, size, trailer);
       });
@@ -186,6 +191,8 @@ export class FsObjectStore implements ObjectStore {
       const dir = this.#versionsDir(key);
       const marker = await open(join(dir, `${versionId()}~delete`), 'wx');
       await marker.close();
+      // Empty folders would still name the user and the media (`users/<id>/posts/<id>`).
+      await pruneEmptyFolders(dirname(path), join(this.#root, 'objects'));
       return true;
     });
     if (removed) this.#events.emit({ type: 'removed', key });
@@ -280,6 +287,7 @@ export class FsObjectStore implements ObjectStore {
       const written = Number(entry.name.split('-')[0]);
       if (written < olderThan.getTime()) {
         await unlink(join(entry.parentPath, entry.name));
+        await pruneEmptyFolders(entry.parentPath, root);
         removed++;
       }
     }
@@ -293,6 +301,20 @@ export class FsObjectStore implements ObjectStore {
   async close(): Promise<void> {
     await Promise.allSettled([...this.#keyLocks.values()]);
     this.#events.clear();
+  }
+}
+
+/** Removes `folder` and its parents below `root` while they are empty. */
+async function pruneEmptyFolders(folder: string, root: string): Promise<void> {
+  for (let current = folder; current.startsWith(root + sep); current = dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Not empty (or gone already): the folders above it are not empty either.
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return;
+      throw error;
+    }
   }
 }
 

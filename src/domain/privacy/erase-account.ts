@@ -133,7 +133,7 @@ export async function eraseAccount(
         key: keys.post(postId),
         attribute: sk.startsWith('LIKE#') ? 'likeCount' : 'commentCount',
       });
-      services.forget?.([`Post:${postId}`]);
+      await services.forget?.([`Post:${postId}`]);
       report(1);
     });
   }
@@ -151,6 +151,6 @@ export async function eraseAccount(
   // Objects no item pointed at any more (an upload never used, a crash between two steps).
   for (const prefix of userObjectPrefixes(userId)) report(0, await deleteObjects(prefix, services));
   await services.cdn.invalidate(userObjectPrefixes(userId).map((prefix) => `${prefix}*`));
-  services.forget?.([`User:${userId}`]);
+  await services.forget?.([`User:${userId}`]);
   return erased;
 }

@@ -32,6 +32,6 @@ export async function erasePost(
     erased.items += media.items;
     erased.objects += media.objects;
   });
-  services.forget?.([`Post:${post.id}`]);
+  await services.forget?.([`Post:${post.id}`]);
   return erased;
 }

@@ -17,7 +17,7 @@ export interface PrivacyServices {
   clock: Clock;
   logger?: Logger;
   /** Forgets cached API answers about the erased items (`Post:<id>`, `User:<id>` cache tags). */
-  forget?: (tags: string[]) => void;
+  forget?: (tags: string[]) => void | Promise<void>;
 }
 
 /** What one erasure removed, for logs, progress and the benchmark. */

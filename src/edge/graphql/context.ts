@@ -1,4 +1,5 @@
 /** What every resolver gets: who is calling, the services, and this request's batch loaders. */
+import type { UserDirectory } from '../../ports/user-directory.ts';
 import DataLoader from 'dataloader';
 import { keys } from '../../domain/social/keys.ts';
 import { requireUserId, toProfile, type Profile, type SocialServices } from '../../domain/social/model.ts';
@@ -22,6 +23,8 @@ export interface GraphQLServices {
   mediaUrls: MediaUrls;
   /** requestDataExport and dataExport (the zip itself is built by a change-stream consumer). */
   dataExport: DataExportServices;
+  /** Where users sign in (deleteMyAccount removes them there). */
+  directory: UserDirectory;
 }
 
 /** Reads batched per request (or per subscription event): whatever a page asks for costs a few BatchGets. */

@@ -3,6 +3,7 @@
  * operation (src/domain/social), so the same operations serve AppSync's
  * Direct Lambda resolvers at scale.
  */
+import { closeAccount } from '../../domain/privacy/close-account.ts';
 import { addComment } from '../../domain/social/add-comment.ts';
 import { createPost } from '../../domain/social/create-post.ts';
 import { deleteComment } from '../../domain/social/delete-comment.ts';
@@ -169,6 +170,11 @@ const mutation: Record<string, Resolver> = {
     orNull(
       deleteComment(viewerId(context), String(args.postId), String(args.commentId), context.services.social),
     ),
+  deleteMyAccount: (_, __, context) =>
+    closeAccount(viewerId(context), {
+      store: context.services.social.store,
+      directory: context.services.directory,
+    }),
   followUser: (_, args, context) =>
     followUser(viewerId(context), String(args.userId), context.services.social),
   unfollowUser: (_, args, context) =>

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPrivateMedia } from '../../domain/media/media-urls.ts';
 import { versionTag } from '../../domain/media/media-view.ts';
 import type { ObjectInfo, ObjectStore } from '../../ports/object-store/object-store.ts';
+import type { CdnInvalidator } from '../../ports/cdn.ts';
 import type { UrlVerifier } from '../../ports/object-store/signed-urls.ts';
 import { sendError } from './http-errors.ts';
 
@@ -29,6 +30,8 @@ export interface MediaRouteOptions {
   now(): number;
   settings: MediaServerSettings;
   onCache?: (result: 'Hit' | 'Miss') => void;
+  /** The edge cache, when the app invalidates it too (deletions); otherwise one of the route's own. */
+  cache?: EdgeCache;
 }
 
 interface Cached {
@@ -37,7 +40,7 @@ interface Cached {
 }
 
 /** A byte-bounded LRU: a Map keeps insertion order, so re-inserting on a hit keeps the newest last. */
-export class EdgeCache {
+export class EdgeCache implements CdnInvalidator {
   readonly #entries = new Map<string, Cached>();
   #bytes = 0;
   constructor(readonly maxBytes: number) {}
@@ -60,6 +63,16 @@ export class EdgeCache {
       if (this.#bytes <= this.maxBytes) break;
       this.#entries.delete(oldest);
       this.#bytes -= value.bytes.length;
+    }
+  }
+
+  /** CloudFront's invalidation on one machine: keys, or prefixes ending in `*`. */
+  async invalidate(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      if (!key.endsWith('*')) this.purge(key);
+      else
+        for (const cached of [...this.#entries.keys()])
+          if (cached.startsWith(key.slice(0, -1))) this.purge(cached);
     }
   }
 
@@ -109,7 +122,7 @@ function notModified(request: FastifyRequest, info: ObjectInfo): boolean {
 
 export function registerMediaRoutes(server: FastifyInstance, options: MediaRouteOptions): void {
   const { objects, settings } = options;
-  const cache = new EdgeCache(settings.edgeCacheBytes);
+  const cache = options.cache ?? new EdgeCache(settings.edgeCacheBytes);
   // Invalidation: a changed or removed object leaves the edge cache at once.
   objects.subscribe((event) => cache.purge(event.key));
 
