@@ -30,7 +30,13 @@ import { isOwnOriginal } from '../media/media-keys.ts';
 import type { Purpose } from '../media/model.ts';
 import { idAfter, keys, ownedByPartition, partitions, sortPrefixes } from '../social/keys.ts';
 import { toProfile } from '../social/model.ts';
-import { archiveKey, exportKey, isExportItem, type DataExportServices } from './data-export.ts';
+import {
+  archiveKey,
+  exportKey,
+  exportSortPrefix,
+  isExportItem,
+  type DataExportServices,
+} from './data-export.ts';
 
 /** Items read per query: one page at a time is all that is held in memory. */
 const pageSize = 500;
@@ -39,6 +45,9 @@ const batchPageSize = 100;
 
 export async function buildDataExports(records: StreamRecord[], services: DataExportServices): Promise<void> {
   for (const record of records) {
+    // Most of the table's changes are not exports: their keys say so without decoding the images.
+    const sortKey = record.dynamodb.Keys.SK;
+    if (!sortKey || !('S' in sortKey) || !sortKey.S.startsWith(exportSortPrefix)) continue;
     const ids = {
       eventID: record.eventID,
       sequenceNumber: record.dynamodb.SequenceNumber,
