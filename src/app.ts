@@ -603,8 +603,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Last: the web app answers the page addresses no API route claims.
   await registerWebAppRoute(server, { dir: config.webDir });
 
-  // The home feed's fan-out reads the change stream (at scale, the stream Lambda runs the same function).
-  /** A change-stream consumer: its lag measured, its failures logged (the stream retries the batch). */
+  /**
+   * A change-stream consumer (at scale, a stream Lambda runs the same function): its lag
+   * measured, its failures logged; the stream retries a failed batch.
+   */
   const consume = (name: string, handle: (records: StreamRecord[], log: Logger) => Promise<void>) => {
     const log = logger.child({ consumer: name });
     return stores.main.changes.subscribe(
@@ -621,36 +623,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       { onError: (error) => log.error({ err: error }, `${name} failed; retrying`) },
     );
   };
+  const fanOut = consume('feed-fan-out', (records, log) => fanOutFeed(records, social, log));
   // Erasure: what a deletion leaves (likes, comments, media, a closed account's data) goes from its REMOVE record.
   const erasure = consume('data-lifecycle', (records, log) => cascadeDeletions(records, privacy, log));
-  const fanOutLog = logger.child({ consumer: 'feed-fan-out' });
-  const fanOut = stores.main.changes.subscribe(
-    'feed-fan-out',
-    async (records) => {
-      await fanOutFeed(records, social, fanOutLog);
-      const now = clock.now() / 1000;
-      for (const record of records)
-        metrics.streamConsumerLag.observe(
-          { consumer: 'feed-fan-out' },
-          Math.max(0, now - record.dynamodb.ApproximateCreationDateTime),
-        );
-    },
-    { onError: (error) => fanOutLog.error({ err: error }, 'feed fan-out failed; retrying') },
-  );
-  // Data exports are built (and their zips removed) from the change stream, like the fan-out.
-  const dataExports = stores.main.changes.subscribe(
-    'data-export',
-    async (records) => {
-      await buildDataExports(records, dataExport);
-      const now = clock.now() / 1000;
-      for (const record of records)
-        metrics.streamConsumerLag.observe(
-          { consumer: 'data-export' },
-          Math.max(0, now - record.dynamodb.ApproximateCreationDateTime),
-        );
-    },
-    { onError: (error) => dataExport.logger.error({ err: error }, 'data export failed; retrying') },
-  );
+  // Data exports are built (and their zips removed) from the change stream too.
+  const dataExports = consume('data-export', (records) => buildDataExports(records, dataExport));
 
   let closed = false;
   let developmentApiKey: string | undefined;
