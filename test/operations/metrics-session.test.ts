@@ -203,7 +203,8 @@ describe('metrics after a scripted session', () => {
     await app.media.jobs.idle();
     const caches: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const media = await fetch(`${url}/media/${upload.key}`);
+      // The public rendition: the original is its owner's, on a signed URL only.
+      const media = await fetch(`${url}/media/${upload.key.replace('original.jpg', 'medium.jpg')}`);
       expect(media.status).toBe(200);
       caches.push(media.headers.get('x-cache') ?? '');
       done.mediaBytes += (await media.arrayBuffer()).byteLength;
