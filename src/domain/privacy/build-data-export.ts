@@ -24,8 +24,9 @@ import { finished, pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { isPlazaError } from '../../platform/errors.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
-import type { Item, ItemStore, QueryRequest, StreamRecord } from '../../ports/item-store/item-store.ts';
+import type { Item, StreamRecord } from '../../ports/item-store/item-store.ts';
 import { newImage, oldImage } from '../../ports/item-store/stream-images.ts';
+import { pages } from '../../ports/item-store/pages.ts';
 import { isOwnOriginal } from '../media/media-keys.ts';
 import type { Purpose } from '../media/model.ts';
 import { idAfter, keys, ownedByPartition, partitions, sortPrefixes } from '../social/keys.ts';
@@ -43,7 +44,16 @@ const pageSize = 500;
 /** Edges and posts are read 100 at a time: one BatchGet of the profiles or posts they name. */
 const batchPageSize = 100;
 
-export async function buildDataExports(records: StreamRecord[], services: DataExportServices): Promise<void> {
+/** What the builder uses: no ids, and no URL signer (downloads are signed where they are asked for). */
+export type DataExportBuilderServices = Pick<
+  DataExportServices,
+  'store' | 'objects' | 'clock' | 'logger' | 'settings' | 'tmpDir'
+>;
+
+export async function buildDataExports(
+  records: StreamRecord[],
+  services: DataExportBuilderServices,
+): Promise<void> {
   for (const record of records) {
     // Most of the table's changes are not exports: their keys say so without decoding the images.
     const sortKey = record.dynamodb.Keys.SK;
@@ -68,7 +78,7 @@ export async function buildDataExports(records: StreamRecord[], services: DataEx
 async function buildOne(
   userId: string,
   exportId: string,
-  services: DataExportServices,
+  services: DataExportBuilderServices,
   ids: Record<string, string>,
 ): Promise<void> {
   const { store, clock, settings, logger } = services;
@@ -218,19 +228,6 @@ export function jsonArray<T>(pages: AsyncIterable<T[]>): Readable {
   return Readable.from(chunks(), { objectMode: false });
 }
 
-/** Every page of a query. */
-export async function* queryPages(
-  store: ItemStore,
-  request: Omit<QueryRequest, 'cursor'>,
-): AsyncGenerator<Item[]> {
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ ...request, ...(cursor ? { cursor } : {}) });
-    yield page.items;
-    cursor = page.cursor;
-  } while (cursor);
-}
-
 async function* mapPages<T, U>(
   pages: AsyncIterable<T[]>,
   map: (page: T[]) => U[] | Promise<U[]>,
@@ -255,9 +252,9 @@ async function addUserData(
   };
   const partition = partitions.user(userId);
   const byPrefix = (prefix: string, limit = pageSize) =>
-    queryPages(store, { partition, sortKey: { op: 'beginsWith', value: prefix }, limit });
+    pages(store, { partition, sortKey: { op: 'beginsWith', value: prefix }, limit });
   const owned = (prefix: string) =>
-    queryPages(store, {
+    pages(store, {
       index: 'GSI1',
       partition: ownedByPartition(userId),
       sortKey: { op: 'beginsWith', value: prefix },
