@@ -5,6 +5,8 @@
  * work on AWS). Kept apart from app.ts so a Lambda bundle carries only the
  * DynamoDB engine and the use cases, not Fastify, SQLite or argon2.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDynamoDbStores } from './adapters/dynamodb/dynamodb-stores.ts';
 import { nodeIds } from './adapters/ids/node-ids.ts';
 import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
@@ -12,6 +14,11 @@ import {
   cloudFrontUrlSigner,
   type CloudFrontUrlSigner,
 } from './adapters/cloudfront/cloudfront-url-signer.ts';
+import { cognitoUserDirectory } from './adapters/cognito/cognito-user-directory.ts';
+import { cloudFrontInvalidator } from './adapters/cloudfront/cloudfront-invalidator.ts';
+import type { PrivacyServices } from './domain/privacy/model.ts';
+import { appSyncCacheFlusher } from './adapters/appsync/appsync-cache-flusher.ts';
+import type { DataExportBuilderServices } from './domain/privacy/build-data-export.ts';
 import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
 import { readSecretBytes } from './adapters/secrets-manager/secrets-manager-secret.ts';
 import { confirmUpload } from './domain/media/confirm-upload.ts';
@@ -77,17 +84,7 @@ export function openLambdaApp(
  */
 export function lambdaMediaServices(app: LambdaApp, images: ImageProcessor): MediaServices {
   const { config } = app;
-  if (config.storage.engine !== 's3') {
-    throw new PlazaError(
-      'ConfigurationError',
-      'Invalid configuration:\n  Lambda handlers keep media on S3: set PLAZA_STORAGE=s3 and S3_BUCKET',
-    );
-  }
-  const objects = new S3ObjectStore({
-    bucket: config.storage.s3.bucket,
-    region: config.region,
-    endpoint: config.storage.s3.endpoint,
-  });
+  const objects = lambdaObjects(app);
   return {
     store: app.social.store,
     objects,
@@ -97,6 +94,67 @@ export function lambdaMediaServices(app: LambdaApp, images: ImageProcessor): Med
     ids: app.social.ids,
     logger: app.logger,
     settings: { ...defaultMediaSettings, ...config.media },
+  };
+}
+
+/** The media bucket on S3. */
+function lambdaObjects({ config }: LambdaApp): S3ObjectStore {
+  if (config.storage.engine !== 's3') {
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  Lambda handlers keep media on S3: set PLAZA_STORAGE=s3 and S3_BUCKET',
+    );
+  }
+  return new S3ObjectStore({
+    bucket: config.storage.s3.bucket,
+    region: config.region,
+    endpoint: config.storage.s3.endpoint,
+  });
+}
+
+export interface LambdaPrivacyServices extends PrivacyServices {
+  /** Sends what `forget` gathered since the last call: one FlushApiCache (resolves to how many requests). */
+  flushForgotten(): Promise<number>;
+}
+
+/**
+ * Erasure on AWS: the table, the bucket, CloudFront's invalidations, and AppSync's cache when
+ * the API has one (PLAZA_APPSYNC_API_ID), flushed once per stream batch by the handler.
+ */
+export function lambdaPrivacyServices(app: LambdaApp): LambdaPrivacyServices {
+  const { distributionId } = app.config.cdn;
+  if (!distributionId) {
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  the erasure Lambda needs PLAZA_CDN_DISTRIBUTION_ID',
+    );
+  }
+  const { appSyncApiId, region } = app.config;
+  const apiCache = appSyncApiId ? appSyncCacheFlusher({ apiId: appSyncApiId, region }) : undefined;
+  return {
+    store: app.social.store,
+    objects: lambdaObjects(app),
+    cdn: cloudFrontInvalidator({ distributionId, region }),
+    clock: app.clock,
+    logger: app.logger,
+    ...(apiCache ? { forget: (tags: string[]) => apiCache.forget(tags) } : {}),
+    flushForgotten: async () => (apiCache ? apiCache.flush() : 0),
+  };
+}
+
+/**
+ * The data export's builder on AWS: reads the table and the originals on S3, writes the zip under
+ * `exports/`. No URL is signed here (the API signs downloads), so no signing key is read.
+ */
+export function lambdaDataExportServices(app: LambdaApp): DataExportBuilderServices {
+  return {
+    store: app.social.store,
+    objects: lambdaObjects(app),
+    clock: app.clock,
+    logger: app.logger,
+    settings: { ...defaultDataExportSettings, ...app.config.dataExport },
+    // Lambda's ephemeral storage (the function's ephemeralStorageSize holds the largest archive).
+    tmpDir: join(tmpdir(), 'plaza-exports'),
   };
 }
 
@@ -173,6 +231,8 @@ export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServ
     events: memoryEventBus(),
     media,
     mediaUrls: await lambdaMediaUrls(app),
+    // PLAZA_IDENTITY=cognito, which config checks comes with COGNITO_USER_POOL_ID.
+    directory: cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region }),
     // Requests and downloads only: the zip is built by the change-stream consumer.
     dataExport: {
       store: app.social.store,
