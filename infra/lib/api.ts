@@ -75,6 +75,8 @@ export class PlazaApi extends Construct {
   readonly api: GraphqlApi;
   readonly resolverFunction: NodejsFunction;
   readonly nextTokenKey: Secret;
+  /** AppSync's server-side cache; undefined when no field is cached (`-c apiCache=none`). */
+  readonly cache: CfnApiCache | undefined;
 
   constructor(
     scope: Construct,
@@ -136,6 +138,8 @@ export class PlazaApi extends Construct {
       'ConditionCheckItem',
     );
     this.nextTokenKey.grantRead(this.resolverFunction);
+    // deleteMyAccount removes the caller from the pool (and so revokes their tokens); no other admin call.
+    props.userPool.grant(this.resolverFunction, 'cognito-idp:AdminDeleteUser');
     props.media.signingKey.grantRead(this.resolverFunction);
     // Presigned PUTs carry the role's authority; HEAD (GetObject) checks an upload has arrived.
     props.media.grantMedia(this.resolverFunction, 's3:GetObject', 's3:PutObject');
@@ -190,7 +194,7 @@ export class PlazaApi extends Construct {
       );
     }
     const cached = cachedFields.filter((name) => rootFields.has(name));
-    const cache =
+    this.cache =
       cached.length === 0
         ? undefined
         : new CfnApiCache(this, 'Cache', {
@@ -201,6 +205,7 @@ export class PlazaApi extends Construct {
             atRestEncryptionEnabled: true,
             transitEncryptionEnabled: true,
           });
+    const { cache } = this;
     this.resolverFunction.addEnvironment('PLAZA_APPSYNC_CACHED_FIELDS', cached.join(','));
 
     const resolvers = this.api.addLambdaDataSource('Plaza', this.resolverFunction, {

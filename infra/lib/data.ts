@@ -5,9 +5,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { TableDefinition } from '../../src/ports/item-store/table.ts';
+import type { IndexName, TableDefinition } from '../../src/ports/item-store/table.ts';
 
 /** The item operations a function may use, by name ("GetItem", "Query", …); nothing else is granted. */
 export type ItemAction =
@@ -63,5 +63,21 @@ export class PlazaTable extends Construct {
   /** Grants these item operations on the table and its indexes, and no others. */
   grantItems(grantee: IGrantable, ...actions: ItemAction[]): void {
     this.table.grant(grantee, ...actions.map((action) => `dynamodb:${action}`));
+  }
+
+  /** Grants these item operations on the table alone, and Query on the named indexes alone. */
+  grantItemsAndIndexQueries(grantee: IGrantable, indexes: IndexName[], ...actions: ItemAction[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: [this.table.tableArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((index) => `${this.table.tableArn}/index/${index}`),
+      }),
+    );
   }
 }

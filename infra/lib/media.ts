@@ -40,6 +40,7 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { originalKey } from '../../src/domain/media/media-keys.ts';
 import { privateMediaPatterns } from '../../src/domain/media/media-urls.ts';
+import { archiveKey } from '../../src/domain/privacy/data-export.ts';
 import type { PlazaTable } from './data.ts';
 import { plazaFunction } from './plaza-function.ts';
 import type { PlazaSettings } from './settings.ts';
@@ -64,6 +65,12 @@ export function uploadFilters(): { prefix: string; suffix: string }[] {
 /** The keys that hold media: users' posts and avatars, and stories. */
 export const mediaPrefixes = ['users/', 'stories/'];
 
+/** Where data exports' zips are kept (domain/privacy/data-export.ts): private, their owner's alone. */
+export const exportsPrefix = `${archiveKey('user', 'export').split('/')[0]}/`;
+
+/** Intelligent-Tiering monitors and moves only objects above this size (128 KB). */
+export const intelligentTieringMinimumBytes = 128 * 1024;
+
 export class PlazaMedia extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
@@ -86,20 +93,37 @@ export class PlazaMedia extends Construct {
       enforceSSL: true,
       versioned: true,
       lifecycleRules: [
+        // The design's cost strategy 1: originals, kept for ever and rarely read after their first
+        // days, move to Intelligent-Tiering. A lifecycle filter matches a prefix, a tag or a size, not
+        // the end of a key, so it cannot name `original.jpg` alone; Intelligent-Tiering never tiers an
+        // object under 128 KB (S3 does not even move one there by default), so the rule takes the
+        // users' objects above that: the originals, and the largest renditions beside them.
+        // Stories are left out: they are gone within two days.
         {
           id: 'intelligent-tiering',
+          prefix: 'users/',
+          objectSizeGreaterThan: intelligentTieringMinimumBytes,
           transitions: [
             { storageClass: StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) },
           ],
         },
-        // Versions guard against mistakes, not for ever.
+        // Versions guard against mistakes, not for ever: what an erasure or an overwrite superseded
+        // goes after noncurrentVersionDays, and then the delete marker left with nothing behind it.
         {
           id: 'old-versions',
           noncurrentVersionExpiration: Duration.days(Math.max(1, settings.noncurrentVersionDays)),
+          expiredObjectDeleteMarker: true,
         },
         { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         // Stories live 24 hours; their media goes a day later.
         { id: 'stories', prefix: 'stories/', expiration: Duration.days(2) },
+        // A data export's zip goes with its item (TTL, then the export Lambda); this rule is the
+        // backstop. S3 counts whole days from the next midnight, so it never takes one early.
+        {
+          id: 'data-exports',
+          prefix: exportsPrefix,
+          expiration: Duration.days(Math.max(1, Math.ceil(settings.dataExportLifetimeDays))),
+        },
       ],
       cors: [
         {

@@ -4,7 +4,7 @@
  * its own log group and only the environment it is given.
  * The bundle targets Node 20 syntax, so it runs on any later runtime.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -19,6 +19,8 @@ export interface PlazaFunctionProps {
   environment: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
+  /** /tmp, for functions that write files (512 MiB unless given). */
+  ephemeralStorageSize?: Size;
   /** Files copied beside the bundle (paths from the repository root), for code that reads them at run time. */
   assets?: string[];
   runtime: LambdaRuntimeName;
@@ -59,6 +61,7 @@ export function plazaFunction(scope: Construct, id: string, props: PlazaFunction
     architecture: props.architecture ?? Architecture.ARM_64,
     memorySize: props.memorySize ?? 512,
     timeout: props.timeout ?? Duration.seconds(10),
+    ...(props.ephemeralStorageSize ? { ephemeralStorageSize: props.ephemeralStorageSize } : {}),
     logGroup,
     environment: {
       NODE_ENV: 'production',

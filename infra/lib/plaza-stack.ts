@@ -10,6 +10,7 @@ import { PlazaApi } from './api.ts';
 import { PlazaTable } from './data.ts';
 import { PlazaFeed } from './feed.ts';
 import { PlazaIdentity } from './identity.ts';
+import { PlazaLifecycle } from './lifecycle.ts';
 import { PlazaMedia } from './media.ts';
 import type { PlazaSettings } from './settings.ts';
 
@@ -19,6 +20,7 @@ export class PlazaStack extends Stack {
   readonly api: PlazaApi;
   readonly feed: PlazaFeed;
   readonly media: PlazaMedia;
+  readonly lifecycle: PlazaLifecycle;
   readonly alarms: PlazaAlarms;
 
   constructor(scope: Construct, id: string, props: StackProps & { settings: PlazaSettings }) {
@@ -45,6 +47,12 @@ export class PlazaStack extends Stack {
       media: this.media,
     });
     this.feed = new PlazaFeed(this, 'Feed', { table: this.table, runtime: settings.lambdaRuntime });
+    this.lifecycle = new PlazaLifecycle(this, 'Lifecycle', {
+      table: this.table,
+      media: this.media,
+      api: this.api,
+      runtime: settings.lambdaRuntime,
+    });
     this.alarms = new PlazaAlarms(this, 'Alarms', {
       stage: settings.stage,
       alarmEmail: settings.alarmEmail,
@@ -54,13 +62,20 @@ export class PlazaStack extends Stack {
         FeedFanOut: this.feed.fanOut,
         PostConfirmation: this.identity.postConfirmation,
         MediaPipeline: this.media.pipeline,
+        DataErasure: this.lifecycle.erasure,
+        DataExport: this.lifecycle.exports,
       },
       table: this.table.table,
       rules: settings.alarmRules,
       userPool: this.identity.userPool,
       client: this.identity.client,
       feedFanOut: this.feed.fanOut,
-      deadLetters: { FeedDeadLetters: this.feed.deadLetters, MediaDeadLetters: this.media.deadLetters },
+      deadLetters: {
+        FeedDeadLetters: this.feed.deadLetters,
+        MediaDeadLetters: this.media.deadLetters,
+        ErasureDeadLetters: this.lifecycle.erasureDeadLetters,
+        ExportDeadLetters: this.lifecycle.exportDeadLetters,
+      },
     });
 
     const output = (name: string, value: string, description: string) =>

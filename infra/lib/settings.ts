@@ -37,6 +37,8 @@ export interface PlazaSettings {
   alarmRules: readonly AlarmRule[];
   /** Days previous versions of media objects are kept (the config file's media.noncurrentVersionDays). */
   noncurrentVersionDays: number;
+  /** Days a data export can be downloaded (the config file's dataExport.lifetimeDays); its zip goes after. */
+  dataExportLifetimeDays: number;
   /** Origins allowed to PUT to presigned upload URLs. */
   corsOrigins: string[];
   /** Where alarms are mailed, besides the SNS topic. */
@@ -114,6 +116,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     caching: cacheSettingsFrom(config.caching).rules,
     alarmRules: config.operations.alarmRules ?? defaultAlarmRules,
     noncurrentVersionDays: config.media.noncurrentVersionDays,
+    dataExportLifetimeDays: config.dataExport.lifetimeMs / (24 * 3600 * 1000),
     corsOrigins: list(node, 'corsOrigins', ['*']),
     alarmEmail: text(node, 'alarmEmail'),
     sesFromEmail: text(node, 'sesFromEmail'),

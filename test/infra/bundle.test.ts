@@ -55,7 +55,13 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('the bundled Lambdas', () => {
   it('are ES modules of a few hundred kilobytes, the resolver with its schema file', () => {
-    for (const fn of [stack.api.resolverFunction, stack.feed.fanOut, stack.identity.postConfirmation]) {
+    for (const fn of [
+      stack.api.resolverFunction,
+      stack.feed.fanOut,
+      stack.identity.postConfirmation,
+      stack.lifecycle.erasure,
+      stack.lifecycle.exports,
+    ]) {
       const bundle = bundleOf(fn);
       const size = statSync(join(bundle, 'index.mjs')).size;
       expect(size).toBeGreaterThan(100_000);
@@ -69,6 +75,30 @@ describe('the bundled Lambdas', () => {
     const resolver = readFileSync(join(bundleOf(stack.api.resolverFunction), 'index.mjs'), 'utf8');
     for (const absent of ['better-sqlite3', 'argon2', 'fastify', 'sharp'])
       expect(resolver).not.toContain(absent);
+  });
+
+  it('load the data lifecycle’s consumers with the environment the stack gives them', async () => {
+    const env = {
+      ...lambdaEnvironment({
+        table: 'plaza-dev',
+        endpoint: inject('dynamodbEndpoint'),
+        dataDir: join(outdir, 'data'),
+        bucket: 'plaza-bundle-media',
+      }),
+      PLAZA_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
+      PLAZA_APPSYNC_API_ID: 'xlvmnh3lyvfufhsh7ssjhkp5im',
+    };
+    // A batch the filters let nothing into: the handler builds its services and answers, calling nothing.
+    for (const fn of [stack.lifecycle.erasure, stack.lifecycle.exports]) {
+      const bundle = bundleOf(fn);
+      expect((await invoke(bundle, [{ Records: [] }], env)).results).toEqual([{ batchItemFailures: [] }]);
+      const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
+      for (const absent of ['better-sqlite3', 'argon2', 'fastify', 'sharp'])
+        expect(code).not.toContain(absent);
+    }
+    expect(readFileSync(join(bundleOf(stack.lifecycle.erasure), 'index.mjs'), 'utf8')).toContain(
+      'FlushApiCache',
+    );
   });
 
   it('carry sharp for Lambda’s platform beside the image pipeline, and load it', async () => {

@@ -13,12 +13,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { buildSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
+import { dataExportFilterPatterns, erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
 import { defaultAlarmRules } from '../../src/domain/operations/alarm-rules.ts';
+import { defaultDataExportSettings } from '../../src/domain/privacy/data-export.ts';
 import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { mainIndexes } from '../../src/ports/item-store/table.ts';
+import { mainIndexes, mainTable } from '../../src/ports/item-store/table.ts';
 import { synthesize } from './synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -60,6 +62,21 @@ function actionsOf(fn: NodejsFunction): string[] {
     .sort();
 }
 
+/** The resources a function's role may use an action on, across its statements. */
+function resourcesOf(fn: NodejsFunction, action: string): unknown[] {
+  return statementsOf(fn)
+    .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action))
+    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+}
+
+function propertiesOf(fn: NodejsFunction): Record<string, unknown> {
+  return resources[logicalId(stack, fn)]!.Properties;
+}
+
+function environmentOf(fn: NodejsFunction): Record<string, unknown> {
+  return (propertiesOf(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
 function ofType(type: string): [string, Resource][] {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
@@ -90,7 +107,8 @@ describe('the CDK stack', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
-        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        // The design's cost strategy 2: stories, feed entries, unused uploads and exports expire by their `ttl`.
+        TimeToLiveSpecification: { AttributeName: mainTable('plaza').ttlAttribute, Enabled: true },
       },
     });
     const table = ofType('AWS::DynamoDB::Table')[0]?.[0];
@@ -274,7 +292,10 @@ describe('the CDK stack', () => {
     const ruleAlarms = Object.values(configured.template.findResources('AWS::CloudWatch::Alarm'))
       .map((r) => (r as Resource).Properties)
       .filter(
-        (a) => !String(a.AlarmName).match(/Resolver|FanOut|PostConfirmation|Pipeline|Feed|DeadLetters/),
+        (a) =>
+          !String(a.AlarmName).match(
+            /Resolver|FanOut|PostConfirmation|Pipeline|Feed|DataErasure|DataExport|DeadLetters/,
+          ),
       );
     expect(ruleAlarms).toEqual([
       expect.objectContaining({
@@ -318,6 +339,8 @@ describe('the CDK stack', () => {
       stack.feed.fanOut,
       stack.identity.postConfirmation,
       stack.media.pipeline,
+      stack.lifecycle.erasure,
+      stack.lifecycle.exports,
     ];
     // Stand-ins for the values CloudFormation fills in at deployment.
     const standIns: Record<string, string> = {
@@ -329,6 +352,8 @@ describe('the CDK stack', () => {
       PLAZA_CDN_URL: 'https://d111111abcdef8.cloudfront.net',
       PLAZA_CDN_KEY_PAIR_ID: 'K2JCJMDEHXQW5F',
       PLAZA_CDN_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:signing-AbCdEf',
+      PLAZA_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
+      PLAZA_APPSYNC_API_ID: 'xlvmnh3lyvfufhsh7ssjhkp5im',
     };
     for (const fn of functions) {
       const properties = resources[logicalId(stack, fn)]!.Properties;
@@ -396,15 +421,38 @@ describe('the CDK stack', () => {
         RestrictPublicBuckets: true,
       },
       VersioningConfiguration: { Status: 'Enabled' },
+      // The design's cost strategies: every rule, and nothing else.
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({
+        Rules: [
+          // Originals (and the renditions big enough for Intelligent-Tiering to tier) under users/.
+          {
+            Id: 'intelligent-tiering',
             Status: 'Enabled',
+            Prefix: 'users/',
+            ObjectSizeGreaterThan: 128 * 1024,
             Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
-          }),
+          },
           // The config file's media.noncurrentVersionDays, as the local store applies it.
-          Match.objectLike({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
-        ]),
+          {
+            Id: 'old-versions',
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            ExpiredObjectDeleteMarker: true,
+          },
+          {
+            Id: 'unfinished-uploads',
+            Status: 'Enabled',
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+          { Id: 'stories', Status: 'Enabled', Prefix: 'stories/', ExpirationInDays: 2 },
+          // The data export's lifetime (defaultDataExportSettings), in S3's whole days.
+          {
+            Id: 'data-exports',
+            Status: 'Enabled',
+            Prefix: 'exports/',
+            ExpirationInDays: defaultDataExportSettings.lifetimeMs / (24 * 3600 * 1000),
+          },
+        ],
       },
       CorsConfiguration: {
         CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })],
@@ -505,9 +553,15 @@ describe('the CDK stack', () => {
         'plaza-dev-PostConfirmationThrottles',
         'plaza-dev-MediaPipelineErrors',
         'plaza-dev-MediaPipelineThrottles',
+        'plaza-dev-DataErasureErrors',
+        'plaza-dev-DataErasureThrottles',
+        'plaza-dev-DataExportErrors',
+        'plaza-dev-DataExportThrottles',
         'plaza-dev-FeedLag',
         'plaza-dev-FeedDeadLetters',
         'plaza-dev-MediaDeadLetters',
+        'plaza-dev-ErasureDeadLetters',
+        'plaza-dev-ExportDeadLetters',
       ].sort(),
     );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
@@ -557,10 +611,16 @@ describe('the CDK stack', () => {
           'UpdateItem',
         ]),
         ...mediaObjects,
+        'cognito-idp:AdminDeleteUser',
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
       ].sort(),
     );
+    // deleteMyAccount removes the caller from this stack's pool, and no other.
+    const userPool = stack.getLogicalId(stack.identity.userPool.node.defaultChild as never);
+    expect(resourcesOf(stack.api.resolverFunction, 'cognito-idp:AdminDeleteUser')).toEqual([
+      { 'Fn::GetAtt': [userPool, 'Arn'] },
+    ]);
     const secretsOf = (fn: NodejsFunction) =>
       statementsOf(fn)
         .filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'))
@@ -575,6 +635,8 @@ describe('the CDK stack', () => {
       stack.identity.postConfirmation,
       stack.api.resolverFunction,
       stack.media.pipeline,
+      stack.lifecycle.erasure,
+      stack.lifecycle.exports,
     ];
     for (const fn of functions) {
       for (const statement of statementsOf(fn)) {
@@ -582,15 +644,145 @@ describe('the CDK stack', () => {
         expect(actions.some((a) => a.includes('*'))).toBe(false);
         // Only ListStreams has no resource to name.
         if (statement.Resource === '*') expect(actions).toEqual(['dynamodb:ListStreams']);
-        // Object actions reach the media keys only.
+        // Object actions reach the media and export keys only.
         if (actions.includes('s3:PutObject')) {
-          expect(JSON.stringify(statement.Resource)).toMatch(/\/users\/\*.*|\/stories\/\*/);
+          expect(JSON.stringify(statement.Resource)).toMatch(/\/(users|stories|exports)\/\*/);
           expect(JSON.stringify(statement.Resource)).not.toMatch(/"\/\*"/);
         }
       }
     }
     // No Scan anywhere: every read goes by key or query.
     expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:Scan');
+  });
+
+  it('erases deletions and builds data exports from the table stream, filtered, retried and set aside', () => {
+    const { erasure, exports, erasureDeadLetters, exportDeadLetters } = stack.lifecycle;
+    const table = ofType('AWS::DynamoDB::Table')[0]![0];
+    const queueArn = (queue: typeof erasureDeadLetters) => ({
+      'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as never), 'Arn'],
+    });
+    const consumer = {
+      EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRecordAgeInSeconds: 24 * 3600,
+    };
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ...consumer,
+      FunctionName: { Ref: logicalId(stack, erasure) },
+      BatchSize: 10,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FilterCriteria: { Filters: erasureFilterPatterns.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      DestinationConfig: { OnFailure: { Destination: queueArn(erasureDeadLetters) } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ...consumer,
+      FunctionName: { Ref: logicalId(stack, exports) },
+      BatchSize: 1,
+      MaximumRetryAttempts: 3,
+      FilterCriteria: { Filters: dataExportFilterPatterns.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      DestinationConfig: { OnFailure: { Destination: queueArn(exportDeadLetters) } },
+    });
+    for (const queue of [erasureDeadLetters, exportDeadLetters]) {
+      expect(resources[stack.getLogicalId(queue.node.defaultChild as never)]!.Properties).toMatchObject({
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        SqsManagedSseEnabled: true,
+      });
+    }
+
+    // Lambda's longest run: a large account's cascade (resumed by a retry), a large archive in /tmp.
+    expect(propertiesOf(erasure)).toMatchObject({ Handler: 'index.handler', Timeout: 900, MemorySize: 1024 });
+    expect(propertiesOf(exports)).toMatchObject({
+      Handler: 'index.handler',
+      Timeout: 900,
+      MemorySize: 2048,
+      EphemeralStorage: { Size: 6 * 1024 },
+    });
+    const api = ofType('AWS::AppSync::GraphQLApi')[0]![0];
+    const distribution = ofType('AWS::CloudFront::Distribution')[0]![0];
+    const bucket = ofType('AWS::S3::Bucket')[0]![0];
+    expect(environmentOf(erasure)).toMatchObject({
+      PLAZA_DB: 'dynamodb',
+      PLAZA_STORAGE: 's3',
+      S3_BUCKET: { Ref: bucket },
+      PLAZA_CDN_DISTRIBUTION_ID: { Ref: distribution },
+      PLAZA_APPSYNC_API_ID: { 'Fn::GetAtt': [api, 'ApiId'] },
+    });
+    expect(environmentOf(exports)).toMatchObject({ PLAZA_DB: 'dynamodb', S3_BUCKET: { Ref: bucket } });
+    expect(environmentOf(exports)).not.toHaveProperty('PLAZA_CDN_DISTRIBUTION_ID');
+
+    // Least privilege: the table's items and only the owner index, the named keys, one distribution, one API.
+    const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
+    const ownerIndex = { 'Fn::Join': ['', [tableArn, '/index/GSI1']] };
+    const objects = (...keys: string[]) =>
+      keys.map((key) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${key}`]] }));
+    const stream = ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'].map(
+      (a) => `dynamodb:${a}`,
+    );
+    const deadLetters = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+    expect(actionsOf(erasure)).toEqual(
+      [
+        ...['BatchWriteItem', 'DeleteItem', 'Query', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`),
+        ...stream,
+        ...deadLetters,
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        'cloudfront:CreateInvalidation',
+        'appsync:FlushApiCache',
+      ].sort(),
+    );
+    expect(resourcesOf(erasure, 'dynamodb:Query')).toEqual([tableArn, ownerIndex]);
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'])
+      expect(resourcesOf(erasure, action)).toEqual([tableArn]);
+    for (const action of ['s3:DeleteObject', 's3:GetObject'])
+      expect(resourcesOf(erasure, action)).toEqual(objects('exports/*', 'stories/*', 'users/*'));
+    expect(resourcesOf(erasure, 's3:ListBucket')).toEqual([{ 'Fn::GetAtt': [bucket, 'Arn'] }]);
+    expect(resourcesOf(erasure, 'cloudfront:CreateInvalidation')).toEqual([
+      {
+        'Fn::Join': [
+          '',
+          ['arn:aws:cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distribution }],
+        ],
+      },
+    ]);
+    expect(resourcesOf(erasure, 'appsync:FlushApiCache')).toEqual([{ 'Fn::GetAtt': [api, 'Arn'] }]);
+
+    expect(actionsOf(exports)).toEqual(
+      [
+        ...['BatchGetItem', 'GetItem', 'Query', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`),
+        ...stream,
+        ...deadLetters,
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+      ].sort(),
+    );
+    expect(resourcesOf(exports, 'dynamodb:Query')).toEqual([tableArn, ownerIndex]);
+    expect(resourcesOf(exports, 'dynamodb:UpdateItem')).toEqual([tableArn]);
+    // The originals it copies into the zip, and the zips; it writes and deletes nothing else.
+    expect(resourcesOf(exports, 's3:GetObject')).toEqual(
+      objects(
+        'exports/*',
+        'stories/*/*/image.jpg',
+        'stories/*/*/video.mp4',
+        'users/*/posts/*/original.jpg',
+        'users/*/profile/avatar.jpg',
+      ),
+    );
+    for (const action of ['s3:PutObject', 's3:DeleteObject'])
+      expect(resourcesOf(exports, action)).toEqual(objects('exports/*'));
+
+    // Without an API cache there is nothing to flush: no API id, no grant.
+    const uncached = synthesize({ apiCache: 'none' });
+    const erasureEnv = (
+      uncached.template.toJSON().Resources[logicalId(uncached.stack, uncached.stack.lifecycle.erasure)]
+        .Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(erasureEnv).not.toHaveProperty('PLAZA_APPSYNC_API_ID');
+    expect(JSON.stringify(uncached.template.toJSON())).not.toContain('appsync:FlushApiCache');
   });
 
   it('runs the image pipeline on each upload’s object-created event, and only on uploads', () => {

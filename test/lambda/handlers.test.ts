@@ -3,31 +3,37 @@
  * event shapes, against DynamoDB Local: Cognito's post-confirmation trigger
  * makes profiles, AppSync's Direct Lambda events follow and post, the stream
  * records DynamoDB Streams hands out (filtered as the event source mapping
- * filters them) drive the fan-out, and the post reaches the follower's feed.
+ * filters them) drive the fan-out, and the post reaches the follower's feed;
+ * a deleted post's record drives the erasure.
  */
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBRecord, PostConfirmationTriggerEvent, S3Event } from 'aws-lambda';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
+import { erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
+import type * as DataLifecycleHandler from '../../src/bin/lambda/data-lifecycle.ts';
 import type * as FanOutHandler from '../../src/bin/lambda/feed-fan-out.ts';
 import type * as GraphQLHandler from '../../src/bin/lambda/graphql.ts';
 import type * as MediaPipelineHandler from '../../src/bin/lambda/media-pipeline.ts';
 import type * as PostConfirmationHandler from '../../src/bin/lambda/post-confirmation.ts';
 import type { DirectLambdaEvent } from '../../src/edge/graphql/appsync-direct-lambda.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
+import { eventFiltersPass } from '../support/event-filters.ts';
 import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 
 const region = 'us-west-1';
@@ -39,6 +45,7 @@ type Handlers = {
   fanOut: typeof FanOutHandler;
   postConfirmation: typeof PostConfirmationHandler;
   mediaPipeline: typeof MediaPipelineHandler;
+  dataLifecycle: typeof DataLifecycleHandler;
 };
 
 let handlers: Handlers;
@@ -95,25 +102,7 @@ function confirmation(sub: string, email: string, trigger = 'PostConfirmation_Co
   } as PostConfirmationTriggerEvent;
 }
 
-/** Lambda's event filter grammar, as much of it as the fan-out's filters use (values and prefixes). */
-function matches(pattern: unknown, value: unknown): boolean {
-  if (Array.isArray(pattern)) {
-    return pattern.some((rule) =>
-      typeof rule === 'object' && rule !== null && 'prefix' in rule
-        ? typeof value === 'string' && value.startsWith(String((rule as { prefix: string }).prefix))
-        : rule === value,
-    );
-  }
-  if (typeof pattern === 'object' && pattern !== null) {
-    return Object.entries(pattern).every(([key, inner]) =>
-      matches(inner, (value as Record<string, unknown> | undefined)?.[key]),
-    );
-  }
-  return false;
-}
-
-const passesFilters = (record: DynamoDBRecord) =>
-  feedFanOutFilterPatterns.some((pattern) => matches(pattern, record));
+const passesFilters = (record: DynamoDBRecord) => eventFiltersPass(feedFanOutFilterPatterns, record);
 
 const keyOf = (record: DynamoDBRecord) => `${record.dynamodb?.Keys?.PK?.S} ${record.dynamodb?.Keys?.SK?.S}`;
 
@@ -205,6 +194,7 @@ beforeAll(async () => {
     fanOut: await import('../../src/bin/lambda/feed-fan-out.ts'),
     postConfirmation: await import('../../src/bin/lambda/post-confirmation.ts'),
     mediaPipeline: await import('../../src/bin/lambda/media-pipeline.ts'),
+    dataLifecycle: await import('../../src/bin/lambda/data-lifecycle.ts'),
   };
   readStream = await streamReader();
 });
@@ -478,5 +468,106 @@ describe('the Lambda handlers', () => {
     const later = { ...good, dynamodb: { ...good.dynamodb, SequenceNumber: '113' } };
     const result = await handlers.fanOut.handler({ Records: [good, broken, later] as DynamoDBRecord[] });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '112' }] });
+  });
+
+  it('erases a deleted post from its stream record: likes, comments, media, CloudFront’s copies, AppSync’s cache', async () => {
+    // CloudFront and AppSync stand-ins on loopback, reached through the SDK's endpoint variables.
+    const calls: { method: string; path: string; body: string }[] = [];
+    const aws = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        calls.push({ method: String(request.method), path: String(request.url), body });
+        if (request.url?.includes('/invalidation')) {
+          response.writeHead(201, { 'content-type': 'text/xml' });
+          response.end('<Invalidation><Id>I2J0I21PCUYOIK</Id><Status>InProgress</Status></Invalidation>');
+        } else {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end('{}');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => aws.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(aws.address() as AddressInfo).port}`;
+    const apiId = 'xlvmnh3lyvfufhsh7ssjhkp5im';
+    // What the stack gives the erasure function, with the stand-ins in place of AWS.
+    Object.assign(process.env, {
+      PLAZA_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
+      PLAZA_APPSYNC_API_ID: apiId,
+      AWS_ENDPOINT_URL_CLOUDFRONT: endpoint,
+      AWS_ENDPOINT_URL_APPSYNC: endpoint,
+    });
+    const dynamodb = new DynamoDBClient({ region, endpoint: inject('dynamodbEndpoint'), credentials });
+    const s3Client = new S3Client({ region, endpoint: s3.endpoint, forcePathStyle: true, credentials });
+    try {
+      const { items } = (await handlers.graphql.handler(
+        appSyncEvent('Query', 'listPostsByUser', { userId: alice }, '{ items { id media { key } } }', alice),
+      )) as { items: { id: string; media: { key: string }[] }[] };
+      const photoPost = items.find((item) => item.media.length > 0)!;
+      const folder = photoPost.media[0]!.key.replace(/original\.jpg$/, '');
+      await handlers.graphql.handler(
+        appSyncEvent('Mutation', 'likePost', { postId: photoPost.id }, '{ id }', bob),
+      );
+      await handlers.graphql.handler(
+        appSyncEvent('Mutation', 'addComment', { postId: photoPost.id, content: 'Nice' }, '{ id }', bob),
+      );
+      await readStream();
+      const postItems = () =>
+        dynamodb.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `POST#${photoPost.id}` } },
+          }),
+        );
+      const mediaObjects = () => s3Client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: folder }));
+      expect((await postItems()).Items?.map((item) => item.SK?.S?.split('#')[0]).sort()).toEqual([
+        'COMMENT',
+        'LIKE',
+        'METADATA',
+      ]);
+      expect((await mediaObjects()).Contents?.length).toBeGreaterThan(4);
+
+      await handlers.graphql.handler(
+        appSyncEvent('Mutation', 'deletePost', { id: photoPost.id }, '{ id }', alice),
+      );
+      const removal = (await readStream()).filter((record) =>
+        eventFiltersPass(erasureFilterPatterns, record),
+      );
+      expect(removal.map(keyOf)).toEqual([`POST#${photoPost.id} METADATA`]);
+      expect(await handlers.dataLifecycle.handler({ Records: removal })).toEqual({ batchItemFailures: [] });
+
+      // Nothing of the post is left in the table, its index entries or the bucket.
+      expect((await postItems()).Items).toEqual([]);
+      const bobsOwn = await dynamodb.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `OWNER#${bob}` } },
+        }),
+      );
+      expect(bobsOwn.Items?.filter((item) => item.postId?.S === photoPost.id)).toEqual([]);
+      expect((await mediaObjects()).Contents ?? []).toEqual([]);
+      // CloudFront forgets the media folder; AppSync's cache is flushed once for the batch.
+      const invalidations = calls.filter((call) => call.path.includes('/invalidation'));
+      expect(invalidations.map((call) => call.path)).toEqual([
+        '/2020-05-31/distribution/E2QWRUHAPOMQZL/invalidation',
+      ]);
+      expect(invalidations[0]!.body).toContain(`<Path>/${folder}*</Path>`);
+      expect(calls.filter((call) => !call.path.includes('/invalidation'))).toEqual([
+        { method: 'DELETE', path: `/v1/apis/${apiId}/FlushCache`, body: '' },
+      ]);
+      // The erasure's own deletes do not come back to it.
+      const own = await readStream();
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.filter((record) => eventFiltersPass(erasureFilterPatterns, record))).toEqual([]);
+    } finally {
+      dynamodb.destroy();
+      s3Client.destroy();
+      delete process.env.AWS_ENDPOINT_URL_CLOUDFRONT;
+      delete process.env.AWS_ENDPOINT_URL_APPSYNC;
+      await new Promise((resolve) => aws.close(resolve));
+    }
   });
 });
