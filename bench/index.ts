@@ -9,6 +9,7 @@ import { backupBenchmark } from './backup.bench.ts';
 import { hostedUiBenchmark } from './hosted-ui.bench.ts';
 import { webBenchmark } from './web.bench.ts';
 import { metricsBenchmark } from './metrics.bench.ts';
+import { privacyBenchmark } from './privacy.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'hosted-ui': hostedUiBenchmark,
   web: webBenchmark,
   metrics: metricsBenchmark,
+  privacy: privacyBenchmark,
 };
 
 const selected = process.argv.slice(2);
