@@ -26,8 +26,6 @@ export interface Erased {
   objects: number;
 }
 
-export const nothingErased = (): Erased => ({ items: 0, objects: 0 });
-
 /** Transactions in flight at once while a cascade adjusts other users' counters. */
 export const cascadeConcurrency = 8;
 
