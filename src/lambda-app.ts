@@ -199,8 +199,7 @@ async function lambdaCdnSigner(app: LambdaApp): Promise<CloudFrontUrlSigner & { 
 }
 
 /** Media URLs at CloudFront: public objects by version; stories and originals signed with the key group's key. */
-export async function lambdaMediaUrls(app: LambdaApp): Promise<MediaUrls> {
-  const signer = await lambdaCdnSigner(app);
+function lambdaMediaUrls(app: LambdaApp, signer: CloudFrontUrlSigner & { baseUrl: string }): MediaUrls {
   return mediaUrls({
     publicBase: () => signer.baseUrl,
     signPrivate: signer.signGet,
@@ -225,12 +224,14 @@ export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServ
   // A post may name an upload before its S3 event has been handled: look for the object, and
   // leave the processing to that event's Lambda.
   app.social.confirmUpload = (item) => confirmUpload(item, media, () => {});
+  // One read of the signing key serves media URLs and export downloads.
+  const cdnSigner = await lambdaCdnSigner(app);
   return {
     social: app.social,
     nextTokens: nextTokens(secret),
     events: memoryEventBus(),
     media,
-    mediaUrls: await lambdaMediaUrls(app),
+    mediaUrls: lambdaMediaUrls(app, cdnSigner),
     // PLAZA_IDENTITY=cognito, which config checks comes with COGNITO_USER_POOL_ID.
     directory: cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region }),
     // Requests and downloads only: the zip is built by the change-stream consumer.
@@ -241,7 +242,7 @@ export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServ
       ids: app.social.ids,
       logger: app.logger,
       settings: { ...defaultDataExportSettings, ...config.dataExport },
-      signUrl: (await lambdaCdnSigner(app)).signGet,
+      signUrl: cdnSigner.signGet,
     },
   };
 }
