@@ -125,7 +125,8 @@ export async function eraseAccount(
     await inParallel(items, cascadeConcurrency, async (item) => {
       const sk = String(item.GSI1SK);
       if (sk.startsWith('MEDIA#')) {
-        const media = await eraseMedia(String(item.key), services);
+        // The account's folders are invalidated at the end, in three paths for all its media.
+        const media = await eraseMedia(String(item.key), services, { invalidate: false });
         return report(media.items, media.objects);
       }
       const postId = String(item.postId);

@@ -21,15 +21,17 @@ export async function deleteObjects(
 /**
  * Erases one piece of media: the original and every variant beside it, the CDN's copies and
  * the media item. Objects go first, so a crash in between leaves the item that leads a
- * retry back to them. Idempotent.
+ * retry back to them. Idempotent. `invalidate: false` when the caller invalidates a wider
+ * path itself (an account's folders): CloudFront takes only 15 wildcard paths in progress.
  */
 export async function eraseMedia(
   key: string,
   services: Pick<PrivacyServices, 'store' | 'objects' | 'cdn'>,
+  { invalidate = true }: { invalidate?: boolean } = {},
 ): Promise<Erased> {
   const prefix = mediaObjectsPrefix(key);
   const objects = await deleteObjects(prefix, services);
-  await services.cdn.invalidate([`${prefix}*`]);
+  if (invalidate) await services.cdn.invalidate([`${prefix}*`]);
   const { previous } = await services.store.delete({ key: mediaKey(key) });
   return { items: previous ? 1 : 0, objects };
 }

@@ -27,8 +27,10 @@ export async function erasePost(
     erased.items += children.length;
   }
   await store.delete({ key: keys.userPost(post.authorId, post.id) });
+  // A post removed with its account: the account's erasure swept and invalidated its folders already.
+  const { item: author } = await store.get(keys.profile(post.authorId));
   await inParallel(post.mediaKeys, 4, async (key) => {
-    const media = await eraseMedia(key, services);
+    const media = await eraseMedia(key, services, { invalidate: author !== undefined });
     erased.items += media.items;
     erased.objects += media.objects;
   });
