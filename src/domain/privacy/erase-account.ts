@@ -15,17 +15,25 @@ export const userObjectPrefixes = (userId: string) => [
   `exports/${userId}/`,
 ];
 
+/** An item that someone else's counter counts (a like, a comment, a follow edge), with its twins. */
+interface Counted {
+  item: Key;
+  /** Items that go with it (the other side of a follow). */
+  also: Key[];
+  counter: { key: Key; attribute: string };
+}
+
+/** Counted items per transaction: each is one or two deletes, and each counter one update (≤ 100 actions). */
+const COUNTED_PER_TRANSACTION = 30;
+
+const keyId = (key: Key) => `${key.PK}\u0000${key.SK}`;
+
 /**
- * Removes an item that someone else's counter counts, and the count with it, in one
- * transaction. Idempotent: an item already gone changes no count. When the counted item
- * (a post, a profile) is gone too, only the item goes.
+ * Removes one counted item and the count with it, in one transaction. Idempotent: an item
+ * already gone changes no count. When the counted item (a post, a profile) is gone too, only
+ * the item goes.
  */
-async function uncount(
-  services: Pick<PrivacyServices, 'store'>,
-  item: Key,
-  also: Key[],
-  counter: { key: Key; attribute: string },
-): Promise<void> {
+async function uncount(services: Pick<PrivacyServices, 'store'>, { item, also, counter }: Counted) {
   const actions: TransactAction[] = [
     { delete: item, conditions: [{ op: 'itemExists' }] },
     ...also.map((key) => ({ delete: key })),
@@ -60,6 +68,42 @@ async function uncount(
 }
 
 /**
+ * Removes counted items a group at a time: one transaction holds a group's items and each of
+ * their counters once, moved by the group's total (a transaction names an item at most once).
+ * A group that cannot commit whole — an item gone already (a retried cascade), a counted post
+ * or profile gone, a conflicting write — is done one item at a time, as `uncount` does.
+ */
+async function uncountAll(services: Pick<PrivacyServices, 'store'>, all: Counted[]): Promise<void> {
+  const groups: Counted[][] = [];
+  for (let i = 0; i < all.length; i += COUNTED_PER_TRANSACTION)
+    groups.push(all.slice(i, i + COUNTED_PER_TRANSACTION));
+  await inParallel(groups, cascadeConcurrency, async (group) => {
+    const counters = new Map<string, { key: Key; add: Record<string, number> }>();
+    for (const { counter } of group) {
+      const entry = counters.get(keyId(counter.key)) ?? { key: counter.key, add: {} };
+      entry.add[counter.attribute] = (entry.add[counter.attribute] ?? 0) - 1;
+      counters.set(keyId(counter.key), entry);
+    }
+    const actions: TransactAction[] = [
+      ...group.flatMap(({ item, also }) => [
+        { delete: item, conditions: [{ op: 'itemExists' as const }] },
+        ...also.map((key) => ({ delete: key })),
+      ]),
+      ...[...counters.values()].map((update) => ({
+        update,
+        conditions: [{ op: 'itemExists' as const }],
+      })),
+    ];
+    try {
+      await services.store.transactWrite(actions);
+    } catch (error) {
+      if (!isPlazaError(error, 'TransactionCanceledException')) throw error;
+      for (const counted of group) await uncount(services, counted);
+    }
+  });
+}
+
+/**
  * Erases a closed account (its profile already removed by delete-account.ts): posts (their
  * likes, comments and media follow from each post's REMOVE record), follows in both directions
  * with the other users' counts, stories, exports, the user's likes and comments on others'
@@ -82,27 +126,25 @@ export async function eraseAccount(
 
   for await (const items of pages(store, { partition: partitions.user(userId), limit: 200 })) {
     const plain: Key[] = [];
-    const counted: (() => Promise<void>)[] = [];
+    const counted: Counted[] = [];
     for (const item of items) {
       const sk = String(item.SK);
       if (sk.startsWith(sortPrefixes.post)) {
         plain.push(keys.post(idAfter(sortPrefixes.post, sk)), keyOf(item));
       } else if (sk.startsWith(sortPrefixes.follower)) {
         const other = idAfter(sortPrefixes.follower, sk);
-        counted.push(() =>
-          uncount(services, keyOf(item), [keys.following(other, userId)], {
-            key: keys.profile(other),
-            attribute: 'followingCount',
-          }),
-        );
+        counted.push({
+          item: keyOf(item),
+          also: [keys.following(other, userId)],
+          counter: { key: keys.profile(other), attribute: 'followingCount' },
+        });
       } else if (sk.startsWith(sortPrefixes.following)) {
         const other = idAfter(sortPrefixes.following, sk);
-        counted.push(() =>
-          uncount(services, keyOf(item), [keys.follower(other, userId)], {
-            key: keys.profile(other),
-            attribute: 'followerCount',
-          }),
-        );
+        counted.push({
+          item: keyOf(item),
+          also: [keys.follower(other, userId)],
+          counter: { key: keys.profile(other), attribute: 'followerCount' },
+        });
       } else {
         // Stories' media goes with the story's REMOVE record; anything else of the user's goes as it is.
         plain.push(keyOf(item));
@@ -113,7 +155,7 @@ export async function eraseAccount(
       plain.map((key) => ({ delete: key })),
       { concurrency: 4 },
     );
-    await inParallel(counted, cascadeConcurrency, (run) => run());
+    await uncountAll(services, counted);
     report(plain.length + counted.length * 2);
   }
 
@@ -122,21 +164,28 @@ export async function eraseAccount(
     partition: ownedByPartition(userId),
     limit: 200,
   })) {
-    await inParallel(items, cascadeConcurrency, async (item) => {
-      const sk = String(item.GSI1SK);
-      if (sk.startsWith('MEDIA#')) {
-        // The account's folders are invalidated at the end, in three paths for all its media.
-        const media = await eraseMedia(String(item.key), services, { invalidate: false });
-        return report(media.items, media.objects);
-      }
-      const postId = String(item.postId);
-      await uncount(services, keyOf(item), [], {
-        key: keys.post(postId),
-        attribute: sk.startsWith('LIKE#') ? 'likeCount' : 'commentCount',
-      });
-      await services.forget?.([`Post:${postId}`]);
-      report(1);
+    const media = items.filter((item) => String(item.GSI1SK).startsWith('MEDIA#'));
+    await inParallel(media, cascadeConcurrency, async (item) => {
+      // The account's folders are invalidated at the end, in three paths for all its media.
+      const erasedMedia = await eraseMedia(String(item.key), services, { invalidate: false });
+      report(erasedMedia.items, erasedMedia.objects);
     });
+    // Likes and comments, with the counts on the posts they were on.
+    const counted = items
+      .filter((item) => !String(item.GSI1SK).startsWith('MEDIA#'))
+      .map((item) => ({
+        item: keyOf(item),
+        also: [],
+        counter: {
+          key: keys.post(String(item.postId)),
+          attribute: String(item.GSI1SK).startsWith('LIKE#') ? 'likeCount' : 'commentCount',
+        },
+      }));
+    await uncountAll(services, counted);
+    await services.forget?.([
+      ...new Set(counted.map(({ counter }) => `Post:${idAfter('POST#', counter.key.PK)}`)),
+    ]);
+    report(counted.length);
   }
 
   for await (const items of pages(store, { partition: partitions.feed(userId), limit: 500 })) {
