@@ -19,14 +19,17 @@ export async function erasePost(
   const post = toPost(deleted);
   const { store } = services;
   const erased: Erased = { items: 0, objects: 0 };
+  // The author's list entry goes in the first batch (every path that deletes a post removes it
+  // already; this keeps a post deleted any other way from leaving it).
+  let writes = [{ delete: keys.userPost(post.authorId, post.id) }];
   for await (const children of pages(store, { partition: partitions.post(post.id), limit: 100 })) {
-    await writeAll(
-      store,
+    writes = writes.concat(
       children.map((child) => ({ delete: { PK: String(child.PK), SK: String(child.SK) } })),
     );
+    await writeAll(store, writes);
     erased.items += children.length;
+    writes = [];
   }
-  await store.delete({ key: keys.userPost(post.authorId, post.id) });
   // A post removed with its account: the account's erasure swept and invalidated its folders already.
   const { item: author } = await store.get(keys.profile(post.authorId));
   await inParallel(post.mediaKeys, 4, async (key) => {
