@@ -18,6 +18,19 @@ import { eraseMedia } from './erase-media.ts';
 import { erasePost } from './erase-post.ts';
 import type { PrivacyServices } from './model.ts';
 
+/** What a removal starts, read from its keys alone (most removals, such as feed entries and likes, start nothing). */
+function cascadeOf(record: StreamRecord): 'account' | 'post' | 'story' | 'upload' | undefined {
+  const { PK, SK } = record.dynamodb.Keys;
+  const pk = PK && 'S' in PK ? PK.S : '';
+  const sk = SK && 'S' in SK ? SK.S : '';
+  if (pk.startsWith('USER#') && sk === 'PROFILE') return 'account';
+  if (pk.startsWith('POST#') && sk === 'METADATA') return 'post';
+  if (pk.startsWith('USER#') && sk.startsWith('STORY#')) return 'story';
+  // Only TTL's removals: every other one came from eraseMedia, which took the objects first.
+  if (pk.startsWith('MEDIA#') && record.userIdentity) return 'upload';
+  return undefined;
+}
+
 export async function cascadeDeletions(
   records: StreamRecord[],
   services: PrivacyServices,
@@ -25,22 +38,21 @@ export async function cascadeDeletions(
 ): Promise<void> {
   for (const record of records) {
     if (record.eventName !== 'REMOVE') continue;
-    const item = oldImage(record);
+    // The image is decoded only for the removals that start something.
+    const cascade = cascadeOf(record);
+    const item = cascade && oldImage(record);
     if (!item) continue;
-    const pk = String(item.PK);
-    const sk = String(item.SK);
     const ids = { eventID: record.eventID, sequenceNumber: record.dynamodb.SequenceNumber };
-    if (pk.startsWith('USER#') && sk === 'PROFILE') {
+    if (cascade === 'account') {
       const erased = await eraseAccount(String(item.id), services);
       logger?.info({ ...ids, userId: String(item.id), ...erased }, 'account erased');
-    } else if (pk.startsWith('POST#') && sk === 'METADATA') {
+    } else if (cascade === 'post') {
       const erased = await erasePost(item, services);
       logger?.info({ ...ids, postId: String(item.id), ...erased }, 'post erased');
-    } else if (pk.startsWith('USER#') && sk.startsWith('STORY#')) {
+    } else if (cascade === 'story') {
       const erased = await eraseMedia(String(item.mediaKey), services);
       logger?.info({ ...ids, storyId: String(item.id), ...erased }, 'story erased');
-    } else if (pk.startsWith('MEDIA#') && record.userIdentity) {
-      // Only TTL's removals: every other one came from eraseMedia, which took the objects first.
+    } else {
       const erased = await eraseMedia(String(item.key), services);
       logger?.info({ ...ids, key: String(item.key), ...erased }, 'media erased');
     }
