@@ -11,12 +11,12 @@
  * cut short by a crash runs again from its record; every step is idempotent.
  */
 import type { Logger } from '../../platform/logger.ts';
-import type { StreamRecord } from '../../ports/item-store/item-store.ts';
+import type { Item, StreamRecord } from '../../ports/item-store/item-store.ts';
 import { oldImage } from '../../ports/item-store/stream-images.ts';
 import { eraseAccount } from './erase-account.ts';
 import { eraseMedia } from './erase-media.ts';
 import { erasePost } from './erase-post.ts';
-import type { PrivacyServices } from './model.ts';
+import { cascadeConcurrency, inParallel, type PrivacyServices } from './model.ts';
 
 /** What a removal starts, read from its keys alone (most removals, such as feed entries and likes, start nothing). */
 function cascadeOf(record: StreamRecord): 'account' | 'post' | 'story' | 'upload' | undefined {
@@ -36,6 +36,15 @@ export async function cascadeDeletions(
   services: PrivacyServices,
   logger?: Logger,
 ): Promise<void> {
+  // Posts are independent of one another: a run of them is erased a few at a time.
+  let posts: { item: Item; ids: Record<string, string> }[] = [];
+  const erasePosts = async () => {
+    await inParallel(posts, cascadeConcurrency, async ({ item, ids }) => {
+      const erased = await erasePost(item, services);
+      logger?.info({ ...ids, postId: String(item.id), ...erased }, 'post erased');
+    });
+    posts = [];
+  };
   for (const record of records) {
     if (record.eventName !== 'REMOVE') continue;
     // The image is decoded only for the removals that start something.
@@ -43,12 +52,14 @@ export async function cascadeDeletions(
     const item = cascade && oldImage(record);
     if (!item) continue;
     const ids = { eventID: record.eventID, sequenceNumber: record.dynamodb.SequenceNumber };
+    if (cascade === 'post') {
+      posts.push({ item, ids });
+      continue;
+    }
+    await erasePosts();
     if (cascade === 'account') {
       const erased = await eraseAccount(String(item.id), services);
       logger?.info({ ...ids, userId: String(item.id), ...erased }, 'account erased');
-    } else if (cascade === 'post') {
-      const erased = await erasePost(item, services);
-      logger?.info({ ...ids, postId: String(item.id), ...erased }, 'post erased');
     } else if (cascade === 'story') {
       const erased = await eraseMedia(String(item.mediaKey), services);
       logger?.info({ ...ids, storyId: String(item.id), ...erased }, 'story erased');
@@ -57,4 +68,5 @@ export async function cascadeDeletions(
       logger?.info({ ...ids, key: String(item.key), ...erased }, 'media erased');
     }
   }
+  await erasePosts();
 }
