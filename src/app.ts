@@ -71,6 +71,7 @@ import type { UserDirectory } from './ports/user-directory.ts';
 import { poolDirectory } from './domain/identity/remove-user.ts';
 import { cognitoUserDirectory } from './adapters/cognito/cognito-user-directory.ts';
 import { cascadeDeletions } from './domain/privacy/cascade-deletions.ts';
+import { backfillOwnerIndex, ownerIndexMigration } from './domain/privacy/backfill-owner-index.ts';
 import { deleteAccount } from './domain/privacy/delete-account.ts';
 import type { PrivacyServices } from './domain/privacy/model.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
@@ -629,6 +630,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Data exports are built (and their zips removed) from the change stream too.
   const dataExports = consume('data-export', (records) => buildDataExports(records, dataExport));
 
+  let migration: Promise<void> | undefined;
+  const migrateOwnerIndex = async () => {
+    const { item: done } = await stores.main.get(ownerIndexMigration, { consistent: true });
+    if (done) return;
+    const indexed = await backfillOwnerIndex({ store: stores.main });
+    logger.info({ indexed }, 'owner index filled in for earlier likes, comments and media');
+  };
+
   let closed = false;
   let developmentApiKey: string | undefined;
   return {
@@ -657,6 +666,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       baseUrl = config.publicUrl ?? url;
       // Uploads a previous run received but did not process.
       jobs.recover(stores.main).catch((error) => logger.error({ err: error }, 'media job recovery failed'));
+      // Data from before the owner index gets its entries once, in the background (ADR 0008).
+      migration = migrateOwnerIndex().catch((error) =>
+        logger.error({ err: error }, 'owner index backfill failed'),
+      );
       return url;
     },
     async close() {
@@ -666,6 +679,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await server.close();
       await jobs.close();
       await usage.stop();
+      await migration;
       await fanOut.stop();
       await erasure.stop();
       await dataExports.stop();

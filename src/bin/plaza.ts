@@ -11,6 +11,7 @@ import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { costCommand } from './commands/cost.ts';
 import { usersExportCommand } from './commands/users-export.ts';
 import { usersDeleteCommand } from './commands/users-delete.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
 import { restoreToTimeCommand } from './commands/restore.ts';
 
@@ -70,6 +71,11 @@ program
   .option('--scale <factor>', 'multiply every measured quantity by this factor', positiveNumber)
   .option('--json', 'print the report as JSON')
   .action(costCommand);
+
+program
+  .command('migrate')
+  .description('Bring data from earlier versions up to this one (the server does it on its first start).')
+  .action(migrateCommand);
 
 const users = program.command('users').description("Manage the embedded user pool's users.");
 users
