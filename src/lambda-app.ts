@@ -126,7 +126,7 @@ export function lambdaPrivacyServices(app: LambdaApp): LambdaPrivacyServices {
   if (!distributionId) {
     throw new PlazaError(
       'ConfigurationError',
-      'Invalid configuration:\n  the erasure Lambda needs PLAZA_CDN_DISTRIBUTION_ID',
+      'Invalid configuration:\n  the data lifecycle Lambda needs PLAZA_CDN_DISTRIBUTION_ID',
     );
   }
   const { appSyncApiId, region } = app.config;

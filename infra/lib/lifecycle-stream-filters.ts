@@ -1,12 +1,14 @@
 /**
- * Which stream records reach the data lifecycle's Lambdas (Lambda event filtering), written as
- * the records their consumers act on, so that nothing else is paid for:
+ * Which stream records reach the data lifecycle's Lambda (Lambda event filtering), written as
+ * the records its two consumers act on, so that nothing else is paid for:
  *
  * - erasure (`cascadeDeletions`): an account closed, a post deleted, a story deleted or expired,
  *   and an unused upload expired by TTL. Its own deletes (likes, comments, media items it
  *   removes itself) are dropped: they would only invoke it again.
  * - data export (`buildDataExports`): an export requested (its INSERT) or gone (its REMOVE, by
  *   TTL or with the account). The builder's own update of the item (MODIFY) is dropped.
+ *
+ * The two sets pass disjoint records; the function's event source mapping takes their union.
  */
 import { mediaKey } from '../../src/domain/media/model.ts';
 import { exportSortPrefix } from '../../src/domain/privacy/data-export.ts';
@@ -45,3 +47,9 @@ export const dataExportFilterPatterns = [
     dynamodb: { Keys: { PK: { S: [{ prefix: 'USER#' }] }, SK: { S: [{ prefix: exportSortPrefix }] } } },
   },
 ];
+
+/**
+ * What the data lifecycle's one event source mapping passes: a record either consumer acts on.
+ * Five patterns, Lambda's default quota for one mapping (a sixth needs a quota increase, to 10).
+ */
+export const dataLifecycleFilterPatterns = [...erasureFilterPatterns, ...dataExportFilterPatterns];

@@ -117,7 +117,7 @@ export class PlazaMedia extends Construct {
         { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         // Stories live 24 hours; their media goes a day later.
         { id: 'stories', prefix: 'stories/', expiration: Duration.days(2) },
-        // A data export's zip goes with its item (TTL, then the export Lambda); this rule is the
+        // A data export's zip goes with its item (TTL, then the data lifecycle Lambda); this rule is the
         // backstop. S3 counts whole days from the next midnight, so it never takes one early.
         {
           id: 'data-exports',

@@ -62,8 +62,7 @@ export class PlazaStack extends Stack {
         FeedFanOut: this.feed.fanOut,
         PostConfirmation: this.identity.postConfirmation,
         MediaPipeline: this.media.pipeline,
-        DataErasure: this.lifecycle.erasure,
-        DataExport: this.lifecycle.exports,
+        DataLifecycle: this.lifecycle.consumer,
       },
       table: this.table.table,
       rules: settings.alarmRules,
@@ -73,8 +72,7 @@ export class PlazaStack extends Stack {
       deadLetters: {
         FeedDeadLetters: this.feed.deadLetters,
         MediaDeadLetters: this.media.deadLetters,
-        ErasureDeadLetters: this.lifecycle.erasureDeadLetters,
-        ExportDeadLetters: this.lifecycle.exportDeadLetters,
+        LifecycleDeadLetters: this.lifecycle.deadLetters,
       },
     });
 

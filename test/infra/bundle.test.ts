@@ -16,7 +16,7 @@ import { repoRoot } from '../../infra/lib/settings.ts';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { localCredentials } from '../support/dynamodb-local.ts';
-import { bundleFinder, lambdaEnvironment, postConfirmationEvent } from './bundles.ts';
+import { bundleFinder, exportRequestedRecord, lambdaEnvironment, postConfirmationEvent } from './bundles.ts';
 import { synthesize } from './synth.ts';
 
 const run = promisify(execFile);
@@ -59,8 +59,7 @@ describe('the bundled Lambdas', () => {
       stack.api.resolverFunction,
       stack.feed.fanOut,
       stack.identity.postConfirmation,
-      stack.lifecycle.erasure,
-      stack.lifecycle.exports,
+      stack.lifecycle.consumer,
     ]) {
       const bundle = bundleOf(fn);
       const size = statSync(join(bundle, 'index.mjs')).size;
@@ -77,28 +76,40 @@ describe('the bundled Lambdas', () => {
       expect(resolver).not.toContain(absent);
   });
 
-  it('load the data lifecycle’s consumers with the environment the stack gives them', async () => {
-    const env = {
+  it('load the data lifecycle’s two consumers, in one bundle, with the environment the stack gives it', async () => {
+    const table = `bundle-lifecycle-${Date.now().toString(36)}`;
+    const endpoint = inject('dynamodbEndpoint');
+    await provisionDynamoDbTables({ endpoint, region: 'us-west-1', credentials: localCredentials }, [
+      mainTable(table),
+    ]);
+    const env = (tableName: string) => ({
       ...lambdaEnvironment({
-        table: 'plaza-dev',
-        endpoint: inject('dynamodbEndpoint'),
+        table: tableName,
+        endpoint,
         dataDir: join(outdir, 'data'),
         bucket: 'plaza-bundle-media',
       }),
       PLAZA_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
       PLAZA_APPSYNC_API_ID: 'xlvmnh3lyvfufhsh7ssjhkp5im',
-    };
-    // A batch the filters let nothing into: the handler builds its services and answers, calling nothing.
-    for (const fn of [stack.lifecycle.erasure, stack.lifecycle.exports]) {
-      const bundle = bundleOf(fn);
-      expect((await invoke(bundle, [{ Records: [] }], env)).results).toEqual([{ batchItemFailures: [] }]);
-      const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
-      for (const absent of ['better-sqlite3', 'argon2', 'fastify', 'sharp'])
-        expect(code).not.toContain(absent);
-    }
-    expect(readFileSync(join(bundleOf(stack.lifecycle.erasure), 'index.mjs'), 'utf8')).toContain(
-      'FlushApiCache',
-    );
+    });
+    const bundle = bundleOf(stack.lifecycle.consumer);
+    // A batch the filters let nothing into: the handler builds both consumers' services and
+    // answers, calling nothing. Then an export asked for and gone since: erasure passes it by, and
+    // the export's builder looks for its item in the table, finds none and does nothing.
+    const gone = exportRequestedRecord(randomUUID(), '01KDHZ8Q0000000000000000EX');
+    expect((await invoke(bundle, [{ Records: [] }, { Records: [gone] }], env(table))).results).toEqual([
+      { batchItemFailures: [] },
+      { batchItemFailures: [] },
+    ]);
+    // The builder did reach for the table: without one, the record fails, and only it.
+    expect((await invoke(bundle, [{ Records: [gone] }], env(`${table}-missing`))).results).toEqual([
+      { batchItemFailures: [{ itemIdentifier: gone.dynamodb!.SequenceNumber }] },
+    ]);
+    const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
+    for (const absent of ['better-sqlite3', 'argon2', 'fastify', 'sharp']) expect(code).not.toContain(absent);
+    // Both consumers, and the batch's API cache flush.
+    for (const present of ['account erased', 'data export built', 'FlushApiCache'])
+      expect(code).toContain(present);
   });
 
   it('carry sharp for Lambda’s platform beside the image pipeline, and load it', async () => {

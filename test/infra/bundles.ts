@@ -1,11 +1,12 @@
 /**
  * The Lambda bundles `cdk synth` staged, and what they need to run outside AWS:
- * the environment the stack gives them, pointed at DynamoDB Local, and a
- * recorded post-confirmation event. Shared by the bundle test and the Lambda
- * benchmark.
+ * the environment the stack gives them, pointed at DynamoDB Local, a recorded
+ * post-confirmation event, and a stream record from the recorded one. Shared
+ * by the bundle test and the Lambda benchmark.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
@@ -52,4 +53,21 @@ export function postConfirmationEvent(sub: string) {
   event.userName = sub;
   event.request.userAttributes.sub = sub;
   return event;
+}
+
+/** The recorded stream record, made the INSERT of a data export's item (what the data lifecycle builds from). */
+export function exportRequestedRecord(userId: string, exportId: string): DynamoDBRecord {
+  const record = JSON.parse(
+    readFileSync(new URL('../lambda/events/dynamodb-stream-record.json', import.meta.url), 'utf8'),
+  ) as DynamoDBRecord;
+  const keys = { PK: { S: `USER#${userId}` }, SK: { S: `EXPORT#${exportId}` } };
+  record.dynamodb!.Keys = keys;
+  record.dynamodb!.NewImage = {
+    ...keys,
+    id: { S: exportId },
+    userId: { S: userId },
+    status: { S: 'PENDING' },
+    createdAt: { S: '2026-01-01T00:00:00.000Z' },
+  };
+  return record;
 }

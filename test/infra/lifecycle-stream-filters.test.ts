@@ -2,12 +2,17 @@
  * The data lifecycle's event filters against its consumers: a sample of the table's stream
  * records, as Lambda delivers them, passes a filter exactly when the consumer behind it would
  * act on the record (it touches the table, the bucket or the CDN), so Lambda neither drops work
- * nor pays for invocations that do nothing.
+ * nor pays for invocations that do nothing. One function runs both consumers on every record it
+ * is given: its mapping passes what either acts on, and no record is work for both.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { dataExportFilterPatterns, erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
+import {
+  dataExportFilterPatterns,
+  dataLifecycleFilterPatterns,
+  erasureFilterPatterns,
+} from '../../infra/lib/lifecycle-stream-filters.ts';
 import { buildDataExports } from '../../src/domain/privacy/build-data-export.ts';
 import { defaultDataExportSettings } from '../../src/domain/privacy/data-export.ts';
 import { cascadeDeletions } from '../../src/domain/privacy/cascade-deletions.ts';
@@ -169,5 +174,30 @@ describe('the data lifecycle’s stream filters', () => {
       if (passes) passed.push(name);
     }
     expect(passed).toEqual(['export requested', 'export expired', 'export erased with its account']);
+  });
+
+  it('pass to the one data lifecycle function the records either consumer acts on, none for both', async () => {
+    expect(dataLifecycleFilterPatterns).toEqual([...erasureFilterPatterns, ...dataExportFilterPatterns]);
+    // Lambda's default quota of filters for one event source mapping.
+    expect(dataLifecycleFilterPatterns.length).toBeLessThanOrEqual(5);
+    const passed: string[] = [];
+    for (const [name, sample] of Object.entries(samples)) {
+      const passes = eventFiltersPass(dataLifecycleFilterPatterns, sample);
+      const erases = await actsOn((services) => cascadeDeletions([toStreamRecord(sample)], services));
+      const exports = await actsOn((services) => buildDataExports([toStreamRecord(sample)], services));
+      expect(passes, name).toBe(erases || exports);
+      expect(erases && exports, name).toBe(false);
+      if (passes) passed.push(name);
+    }
+    expect(passed).toEqual([
+      'account closed',
+      'post deleted',
+      'story deleted',
+      'story expired',
+      'upload expired unused',
+      'export requested',
+      'export expired',
+      'export erased with its account',
+    ]);
   });
 });

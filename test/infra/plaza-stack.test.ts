@@ -294,7 +294,7 @@ describe('the CDK stack', () => {
       .filter(
         (a) =>
           !String(a.AlarmName).match(
-            /Resolver|FanOut|PostConfirmation|Pipeline|Feed|DataErasure|DataExport|DeadLetters/,
+            /Resolver|FanOut|PostConfirmation|Pipeline|Feed|DataLifecycle|DeadLetters/,
           ),
       );
     expect(ruleAlarms).toEqual([
@@ -339,8 +339,7 @@ describe('the CDK stack', () => {
       stack.feed.fanOut,
       stack.identity.postConfirmation,
       stack.media.pipeline,
-      stack.lifecycle.erasure,
-      stack.lifecycle.exports,
+      stack.lifecycle.consumer,
     ];
     // Stand-ins for the values CloudFormation fills in at deployment.
     const standIns: Record<string, string> = {
@@ -553,15 +552,12 @@ describe('the CDK stack', () => {
         'plaza-dev-PostConfirmationThrottles',
         'plaza-dev-MediaPipelineErrors',
         'plaza-dev-MediaPipelineThrottles',
-        'plaza-dev-DataErasureErrors',
-        'plaza-dev-DataErasureThrottles',
-        'plaza-dev-DataExportErrors',
-        'plaza-dev-DataExportThrottles',
+        'plaza-dev-DataLifecycleErrors',
+        'plaza-dev-DataLifecycleThrottles',
         'plaza-dev-FeedLag',
         'plaza-dev-FeedDeadLetters',
         'plaza-dev-MediaDeadLetters',
-        'plaza-dev-ErasureDeadLetters',
-        'plaza-dev-ExportDeadLetters',
+        'plaza-dev-LifecycleDeadLetters',
       ].sort(),
     );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
@@ -635,8 +631,7 @@ describe('the CDK stack', () => {
       stack.identity.postConfirmation,
       stack.api.resolverFunction,
       stack.media.pipeline,
-      stack.lifecycle.erasure,
-      stack.lifecycle.exports,
+      stack.lifecycle.consumer,
     ];
     for (const fn of functions) {
       for (const statement of statementsOf(fn)) {
@@ -655,45 +650,51 @@ describe('the CDK stack', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:Scan');
   });
 
-  it('erases deletions and builds data exports from the table stream, filtered, retried and set aside', () => {
-    const { erasure, exports, erasureDeadLetters, exportDeadLetters } = stack.lifecycle;
+  it('reads the table stream with two consumers, as AWS advises: the feed fan-out and the data lifecycle', () => {
     const table = ofType('AWS::DynamoDB::Table')[0]![0];
-    const queueArn = (queue: typeof erasureDeadLetters) => ({
-      'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as never), 'Arn'],
-    });
-    const consumer = {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    const readers = mappings.filter(
+      (m) => JSON.stringify(m.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [table, 'StreamArn'] }),
+    );
+    expect(readers).toHaveLength(2);
+    expect(readers.map((m) => m.FunctionName)).toEqual(
+      expect.arrayContaining([
+        { Ref: logicalId(stack, stack.feed.fanOut) },
+        { Ref: logicalId(stack, stack.lifecycle.consumer) },
+      ]),
+    );
+    // Nothing else reads a stream: no third reader hides behind another resource.
+    expect(mappings).toHaveLength(2);
+  });
+
+  it('erases deletions and builds data exports in one stream consumer, filtered, retried and set aside', () => {
+    const { consumer, deadLetters } = stack.lifecycle;
+    const table = ofType('AWS::DynamoDB::Table')[0]![0];
+    const queue = stack.getLogicalId(deadLetters.node.defaultChild as never);
+    // Both consumers' filters, the erasure's then the export's, and no more than Lambda's default quota of 5.
+    const filters = [...erasureFilterPatterns, ...dataExportFilterPatterns];
+    expect(filters).toHaveLength(5);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      FunctionName: { Ref: logicalId(stack, consumer) },
       StartingPosition: 'TRIM_HORIZON',
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       MaximumRecordAgeInSeconds: 24 * 3600,
-    };
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ...consumer,
-      FunctionName: { Ref: logicalId(stack, erasure) },
-      BatchSize: 10,
+      // Few records to a batch: an export build holds back at most 4 erasures' cache flush.
+      BatchSize: 5,
+      MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
-      FilterCriteria: { Filters: erasureFilterPatterns.map((p) => ({ Pattern: JSON.stringify(p) })) },
-      DestinationConfig: { OnFailure: { Destination: queueArn(erasureDeadLetters) } },
+      FilterCriteria: { Filters: filters.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
     });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ...consumer,
-      FunctionName: { Ref: logicalId(stack, exports) },
-      BatchSize: 1,
-      MaximumRetryAttempts: 3,
-      FilterCriteria: { Filters: dataExportFilterPatterns.map((p) => ({ Pattern: JSON.stringify(p) })) },
-      DestinationConfig: { OnFailure: { Destination: queueArn(exportDeadLetters) } },
+    expect(resources[queue]!.Properties).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
     });
-    for (const queue of [erasureDeadLetters, exportDeadLetters]) {
-      expect(resources[stack.getLogicalId(queue.node.defaultChild as never)]!.Properties).toMatchObject({
-        MessageRetentionPeriod: 14 * 24 * 3600,
-        SqsManagedSseEnabled: true,
-      });
-    }
 
     // Lambda's longest run: a large account's cascade (resumed by a retry), a large archive in /tmp.
-    expect(propertiesOf(erasure)).toMatchObject({ Handler: 'index.handler', Timeout: 900, MemorySize: 1024 });
-    expect(propertiesOf(exports)).toMatchObject({
+    expect(propertiesOf(consumer)).toMatchObject({
       Handler: 'index.handler',
       Timeout: 900,
       MemorySize: 2048,
@@ -702,17 +703,17 @@ describe('the CDK stack', () => {
     const api = ofType('AWS::AppSync::GraphQLApi')[0]![0];
     const distribution = ofType('AWS::CloudFront::Distribution')[0]![0];
     const bucket = ofType('AWS::S3::Bucket')[0]![0];
-    expect(environmentOf(erasure)).toMatchObject({
+    expect(environmentOf(consumer)).toMatchObject({
       PLAZA_DB: 'dynamodb',
+      PLAZA_TABLE: { Ref: table },
       PLAZA_STORAGE: 's3',
       S3_BUCKET: { Ref: bucket },
       PLAZA_CDN_DISTRIBUTION_ID: { Ref: distribution },
       PLAZA_APPSYNC_API_ID: { 'Fn::GetAtt': [api, 'ApiId'] },
     });
-    expect(environmentOf(exports)).toMatchObject({ PLAZA_DB: 'dynamodb', S3_BUCKET: { Ref: bucket } });
-    expect(environmentOf(exports)).not.toHaveProperty('PLAZA_CDN_DISTRIBUTION_ID');
 
-    // Least privilege: the table's items and only the owner index, the named keys, one distribution, one API.
+    // Least privilege: what erasure and export each use, and nothing more. The table's items and
+    // only the owner index, the named keys, one distribution, one API, its own dead-letter queue.
     const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
     const ownerIndex = { 'Fn::Join': ['', [tableArn, '/index/GSI1']] };
     const objects = (...keys: string[]) =>
@@ -720,26 +721,35 @@ describe('the CDK stack', () => {
     const stream = ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'].map(
       (a) => `dynamodb:${a}`,
     );
-    const deadLetters = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
-    expect(actionsOf(erasure)).toEqual(
+    const deadLetterActions = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+    expect(actionsOf(consumer)).toEqual(
       [
-        ...['BatchWriteItem', 'DeleteItem', 'Query', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`),
+        // Erasure: BatchWriteItem, DeleteItem, Query, UpdateItem; export: BatchGetItem, GetItem, Query, UpdateItem.
+        ...['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'Query', 'Query', 'UpdateItem'].map(
+          (a) => `dynamodb:${a}`,
+        ),
         ...stream,
-        ...deadLetters,
+        ...deadLetterActions,
         's3:DeleteObject',
         's3:GetObject',
         's3:ListBucket',
+        's3:PutObject',
         'cloudfront:CreateInvalidation',
         'appsync:FlushApiCache',
       ].sort(),
     );
-    expect(resourcesOf(erasure, 'dynamodb:Query')).toEqual([tableArn, ownerIndex]);
-    for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'])
-      expect(resourcesOf(erasure, action)).toEqual([tableArn]);
+    expect(resourcesOf(consumer, 'dynamodb:Query')).toEqual([tableArn, ownerIndex]);
+    for (const action of ['GetItem', 'BatchGetItem', 'DeleteItem', 'BatchWriteItem', 'UpdateItem'])
+      expect(resourcesOf(consumer, `dynamodb:${action}`)).toEqual([tableArn]);
+    for (const action of ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'])
+      expect(resourcesOf(consumer, action)).toEqual([{ 'Fn::GetAtt': [table, 'StreamArn'] }]);
+    // Erasure reads (HEAD) and deletes media and zips; the export reads the originals (under the
+    // same prefixes) and its zip, and writes and deletes nothing but zips.
     for (const action of ['s3:DeleteObject', 's3:GetObject'])
-      expect(resourcesOf(erasure, action)).toEqual(objects('exports/*', 'stories/*', 'users/*'));
-    expect(resourcesOf(erasure, 's3:ListBucket')).toEqual([{ 'Fn::GetAtt': [bucket, 'Arn'] }]);
-    expect(resourcesOf(erasure, 'cloudfront:CreateInvalidation')).toEqual([
+      expect(resourcesOf(consumer, action)).toEqual(objects('exports/*', 'stories/*', 'users/*'));
+    expect(resourcesOf(consumer, 's3:PutObject')).toEqual(objects('exports/*'));
+    expect(resourcesOf(consumer, 's3:ListBucket')).toEqual([{ 'Fn::GetAtt': [bucket, 'Arn'] }]);
+    expect(resourcesOf(consumer, 'cloudfront:CreateInvalidation')).toEqual([
       {
         'Fn::Join': [
           '',
@@ -747,41 +757,17 @@ describe('the CDK stack', () => {
         ],
       },
     ]);
-    expect(resourcesOf(erasure, 'appsync:FlushApiCache')).toEqual([{ 'Fn::GetAtt': [api, 'Arn'] }]);
-
-    expect(actionsOf(exports)).toEqual(
-      [
-        ...['BatchGetItem', 'GetItem', 'Query', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`),
-        ...stream,
-        ...deadLetters,
-        's3:DeleteObject',
-        's3:GetObject',
-        's3:ListBucket',
-        's3:PutObject',
-      ].sort(),
-    );
-    expect(resourcesOf(exports, 'dynamodb:Query')).toEqual([tableArn, ownerIndex]);
-    expect(resourcesOf(exports, 'dynamodb:UpdateItem')).toEqual([tableArn]);
-    // The originals it copies into the zip, and the zips; it writes and deletes nothing else.
-    expect(resourcesOf(exports, 's3:GetObject')).toEqual(
-      objects(
-        'exports/*',
-        'stories/*/*/image.jpg',
-        'stories/*/*/video.mp4',
-        'users/*/posts/*/original.jpg',
-        'users/*/profile/avatar.jpg',
-      ),
-    );
-    for (const action of ['s3:PutObject', 's3:DeleteObject'])
-      expect(resourcesOf(exports, action)).toEqual(objects('exports/*'));
+    expect(resourcesOf(consumer, 'appsync:FlushApiCache')).toEqual([{ 'Fn::GetAtt': [api, 'Arn'] }]);
+    for (const action of deadLetterActions)
+      expect(resourcesOf(consumer, action)).toEqual([{ 'Fn::GetAtt': [queue, 'Arn'] }]);
 
     // Without an API cache there is nothing to flush: no API id, no grant.
     const uncached = synthesize({ apiCache: 'none' });
-    const erasureEnv = (
-      uncached.template.toJSON().Resources[logicalId(uncached.stack, uncached.stack.lifecycle.erasure)]
+    const uncachedEnv = (
+      uncached.template.toJSON().Resources[logicalId(uncached.stack, uncached.stack.lifecycle.consumer)]
         .Properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
-    expect(erasureEnv).not.toHaveProperty('PLAZA_APPSYNC_API_ID');
+    expect(uncachedEnv).not.toHaveProperty('PLAZA_APPSYNC_API_ID');
     expect(JSON.stringify(uncached.template.toJSON())).not.toContain('appsync:FlushApiCache');
   });
 

@@ -4,7 +4,8 @@
  * makes profiles, AppSync's Direct Lambda events follow and post, the stream
  * records DynamoDB Streams hands out (filtered as the event source mapping
  * filters them) drive the fan-out, and the post reaches the follower's feed;
- * a deleted post's record drives the erasure.
+ * a deleted post's record and a requested export's, in one batch, drive the
+ * data lifecycle's one consumer: the erasure, and the export's zip.
  */
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,29 +13,36 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { HeadObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBRecord, PostConfirmationTriggerEvent, S3Event } from 'aws-lambda';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
-import { erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
+import { dataLifecycleFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
 import type * as DataLifecycleHandler from '../../src/bin/lambda/data-lifecycle.ts';
 import type * as FanOutHandler from '../../src/bin/lambda/feed-fan-out.ts';
 import type * as GraphQLHandler from '../../src/bin/lambda/graphql.ts';
 import type * as MediaPipelineHandler from '../../src/bin/lambda/media-pipeline.ts';
 import type * as PostConfirmationHandler from '../../src/bin/lambda/post-confirmation.ts';
+import { archiveKey } from '../../src/domain/privacy/data-export.ts';
 import type { DirectLambdaEvent } from '../../src/edge/graphql/appsync-direct-lambda.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { eventFiltersPass } from '../support/event-filters.ts';
 import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
+import { readZip } from '../support/zip.ts';
 
 const region = 'us-west-1';
 const fixture = <T>(name: string): T =>
@@ -471,7 +479,7 @@ describe('the Lambda handlers', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '112' }] });
   });
 
-  it('erases a deleted post from its stream record: likes, comments, media, CloudFront’s copies, AppSync’s cache', async () => {
+  it('erases a deleted post and builds a requested export from one batch: likes, comments, media, CloudFront’s copies, AppSync’s cache; the zip', async () => {
     // CloudFront and AppSync stand-ins on loopback, reached through the SDK's endpoint variables.
     const calls: { method: string; path: string; body: string }[] = [];
     const aws = createServer((request, response) => {
@@ -491,7 +499,7 @@ describe('the Lambda handlers', () => {
     await new Promise<void>((resolve) => aws.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(aws.address() as AddressInfo).port}`;
     const apiId = 'xlvmnh3lyvfufhsh7ssjhkp5im';
-    // What the stack gives the erasure function, with the stand-ins in place of AWS.
+    // What the stack gives the data lifecycle function, with the stand-ins in place of AWS.
     Object.assign(process.env, {
       PLAZA_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
       PLAZA_APPSYNC_API_ID: apiId,
@@ -529,14 +537,21 @@ describe('the Lambda handlers', () => {
       ]);
       expect((await mediaObjects()).Contents?.length).toBeGreaterThan(4);
 
+      // Alice asks for her data and deletes the post: both records reach the one consumer, in one batch.
+      const requested = (await handlers.graphql.handler(
+        appSyncEvent('Mutation', 'requestDataExport', null, '{ id status }', alice),
+      )) as { id: string; status: string };
+      expect(requested.status).toBe('PENDING');
       await handlers.graphql.handler(
         appSyncEvent('Mutation', 'deletePost', { id: photoPost.id }, '{ id }', alice),
       );
-      const removal = (await readStream()).filter((record) =>
-        eventFiltersPass(erasureFilterPatterns, record),
+      const batch = (await readStream()).filter((record) =>
+        eventFiltersPass(dataLifecycleFilterPatterns, record),
       );
-      expect(removal.map(keyOf)).toEqual([`POST#${photoPost.id} METADATA`]);
-      expect(await handlers.dataLifecycle.handler({ Records: removal })).toEqual({ batchItemFailures: [] });
+      expect(batch.map(keyOf).sort()).toEqual(
+        [`USER#${alice} EXPORT#${requested.id}`, `POST#${photoPost.id} METADATA`].sort(),
+      );
+      expect(await handlers.dataLifecycle.handler({ Records: batch })).toEqual({ batchItemFailures: [] });
 
       // Nothing of the post is left in the table, its index entries or the bucket.
       expect((await postItems()).Items).toEqual([]);
@@ -556,13 +571,50 @@ describe('the Lambda handlers', () => {
         '/2020-05-31/distribution/E2QWRUHAPOMQZL/invalidation',
       ]);
       expect(invalidations[0]!.body).toContain(`<Path>/${folder}*</Path>`);
-      expect(calls.filter((call) => !call.path.includes('/invalidation'))).toEqual([
-        { method: 'DELETE', path: `/v1/apis/${apiId}/FlushCache`, body: '' },
+      const flush = { method: 'DELETE', path: `/v1/apis/${apiId}/FlushCache`, body: '' };
+      expect(calls.filter((call) => !call.path.includes('/invalidation'))).toEqual([flush]);
+
+      // The export is READY, its zip under exports/: her profile, the post that is left, her story's original.
+      const ready = await handlers.graphql.handler(
+        appSyncEvent('Query', 'dataExport', { id: requested.id }, '{ id status url }', alice),
+      );
+      expect(ready).toMatchObject({ id: requested.id, status: 'READY' });
+      const url = new URL((ready as { url: string }).url);
+      expect(`${url.origin}${url.pathname}`).toBe(`${cdnUrl}/${archiveKey(alice, requested.id)}`);
+      const zip = await s3Client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: archiveKey(alice, requested.id) }),
+      );
+      expect(zip.ContentType).toBe('application/zip');
+      const files = await readZip(Buffer.from(await zip.Body!.transformToByteArray()));
+      expect(JSON.parse(files.get('profile.json')!.toString('utf8'))).toMatchObject({ id: alice });
+      const posts = JSON.parse(files.get('posts.json')!.toString('utf8')) as { description: string }[];
+      expect(posts.map((post) => post.description)).toEqual(['Hello from Lambda']);
+      expect([...files.keys()].filter((name) => name.startsWith('media/'))).toEqual([
+        expect.stringMatching(new RegExp(`^media/stories/${alice}/[^/]+/image\\.jpg$`)),
       ]);
-      // The erasure's own deletes do not come back to it.
+
+      // The consumers' own writes (the erasure's deletes, the export's status) do not come back to it.
       const own = await readStream();
-      expect(own.length).toBeGreaterThan(0);
-      expect(own.filter((record) => eventFiltersPass(erasureFilterPatterns, record))).toEqual([]);
+      expect(own.map(keyOf)).toContain(`USER#${alice} EXPORT#${requested.id}`);
+      expect(own.filter((record) => eventFiltersPass(dataLifecycleFilterPatterns, record))).toEqual([]);
+
+      // The export's item goes (its TTL, or with the account): its REMOVE takes the zip away, with no flush.
+      await dynamodb.send(
+        new DeleteItemCommand({
+          TableName: table,
+          Key: { PK: { S: `USER#${alice}` }, SK: { S: `EXPORT#${requested.id}` } },
+        }),
+      );
+      const removal = (await readStream()).filter((record) =>
+        eventFiltersPass(dataLifecycleFilterPatterns, record),
+      );
+      expect(removal.map(keyOf)).toEqual([`USER#${alice} EXPORT#${requested.id}`]);
+      expect(await handlers.dataLifecycle.handler({ Records: removal })).toEqual({ batchItemFailures: [] });
+      const zips = await s3Client.send(
+        new ListObjectsCommand({ Bucket: bucket, Prefix: `exports/${alice}/` }),
+      );
+      expect(zips.Contents ?? []).toEqual([]);
+      expect(calls.filter((call) => !call.path.includes('/invalidation'))).toEqual([flush]);
     } finally {
       dynamodb.destroy();
       s3Client.destroy();
