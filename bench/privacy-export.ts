@@ -46,7 +46,10 @@ export interface ExportComparison {
 }
 
 /** What an export reads and writes: an App's `dataExport.services` will do. */
-export type ExportBenchServices = Pick<DataExportServices, 'store' | 'objects' | 'clock' | 'tmpDir'>;
+export type ExportBenchServices = Pick<
+  DataExportServices,
+  'store' | 'objects' | 'clock' | 'tmpDir' | 'settings'
+>;
 
 /**
  * Exports `userId`'s account with Plaza's builder and with the bare reference, `runs` times each

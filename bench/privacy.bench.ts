@@ -21,6 +21,7 @@
  * PRIVACY_BENCH_SYNCHRONOUS=NORMAL runs both sides without a WAL sync per commit.
  */
 import Database from 'better-sqlite3';
+import { defaultDataExportSettings } from '../src/domain/privacy/data-export.ts';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -466,7 +467,13 @@ export async function privacyBenchmark(): Promise<void> {
     // Export, before the account goes -----------------------------------------
     console.log('  measuring the data export (best of 3 each)…');
     const exported = await measureExport(
-      { store, objects, clock: systemClock, tmpDir: join(dataDir, 'tmp') },
+      {
+        store,
+        objects,
+        clock: systemClock,
+        tmpDir: join(dataDir, 'tmp'),
+        settings: defaultDataExportSettings,
+      },
       ownerId,
     );
 

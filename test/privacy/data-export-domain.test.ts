@@ -15,7 +15,8 @@ import { FsObjectStore } from '../../src/adapters/fs/fs-object-store.ts';
 import { nodeIds } from '../../src/adapters/ids/node-ids.ts';
 import { originalKey } from '../../src/domain/media/media-keys.ts';
 import { mediaKey, type Purpose } from '../../src/domain/media/model.ts';
-import { buildDataExports } from '../../src/domain/privacy/build-data-export.ts';
+import { buildDataExports, writeDataExport } from '../../src/domain/privacy/build-data-export.ts';
+import { isPlazaError } from '../../src/platform/errors.ts';
 import {
   archiveKey,
   defaultDataExportSettings,
@@ -278,6 +279,20 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       );
       expect(failed).toEqual({ id: doomed.id, status: 'FAILED', url: null, expiresAt: null });
       expect(await services.objects.head(archiveKey(nobody, doomed.id))).toBeUndefined();
+    });
+
+    it('gives up on an archive that takes longer than its build time, storing no zip', async () => {
+      const busy = await person('busy');
+      await uploaded(busy, 'POST');
+      // A clock that moves five minutes on every reading: the build is past its 10 minutes within pages.
+      let now = Date.now();
+      const slow = { ...services, clock: { now: () => (now += 5 * 60_000) } };
+      const exportId = social.ids.ulid();
+      const error = await writeDataExport(busy, exportId, slow).catch((failure: unknown) => failure);
+      expect(isPlazaError(error, 'LimitExceededException')).toBe(true);
+      expect((error as Error).message).toBe('The export took longer than 10 minutes to build');
+      expect(await services.objects.head(archiveKey(busy, exportId))).toBeUndefined();
+      // (buildDataExports marks such an export FAILED with that message, as it does any failure above.)
     });
   },
 );

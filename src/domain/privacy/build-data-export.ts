@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import { isPlazaError } from '../../platform/errors.ts';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
 import type { Item, StreamRecord } from '../../ports/item-store/item-store.ts';
 import { newImage, oldImage } from '../../ports/item-store/stream-images.ts';
@@ -132,14 +132,22 @@ export interface ArchiveSummary {
 export async function writeDataExport(
   userId: string,
   exportId: string,
-  services: Pick<DataExportServices, 'store' | 'objects' | 'clock' | 'tmpDir'>,
+  services: Pick<DataExportServices, 'store' | 'objects' | 'clock' | 'tmpDir'> & {
+    settings: Pick<DataExportServices['settings'], 'buildTimeoutMs'>;
+  },
 ): Promise<ArchiveSummary> {
+  const deadline = services.clock.now() + services.settings.buildTimeoutMs;
+  const inTime = () => {
+    if (services.clock.now() <= deadline) return;
+    const minutes = Math.round(services.settings.buildTimeoutMs / 60_000);
+    throw new PlazaError('LimitExceededException', `The export took longer than ${minutes} minutes to build`);
+  };
   const base = services.tmpDir ?? tmpdir();
   await mkdir(base, { recursive: true });
   const dir = await mkdtemp(join(base, 'plaza-export-'));
   try {
     const path = join(dir, 'plaza-export.zip');
-    const files = await writeZip(path, (zip) => addUserData(zip, userId, services));
+    const files = await writeZip(path, (zip) => addUserData(zip, userId, services, inTime));
     const { size } = await stat(path);
     await services.objects.put(archiveKey(userId, exportId), createReadStream(path), {
       contentType: 'application/zip',
@@ -243,6 +251,8 @@ async function addUserData(
   zip: ZipWriter,
   userId: string,
   { store, objects, clock }: Pick<DataExportServices, 'store' | 'objects' | 'clock'>,
+  /** Throws once the build has taken too long: checked at every page and every original. */
+  inTime: () => void,
 ): Promise<void> {
   const mediaKeys = new Set<string>();
   const own = (key: unknown, purpose: Purpose): string | undefined => {
@@ -251,15 +261,23 @@ async function addUserData(
     return archivePath(key);
   };
   const partition = partitions.user(userId);
+  const timed = async function* (source: AsyncIterable<Item[]>) {
+    for await (const page of source) {
+      inTime();
+      yield page;
+    }
+  };
   const byPrefix = (prefix: string, limit = pageSize) =>
-    pages(store, { partition, sortKey: { op: 'beginsWith', value: prefix }, limit });
+    timed(pages(store, { partition, sortKey: { op: 'beginsWith', value: prefix }, limit }));
   const owned = (prefix: string) =>
-    pages(store, {
-      index: 'GSI1',
-      partition: ownedByPartition(userId),
-      sortKey: { op: 'beginsWith', value: prefix },
-      limit: pageSize,
-    });
+    timed(
+      pages(store, {
+        index: 'GSI1',
+        partition: ownedByPartition(userId),
+        sortKey: { op: 'beginsWith', value: prefix },
+        limit: pageSize,
+      }),
+    );
 
   const { item: profileItem } = await store.get(keys.profile(userId), { consistent: true });
   if (!profileItem) throw new Error(`No profile for ${userId}`);
@@ -367,6 +385,7 @@ async function addUserData(
   );
 
   for (const key of mediaKeys) {
+    inTime();
     const object = await objects.get(key);
     // An original that is gone (not uploaded yet, or deleted meanwhile) is left out.
     if (!object) continue;

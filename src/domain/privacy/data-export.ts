@@ -23,6 +23,11 @@ export interface DataExportSettings {
   perDay: number;
   /** A PENDING export older than this no longer holds back a new request (ms). */
   pendingTimeoutMs: number;
+  /**
+   * An export still building after this long fails (ms): on AWS its Lambda also erases deleted
+   * data, which must not wait behind an archive that can never finish in 15 minutes.
+   */
+  buildTimeoutMs: number;
 }
 
 export const defaultDataExportSettings: DataExportSettings = {
@@ -30,6 +35,7 @@ export const defaultDataExportSettings: DataExportSettings = {
   downloadUrlMs: 3600 * 1000,
   perDay: 3,
   pendingTimeoutMs: 3600 * 1000,
+  buildTimeoutMs: 10 * 60 * 1000,
 };
 
 export interface DataExportServices {
