@@ -25,7 +25,7 @@ import { ZipFile } from 'yazl';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
 import type { Item, StreamRecord } from '../../ports/item-store/item-store.ts';
-import { newImage, oldImage } from '../../ports/item-store/stream-images.ts';
+import { newImage, oldImage, recordKey } from '../../ports/item-store/stream-images.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import { isOwnOriginal } from '../media/media-keys.ts';
 import type { Purpose } from '../media/model.ts';
@@ -56,8 +56,7 @@ export async function buildDataExports(
 ): Promise<void> {
   for (const record of records) {
     // Most of the table's changes are not exports: their keys say so without decoding the images.
-    const sortKey = record.dynamodb.Keys.SK;
-    if (!sortKey || !('S' in sortKey) || !sortKey.S.startsWith(exportSortPrefix)) continue;
+    if (!recordKey(record).SK.startsWith(exportSortPrefix)) continue;
     const ids = {
       eventID: record.eventID,
       sequenceNumber: record.dynamodb.SequenceNumber,

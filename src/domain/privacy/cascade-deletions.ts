@@ -12,7 +12,7 @@
  */
 import type { Logger } from '../../platform/logger.ts';
 import type { Item, StreamRecord } from '../../ports/item-store/item-store.ts';
-import { oldImage } from '../../ports/item-store/stream-images.ts';
+import { oldImage, recordKey } from '../../ports/item-store/stream-images.ts';
 import { eraseAccount } from './erase-account.ts';
 import { eraseMedia } from './erase-media.ts';
 import { erasePost } from './erase-post.ts';
@@ -20,9 +20,7 @@ import { cascadeConcurrency, inParallel, type PrivacyServices } from './model.ts
 
 /** What a removal starts, read from its keys alone (most removals, such as feed entries and likes, start nothing). */
 function cascadeOf(record: StreamRecord): 'account' | 'post' | 'story' | 'upload' | undefined {
-  const { PK, SK } = record.dynamodb.Keys;
-  const pk = PK && 'S' in PK ? PK.S : '';
-  const sk = SK && 'S' in SK ? SK.S : '';
+  const { PK: pk, SK: sk } = recordKey(record);
   if (pk.startsWith('USER#') && sk === 'PROFILE') return 'account';
   if (pk.startsWith('POST#') && sk === 'METADATA') return 'post';
   if (pk.startsWith('USER#') && sk.startsWith('STORY#')) return 'story';

@@ -14,7 +14,7 @@
 import type { Logger } from '../../platform/logger.ts';
 import { writeAll } from '../../ports/item-store/batch.ts';
 import type { BatchWriteRequest, Item, StreamRecord } from '../../ports/item-store/item-store.ts';
-import { newImage, oldImage } from '../../ports/item-store/stream-images.ts';
+import { newImage, oldImage, recordKey } from '../../ports/item-store/stream-images.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import { idAfter, keys, partitions, sortPrefixes } from './keys.ts';
 import type { SocialServices } from './model.ts';
@@ -44,10 +44,8 @@ export async function fanOutFeed(
   logger?: Logger,
 ): Promise<void> {
   for (const record of records) {
-    const keysOf = record.eventName === 'REMOVE' ? oldImage(record) : newImage(record);
-    if (!keysOf) continue;
-    const pk = String(keysOf.PK);
-    const sk = String(keysOf.SK);
+    // Most records (feed entries, likes, edges going) need nothing: the keys say so before an image is decoded.
+    const { PK: pk, SK: sk } = recordKey(record);
     const ids = () => ({
       eventID: record.eventID,
       sequenceNumber: record.dynamodb.SequenceNumber,
@@ -55,6 +53,8 @@ export async function fanOutFeed(
     });
     if (pk.startsWith('POST#') && sk === 'METADATA' && record.eventName !== 'MODIFY') {
       const created = record.eventName === 'INSERT';
+      const keysOf = created ? newImage(record) : oldImage(record);
+      if (!keysOf) continue;
       const feeds = await fanOutPost(keysOf, created, services);
       logger?.info(
         { ...ids(), postId: String(keysOf.id), feeds },
