@@ -147,9 +147,11 @@ async function removeAuthor(
   let removed = 0;
   for await (const entries of pages(store, { partition: partitions.feed(followerId), limit: 500 })) {
     const theirs = entries.filter((entry) => entry.authorId === followeeId);
+    // Distinct keys: the batches may go at once (fewer commits on SQLite), as a post's fan-out does.
     await writeAll(
       store,
       theirs.map((entry) => ({ delete: keys.feedEntry(followerId, String(entry.postId)) })),
+      { concurrency: fanOutConcurrency },
     );
     removed += theirs.length;
   }
