@@ -2,16 +2,12 @@
  * Crash safety of the SQLite engine: a writer killed with SIGKILL at a random
  * moment loses none of the writes it had acknowledged, and the file stays intact.
  */
+import { openSqliteStore } from '../support/sqlite-store.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
-import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
-import { systemClock } from '../../src/ports/clock.ts';
-import { noMeter } from '../../src/ports/item-store/meter.ts';
-import { mainTable } from '../../src/ports/item-store/table.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-crash-'));
 const path = join(dir, 'plaza.sqlite');
@@ -54,16 +50,8 @@ it('keeps every acknowledged write through 20 SIGKILLs, and the file passes inte
     const writerId = `w${round}`;
     const acknowledged = await writeThenKill(writerId, 20 + Math.floor(Math.random() * 50));
 
-    const db = openSqlite({ path });
+    const { db, store } = openSqliteStore(path);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const store = new SqliteItemStore({
-      db,
-      table: mainTable('plaza'),
-      clock: systemClock,
-      meter: noMeter,
-      region: 'us-west-1',
-      sweepIntervalMs: 0,
-    });
     const post = await store.get({ PK: `POST#${writerId}`, SK: 'METADATA' }, { consistent: true });
     const likeCount = Number(post.item?.likeCount);
     // The writer may have committed one more write than it got to report before dying.

@@ -1,11 +1,10 @@
 /** Every ItemStore engine, opened on a fresh table, for tests that compare them. */
+import { openSqliteStore, testTable } from '../support/sqlite-store.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { openDynamoDbStores, provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
-import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
-import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -30,21 +29,12 @@ export interface EngineHarness {
 
 async function sqlite(): Promise<EngineHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'plaza-engines-'));
-  const db = openSqlite({ path: join(dir, 'plaza.sqlite'), synchronous: 'NORMAL' });
-  const table = mainTable('plaza');
-  const store = new SqliteItemStore({
-    db,
-    table,
-    clock: systemClock,
-    meter: noMeter,
-    region: 'us-west-1',
-    sweepIntervalMs: 0,
-  });
+  const { db, store } = openSqliteStore(join(dir, 'plaza.sqlite'), { synchronous: 'NORMAL' });
   return {
     name: 'sqlite',
     store,
     async walk() {
-      const { items } = sqliteTableNames(table);
+      const { items } = sqliteTableNames(testTable);
       return db
         .prepare<[], { item: string }>(`SELECT item FROM ${items}`)
         .all()

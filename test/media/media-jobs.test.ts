@@ -1,13 +1,9 @@
+import { openSqliteStore } from '../support/sqlite-store.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
-import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { systemClock } from '../../src/ports/clock.ts';
-import { noMeter } from '../../src/ports/item-store/meter.ts';
-import { mainTable } from '../../src/ports/item-store/table.ts';
 import { MediaJobs } from '../../src/domain/media/media-jobs.ts';
 import { MEDIA_JOBS, mediaKey } from '../../src/domain/media/model.ts';
 
@@ -80,15 +76,7 @@ describe('MediaJobs', () => {
 
   it('recovers the uploads a previous run left queued in the table', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plaza-jobs-'));
-    const db = openSqlite({ path: join(dir, 'plaza.sqlite'), synchronous: 'NORMAL' });
-    const store = new SqliteItemStore({
-      db,
-      table: mainTable('plaza'),
-      clock: systemClock,
-      meter: noMeter,
-      region: 'us-west-1',
-      sweepIntervalMs: 0,
-    });
+    const { db, store } = openSqliteStore(join(dir, 'plaza.sqlite'), { synchronous: 'NORMAL' });
     for (const key of ['users/u/posts/1/original.jpg', 'users/u/posts/2/original.jpg']) {
       await store.put({
         item: { ...mediaKey(key), key, GSI3PK: MEDIA_JOBS, GSI3SK: '2026-01-01T00:00:00.000Z' },

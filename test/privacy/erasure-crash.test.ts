@@ -3,6 +3,7 @@
  * after a batch is handled, so the account's REMOVE record is handled again, and every step of
  * the erasure is idempotent. Afterwards nothing names the user and every counter holds.
  */
+import { openSqliteStore, testTable } from '../support/sqlite-store.ts';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +12,6 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { FsObjectStore } from '../../src/adapters/fs/fs-object-store.ts';
 import { nodeIds } from '../../src/adapters/ids/node-ids.ts';
-import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
-import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { sqliteTableNames } from '../../src/adapters/sqlite/sqlite-schema.ts';
 import { cascadeDeletions } from '../../src/domain/privacy/cascade-deletions.ts';
 import { deleteAccount } from '../../src/domain/privacy/delete-account.ts';
@@ -23,8 +22,6 @@ import { followUser } from '../../src/domain/social/follow-user.ts';
 import { likePost } from '../../src/domain/social/like-post.ts';
 import { defaultSocialSettings, type SocialServices } from '../../src/domain/social/model.ts';
 import { systemClock } from '../../src/ports/clock.ts';
-import { noMeter } from '../../src/ports/item-store/meter.ts';
-import { mainTable } from '../../src/ports/item-store/table.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-erasure-crash-'));
 const path = join(dir, 'plaza.sqlite');
@@ -32,18 +29,10 @@ const objectsRoot = join(dir, 'media');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function open() {
-  const db = openSqlite({ path });
-  const store = new SqliteItemStore({
-    db,
-    table: mainTable('plaza'),
-    clock: systemClock,
-    meter: noMeter,
-    region: 'us-west-1',
-    sweepIntervalMs: 0,
-  });
+  const { db, store } = openSqliteStore(path);
   const rows = () =>
     db
-      .prepare<[], { item: string }>(`SELECT item FROM ${sqliteTableNames(mainTable('plaza')).items}`)
+      .prepare<[], { item: string }>(`SELECT item FROM ${sqliteTableNames(testTable).items}`)
       .all()
       .map((row) => JSON.parse(row.item) as Record<string, unknown>);
   return { store, rows, close: async () => (await store.close(), db.close()) };

@@ -3,24 +3,14 @@
  * SQLite data file, reporting each write it makes on stdout, slowed so the test can kill it
  * with SIGKILL in the middle of a cascade.
  */
+import { openSqliteStore } from '../support/sqlite-store.ts';
 import { FsObjectStore } from '../../src/adapters/fs/fs-object-store.ts';
-import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
-import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { cascadeDeletions } from '../../src/domain/privacy/cascade-deletions.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import type { ItemStore } from '../../src/ports/item-store/item-store.ts';
-import { noMeter } from '../../src/ports/item-store/meter.ts';
-import { mainTable } from '../../src/ports/item-store/table.ts';
 
 const [path, objectsRoot] = process.argv.slice(2) as [string, string];
-const sqlite = new SqliteItemStore({
-  db: openSqlite({ path, synchronous: 'FULL' }),
-  table: mainTable('plaza'),
-  clock: systemClock,
-  meter: noMeter,
-  region: 'us-west-1',
-  sweepIntervalMs: 0,
-});
+const { store: sqlite } = openSqliteStore(path, { synchronous: 'FULL' });
 let writes = 0;
 const reported =
   <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>

@@ -1,12 +1,10 @@
 /** The request rules on the SQLite engine with a manual clock: one export at a time, three a day, one of two at once. */
+import { openSqliteStore } from '../support/sqlite-store.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeIds } from '../../src/adapters/ids/node-ids.ts';
-import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
-import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
+import type { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
 import { isPlazaError } from '../../src/platform/errors.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
-import { noMeter } from '../../src/ports/item-store/meter.ts';
-import { mainTable } from '../../src/ports/item-store/table.ts';
 import {
   defaultDataExportSettings,
   exportKey,
@@ -34,14 +32,7 @@ describe('requestDataExport', () => {
 
   beforeEach(() => {
     clock = new ManualClock(Date.UTC(2026, 5, 1));
-    store = new SqliteItemStore({
-      db: openSqlite({ path: ':memory:' }),
-      table: mainTable('plaza'),
-      clock,
-      meter: noMeter,
-      region: 'us-west-1',
-      sweepIntervalMs: 0,
-    });
+    ({ store } = openSqliteStore(':memory:', { clock }));
     services = { store, clock, ids: nodeIds(clock), settings: defaultDataExportSettings };
   });
   afterEach(() => store.close());
