@@ -41,6 +41,11 @@ export const errorCatalogue = {
   LimitExceededException: { status: 400, retryable: true },
   UnsupportedOperationException: { status: 400, retryable: false },
   EnableSoftwareTokenMFAException: { status: 400, retryable: false },
+  SoftwareTokenMFANotFoundException: { status: 400, retryable: false },
+  InternalErrorException: { status: 500, retryable: true },
+  // The user pool's JSON protocol (AWS's names): an unreadable body, an unknown X-Amz-Target
+  SerializationException: { status: 400, retryable: false },
+  UnknownOperationException: { status: 400, retryable: false },
   // Configuration and the command line
   ConfigurationError: { status: 500, retryable: false },
   InternalFailure: { status: 500, retryable: true },

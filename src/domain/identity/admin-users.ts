@@ -5,6 +5,7 @@
 import { removeUser } from './remove-user.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import {
+  afterConfirmation,
   checkPassword,
   fail,
   findUserByEmail,
@@ -33,6 +34,7 @@ function describe(user: UserRecord) {
       ([Name, Value]) => ({ Name, Value }),
     ),
     UserCreateDate: Date.parse(user.createdAt) / 1000,
+    UserLastModifiedDate: (user.lastModified ?? Date.parse(user.createdAt)) / 1000,
     Enabled: user.enabled,
     UserStatus: user.status,
   };
@@ -94,7 +96,13 @@ export async function adminConfirmSignUp(request: { Username: string }, services
   const user = await userNamed(request.Username, services);
   if (user.status === 'CONFIRMED')
     fail('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
-  await services.users.update({ key: userKeys.user(user.sub), set: { status: 'CONFIRMED' } });
+  await services.users.update({
+    key: userKeys.user(user.sub),
+    set: { status: 'CONFIRMED', lastModified: services.clock.now() },
+    conditions: [{ op: 'itemExists' }],
+  });
+  // As ConfirmSignUp: the post-confirmation trigger (Plaza's creates the profile).
+  await afterConfirmation(user, services);
   return {};
 }
 
@@ -107,7 +115,11 @@ export async function adminSetEnabled(
   const user = await userNamed(request.Username, services);
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { enabled, ...(enabled ? {} : { validAfter: services.clock.now() }) },
+    set: {
+      enabled,
+      lastModified: services.clock.now(),
+      ...(enabled ? {} : { validAfter: services.clock.now() }),
+    },
   });
   return {};
 }

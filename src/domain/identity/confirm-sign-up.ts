@@ -23,7 +23,11 @@ export async function confirmSignUp(
   await redeemCode(user.sub, 'confirm', request.ConfirmationCode, services);
   await users.update({
     key: userKeys.user(user.sub),
-    set: { status: 'CONFIRMED', attributes: { ...user.attributes, email_verified: 'true' } },
+    set: {
+      status: 'CONFIRMED',
+      attributes: { ...user.attributes, email_verified: 'true' },
+      lastModified: services.clock.now(),
+    },
     conditions: [{ op: 'itemExists' }],
   });
   await afterConfirmation({ ...user, attributes: { ...user.attributes, email_verified: 'true' } }, services);

@@ -79,6 +79,8 @@ export interface UserRecord {
   mfaEnabled?: boolean;
   /** Tokens issued before this time (ms) are refused. */
   validAfter: number;
+  /** The last change to the user's attributes, status, password or MFA (ms); absent, createdAt. */
+  lastModified?: number;
   failedSignIns: number;
   lockedUntil: number;
   createdAt: string;

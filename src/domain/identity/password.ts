@@ -20,6 +20,7 @@ export async function replacePassword(
       srpSalt: srp.salt,
       srpVerifier: srp.verifier,
       validAfter: clock.now(),
+      lastModified: clock.now(),
       failedSignIns: 0,
       lockedUntil: 0,
     },

@@ -135,7 +135,7 @@ async function newPasswordChallenge(request: RespondToAuthChallengeRequest, serv
   await replacePassword(user, password, services);
   const { item: updated } = await users.update({
     key: userKeys.user(user.sub),
-    set: { status: 'CONFIRMED' },
+    set: { status: 'CONFIRMED', lastModified: services.clock.now() },
     remove: ['temporaryPasswordExpiresAt'],
   });
   await afterConfirmation(user, services);

@@ -83,7 +83,7 @@ export async function setUserMfaPreference(
     fail('InvalidParameterException', 'User has not verified software token mfa');
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { mfaEnabled: settings.Enabled === true },
+    set: { mfaEnabled: settings.Enabled === true, lastModified: services.clock.now() },
   });
   return {};
 }

@@ -44,7 +44,11 @@ export async function updateUserAttributes(
   }
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { attributes, ...(changingEmail ? { pendingEmail: newEmail as string } : {}) },
+    set: {
+      attributes,
+      lastModified: services.clock.now(),
+      ...(changingEmail ? { pendingEmail: newEmail as string } : {}),
+    },
     conditions: [{ op: 'itemExists' }],
   });
   if (!changingEmail) return { CodeDeliveryDetailsList: [] };

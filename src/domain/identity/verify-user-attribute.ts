@@ -45,7 +45,7 @@ export async function verifyUserAttribute(
   if (!email || email === user.email) {
     await services.users.update({
       key: userKeys.user(user.sub),
-      set: { attributes: { ...user.attributes, email_verified: 'true' } },
+      set: { attributes: { ...user.attributes, email_verified: 'true' }, lastModified: services.clock.now() },
     });
     return {};
   }

@@ -42,7 +42,29 @@ import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import type { HostedUiSettings } from '../../domain/identity/oauth.ts';
 import { registerHostedUiRoutes } from './hosted-ui-routes.ts';
 import { ipLimiter } from './ip-limiter.ts';
+import { checkRequest } from './request-shapes.ts';
 import { verifySigV4 } from './sigv4.ts';
+
+/** The codes Cognito's operations declare; any other failure is an internal error. */
+const cognitoCodes = new Set<string>([
+  'UsernameExistsException',
+  'AliasExistsException',
+  'UserLambdaValidationException',
+  'NotAuthorizedException',
+  'UserNotConfirmedException',
+  'UserNotFoundException',
+  'CodeMismatchException',
+  'ExpiredCodeException',
+  'InvalidPasswordException',
+  'InvalidParameterException',
+  'TooManyRequestsException',
+  'TooManyFailedAttemptsException',
+  'LimitExceededException',
+  'UnsupportedOperationException',
+  'EnableSoftwareTokenMFAException',
+  'ResourceNotFoundException',
+  'InternalErrorException',
+]);
 
 type Operation = (body: Record<string, unknown>) => Promise<unknown>;
 
@@ -105,23 +127,43 @@ export function registerCognitoRoutes(
     ListUsers: (body) => listUsers(body as never, services),
   };
 
+  // A body that is not JSON comes through as this marker, so the route answers it in Cognito's dialect.
+  const notJson = Symbol('not JSON');
   server.addContentTypeParser('application/x-amz-json-1.1', { parseAs: 'string' }, (request, body, done) => {
+    // SigV4 signs the exact bytes, so the admin operations need the body as it came.
+    (request as { rawBody?: string }).rawBody = body as string;
     try {
-      // SigV4 signs the exact bytes, so the admin operations need the body as it came.
-      (request as { rawBody?: string }).rawBody = body as string;
       done(null, body.length === 0 ? {} : JSON.parse(body as string));
     } catch {
-      done(Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400 }), undefined);
+      done(null, notJson);
     }
   });
 
-  server.post('/', async (request, reply) => {
+  // Whatever fails before the handler (a body too large, another content type's parser) still answers with a __type.
+  const errorHandler = (
+    error: { statusCode?: number; code?: string },
+    _request: unknown,
+    reply: FastifyReply,
+  ) => {
+    const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
+    const type = error.code?.startsWith('FST_ERR_CTP')
+      ? 'SerializationException'
+      : 'InvalidParameterException';
+    return cognitoError(reply, type, 'The request could not be read', status);
+  };
+
+  server.post('/', { errorHandler }, async (request, reply) => {
     const target = request.headers['x-amz-target'];
     if (typeof target !== 'string' || !target.startsWith(targetPrefix)) {
       return cognitoError(reply, 'UnknownOperationException', 'Missing or unknown X-Amz-Target');
     }
     const name = target.slice(targetPrefix.length);
     const admin = Object.hasOwn(adminOperations, name) ? adminOperations[name] : undefined;
+    const operation = admin ?? (Object.hasOwn(operations, name) ? operations[name] : undefined);
+    if (!operation) return cognitoError(reply, 'UnknownOperationException', `Unknown operation ${name}`);
+    if (request.body === notJson) {
+      return cognitoError(reply, 'SerializationException', 'The request body is not valid JSON');
+    }
     if (admin) {
       const [path = '/', query = ''] = request.url.split('?');
       const signed =
@@ -144,16 +186,18 @@ export function registerCognitoRoutes(
           'The request is not signed with the admin credentials',
         );
     }
-    const operation = admin ?? (Object.hasOwn(operations, name) ? operations[name] : undefined);
-    if (!operation)
-      return cognitoError(
-        reply,
-        'UnsupportedOperationException',
-        `${name} is not supported by Plaza's user pool`,
-      );
-    const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return cognitoError(reply, 'InvalidParameterException', 'The request body must be a JSON object');
+    if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
+      return cognitoError(reply, 'SerializationException', 'The request body must be a JSON object');
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = checkRequest(name, request.body as Record<string, unknown>);
+    } catch (error) {
+      if (!isPlazaError(error)) throw error;
+      return cognitoError(reply, error.code, error.message);
+    }
+    if (typeof body.UserPoolId === 'string' && body.UserPoolId !== services.pool.userPoolId) {
+      return cognitoError(reply, 'ResourceNotFoundException', `User pool ${body.UserPoolId} does not exist.`);
     }
     const metricName = `cognito:${name}`;
     const started = performance.now();
@@ -164,7 +208,7 @@ export function registerCognitoRoutes(
       return cognitoError(reply, 'TooManyRequestsException', 'Too many requests, please try again later.');
     }
     try {
-      const result = await operation(body as Record<string, unknown>);
+      const result = await operation(body);
       metrics.latency.observe({ operation: metricName }, (performance.now() - started) / 1000);
       if (typeof result === 'object' && result !== null && 'AuthenticationResult' in result) {
         const flow = (body as { AuthFlow?: unknown }).AuthFlow;
@@ -183,7 +227,9 @@ export function registerCognitoRoutes(
       ) {
         metrics.signInThrottles.inc();
       }
-      if (isPlazaError(error)) return cognitoError(reply, error.code, error.message);
+      if (isPlazaError(error) && cognitoCodes.has(error.code))
+        return cognitoError(reply, error.code, error.message, error.status);
+      // Anything else (an item store's error, a bug) is the service's fault, without its details.
       request.log.error({ err: error, operation: name }, 'user pool operation failed');
       return cognitoError(reply, 'InternalErrorException', 'An internal error occurred', 500);
     }

@@ -1,0 +1,215 @@
+/**
+ * The members of each user-pool operation's request, with their types, as
+ * Cognito's API model declares them. The edge checks every request against its
+ * operation's shape before the operation runs, so a wrongly typed member is a
+ * 400 InvalidParameterException, as on AWS, and never reaches the domain.
+ * Members a shape does not name are ignored, as AWS ignores them.
+ */
+import { PlazaError } from '../../platform/errors.ts';
+
+type Shape =
+  | 'string'
+  | 'integer'
+  | 'boolean'
+  /** A list of `{ Name, Value }` (AttributeListType). */
+  | 'attributes'
+  /** A map of strings to strings (ClientMetadata, AuthParameters, …). */
+  | 'map'
+  | 'strings'
+  | { [member: string]: Shape };
+
+/** A member's shape; `required` members must be present. */
+interface Member {
+  shape: Shape;
+  required?: boolean;
+}
+
+const required = (shape: Shape): Member => ({ shape, required: true });
+const optional = (shape: Shape): Member => ({ shape });
+
+const common = {
+  ClientMetadata: optional('map'),
+  AnalyticsMetadata: optional({ AnalyticsEndpointId: 'string' }),
+  UserContextData: optional({ IpAddress: 'string', EncodedData: 'string' }),
+  SecretHash: optional('string'),
+};
+const mfaSettings = optional({ Enabled: 'boolean', PreferredMfa: 'boolean' });
+const adminUser = { UserPoolId: required('string'), Username: required('string') };
+
+export const requestShapes: Record<string, Record<string, Member>> = {
+  SignUp: {
+    ...common,
+    ClientId: required('string'),
+    Username: required('string'),
+    Password: optional('string'),
+    UserAttributes: optional('attributes'),
+    ValidationData: optional('attributes'),
+  },
+  ConfirmSignUp: {
+    ...common,
+    ClientId: required('string'),
+    Username: required('string'),
+    ConfirmationCode: required('string'),
+    ForceAliasCreation: optional('boolean'),
+    Session: optional('string'),
+  },
+  ResendConfirmationCode: { ...common, ClientId: required('string'), Username: required('string') },
+  InitiateAuth: {
+    ...common,
+    AuthFlow: required('string'),
+    AuthParameters: optional('map'),
+    ClientId: required('string'),
+    Session: optional('string'),
+  },
+  RespondToAuthChallenge: {
+    ...common,
+    ClientId: required('string'),
+    ChallengeName: required('string'),
+    Session: optional('string'),
+    ChallengeResponses: optional('map'),
+  },
+  GetUser: { AccessToken: required('string') },
+  GlobalSignOut: { AccessToken: required('string') },
+  ForgotPassword: { ...common, ClientId: required('string'), Username: required('string') },
+  ConfirmForgotPassword: {
+    ...common,
+    ClientId: required('string'),
+    Username: required('string'),
+    ConfirmationCode: required('string'),
+    Password: required('string'),
+  },
+  ChangePassword: {
+    AccessToken: required('string'),
+    PreviousPassword: optional('string'),
+    ProposedPassword: required('string'),
+  },
+  RevokeToken: { Token: required('string'), ClientId: required('string'), ClientSecret: optional('string') },
+  DeleteUser: { AccessToken: required('string') },
+  AssociateSoftwareToken: { AccessToken: optional('string'), Session: optional('string') },
+  VerifySoftwareToken: {
+    AccessToken: optional('string'),
+    Session: optional('string'),
+    UserCode: required('string'),
+    FriendlyDeviceName: optional('string'),
+  },
+  SetUserMFAPreference: {
+    AccessToken: required('string'),
+    SMSMfaSettings: mfaSettings,
+    SoftwareTokenMfaSettings: mfaSettings,
+    EmailMfaSettings: mfaSettings,
+  },
+  UpdateUserAttributes: {
+    AccessToken: required('string'),
+    UserAttributes: required('attributes'),
+    ClientMetadata: optional('map'),
+  },
+  VerifyUserAttribute: {
+    AccessToken: required('string'),
+    AttributeName: required('string'),
+    Code: required('string'),
+  },
+  GetUserAttributeVerificationCode: {
+    AccessToken: required('string'),
+    AttributeName: required('string'),
+    ClientMetadata: optional('map'),
+  },
+  AdminCreateUser: {
+    ...adminUser,
+    UserAttributes: optional('attributes'),
+    ValidationData: optional('attributes'),
+    TemporaryPassword: optional('string'),
+    ForceAliasCreation: optional('boolean'),
+    MessageAction: optional('string'),
+    DesiredDeliveryMediums: optional('strings'),
+    ClientMetadata: optional('map'),
+  },
+  AdminGetUser: adminUser,
+  AdminConfirmSignUp: { ...adminUser, ClientMetadata: optional('map') },
+  AdminDisableUser: adminUser,
+  AdminEnableUser: adminUser,
+  AdminDeleteUser: adminUser,
+  AdminUserGlobalSignOut: adminUser,
+  ListUsers: {
+    UserPoolId: required('string'),
+    AttributesToGet: optional('strings'),
+    Limit: optional('integer'),
+    PaginationToken: optional('string'),
+    Filter: optional('string'),
+  },
+};
+
+const describeShape = (shape: Shape): string =>
+  typeof shape === 'object'
+    ? 'a structure'
+    : {
+        string: 'a string',
+        integer: 'an integer',
+        boolean: 'a boolean',
+        attributes: 'a list of { Name, Value } attributes',
+        map: 'a map of strings to strings',
+        strings: 'a list of strings',
+      }[shape];
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Whether a value has its shape (null members of a structure count as absent, as AWS's JSON does). */
+function fits(value: unknown, shape: Shape): boolean {
+  if (typeof shape === 'object')
+    return (
+      isObject(value) &&
+      Object.entries(shape).every(
+        ([name, member]) => value[name] === undefined || value[name] === null || fits(value[name], member),
+      )
+    );
+  switch (shape) {
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'strings':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
+    case 'map':
+      return isObject(value) && Object.values(value).every((item) => typeof item === 'string');
+    case 'attributes':
+      return (
+        Array.isArray(value) &&
+        value.every(
+          (item) =>
+            isObject(item) &&
+            typeof item.Name === 'string' &&
+            (item.Value === undefined || typeof item.Value === 'string'),
+        )
+      );
+  }
+}
+
+/**
+ * Checks a request against its operation's shape: InvalidParameterException,
+ * in Cognito's wording, for a missing required member or a wrongly typed one.
+ * Null members count as absent: the request comes back without them.
+ */
+export function checkRequest(operation: string, body: Record<string, unknown>): Record<string, unknown> {
+  const request = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+  const shape = requestShapes[operation];
+  if (!shape) return request;
+  for (const [name, member] of Object.entries(shape)) {
+    const value = request[name];
+    if (value === undefined) {
+      if (member.required)
+        throw new PlazaError(
+          'InvalidParameterException',
+          `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
+        );
+      continue;
+    }
+    if (!fits(value, member.shape))
+      throw new PlazaError(
+        'InvalidParameterException',
+        `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must be ${describeShape(member.shape)}`,
+      );
+  }
+  return request;
+}

@@ -1,0 +1,227 @@
+/**
+ * The user pool's API at its edges, through the AWS SDK (raw fetch where the
+ * SDK cannot send the bad input): revocation in the very millisecond of a
+ * sign-out, malformed requests, unknown pools and operations, store errors,
+ * and ListUsers' Filter and AttributesToGet.
+ */
+import {
+  AdminConfirmSignUpCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  ForgotPasswordCommand,
+  ListUsersCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.ts';
+import { requestShapes } from '../../src/edge/cognito/request-shapes.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { ManualClock } from '../../src/ports/clock.ts';
+import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-edge-'));
+// Time moves only when a test says so: a token and its revocation can share a millisecond.
+const clock = new ManualClock(Date.now());
+let app: App;
+let url: string;
+let cognito: CognitoIdentityProviderClient;
+let admin: CognitoIdentityProviderClient;
+let clientId: string;
+let UserPoolId: string;
+
+beforeAll(async () => {
+  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
+    logger: createLogger({ level: 'silent' }),
+    clock,
+  });
+  url = await app.listen();
+  clientId = app.identity.pool!.clientId;
+  UserPoolId = app.identity.pool!.userPoolId;
+  cognito = cognitoClient(url);
+  admin = new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: 'us-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterAll(async () => {
+  cognito?.destroy();
+  admin?.destroy();
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const { name, message, $metadata } = error as {
+      name: string;
+      message: string;
+      $metadata?: { httpStatusCode?: number };
+    };
+    return { name, message, status: $metadata?.httpStatusCode };
+  }
+  return { name: 'no error', message: '' };
+}
+
+/** A request the SDK would not send: any target, any body. */
+async function raw(operation: string, body: string, contentType = 'application/x-amz-json-1.1') {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body,
+  });
+  const text = await response.text();
+  let json: { __type?: string; message?: string } = {};
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    // not JSON: the assertions on __type say so
+  }
+  return { status: response.status, ...json };
+}
+
+async function me(token: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: token },
+    body: JSON.stringify({ query: '{ me { id email } }' }),
+  });
+  return (await response.json()) as { data?: { me: { id: string; email: string } | null } };
+}
+
+describe('the user pool API at its edges', () => {
+  it('runs the post-confirmation trigger on AdminConfirmSignUp (the user gets a profile)', async () => {
+    const email = 'admin-confirmed@example.com';
+    const { UserSub } = await cognito.send(
+      new SignUpCommand({ ClientId: clientId, Username: email, Password: 'long enough password' }),
+    );
+    await admin.send(new AdminConfirmSignUpCommand({ UserPoolId, Username: email }));
+    const user = await admin.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
+    expect(user.UserStatus).toBe('CONFIRMED');
+    expect(user.UserLastModifiedDate).toBeInstanceOf(Date);
+    const profile = await app.stores.main.get({ PK: `USER#${UserSub}`, SK: 'PROFILE' });
+    expect(profile.item).toBeDefined();
+  });
+
+  it('answers an unknown user pool id with ResourceNotFoundException', async () => {
+    for (const send of [
+      () =>
+        admin.send(new AdminGetUserCommand({ UserPoolId: 'us-west-1_nothere', Username: 'x@example.com' })),
+      () => admin.send(new ListUsersCommand({ UserPoolId: 'us-west-1_nothere' })),
+      () => admin.send(new AdminConfirmSignUpCommand({ UserPoolId: 'us-west-1_nothere', Username: 'x' })),
+    ]) {
+      expect(await errorOf(send())).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
+    }
+  });
+
+  it('answers bodies that are not JSON with SerializationException, unknown operations with UnknownOperationException', async () => {
+    expect(await raw('SignUp', '{not json')).toMatchObject({ status: 400, __type: 'SerializationException' });
+    expect(await raw('SignUp', '[1, 2]')).toMatchObject({ status: 400, __type: 'SerializationException' });
+    expect(await raw('NoSuchOperation', '{}')).toMatchObject({
+      status: 400,
+      __type: 'UnknownOperationException',
+    });
+  });
+
+  it('refuses wrongly typed members with InvalidParameterException', async () => {
+    const signUp = (members: Record<string, unknown>) =>
+      raw(
+        'SignUp',
+        JSON.stringify({
+          ClientId: clientId,
+          Username: 'typed@example.com',
+          Password: 'long enough',
+          ...members,
+        }),
+      );
+    for (const members of [
+      { UserAttributes: [null] },
+      { UserAttributes: {} },
+      { UserAttributes: [{ Name: 'name', Value: 7 }] },
+      { Username: { email: 'x' } },
+      { ClientMetadata: { a: 1 } },
+    ]) {
+      const answer = await signUp(members);
+      expect(answer).toMatchObject({ status: 400, __type: 'InvalidParameterException' });
+      expect(answer.message).toMatch(/validation error/);
+    }
+    expect(await raw('ListUsers', JSON.stringify({ UserPoolId, Limit: '5' }))).toMatchObject({
+      status: 400,
+    });
+    // Validation of the ForgotPassword and SetUserMFAPreference members.
+    expect(
+      await errorOf(cognito.send(new ForgotPasswordCommand({ ClientId: clientId } as never))),
+    ).toMatchObject({ name: 'InvalidParameterException' });
+    expect(
+      await raw(
+        'SetUserMFAPreference',
+        JSON.stringify({ AccessToken: 'x', SoftwareTokenMfaSettings: { Enabled: 'yes' } }),
+      ),
+    ).toMatchObject({ status: 400, __type: 'InvalidParameterException' });
+  });
+
+  it('never answers a malformed request with a 5xx, on any operation', async () => {
+    const bodies = [
+      '',
+      '{',
+      'null',
+      '"text"',
+      '42',
+      '[]',
+      '{}',
+      JSON.stringify({ ClientId: 7, Username: [], AccessToken: {}, UserPoolId: UserPoolId, Limit: 'x' }),
+      JSON.stringify({ ClientId: clientId, Username: null, AccessToken: null, UserPoolId: null }),
+      JSON.stringify({
+        ClientId: clientId,
+        UserPoolId,
+        Username: 'x@example.com',
+        AccessToken: 'not.a.token',
+        UserAttributes: [null],
+        AuthParameters: [],
+        ChallengeResponses: 'x',
+        SoftwareTokenMfaSettings: [],
+        AttributesToGet: 'email',
+        Filter: 'nonsense',
+      }),
+      JSON.stringify({ __proto__: { ClientId: clientId }, constructor: 'x', toString: 1 }),
+    ];
+    for (const operation of Object.keys(requestShapes)) {
+      for (const body of bodies) {
+        const answer = await raw(operation, body);
+        // A body that happens to be valid may succeed; a refusal is a 4xx with a __type.
+        expect({
+          operation,
+          body,
+          status: answer.status < 500,
+          type: answer.status < 300 || typeof answer.__type,
+        }).toEqual({
+          operation,
+          body,
+          status: true,
+          type: answer.status < 300 || 'string',
+        });
+      }
+    }
+  });
+
+  it('signs in a user for the later tests', async () => {
+    const user = await signUpAndSignIn(cognito, {
+      clientId,
+      dataDir: dir,
+      email: 'edge@example.com',
+      password: 'long enough password',
+    });
+    expect((await me(user.accessToken)).data?.me?.email).toBe('edge@example.com');
+  });
+});
