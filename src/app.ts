@@ -17,7 +17,12 @@ import { joseTokenSigner } from './adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from './adapters/argon2/argon2-password-hasher.ts';
 import { outboxMailer } from './adapters/outbox/outbox-mailer.ts';
 import { smtpMailer } from './adapters/smtp/smtp-mailer.ts';
-import { userKeys, type IdentityServices, type PoolSettings } from './domain/identity/model.ts';
+import {
+  revocationsClaim,
+  userKeys,
+  type IdentityServices,
+  type PoolSettings,
+} from './domain/identity/model.ts';
 import { newPoolIdentity, type PoolIdentity } from './domain/identity/pool-identity.ts';
 import type { HostedUiSettings } from './domain/identity/oauth.ts';
 import { oidcIdentityProvider } from './adapters/oidc/oidc-identity-provider.ts';
@@ -232,8 +237,10 @@ async function openIdentity(
     clock: deps.clock,
     validAfter: async (sub) => {
       const { item } = await deps.stores.users.get(userKeys.user(sub));
-      return item ? Number(item.validAfter ?? 0) : Number.POSITIVE_INFINITY;
+      if (!item) return Number.POSITIVE_INFINITY;
+      return { after: Number(item.validAfter ?? 0), revocations: Number(item.revocations ?? 0) };
     },
+    revocationsClaim,
   });
   return { services, verifier, pool, close: () => clearInterval(rotation) };
 }

@@ -6,7 +6,14 @@
  */
 import {
   AdminConfirmSignUpCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
+  ChangePasswordCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
   CognitoIdentityProviderClient,
   ForgotPasswordCommand,
   ListUsersCommand,
@@ -223,5 +230,84 @@ describe('the user pool API at its edges', () => {
       password: 'long enough password',
     });
     expect((await me(user.accessToken)).data?.me?.email).toBe('edge@example.com');
+  });
+
+  it('refuses tokens issued in the very millisecond before a revocation, and accepts those issued after it', async () => {
+    const email = 'same-ms@example.com';
+    let password = 'first long password';
+    await signUpAndSignIn(cognito, { clientId, dataDir: dir, email, password });
+    const signIn = async () => {
+      const { AuthenticationResult } = await cognito.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        }),
+      );
+      return AuthenticationResult!;
+    };
+    const works = async (tokens: { AccessToken?: string; IdToken?: string; RefreshToken?: string }) => ({
+      access: (await errorOf(cognito.send(new GetUserCommand({ AccessToken: tokens.AccessToken })))).name,
+      id: (await me(tokens.IdToken!)).data?.me?.email === email,
+      refresh: (
+        await errorOf(
+          cognito.send(
+            new InitiateAuthCommand({
+              ClientId: clientId,
+              AuthFlow: 'REFRESH_TOKEN_AUTH',
+              AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
+            }),
+          ),
+        )
+      ).name,
+    });
+    const revocations: [string, (accessToken: string) => Promise<unknown>][] = [
+      ['GlobalSignOut', (AccessToken) => cognito.send(new GlobalSignOutCommand({ AccessToken }))],
+      [
+        'AdminUserGlobalSignOut',
+        () => admin.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: email })),
+      ],
+      [
+        'AdminDisableUser',
+        async () => {
+          await admin.send(new AdminDisableUserCommand({ UserPoolId, Username: email }));
+          await admin.send(new AdminEnableUserCommand({ UserPoolId, Username: email }));
+        },
+      ],
+      [
+        'ChangePassword',
+        async (AccessToken) => {
+          const proposed = `${password} again`;
+          await cognito.send(
+            new ChangePasswordCommand({
+              AccessToken,
+              PreviousPassword: password,
+              ProposedPassword: proposed,
+            }),
+          );
+          password = proposed;
+        },
+      ],
+    ];
+    for (const [name, revoke] of revocations) {
+      clock.advance(1000);
+      // Issued, used (so the verifier caches it), revoked and issued again, all in one millisecond.
+      const before = await signIn();
+      expect(await works(before)).toEqual({ access: 'no error', id: true, refresh: 'no error' });
+      await revoke(before.AccessToken!);
+      const after = await signIn();
+      expect({ name, ...(await works(before)) }).toEqual({
+        name,
+        access: 'NotAuthorizedException',
+        id: false,
+        refresh: 'NotAuthorizedException',
+      });
+      expect({ name, ...(await works(after)) }).toEqual({
+        name,
+        access: 'no error',
+        id: true,
+        refresh: 'no error',
+      });
+    }
   });
 });

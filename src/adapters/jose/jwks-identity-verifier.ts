@@ -21,8 +21,14 @@ export interface JwksVerifierOptions {
   clock: Clock;
   /** Most tokens kept in the verified-token cache. */
   cacheSize?: number;
-  /** Tokens issued before this time (per user) are refused: sign-out everywhere, password changes. */
-  validAfter?: (sub: string) => Promise<number | undefined>;
+  /**
+   * Tokens issued before this time (per user, ms) are refused: sign-out everywhere, password changes.
+   * With `revocations` (how many times the user's sessions were ended), a token carrying the count at
+   * its issue in `revocationsClaim` is refused exactly when the count has moved on since.
+   */
+  validAfter?: (sub: string) => Promise<number | { after: number; revocations: number } | undefined>;
+  /** The private claim with the revocation count at the token's issue. */
+  revocationsClaim?: string;
 }
 
 export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVerifier {
@@ -32,10 +38,24 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
   const unauthorized = (why: string) =>
     new PlazaError('Unauthorized', `Valid authorization header not provided (${why})`);
 
-  async function stillValid(sub: string, issuedAt: number): Promise<boolean> {
-    const after = await options.validAfter?.(sub);
+  async function stillValid(
+    sub: string,
+    issuedAt: number,
+    claims: Record<string, unknown>,
+  ): Promise<boolean> {
+    const state = await options.validAfter?.(sub);
+    if (state === undefined) return true;
+    const { after, revocations } =
+      typeof state === 'number' ? { after: state, revocations: undefined } : state;
+    const carried = options.revocationsClaim === undefined ? undefined : claims[options.revocationsClaim];
+    if (revocations !== undefined) {
+      // Exact: refused once the user's sessions were ended after the token's issue, however soon after.
+      if (typeof carried === 'number') return carried >= revocations;
+      // A token from before counts: refused by any count-keeping revocation since.
+      if (revocations > 0) return false;
+    }
     // iat has whole seconds: a token from the very second of a sign-out is given the benefit of the doubt.
-    return after === undefined || issuedAt * 1000 + 999 >= after;
+    return issuedAt * 1000 + 999 >= after;
   }
 
   return {
@@ -43,7 +63,8 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
       const now = options.clock.now();
       const cached = cache.get(token);
       if (cached && cached.expiresAt > now) {
-        if (!(await stillValid(cached.caller.sub, cached.issuedAt))) throw unauthorized('revoked');
+        if (!(await stillValid(cached.caller.sub, cached.issuedAt, cached.caller.claims)))
+          throw unauthorized('revoked');
         return cached.caller;
       }
       let payload;
@@ -63,7 +84,7 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
       if (typeof client !== 'string' || !options.clientIds.includes(client)) throw unauthorized('client');
       const sub = String(payload.sub);
       const issuedAt = Number(payload.iat);
-      if (!(await stillValid(sub, issuedAt))) throw unauthorized('revoked');
+      if (!(await stillValid(sub, issuedAt, payload))) throw unauthorized('revoked');
       const caller: UserCaller = {
         kind: 'user',
         sub,

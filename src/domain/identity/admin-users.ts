@@ -10,6 +10,7 @@ import {
   fail,
   findUserByEmail,
   requireEmail,
+  revokeSessions,
   toUserRecord,
   userKeys,
   type IdentityServices,
@@ -113,20 +114,19 @@ export async function adminSetEnabled(
   services: IdentityServices,
 ) {
   const user = await userNamed(request.Username, services);
-  await services.users.update({
-    key: userKeys.user(user.sub),
-    set: {
-      enabled,
-      lastModified: services.clock.now(),
-      ...(enabled ? {} : { validAfter: services.clock.now() }),
-    },
-  });
+  if (enabled)
+    await services.users.update({
+      key: userKeys.user(user.sub),
+      set: { enabled, lastModified: services.clock.now() },
+      conditions: [{ op: 'itemExists' }],
+    });
+  else await revokeSessions(user.sub, services, { enabled, lastModified: services.clock.now() });
   return {};
 }
 
 export async function adminUserGlobalSignOut(request: { Username: string }, services: IdentityServices) {
   const user = await userNamed(request.Username, services);
-  await services.users.update({ key: userKeys.user(user.sub), set: { validAfter: services.clock.now() } });
+  await revokeSessions(user.sub, services);
   return {};
 }
 

@@ -5,6 +5,7 @@ import {
   userKeys,
   type IdentityServices,
   type UserRecord,
+  revokedSince,
 } from './model.ts';
 import { createVerifier, startServerSession } from './srp.ts';
 import { completeSignIn } from './complete-sign-in.ts';
@@ -138,7 +139,7 @@ async function refreshAuth(refreshToken: string, services: IdentityServices) {
   if (!userItem) fail('NotAuthorizedException', 'Invalid Refresh Token');
   const user = toUserRecord(userItem);
   // Signed out everywhere (or password changed) since this token was issued.
-  if (!user.enabled || Number(item.issuedAt) < user.validAfter)
+  if (!user.enabled || revokedSince(item, 'issuedAt', user))
     fail('NotAuthorizedException', 'Refresh Token has been revoked');
   return {
     ChallengeParameters: {},

@@ -79,6 +79,12 @@ export interface UserRecord {
   mfaEnabled?: boolean;
   /** Tokens issued before this time (ms) are refused. */
   validAfter: number;
+  /**
+   * How many times the user's sessions were ended (sign-out everywhere, password change, disable).
+   * Tokens carry the count at their issue (`revocationsClaim`, refresh tokens and codes in their
+   * record) and are refused once it has moved on: exact, even within the millisecond of a revocation.
+   */
+  revocations?: number;
   /** The last change to the user's attributes, status, password or MFA (ms); absent, createdAt. */
   lastModified?: number;
   failedSignIns: number;
@@ -134,6 +140,33 @@ export function checkPassword(password: unknown, pool: PoolSettings): string {
   if (password.length > 256)
     fail('InvalidPasswordException', 'Password did not conform with policy: Password too long');
   return password;
+}
+
+/** The private claim of access and ID tokens that carries the user's revocation count at their issue. */
+export const revocationsClaim = 'plaza:revocations';
+
+/** Ends every session issued so far (tokens, refresh tokens, hosted-UI sessions and codes). */
+export async function revokeSessions(
+  sub: string,
+  { users, clock }: Pick<IdentityServices, 'users' | 'clock'>,
+  set: Item = {},
+): Promise<void> {
+  await users.update({
+    key: userKeys.user(sub),
+    set: { validAfter: clock.now(), ...set },
+    add: { revocations: 1 },
+    conditions: [{ op: 'itemExists' }],
+  });
+}
+
+/**
+ * Whether a session's record (refresh token, hosted-UI session, authorization code) was issued
+ * before the user's sessions were last ended: by the revocation count it carries, or, for records
+ * from before counts, by its issue time (ms).
+ */
+export function revokedSince(record: Item, issuedAtMember: string, user: UserRecord): boolean {
+  if (typeof record.revocations === 'number') return record.revocations < (user.revocations ?? 0);
+  return Number(record[issuedAtMember]) < user.validAfter;
 }
 
 export function toUserRecord(item: Item): UserRecord {

@@ -7,7 +7,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PlazaError } from '../../platform/errors.ts';
 import type { FederatedIdentityProvider } from '../../ports/federation.ts';
-import { sha256, toUserRecord, userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import {
+  revokedSince,
+  sha256,
+  toUserRecord,
+  userKeys,
+  type IdentityServices,
+  type UserRecord,
+} from './model.ts';
+
+/** The user's revocation count now, for a session or code about to be issued. */
+async function revocationsOf(sub: string, users: IdentityServices['users']): Promise<number> {
+  const { item } = await users.get(userKeys.user(sub), { consistent: true });
+  return Number(item?.revocations ?? 0);
+}
 
 export interface HostedUiSettings {
   /** The app client's callback URLs (exact match). */
@@ -172,6 +185,7 @@ export async function issueAuthorizationCode(
       ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
       authTime,
       issuedAt: clock.now(),
+      revocations: await revocationsOf(sub, users),
       expiresAt,
       ttl: Math.ceil(expiresAt / 1000),
     },
@@ -210,7 +224,7 @@ export async function redeemAuthorizationCode(
   if (!userItem) return invalidGrant();
   const user = toUserRecord(userItem);
   // Disabled, or signed out everywhere since the code was issued.
-  if (!user.enabled || Number(item.issuedAt) < user.validAfter) return invalidGrant();
+  if (!user.enabled || revokedSince(item, 'issuedAt', user)) return invalidGrant();
   return {
     user,
     scopes: String(item.scope).split(' '),
@@ -233,6 +247,7 @@ export async function startHostedSession(
       sub,
       authTime,
       createdAt: clock.now(),
+      revocations: await revocationsOf(sub, users),
       expiresAt,
       ttl: Math.ceil(expiresAt / 1000),
     },
@@ -252,7 +267,7 @@ export async function hostedSessionUser(
   if (!userItem) return undefined;
   const user = toUserRecord(userItem);
   // A global sign-out, password change or disable ends the hosted session too.
-  if (!user.enabled || user.status === 'UNCONFIRMED' || Number(item.createdAt) < user.validAfter)
+  if (!user.enabled || user.status === 'UNCONFIRMED' || revokedSince(item, 'createdAt', user))
     return undefined;
   return { user, authTime: Number(item.authTime) };
 }

@@ -24,6 +24,7 @@ export async function replacePassword(
       failedSignIns: 0,
       lockedUntil: 0,
     },
+    add: { revocations: 1 },
     conditions: [{ op: 'itemExists' }],
   });
 }

@@ -1,5 +1,11 @@
 import { runPreTokenGeneration } from './triggers.ts';
-import { sessionsPartition, userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import {
+  revocationsClaim,
+  sessionsPartition,
+  userKeys,
+  type IdentityServices,
+  type UserRecord,
+} from './model.ts';
 
 /** Cognito's AuthenticationResult: access and ID tokens with Cognito's claims, and an opaque refresh token. */
 export async function issueTokens(
@@ -16,6 +22,8 @@ export async function issueTokens(
   const { users, clock, ids, signer, pool } = services;
   const authTime = options.authTime ?? Math.floor(clock.now() / 1000);
   const common = { sub: user.sub, iss: pool.issuer, auth_time: authTime, jti: ids.uuid() };
+  // The user's revocation count now: a later sign-out everywhere refuses these tokens, however soon.
+  const revocations = user.revocations ?? 0;
   const AccessToken = await signer.sign(
     {
       ...common,
@@ -24,6 +32,7 @@ export async function issueTokens(
       scope: options.scope ?? 'aws.cognito.signin.user.admin',
       username: user.username ?? user.sub,
       origin_jti: ids.uuid(),
+      [revocationsClaim]: revocations,
     },
     pool.accessTokenSeconds,
   );
@@ -50,9 +59,13 @@ export async function issueTokens(
     { ...user.attributes, sub: user.sub, email: user.email },
     services,
   );
-  // The nonce goes in after the trigger, which cannot change it.
+  // The nonce and the revocation count go in after the trigger, which cannot change them.
   const IdToken = await signer.sign(
-    options.nonce === undefined ? idClaims : { ...idClaims, nonce: options.nonce },
+    {
+      ...idClaims,
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+      [revocationsClaim]: revocations,
+    },
     pool.idTokenSeconds,
   );
   let RefreshToken: string | undefined;
@@ -67,6 +80,7 @@ export async function issueTokens(
         GSI1SK: String(clock.now()).padStart(15, '0'),
         sub: user.sub,
         issuedAt: clock.now(),
+        revocations,
         expiresAt,
         ttl: Math.ceil(expiresAt / 1000),
       },
