@@ -91,7 +91,7 @@ import { UsageRecorder, parseMeasuredUsage } from './domain/operations/usage-rec
 import type { MeasuredUsage, Projection } from './domain/operations/cost.ts';
 import { measureCost } from './domain/operations/measure-cost.ts';
 import { directoryBytes, filesBytes } from './adapters/fs/fs-sizes.ts';
-import { readJsonFile, writeJsonFile } from './platform/json-file.ts';
+import { readJsonFile, readJsonFileOrSetAside, writeJsonFile } from './platform/json-file.ts';
 
 export interface Stores {
   /** The design's single table. */
@@ -172,8 +172,16 @@ async function openIdentity(
     return { verifier, pool: undefined };
   }
   const identityDir = join(config.dataDir, 'identity');
-  const pool = await loadOrCreateJson(join(identityDir, 'pool.json'), () =>
-    newPoolIdentity(config.region, deps.ids),
+  const pool = await loadOrCreateJson(
+    join(identityDir, 'pool.json'),
+    () => newPoolIdentity(config.region, deps.ids),
+    {
+      holds:
+        "the embedded user pool's id and app client id, which every issued token and client config names",
+      remedy:
+        'Restore it from a backup. Deleting it makes a new pool id at the next start: every token ' +
+        'and every client configured with the old id stops working.',
+    },
   );
   const signer = await joseTokenSigner({
     path: join(identityDir, 'signing-keys.json'),
@@ -387,12 +395,20 @@ export function usageFile(config: Config): string {
   return join(config.dataDir, 'usage.json');
 }
 
+/** What usage.json is, for the message when it is empty or corrupt. */
+export const usageFileDescription = {
+  holds: 'the usage the server measured for the cost report (plaza cost, GET /admin/cost)',
+  remedy:
+    'Restore it from a backup, or delete it to measure anew (the usage counted so far is lost); ' +
+    'the server sets a corrupt one aside itself.',
+};
+
 /** The projected monthly bill: the measured usage, the pool's users and the bytes stored. */
 export function costReportOf(
   config: Config,
   stores: Stores,
   measuredUsage: () => Promise<MeasuredUsage | undefined> = async () =>
-    parseMeasuredUsage(await readJsonFile(usageFile(config))),
+    parseMeasuredUsage(await readJsonFile(usageFile(config), usageFileDescription)),
   projection: Projection = {},
 ) {
   return measureCost(projection, {
@@ -430,6 +446,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: (request) => requestIdOf(request.headers),
+    // Timeouts against clients that hold connections open (values and why: httpSettingsOf in config.ts).
+    // Node checks the headers and request timeouts every connectionsCheckingInterval (30 s by default),
+    // so a slow client is cut between the timeout and the timeout plus one interval: 1 s at most here.
+    // A WebSocket leaves this tracking once upgraded, and ws turns the socket's inactivity timeout off:
+    // none of these cut a subscription (test/server/http-timeouts.test.ts).
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, config.http.headersTimeoutMs / 4)),
+    },
   });
   registerRequestIdHeader(server);
   registerHealthRoutes(server, {
@@ -591,7 +620,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     readMetrics: () => metrics.registry.getMetricsAsJSON(),
     file: {
-      load: () => readJsonFile(usageFile(config)),
+      // Usage is a counter, not a key: a corrupt file is set aside and measuring starts afresh.
+      load: () =>
+        readJsonFileOrSetAside(usageFile(config), usageFileDescription, (error, movedTo) =>
+          logger.warn(
+            { err: error, movedTo },
+            'usage: the usage file was unreadable; set aside, measuring anew',
+          ),
+        ),
       save: (value) => writeJsonFile(usageFile(config), value),
     },
     logger,

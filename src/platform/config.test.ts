@@ -29,6 +29,30 @@ describe('configuration', () => {
     expect(config.dataDir).toBe(join(dir, 'data'));
   });
 
+  it('times out slow HTTP clients: headers in 10 s, the largest upload at 1 Mbit/s', () => {
+    expect(loadConfig({}, dir).http).toEqual({
+      headersTimeoutMs: 10_000,
+      // 100 MiB at 125 000 B/s is 839 s, plus a minute.
+      requestTimeoutMs: 899_000,
+      keepAliveTimeoutMs: 72_000,
+      connectionTimeoutMs: 120_000,
+    });
+    writeFileSync(
+      join(dir, 'plaza.config.json'),
+      JSON.stringify({ media: { videoMaxMegabytes: 10 }, http: { headersTimeoutSeconds: 5 } }),
+    );
+    // The 20 MB image limit is then the largest upload.
+    expect(loadConfig({}, dir).http).toMatchObject({ headersTimeoutMs: 5000, requestTimeoutMs: 228_000 });
+    writeFileSync(
+      join(dir, 'plaza.config.json'),
+      JSON.stringify({ http: { headersTimeoutSeconds: 30, requestTimeoutSeconds: 20 } }),
+    );
+    expect(failure(() => loadConfig({}, dir))).toContain(
+      'headersTimeoutSeconds must not exceed requestTimeoutSeconds',
+    );
+    rmSync(join(dir, 'plaza.config.json'));
+  });
+
   it('takes the environment over the config file', () => {
     writeFileSync(
       join(dir, 'plaza.config.json'),

@@ -190,6 +190,23 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    /** The HTTP listener's timeouts (see httpSettingsOf for the defaults and why). */
+    http: z
+      .object({
+        headersTimeoutSeconds: z.number().min(1).max(600).optional(),
+        requestTimeoutSeconds: z.number().min(1).max(86_400).optional(),
+        keepAliveTimeoutSeconds: z.number().min(1).max(3600).optional(),
+        connectionTimeoutSeconds: z.number().min(1).max(86_400).optional(),
+      })
+      .strict()
+      .refine(
+        (http) =>
+          http.headersTimeoutSeconds === undefined ||
+          http.requestTimeoutSeconds === undefined ||
+          http.headersTimeoutSeconds <= http.requestTimeoutSeconds,
+        'headersTimeoutSeconds must not exceed requestTimeoutSeconds',
+      )
+      .optional(),
   })
   .strict();
 
@@ -322,6 +339,52 @@ export interface Config {
   webDir: string;
   /** Prometheus metrics (GET /metrics, alarms, the measured usage of the cost report); on by default. */
   metrics: { enabled: boolean };
+  /** The HTTP listener's timeouts, in milliseconds (httpSettingsOf). */
+  http: HttpSettings;
+}
+
+export interface HttpSettings {
+  /** A request's headers must all arrive within this of its start; else the connection is closed (408). */
+  headersTimeoutMs: number;
+  /** A whole request, body included, must arrive within this (uploads are the longest). */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A connection on which nothing moves for this long is closed. */
+  connectionTimeoutMs: number;
+}
+
+/** The slowest upload rate the default request timeout allows for: 1 Mbit/s, a poor mobile uplink. */
+const slowestUploadBytesPerSecond = 125_000;
+
+/**
+ * The listener's timeouts. Defaults, and why:
+ * - headers 10 s: a real client sends its headers in one packet or a few; a client that dribbles them
+ *   (slowloris) holds a connection for only 10 s instead of Node's 60 s (or minutes: Fastify turns the
+ *   request timeout off by default).
+ * - request: the largest upload (PUT /upload/..., videos 100 MB by default, images 20 MB) at 1 Mbit/s,
+ *   plus a minute: 100 MiB gives 839 s + 60 s = 899 s, about the upload URL's 15-minute lifetime. It
+ *   follows media.videoMaxMegabytes. Only receiving the request counts; WebSocket upgrades leave the
+ *   HTTP server's request tracking when upgraded, so subscriptions are not cut by it.
+ * - keep-alive 72 s (Fastify's default): longer than a load balancer's 60 s idle timeout (ALB's default),
+ *   so the balancer never sends a request down a connection the server is just closing.
+ * - connection (socket inactivity) 120 s: no byte either way for 2 minutes (a stalled upload, a client
+ *   that stopped reading) frees the socket; longer than the keep-alive so that one decides idle
+ *   connections between requests.
+ */
+function httpSettingsOf(file: ConfigFile, maxUploadBytes: number): HttpSettings {
+  const defaultRequestSeconds = Math.ceil(maxUploadBytes / slowestUploadBytesPerSecond) + 60;
+  const headersTimeoutMs = (file.http?.headersTimeoutSeconds ?? 10) * 1000;
+  return {
+    headersTimeoutMs,
+    // Node refuses a headers timeout longer than the request timeout.
+    requestTimeoutMs: Math.max(
+      headersTimeoutMs,
+      (file.http?.requestTimeoutSeconds ?? defaultRequestSeconds) * 1000,
+    ),
+    keepAliveTimeoutMs: (file.http?.keepAliveTimeoutSeconds ?? 72) * 1000,
+    connectionTimeoutMs: (file.http?.connectionTimeoutSeconds ?? 120) * 1000,
+  };
 }
 
 export interface IdentityProviderSettings {
@@ -574,5 +637,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     metrics: {
       enabled: e.PLAZA_METRICS === undefined ? (file.metrics?.enabled ?? true) : e.PLAZA_METRICS === 'on',
     },
+    http: httpSettingsOf(
+      file,
+      Math.round(
+        Math.max(file.media?.videoMaxMegabytes ?? 100, file.media?.imageMaxMegabytes ?? 20) * 1024 * 1024,
+      ),
+    ),
   };
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, expect, it } from 'vitest';
+import { isPlazaError } from '../../platform/errors.ts';
 import { ManualClock } from '../../ports/clock.ts';
 import { joseTokenSigner } from './jose-token-signer.ts';
 
@@ -44,4 +45,21 @@ it('rotates the signing key when due, keeping old keys only while their tokens l
   expect(third).not.toBe(second);
   // The first key was replaced more than the retirement window ago: it is gone.
   expect(other.jwks().keys.map((key) => key.kid)).toEqual([second, third]);
+});
+
+it('refuses an empty, corrupt or keyless signing-keys.json, naming it, instead of making new keys', async () => {
+  const path = join(dir, 'broken', 'signing-keys.json');
+  mkdirSync(join(dir, 'broken'), { recursive: true });
+  for (const [text, problem] of [
+    ['', 'is empty'],
+    ['[{"kid":"k', 'is not valid JSON'],
+    ['[]', 'holds no signing keys'],
+  ] as const) {
+    writeFileSync(path, text);
+    const error = await joseTokenSigner({ path, now: Date.now }).catch((caught: unknown) => caught);
+    expect(isPlazaError(error, 'ConfigurationError')).toBe(true);
+    expect((error as Error).message).toContain(`${path} ${problem}`);
+    expect((error as Error).message).toContain('Restore it from a backup');
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  }
 });

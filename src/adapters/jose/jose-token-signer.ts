@@ -5,9 +5,10 @@
  * it signed has expired; only then is it removed.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { writeFileAtomicSync } from '../../platform/atomic-file.ts';
+import { readJsonFileSync, unreadableJsonFile, type JsonFileDescription } from '../../platform/json-file.ts';
 import type { TokenSigner } from '../../ports/identity.ts';
 
 interface StoredKey {
@@ -46,12 +47,32 @@ async function newKey(now: number): Promise<StoredKey> {
   };
 }
 
-/** Written to a temporary file and renamed, so a reader never sees half a key file. */
+/** Written atomically (temporary file, fsync, rename), so a reader never sees half a key file. */
 function save(path: string, keys: StoredKey[]): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(keys), { mode: 0o600 });
-  renameSync(temporary, path);
+  writeFileAtomicSync(path, JSON.stringify(keys), { mode: 0o600 });
+}
+
+const signingKeysFile: JsonFileDescription = {
+  holds: "the user pool's token signing keys (the JWKS)",
+  remedy:
+    'Restore it from a backup. Deleting it makes new keys at the next start: every token signed so far ' +
+    '(access, ID and refresh tokens) stops verifying and every user must sign in again.',
+};
+
+/** The stored keys; a ConfigurationError naming the file when it is empty, corrupt or holds no key. */
+function parseKeys(path: string): StoredKey[] {
+  const keys = readJsonFileSync(path, signingKeysFile);
+  const valid =
+    Array.isArray(keys) &&
+    keys.length > 0 &&
+    keys.every(
+      (key: Partial<StoredKey> | null) =>
+        typeof key?.kid === 'string' &&
+        typeof key.privateJwk === 'object' &&
+        typeof key.createdAt === 'string',
+    );
+  if (!valid) throw unreadableJsonFile(path, 'holds no signing keys', signingKeysFile);
+  return keys as StoredKey[];
 }
 
 export async function joseTokenSigner(options: SigningKeyOptions): Promise<RotatingTokenSigner> {
@@ -77,7 +98,7 @@ export async function joseTokenSigner(options: SigningKeyOptions): Promise<Rotat
     const modified = statSync(options.path).mtimeMs;
     if (modified === loadedAt) return undefined;
     loadedAt = modified;
-    return JSON.parse(readFileSync(options.path, 'utf8')) as StoredKey[];
+    return parseKeys(options.path);
   }
 
   async function rotate(): Promise<void> {

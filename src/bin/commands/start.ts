@@ -19,11 +19,19 @@ export async function startCommand(): Promise<void> {
   // In development, one API key for public reads is made on first start and kept (AppSync's API_KEY mode).
   const apiKey = config.production
     ? undefined
-    : await loadOrCreateJson(join(config.dataDir, 'identity', 'development-api-key.json'), () =>
-        createApiKey(
-          { description: 'development', lifetimeMs: 365 * 24 * 3600 * 1000 },
-          { ...app.social, store: app.stores.users },
-        ),
+    : await loadOrCreateJson(
+        join(config.dataDir, 'identity', 'development-api-key.json'),
+        () =>
+          createApiKey(
+            { description: 'development', lifetimeMs: 365 * 24 * 3600 * 1000 },
+            { ...app.social, store: app.stores.users },
+          ),
+        {
+          holds: 'the development API key for public reads (printed at start)',
+          remedy:
+            'Delete it to have a new key made at the next start (clients using the old key must be given ' +
+            'the new one), or restore it from a backup.',
+        },
       );
   if (apiKey) app.useDevelopmentApiKey(apiKey.key);
   const lines = [
