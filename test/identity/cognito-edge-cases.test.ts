@@ -10,7 +10,10 @@ import {
   AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminUserGlobalSignOutCommand,
+  AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -28,6 +31,7 @@ import { requestShapes } from '../../src/edge/cognito/request-shapes.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
+import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-edge-'));
@@ -309,5 +313,70 @@ describe('the user pool API at its edges', () => {
         refresh: 'no error',
       });
     }
+  });
+
+  it('answers TOTP set-up out of order with the errors Cognito declares, never a store error', async () => {
+    const user = await signUpAndSignIn(cognito, {
+      clientId,
+      dataDir: dir,
+      email: 'totp-twice@example.com',
+      password: 'long enough password',
+    });
+    const AccessToken = user.accessToken;
+    const errors: string[] = [];
+    const attempt = async (send: () => Promise<unknown>) => {
+      const error = await errorOf(send());
+      errors.push(`${error.name} ${error.status ?? ''} ${error.message}`);
+      return error;
+    };
+    // Verifying before any association.
+    await attempt(() => cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: '123456' })));
+    await cognito.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+    const { SecretCode } = await cognito.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+    const secret = base32Decode(SecretCode!);
+    clock.advance(60_000);
+    const step = totpStep(clock.now());
+    await cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpAt(secret, step) }));
+    // Verified again (nothing pending), associated again while on, verified with a used code.
+    await attempt(() =>
+      cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpAt(secret, step) })),
+    );
+    await cognito.send(
+      new SetUserMFAPreferenceCommand({
+        AccessToken,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+    await attempt(() => cognito.send(new AssociateSoftwareTokenCommand({ AccessToken })));
+    await attempt(() =>
+      cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpAt(secret, step) })),
+    );
+    await attempt(() => cognito.send(new AssociateSoftwareTokenCommand({ AccessToken })));
+    await attempt(() => cognito.send(new AssociateSoftwareTokenCommand({ Session: 'no-such-session' })));
+    await attempt(() => cognito.send(new VerifySoftwareTokenCommand({ Session: 'x', UserCode: '123456' })));
+    // A token with a session that is not (or no longer) an MFA_SETUP session.
+    await attempt(() =>
+      cognito.send(
+        new VerifySoftwareTokenCommand({
+          AccessToken,
+          Session: 'ended-session',
+          UserCode: totpAt(secret, step + 1),
+        }),
+      ),
+    );
+    await attempt(() => admin.send(new ListUsersCommand({ UserPoolId, PaginationToken: 'not-a-token' })));
+    expect(errors.map((line) => line.split(' ')[0])).toEqual([
+      'InvalidParameterException',
+      'InvalidParameterException',
+      'no',
+      'EnableSoftwareTokenMFAException',
+      'no',
+      'NotAuthorizedException',
+      'NotAuthorizedException',
+      'NotAuthorizedException',
+      'InvalidParameterException',
+    ]);
+    for (const line of errors)
+      expect(line).not.toMatch(/ValidationException|ConditionalCheck|InternalError| 5\d\d /);
   });
 });

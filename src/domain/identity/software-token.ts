@@ -1,5 +1,6 @@
 /** Software-token (TOTP) MFA: associate a secret, verify the first code, and turn MFA on. */
 import { randomBytes } from 'node:crypto';
+import { isPlazaError } from '../../platform/errors.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
 import { fail, toUserRecord, userKeys, type IdentityServices, type UserRecord } from './model.ts';
@@ -14,13 +15,21 @@ async function userOf(
   verifier: IdentityVerifier,
   services: IdentityServices,
 ): Promise<UserRecord> {
-  if (request.AccessToken) return userOfAccessToken(request.AccessToken, verifier, services);
   const session = String(request.Session ?? '');
-  const { item } = session
-    ? await services.users.get(userKeys.mfaSetupSession(session), { consistent: true })
-    : { item: undefined };
-  if (!item || Number(item.expiresAt) <= services.clock.now())
+  // A session, given, must be a live MFA_SETUP session (of the token's user, with a token too).
+  const { item } =
+    session && session.length <= 2048
+      ? await services.users.get(userKeys.mfaSetupSession(session), { consistent: true })
+      : { item: undefined };
+  if (session && (!item || Number(item.expiresAt) <= services.clock.now()))
     fail('NotAuthorizedException', 'Invalid session for the user.');
+  if (request.AccessToken) {
+    const user = await userOfAccessToken(request.AccessToken, verifier, services);
+    if (item && String(item.sub) !== user.sub)
+      fail('NotAuthorizedException', 'Invalid session for the user.');
+    return user;
+  }
+  if (!item) fail('NotAuthorizedException', 'Invalid session for the user.');
   const { item: user } = await services.users.get(userKeys.user(String(item.sub)), { consistent: true });
   if (!user) fail('NotAuthorizedException', 'Invalid session for the user.');
   return toUserRecord(user);
@@ -61,11 +70,18 @@ export async function verifySoftwareToken(
     remove: ['pendingTotpSecret'],
   });
   if (request.Session) {
-    await services.users.update({
-      key: userKeys.mfaSetupSession(request.Session),
-      set: { verified: true },
-      conditions: [{ op: 'itemExists' }],
-    });
+    await services.users
+      .update({
+        key: userKeys.mfaSetupSession(request.Session),
+        set: { verified: true },
+        conditions: [{ op: 'itemExists' }],
+      })
+      // The sign-in it belonged to finished or ended meanwhile.
+      .catch((error: unknown) => {
+        if (isPlazaError(error, 'ConditionalCheckFailedException'))
+          fail('NotAuthorizedException', 'Invalid session for the user.');
+        throw error;
+      });
     return { Status: 'SUCCESS', Session: request.Session };
   }
   return { Status: 'SUCCESS' };

@@ -66,6 +66,27 @@ const cognitoCodes = new Set<string>([
   'InternalErrorException',
 ]);
 
+/**
+ * An item store's error, in the terms Cognito declares for every operation: a write whose user or
+ * session went away meanwhile, a request the store cannot hold, a throttled store.
+ */
+function storeErrorAsCognito(code: string, operation: string): { type: string; message: string } | undefined {
+  switch (code) {
+    case 'ConditionalCheckFailedException':
+    case 'TransactionCanceledException':
+      return operation.startsWith('Admin')
+        ? { type: 'UserNotFoundException', message: 'User does not exist.' }
+        : { type: 'NotAuthorizedException', message: 'The user or session no longer exists.' };
+    case 'ValidationException':
+      return { type: 'InvalidParameterException', message: 'A parameter is invalid or too large.' };
+    case 'ProvisionedThroughputExceededException':
+    case 'TransactionConflictException':
+      return { type: 'TooManyRequestsException', message: 'Too many requests, please try again later.' };
+    default:
+      return undefined;
+  }
+}
+
 type Operation = (body: Record<string, unknown>) => Promise<unknown>;
 
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
@@ -229,6 +250,8 @@ export function registerCognitoRoutes(
       }
       if (isPlazaError(error) && cognitoCodes.has(error.code))
         return cognitoError(reply, error.code, error.message, error.status);
+      const translated = isPlazaError(error) ? storeErrorAsCognito(error.code, name) : undefined;
+      if (translated) return cognitoError(reply, translated.type, translated.message);
       // Anything else (an item store's error, a bug) is the service's fault, without its details.
       request.log.error({ err: error, operation: name }, 'user pool operation failed');
       return cognitoError(reply, 'InternalErrorException', 'An internal error occurred', 500);
