@@ -379,4 +379,76 @@ describe('the user pool API at its edges', () => {
     for (const line of errors)
       expect(line).not.toMatch(/ValidationException|ConditionalCheck|InternalError| 5\d\d /);
   });
+
+  it("filters ListUsers with Cognito's grammar and returns only AttributesToGet", async () => {
+    for (const [email, name] of [
+      ['filter-ann@example.com', 'Ann Lee'],
+      ['filter-anna@example.com', 'Anna Bell'],
+      ['filter-bob@example.com', 'Bob "Q" Lee'],
+    ] as const) {
+      await cognito.send(
+        new SignUpCommand({
+          ClientId: clientId,
+          Username: email,
+          Password: 'long enough password',
+          UserAttributes: [{ Name: 'name', Value: name }],
+        }),
+      );
+    }
+    await admin.send(new AdminConfirmSignUpCommand({ UserPoolId, Username: 'filter-bob@example.com' }));
+    await admin.send(new AdminDisableUserCommand({ UserPoolId, Username: 'filter-anna@example.com' }));
+    const emailsOf = async (Filter: string, Limit?: number) => {
+      const emails: string[] = [];
+      let PaginationToken: string | undefined;
+      do {
+        const page = await admin.send(new ListUsersCommand({ UserPoolId, Filter, Limit, PaginationToken }));
+        if (Limit !== undefined) expect(page.Users!.length).toBeLessThanOrEqual(Limit);
+        emails.push(...page.Users!.map((user) => user.Attributes!.find((a) => a.Name === 'email')!.Value!));
+        PaginationToken = page.PaginationToken;
+      } while (PaginationToken);
+      return emails.sort();
+    };
+    expect(await emailsOf('email = "filter-ann@example.com"')).toEqual(['filter-ann@example.com']);
+    expect(await emailsOf('email = "FILTER-ANN@example.com"')).toEqual(['filter-ann@example.com']);
+    expect(await emailsOf('email ^= "filter-ann"')).toEqual([
+      'filter-ann@example.com',
+      'filter-anna@example.com',
+    ]);
+    expect(await emailsOf('email ^= "filter-"', 1)).toEqual([
+      'filter-ann@example.com',
+      'filter-anna@example.com',
+      'filter-bob@example.com',
+    ]);
+    expect(await emailsOf('name = "Bob \\"Q\\" Lee"')).toEqual(['filter-bob@example.com']);
+    expect(await emailsOf('status = "disabled"')).toEqual(['filter-anna@example.com']);
+    expect(await emailsOf('cognito:user_status = "UNCONFIRMED"')).toEqual(
+      expect.arrayContaining(['filter-ann@example.com', 'filter-anna@example.com']),
+    );
+    expect(await emailsOf('cognito:user_status = "UNCONFIRMED"')).not.toContain('filter-bob@example.com');
+    const bob = await admin.send(new AdminGetUserCommand({ UserPoolId, Username: 'filter-bob@example.com' }));
+    expect(await emailsOf(`sub = "${bob.Username}"`)).toEqual(['filter-bob@example.com']);
+    expect(await emailsOf(`username = "${bob.Username}"`)).toEqual(['filter-bob@example.com']);
+    expect(await emailsOf('given_name = "nobody"')).toEqual([]);
+
+    const picked = await admin.send(
+      new ListUsersCommand({ UserPoolId, Filter: 'email ^= "filter-"', AttributesToGet: ['email'] }),
+    );
+    expect(picked.Users).toHaveLength(3);
+    for (const user of picked.Users!) expect(user.Attributes!.map((a) => a.Name)).toEqual(['email']);
+
+    for (const Filter of [
+      'email = filter',
+      'custom:x = "1"',
+      'email == "x"',
+      'email = "x" and name = "y"',
+      'nope ^= "a"',
+    ]) {
+      expect(await errorOf(admin.send(new ListUsersCommand({ UserPoolId, Filter })))).toMatchObject({
+        name: 'InvalidParameterException',
+      });
+    }
+    expect(
+      await errorOf(admin.send(new ListUsersCommand({ UserPoolId, AttributesToGet: ['shoe_size'] }))),
+    ).toMatchObject({ name: 'InvalidParameterException' });
+  });
 });

@@ -135,22 +135,126 @@ export async function adminDeleteUser(request: { Username: string }, services: I
   return {};
 }
 
-/** Users in sign-up order, a page at a time (the pool's GSI1). */
+/** The attributes ListUsers' Filter can search, as Cognito's, and how each compares. */
+const filterable: Record<
+  string,
+  { value: (user: UserRecord) => string | undefined; caseSensitive: boolean }
+> = {
+  username: { value: (user) => user.username ?? user.sub, caseSensitive: true },
+  email: { value: (user) => user.email, caseSensitive: false },
+  phone_number: { value: (user) => user.attributes.phone_number, caseSensitive: false },
+  name: { value: (user) => user.attributes.name, caseSensitive: false },
+  given_name: { value: (user) => user.attributes.given_name, caseSensitive: false },
+  family_name: { value: (user) => user.attributes.family_name, caseSensitive: false },
+  preferred_username: { value: (user) => user.attributes.preferred_username, caseSensitive: false },
+  'cognito:user_status': { value: (user) => user.status, caseSensitive: true },
+  status: { value: (user) => (user.enabled ? 'Enabled' : 'Disabled'), caseSensitive: false },
+  sub: { value: (user) => user.sub, caseSensitive: true },
+};
+
+const filterPattern = /^\s*([a-z_:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
+
+/** Cognito's filter: `attribute = "value"` (exact) or `attribute ^= "prefix"`; empty, every user. */
+export function parseUserFilter(filter: string | undefined): ((user: UserRecord) => boolean) | undefined {
+  if (filter === undefined || filter.trim() === '') return undefined;
+  const match = filterPattern.exec(filter);
+  if (!match) fail('InvalidParameterException', 'Error while parsing filter.');
+  const [, name = '', op, quoted = ''] = match;
+  const attribute = Object.hasOwn(filterable, name) ? filterable[name] : undefined;
+  if (!attribute) fail('InvalidParameterException', `Invalid search attribute: ${name}`);
+  const fold = (text: string) => (attribute.caseSensitive ? text : text.toLowerCase());
+  const wanted = fold(quoted.replace(/\\(.)/g, '$1'));
+  return (user) => {
+    const value = attribute.value(user);
+    if (value === undefined) return false;
+    return op === '=' ? fold(value) === wanted : fold(value).startsWith(wanted);
+  };
+}
+
+const standardAttributes = new Set([
+  'sub',
+  'email',
+  'email_verified',
+  'phone_number',
+  'phone_number_verified',
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'nickname',
+  'preferred_username',
+  'profile',
+  'picture',
+  'website',
+  'gender',
+  'birthdate',
+  'zoneinfo',
+  'locale',
+  'address',
+  'updated_at',
+]);
+
+/** A PaginationToken: the GSI1 sort key of the last user returned (the listing resumes after it). */
+const paginationToken = {
+  encode: (sortKey: string) => Buffer.from(JSON.stringify({ after: sortKey })).toString('base64url'),
+  decode: (token: string): string => {
+    try {
+      const { after } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
+      if (typeof after === 'string' && after.length > 0 && after.length <= 200) return after;
+    } catch {
+      // answered below
+    }
+    return fail('InvalidParameterException', 'Invalid pagination token.');
+  },
+};
+
+/**
+ * Users in sign-up order, a page at a time (the pool's GSI1): those the Filter matches (read on
+ * until the page is full), with only the AttributesToGet.
+ */
 export async function listUsers(
-  request: { Limit?: number; PaginationToken?: string },
+  request: { Limit?: number; PaginationToken?: string; Filter?: string; AttributesToGet?: string[] },
   services: IdentityServices,
 ) {
   const limit = request.Limit ?? 60;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 60)
-    fail('InvalidParameterException', 'Limit must be between 1 and 60');
-  const page = await services.users.query({
-    index: 'GSI1',
-    partition: 'USERS',
-    limit,
-    ...(request.PaginationToken ? { cursor: request.PaginationToken } : {}),
-  });
+  if (!Number.isInteger(limit) || limit < 0 || limit > 60)
+    fail('InvalidParameterException', 'Limit must be between 0 and 60');
+  const matches = parseUserFilter(request.Filter);
+  const wanted = request.AttributesToGet;
+  for (const name of wanted ?? []) {
+    if (!standardAttributes.has(name) && !name.startsWith('custom:'))
+      fail('InvalidParameterException', `One or more requested attributes do not exist: ${name}`);
+  }
+  // Cognito's Limit 0 is its default page.
+  const pageSize = limit === 0 ? 60 : limit;
+  let after = request.PaginationToken ? paginationToken.decode(request.PaginationToken) : undefined;
+  const found: UserRecord[] = [];
+  let more = true;
+  while (found.length < pageSize && more) {
+    const page = await services.users.query({
+      index: 'GSI1',
+      partition: 'USERS',
+      limit: 60,
+      ...(after === undefined ? {} : { sortKey: { op: '>', value: after } }),
+    });
+    more = page.cursor !== undefined;
+    for (const item of page.items) {
+      if (found.length === pageSize) {
+        more = true;
+        break;
+      }
+      after = String(item.GSI1SK);
+      const user = toUserRecord(item);
+      if (!matches || matches(user)) found.push(user);
+    }
+  }
   return {
-    Users: page.items.map((item) => describe(toUserRecord(item))),
-    ...(page.cursor ? { PaginationToken: page.cursor } : {}),
+    Users: found.map((user) => {
+      const described = describe(user);
+      return wanted
+        ? { ...described, Attributes: described.Attributes.filter(({ Name }) => wanted.includes(Name)) }
+        : described;
+    }),
+    ...(more && after !== undefined ? { PaginationToken: paginationToken.encode(after) } : {}),
   };
 }
