@@ -139,6 +139,19 @@ describe('the user pool API at its edges', () => {
   it('answers bodies that are not JSON with SerializationException, unknown operations with UnknownOperationException', async () => {
     expect(await raw('SignUp', '{not json')).toMatchObject({ status: 400, __type: 'SerializationException' });
     expect(await raw('SignUp', '[1, 2]')).toMatchObject({ status: 400, __type: 'SerializationException' });
+    // Other content types, and a body past the size limit, answer in the same dialect.
+    expect(await raw('SignUp', '{', 'application/json')).toMatchObject({
+      status: 400,
+      __type: 'SerializationException',
+    });
+    expect(await raw('SignUp', 'text', 'text/plain')).toMatchObject({
+      status: 400,
+      __type: 'SerializationException',
+    });
+    expect(await raw('SignUp', 'x'.repeat(2_000_000))).toMatchObject({
+      status: 413,
+      __type: 'SerializationException',
+    });
     expect(await raw('NoSuchOperation', '{}')).toMatchObject({
       status: 400,
       __type: 'UnknownOperationException',
