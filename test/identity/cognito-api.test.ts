@@ -365,7 +365,7 @@ describe('the embedded user pool with the AWS SDK', () => {
     expect((await answer(challenge.Session)).AuthenticationResult?.AccessToken).toBeDefined();
     const again = await signIn();
     expect(await errorName(answer(again.Session))).toBe('CodeMismatchException');
-    expect(await errorName(answer('not-a-session'))).toBe('NotAuthorizedException');
+    expect(await errorName(answer('not-a-session-of-this-pool'))).toBe('NotAuthorizedException');
   });
 
   it('lets the back office (SigV4 with the admin credentials) look up, disable and list users', async () => {

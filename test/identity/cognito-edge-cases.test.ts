@@ -365,14 +365,18 @@ describe('the user pool API at its edges', () => {
       cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpAt(secret, step) })),
     );
     await attempt(() => cognito.send(new AssociateSoftwareTokenCommand({ AccessToken })));
-    await attempt(() => cognito.send(new AssociateSoftwareTokenCommand({ Session: 'no-such-session' })));
-    await attempt(() => cognito.send(new VerifySoftwareTokenCommand({ Session: 'x', UserCode: '123456' })));
+    await attempt(() =>
+      cognito.send(new AssociateSoftwareTokenCommand({ Session: 'no-such-session-in-this-pool' })),
+    );
+    await attempt(() =>
+      cognito.send(new VerifySoftwareTokenCommand({ Session: 'x'.repeat(40), UserCode: '123456' })),
+    );
     // A token with a session that is not (or no longer) an MFA_SETUP session.
     await attempt(() =>
       cognito.send(
         new VerifySoftwareTokenCommand({
           AccessToken,
-          Session: 'ended-session',
+          Session: 'ended-session-of-this-pool',
           UserCode: totpAt(secret, step + 1),
         }),
       ),

@@ -210,6 +210,47 @@ export function checkRequest(operation: string, body: Record<string, unknown>): 
         'InvalidParameterException',
         `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must be ${describeShape(member.shape)}`,
       );
+    const length = lengths[name];
+    if (typeof value === 'string' && length) checkLength(name, value, length);
   }
   return request;
+}
+
+/**
+ * The model's length limits of string members, by member name (the same name has the same
+ * limits in every operation): AWS refuses a value outside them before the operation runs.
+ */
+const lengths: Record<string, { min?: number; max?: number }> = {
+  ClientId: { min: 1, max: 128 },
+  SecretHash: { min: 1, max: 128 },
+  Username: { min: 1, max: 128 },
+  Password: { max: 256 },
+  PreviousPassword: { max: 256 },
+  ProposedPassword: { max: 256 },
+  TemporaryPassword: { max: 256 },
+  ConfirmationCode: { min: 1, max: 2048 },
+  Code: { min: 1, max: 2048 },
+  Session: { min: 20, max: 2048 },
+  ClientSecret: { min: 24, max: 64 },
+  UserCode: { min: 6, max: 6 },
+  FriendlyDeviceName: { max: 131_072 },
+  AttributeName: { min: 1, max: 32 },
+  UserPoolId: { min: 1, max: 55 },
+  PaginationToken: { min: 1 },
+  Filter: { max: 256 },
+};
+
+function checkLength(name: string, value: string, { min, max }: { min?: number; max?: number }): void {
+  const length = [...value].length;
+  const bound =
+    min !== undefined && length < min
+      ? `greater than or equal to ${min}`
+      : max !== undefined && length > max
+        ? `less than or equal to ${max}`
+        : undefined;
+  if (bound)
+    throw new PlazaError(
+      'InvalidParameterException',
+      `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must have length ${bound}`,
+    );
 }
