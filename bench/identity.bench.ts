@@ -2,7 +2,7 @@
  * The embedded user pool: password sign-ins per second through Plaza's
  * InitiateAuth against bare argon2id verifies with the same parameters and
  * concurrency, and access-token verifications per second on the API path
- * (the verified-token cache, plus the per-user sign-out check).
+ * (the verified-token cache, plus the per-user sign-out check), and what that check costs.
  */
 import argon2 from 'argon2';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -14,7 +14,8 @@ import { initiateAuth } from '../src/domain/identity/initiate-auth.ts';
 import { owaspArgon2 } from '../src/adapters/argon2/argon2-password-hasher.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { printTable, throughput } from './harness.ts';
+import { median, printTable, throughput } from './harness.ts';
+import { jwksIdentityVerifier } from '../src/adapters/jose/jwks-identity-verifier.ts';
 import { signedInUser } from './users.ts';
 
 /** Runs `op` with `concurrency` in flight for `seconds`; returns completed operations per second. */
@@ -60,6 +61,20 @@ export async function identityBenchmark(): Promise<void> {
   const cached = await throughput(() => verifier.verify(accessToken), 1, 2);
   // The bare reference: a full RS256 signature check with jose on every call.
   const keys = createLocalJWKSet(services.signer.jwks() as JSONWebKeySet);
+  // What the revocation check costs: the same verifier (and its verified-token cache) without it.
+  const unchecked = jwksIdentityVerifier({
+    issuer: () => services.pool.issuer,
+    clientIds: [services.pool.clientId],
+    keys,
+    clock: app.clock,
+  });
+  // Alternating rounds, so a busy moment of the machine falls on both.
+  const withCheck: number[] = [];
+  const withoutCheck: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    withoutCheck.push(await throughput(() => unchecked.verify(accessToken), 1, 1));
+    withCheck.push(await throughput(() => verifier.verify(accessToken), 1, 1));
+  }
   const bareVerify = await throughput(() => jwtVerify(accessToken, keys, { algorithms: ['RS256'] }), 1, 2);
   printTable(
     `User pool (argon2id m=${owaspArgon2.memoryCost} KiB, t=${owaspArgon2.timeCost}, p=1, ${concurrency} at once)`,
@@ -77,6 +92,13 @@ export async function identityBenchmark(): Promise<void> {
         bare: bareVerify,
         goal: '≥ 20,000/s',
         ok: cached >= 20_000,
+      },
+      {
+        benchmark: 'the same with its sign-out and revocation check vs without it (median of 3)',
+        plaza: median(withCheck),
+        bare: median(withoutCheck),
+        goal: 'check ≤ 5% of throughput',
+        ok: median(withCheck) >= 0.95 * median(withoutCheck),
       },
     ],
   );
