@@ -74,6 +74,8 @@ import { cloudFrontInvalidator } from './adapters/cloudfront/cloudfront-invalida
 import type { CdnInvalidator } from './ports/cdn.ts';
 import type { UserDirectory } from './ports/user-directory.ts';
 import { poolDirectory } from './domain/identity/remove-user.ts';
+import { forgettingWrites, RevocationCache } from './domain/identity/revocation-cache.ts';
+import { recordKey } from './ports/item-store/stream-images.ts';
 import { cognitoUserDirectory } from './adapters/cognito/cognito-user-directory.ts';
 import { cascadeDeletions } from './domain/privacy/cascade-deletions.ts';
 import { backfillOwnerIndex, ownerIndexMigration } from './domain/privacy/backfill-owner-index.ts';
@@ -143,7 +145,7 @@ export interface Identity {
   verifier: IdentityVerifier | undefined;
   pool: PoolIdentity | undefined;
   /** Stops the signing keys' rotation timer. */
-  close?(): void;
+  close?(): Promise<void> | void;
 }
 
 /**
@@ -214,6 +216,7 @@ async function openIdentity(
     },
     ...config.userPool,
   };
+  const revocations = new RevocationCache<number | { after: number; revocations: number }>();
   const services: IdentityServices = {
     triggers: {
       ...(config.userPool.triggers.preSignUp
@@ -223,7 +226,8 @@ async function openIdentity(
         ? { preTokenGeneration: await loadTrigger(config.userPool.triggers.preTokenGeneration) }
         : {}),
     },
-    users: deps.stores.users,
+    // Writes to a user's record make the token check read it afresh.
+    users: forgettingWrites(deps.stores.users, (key) => revocations.forgetKey(key)),
     clock: deps.clock,
     ids: deps.ids,
     hasher: argon2PasswordHasher(),
@@ -243,14 +247,27 @@ async function openIdentity(
     clientIds: [pool.clientId],
     keys,
     clock: deps.clock,
-    validAfter: async (sub) => {
-      const { item } = await deps.stores.users.get(userKeys.user(sub));
-      if (!item) return Number.POSITIVE_INFINITY;
-      return { after: Number(item.validAfter ?? 0), revocations: Number(item.revocations ?? 0) };
-    },
+    validAfter: (sub) =>
+      revocations.get(sub, async () => {
+        const { item } = await deps.stores.users.get(userKeys.user(sub));
+        if (!item) return Number.POSITIVE_INFINITY;
+        return { after: Number(item.validAfter ?? 0), revocations: Number(item.revocations ?? 0) };
+      }),
     revocationsClaim,
   });
-  return { services, verifier, pool, close: () => clearInterval(rotation) };
+  // Another process's writes (the CLI, another server on the same table) arrive by the stream.
+  const revocationFeed = deps.stores.users.changes.subscribe('revocation-cache', async (records) => {
+    for (const record of records) revocations.forgetKey(recordKey(record));
+  });
+  return {
+    services,
+    verifier,
+    pool,
+    close: async () => {
+      clearInterval(rotation);
+      await revocationFeed.stop();
+    },
+  };
 }
 
 /** A trigger module, as a Lambda trigger's: it exports `handler(event)` and returns the event. */
@@ -729,7 +746,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clearInterval(lifecycle);
       await objects.close();
       await redis?.close();
-      identity.close?.();
+      await identity.close?.();
       await stores.close();
     },
   };
