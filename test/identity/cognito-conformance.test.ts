@@ -287,6 +287,48 @@ describe("Cognito's service model", () => {
     });
     await valid('AdminDisableUser', { UserPoolId: userPoolId, Username: 'made@example.com' });
     await valid('AdminEnableUser', { UserPoolId: userPoolId, Username: 'made@example.com' });
+    const made = { UserPoolId: userPoolId, Username: 'made@example.com' };
+    await valid('AdminUpdateUserAttributes', { ...made, UserAttributes: [{ Name: 'name', Value: 'Made' }] });
+    await valid('AdminDeleteUserAttributes', { ...made, UserAttributeNames: ['name'] });
+    await valid('AdminSetUserPassword', { ...made, Password: 'permanent password 1', Permanent: true });
+    const adminSignedIn = await valid('AdminInitiateAuth', {
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'made@example.com', PASSWORD: 'permanent password 1' },
+    });
+    await valid('AdminInitiateAuth', {
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: adminSignedIn.AuthenticationResult.RefreshToken },
+    });
+    await valid('AdminSetUserPassword', { ...made, Password: 'temporary password 2', Permanent: false });
+    const challenged = await valid('AdminInitiateAuth', {
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'made@example.com', PASSWORD: 'temporary password 2' },
+    });
+    await valid('AdminRespondToAuthChallenge', {
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: challenged.Session,
+      ChallengeResponses: { USERNAME: 'made@example.com', NEW_PASSWORD: 'permanent password 3' },
+    });
+    await valid('AdminSetUserMFAPreference', { ...made, SoftwareTokenMfaSettings: { Enabled: false } });
+    await valid('AdminResetUserPassword', made);
+    await valid('DescribeUserPool', { UserPoolId: userPoolId });
+    await valid('DescribeUserPoolClient', { UserPoolId: userPoolId, ClientId: clientId });
+    await valid('ListUserPools', { MaxResults: 60 });
+    await valid('ListUserPoolClients', { UserPoolId: userPoolId, MaxResults: 60 });
+    await valid('GetUserPoolMfaConfig', { UserPoolId: userPoolId });
+    await valid('SetUserPoolMfaConfig', {
+      UserPoolId: userPoolId,
+      MfaConfiguration: 'OPTIONAL',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+    });
     await valid('RevokeToken', { ClientId: clientId, Token: signedIn.AuthenticationResult.RefreshToken });
     await valid('GlobalSignOut', { AccessToken });
     const problems = answers.flatMap(([operation, answer]) => {

@@ -18,7 +18,7 @@ import {
 } from './model.ts';
 import { createUser } from './sign-up.ts';
 
-async function userNamed(username: unknown, services: IdentityServices): Promise<UserRecord> {
+export async function userNamed(username: unknown, services: IdentityServices): Promise<UserRecord> {
   const name = String(username ?? '');
   // Usernames are the `sub`; the email alias works too, as in a pool with email sign-in.
   const byEmail = name.includes('@') ? await findUserByEmail(name, services) : undefined;
@@ -41,7 +41,7 @@ function describe(user: UserRecord) {
   };
 }
 
-const temporaryPasswordDays = 7;
+export const temporaryPasswordDays = 7;
 
 /**
  * Creates a user with a temporary password (valid seven days) that must be

@@ -12,6 +12,12 @@ export async function confirmForgotPassword(
   const user = await findUserByEmail(String(request.Username ?? ''), services);
   if (!user) fail('CodeMismatchException', 'Invalid verification code provided, please try again.');
   await redeemCode(user.sub, 'reset', request.ConfirmationCode, services);
-  await replacePassword(user, password, services);
+  // A reset an administrator asked for (RESET_REQUIRED) ends here: the user signs in again.
+  await replacePassword(
+    user,
+    password,
+    services,
+    user.status === 'RESET_REQUIRED' ? { set: { status: 'CONFIRMED' } } : {},
+  );
   return {};
 }

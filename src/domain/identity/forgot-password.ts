@@ -1,7 +1,8 @@
 import { fail, findUserByEmail, mailCode, type IdentityServices } from './model.ts';
 import { maskEmail } from './sign-up.ts';
 
-const resetCodeSeconds = 3600;
+/** How long a password reset code works (Cognito's hour). */
+export const resetCodeSeconds = 3600;
 
 /** Mails a reset code (valid one hour). Unknown users get the same answer (PreventUserExistenceErrors). */
 export async function forgotPassword(

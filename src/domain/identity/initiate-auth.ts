@@ -71,6 +71,9 @@ export async function authenticatePassword(
   }
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
   if (user.status === 'UNCONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
+  // An administrator reset the password (AdminResetUserPassword): a mailed code sets a new one.
+  if (user.status === 'RESET_REQUIRED')
+    fail('PasswordResetRequiredException', 'Password reset required for the user');
   return user;
 }
 

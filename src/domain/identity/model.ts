@@ -60,8 +60,11 @@ export interface UserRecord {
   email: string;
   /** A new email waiting for its code (the old one signs in until then, as Cognito keeps it). */
   pendingEmail?: string;
-  /** FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. EXTERNAL_PROVIDER: federated. */
-  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'EXTERNAL_PROVIDER';
+  /**
+   * FORCE_CHANGE_PASSWORD: created by an administrator with a temporary password. EXTERNAL_PROVIDER: federated.
+   * RESET_REQUIRED: an administrator reset the password; sign-in is refused until a mailed code sets a new one.
+   */
+  status: 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'EXTERNAL_PROVIDER' | 'RESET_REQUIRED';
   /** Cognito's username when it is not the sub: `<provider>_<provider's sub>` for federated users. */
   username?: string;
   /** When a temporary password stops working (ms). */

@@ -74,6 +74,8 @@ export async function respondToAuthChallenge(
   }
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
   if (user.status === 'UNCONFIRMED') fail('UserNotConfirmedException', 'User is not confirmed.');
+  if (user.status === 'RESET_REQUIRED')
+    fail('PasswordResetRequiredException', 'Password reset required for the user');
   return completeSignIn(user, services);
 }
 

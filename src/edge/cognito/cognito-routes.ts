@@ -23,6 +23,23 @@ import { confirmSignUp } from '../../domain/identity/confirm-sign-up.ts';
 import { deleteUser } from '../../domain/identity/delete-user.ts';
 import { forgotPassword } from '../../domain/identity/forgot-password.ts';
 import { revokeToken } from '../../domain/identity/revoke-token.ts';
+import { adminInitiateAuth, adminRespondToAuthChallenge } from '../../domain/identity/admin-auth.ts';
+import {
+  adminSetUserMfaPreference,
+  getUserPoolMfaConfig,
+  setUserPoolMfaConfig,
+} from '../../domain/identity/admin-mfa.ts';
+import { adminResetUserPassword, adminSetUserPassword } from '../../domain/identity/admin-passwords.ts';
+import {
+  adminDeleteUserAttributes,
+  adminUpdateUserAttributes,
+} from '../../domain/identity/admin-user-attributes.ts';
+import {
+  describeUserPool,
+  describeUserPoolClient,
+  listUserPoolClients,
+  listUserPools,
+} from '../../domain/identity/describe-user-pool.ts';
 import { getUser } from '../../domain/identity/get-user.ts';
 import { globalSignOut } from '../../domain/identity/global-sign-out.ts';
 import { initiateAuth } from '../../domain/identity/initiate-auth.ts';
@@ -62,6 +79,7 @@ const cognitoCodes = new Set<string>([
   'LimitExceededException',
   'UnsupportedOperationException',
   'EnableSoftwareTokenMFAException',
+  'PasswordResetRequiredException',
   'ResourceNotFoundException',
   'InternalErrorException',
 ]);
@@ -138,6 +156,20 @@ export function registerCognitoRoutes(
   };
   // The back office's operations: only for requests signed (SigV4) with the admin credentials.
   const adminOperations: Record<string, Operation> = {
+    AdminUpdateUserAttributes: (body) => adminUpdateUserAttributes(body as never, services),
+    AdminDeleteUserAttributes: (body) => adminDeleteUserAttributes(body as never, services),
+    AdminSetUserPassword: (body) => adminSetUserPassword(body as never, services),
+    AdminResetUserPassword: (body) => adminResetUserPassword(body as never, services),
+    AdminInitiateAuth: (body) => adminInitiateAuth(body as never, services),
+    AdminRespondToAuthChallenge: (body) => adminRespondToAuthChallenge(body as never, services),
+    AdminSetUserMFAPreference: (body) => adminSetUserMfaPreference(body as never, services),
+    DescribeUserPool: (body) => describeUserPool(body as never, services),
+    DescribeUserPoolClient: (body) =>
+      describeUserPoolClient(body as never, services, options.hostedUi?.settings),
+    ListUserPools: (body) => listUserPools(body as never, services),
+    ListUserPoolClients: (body) => listUserPoolClients(body as never, services),
+    GetUserPoolMfaConfig: () => getUserPoolMfaConfig(services),
+    SetUserPoolMfaConfig: (body) => setUserPoolMfaConfig(body as never, services),
     AdminCreateUser: (body) => adminCreateUser(body as never, services),
     AdminGetUser: (body) => adminGetUser(body as never, services),
     AdminConfirmSignUp: (body) => adminConfirmSignUp(body as never, services),

@@ -35,6 +35,12 @@ const common = {
 };
 const mfaSettings = optional({ Enabled: 'boolean', PreferredMfa: 'boolean' });
 const adminUser = { UserPoolId: required('string'), Username: required('string') };
+const contextData = optional({
+  IpAddress: 'string',
+  ServerName: 'string',
+  ServerPath: 'string',
+  EncodedData: 'string',
+});
 
 export const requestShapes: Record<string, Record<string, Member>> = {
   SignUp: {
@@ -129,6 +135,65 @@ export const requestShapes: Record<string, Record<string, Member>> = {
   AdminEnableUser: adminUser,
   AdminDeleteUser: adminUser,
   AdminUserGlobalSignOut: adminUser,
+  AdminUpdateUserAttributes: {
+    ...adminUser,
+    UserAttributes: required('attributes'),
+    ClientMetadata: optional('map'),
+  },
+  AdminDeleteUserAttributes: { ...adminUser, UserAttributeNames: required('strings') },
+  AdminSetUserPassword: { ...adminUser, Password: required('string'), Permanent: optional('boolean') },
+  AdminResetUserPassword: { ...adminUser, ClientMetadata: optional('map') },
+  AdminInitiateAuth: {
+    UserPoolId: required('string'),
+    ClientId: required('string'),
+    AuthFlow: required('string'),
+    AuthParameters: optional('map'),
+    ClientMetadata: optional('map'),
+    AnalyticsMetadata: common.AnalyticsMetadata,
+    ContextData: contextData,
+    Session: optional('string'),
+  },
+  AdminRespondToAuthChallenge: {
+    UserPoolId: required('string'),
+    ClientId: required('string'),
+    ChallengeName: required('string'),
+    ChallengeResponses: optional('map'),
+    Session: optional('string'),
+    AnalyticsMetadata: common.AnalyticsMetadata,
+    ContextData: contextData,
+    ClientMetadata: optional('map'),
+  },
+  AdminSetUserMFAPreference: {
+    ...adminUser,
+    SMSMfaSettings: mfaSettings,
+    SoftwareTokenMfaSettings: mfaSettings,
+    EmailMfaSettings: mfaSettings,
+    WebAuthnMfaSettings: optional({ Enabled: 'boolean' }),
+  },
+  DescribeUserPool: { UserPoolId: required('string') },
+  DescribeUserPoolClient: { UserPoolId: required('string'), ClientId: required('string') },
+  ListUserPools: { MaxResults: required('integer'), NextToken: optional('string') },
+  ListUserPoolClients: {
+    UserPoolId: required('string'),
+    MaxResults: optional('integer'),
+    NextToken: optional('string'),
+  },
+  GetUserPoolMfaConfig: { UserPoolId: required('string') },
+  SetUserPoolMfaConfig: {
+    UserPoolId: required('string'),
+    SmsMfaConfiguration: optional({
+      SmsAuthenticationMessage: 'string',
+      SmsConfiguration: { SnsCallerArn: 'string', ExternalId: 'string', SnsRegion: 'string' },
+    }),
+    SoftwareTokenMfaConfiguration: optional({ Enabled: 'boolean' }),
+    EmailMfaConfiguration: optional({ Message: 'string', Subject: 'string' }),
+    MfaConfiguration: optional('string'),
+    WebAuthnConfiguration: optional({
+      RelyingPartyId: 'string',
+      UserVerification: 'string',
+      FactorConfiguration: 'string',
+    }),
+  },
   ListUsers: {
     UserPoolId: required('string'),
     AttributesToGet: optional('strings'),

@@ -1,0 +1,51 @@
+/**
+ * The pool's attribute schema, as Cognito's DescribeUserPool lists it: the standard attributes
+ * Plaza keeps and the design's custom ones. Administrators write only what is mutable.
+ */
+import { fail } from './model.ts';
+
+export interface SchemaAttribute {
+  Name: string;
+  AttributeDataType: 'String' | 'Boolean' | 'Number' | 'DateTime';
+  DeveloperOnlyAttribute: boolean;
+  Mutable: boolean;
+  Required: boolean;
+  StringAttributeConstraints?: { MinLength: string; MaxLength: string };
+}
+
+const text = (Name: string, options: { mutable?: boolean; required?: boolean; max?: number } = {}) =>
+  ({
+    Name,
+    AttributeDataType: 'String',
+    DeveloperOnlyAttribute: false,
+    Mutable: options.mutable ?? true,
+    Required: options.required ?? false,
+    StringAttributeConstraints: {
+      MinLength: options.required ? '1' : '0',
+      MaxLength: String(options.max ?? 2048),
+    },
+  }) satisfies SchemaAttribute;
+
+export const poolSchema: readonly SchemaAttribute[] = [
+  text('sub', { mutable: false, required: true }),
+  text('email', { required: true }),
+  {
+    Name: 'email_verified',
+    AttributeDataType: 'Boolean',
+    DeveloperOnlyAttribute: false,
+    Mutable: true,
+    Required: false,
+  },
+  text('name'),
+  text('preferred_username'),
+  text('custom:preferred_username', { max: 256 }),
+  text('custom:profile_picture_url', { max: 2048 }),
+];
+
+/** The schema entry an administrator may write or delete, or InvalidParameterException as Cognito answers. */
+export function writableAttribute(name: string): SchemaAttribute {
+  const attribute = poolSchema.find((entry) => entry.Name === name);
+  if (!attribute) fail('InvalidParameterException', `Attribute does not exist in the schema: ${name}`);
+  if (!attribute.Mutable) fail('InvalidParameterException', `Cannot modify an immutable attribute: ${name}`);
+  return attribute;
+}
