@@ -76,6 +76,7 @@ import type { UserDirectory } from './ports/user-directory.ts';
 import { poolDirectory } from './domain/identity/remove-user.ts';
 import { forgettingWrites, RevocationCache } from './domain/identity/revocation-cache.ts';
 import { recordKey } from './ports/item-store/stream-images.ts';
+import { ensureGroup, moderatorsGroup } from './domain/identity/groups.ts';
 import { cognitoUserDirectory } from './adapters/cognito/cognito-user-directory.ts';
 import { cascadeDeletions } from './domain/privacy/cascade-deletions.ts';
 import { backfillOwnerIndex, ownerIndexMigration } from './domain/privacy/backfill-owner-index.ts';
@@ -255,6 +256,11 @@ async function openIdentity(
       }),
     revocationsClaim,
   });
+  // The pool's default group, made at the first start (moderation acts for its members).
+  await ensureGroup(
+    { GroupName: moderatorsGroup, Description: 'Moderators: review reports and act on content.' },
+    services,
+  );
   // Another process's writes (the CLI, another server on the same table) arrive by the stream.
   const revocationFeed = deps.stores.users.changes.subscribe('revocation-cache', async (records) => {
     for (const record of records) revocations.forgetKey(recordKey(record));

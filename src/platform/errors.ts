@@ -27,6 +27,7 @@ export const errorCatalogue = {
   RangeNotSatisfiable: { status: 416, retryable: false },
   // The user pool (Cognito's names)
   UsernameExistsException: { status: 400, retryable: false },
+  GroupExistsException: { status: 400, retryable: false },
   AliasExistsException: { status: 400, retryable: false },
   UserLambdaValidationException: { status: 400, retryable: false },
   NotAuthorizedException: { status: 400, retryable: false },

@@ -329,6 +329,16 @@ describe("Cognito's service model", () => {
       MfaConfiguration: 'OPTIONAL',
       SoftwareTokenMfaConfiguration: { Enabled: true },
     });
+    const group = { UserPoolId: userPoolId, GroupName: 'conformance' };
+    await valid('CreateGroup', { ...group, Description: 'Conformance', Precedence: 1 });
+    await valid('GetGroup', group);
+    await valid('UpdateGroup', { ...group, RoleArn: 'arn:aws:iam::123456789012:role/conformance' });
+    await valid('ListGroups', { UserPoolId: userPoolId, Limit: 1 });
+    await valid('AdminAddUserToGroup', { ...group, Username: email });
+    await valid('AdminListGroupsForUser', { UserPoolId: userPoolId, Username: email, Limit: 10 });
+    await valid('ListUsersInGroup', { ...group, Limit: 10 });
+    await valid('AdminRemoveUserFromGroup', { ...group, Username: email });
+    await valid('DeleteGroup', group);
     await valid('RevokeToken', { ClientId: clientId, Token: signedIn.AuthenticationResult.RefreshToken });
     await valid('GlobalSignOut', { AccessToken });
     const problems = answers.flatMap(([operation, answer]) => {

@@ -28,7 +28,7 @@ export async function userNamed(username: unknown, services: IdentityServices): 
   return toUserRecord(item);
 }
 
-function describe(user: UserRecord) {
+export function describe(user: UserRecord) {
   return {
     Username: user.sub,
     Attributes: Object.entries({ ...user.attributes, sub: user.sub, email: user.email }).map(

@@ -104,7 +104,15 @@ export const userKeys = {
   mfaSession: (session: string) => ({ PK: `MFA#${sha256(session)}`, SK: 'SESSION' }),
   newPasswordSession: (session: string) => ({ PK: `NEWPASSWORD#${sha256(session)}`, SK: 'SESSION' }),
   mfaSetupSession: (session: string) => ({ PK: `MFASETUP#${sha256(session)}`, SK: 'SESSION' }),
+  /** A group, listed in GSI1 under `groupsPartition` by name. */
+  group: (name: string) => ({ PK: `GROUP#${name}`, SK: 'GROUP' }),
+  /** A membership, kept both ways: the user's groups and the group's users are each one query. */
+  membership: (sub: string, group: string) => ({ PK: `USER#${sub}`, SK: `GROUP#${group}` }),
+  member: (group: string, sub: string) => ({ PK: `GROUP#${group}`, SK: `USER#${sub}` }),
 };
+
+/** The GSI1 partition that lists the pool's groups. */
+export const groupsPartition = 'GROUPS';
 
 /** Refresh tokens by user, in the pool table's GSI1 (overloaded), so a deleted user's tokens can all be found. */
 export function sessionsPartition(sub: string): string {

@@ -38,8 +38,8 @@ export function poolDirectory(services: Pick<IdentityServices, 'users' | 'onUser
 
 /**
  * Removes a user from the pool with everything the pool keeps of them: the user and the email
- * alias (in one transaction, so the email is free at once), federated links, pending codes and
- * every refresh token. Then the rest of Plaza hears of it (`onUserDeleted`: the account's social
+ * alias (in one transaction, so the email is free at once), federated links, pending codes, group
+ * memberships and every refresh token. Then the rest of Plaza hears of it (`onUserDeleted`: the account's social
  * data). Idempotent: a second call finds less and removes nothing more.
  */
 export async function removeUser(
@@ -63,7 +63,13 @@ export async function removeUser(
     for await (const items of pages(users, { ...query, limit: 100 })) {
       await writeAll(
         users,
-        items.map((item) => ({ delete: { PK: String(item.PK), SK: String(item.SK) } })),
+        items.flatMap((item) => {
+          const key = { PK: String(item.PK), SK: String(item.SK) };
+          // A membership is kept both ways: the group's side goes too.
+          return key.SK.startsWith('GROUP#')
+            ? [{ delete: key }, { delete: userKeys.member(key.SK.slice('GROUP#'.length), user.sub) }]
+            : [{ delete: key }];
+        }),
       );
     }
   }

@@ -1,4 +1,5 @@
 import { runPreTokenGeneration } from './triggers.ts';
+import { groupsForToken } from './groups.ts';
 import {
   revocationsClaim,
   sessionsPartition,
@@ -24,6 +25,11 @@ export async function issueTokens(
   const common = { sub: user.sub, iss: pool.issuer, auth_time: authTime, jti: ids.uuid() };
   // The user's revocation count now: a later sign-out everywhere refuses these tokens, however soon.
   const revocations = user.revocations ?? 0;
+  // Cognito's group claims, present only for a user in some group.
+  const groups = await groupsForToken(user.sub, services);
+  const groupClaims = groups.length === 0 ? {} : { 'cognito:groups': groups.map((group) => group.groupName) };
+  const roles = groups.flatMap((group) => (group.roleArn === undefined ? [] : [group.roleArn]));
+  const roleClaims = roles.length === 0 ? {} : { 'cognito:roles': roles, 'cognito:preferred_role': roles[0] };
   const AccessToken = await signer.sign(
     {
       ...common,
@@ -32,6 +38,7 @@ export async function issueTokens(
       scope: options.scope ?? 'aws.cognito.signin.user.admin',
       username: user.username ?? user.sub,
       origin_jti: ids.uuid(),
+      ...groupClaims,
       [revocationsClaim]: revocations,
     },
     pool.accessTokenSeconds,
@@ -55,6 +62,8 @@ export async function issueTokens(
           : user.status === 'CONFIRMED',
       'cognito:username': user.username ?? user.sub,
       ...attributes,
+      ...groupClaims,
+      ...roleClaims,
     },
     { ...user.attributes, sub: user.sub, email: user.email },
     services,

@@ -17,6 +17,17 @@ import {
   adminUserGlobalSignOut,
   listUsers,
 } from '../../domain/identity/admin-users.ts';
+import {
+  adminAddUserToGroup,
+  adminListGroupsForUser,
+  adminRemoveUserFromGroup,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroups,
+  listUsersInGroup,
+  updateGroup,
+} from '../../domain/identity/groups.ts';
 import { changePassword } from '../../domain/identity/change-password.ts';
 import { confirmForgotPassword } from '../../domain/identity/confirm-forgot-password.ts';
 import { confirmSignUp } from '../../domain/identity/confirm-sign-up.ts';
@@ -65,6 +76,7 @@ import { verifySigV4 } from './sigv4.ts';
 /** The codes Cognito's operations declare; any other failure is an internal error. */
 const cognitoCodes = new Set<string>([
   'UsernameExistsException',
+  'GroupExistsException',
   'AliasExistsException',
   'UserLambdaValidationException',
   'NotAuthorizedException',
@@ -178,6 +190,15 @@ export function registerCognitoRoutes(
     AdminDeleteUser: (body) => adminDeleteUser(body as never, services),
     AdminUserGlobalSignOut: (body) => adminUserGlobalSignOut(body as never, services),
     ListUsers: (body) => listUsers(body as never, services),
+    CreateGroup: (body) => createGroup(body as never, services),
+    GetGroup: (body) => getGroup(body as never, services),
+    ListGroups: (body) => listGroups(body as never, services),
+    UpdateGroup: (body) => updateGroup(body as never, services),
+    DeleteGroup: (body) => deleteGroup(body as never, services),
+    AdminAddUserToGroup: (body) => adminAddUserToGroup(body as never, services),
+    AdminRemoveUserFromGroup: (body) => adminRemoveUserFromGroup(body as never, services),
+    AdminListGroupsForUser: (body) => adminListGroupsForUser(body as never, services),
+    ListUsersInGroup: (body) => listUsersInGroup(body as never, services),
   };
 
   // A body that is not JSON comes through as this marker, so the route answers it in Cognito's dialect.

@@ -41,6 +41,14 @@ const contextData = optional({
   ServerPath: 'string',
   EncodedData: 'string',
 });
+const group = { UserPoolId: required('string'), GroupName: required('string') };
+const groupSettings = {
+  ...group,
+  Description: optional('string'),
+  RoleArn: optional('string'),
+  Precedence: optional('integer'),
+};
+const page = { Limit: optional('integer'), NextToken: optional('string') };
 
 export const requestShapes: Record<string, Record<string, Member>> = {
   SignUp: {
@@ -201,6 +209,15 @@ export const requestShapes: Record<string, Record<string, Member>> = {
     PaginationToken: optional('string'),
     Filter: optional('string'),
   },
+  CreateGroup: groupSettings,
+  GetGroup: group,
+  ListGroups: { UserPoolId: required('string'), ...page },
+  UpdateGroup: groupSettings,
+  DeleteGroup: group,
+  AdminAddUserToGroup: { ...adminUser, GroupName: required('string') },
+  AdminRemoveUserFromGroup: { ...adminUser, GroupName: required('string') },
+  AdminListGroupsForUser: { ...adminUser, ...page },
+  ListUsersInGroup: { ...group, ...page },
 };
 
 const describeShape = (shape: Shape): string =>
@@ -303,6 +320,10 @@ const lengths: Record<string, { min?: number; max?: number }> = {
   UserPoolId: { min: 1, max: 55 },
   PaginationToken: { min: 1 },
   Filter: { max: 256 },
+  GroupName: { min: 1, max: 128 },
+  Description: { max: 2048 },
+  RoleArn: { min: 20, max: 2048 },
+  NextToken: { min: 1, max: 131_072 },
 };
 
 function checkLength(name: string, value: string, { min, max }: { min?: number; max?: number }): void {

@@ -12,6 +12,7 @@ export const appSyncPrelude = /* GraphQL */ `
   scalar AWSJSON
   directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION
   directive @aws_api_key on OBJECT | FIELD_DEFINITION
+  directive @aws_auth(cognito_groups: [String]) on FIELD_DEFINITION
   directive @aws_iam on OBJECT | FIELD_DEFINITION
   directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION
 `;

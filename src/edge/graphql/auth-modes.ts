@@ -1,15 +1,19 @@
 /**
  * AppSync's authorization directives, honoured by Plaza's server. A field
  * allows the modes named on it, or else those on its type, or else the
- * default mode (Cognito user pools). Checked on the whole document before
+ * default mode (Cognito user pools). `cognito_groups` on
+ * `@aws_cognito_user_pools` or `@aws_auth` lets in only users whose token's
+ * `cognito:groups` names one of them. Checked on the whole document before
  * anything runs, so a refused request touches no resolver.
  */
 import {
   GraphQLObjectType,
+  Kind,
   TypeInfo,
   getNamedType,
   visit,
   visitWithTypeInfo,
+  type ConstDirectiveNode,
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
@@ -17,11 +21,40 @@ import type { Caller } from '../../ports/identity-verifier.ts';
 
 type Mode = 'userPool' | 'apiKey';
 
-const directiveModes: Record<string, Mode> = { aws_cognito_user_pools: 'userPool', aws_api_key: 'apiKey' };
+const directiveModes: Record<string, Mode> = {
+  aws_cognito_user_pools: 'userPool',
+  aws_auth: 'userPool',
+  aws_api_key: 'apiKey',
+};
 
-function modesOf(directives: readonly { name: { value: string } }[] | undefined): Mode[] | undefined {
-  const modes = (directives ?? []).map((d) => directiveModes[d.name.value]).filter((m) => m !== undefined);
-  return modes.length > 0 ? modes : undefined;
+/** What a field allows: its modes and, when named, the only groups whose users it lets in. */
+interface Rule {
+  modes: Mode[];
+  groups?: string[];
+}
+
+function cognitoGroups(directive: ConstDirectiveNode): string[] | undefined {
+  const argument = directive.arguments?.find((a) => a.name.value === 'cognito_groups');
+  if (!argument) return undefined;
+  const { value } = argument;
+  const values = value.kind === Kind.LIST ? value.values : [value];
+  return values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : []));
+}
+
+function ruleOf(directives: readonly ConstDirectiveNode[] | undefined): Rule | undefined {
+  const named = (directives ?? []).filter((d) => directiveModes[d.name.value] !== undefined);
+  if (named.length === 0) return undefined;
+  const groupLists = named.flatMap((d) => cognitoGroups(d) ?? []);
+  return {
+    modes: named.map((d) => directiveModes[d.name.value] as Mode),
+    ...(named.some((d) => cognitoGroups(d) !== undefined) ? { groups: groupLists } : {}),
+  };
+}
+
+/** The groups a verified user-pool token names (`cognito:groups`). */
+function groupsOf(claims: Record<string, unknown>): string[] {
+  const groups = claims['cognito:groups'];
+  return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
 }
 
 export interface AuthModes {
@@ -30,28 +63,53 @@ export interface AuthModes {
 }
 
 export function authModes(schema: GraphQLSchema): AuthModes {
-  const allowed = new Map<string, Mode[]>();
+  const allowed = new Map<string, Rule>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
-    const typeModes = modesOf(type.astNode?.directives) ?? ['userPool'];
+    const typeRule = ruleOf(type.astNode?.directives) ?? { modes: ['userPool'] };
     for (const field of Object.values(type.getFields())) {
-      allowed.set(`${type.name}.${field.name}`, modesOf(field.astNode?.directives) ?? typeModes);
+      allowed.set(`${type.name}.${field.name}`, ruleOf(field.astNode?.directives) ?? typeRule);
     }
   }
+  const anyGroups = [...allowed.values()].some((rule) => rule.groups !== undefined);
   const cache = new Map<DocumentNode, string[]>();
+  const groupCache = new Map<DocumentNode, [string, string[]][]>();
+  const remember = <T>(map: Map<DocumentNode, T>, document: DocumentNode, value: T) => {
+    if (map.size > 1000) map.clear();
+    map.set(document, value);
+    return value;
+  };
   return {
     refused(document, caller) {
-      // Every type allows user-pool tokens; only API keys are narrower.
-      if (caller.kind === 'user') return [];
+      // Every type allows user-pool tokens, of users in its groups when it names some; API keys are narrower.
+      if (caller.kind === 'user') {
+        if (!anyGroups) return [];
+        const restricted =
+          groupCache.get(document) ??
+          remember(
+            groupCache,
+            document,
+            selectedFields(schema, document).flatMap((coordinate): [string, string[]][] => {
+              const groups = allowed.get(coordinate)?.groups;
+              return groups ? [[coordinate, groups]] : [];
+            }),
+          );
+        if (restricted.length === 0) return [];
+        const mine = new Set(groupsOf(caller.claims));
+        return restricted
+          .filter(([, groups]) => !groups.some((group) => mine.has(group)))
+          .map(([coordinate]) => coordinate);
+      }
       const known = cache.get(document);
       if (known) return known;
-      const refused = selectedFields(schema, document).filter((coordinate) => {
-        const modes = allowed.get(coordinate);
-        return modes !== undefined && !modes.includes('apiKey');
-      });
-      if (cache.size > 1000) cache.clear();
-      cache.set(document, refused);
-      return refused;
+      return remember(
+        cache,
+        document,
+        selectedFields(schema, document).filter((coordinate) => {
+          const rule = allowed.get(coordinate);
+          return rule !== undefined && !rule.modes.includes('apiKey');
+        }),
+      );
     },
   };
 }
