@@ -256,10 +256,13 @@ async function openIdentity(
       }),
     revocationsClaim,
   });
-  // The pool's default group, made at the first start (moderation acts for its members).
+  // The pool's default group, made at the first start (moderation acts for its members). A store
+  // that does not answer yet must not stop the server: /readyz reports it, and the next start makes it.
   await ensureGroup(
     { GroupName: moderatorsGroup, Description: 'Moderators: review reports and act on content.' },
     services,
+  ).catch((error: unknown) =>
+    deps.logger.warn({ err: error }, 'the moderators group could not be made; it will be at the next start'),
   );
   // Another process's writes (the CLI, another server on the same table) arrive by the stream.
   const revocationFeed = deps.stores.users.changes.subscribe('revocation-cache', async (records) => {
