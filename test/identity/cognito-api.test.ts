@@ -3,6 +3,7 @@
  * drive Amazon Cognito: sign-up, the emailed code, sign-in, the token at the
  * GraphQL API, refresh, and sign-out everywhere.
  */
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -15,7 +16,6 @@ import {
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
   VerifySoftwareTokenCommand,
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   DeleteUserCommand,
   ForgotPasswordCommand,
@@ -38,7 +38,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
-import { cognitoClient } from '../support/cognito-users.ts';
+import { adminClient, cognitoClient } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-'));
 let app: App;
@@ -369,16 +369,8 @@ describe('the embedded user pool with the AWS SDK', () => {
   });
 
   it('lets the back office (SigV4 with the admin credentials) look up, disable and list users', async () => {
-    const admin = new CognitoIdentityProviderClient({
-      endpoint: url,
-      region: 'us-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const impostor = new CognitoIdentityProviderClient({
-      endpoint: url,
-      region: 'us-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'guess' },
-    });
+    const admin = adminClient(url);
+    const impostor = adminClient(url, 'guess');
     const UserPoolId = app.identity.pool!.userPoolId;
     const user = await admin.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
     expect(user).toMatchObject({ Username: sub, Enabled: true, UserStatus: 'CONFIRMED' });

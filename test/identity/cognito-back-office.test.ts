@@ -3,6 +3,7 @@
  * credentials (local/local in development): attributes, passwords, sign-in from a back end,
  * a user's MFA, and the pool as configured.
  */
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AdminDeleteUserAttributesCommand,
   AdminGetUserCommand,
@@ -13,7 +14,6 @@ import {
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
@@ -34,7 +34,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
 import { latestCode } from '../support/outbox.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-back-office-'));
@@ -54,14 +54,8 @@ beforeAll(async () => {
   UserPoolId = app.identity.pool!.userPoolId;
   ClientId = app.identity.pool!.clientId;
   cognito = cognitoClient(url);
-  const signed = (secretAccessKey: string) =>
-    new CognitoIdentityProviderClient({
-      endpoint: url,
-      region: 'us-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey },
-    });
-  admin = signed('local');
-  impostor = signed('guess');
+  admin = adminClient(url);
+  impostor = adminClient(url, 'guess');
 });
 afterAll(async () => {
   for (const client of [cognito, admin, impostor]) client?.destroy();

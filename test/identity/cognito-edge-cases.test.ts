@@ -4,6 +4,7 @@
  * sign-out, malformed requests, unknown pools and operations, store errors,
  * and ListUsers' Filter and AttributesToGet.
  */
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AdminConfirmSignUpCommand,
   AdminDisableUserCommand,
@@ -17,7 +18,6 @@ import {
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
-  CognitoIdentityProviderClient,
   ForgotPasswordCommand,
   ListUsersCommand,
   SignUpCommand,
@@ -32,7 +32,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
-import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-edge-'));
 // Time moves only when a test says so: a token and its revocation can share a millisecond.
@@ -53,11 +53,7 @@ beforeAll(async () => {
   clientId = app.identity.pool!.clientId;
   UserPoolId = app.identity.pool!.userPoolId;
   cognito = cognitoClient(url);
-  admin = new CognitoIdentityProviderClient({
-    endpoint: url,
-    region: 'us-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  admin = adminClient(url);
 });
 afterAll(async () => {
   cognito?.destroy();

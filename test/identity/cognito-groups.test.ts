@@ -3,12 +3,12 @@
  * Cognito's: groups made, read, listed, changed and deleted; users added, listed and removed;
  * `cognito:groups` in the tokens of the next sign-in; Cognito's errors.
  */
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AdminAddUserToGroupCommand,
   AdminDeleteUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
-  CognitoIdentityProviderClient,
   CreateGroupCommand,
   DeleteGroupCommand,
   GetGroupCommand,
@@ -26,7 +26,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { ensureGroup } from '../../src/domain/identity/groups.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-groups-'));
 let app: App;
@@ -42,11 +42,7 @@ beforeAll(async () => {
   });
   const url = await app.listen();
   cognito = cognitoClient(url);
-  admin = new CognitoIdentityProviderClient({
-    endpoint: url,
-    region: 'us-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  admin = adminClient(url);
   UserPoolId = app.identity.pool!.userPoolId;
   clientId = app.identity.pool!.clientId;
 });

@@ -6,9 +6,9 @@
  * before answer 404, cached answers are gone, and the people they followed and liked have their
  * counts back.
  */
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AdminDeleteUserCommand,
-  CognitoIdentityProviderClient,
   DeleteUserCommand,
   InitiateAuthCommand,
   SignUpCommand,
@@ -23,7 +23,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { plaza } from '../support/cli.ts';
-import { cognitoClient, signUpAndSignIn, type SignedIn } from '../support/cognito-users.ts';
+import { adminClient, cognitoClient, signUpAndSignIn, type SignedIn } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-account-deletion-'));
 let app: App;
@@ -227,11 +227,7 @@ describe('account deletion', () => {
   });
 
   it('by AdminDeleteUser, signed with the admin credentials', async () => {
-    const admin = new CognitoIdentityProviderClient({
-      endpoint: url,
-      region: 'us-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const admin = adminClient(url);
     await expectTotalDeletion(async (user) => {
       await admin.send(
         new AdminDeleteUserCommand({ UserPoolId: app.identity.pool!.userPoolId, Username: user.email }),

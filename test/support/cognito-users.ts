@@ -7,6 +7,15 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { latestCode } from './outbox.ts';
 
+/** A back office's client: requests SigV4-signed with the development admin key (`local`), or another secret. */
+export function adminClient(url: string, secretAccessKey = 'local'): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: 'us-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey },
+  });
+}
+
 export function cognitoClient(url: string): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     endpoint: url,
