@@ -1,0 +1,64 @@
+/**
+ * GET /oauth2/authorize: to the named identity provider, straight back to the app for a browser
+ * with a hosted-UI session, else to the sign-in form.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { startFederation } from '../../../domain/identity/federation-flow.ts';
+import {
+  authorizeParameters,
+  hostedSessionUser,
+  withParameters,
+  type AuthorizationRequest,
+} from '../../../domain/identity/oauth.ts';
+import {
+  cookie,
+  federationCookie,
+  redirect,
+  requestCookie,
+  sessionCookie,
+  withAuthorization,
+} from './browser.ts';
+import type { HostedUiHandler, HostedUiOptions } from './options.ts';
+import { completeAuthorization } from './signed-in.ts';
+
+type AuthorizeOptions = Pick<HostedUiOptions, 'services' | 'hosted' | 'baseUrl' | 'log'>;
+
+export function authorize(options: AuthorizeOptions): HostedUiHandler {
+  return withAuthorization(options, async (request, reply, authorization) => {
+    if (authorization.identityProvider !== undefined)
+      return toIdentityProvider(options, reply, {
+        ...authorization,
+        identityProvider: authorization.identityProvider,
+      });
+    const signedInUser = await hostedSessionUser(requestCookie(request, sessionCookie), options.services);
+    if (signedInUser)
+      return completeAuthorization(options, reply, authorization, signedInUser.user, signedInUser.authTime);
+    return redirect(reply, `/login?${new URLSearchParams(authorizeParameters(authorization))}`);
+  });
+}
+
+async function toIdentityProvider(
+  options: AuthorizeOptions,
+  reply: FastifyReply,
+  authorization: AuthorizationRequest & { identityProvider: string },
+) {
+  // Ties the provider's answer to this browser, so nobody can hand a victim their own sign-in.
+  const binding = randomBytes(32).toString('base64url');
+  let url: string;
+  try {
+    url = await startFederation(authorization, binding, options.services, options.hosted);
+  } catch (error) {
+    options.log('federated sign-in could not start', error);
+    return redirect(
+      reply,
+      withParameters(authorization.redirectUri, {
+        error: 'temporarily_unavailable',
+        error_description: 'The identity provider cannot be reached.',
+        state: authorization.state,
+      }),
+    );
+  }
+  reply.header('set-cookie', cookie(options, federationCookie, binding, 600, '/oauth2/idpresponse'));
+  return redirect(reply, url);
+}

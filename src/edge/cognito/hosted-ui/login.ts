@@ -1,0 +1,102 @@
+/**
+ * GET /login shows the sign-in form; POST /login checks its CSRF token and the address's budget,
+ * then the password, or the authenticator code of a sign-in waiting for one.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authenticatePassword } from '../../../domain/identity/initiate-auth.ts';
+import { userKeys, type UserRecord } from '../../../domain/identity/model.ts';
+import { sameText, type AuthorizationRequest } from '../../../domain/identity/oauth.ts';
+import { isPlazaError } from '../../../platform/errors.ts';
+import { messagePage } from '../login-page.ts';
+import { csrfCookie, csrfToken, field, html, requestCookie, withAuthorization } from './browser.ts';
+import { showLogin } from './forms.ts';
+import { askForMfaCode, genericFailure, verifyMfaCode } from './login-mfa.ts';
+import type { HostedUiHandler, HostedUiOptions } from './options.ts';
+import { signedIn } from './signed-in.ts';
+
+type LoginOptions = Pick<
+  HostedUiOptions,
+  'services' | 'hosted' | 'metrics' | 'limiter' | 'csrfSecret' | 'baseUrl'
+>;
+
+export function loginForm(options: Pick<HostedUiOptions, 'services' | 'hosted' | 'csrfSecret' | 'baseUrl'>) {
+  return withAuthorization(options, async (request, reply, authorization) =>
+    showLogin(options, request, reply, authorization, 200),
+  );
+}
+
+export function submitLogin(options: LoginOptions): HostedUiHandler {
+  return withAuthorization(options, async (request, reply, authorization) => {
+    const form = request.body;
+    const cookieToken = requestCookie(request, csrfCookie);
+    const formToken = field(form, '_csrf');
+    if (!cookieToken || !formToken || !sameText(csrfToken(options, cookieToken), formToken))
+      return showLogin(options, request, reply, authorization, 403, {
+        error: 'This form has expired. Please try again.',
+      });
+    if (!options.limiter.allow(request.ip)) {
+      options.metrics.signInThrottles.inc();
+      return showLogin(options, request, reply, authorization, 429, {
+        error: 'Too many attempts. Please try again later.',
+      });
+    }
+    const mfaSession = field(form, 'session');
+    if (mfaSession !== undefined)
+      return verifyMfaCode(options, request, reply, authorization, mfaSession, field(form, 'code') ?? '');
+    return checkPassword(options, request, reply, authorization);
+  });
+}
+
+async function checkPassword(
+  options: LoginOptions,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  authorization: AuthorizationRequest,
+) {
+  const { services, metrics } = options;
+  const username = field(request.body, 'username') ?? '';
+  let user: UserRecord;
+  try {
+    user = await authenticatePassword(username, field(request.body, 'password') ?? '', services);
+  } catch (error) {
+    if (isPlazaError(error, 'TooManyRequestsException')) {
+      metrics.signInThrottles.inc();
+      return showLogin(options, request, reply, authorization, 429, {
+        error: 'Too many attempts. Please try again later.',
+        username,
+      });
+    }
+    if (isPlazaError(error, 'UserNotConfirmedException'))
+      return showLogin(options, request, reply, authorization, 400, {
+        error: 'Please confirm your account with the code we emailed you first.',
+        username,
+      });
+    if (!isPlazaError(error)) throw error;
+    // Unknown user, wrong password, lockout or disabled: one answer (no enumeration).
+    if (error.message === 'Password attempts exceeded') metrics.signInThrottles.inc();
+    return showLogin(options, request, reply, authorization, 400, { error: genericFailure, username });
+  }
+  if (user.failedSignIns > 0)
+    await services.users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
+  if (user.status === 'FORCE_CHANGE_PASSWORD')
+    return html(
+      reply,
+      400,
+      messagePage(
+        'Password change required',
+        'Please sign in with the app once to choose your own password.',
+      ),
+    );
+  // The pool requires MFA and this user has none yet: the hosted UI cannot set it up (the app can).
+  if (services.pool.mfa === 'ON' && !(user.mfaEnabled && user.totpSecret))
+    return html(
+      reply,
+      400,
+      messagePage(
+        'Set up MFA first',
+        'Please set up an authenticator app in the app before signing in here.',
+      ),
+    );
+  if (user.mfaEnabled && user.totpSecret) return askForMfaCode(options, request, reply, authorization, user);
+  return signedIn(options, reply, authorization, user);
+}
