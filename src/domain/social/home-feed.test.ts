@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { failsWith, socialWorld, type SocialWorld } from '../../../test/support/social.ts';
+import { createPost } from './create-post.ts';
+import { deletePost } from './delete-post.ts';
+import { followUser } from './follow-user.ts';
+import { homeFeed, type FeedItem } from './home-feed.ts';
+import { likePost } from './like-post.ts';
+
+let world: SocialWorld;
+afterEach(() => world.close());
+
+async function everyPage(viewer: string, limit: number): Promise<FeedItem[]> {
+  const items: FeedItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await homeFeed(viewer, { limit, ...(cursor ? { cursor } : {}) }, world.social);
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    items.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return items;
+}
+
+describe('homeFeed', () => {
+  it('shows followed users’ and one’s own posts newest first, with authors and the viewer’s likes', async () => {
+    world = socialWorld();
+    const [ana, ben, cy] = await Promise.all(['ana', 'ben', 'cy'].map((n) => world.user(n)));
+    await followUser(ana!, ben!, world.social);
+    await world.fanOut();
+    const bens = await createPost(ben!, { description: 'ben' }, world.social);
+    const own = await createPost(ana!, { description: 'mine' }, world.social);
+    await createPost(cy!, { description: 'stranger' }, world.social);
+    await likePost(ana!, bens.id, world.social);
+    await world.fanOut();
+    const { items } = await homeFeed(ana!, {}, world.social);
+    expect(items.map((item) => item.post.description)).toEqual(['mine', 'ben']);
+    expect(items[0]).toMatchObject({ author: { id: ana }, viewerHasLiked: false, post: { id: own.id } });
+    expect(items[1]).toMatchObject({ author: { id: ben }, viewerHasLiked: true, post: { likeCount: 1 } });
+  });
+
+  it('pages with the cursor, each post once, and leaves out a post deleted before the fan-out caught up', async () => {
+    world = socialWorld();
+    const [ana, ben] = await Promise.all(['ana', 'ben'].map((n) => world.user(n)));
+    await followUser(ana!, ben!, world.social);
+    const written = [];
+    for (let i = 0; i < 7; i++) written.push(await createPost(ben!, { description: `b${i}` }, world.social));
+    await world.fanOut();
+    await deletePost(ben!, written[3]!.id, world.social);
+    const seen = await everyPage(ana!, 2);
+    expect(seen.map((item) => item.post.description)).toEqual(['b6', 'b5', 'b4', 'b2', 'b1', 'b0']);
+  });
+
+  it('merges in large authors’ posts at read time, in time order with fanned-out ones, across pages', async () => {
+    world = socialWorld({ fanOutFollowerLimit: 1 });
+    const [ana, star, ben] = await Promise.all(['ana', 'star', 'ben'].map((n) => world.user(n)));
+    await followUser(ana!, star!, world.social);
+    await followUser(ana!, ben!, world.social);
+    await followUser(ben!, ana!, world.social);
+    await world.fanOut();
+    for (let i = 0; i < 3; i++) {
+      await createPost(star!, { description: `star${i}` }, world.social);
+      await createPost(ben!, { description: `ben${i}` }, world.social);
+    }
+    await world.fanOut();
+    const seen = await everyPage(ana!, 4);
+    expect(seen.map((item) => item.post.description)).toEqual([
+      'ben2',
+      'star2',
+      'ben1',
+      'star1',
+      'ben0',
+      'star0',
+    ]);
+    // Someone who does not follow the large author gets none of their posts.
+    expect((await everyPage(ben!, 10)).map((item) => item.post.description)).toEqual([
+      'ben2',
+      'ben1',
+      'ben0',
+    ]);
+  });
+
+  it('refuses a cursor that is not a post id, a bad limit and a bad viewer', async () => {
+    world = socialWorld();
+    const ana = await world.user('ana');
+    await failsWith(homeFeed(ana, { cursor: 'FEED#x' }, world.social), 'BadInput');
+    await failsWith(homeFeed(ana, { limit: 0 }, world.social), 'BadInput');
+    await failsWith(homeFeed('a b', {}, world.social), 'BadInput');
+    expect(await homeFeed(ana, {}, world.social)).toEqual({ items: [], cursor: undefined });
+  });
+});
