@@ -270,6 +270,24 @@ describe("Cognito's service model", () => {
     });
     const AccessToken = signedIn.AuthenticationResult.AccessToken as string;
     await valid('GetUser', { AccessToken });
+    // Choice-based sign-in: SELECT_CHALLENGE with AvailableChallenges, then EMAIL_OTP.
+    const choice = await valid('InitiateAuth', {
+      ClientId: clientId,
+      AuthFlow: 'USER_AUTH',
+      AuthParameters: { USERNAME: email },
+    });
+    const otp = await valid('RespondToAuthChallenge', {
+      ClientId: clientId,
+      ChallengeName: 'SELECT_CHALLENGE',
+      Session: choice.Session,
+      ChallengeResponses: { USERNAME: email, ANSWER: 'EMAIL_OTP' },
+    });
+    await valid('RespondToAuthChallenge', {
+      ClientId: clientId,
+      ChallengeName: 'EMAIL_OTP',
+      Session: otp.Session,
+      ChallengeResponses: { USERNAME: email, EMAIL_OTP_CODE: latestCode(dir, email) },
+    });
     await valid('UpdateUserAttributes', {
       AccessToken,
       UserAttributes: [{ Name: 'name', Value: 'Conformance' }],

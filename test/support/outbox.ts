@@ -8,5 +8,6 @@ export function latestCode(dataDir: string, email: string): string {
     .sort()
     .map((name) => JSON.parse(readFileSync(join(outbox, name), 'utf8')) as { to: string; text: string })
     .filter((message) => message.to === email);
-  return /(\d{6})/.exec(messages.pop()?.text ?? '')?.[1] ?? '';
+  // Six digits for most codes, eight for USER_AUTH's EMAIL_OTP.
+  return /\b(\d{6,8})\b/.exec(messages.pop()?.text ?? '')?.[1] ?? '';
 }

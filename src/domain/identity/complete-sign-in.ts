@@ -9,7 +9,11 @@ const challengeSessionMs = 3 * 60 * 1000;
  * SOFTWARE_TOKEN_MFA when the user has software-token MFA, MFA_SETUP when the
  * pool requires MFA and the user has none yet.
  */
-export async function completeSignIn(user: UserRecord, services: IdentityServices) {
+export async function completeSignIn(
+  user: UserRecord,
+  services: IdentityServices,
+  options: { mfa?: boolean } = {},
+) {
   const { users, clock, ids, pool } = services;
   if (user.failedSignIns > 0)
     await users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
@@ -37,6 +41,7 @@ export async function completeSignIn(user: UserRecord, services: IdentityService
       },
     };
   }
+  if (options.mfa === false) return signedIn(user, services);
   if (pool.mfa === 'ON' && !(user.mfaEnabled && user.totpSecret)) {
     // MFA is required and this user has none yet: set it up before any token is issued.
     const session = ids.secret(48);
@@ -67,6 +72,11 @@ export async function completeSignIn(user: UserRecord, services: IdentityService
       ChallengeParameters: { USER_ID_FOR_SRP: user.sub },
     };
   }
+  return signedIn(user, services);
+}
+
+/** The answer that ends a sign-in: the user's tokens, with a refresh token. */
+export async function signedIn(user: UserRecord, services: IdentityServices) {
   return {
     ChallengeParameters: {},
     AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),

@@ -111,6 +111,7 @@ export async function describeUserPoolClient(
         'ALLOW_USER_SRP_AUTH',
         'ALLOW_REFRESH_TOKEN_AUTH',
         'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+        'ALLOW_USER_AUTH',
       ],
       ReadAttributes: poolSchema.map((attribute) => attribute.Name),
       // email_verified is the pool's (or an administrator's) to set, never the app's.

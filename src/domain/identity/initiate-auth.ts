@@ -10,6 +10,7 @@ import {
 import { createVerifier, startServerSession } from './srp.ts';
 import { completeSignIn } from './complete-sign-in.ts';
 import { issueTokens } from './tokens.ts';
+import { userAuth } from './user-auth.ts';
 
 export interface InitiateAuthRequest {
   AuthFlow: string;
@@ -23,7 +24,7 @@ const wrongCredentials = () => fail('NotAuthorizedException', 'Incorrect usernam
 /** A dummy hash verified for unknown users, so that they cost the same time as known ones. */
 let decoyHash: Promise<string> | undefined;
 
-/** InitiateAuth: USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (REFRESH_TOKEN). */
+/** InitiateAuth: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH (choice-based) and REFRESH_TOKEN_AUTH (REFRESH_TOKEN). */
 export async function initiateAuth(request: InitiateAuthRequest, services: IdentityServices) {
   if (request.ClientId !== services.pool.clientId)
     fail('ResourceNotFoundException', 'User pool client does not exist.');
@@ -33,6 +34,8 @@ export async function initiateAuth(request: InitiateAuthRequest, services: Ident
       return passwordAuth(String(parameters.USERNAME ?? ''), String(parameters.PASSWORD ?? ''), services);
     case 'USER_SRP_AUTH':
       return srpAuth(String(parameters.USERNAME ?? ''), String(parameters.SRP_A ?? ''), services);
+    case 'USER_AUTH':
+      return userAuth(parameters, services);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
       return refreshAuth(String(parameters.REFRESH_TOKEN ?? ''), services);
@@ -95,7 +98,7 @@ export async function recordFailure(
  * pool's table under a hash of SECRET_BLOCK for five minutes; unknown users get a challenge that
  * can never be answered, so the answer does not reveal whether they exist.
  */
-async function srpAuth(username: string, srpA: string, services: IdentityServices) {
+export async function srpAuth(username: string, srpA: string, services: IdentityServices) {
   const { users, clock, ids } = services;
   if (!/^[0-9a-fA-F]{1,1024}$/.test(srpA)) fail('InvalidParameterException', 'SRP_A is invalid');
   const user = await findUserByEmail(username, services);

@@ -104,6 +104,10 @@ export const userKeys = {
   mfaSession: (session: string) => ({ PK: `MFA#${sha256(session)}`, SK: 'SESSION' }),
   newPasswordSession: (session: string) => ({ PK: `NEWPASSWORD#${sha256(session)}`, SK: 'SESSION' }),
   mfaSetupSession: (session: string) => ({ PK: `MFASETUP#${sha256(session)}`, SK: 'SESSION' }),
+  /** A USER_AUTH sign-in waiting for the user's choice (SELECT_CHALLENGE). */
+  userAuthSession: (session: string) => ({ PK: `USERAUTH#${sha256(session)}`, SK: 'SESSION' }),
+  /** A challenge answered with a delivered code (EMAIL_OTP, SMS_MFA), which it keeps as a hash. */
+  codeSession: (session: string) => ({ PK: `CODE#${sha256(session)}`, SK: 'SESSION' }),
   /** A group, listed in GSI1 under `groupsPartition` by name. */
   group: (name: string) => ({ PK: `GROUP#${name}`, SK: 'GROUP' }),
   /** A membership, kept both ways: the user's groups and the group's users are each one query. */

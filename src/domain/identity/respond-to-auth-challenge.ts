@@ -10,9 +10,11 @@ import {
 } from './model.ts';
 import { replacePassword } from './password.ts';
 import { parseSrpTimestamp, serverKey, verifyPasswordClaim } from './srp.ts';
-import { completeSignIn } from './complete-sign-in.ts';
+import { completeSignIn, signedIn } from './complete-sign-in.ts';
 import { issueTokens } from './tokens.ts';
 import { claimTotpCode } from './mfa-code.ts';
+import { answerCodeChallenge } from './code-challenge.ts';
+import { selectChallenge } from './user-auth.ts';
 
 export interface RespondToAuthChallengeRequest {
   ClientId: string;
@@ -23,7 +25,7 @@ export interface RespondToAuthChallengeRequest {
 
 const wrongCredentials = () => fail('NotAuthorizedException', 'Incorrect username or password.');
 
-/** RespondToAuthChallenge: PASSWORD_VERIFIER, the second half of SRP sign-in. */
+/** RespondToAuthChallenge: PASSWORD_VERIFIER (the second half of SRP sign-in) and the challenges after it. */
 export async function respondToAuthChallenge(
   request: RespondToAuthChallengeRequest,
   services: IdentityServices,
@@ -34,6 +36,9 @@ export async function respondToAuthChallenge(
   if (request.ChallengeName === 'SOFTWARE_TOKEN_MFA') return softwareTokenChallenge(request, services);
   if (request.ChallengeName === 'NEW_PASSWORD_REQUIRED') return newPasswordChallenge(request, services);
   if (request.ChallengeName === 'MFA_SETUP') return mfaSetupChallenge(request, services);
+  if (request.ChallengeName === 'SELECT_CHALLENGE') return selectChallenge(request, services);
+  if (request.ChallengeName === 'EMAIL_OTP' || request.ChallengeName === 'SMS_MFA')
+    return codeChallenge(request, request.ChallengeName, services);
   if (request.ChallengeName !== 'PASSWORD_VERIFIER') {
     fail('InvalidParameterException', `Unsupported challenge: ${String(request.ChallengeName)}`);
   }
@@ -77,6 +82,24 @@ export async function respondToAuthChallenge(
   if (user.status === 'RESET_REQUIRED')
     fail('PasswordResetRequiredException', 'Password reset required for the user');
   return completeSignIn(user, services);
+}
+
+/**
+ * A delivered code: EMAIL_OTP signs in without a password and so without MFA, as Cognito's
+ * passwordless sign-in; SMS_MFA is the second factor after a password.
+ */
+async function codeChallenge(
+  request: RespondToAuthChallengeRequest,
+  challenge: 'EMAIL_OTP' | 'SMS_MFA',
+  services: IdentityServices,
+) {
+  const member = challenge === 'EMAIL_OTP' ? 'EMAIL_OTP_CODE' : 'SMS_MFA_CODE';
+  const code = String(request.ChallengeResponses?.[member] ?? '');
+  if (!code) fail('InvalidParameterException', `Missing ${member}`);
+  const user = await answerCodeChallenge(challenge, String(request.Session ?? ''), code, services);
+  if (challenge === 'SMS_MFA') return signedIn(user, services);
+  if (user.status !== 'CONFIRMED') fail('NotAuthorizedException', 'Incorrect username or password.');
+  return completeSignIn(user, services, { mfa: false });
 }
 
 /** The second factor: a TOTP code for the session the password step handed out, each code once. */

@@ -18,4 +18,4 @@ export async function readMailbox(to?: string): Promise<MailboxMessage[] | undef
   return ((await response.json()) as { messages: MailboxMessage[] }).messages;
 }
 
-export const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1];
+export const codeIn = (text: string) => /\b(\d{6,8})\b/.exec(text)?.[1];

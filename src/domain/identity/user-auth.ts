@@ -1,0 +1,131 @@
+/**
+ * Choice-based sign-in (the USER_AUTH flow): the user names a PREFERRED_CHALLENGE, or chooses one of
+ * the AvailableChallenges of a SELECT_CHALLENGE — PASSWORD, PASSWORD_SRP, or EMAIL_OTP (passwordless,
+ * an eight-digit code mailed to a verified address).
+ */
+import { startCodeChallenge } from './code-challenge.ts';
+import { completeSignIn } from './complete-sign-in.ts';
+import { authenticatePassword, srpAuth } from './initiate-auth.ts';
+import { fail, findUserByEmail, userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import { maskEmail } from './sign-up.ts';
+
+type Choice = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP';
+
+const choices: readonly Choice[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'];
+/** Challenges of Cognito's USER_AUTH this pool does not offer: preferred, they fall back to SELECT_CHALLENGE. */
+const unoffered = new Set(['WEB_AUTHN', 'SMS_OTP']);
+const selectionMs = 3 * 60 * 1000;
+
+const isChoice = (value: unknown): value is Choice => choices.includes(value as Choice);
+
+/**
+ * What this user can choose. An unknown user is offered what a confirmed user with a verified email
+ * is, so that the answer does not reveal who has an account.
+ */
+function availableChallenges(user: UserRecord | undefined): Choice[] {
+  if (!user) return [...choices];
+  const verifiedEmail = user.status === 'CONFIRMED' && user.attributes.email_verified === 'true';
+  return verifiedEmail ? [...choices] : ['PASSWORD', 'PASSWORD_SRP'];
+}
+
+function requireParameter(parameters: Record<string, string>, name: string): string {
+  const value = parameters[name];
+  if (typeof value !== 'string' || value.length === 0) fail('InvalidParameterException', `Missing ${name}`);
+  return value;
+}
+
+/** InitiateAuth with AuthFlow USER_AUTH. */
+export async function userAuth(parameters: Record<string, string>, services: IdentityServices) {
+  const username = requireParameter(parameters, 'USERNAME');
+  const preferred = parameters.PREFERRED_CHALLENGE;
+  if (preferred !== undefined && !isChoice(preferred) && !unoffered.has(preferred))
+    fail('InvalidParameterException', `Unsupported PREFERRED_CHALLENGE: ${preferred}`);
+  const user = await findUserByEmail(username, services);
+  const available = availableChallenges(user);
+  if (isChoice(preferred) && available.includes(preferred))
+    return runChoice(preferred, username, user, parameters, services);
+  const session = services.ids.secret(48);
+  const expiresAt = services.clock.now() + selectionMs;
+  await services.users.put({
+    item: {
+      ...userKeys.userAuthSession(session),
+      username: username.toLowerCase(),
+      available,
+      expiresAt,
+      ttl: Math.ceil(expiresAt / 1000),
+    },
+  });
+  return {
+    ChallengeName: 'SELECT_CHALLENGE',
+    Session: session,
+    ChallengeParameters: {},
+    AvailableChallenges: available,
+  };
+}
+
+/** RespondToAuthChallenge with ChallengeName SELECT_CHALLENGE: the user's ANSWER, with what it needs. */
+export async function selectChallenge(
+  request: { Session?: string; ChallengeResponses?: Record<string, string> },
+  services: IdentityServices,
+) {
+  const { users, clock } = services;
+  const responses = request.ChallengeResponses ?? {};
+  const session = String(request.Session ?? '');
+  const key = userKeys.userAuthSession(session);
+  const { item } = session ? await users.get(key, { consistent: true }) : { item: undefined };
+  if (!item || Number(item.expiresAt) <= clock.now())
+    fail('NotAuthorizedException', 'Invalid session for the user.');
+  const username = requireParameter(responses, 'USERNAME');
+  if (username.toLowerCase() !== item.username)
+    fail('NotAuthorizedException', 'Invalid session for the user.');
+  const answer = requireParameter(responses, 'ANSWER');
+  if (!isChoice(answer) || !(item.available as string[]).includes(answer))
+    fail('InvalidParameterException', `ANSWER must be one of the AvailableChallenges`);
+  // One choice per session: of two answers, only the first goes on.
+  await users
+    .delete({ key, conditions: [{ op: 'itemExists' }] })
+    .catch(() => fail('NotAuthorizedException', 'Invalid session for the user.'));
+  return runChoice(answer, username, await findUserByEmail(username, services), responses, services);
+}
+
+async function runChoice(
+  choice: Choice,
+  username: string,
+  user: UserRecord | undefined,
+  parameters: Record<string, string>,
+  services: IdentityServices,
+) {
+  switch (choice) {
+    case 'PASSWORD': {
+      const password = requireParameter(parameters, 'PASSWORD');
+      return completeSignIn(await authenticatePassword(username, password, services), services);
+    }
+    case 'PASSWORD_SRP':
+      return srpAuth(username, requireParameter(parameters, 'SRP_A'), services);
+    case 'EMAIL_OTP':
+      return emailOtp(username, user, services);
+  }
+}
+
+async function emailOtp(username: string, user: UserRecord | undefined, services: IdentityServices) {
+  if (user && user.lockedUntil > services.clock.now())
+    fail('NotAuthorizedException', 'Password attempts exceeded');
+  if (user && !user.enabled) fail('NotAuthorizedException', 'User is disabled.');
+  const email = user?.email ?? username;
+  return startCodeChallenge(
+    'EMAIL_OTP',
+    user,
+    {
+      medium: 'EMAIL',
+      destination: maskEmail(email),
+      deliver: (code) =>
+        services.mailer.send({
+          to: email,
+          subject: 'Your sign-in code',
+          text: `Your sign-in code is ${code}. It expires in 3 minutes.`,
+          purpose: 'sign-in',
+        }),
+    },
+    services,
+  );
+}
