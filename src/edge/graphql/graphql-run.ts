@@ -1,0 +1,121 @@
+/**
+ * One GraphQL request for an authenticated caller, over HTTP or a WebSocket:
+ * its shape checked, parsed, validated, its auth modes honoured, executed
+ * within AppSync's request limit, and answered in AppSync's shape.
+ */
+import { getOperationAST, Kind, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import type { Log } from '../../platform/logger.ts';
+import type { Caller } from '../../ports/identity-verifier.ts';
+import { appSyncError, failure, unauthorizedFields, type Outcome } from './appsync-errors.ts';
+import type { AuthModes } from './auth-modes.ts';
+import { requestContext, type GraphQLServices } from './context.ts';
+import type { GraphQLEngine } from './graphql-engine.ts';
+
+export interface RunOptions {
+  graphql: GraphQLEngine;
+  modes: AuthModes;
+  services: GraphQLServices;
+  timeoutMs: number;
+}
+
+interface GraphQLRequest {
+  query: string;
+  variables: Record<string, unknown> | undefined;
+  operationName: string | undefined;
+}
+
+/** The metric label of a request: its operation name, or its first root field. */
+function operationLabel(document: DocumentNode, operationName: string | undefined): string {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return 'invalid';
+  if (operation.name) return operation.name.value;
+  const first = operation.selectionSet.selections[0];
+  return first?.kind === Kind.FIELD ? first.name.value : operation.operation;
+}
+
+function readRequest(body: unknown): GraphQLRequest | Outcome {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return failure(400, 'BadRequestException', 'Send one GraphQL request as a JSON object');
+  }
+  const { query, variables, operationName } = body as Record<string, unknown>;
+  if (typeof query !== 'string' || query.length === 0) {
+    return failure(400, 'BadRequestException', 'The request has no query');
+  }
+  if (
+    variables !== undefined &&
+    variables !== null &&
+    (typeof variables !== 'object' || Array.isArray(variables))
+  ) {
+    return failure(400, 'BadRequestException', 'variables must be an object');
+  }
+  return {
+    query,
+    variables: (variables as Record<string, unknown> | undefined) ?? undefined,
+    operationName: typeof operationName === 'string' ? operationName : undefined,
+  };
+}
+
+/** Parses, checks and executes one request for an authenticated caller. */
+export async function runGraphQL(
+  options: RunOptions,
+  caller: Caller,
+  body: unknown,
+  readOnly: boolean,
+  log: Log,
+): Promise<Outcome> {
+  const request = readRequest(body);
+  if ('status' in request) return request;
+  const engine = options.graphql.engine();
+  let document: DocumentNode;
+  try {
+    document = engine.parse(request.query);
+  } catch (error) {
+    return { status: 400, operation: 'invalid', body: { errors: [appSyncError(error as GraphQLError)] } };
+  }
+  const named = request.operationName;
+  const operation = operationLabel(document, named);
+  if (readOnly) {
+    const kind = getOperationAST(document, named)?.operation;
+    // GET may only read: a mutation over GET could be set off by a link or an image.
+    if (kind && kind !== 'query')
+      return failure(405, 'BadRequestException', `A ${kind} needs POST`, operation);
+  }
+  const validationErrors = options.graphql.validated(engine, document);
+  if (validationErrors.length > 0) {
+    return { status: 400, operation, body: { errors: validationErrors.map(appSyncError) } };
+  }
+  const refused = options.modes.refused(document, caller);
+  if (refused.length > 0) return unauthorizedFields(refused, operation);
+  const execution = engine.execute({
+    schema: engine.schema,
+    document,
+    contextValue: requestContext(caller, options.services, log),
+    variableValues: request.variables,
+    operationName: named,
+  });
+  const result = await within(options.timeoutMs, Promise.resolve(execution));
+  for (const error of result.errors ?? []) {
+    const original = error.originalError;
+    if (original && !isPlazaError(original))
+      log.error({ err: original, path: error.path }, 'resolver failed');
+  }
+  return {
+    status: 200,
+    operation,
+    body: {
+      data: result.data ?? null,
+      ...(result.errors?.length ? { errors: result.errors.map(appSyncError) } : {}),
+    },
+  };
+}
+
+async function within(timeoutMs: number, execution: Promise<unknown>): Promise<ExecutionResult> {
+  let timer: NodeJS.Timeout | undefined;
+  return (await Promise.race([
+    execution,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PlazaError('InternalFailure', 'Request timed out')), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer))) as ExecutionResult;
+}
