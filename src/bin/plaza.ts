@@ -2,7 +2,7 @@
  * The `plaza` command line. Each command loads the configuration once and
  * builds what it needs through the composition root.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isPlazaError } from '../platform/errors.ts';
 import { startCommand } from './commands/start.ts';
 import { tableCreateCommand } from './commands/table-create.ts';
@@ -11,6 +11,7 @@ import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { costCommand } from './commands/cost.ts';
 import { usersExportCommand } from './commands/users-export.ts';
 import { usersDeleteCommand } from './commands/users-delete.ts';
+import { usersImportCommand } from './commands/users-import.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
 import { restoreToTimeCommand } from './commands/restore.ts';
@@ -80,8 +81,18 @@ program
 const users = program.command('users').description("Manage the embedded user pool's users.");
 users
   .command('export')
-  .description('Print every user as a JSON line (no password hashes or secrets).')
+  .description(
+    "Print every user in Cognito's user-import CSV (GetCSVHeader's columns), or as JSON lines with status and dates (no password hashes or secrets).",
+  )
+  .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
   .action(usersExportCommand);
+users
+  .command('import')
+  .description(
+    "Create users from Cognito's user-import CSV (as plaza users export writes it); each must reset their password to sign in.",
+  )
+  .argument('<csv>', 'the CSV file')
+  .action(usersImportCommand);
 users
   .command('delete')
   .description(

@@ -293,6 +293,7 @@ describe("Cognito's service model", () => {
       UserAttributes: [{ Name: 'name', Value: 'Conformance' }],
     });
     await valid('AssociateSoftwareToken', { AccessToken });
+    await valid('GetUserAttributeVerificationCode', { AccessToken, AttributeName: 'email' });
     await valid('ForgotPassword', { ClientId: clientId, Username: email });
     await valid('AdminGetUser', { UserPoolId: userPoolId, Username: email });
     await valid('ListUsers', { UserPoolId: userPoolId, Limit: 10 });
@@ -357,6 +358,7 @@ describe("Cognito's service model", () => {
     await valid('ListUsersInGroup', { ...group, Limit: 10 });
     await valid('AdminRemoveUserFromGroup', { ...group, Username: email });
     await valid('DeleteGroup', group);
+    await valid('GetCSVHeader', { UserPoolId: userPoolId });
     await valid('RevokeToken', { ClientId: clientId, Token: signedIn.AuthenticationResult.RefreshToken });
     await valid('GlobalSignOut', { AccessToken });
     const problems = answers.flatMap(([operation, answer]) => {

@@ -1,6 +1,7 @@
 /**
  * The operations commands run as users run them (`node bin/plaza.js …`)
- * against a data directory whose server is running: cost and users export.
+ * against a data directory whose server is running: cost, users export (the CSV in
+ * test/identity/users-import.test.ts), backup and restore.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,8 +45,8 @@ afterAll(async () => {
 });
 
 describe('plaza users export', { timeout: 90_000 }, () => {
-  it('prints every user as a JSON line, without password hashes or secrets', async () => {
-    const result = await plaza(['users', 'export'], env);
+  it('prints every user as a JSON line with --format json, without password hashes or secrets', async () => {
+    const result = await plaza(['users', 'export', '--format', 'json'], env);
     expect(result.code).toBe(0);
     const users = result.stdout
       .trim()
@@ -133,7 +134,7 @@ describe('plaza backup and restore', { timeout: 120_000 }, () => {
     const restored = await plaza(['backup', 'restore', id!, '--into', into], env);
     expect(restored.code).toBe(0);
     expect(restored.stdout).toContain('integrity    ok');
-    const exported = await plaza(['users', 'export'], { DATA_DIR: into });
+    const exported = await plaza(['users', 'export', '--format', 'json'], { DATA_DIR: into });
     expect(exported.stdout.trim().split('\n')).toHaveLength(emails.length);
 
     const again = await plaza(['backup', 'restore', id!, '--into', into], env);

@@ -1,4 +1,11 @@
-import { checkPassword, fail, findUserByEmail, redeemCode, type IdentityServices } from './model.ts';
+import {
+  afterConfirmation,
+  checkPassword,
+  fail,
+  findUserByEmail,
+  redeemCode,
+  type IdentityServices,
+} from './model.ts';
 import { replacePassword } from './password.ts';
 
 /** Sets a new password with the mailed reset code; the user's old sessions end. */
@@ -19,5 +26,8 @@ export async function confirmForgotPassword(
     services,
     user.status === 'RESET_REQUIRED' ? { set: { status: 'CONFIRMED' } } : {},
   );
+  // An imported user (`plaza users import`) gets their profile now, as at confirmation (idempotent
+  // for a user whose reset an administrator asked for: they have one).
+  if (user.status === 'RESET_REQUIRED') await afterConfirmation(user, services);
   return {};
 }

@@ -5,6 +5,7 @@
  * state never leave, whatever the record holds.
  */
 import type { ItemStore } from '../../ports/item-store/item-store.ts';
+import { mfaColumn, usernameColumn } from './get-csv-header.ts';
 import { toUserRecord, type UserRecord } from './model.ts';
 
 export interface ExportedUser {
@@ -36,6 +37,19 @@ export async function* exportUsers({ users }: { users: ItemStore }): AsyncGenera
     }
     cursor = page.cursor;
   } while (cursor);
+}
+
+/**
+ * A user as a row of Cognito's import CSV under `header` (GetCSVHeader's): the username is the
+ * sub, as in this pool; an attribute the user lacks is an empty field.
+ */
+export function csvFields(user: ExportedUser, header: readonly string[]): string[] {
+  return header.map((column) => {
+    if (column === usernameColumn) return user.sub;
+    if (column === mfaColumn) return String(user.mfaEnabled);
+    if (column === 'email') return user.email;
+    return user.attributes[column] ?? '';
+  });
 }
 
 export async function countUsers(services: { users: ItemStore }): Promise<number> {

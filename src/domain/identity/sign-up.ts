@@ -88,12 +88,17 @@ export async function createUser(
     status: UserRecord['status'];
     attributes: Record<string, string>;
     extra?: Item;
+    /** An imported user keeps their sub (this pool's username); others get a new one. */
+    sub?: string;
+    /** The password's hash, when the caller has it already (an import hashes its one unusable password once). */
+    passwordHash?: string;
   },
   { users, clock, ids, hasher, pool }: Pick<IdentityServices, 'users' | 'clock' | 'ids' | 'hasher' | 'pool'>,
 ): Promise<string> {
-  if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
-  const sub = ids.uuid();
-  const passwordHash = await hasher.hash(input.password);
+  if (!input.passwordHash && !hasher.hasCapacity())
+    fail('TooManyRequestsException', 'Too many requests, please try again later.');
+  const sub = input.sub ?? ids.uuid();
+  const passwordHash = input.passwordHash ?? (await hasher.hash(input.password));
   const srp = createVerifier(sub, input.password, poolName(pool.userPoolId));
   const createdAt = new Date(clock.now()).toISOString();
   try {
@@ -118,6 +123,7 @@ export async function createUser(
           createdAt,
           ...input.extra,
         },
+        conditions: [{ op: 'itemNotExists' }],
       },
     ]);
   } catch (error) {

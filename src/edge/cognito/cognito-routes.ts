@@ -52,6 +52,7 @@ import {
   listUserPools,
 } from '../../domain/identity/describe-user-pool.ts';
 import { getUser } from '../../domain/identity/get-user.ts';
+import { getCsvHeader } from '../../domain/identity/get-csv-header.ts';
 import { globalSignOut } from '../../domain/identity/global-sign-out.ts';
 import { initiateAuth } from '../../domain/identity/initiate-auth.ts';
 import type { IdentityServices } from '../../domain/identity/model.ts';
@@ -199,6 +200,7 @@ export function registerCognitoRoutes(
     AdminRemoveUserFromGroup: (body) => adminRemoveUserFromGroup(body as never, services),
     AdminListGroupsForUser: (body) => adminListGroupsForUser(body as never, services),
     ListUsersInGroup: (body) => listUsersInGroup(body as never, services),
+    GetCSVHeader: (body) => getCsvHeader(body as never, services),
   };
 
   // A body that is not JSON comes through as this marker, so the route answers it in Cognito's dialect.

@@ -218,6 +218,7 @@ export const requestShapes: Record<string, Record<string, Member>> = {
   AdminRemoveUserFromGroup: { ...adminUser, GroupName: required('string') },
   AdminListGroupsForUser: { ...adminUser, ...page },
   ListUsersInGroup: { ...group, ...page },
+  GetCSVHeader: { UserPoolId: required('string') },
 };
 
 const describeShape = (shape: Shape): string =>
