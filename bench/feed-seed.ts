@@ -53,7 +53,7 @@ export async function seedFeed(app: App): Promise<SeededFeed> {
   for (const [i, { sub }] of tokens.entries()) {
     for (let l = 0; l < 50; l++) await likePost(sub, postIds[(i * 31 + l * 97) % postIds.length]!, social);
   }
-  await app.fanOut.drain();
+  await app.consumers.drain();
   return { tokens, postIds };
 }
 

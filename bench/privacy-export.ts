@@ -45,7 +45,7 @@ export interface ExportComparison {
   bare: ExportMeasurement;
 }
 
-/** What an export reads and writes: an App's `dataExport.services` will do. */
+/** What an export reads and writes: an App's `dataExport` will do. */
 export type ExportBenchServices = Pick<
   DataExportServices,
   'store' | 'objects' | 'clock' | 'tmpDir' | 'settings'

@@ -82,7 +82,7 @@ async function seed(app: App, url: string) {
     }
   }
   await app.media.jobs.idle();
-  await app.fanOut.drain();
+  await app.consumers.drain();
   return { viewer, originals };
 }
 

@@ -33,8 +33,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { apiKeyVerifier } from './domain/api-keys/api-keys.ts';
-import { fanOutFeed } from './domain/social/feed-fan-out.ts';
-import { buildDataExports } from './domain/privacy/build-data-export.ts';
 import { defaultDataExportSettings, type DataExportServices } from './domain/privacy/data-export.ts';
 import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
 import { registerGraphQLRoutes } from './edge/graphql/graphql-routes.ts';
@@ -54,7 +52,7 @@ import { loadOrCreateSecret } from './platform/secrets.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { IdentityVerifier } from './ports/identity-verifier.ts';
 import type { Ids } from './ports/ids.ts';
-import type { ItemStore, StreamRecord, StreamSubscription } from './ports/item-store/item-store.ts';
+import type { ItemStore } from './ports/item-store/item-store.ts';
 import type { ObjectStore } from './ports/object-store/object-store.ts';
 import type { UploadSigner, UrlVerifier } from './ports/object-store/signed-urls.ts';
 import { FsObjectStore } from './adapters/fs/fs-object-store.ts';
@@ -78,10 +76,16 @@ import { forgettingWrites, RevocationCache } from './domain/identity/revocation-
 import { recordKey } from './ports/item-store/stream-images.ts';
 import { ensureGroup, moderatorsGroup } from './domain/identity/groups.ts';
 import { cognitoUserDirectory } from './adapters/cognito/cognito-user-directory.ts';
-import { cascadeDeletions } from './domain/privacy/cascade-deletions.ts';
 import { backfillOwnerIndex, ownerIndexMigration } from './domain/privacy/backfill-owner-index.ts';
 import { deleteAccount } from './domain/privacy/delete-account.ts';
 import type { PrivacyServices } from './domain/privacy/model.ts';
+import {
+  dataLifecycleConsumer,
+  feedFanOutConsumer,
+  liveEventsConsumer,
+  runConsumers,
+  type RunningConsumers,
+} from './app/stream-consumers.ts';
 import { registerUploadRoutes } from './edge/http/upload-routes.ts';
 import { cacheSettingsFrom, ResolverCache } from './edge/graphql/resolver-cache.ts';
 import { mainTable, usersTable, type TableDefinition } from './ports/item-store/table.ts';
@@ -112,12 +116,10 @@ export interface App {
   stores: Stores;
   server: FastifyInstance;
   social: SocialServices;
-  /** The home feed's fan-out consumer. */
-  fanOut: StreamSubscription;
-  /** The data lifecycle's consumer: deletions cascade from it. */
-  erasure: StreamSubscription;
-  /** Data exports: what the resolvers and the builder use, and the builder's change-stream consumer. */
-  dataExport: { services: DataExportServices; consumer: StreamSubscription };
+  /** The change stream's consumers: the feed's fan-out, live events, the data lifecycle. */
+  consumers: RunningConsumers;
+  /** Data exports: what the resolvers and the builder use. */
+  dataExport: DataExportServices;
   /** Uploads, the object store and the image pipeline's queue. */
   media: { services: MediaServices; jobs: MediaJobs };
   /** Who signs users in: the embedded pool's services and ids (absent when tokens come from Amazon Cognito). */
@@ -497,10 +499,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
   registerMetricsRoutes(server, metrics);
 
-  // Subscriptions hear mutations through Redis when several servers share the load.
+  // Cached answers are evicted on every server through Redis when several share the load. Live
+  // events need no Redis: each server reads them from the table's stream (stream-consumers.ts).
   const redis = config.redisUrl ? redisEventBus(config.redisUrl, logger) : undefined;
   await redis?.ready();
-  const events = redis ?? memoryEventBus();
+  const liveEvents = memoryEventBus();
 
   const { objects, signer, urls } = openObjects(config, () => baseUrl);
   const media: MediaServices = {
@@ -610,7 +613,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     services: {
       social,
       nextTokens: nextTokens(loadOrCreateSecret(config.dataDir, 'next-token')),
-      events,
+      events: liveEvents,
       media,
       mediaUrls,
       dataExport,
@@ -673,31 +676,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Last: the web app answers the page addresses no API route claims.
   await registerWebAppRoute(server, { dir: config.webDir });
 
-  /**
-   * A change-stream consumer (at scale, a stream Lambda runs the same function): its lag
-   * measured, its failures logged; the stream retries a failed batch.
-   */
-  const consume = (name: string, handle: (records: StreamRecord[], log: Logger) => Promise<void>) => {
-    const log = logger.child({ consumer: name });
-    return stores.main.changes.subscribe(
-      name,
-      async (records) => {
-        await handle(records, log);
-        const now = clock.now() / 1000;
-        for (const record of records)
-          metrics.streamConsumerLag.observe(
-            { consumer: name },
-            Math.max(0, now - record.dynamodb.ApproximateCreationDateTime),
-          );
-      },
-      { onError: (error) => log.error({ err: error }, `${name} failed; retrying`) },
-    );
-  };
-  const fanOut = consume('feed-fan-out', (records, log) => fanOutFeed(records, social, log));
-  // Erasure: what a deletion leaves (likes, comments, media, a closed account's data) goes from its REMOVE record.
-  const erasure = consume('data-lifecycle', (records, log) => cascadeDeletions(records, privacy, log));
-  // Data exports are built (and their zips removed) from the change stream too.
-  const dataExports = consume('data-export', (records) => buildDataExports(records, dataExport));
+  // Every side effect of a write runs from the change stream, whoever wrote it (ADR 0009).
+  const consumers = runConsumers(
+    stores.main.changes,
+    [feedFanOutConsumer(social), dataLifecycleConsumer(privacy, dataExport)],
+    { logger, metrics, clock },
+  );
 
   let migration: Promise<void> | undefined;
   const migrateOwnerIndex = async () => {
@@ -717,9 +701,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     stores,
     server,
     social,
-    fanOut,
-    erasure,
-    dataExport: { services: dataExport, consumer: dataExports },
+    consumers,
+    dataExport,
     media: { services: media, jobs },
     identity,
     alarms,
@@ -733,6 +716,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const port = typeof address === 'object' && address ? address.port : config.port;
       const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
       baseUrl = config.publicUrl ?? url;
+      consumers.add(liveEventsConsumer(liveEvents, clock));
       // Uploads a previous run received but did not process.
       jobs.recover(stores.main).catch((error) => logger.error({ err: error }, 'media job recovery failed'));
       // Data from before the owner index gets its entries once, in the background (ADR 0008).
@@ -749,9 +733,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await jobs.close();
       await usage.stop();
       await migration;
-      await fanOut.stop();
-      await erasure.stop();
-      await dataExports.stop();
+      await consumers.stop();
       clearInterval(lifecycle);
       await objects.close();
       await redis?.close();

@@ -32,7 +32,7 @@ it('seeds users, follows, posts with processed photos, likes and comments that t
   // More accounts than password hashing takes at once (4), made one by one.
   expect(result.accounts).toHaveLength(6);
 
-  await server.app.fanOut.drain();
+  await server.app.consumers.drain();
   const viewer = await server.newUser('reader');
   const page = await server.gql(
     viewer.token,

@@ -270,7 +270,7 @@ describe('the social flow', () => {
     );
     const postId = created.data?.createPost.id as string;
     expect(created.data?.createPost).toMatchObject({ likeCount: 0, author: { id: alice.id } });
-    await app.fanOut.drain();
+    await app.consumers.drain();
     const like = await gql(
       { token: bob.token },
       'mutation($id: ID!) { likePost(postId: $id) { likeCount viewerHasLiked } }',

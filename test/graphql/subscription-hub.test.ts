@@ -41,7 +41,7 @@ function hubOverStore() {
       events,
       nextTokens: nextTokens(randomBytes(32)),
       media: server.app.media.services,
-      dataExport: server.app.dataExport.services,
+      dataExport: server.app.dataExport,
       directory: { deleteUser: async () => {} },
       mediaUrls: mediaUrls({
         publicBase: () => 'http://media',

@@ -154,7 +154,7 @@ describe('metrics after a scripted session', () => {
       );
       posts.push(created.data.createPost.id as string);
     }
-    await app.fanOut.drain();
+    await app.consumers.drain();
     for (let i = 0; i < 3; i++) {
       const feed = await graphql(
         ben.accessToken,
@@ -212,7 +212,7 @@ describe('metrics after a scripted session', () => {
     }
     expect(caches).toEqual(['Miss', 'Hit']);
 
-    await app.fanOut.drain();
+    await app.consumers.drain();
     await watcher.drain();
     const after = await scrape();
     const delta = (name: string, labels: Record<string, string> = {}) =>

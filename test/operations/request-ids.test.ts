@@ -84,7 +84,7 @@ describe('request ids', () => {
     expect(seen.map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
   });
 
-  it("carries a mutation's id through the resolver, and the fan-out's lines carry the change record's", async () => {
+  it("ties a mutation's request to the stream consumers' lines by the item's id and the change record's", async () => {
     const created = await graphql(
       'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
       { input: { description: 'traced' } },
@@ -92,14 +92,9 @@ describe('request ids', () => {
     );
     const postId = created.body.data.createPost.id as string;
     const mine = lines().filter((line) => line.reqId === 'create-post-0001');
-    expect(mine.map((line) => line.msg)).toEqual([
-      'incoming request',
-      'mutation published',
-      'request completed',
-    ]);
-    expect(mine[1]).toMatchObject({ mutation: 'createPost', id: postId });
+    expect(mine.map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
 
-    await app.fanOut.drain();
+    await app.consumers.drain();
     await watcher.drain();
     const record = changes.find(
       (change) =>
@@ -117,6 +112,10 @@ describe('request ids', () => {
       eventName: 'INSERT',
       feeds: 1,
     });
+    // The live event is the same change: subscribers hear of it from the stream, not the request.
+    const live = lines().filter((line) => line.msg === 'live event published' && line.id === postId);
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({ consumer: 'live-events', topic: 'createPost', eventID: record!.eventID });
   });
 
   it('gives each image job an id, and the id of the upload request that queued it, on every line', async () => {

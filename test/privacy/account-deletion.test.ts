@@ -179,7 +179,7 @@ describe('account deletion', () => {
     expect((await gql(friend.accessToken, `{ getUser(id: "${leaving.sub}") { id } }`)).data.getUser.id).toBe(
       leaving.sub,
     );
-    await app.fanOut.drain();
+    await app.consumers.drain();
 
     await remove(leaving);
 

@@ -229,7 +229,7 @@ describe('data export over GraphQL', () => {
 
   it('builds one export at a time per user', async () => {
     // With the builder stopped the first request stays PENDING, so the second meets it.
-    await server.app.dataExport.consumer.stop();
+    await server.app.consumers.byName.get('data-lifecycle')?.stop();
     const first = await server.gql(bob.token, 'mutation { requestDataExport { id status } }');
     expect(first.data?.requestDataExport.status).toBe('PENDING');
     const second = await server.gql(bob.token, 'mutation { requestDataExport { id status } }');

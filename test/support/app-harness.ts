@@ -32,11 +32,17 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; configFile?: object; overrides?: AppOverrides } = {},
+  options: {
+    env?: Record<string, string>;
+    configFile?: object;
+    overrides?: AppOverrides;
+    /** Another server's data directory, to share its table (the caller's to remove). */
+    dir?: string;
+  } = {},
 ): Promise<TestServer> {
   const issuer = 'https://cognito-idp.us-west-1.amazonaws.com/us-west-1_TestPool1';
   const clientId = 'plazatestclient';
-  const dir = mkdtempSync(join(tmpdir(), 'plaza-test-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'plaza-test-'));
   if (options.configFile) writeFileSync(join(dir, 'plaza.config.json'), JSON.stringify(options.configFile));
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' } as JWK;
@@ -80,7 +86,7 @@ export async function startTestServer(
     },
     async close() {
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -283,7 +283,7 @@ export async function seedCommand(flags: Record<string, string>): Promise<void> 
     const elapsed = () => ((performance.now() - filling) / 1000).toFixed(0);
     const ticker = setInterval(() => console.log(`  still filling home feeds (${elapsed()} s)`), 10_000);
     try {
-      await app.fanOut.drain();
+      await app.consumers.drain();
     } finally {
       clearInterval(ticker);
     }

@@ -1,14 +1,11 @@
 /**
- * The data lifecycle's DynamoDB stream consumer, as the server runs its two change-log consumers:
- * erasure (privacy/cascade-deletions.ts) then data export (privacy/build-data-export.ts), on each
- * record. One function reads the stream for both, so the table's stream has two readers per shard
- * (this and the feed fan-out), as AWS advises. Both are idempotent and act on disjoint records
- * (the event filters pass the union), so running both on every record changes nothing for either.
+ * The data lifecycle's DynamoDB stream consumer: erasure then data export, the consumer the server
+ * runs on its change stream (app/stream-consumers.ts). With the feed fan-out, the table's stream
+ * has two readers per shard, as AWS advises.
  */
 import { rm } from 'node:fs/promises';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { buildDataExports } from '../../domain/privacy/build-data-export.ts';
-import { cascadeDeletions } from '../../domain/privacy/cascade-deletions.ts';
+import { dataLifecycleConsumer } from '../../app/stream-consumers.ts';
 import { consumeStreamEvent } from '../../edge/lambda/dynamodb-stream.ts';
 import { lambdaDataExportServices, lambdaPrivacyServices, once, openLambdaApp } from '../../lambda-app.ts';
 import { loadConfig } from '../../platform/config.ts';
@@ -27,16 +24,9 @@ export async function handler(event: DynamoDBStreamEvent, context?: Context): Pr
   // An instance runs one invocation at a time, and one that timed out mid-archive left its temp
   // file behind in ephemeral storage: clear it, or the next archive may find no room.
   if (exports.tmpDir) await rm(exports.tmpDir, { recursive: true, force: true });
-  const builder = { ...exports, logger: log };
+  const consumer = dataLifecycleConsumer(privacy, exports);
   try {
-    return await consumeStreamEvent(
-      event,
-      async (records) => {
-        await cascadeDeletions(records, privacy, log);
-        await buildDataExports(records, builder);
-      },
-      log,
-    );
+    return await consumeStreamEvent(event, (records) => consumer.handle(records, log), log);
   } finally {
     // One API cache flush for the batch, records that failed included: what they erased is gone too.
     // A failed flush fails the batch, which is retried whole (every erasure and export step is idempotent).

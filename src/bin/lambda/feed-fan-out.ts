@@ -1,15 +1,18 @@
-/** The DynamoDB stream consumer: the home feed's fan-out, as the local server runs it on its change stream. */
+/** The DynamoDB stream consumer for the home feed's fan-out: the consumer the server runs on its change stream. */
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { fanOutFeed } from '../../domain/social/feed-fan-out.ts';
+import { feedFanOutConsumer } from '../../app/stream-consumers.ts';
 import { consumeStreamEvent } from '../../edge/lambda/dynamodb-stream.ts';
 import { once, openLambdaApp } from '../../lambda-app.ts';
 import { loadConfig } from '../../platform/config.ts';
 
-const app = once(async () => openLambdaApp(loadConfig()));
+const ready = once(async () => {
+  const app = openLambdaApp(loadConfig());
+  return { consumer: feedFanOutConsumer(app.social), logger: app.logger };
+});
 
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
-  const { social, logger } = await app();
+  const { consumer, logger } = await ready();
   // Each record's lines carry its stream ids; the invocation's id ties a batch's lines together.
-  const log = logger.child({ consumer: 'feed-fan-out', ...(context ? { reqId: context.awsRequestId } : {}) });
-  return consumeStreamEvent(event, (records) => fanOutFeed(records, social, log), log);
+  const log = logger.child({ consumer: consumer.name, ...(context ? { reqId: context.awsRequestId } : {}) });
+  return consumeStreamEvent(event, (records) => consumer.handle(records, log), log);
 }

@@ -136,15 +136,12 @@ const mutation: Record<string, Resolver> = {
       url: null,
       expiresAt: null,
     })),
-  createPost: async (_, args, context) =>
-    published(
-      context,
-      'createPost',
-      await createPost(
-        viewerId(context),
-        args.input as { description: string; mediaKeys?: string[] },
-        context.services.social,
-      ),
+  // What subscribers hear of a write comes from the change stream (social/live-events.ts), not from here.
+  createPost: (_, args, context) =>
+    createPost(
+      viewerId(context),
+      args.input as { description: string; mediaKeys?: string[] },
+      context.services.social,
     ),
   deletePost: (_, args, context) =>
     orNull(deletePost(viewerId(context), String(args.id), context.services.social)),
@@ -152,7 +149,7 @@ const mutation: Record<string, Resolver> = {
     const viewer = viewerId(context);
     const post = await likePost(viewer, String(args.postId), context.services.social);
     context.likes.prime(post.id, viewer, true);
-    return published(context, 'likePost', post);
+    return post;
   },
   unlikePost: async (_, args, context) => {
     const viewer = viewerId(context);
@@ -160,12 +157,8 @@ const mutation: Record<string, Resolver> = {
     context.likes.prime(post.id, viewer, false);
     return post;
   },
-  addComment: async (_, args, context) =>
-    published(
-      context,
-      'addComment',
-      await addComment(viewerId(context), String(args.postId), String(args.content), context.services.social),
-    ),
+  addComment: (_, args, context) =>
+    addComment(viewerId(context), String(args.postId), String(args.content), context.services.social),
   deleteComment: (_, args, context) =>
     orNull(
       deleteComment(viewerId(context), String(args.postId), String(args.commentId), context.services.social),
@@ -180,17 +173,6 @@ const mutation: Record<string, Resolver> = {
   unfollowUser: (_, args, context) =>
     unfollowUser(viewerId(context), String(args.userId), context.services.social),
 };
-
-/**
- * A mutation's result goes to its subscribers (@aws_subscribe). What is published holds no
- * viewer-specific fields: each subscriber resolves those for itself.
- */
-function published<T extends { id: string }>(context: RequestContext, mutation: string, result: T): T {
-  // The item's id ties this request's lines to the stream consumers' lines about the same item.
-  context.log.debug({ mutation, id: result.id }, 'mutation published');
-  context.services.events.publish(mutation, result);
-  return result;
-}
 
 type Subscribe = { subscribe: Resolver; resolve: (payload: unknown) => unknown };
 
