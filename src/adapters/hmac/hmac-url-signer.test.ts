@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { startUploadRoute } from '../../../test/support/upload-route.ts';
+import { uploadSignerContract } from '../../ports/object-store/signed-urls.contract.ts';
 import { HmacUrlSigner } from './hmac-url-signer.ts';
+
+uploadSignerContract(
+  'HMAC with Plaza’s upload route',
+  async () => {
+    const route = await startUploadRoute();
+    return {
+      signer: route.signer,
+      stored: async (key) => {
+        const info = await route.objects.head(key);
+        return info && { size: info.size, contentType: info.contentType };
+      },
+      close: () => route.close(),
+    };
+  },
+  { receiverChecksSignature: true },
+);
 
 const signer = new HmacUrlSigner({
   secret: Buffer.alloc(32, 7),

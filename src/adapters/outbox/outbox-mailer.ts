@@ -14,7 +14,8 @@ export function outboxMailer(options: { dir: string; clock: Clock; logger: Logge
   return {
     async send(message) {
       const at = new Date(options.clock.now()).toISOString();
-      const name = `${at.replace(/[:.]/g, '-')}-${process.pid}-${sequence++}.json`;
+      // Readers sort names as text: a padded sequence keeps the tenth message of a millisecond after the ninth.
+      const name = `${at.replace(/[:.]/g, '-')}-${process.pid}-${String(sequence++).padStart(12, '0')}.json`;
       writeFileSync(join(options.dir, name), JSON.stringify({ at, ...message }, null, 2), { mode: 0o600 });
       options.logger.info(
         { to: message.to, purpose: message.purpose, file: name },

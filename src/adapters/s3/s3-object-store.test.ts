@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { objectStoreContract } from '../../ports/object-store/object-store.contract.ts';
+import { uploadSignerContract } from '../../ports/object-store/signed-urls.contract.ts';
 import { startS3rver, s3rverCredentials } from '../../../test/support/s3rver.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 
@@ -23,6 +24,22 @@ async function openStore() {
 }
 
 objectStoreContract('S3 (s3rver)', openStore);
+
+uploadSignerContract(
+  'S3 presigned PUT (s3rver)',
+  async () => {
+    const { store, close } = await openStore();
+    return {
+      signer: store,
+      stored: async (key) => {
+        const info = await store.head(key);
+        return info && { size: info.size, contentType: info.contentType };
+      },
+      close,
+    };
+  },
+  { receiverChecksSignature: false },
+);
 
 describe('S3ObjectStore presigned uploads', () => {
   it('signs a PUT bound to the type and length, which the server accepts', async () => {
