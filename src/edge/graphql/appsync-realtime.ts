@@ -62,132 +62,165 @@ function appSyncPayload(result: ExecutionResult): string {
   });
 }
 
+type StartPayload = { data?: string; extensions?: { authorization?: AuthHeaders } };
+
+/** One socket's state. */
+interface Connection {
+  socket: WebSocket;
+  /** The headers the upgrade carried (query parameter or subprotocol), for connection_init. */
+  headers: AuthHeaders;
+  /** Active subscriptions by id; the value stops one (a no-op while it is starting). */
+  subscriptions: Map<string, () => void>;
+  caller?: Caller;
+  initTimer: NodeJS.Timeout;
+  keepAlive?: NodeJS.Timeout;
+  send(message: object): void;
+  fail(id: string | undefined, errorType: string, message: string): void;
+}
+
+interface Limits {
+  connectionTimeoutMs: number;
+  keepAliveMs: number;
+  maxPayloadBytes: number;
+}
+
 export function appSyncRealtimeHandler(options: RealtimeOptions) {
-  const connectionTimeoutMs = options.connectionTimeoutMs ?? 300_000;
-  const keepAliveMs = options.keepAliveMs ?? 60_000;
-  const maxPayloadBytes = options.maxPayloadBytes ?? 240 * 1024;
+  const limits: Limits = {
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 300_000,
+    keepAliveMs: options.keepAliveMs ?? 60_000,
+    maxPayloadBytes: options.maxPayloadBytes ?? 240 * 1024,
+  };
 
   return (socket: WebSocket, request: FastifyRequest): void => {
     const query = request.query as Record<string, unknown>;
-    const connectionHeaders = { ...decodeHeader(query.header), ...decodeHeader(headerSubprotocol(request)) };
-    const subscriptions = new Map<string, () => void>();
-    let caller: Caller | undefined;
-    let keepAlive: NodeJS.Timeout | undefined;
     const send = (message: object) =>
       socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
-    const fail = (id: string | undefined, errorType: string, message: string) =>
-      send({ type: 'error', ...(id ? { id } : {}), payload: { errors: [{ errorType, message }] } });
-
-    // A client that never says connection_init is let go, as AppSync does.
-    const initTimer = setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), 10_000);
+    const connection: Connection = {
+      socket,
+      headers: { ...decodeHeader(query.header), ...decodeHeader(headerSubprotocol(request)) },
+      subscriptions: new Map(),
+      // A client that never says connection_init is let go, as AppSync does.
+      initTimer: setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), 10_000),
+      send,
+      fail: (id, errorType, message) =>
+        send({ type: 'error', ...(id ? { id } : {}), payload: { errors: [{ errorType, message }] } }),
+    };
 
     socket.on('close', () => {
-      clearTimeout(initTimer);
-      if (keepAlive) clearInterval(keepAlive);
-      for (const stop of subscriptions.values()) stop();
-      subscriptions.clear();
-      if (caller) options.onConnection(-1);
+      clearTimeout(connection.initTimer);
+      if (connection.keepAlive) clearInterval(connection.keepAlive);
+      for (const stop of connection.subscriptions.values()) stop();
+      connection.subscriptions.clear();
+      if (connection.caller) options.onConnection(-1);
     });
+    socket.on('message', (raw: Buffer) => receive(options, limits, connection, raw));
+  };
+}
 
-    socket.on('message', async (raw: Buffer) => {
-      let message: {
-        type?: string;
-        id?: string;
-        payload?: { data?: string; extensions?: { authorization?: AuthHeaders } };
-      };
-      try {
-        message = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return fail(undefined, 'MalformedMessage', 'Messages are JSON');
-      }
-      switch (message.type) {
-        case 'connection_init': {
-          if (caller) return;
-          try {
-            caller = await options.authenticate(
-              header(connectionHeaders, 'Authorization'),
-              header(connectionHeaders, 'x-api-key'),
-            );
-          } catch {
-            send({
-              type: 'connection_error',
-              payload: { errors: [{ errorType: 'UnauthorizedException', message: 'Not authorized' }] },
-            });
-            return socket.close(4401, 'Unauthorized');
-          }
-          clearTimeout(initTimer);
-          options.onConnection(1);
-          send({ type: 'connection_ack', payload: { connectionTimeoutMs } });
-          keepAlive = setInterval(() => send({ type: 'ka' }), keepAliveMs);
-          keepAlive.unref();
-          return;
-        }
-        case 'start':
-          return start(message.id, message.payload);
-        case 'stop': {
-          const id = String(message.id ?? '');
-          subscriptions.get(id)?.();
-          subscriptions.delete(id);
-          return send({ type: 'complete', id });
-        }
-        default:
-          return fail(message.id, 'UnsupportedOperation', `Unknown message type ${String(message.type)}`);
-      }
-    });
-
-    async function start(
-      rawId: unknown,
-      payload: { data?: string; extensions?: { authorization?: AuthHeaders } } | undefined,
-    ) {
-      const id = typeof rawId === 'string' && rawId.length > 0 && rawId.length <= 128 ? rawId : undefined;
-      if (!id) return fail(undefined, 'BadRequest', 'A subscription needs an id');
-      if (!caller) return fail(id, 'UnauthorizedException', 'Send connection_init first');
-      if (subscriptions.has(id)) return fail(id, 'BadRequest', `Subscription ${id} already exists`);
-      let request: { query?: unknown; variables?: Record<string, unknown> };
-      try {
-        request = JSON.parse(String(payload?.data ?? ''));
-      } catch {
-        return fail(id, 'BadRequest', 'payload.data must be a JSON GraphQL request');
-      }
-      let subscriber = caller;
-      const auth = payload?.extensions?.authorization;
-      if (auth && (header(auth, 'Authorization') || header(auth, 'x-api-key'))) {
-        try {
-          subscriber = await options.authenticate(header(auth, 'Authorization'), header(auth, 'x-api-key'));
-        } catch {
-          return fail(id, 'UnauthorizedException', 'Not authorized');
-        }
-      }
-      // Claimed before the hub answers, so a repeated id cannot start twice.
-      subscriptions.set(id, () => undefined);
-      const subscribed = await options.hub.subscribe(
-        { query: request.query, variables: request.variables, caller: subscriber },
-        (live) => {
-          if (socket.readyState !== socket.OPEN) return;
-          const payload = live.serialized(appSyncPayload);
-          // A UTF-16 unit is at most 3 bytes of UTF-8: most payloads need no byte count.
-          if (payload.length * 3 > maxPayloadBytes && Buffer.byteLength(payload) > maxPayloadBytes) {
-            return fail(
-              id,
-              'MaxSubscriptionPayloadSizeExceeded',
-              `A subscription payload is at most ${maxPayloadBytes} bytes`,
-            );
-          }
-          socket.send(`{"type":"data","id":${JSON.stringify(id)},"payload":${payload}}`);
-        },
+async function receive(options: RealtimeOptions, limits: Limits, connection: Connection, raw: Buffer) {
+  let message: { type?: string; id?: string; payload?: StartPayload };
+  try {
+    message = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return connection.fail(undefined, 'MalformedMessage', 'Messages are JSON');
+  }
+  switch (message.type) {
+    case 'connection_init':
+      return connectionInit(options, limits, connection);
+    case 'start':
+      return start(options, limits, connection, message.id, message.payload);
+    case 'stop': {
+      const id = String(message.id ?? '');
+      connection.subscriptions.get(id)?.();
+      connection.subscriptions.delete(id);
+      return connection.send({ type: 'complete', id });
+    }
+    default:
+      return connection.fail(
+        message.id,
+        'UnsupportedOperation',
+        `Unknown message type ${String(message.type)}`,
       );
-      if ('errors' in subscribed) {
-        subscriptions.delete(id);
-        const error = subscribed.errors[0];
+  }
+}
+
+async function connectionInit(options: RealtimeOptions, limits: Limits, connection: Connection) {
+  const { socket, send } = connection;
+  if (connection.caller) return;
+  try {
+    connection.caller = await options.authenticate(
+      header(connection.headers, 'Authorization'),
+      header(connection.headers, 'x-api-key'),
+    );
+  } catch {
+    send({
+      type: 'connection_error',
+      payload: { errors: [{ errorType: 'UnauthorizedException', message: 'Not authorized' }] },
+    });
+    return socket.close(4401, 'Unauthorized');
+  }
+  clearTimeout(connection.initTimer);
+  options.onConnection(1);
+  send({ type: 'connection_ack', payload: { connectionTimeoutMs: limits.connectionTimeoutMs } });
+  connection.keepAlive = setInterval(() => send({ type: 'ka' }), limits.keepAliveMs);
+  connection.keepAlive.unref();
+}
+
+async function start(
+  options: RealtimeOptions,
+  { maxPayloadBytes }: Limits,
+  connection: Connection,
+  rawId: unknown,
+  payload: StartPayload | undefined,
+) {
+  const { socket, subscriptions, caller, fail } = connection;
+  const id = typeof rawId === 'string' && rawId.length > 0 && rawId.length <= 128 ? rawId : undefined;
+  if (!id) return fail(undefined, 'BadRequest', 'A subscription needs an id');
+  if (!caller) return fail(id, 'UnauthorizedException', 'Send connection_init first');
+  if (subscriptions.has(id)) return fail(id, 'BadRequest', `Subscription ${id} already exists`);
+  let request: { query?: unknown; variables?: Record<string, unknown> };
+  try {
+    request = JSON.parse(String(payload?.data ?? ''));
+  } catch {
+    return fail(id, 'BadRequest', 'payload.data must be a JSON GraphQL request');
+  }
+  let subscriber = caller;
+  const auth = payload?.extensions?.authorization;
+  if (auth && (header(auth, 'Authorization') || header(auth, 'x-api-key'))) {
+    try {
+      subscriber = await options.authenticate(header(auth, 'Authorization'), header(auth, 'x-api-key'));
+    } catch {
+      return fail(id, 'UnauthorizedException', 'Not authorized');
+    }
+  }
+  // Claimed before the hub answers, so a repeated id cannot start twice.
+  subscriptions.set(id, () => undefined);
+  const subscribed = await options.hub.subscribe(
+    { query: request.query, variables: request.variables, caller: subscriber },
+    (live) => {
+      if (socket.readyState !== socket.OPEN) return;
+      const payload = live.serialized(appSyncPayload);
+      // A UTF-16 unit is at most 3 bytes of UTF-8: most payloads need no byte count.
+      if (payload.length * 3 > maxPayloadBytes && Buffer.byteLength(payload) > maxPayloadBytes) {
         return fail(
           id,
-          isPlazaError(error?.originalError) ? error.originalError.code : 'ValidationError',
-          subscribed.errors.map((e) => e.message).join('; ') || 'Cannot subscribe',
+          'MaxSubscriptionPayloadSizeExceeded',
+          `A subscription payload is at most ${maxPayloadBytes} bytes`,
         );
       }
-      if (!subscriptions.has(id) || socket.readyState !== socket.OPEN) return subscribed.stop();
-      subscriptions.set(id, subscribed.stop);
-      send({ type: 'start_ack', id });
-    }
-  };
+      socket.send(`{"type":"data","id":${JSON.stringify(id)},"payload":${payload}}`);
+    },
+  );
+  if ('errors' in subscribed) {
+    subscriptions.delete(id);
+    const error = subscribed.errors[0];
+    return fail(
+      id,
+      isPlazaError(error?.originalError) ? error.originalError.code : 'ValidationError',
+      subscribed.errors.map((e) => e.message).join('; ') || 'Cannot subscribe',
+    );
+  }
+  if (!subscriptions.has(id) || socket.readyState !== socket.OPEN) return subscribed.stop();
+  subscriptions.set(id, subscribed.stop);
+  connection.send({ type: 'start_ack', id });
 }

@@ -51,6 +51,19 @@ interface Message {
 
 const nextPayload = (result: ExecutionResult) => JSON.stringify(result);
 
+/** One socket's state. */
+interface Connection {
+  socket: WebSocket;
+  /** The upgrade request's log: its lines carry the request's id. */
+  log: Log;
+  initReceived: boolean;
+  initTimer: NodeJS.Timeout;
+  caller?: Caller;
+  /** Active operations by id; the value stops a subscription (a no-op while one is starting). */
+  operations: Map<string, () => void>;
+  send(text: string): void;
+}
+
 export function graphqlTransportWsHandler(options: TransportOptions) {
   const initWaitMs = options.connectionInitWaitMs ?? 3_000;
   const keepAliveMs = options.keepAliveMs ?? 30_000;
@@ -60,13 +73,14 @@ export function graphqlTransportWsHandler(options: TransportOptions) {
       socket.close(4406, 'Subprotocol not acceptable');
       return;
     }
-    let initReceived = false;
-    let caller: Caller | undefined;
-    /** Active operations by id; the value stops a subscription (a no-op while one is starting). */
-    const operations = new Map<string, () => void>();
-    const send = (text: string) => socket.readyState === socket.OPEN && socket.send(text);
-
-    const initTimer = setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), initWaitMs);
+    const connection: Connection = {
+      socket,
+      log: upgrade.log,
+      initReceived: false,
+      initTimer: setTimeout(() => socket.close(4408, 'Connection initialisation timeout'), initWaitMs),
+      operations: new Map(),
+      send: (text) => socket.readyState === socket.OPEN && socket.send(text),
+    };
     let alive = true;
     const keepAlive = setInterval(() => {
       if (!alive) return socket.terminate();
@@ -77,98 +91,105 @@ export function graphqlTransportWsHandler(options: TransportOptions) {
     socket.on('pong', () => (alive = true));
 
     socket.on('close', () => {
-      clearTimeout(initTimer);
+      clearTimeout(connection.initTimer);
       clearInterval(keepAlive);
-      for (const stop of operations.values()) stop();
-      operations.clear();
-      if (caller) options.onConnection(-1);
+      for (const stop of connection.operations.values()) stop();
+      connection.operations.clear();
+      if (connection.caller) options.onConnection(-1);
     });
-
-    socket.on('message', (raw: Buffer) => {
-      let message: Message;
-      try {
-        message = JSON.parse(raw.toString('utf8')) as Message;
-      } catch {
-        return socket.close(4400, 'Invalid message received');
-      }
-      if (typeof message !== 'object' || message === null)
-        return socket.close(4400, 'Invalid message received');
-      switch (message.type) {
-        case 'connection_init':
-          return void init(message.payload);
-        case 'ping':
-          return void send(
-            JSON.stringify(
-              message.payload === undefined ? { type: 'pong' } : { type: 'pong', payload: message.payload },
-            ),
-          );
-        case 'pong':
-          return;
-        case 'subscribe':
-          return void subscribe(message.id, message.payload);
-        case 'complete': {
-          const id = typeof message.id === 'string' ? message.id : '';
-          operations.get(id)?.();
-          operations.delete(id);
-          return;
-        }
-        default:
-          return socket.close(4400, `Invalid message type ${JSON.stringify(message.type)}`);
-      }
-    });
-
-    async function init(payload: unknown) {
-      if (initReceived) return socket.close(4429, 'Too many initialisation requests');
-      initReceived = true;
-      const params =
-        typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-      try {
-        caller = await options.authenticate(params);
-      } catch {
-        return socket.close(4403, 'Forbidden');
-      }
-      clearTimeout(initTimer);
-      if (socket.readyState !== socket.OPEN) return;
-      options.onConnection(1);
-      send('{"type":"connection_ack"}');
-    }
-
-    async function subscribe(rawId: unknown, payload: unknown) {
-      if (!caller) return socket.close(4401, 'Unauthorized');
-      if (typeof rawId !== 'string' || rawId.length === 0 || rawId.length > 128)
-        return socket.close(4400, 'A subscribe message needs an id');
-      if (
-        typeof payload !== 'object' ||
-        payload === null ||
-        typeof (payload as OperationRequest).query !== 'string'
-      )
-        return socket.close(4400, 'A subscribe message needs a query');
-      const id = rawId;
-      if (operations.has(id)) return socket.close(4409, `Subscriber for ${id} already exists`);
-      const request = payload as OperationRequest;
-      const quotedId = JSON.stringify(id);
-      const error = (errors: readonly GraphQLError[]) => {
-        operations.delete(id);
-        send(`{"id":${quotedId},"type":"error","payload":${JSON.stringify(errors)}}`);
-      };
-      const kind = options.classify(request);
-      if (typeof kind !== 'string') return error(kind);
-      operations.set(id, () => undefined);
-
-      if (kind === 'operation') {
-        const result = await options.execute(request, caller, upgrade.log);
-        if (!operations.has(id)) return;
-        operations.delete(id);
-        send(`{"id":${quotedId},"type":"next","payload":${JSON.stringify(result)}}`);
-        return send(`{"id":${quotedId},"type":"complete"}`);
-      }
-      const subscribed = await options.hub.subscribe({ ...request, caller }, (live) =>
-        send(`{"id":${quotedId},"type":"next","payload":${live.serialized(nextPayload)}}`),
-      );
-      if ('errors' in subscribed) return error(subscribed.errors);
-      // Completed by the client, or closed, while the hub was starting it.
-      if (!operations.has(id) || socket.readyState !== socket.OPEN) return subscribed.stop();
-      operations.set(id, subscribed.stop);
-    }
+    socket.on('message', (raw: Buffer) => receive(options, connection, raw));
   };
+}
+
+function receive(options: TransportOptions, connection: Connection, raw: Buffer): void {
+  const { socket, operations } = connection;
+  let message: Message;
+  try {
+    message = JSON.parse(raw.toString('utf8')) as Message;
+  } catch {
+    return socket.close(4400, 'Invalid message received');
+  }
+  if (typeof message !== 'object' || message === null) return socket.close(4400, 'Invalid message received');
+  switch (message.type) {
+    case 'connection_init':
+      return void init(options, connection, message.payload);
+    case 'ping':
+      return void connection.send(
+        JSON.stringify(
+          message.payload === undefined ? { type: 'pong' } : { type: 'pong', payload: message.payload },
+        ),
+      );
+    case 'pong':
+      return;
+    case 'subscribe':
+      return void subscribe(options, connection, message.id, message.payload);
+    case 'complete': {
+      const id = typeof message.id === 'string' ? message.id : '';
+      operations.get(id)?.();
+      operations.delete(id);
+      return;
+    }
+    default:
+      return socket.close(4400, `Invalid message type ${JSON.stringify(message.type)}`);
+  }
+}
+
+async function init(options: TransportOptions, connection: Connection, payload: unknown) {
+  const { socket } = connection;
+  if (connection.initReceived) return socket.close(4429, 'Too many initialisation requests');
+  connection.initReceived = true;
+  const params = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  try {
+    connection.caller = await options.authenticate(params);
+  } catch {
+    return socket.close(4403, 'Forbidden');
+  }
+  clearTimeout(connection.initTimer);
+  if (socket.readyState !== socket.OPEN) return;
+  options.onConnection(1);
+  connection.send('{"type":"connection_ack"}');
+}
+
+async function subscribe(
+  options: TransportOptions,
+  connection: Connection,
+  rawId: unknown,
+  payload: unknown,
+) {
+  const { socket, operations, send, caller } = connection;
+  if (!caller) return socket.close(4401, 'Unauthorized');
+  if (typeof rawId !== 'string' || rawId.length === 0 || rawId.length > 128)
+    return socket.close(4400, 'A subscribe message needs an id');
+  if (
+    typeof payload !== 'object' ||
+    payload === null ||
+    typeof (payload as OperationRequest).query !== 'string'
+  )
+    return socket.close(4400, 'A subscribe message needs a query');
+  const id = rawId;
+  if (operations.has(id)) return socket.close(4409, `Subscriber for ${id} already exists`);
+  const request = payload as OperationRequest;
+  const quotedId = JSON.stringify(id);
+  const error = (errors: readonly GraphQLError[]) => {
+    operations.delete(id);
+    send(`{"id":${quotedId},"type":"error","payload":${JSON.stringify(errors)}}`);
+  };
+  const kind = options.classify(request);
+  if (typeof kind !== 'string') return error(kind);
+  operations.set(id, () => undefined);
+
+  if (kind === 'operation') {
+    const result = await options.execute(request, caller, connection.log);
+    if (!operations.has(id)) return;
+    operations.delete(id);
+    send(`{"id":${quotedId},"type":"next","payload":${JSON.stringify(result)}}`);
+    return send(`{"id":${quotedId},"type":"complete"}`);
+  }
+  const subscribed = await options.hub.subscribe({ ...request, caller }, (live) =>
+    send(`{"id":${quotedId},"type":"next","payload":${live.serialized(nextPayload)}}`),
+  );
+  if ('errors' in subscribed) return error(subscribed.errors);
+  // Completed by the client, or closed, while the hub was starting it.
+  if (!operations.has(id) || socket.readyState !== socket.OPEN) return subscribed.stop();
+  operations.set(id, subscribed.stop);
 }

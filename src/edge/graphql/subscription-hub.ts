@@ -76,7 +76,7 @@ const maxDocuments = 1000;
  */
 const viewersPerSlice = 256;
 
-export function subscriptionHub(options: {
+interface HubOptions {
   schema: GraphQLSchema;
   services: GraphQLServices;
   modes: AuthModes;
@@ -87,8 +87,10 @@ export function subscriptionHub(options: {
   check?: (query: string) => DocumentNode | readonly GraphQLError[];
   /** Where the resolvers of subscription events log (an event is shared by its subscribers, so no request's id). */
   log: Log;
-}): SubscriptionHub {
-  const { schema, services, modes, log } = options;
+}
+
+export function subscriptionHub(options: HubOptions): SubscriptionHub {
+  const { schema, modes } = options;
   const check =
     options.check ??
     ((query: string) => {
@@ -96,10 +98,61 @@ export function subscriptionHub(options: {
       const errors = validate(schema, document);
       return errors.length > 0 ? errors : document;
     });
-  const documents = new Map<string, Prepared | readonly GraphQLError[]>();
+  const prepare = preparedDocuments(schema, check);
   const groups = new Map<string, Group>();
 
-  function prepare(query: string, operationName: string | undefined): Prepared | readonly GraphQLError[] {
+  return {
+    get groups() {
+      return groups.size;
+    },
+    async subscribe(request, deliver) {
+      if (typeof request.query !== 'string' || request.query.length === 0)
+        return { errors: [new GraphQLError('The request has no query')] };
+      const { variables: rawVariables } = request;
+      if (rawVariables != null && (typeof rawVariables !== 'object' || Array.isArray(rawVariables)))
+        return { errors: [new GraphQLError('variables must be an object')] };
+      const variables = (rawVariables ?? {}) as Record<string, unknown>;
+      const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+      const prepared = prepare(request.query, operationName);
+      if (!('document' in prepared)) return { errors: prepared };
+      const refused = modes.refused(prepared.document, request.caller);
+      if (refused.length > 0)
+        return { errors: refused.map((field) => new GraphQLError(`Not Authorized to access ${field}`)) };
+
+      const key = `${operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(variables)}`;
+      const group =
+        groups.get(key) ?? startGroup({ ...options, groups }, key, prepared, variables, request.caller);
+      // Callers of different kinds never share an answer, even when no field names the viewer.
+      const audienceKey = prepared.perViewer ? callerKey(request.caller) : request.caller.kind;
+      let audience = group.audiences.get(audienceKey);
+      if (!audience) {
+        audience = { caller: request.caller, members: new Set() };
+        group.audiences.set(audienceKey, audience);
+      }
+      audience.members.add(deliver);
+      const leave = () => {
+        audience.members.delete(deliver);
+        if (audience.members.size === 0 && group.audiences.get(audienceKey) === audience)
+          group.audiences.delete(audienceKey);
+        if (group.audiences.size === 0 && groups.get(key) === group) group.stop();
+      };
+      const errors = await group.started;
+      if (errors) {
+        leave();
+        return { errors };
+      }
+      return { stop: leave };
+    },
+  };
+}
+
+/** Subscription documents parsed, validated and compiled once each (up to maxDocuments). */
+function preparedDocuments(
+  schema: GraphQLSchema,
+  check: (query: string) => DocumentNode | readonly GraphQLError[],
+): (query: string, operationName: string | undefined) => Prepared | readonly GraphQLError[] {
+  const documents = new Map<string, Prepared | readonly GraphQLError[]>();
+  return (query, operationName) => {
     const id = `${operationName ?? ''}\u0000${query}`;
     const known = documents.get(id);
     if (known) return known;
@@ -125,130 +178,102 @@ export function subscriptionHub(options: {
     if (documents.size >= maxDocuments) documents.clear();
     documents.set(id, prepared);
     return prepared;
-  }
+  };
+}
 
-  function startGroup(key: string, prepared: Prepared, variables: Record<string, unknown>, caller: Caller) {
-    const audiences = new Map<string, Audience>();
-    let source: AsyncIterator<unknown> | undefined;
-    let stopped = false;
-    const started = (async () => {
-      const stream = await createSourceEventStream({
-        schema,
-        document: prepared.document,
-        contextValue: requestContext(caller, services, log),
-        variableValues: variables,
-      });
-      if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
-      source = stream[Symbol.asyncIterator]();
-      if (stopped) void source.return?.();
-      // A failing event stream must not take the server down: it ends this group's deliveries, said in the log.
-      else pump(source).catch((error: unknown) => log.error({ err: error }, 'subscription stream failed'));
-      return undefined;
-    })();
+/** One listener on the event bus for one operation and its variables, shared by all its audiences. */
+function startGroup(
+  options: Pick<HubOptions, 'schema' | 'services' | 'log'> & { groups: Map<string, Group> },
+  key: string,
+  prepared: Prepared,
+  variables: Record<string, unknown>,
+  caller: Caller,
+): Group {
+  const { schema, services, log, groups } = options;
+  const audiences = new Map<string, Audience>();
+  let source: AsyncIterator<unknown> | undefined;
+  let stopped = false;
+  const started = (async () => {
+    const stream = await createSourceEventStream({
+      schema,
+      document: prepared.document,
+      contextValue: requestContext(caller, services, log),
+      variableValues: variables,
+    });
+    if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
+    source = stream[Symbol.asyncIterator]();
+    if (stopped) void source.return?.();
+    // A failing event stream must not take the server down: it ends this group's deliveries, said in the log.
+    else pump(source).catch((error: unknown) => log.error({ err: error }, 'subscription stream failed'));
+    return undefined;
+  })();
 
-    async function pump(events: AsyncIterator<unknown>) {
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return;
-        const loaders = requestLoaders(services);
-        const all = [...audiences.values()];
-        for (let start = 0; start < all.length; start += viewersPerSlice) {
-          await Promise.all(
-            all
-              .slice(start, start + viewersPerSlice)
-              .map((audience) => answer(audience, next.value, loaders)),
-          );
-        }
+  async function pump(events: AsyncIterator<unknown>) {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) return;
+      const loaders = requestLoaders(services);
+      const all = [...audiences.values()];
+      for (let start = 0; start < all.length; start += viewersPerSlice) {
+        await Promise.all(
+          all
+            .slice(start, start + viewersPerSlice)
+            .map((audience) => answer(options, prepared, variables, audience, next.value, loaders)),
+        );
       }
     }
-
-    /** Resolves one event for one audience and hands the answer to each of its members. */
-    async function answer(audience: Audience, event: unknown, loaders: Loaders) {
-      const context = requestContext(audience.caller, services, log, loaders);
-      let result: ExecutionResult;
-      try {
-        result = await prepared.compiled.query(event, context, variables);
-      } catch (error) {
-        // The compiled query reports resolver errors itself; this is a bug, and says nothing more.
-        result = {
-          data: null,
-          errors: [new GraphQLError('An internal error occurred', { originalError: error as Error })],
-        };
-      }
-      const formats = new Map<(result: ExecutionResult) => string, string>();
-      const shared: LiveResult = {
-        result,
-        serialized(format) {
-          let text = formats.get(format);
-          if (text === undefined) formats.set(format, (text = format(result)));
-          return text;
-        },
-      };
-      for (const deliver of audience.members) {
-        try {
-          deliver(shared);
-        } catch (error) {
-          // One subscriber's broken socket is no reason to skip the others.
-          log.warn({ err: error }, 'subscription delivery failed');
-        }
-      }
-    }
-
-    const group: Group = {
-      audiences,
-      started,
-      stop() {
-        stopped = true;
-        groups.delete(key);
-        void source?.return?.();
-      },
-    };
-    groups.set(key, group);
-    return group;
   }
 
-  return {
-    get groups() {
-      return groups.size;
-    },
-    async subscribe(request, deliver) {
-      if (typeof request.query !== 'string' || request.query.length === 0)
-        return { errors: [new GraphQLError('The request has no query')] };
-      const { variables: rawVariables } = request;
-      if (rawVariables != null && (typeof rawVariables !== 'object' || Array.isArray(rawVariables)))
-        return { errors: [new GraphQLError('variables must be an object')] };
-      const variables = (rawVariables ?? {}) as Record<string, unknown>;
-      const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
-      const prepared = prepare(request.query, operationName);
-      if (!('document' in prepared)) return { errors: prepared };
-      const refused = modes.refused(prepared.document, request.caller);
-      if (refused.length > 0)
-        return { errors: refused.map((field) => new GraphQLError(`Not Authorized to access ${field}`)) };
-
-      const key = `${operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(variables)}`;
-      const group = groups.get(key) ?? startGroup(key, prepared, variables, request.caller);
-      // Callers of different kinds never share an answer, even when no field names the viewer.
-      const audienceKey = prepared.perViewer ? callerKey(request.caller) : request.caller.kind;
-      let audience = group.audiences.get(audienceKey);
-      if (!audience) {
-        audience = { caller: request.caller, members: new Set() };
-        group.audiences.set(audienceKey, audience);
-      }
-      audience.members.add(deliver);
-      const leave = () => {
-        audience.members.delete(deliver);
-        if (audience.members.size === 0 && group.audiences.get(audienceKey) === audience)
-          group.audiences.delete(audienceKey);
-        if (group.audiences.size === 0 && groups.get(key) === group) group.stop();
-      };
-      const errors = await group.started;
-      if (errors) {
-        leave();
-        return { errors };
-      }
-      return { stop: leave };
+  const group: Group = {
+    audiences,
+    started,
+    stop() {
+      stopped = true;
+      groups.delete(key);
+      void source?.return?.();
     },
   };
+  groups.set(key, group);
+  return group;
+}
+
+/** Resolves one event for one audience and hands the answer to each of its members. */
+async function answer(
+  { services, log }: Pick<HubOptions, 'services' | 'log'>,
+  prepared: Prepared,
+  variables: Record<string, unknown>,
+  audience: Audience,
+  event: unknown,
+  loaders: Loaders,
+) {
+  const context = requestContext(audience.caller, services, log, loaders);
+  let result: ExecutionResult;
+  try {
+    result = await prepared.compiled.query(event, context, variables);
+  } catch (error) {
+    // The compiled query reports resolver errors itself; this is a bug, and says nothing more.
+    result = {
+      data: null,
+      errors: [new GraphQLError('An internal error occurred', { originalError: error as Error })],
+    };
+  }
+  const formats = new Map<(result: ExecutionResult) => string, string>();
+  const shared: LiveResult = {
+    result,
+    serialized(format) {
+      let text = formats.get(format);
+      if (text === undefined) formats.set(format, (text = format(result)));
+      return text;
+    },
+  };
+  for (const deliver of audience.members) {
+    try {
+      deliver(shared);
+    } catch (error) {
+      // One subscriber's broken socket is no reason to skip the others.
+      log.warn({ err: error }, 'subscription delivery failed');
+    }
+  }
 }
 
 function callerKey(caller: Caller): string {
