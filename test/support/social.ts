@@ -18,7 +18,6 @@ import {
   type SocialSettings,
 } from '../../src/domain/social/model.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
-import { isPlazaError, type ErrorCode } from '../../src/platform/errors.ts';
 import type { StreamRecord } from '../../src/ports/item-store/item-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
@@ -101,20 +100,4 @@ export function socialWorld(settings: Partial<SocialSettings> = {}): SocialWorld
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Asserts that `action` fails with the PlazaError `code` (and nothing else). */
-export async function failsWith(action: Promise<unknown>, code: ErrorCode): Promise<void> {
-  const outcome = await action.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!isPlazaError(outcome, code)) {
-    throw new Error(
-      `expected a PlazaError ${code}, got ${outcome === undefined ? 'success' : String(outcome)}`,
-      {
-        cause: outcome,
-      },
-    );
-  }
 }

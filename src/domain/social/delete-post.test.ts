@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { failsWith, socialWorld, type SocialWorld } from '../../../test/support/social.ts';
+import { failsWith } from '../../../test/support/fails-with.ts';
+import { socialWorld, type SocialWorld } from '../../../test/support/social.ts';
 import { createPost } from './create-post.ts';
 import { deletePost } from './delete-post.ts';
 import { getPost } from './get-post.ts';

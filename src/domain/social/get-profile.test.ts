@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { failsWith, socialWorld, type SocialWorld } from '../../../test/support/social.ts';
+import { failsWith } from '../../../test/support/fails-with.ts';
+import { socialWorld, type SocialWorld } from '../../../test/support/social.ts';
 import { getProfile, getProfiles } from './get-profile.ts';
 
 let world: SocialWorld;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { failsWith, socialWorld, type SocialWorld } from '../../../test/support/social.ts';
+import { failsWith } from '../../../test/support/fails-with.ts';
+import { socialWorld, type SocialWorld } from '../../../test/support/social.ts';
 import { getUserByUsername } from './find-users.ts';
 import { getProfile } from './get-profile.ts';
 import { limits } from './model.ts';
