@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import { argon2PasswordHasher } from '../../src/adapters/argon2/argon2-password-hasher.ts';
 import { nodeIds } from '../../src/adapters/ids/node-ids.ts';
 import { joseTokenSigner } from '../../src/adapters/jose/jose-token-signer.ts';
+import { jwksIdentityVerifier } from '../../src/adapters/jose/jwks-identity-verifier.ts';
 import { outboxMailer } from '../../src/adapters/outbox/outbox-mailer.ts';
 import { readOutbox, type SentMail } from '../../src/adapters/outbox/outbox-reader.ts';
 import { adminCreateUser } from '../../src/domain/identity/admin-users.ts';
-import type { IdentityServices } from '../../src/domain/identity/model.ts';
+import { revocationsClaim, userKeys, type IdentityServices } from '../../src/domain/identity/model.ts';
+import type { IdentityVerifier } from '../../src/ports/identity-verifier.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
+import { createLocalJWKSet } from 'jose';
 import { openSqliteStore } from './sqlite-store.ts';
 
 export interface TestPool {
@@ -22,6 +25,8 @@ export interface TestPool {
   clock: ManualClock;
   /** A user made by an administrator (FORCE_CHANGE_PASSWORD, no invitation mailed); returns the sub. */
   user(email: string): Promise<string>;
+  /** Checks the pool's tokens as the app does (its JWKS, sessions ended by revocations), uncached. */
+  verifier: IdentityVerifier;
   /** What was mailed to the address, the newest first. */
   mail(to: string): Promise<SentMail[]>;
   close(): Promise<void>;
@@ -53,9 +58,23 @@ export async function testPool(): Promise<TestPool> {
       mfa: 'OPTIONAL',
     },
   };
+  const verifier = jwksIdentityVerifier({
+    issuer: services.pool.issuer,
+    clientIds: [services.pool.clientId],
+    keys: createLocalJWKSet(services.signer.jwks() as Parameters<typeof createLocalJWKSet>[0]),
+    clock,
+    cacheSize: 0,
+    validAfter: async (sub) => {
+      const { item } = await store.get(userKeys.user(sub), { consistent: true });
+      if (!item) return Number.POSITIVE_INFINITY;
+      return { after: Number(item.validAfter ?? 0), revocations: Number(item.revocations ?? 0) };
+    },
+    revocationsClaim,
+  });
   return {
     services,
     clock,
+    verifier,
     async user(email) {
       const { User } = await adminCreateUser(
         { Username: email, TemporaryPassword: 'Temporary-pass-1', MessageAction: 'SUPPRESS' },
