@@ -5,6 +5,7 @@ import { createPost } from './create-post.ts';
 import { deletePost } from './delete-post.ts';
 import { followUser } from './follow-user.ts';
 import { homeFeed, type FeedItem } from './home-feed.ts';
+import { partitions } from './keys.ts';
 import { likePost } from './like-post.ts';
 
 let world: SocialWorld;
@@ -52,17 +53,23 @@ describe('homeFeed', () => {
   });
 
   it('merges in large authors’ posts at read time, in time order with fanned-out ones, across pages', async () => {
-    world = socialWorld({ fanOutFollowerLimit: 1 });
-    const [ana, star, ben] = await Promise.all(['ana', 'star', 'ben'].map((n) => world.user(n)));
+    world = socialWorld({ fanOutFollowerLimit: 2 });
+    const [ana, star, ben, cy] = await Promise.all(['ana', 'star', 'ben', 'cy'].map((n) => world.user(n)));
+    // Two followers make the star large; ben, with one, is fanned out.
     await followUser(ana!, star!, world.social);
+    await followUser(cy!, star!, world.social);
     await followUser(ana!, ben!, world.social);
-    await followUser(ben!, ana!, world.social);
     await world.fanOut();
     for (let i = 0; i < 3; i++) {
       await createPost(star!, { description: `star${i}` }, world.social);
       await createPost(ben!, { description: `ben${i}` }, world.social);
     }
     await world.fanOut();
+    const { items: fanned } = await world.social.store.query({
+      partition: partitions.feed(ana!),
+      limit: 100,
+    });
+    expect(new Set(fanned.map((entry) => entry.authorId))).toEqual(new Set([ben]));
     const seen = await everyPage(ana!, 4);
     expect(seen.map((item) => item.post.description)).toEqual([
       'ben2',
