@@ -359,6 +359,7 @@ describe("Cognito's service model", () => {
     await valid('AdminRemoveUserFromGroup', { ...group, Username: email });
     await valid('DeleteGroup', group);
     await valid('GetCSVHeader', { UserPoolId: userPoolId });
+    await valid('AdminListUserAuthEvents', { UserPoolId: userPoolId, Username: email, MaxResults: 10 });
     await valid('RevokeToken', { ClientId: clientId, Token: signedIn.AuthenticationResult.RefreshToken });
     await valid('GlobalSignOut', { AccessToken });
     const problems = answers.flatMap(([operation, answer]) => {

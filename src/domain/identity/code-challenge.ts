@@ -65,7 +65,7 @@ export async function answerCodeChallenge(
   challenge: CodeChallenge,
   session: string,
   code: string,
-  services: Pick<IdentityServices, 'users' | 'clock' | 'pool'>,
+  services: Pick<IdentityServices, 'users' | 'clock' | 'pool' | 'ids'>,
 ): Promise<UserRecord> {
   const { users, clock } = services;
   const key = userKeys.codeSession(session);
@@ -80,7 +80,7 @@ export async function answerCodeChallenge(
   const expected = Buffer.from(String(item.hash), 'hex');
   const given = Buffer.from(codeHash(challenge, session, code), 'hex');
   if (!timingSafeEqual(expected, given)) {
-    await recordFailure(user, services);
+    await recordFailure(user, services, challenge === 'SMS_MFA' ? 'Mfa' : 'Password');
     fail('CodeMismatchException', 'Invalid code received for user');
   }
   // One use: of two concurrent answers with the right code, only the first deletes the session.

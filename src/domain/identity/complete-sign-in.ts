@@ -1,5 +1,6 @@
 import { fail, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 import { issueTokens } from './tokens.ts';
+import { passwordSuccess, recordAuthEvent, type ChallengeResult } from './auth-events.ts';
 
 const challengeSessionMs = 3 * 60 * 1000;
 
@@ -75,8 +76,16 @@ export async function completeSignIn(
   return signedIn(user, services);
 }
 
-/** The answer that ends a sign-in: the user's tokens, with a refresh token. */
-export async function signedIn(user: UserRecord, services: IdentityServices) {
+/**
+ * The answer that ends a sign-in: the user's tokens, with a refresh token. The sign-in goes into
+ * the user's history with the challenges it passed.
+ */
+export async function signedIn(
+  user: UserRecord,
+  services: IdentityServices,
+  challenges: ChallengeResult[] = [passwordSuccess],
+) {
+  await recordAuthEvent(user.sub, { type: 'SignIn', response: 'Pass', challenges }, services);
   return {
     ChallengeParameters: {},
     AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),

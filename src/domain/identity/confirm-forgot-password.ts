@@ -7,6 +7,7 @@ import {
   type IdentityServices,
 } from './model.ts';
 import { replacePassword } from './password.ts';
+import { recordAuthEvent } from './auth-events.ts';
 
 /** Sets a new password with the mailed reset code; the user's old sessions end. */
 export async function confirmForgotPassword(
@@ -29,5 +30,6 @@ export async function confirmForgotPassword(
   // An imported user (`plaza users import`) gets their profile now, as at confirmation (idempotent
   // for a user whose reset an administrator asked for: they have one).
   if (user.status === 'RESET_REQUIRED') await afterConfirmation(user, services);
+  await recordAuthEvent(user.sub, { type: 'ForgotPassword', response: 'Pass' }, services);
   return {};
 }

@@ -1,5 +1,6 @@
 import { fail, findUserByEmail, mailCode, type IdentityServices } from './model.ts';
 import { maskEmail } from './sign-up.ts';
+import { recordAuthEvent } from './auth-events.ts';
 
 /** How long a password reset code works (Cognito's hour). */
 export const resetCodeSeconds = 3600;
@@ -15,6 +16,7 @@ export async function forgotPassword(
   const user = await findUserByEmail(email, services);
   if (user?.enabled) {
     await mailCode(user, 'reset', resetCodeSeconds, services);
+    await recordAuthEvent(user.sub, { type: 'ForgotPassword', response: 'InProgress' }, services);
   }
   return {
     CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },

@@ -9,6 +9,7 @@ import {
 } from './model.ts';
 import { createVerifier, startServerSession } from './srp.ts';
 import { completeSignIn } from './complete-sign-in.ts';
+import { mfaFailure, passwordFailure, passwordSuccess, recordAuthEvent } from './auth-events.ts';
 import { issueTokens } from './tokens.ts';
 import { userAuth } from './user-auth.ts';
 
@@ -80,11 +81,25 @@ export async function authenticatePassword(
   return user;
 }
 
-/** Cognito's lockout: after five failures, each further one locks sign-in for 2^(n−5) s, at most 15 minutes. */
+/**
+ * Cognito's lockout: after five failures, each further one locks sign-in for 2^(n−5) s, at most 15
+ * minutes. The failed sign-in goes into the user's history, at the password or after it at MFA.
+ */
 export async function recordFailure(
   user: UserRecord,
-  { users, clock, pool }: Pick<IdentityServices, 'users' | 'clock' | 'pool'>,
+  services: Pick<IdentityServices, 'users' | 'clock' | 'pool' | 'ids'>,
+  failedAt: 'Password' | 'Mfa' = 'Password',
 ) {
+  const { users, clock, pool } = services;
+  await recordAuthEvent(
+    user.sub,
+    {
+      type: 'SignIn',
+      response: 'Fail',
+      challenges: failedAt === 'Mfa' ? [passwordSuccess, mfaFailure] : [passwordFailure],
+    },
+    services,
+  );
   const { item } = await users.update({ key: userKeys.user(user.sub), add: { failedSignIns: 1 } });
   const failures = Number(item.failedSignIns);
   if (failures >= pool.lockoutAfterFailures) {

@@ -17,7 +17,7 @@ export async function claimTotpCode(
     ? matchTotp(base32Decode(user.totpSecret), code, clock.now(), lastStep)
     : undefined;
   if (step === undefined) {
-    await recordFailure(user, services);
+    await recordFailure(user, services, 'Mfa');
     fail('CodeMismatchException', 'Invalid code received for user');
   }
   // The step is claimed conditionally: two requests with one code cannot both win.

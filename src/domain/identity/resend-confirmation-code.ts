@@ -1,5 +1,6 @@
 import { fail, findUserByEmail, mailCode, type IdentityServices } from './model.ts';
 import { maskEmail } from './sign-up.ts';
+import { recordAuthEvent } from './auth-events.ts';
 
 /** Sends a new confirmation code. Unknown users get the same answer (PreventUserExistenceErrors). */
 export async function resendConfirmationCode(
@@ -12,6 +13,7 @@ export async function resendConfirmationCode(
   const user = await findUserByEmail(email, services);
   if (user && user.status === 'UNCONFIRMED') {
     await mailCode(user, 'confirm', services.pool.confirmationCodeSeconds, services);
+    await recordAuthEvent(user.sub, { type: 'ResendCode', response: 'Pass' }, services);
   }
   return {
     CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },

@@ -11,8 +11,8 @@ import {
 import { replacePassword } from './password.ts';
 import { parseSrpTimestamp, serverKey, verifyPasswordClaim } from './srp.ts';
 import { completeSignIn, signedIn } from './complete-sign-in.ts';
-import { issueTokens } from './tokens.ts';
 import { claimTotpCode } from './mfa-code.ts';
+import { mfaSuccess, passwordSuccess } from './auth-events.ts';
 import { answerCodeChallenge } from './code-challenge.ts';
 import { selectChallenge } from './user-auth.ts';
 
@@ -97,7 +97,7 @@ async function codeChallenge(
   const code = String(request.ChallengeResponses?.[member] ?? '');
   if (!code) fail('InvalidParameterException', `Missing ${member}`);
   const user = await answerCodeChallenge(challenge, String(request.Session ?? ''), code, services);
-  if (challenge === 'SMS_MFA') return signedIn(user, services);
+  if (challenge === 'SMS_MFA') return signedIn(user, services, [passwordSuccess, mfaSuccess]);
   if (user.status !== 'CONFIRMED') fail('NotAuthorizedException', 'Incorrect username or password.');
   return completeSignIn(user, services, { mfa: false });
 }
@@ -116,10 +116,7 @@ async function softwareTokenChallenge(request: RespondToAuthChallengeRequest, se
   const user = toUserRecord(userItem);
   await claimTotpCode(user, code, services);
   await users.delete({ key: sessionKey });
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),
-  };
+  return signedIn(user, services, [passwordSuccess, mfaSuccess]);
 }
 
 /** The end of MFA_SETUP: the session's user has verified a software token (VerifySoftwareToken). */
@@ -134,10 +131,7 @@ async function mfaSetupChallenge(request: RespondToAuthChallengeRequest, service
   const { item: userItem } = await users.get(userKeys.user(String(item.sub)), { consistent: true });
   if (!userItem) fail('NotAuthorizedException', 'Invalid session for the user.');
   await users.delete({ key: sessionKey });
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: await issueTokens(toUserRecord(userItem), { withRefreshToken: true }, services),
-  };
+  return signedIn(toUserRecord(userItem), services, [passwordSuccess, mfaSuccess]);
 }
 
 /**

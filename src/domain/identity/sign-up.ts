@@ -13,6 +13,7 @@ import {
   type UserRecord,
 } from './model.ts';
 import { createVerifier } from './srp.ts';
+import { recordAuthEvent } from './auth-events.ts';
 
 export interface SignUpRequest {
   ClientId: string;
@@ -59,6 +60,7 @@ export async function signUp(request: SignUpRequest, services: IdentityServices)
     },
     services,
   );
+  await recordAuthEvent(sub, { type: 'SignUp', response: 'Pass' }, services);
   if (confirmed) {
     // Confirmed by the trigger: no code to send, and Plaza's own post-confirmation step (the profile) runs now.
     await afterConfirmation({ sub, attributes: { ...attributes, email } }, services);

@@ -53,6 +53,7 @@ import {
 } from '../../domain/identity/describe-user-pool.ts';
 import { getUser } from '../../domain/identity/get-user.ts';
 import { getCsvHeader } from '../../domain/identity/get-csv-header.ts';
+import { adminListUserAuthEvents } from '../../domain/identity/admin-list-user-auth-events.ts';
 import { globalSignOut } from '../../domain/identity/global-sign-out.ts';
 import { initiateAuth } from '../../domain/identity/initiate-auth.ts';
 import type { IdentityServices } from '../../domain/identity/model.ts';
@@ -201,6 +202,7 @@ export function registerCognitoRoutes(
     AdminListGroupsForUser: (body) => adminListGroupsForUser(body as never, services),
     ListUsersInGroup: (body) => listUsersInGroup(body as never, services),
     GetCSVHeader: (body) => getCsvHeader(body as never, services),
+    AdminListUserAuthEvents: (body) => adminListUserAuthEvents(body as never, services),
   };
 
   // A body that is not JSON comes through as this marker, so the route answers it in Cognito's dialect.

@@ -219,6 +219,7 @@ export const requestShapes: Record<string, Record<string, Member>> = {
   AdminListGroupsForUser: { ...adminUser, ...page },
   ListUsersInGroup: { ...group, ...page },
   GetCSVHeader: { UserPoolId: required('string') },
+  AdminListUserAuthEvents: { ...adminUser, MaxResults: optional('integer'), NextToken: optional('string') },
 };
 
 const describeShape = (shape: Shape): string =>
