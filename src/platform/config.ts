@@ -65,7 +65,7 @@ const fileSchema = z
           )
           .max(20)
           .optional(),
-        mfa: z.enum(['OPTIONAL', 'ON']).optional(),
+        mfa: z.enum(['OFF', 'OPTIONAL', 'ON']).optional(),
         signingKeyRotationDays: z.number().min(1).max(3650).optional(),
         triggers: z
           .object({
@@ -230,8 +230,11 @@ export interface Config {
     confirmationCodeSeconds: number;
     lockoutAfterFailures: number;
     lockoutMaxSeconds: number;
-    /** The design's "MFA off, TOTP available" is Cognito's OPTIONAL; ON makes it required. */
-    mfa: 'OPTIONAL' | 'ON';
+    /**
+     * The design's "MFA off, TOTP available" is Cognito's OPTIONAL (each user chooses TOTP or SMS);
+     * ON makes it required; OFF turns MFA off for everyone, as Cognito's MfaConfiguration OFF.
+     */
+    mfa: 'OFF' | 'OPTIONAL' | 'ON';
     /** The token signing key is replaced after this many days. */
     signingKeyRotationDays: number;
     /** Handler modules (`export async function handler(event)`), as Cognito's Lambda triggers. */

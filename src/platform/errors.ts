@@ -44,6 +44,7 @@ export const errorCatalogue = {
   EnableSoftwareTokenMFAException: { status: 400, retryable: false },
   SoftwareTokenMFANotFoundException: { status: 400, retryable: false },
   PasswordResetRequiredException: { status: 400, retryable: false },
+  InvalidSmsRoleAccessPolicyException: { status: 400, retryable: false },
   InternalErrorException: { status: 500, retryable: true },
   // The user pool's JSON protocol (AWS's names): an unreadable body, an unknown X-Amz-Target
   SerializationException: { status: 400, retryable: false },

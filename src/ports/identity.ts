@@ -21,6 +21,8 @@ export interface MailMessage {
   text: string;
   /** What the message is for (confirmation, reset), for the outbox and the logs. */
   purpose: string;
+  /** `sms`: a text message to a phone number (`to`, E.164), e.g. an SMS MFA code; absent, an email. */
+  channel?: 'email' | 'sms';
 }
 
 /** Sends mail: the outbox under DATA_DIR by default, SMTP when configured. */

@@ -33,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App } from '../../src/app/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
@@ -471,7 +471,7 @@ describe('the embedded user pool with the AWS SDK', () => {
       username_attributes: ['email'],
       password_policy: { min_length: 8 },
       mfa_configuration: 'OPTIONAL',
-      mfa_methods: ['TOTP'],
+      mfa_methods: ['SMS', 'TOTP'],
     });
     expect(outputs.data).toMatchObject({
       url: `${url}/graphql`,

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App } from '../../src/app/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
@@ -294,6 +294,34 @@ describe("Cognito's service model", () => {
     });
     await valid('AssociateSoftwareToken', { AccessToken });
     await valid('GetUserAttributeVerificationCode', { AccessToken, AttributeName: 'email' });
+    // SMS MFA: a verified phone number, then SMS_MFA at sign-in.
+    const phone = '+14325551212';
+    await valid('UpdateUserAttributes', {
+      AccessToken,
+      UserAttributes: [{ Name: 'phone_number', Value: phone }],
+    });
+    await valid('GetUserAttributeVerificationCode', { AccessToken, AttributeName: 'phone_number' });
+    await valid('VerifyUserAttribute', {
+      AccessToken,
+      AttributeName: 'phone_number',
+      Code: latestCode(dir, phone),
+    });
+    await valid('SetUserMFAPreference', {
+      AccessToken,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+    const sms = await valid('InitiateAuth', {
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    });
+    await valid('RespondToAuthChallenge', {
+      ClientId: clientId,
+      ChallengeName: 'SMS_MFA',
+      Session: sms.Session,
+      ChallengeResponses: { USERNAME: email, SMS_MFA_CODE: latestCode(dir, phone) },
+    });
+    await valid('GetUser', { AccessToken });
     await valid('ForgotPassword', { ClientId: clientId, Username: email });
     await valid('AdminGetUser', { UserPoolId: userPoolId, Username: email });
     await valid('ListUsers', { UserPoolId: userPoolId, Limit: 10 });
@@ -347,6 +375,10 @@ describe("Cognito's service model", () => {
       UserPoolId: userPoolId,
       MfaConfiguration: 'OPTIONAL',
       SoftwareTokenMfaConfiguration: { Enabled: true },
+      SmsMfaConfiguration: {
+        SmsAuthenticationMessage: 'Your code is {####}',
+        SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/plaza-sms' },
+      },
     });
     const group = { UserPoolId: userPoolId, GroupName: 'conformance' };
     await valid('CreateGroup', { ...group, Description: 'Conformance', Precedence: 1 });

@@ -37,6 +37,23 @@ describe('outboxMailer', () => {
     await outbox.close();
   });
 
+  it('keeps text messages beside mail, each read back with its channel', async () => {
+    const outbox = openOutbox();
+    await outbox.mailer.send({ to: 'a@example.com', subject: 's', text: 'code 1', purpose: 'reset' });
+    await outbox.mailer.send({
+      to: '+14325551212',
+      subject: 's',
+      text: 'code 2',
+      purpose: 'mfa',
+      channel: 'sms',
+    });
+    expect(await readOutbox(outbox.dir, { limit: 5 })).toMatchObject([
+      { to: '+14325551212', channel: 'sms', text: 'code 2' },
+      { to: 'a@example.com', channel: 'email', text: 'code 1' },
+    ]);
+    await outbox.close();
+  });
+
   it('reads back the newest message first even past the tenth in one millisecond', async () => {
     const outbox = openOutbox();
     for (let n = 0; n < 12; n++) {

@@ -5,6 +5,7 @@ import type { MailMessage } from '../../ports/identity.ts';
 
 export interface SentMail extends MailMessage {
   at: string;
+  channel: 'email' | 'sms';
 }
 
 /** The newest messages first (file names start with the time they were written), optionally to one address. */
@@ -28,7 +29,9 @@ export async function readOutbox(dir: string, options: { to?: string; limit: num
       // A message being written right now is read on the next request.
       continue;
     }
-    if (to === undefined || message.to.toLowerCase() === to) messages.push(message);
+    // Messages written before channels were all email.
+    if (to === undefined || message.to.toLowerCase() === to)
+      messages.push({ ...message, channel: message.channel ?? 'email' });
   }
   return messages;
 }

@@ -37,6 +37,16 @@ describe('smtpMailer', () => {
     await server.stop();
   });
 
+  it('refuses a text message with a Cognito error, sending nothing: SMS goes through SNS or the outbox', async () => {
+    const server = await startSmtpServer();
+    const mailer = smtpMailer({ url: server.url, from: 'hello@plaza.test' }, silent);
+    await expect(
+      mailer.send({ to: '+14325551212', subject: 's', text: 'code', purpose: 'mfa', channel: 'sms' }),
+    ).rejects.toMatchObject({ code: 'InvalidSmsRoleAccessPolicyException' });
+    expect(server.received).toEqual([]);
+    await server.stop();
+  });
+
   it('fails the send when the server refuses the recipient, so the caller does not think it went', async () => {
     const server = await startSmtpServer({
       onRcptTo: (address, _session, callback) =>

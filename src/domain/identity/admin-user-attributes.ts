@@ -3,9 +3,11 @@
  * for any mutable attribute of the schema (pool-schema.ts).
  */
 import { isPlazaError } from '../../platform/errors.ts';
+import type { Item } from '../../ports/item-store/item-store.ts';
 import { userNamed } from './admin-users.ts';
 import { fail, findUserByEmail, mailCode, requireEmail, userKeys, type IdentityServices } from './model.ts';
 import { writableAttribute } from './pool-schema.ts';
+import { requirePhone, withPhoneChange } from './sms.ts';
 
 /**
  * Sets attributes. A new email is the sign-in alias: given with `email_verified: "true"` it
@@ -17,7 +19,7 @@ export async function adminUpdateUserAttributes(
   services: IdentityServices,
 ) {
   const user = await userNamed(request.Username, services);
-  const attributes = { ...user.attributes };
+  let attributes = { ...user.attributes };
   let newEmail: string | undefined;
   for (const { Name, Value = '' } of request.UserAttributes) {
     const attribute = writableAttribute(Name);
@@ -25,6 +27,7 @@ export async function adminUpdateUserAttributes(
       newEmail = requireEmail(Value);
       continue;
     }
+    if (Name === 'phone_number') requirePhone(Value);
     if (attribute.AttributeDataType === 'Boolean' && Value !== 'true' && Value !== 'false')
       fail('InvalidParameterException', `${Name} must be "true" or "false"`);
     const max = Number(attribute.StringAttributeConstraints?.MaxLength ?? 2048);
@@ -33,10 +36,17 @@ export async function adminUpdateUserAttributes(
     attributes[Name] = Value;
   }
   const now = services.clock.now();
+  const phone = withPhoneChange(
+    user,
+    attributes,
+    request.UserAttributes.some((a) => a.Name === 'phone_number_verified'),
+  );
+  attributes = phone.attributes;
+  const smsMfa: Item = phone.smsMfaOff ? { smsMfaEnabled: false } : {};
   if (newEmail === undefined || newEmail === user.email) {
     await services.users.update({
       key: userKeys.user(user.sub),
-      set: { attributes, lastModified: now },
+      set: { attributes, ...smsMfa, lastModified: now },
       conditions: [{ op: 'itemExists' }],
     });
     return {};
@@ -54,7 +64,7 @@ export async function adminUpdateUserAttributes(
         {
           update: {
             key: userKeys.user(user.sub),
-            set: { email: newEmail, attributes, lastModified: now },
+            set: { email: newEmail, attributes, ...smsMfa, lastModified: now },
             remove: ['pendingEmail'],
           },
           conditions: [{ op: 'itemExists' }],
@@ -69,7 +79,7 @@ export async function adminUpdateUserAttributes(
   }
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { attributes, pendingEmail: newEmail, lastModified: now },
+    set: { attributes, ...smsMfa, pendingEmail: newEmail, lastModified: now },
     conditions: [{ op: 'itemExists' }],
   });
   await mailCode(
@@ -93,9 +103,14 @@ export async function adminDeleteUserAttributes(
       fail('InvalidParameterException', `Cannot delete a required attribute: ${name}`);
     delete attributes[name];
   }
+  const phone = withPhoneChange(user, attributes);
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { attributes, lastModified: services.clock.now() },
+    set: {
+      attributes: phone.attributes,
+      ...(phone.smsMfaOff ? { smsMfaEnabled: false } : {}),
+      lastModified: services.clock.now(),
+    },
     conditions: [{ op: 'itemExists' }],
   });
   return {};

@@ -2,6 +2,7 @@
  * The back office's operations (Admin* and ListUsers). The edge lets only
  * requests signed with the admin credentials reach them.
  */
+import { mfaSettings } from './mfa-preference.ts';
 import { removeUser } from './remove-user.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import {
@@ -89,7 +90,7 @@ export async function adminGetUser(request: { Username: string }, services: Iden
     ...rest,
     UserAttributes: Attributes,
     MFAOptions: [],
-    PreferredMfaSetting: user.mfaEnabled ? 'SOFTWARE_TOKEN_MFA' : undefined,
+    ...mfaSettings(user),
   };
 }
 

@@ -17,11 +17,6 @@ const digits: Record<CodeChallenge, number> = { EMAIL_OTP: 8, SMS_MFA: 6 };
 const codeHash = (challenge: CodeChallenge, session: string, code: string) =>
   sha256(`${challenge}:${session}:${code}`);
 
-/** Masks a phone number as Cognito's CodeDeliveryDetails do: `+*******1234`. */
-export function maskPhone(phone: string): string {
-  return `+${'*'.repeat(Math.max(phone.length - 5, 0))}${phone.slice(-4)}`;
-}
-
 /**
  * Starts a code challenge for `user` (undefined for an unknown user, who gets the same answer and
  * nothing is sent). `deliver` sends the code; the session is the challenge's answer key.

@@ -1,4 +1,6 @@
-import { fail, userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import { startCodeChallenge } from './code-challenge.ts';
+import { fail, userKeys, type IdentityServices, type PoolSettings, type UserRecord } from './model.ts';
+import { maskPhone, textMfaCode, verifiedPhone } from './sms.ts';
 import { issueTokens } from './tokens.ts';
 import { passwordSuccess, recordAuthEvent, type ChallengeResult } from './auth-events.ts';
 
@@ -7,8 +9,8 @@ const challengeSessionMs = 3 * 60 * 1000;
 /**
  * The end of a successful password or SRP check: tokens, or a challenge with a
  * short session — NEW_PASSWORD_REQUIRED for a temporary password, or
- * SOFTWARE_TOKEN_MFA when the user has software-token MFA, MFA_SETUP when the
- * pool requires MFA and the user has none yet.
+ * SOFTWARE_TOKEN_MFA or SMS_MFA for the user's MFA (unless the pool's MFA is
+ * OFF), MFA_SETUP when the pool requires MFA and the user has none yet.
  */
 export async function completeSignIn(
   user: UserRecord,
@@ -43,7 +45,17 @@ export async function completeSignIn(
     };
   }
   if (options.mfa === false) return signedIn(user, services);
-  if (pool.mfa === 'ON' && !(user.mfaEnabled && user.totpSecret)) {
+  const method = mfaMethod(user, pool);
+  if (method === 'SMS_MFA') {
+    const phone = user.attributes.phone_number ?? '';
+    return startCodeChallenge(
+      'SMS_MFA',
+      user,
+      { medium: 'SMS', destination: maskPhone(phone), deliver: (code) => textMfaCode(phone, code, services) },
+      services,
+    );
+  }
+  if (method === undefined && pool.mfa === 'ON') {
     // MFA is required and this user has none yet: set it up before any token is issued.
     const session = ids.secret(48);
     const expiresAt = clock.now() + challengeSessionMs;
@@ -61,7 +73,7 @@ export async function completeSignIn(
       ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' },
     };
   }
-  if (user.mfaEnabled && user.totpSecret) {
+  if (method === 'SOFTWARE_TOKEN_MFA') {
     const session = ids.secret(48);
     const expiresAt = clock.now() + challengeSessionMs;
     await users.put({
@@ -74,6 +86,23 @@ export async function completeSignIn(
     };
   }
   return signedIn(user, services);
+}
+
+/**
+ * The second factor a sign-in asks for: none when the pool's MFA is OFF (whatever users turned on,
+ * as on Cognito); else the user's enabled method, the preferred one of two (TOTP when none is); and
+ * when the pool requires MFA of a user who turned none on, SMS to a verified phone number.
+ */
+export function mfaMethod(
+  user: UserRecord,
+  pool: Pick<PoolSettings, 'mfa'>,
+): 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | undefined {
+  if (pool.mfa === 'OFF') return undefined;
+  const enabled: ('SOFTWARE_TOKEN_MFA' | 'SMS_MFA')[] = [];
+  if (user.mfaEnabled && user.totpSecret) enabled.push('SOFTWARE_TOKEN_MFA');
+  if (user.smsMfaEnabled && user.attributes.phone_number) enabled.push('SMS_MFA');
+  if (enabled.length === 0) return pool.mfa === 'ON' && verifiedPhone(user) ? 'SMS_MFA' : undefined;
+  return user.preferredMfa && enabled.includes(user.preferredMfa) ? user.preferredMfa : enabled[0];
 }
 
 /**

@@ -114,9 +114,9 @@ export async function describeUserPoolClient(
         'ALLOW_USER_AUTH',
       ],
       ReadAttributes: poolSchema.map((attribute) => attribute.Name),
-      // email_verified is the pool's (or an administrator's) to set, never the app's.
+      // Verification is the pool's (or an administrator's) to set, never the app's.
       WriteAttributes: poolSchema
-        .filter((attribute) => attribute.Mutable && attribute.Name !== 'email_verified')
+        .filter((attribute) => attribute.Mutable && !attribute.Name.endsWith('_verified'))
         .map((attribute) => attribute.Name),
       SupportedIdentityProviders: ['COGNITO', ...(hosted ? hosted.providers.keys() : [])],
       ...(hosted

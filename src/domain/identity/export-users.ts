@@ -30,7 +30,7 @@ export async function* exportUsers({ users }: { users: ItemStore }): AsyncGenera
         email: user.email,
         status: user.status,
         enabled: user.enabled,
-        mfaEnabled: user.mfaEnabled === true,
+        mfaEnabled: user.mfaEnabled === true || user.smsMfaEnabled === true,
         attributes: { ...user.attributes },
         createdAt: user.createdAt,
       };

@@ -1,5 +1,6 @@
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
+import { mfaSettings } from './mfa-preference.ts';
 import type { IdentityServices } from './model.ts';
 
 export async function getUser(
@@ -14,8 +15,6 @@ export async function getUser(
       ([Name, Value]) => ({ Name, Value }),
     ),
     MFAOptions: [],
-    // What clients read to show whether TOTP is on (Amplify's fetchMFAPreference).
-    UserMFASettingList: user.mfaEnabled ? ['SOFTWARE_TOKEN_MFA'] : [],
-    ...(user.mfaEnabled ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA' } : {}),
+    ...mfaSettings(user),
   };
 }

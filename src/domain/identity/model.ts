@@ -23,8 +23,11 @@ export interface PoolSettings {
   /** Cognito's lockout: after this many failures, 2^(n−limit) s, at most `lockoutMaxSeconds`. */
   lockoutAfterFailures: number;
   lockoutMaxSeconds: number;
-  /** OPTIONAL: users may turn on TOTP; ON: every user must (MFA_SETUP at the first sign-in). */
-  mfa: 'OPTIONAL' | 'ON';
+  /**
+   * OFF: no MFA at sign-in, and users cannot turn it on; OPTIONAL: users may turn on TOTP or SMS;
+   * ON: every user must (SMS to a verified phone, or MFA_SETUP for TOTP at the first sign-in).
+   */
+  mfa: 'OFF' | 'OPTIONAL' | 'ON';
 }
 
 export interface PostConfirmationEvent {
@@ -80,6 +83,10 @@ export interface UserRecord {
   totpLastStep?: number;
   /** Software-token MFA is required at sign-in. */
   mfaEnabled?: boolean;
+  /** SMS MFA (to the verified phone_number) is required at sign-in. */
+  smsMfaEnabled?: boolean;
+  /** The method asked for when both are on (SetUserMFAPreference's PreferredMfa). */
+  preferredMfa?: 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
   /** Tokens issued before this time (ms) are refused. */
   validAfter: number;
   /**
@@ -104,6 +111,8 @@ export const userKeys = {
   mfaSession: (session: string) => ({ PK: `MFA#${sha256(session)}`, SK: 'SESSION' }),
   newPasswordSession: (session: string) => ({ PK: `NEWPASSWORD#${sha256(session)}`, SK: 'SESSION' }),
   mfaSetupSession: (session: string) => ({ PK: `MFASETUP#${sha256(session)}`, SK: 'SESSION' }),
+  /** What SetUserPoolMfaConfig set for SMS (the message, SNS's caller role). */
+  smsMfaConfig: () => ({ PK: 'POOL', SK: 'SMS_MFA' }),
   /** A USER_AUTH sign-in waiting for the user's choice (SELECT_CHALLENGE). */
   userAuthSession: (session: string) => ({ PK: `USERAUTH#${sha256(session)}`, SK: 'SESSION' }),
   /** A challenge answered with a delivered code (EMAIL_OTP, SMS_MFA), which it keeps as a hash. */
@@ -123,7 +132,7 @@ export function sessionsPartition(sub: string): string {
   return `SESSIONS#${sub}`;
 }
 
-export type CodePurpose = 'confirm' | 'reset' | 'verify';
+export type CodePurpose = 'confirm' | 'reset' | 'verify' | 'verifyPhone';
 
 /** The part of a pool id after the region, which Cognito's SRP mixes into every hash. */
 export function poolName(userPoolId: string): string {
@@ -273,16 +282,24 @@ const codeMessages: Record<CodePurpose, { subject: string; text: (code: string) 
   confirm: { subject: 'Your verification code', text: (code) => `Your confirmation code is ${code}` },
   reset: { subject: 'Reset your password', text: (code) => `Your password reset code is ${code}` },
   verify: { subject: 'Verify your new email', text: (code) => `Your verification code is ${code}` },
+  verifyPhone: { subject: 'Verify your phone number', text: (code) => `Your verification code is ${code}` },
 };
 
-/** Issues a code for a purpose and mails it to the user. */
+/** Issues a code for a purpose and mails it to the user (or, with `channel: 'sms'`, texts it to `to`). */
 export async function mailCode(
   user: Pick<UserRecord, 'sub' | 'email'>,
   purpose: CodePurpose,
   lifetimeSeconds: number,
   services: Pick<IdentityServices, 'users' | 'clock' | 'mailer'>,
+  delivery: { channel: 'sms'; to: string } | undefined = undefined,
 ): Promise<void> {
   const code = await issueCode(user.sub, purpose, lifetimeSeconds, services);
   const message = codeMessages[purpose];
-  await services.mailer.send({ to: user.email, subject: message.subject, text: message.text(code), purpose });
+  await services.mailer.send({
+    to: delivery?.to ?? user.email,
+    subject: message.subject,
+    text: message.text(code),
+    purpose,
+    ...(delivery ? { channel: delivery.channel } : {}),
+  });
 }

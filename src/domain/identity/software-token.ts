@@ -4,6 +4,7 @@ import { isPlazaError } from '../../platform/errors.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
 import { fail, toUserRecord, userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import { setMfaPreference, type MfaPreferenceRequest } from './mfa-preference.ts';
 import { base32Decode, base32Encode, matchTotp } from './totp.ts';
 
 /**
@@ -88,18 +89,10 @@ export async function verifySoftwareToken(
 }
 
 export async function setUserMfaPreference(
-  request: { AccessToken: string; SoftwareTokenMfaSettings?: { Enabled?: boolean; PreferredMfa?: boolean } },
+  request: MfaPreferenceRequest & { AccessToken: string },
   verifier: IdentityVerifier,
   services: IdentityServices,
 ) {
   const user = await userOfAccessToken(request.AccessToken, verifier, services);
-  const settings = request.SoftwareTokenMfaSettings;
-  if (!settings) return {};
-  if (settings.Enabled && !user.totpSecret)
-    fail('InvalidParameterException', 'User has not verified software token mfa');
-  await services.users.update({
-    key: userKeys.user(user.sub),
-    set: { mfaEnabled: settings.Enabled === true, lastModified: services.clock.now() },
-  });
-  return {};
+  return setMfaPreference(user, request, services);
 }

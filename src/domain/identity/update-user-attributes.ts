@@ -1,9 +1,10 @@
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
+import { requirePhone, withPhoneChange } from './sms.ts';
 import { emailDelivery } from './verify-user-attribute.ts';
 import { fail, findUserByEmail, mailCode, requireEmail, userKeys, type IdentityServices } from './model.ts';
 
-/** The attributes a user may change about themselves (the design's custom attributes and names). */
+/** The attributes a user may change about themselves besides email and phone_number (the design's custom attributes and names). */
 const mutable = new Set([
   'name',
   'preferred_username',
@@ -33,6 +34,10 @@ export async function updateUserAttributes(
       newEmail = requireEmail(Value);
       continue;
     }
+    if (Name === 'phone_number') {
+      attributes.phone_number = requirePhone(Value);
+      continue;
+    }
     if (!mutable.has(Name)) fail('InvalidParameterException', `Attribute cannot be updated: ${String(Name)}`);
     if (typeof Value !== 'string' || Value.length > 2048)
       fail('InvalidParameterException', `Invalid value for ${Name}`);
@@ -42,10 +47,12 @@ export async function updateUserAttributes(
   if (changingEmail && (await findUserByEmail(newEmail as string, services))) {
     fail('AliasExistsException', 'An account with the given email already exists.');
   }
+  const phone = withPhoneChange(user, attributes);
   await services.users.update({
     key: userKeys.user(user.sub),
     set: {
-      attributes,
+      attributes: phone.attributes,
+      ...(phone.smsMfaOff ? { smsMfaEnabled: false } : {}),
       lastModified: services.clock.now(),
       ...(changingEmail ? { pendingEmail: newEmail as string } : {}),
     },

@@ -94,6 +94,7 @@ const cognitoCodes = new Set<string>([
   'UnsupportedOperationException',
   'EnableSoftwareTokenMFAException',
   'PasswordResetRequiredException',
+  'InvalidSmsRoleAccessPolicyException',
   'ResourceNotFoundException',
   'InternalErrorException',
 ]);

@@ -5,7 +5,8 @@ export interface AmplifyOutputsSource {
   /** The URL clients reach Plaza at, known once the server listens. */
   baseUrl(): string;
   pool:
-    { userPoolId: string; clientId: string; passwordMinLength: number; mfa: 'OPTIONAL' | 'ON' } | undefined;
+    | { userPoolId: string; clientId: string; passwordMinLength: number; mfa: 'OFF' | 'OPTIONAL' | 'ON' }
+    | undefined;
   /** The development API key (never served in production). */
   apiKey(): string | undefined;
   bucketName: string;
@@ -40,8 +41,9 @@ export function registerAmplifyOutputsRoute(server: FastifyInstance, source: Amp
                 require_numbers: false,
                 require_symbols: false,
               },
-              mfa_configuration: source.pool.mfa,
-              mfa_methods: ['TOTP'],
+              // Amplify's names for Cognito's OFF, OPTIONAL and ON.
+              mfa_configuration: { OFF: 'NONE', OPTIONAL: 'OPTIONAL', ON: 'REQUIRED' }[source.pool.mfa],
+              mfa_methods: source.pool.mfa === 'OFF' ? [] : ['SMS', 'TOTP'],
               unauthenticated_identities_enabled: false,
             },
           }

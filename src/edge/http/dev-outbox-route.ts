@@ -5,12 +5,13 @@ export interface DevOutboxOptions {
   messages(query: {
     to?: string;
     limit: number;
-  }): Promise<{ at: string; to: string; subject: string; text: string; purpose: string }[]>;
+  }): Promise<{ at: string; to: string; subject: string; text: string; purpose: string; channel: string }[]>;
 }
 
 /**
- * GET /dev/outbox: the mail the development outbox holds, for the web app's dev
- * mailbox page (confirmation codes without a mail server). Development only: the
+ * GET /dev/outbox: the mail and text messages (`channel`: email or sms) the
+ * development outbox holds, for the web app's dev mailbox page (codes without a
+ * mail server or SNS). Development only: the
  * composition root never registers it in production, where it would hand anyone
  * everyone's codes.
  */

@@ -6,6 +6,8 @@ export interface MailboxMessage {
   subject: string;
   text: string;
   purpose: string;
+  /** `sms` for a text message (an SMS MFA or phone verification code); older servers leave it out. */
+  channel?: 'email' | 'sms';
 }
 
 /** The messages, newest first; undefined when this server has no dev mailbox (production, or AWS). */

@@ -4,7 +4,10 @@ import { RelativeTime } from '../components/RelativeTime.tsx';
 import { codeIn, readMailbox, type MailboxMessage } from '../lib/dev-mailbox.ts';
 import { Link, useLocation } from '../router.tsx';
 
-/** The dev mailbox: what a development server "mailed", so codes can be read without a mail server. */
+/**
+ * The dev mailbox: what a development server "mailed" or texted (SMS codes), so codes can be read
+ * without a mail server or SNS.
+ */
 export function Mailbox() {
   const { search } = useLocation();
   const to = search.get('to') ?? undefined;
@@ -39,8 +42,11 @@ export function Mailbox() {
           return (
             <li key={`${message.at}-${message.to}`} className="card">
               <p>
-                <strong>{message.subject}</strong> <span className="muted">to {message.to}</span> ·{' '}
-                <RelativeTime iso={message.at} />
+                <strong>{message.subject}</strong>{' '}
+                <span className="muted">
+                  {message.channel === 'sms' ? 'text message to' : 'to'} {message.to}
+                </span>{' '}
+                · <RelativeTime iso={message.at} />
               </p>
               <pre>{message.text}</pre>
               {code && message.purpose === 'confirm' && (
