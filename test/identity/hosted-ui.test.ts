@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
+import { adminListUserAuthEvents } from '../../src/domain/identity/admin-list-user-auth-events.ts';
 import { confirmSignUp } from '../../src/domain/identity/confirm-sign-up.ts';
 import { issueCode, userKeys } from '../../src/domain/identity/model.ts';
 import { signUp } from '../../src/domain/identity/sign-up.ts';
@@ -357,6 +358,36 @@ describe('authorization code with PKCE through /login', () => {
     // The same TOTP code cannot be used twice.
     const replay = await browser.request(mfaForm.action, { form: { ...mfaForm.fields, code } });
     expect(replay.status).toBe(400);
+    // The user's history: the wrong code failed at MFA; the sign-in passed both, from the browser's address.
+    const { AuthEvents } = await adminListUserAuthEvents({ Username: sub }, app.identity.services!);
+    expect(
+      AuthEvents.map(({ EventType, EventResponse, ChallengeResponses, EventContextData }) => ({
+        EventType,
+        EventResponse,
+        ChallengeResponses,
+        EventContextData,
+      })),
+    ).toEqual([
+      {
+        EventType: 'SignIn',
+        EventResponse: 'Pass',
+        ChallengeResponses: [
+          { ChallengeName: 'Password', ChallengeResponse: 'Success' },
+          { ChallengeName: 'Mfa', ChallengeResponse: 'Success' },
+        ],
+        EventContextData: { IpAddress: '127.0.0.1' },
+      },
+      {
+        EventType: 'SignIn',
+        EventResponse: 'Fail',
+        ChallengeResponses: [
+          { ChallengeName: 'Password', ChallengeResponse: 'Success' },
+          { ChallengeName: 'Mfa', ChallengeResponse: 'Failure' },
+        ],
+        EventContextData: undefined,
+      },
+      { EventType: 'SignUp', EventResponse: 'Pass', ChallengeResponses: [], EventContextData: undefined },
+    ]);
   });
 
   it('logs out only to configured sign-out URLs', async () => {

@@ -26,6 +26,7 @@ function authEventType(item: Item) {
     EventResponse: String(item.eventResponse),
     EventRisk: { RiskDecision: 'NoRisk', RiskLevel: 'Low', CompromisedCredentialsDetected: false },
     ChallengeResponses: Array.isArray(item.challenges) ? item.challenges : [],
+    ...(item.context ? { EventContextData: item.context } : {}),
   };
 }
 

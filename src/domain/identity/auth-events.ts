@@ -14,6 +14,11 @@ export interface ChallengeResult {
   ChallengeName: 'Password' | 'Mfa';
   ChallengeResponse: 'Success' | 'Failure';
 }
+/** Where the event came from, when the edge that saw it knows (the hosted UI's browser). */
+export interface AuthEventContext {
+  IpAddress?: string;
+  DeviceName?: string;
+}
 
 /** How long an event is kept (Cognito's advanced security keeps its history for 90 days). */
 export const authEventDays = 90;
@@ -43,7 +48,12 @@ export const mfaFailure: ChallengeResult = { ChallengeName: 'Mfa', ChallengeResp
  */
 export async function recordAuthEvent(
   sub: string,
-  event: { type: AuthEventType; response: AuthEventResponse; challenges?: ChallengeResult[] },
+  event: {
+    type: AuthEventType;
+    response: AuthEventResponse;
+    challenges?: ChallengeResult[];
+    context?: AuthEventContext;
+  },
   { users, clock, ids }: Pick<IdentityServices, 'users' | 'clock' | 'ids'>,
 ): Promise<void> {
   const at = clock.now();
@@ -54,6 +64,7 @@ export async function recordAuthEvent(
     eventType: event.type,
     eventResponse: event.response,
     challenges: (event.challenges ?? []).map((challenge) => ({ ...challenge })),
+    ...(event.context ? { context: { ...event.context } } : {}),
     createdAt: at,
     ttl: Math.ceil(at / 1000) + authEventDays * 24 * 3600,
   };

@@ -40,6 +40,6 @@ export function idpResponse(
           state: outcome.request.state,
         }),
       );
-    return signedIn(options, reply, outcome.request, outcome.user);
+    return signedIn(options, reply, outcome.request, outcome.user, { challenges: [], ipAddress: request.ip });
   };
 }

@@ -3,6 +3,7 @@
  * pending sign-in, and the code, sent with its session, completes it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mfaSuccess, passwordSuccess } from '../../../domain/identity/auth-events.ts';
 import { claimTotpCode } from '../../../domain/identity/mfa-code.ts';
 import { toUserRecord, userKeys, type UserRecord } from '../../../domain/identity/model.ts';
 import { oauthKeys, pendingMfaMs, type AuthorizationRequest } from '../../../domain/identity/oauth.ts';
@@ -61,5 +62,8 @@ export async function verifyMfaCode(
     return showMfa(options, request, reply, authorization, session, 400, 'Invalid code. Please try again.');
   }
   await users.delete({ key });
-  return signedIn(options, reply, authorization, user);
+  return signedIn(options, reply, authorization, user, {
+    challenges: [passwordSuccess, mfaSuccess],
+    ipAddress: request.ip,
+  });
 }

@@ -3,6 +3,7 @@
  * then the password, or the authenticator code of a sign-in waiting for one.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { passwordSuccess } from '../../../domain/identity/auth-events.ts';
 import { authenticatePassword } from '../../../domain/identity/initiate-auth.ts';
 import { userKeys, type UserRecord } from '../../../domain/identity/model.ts';
 import { sameText, type AuthorizationRequest } from '../../../domain/identity/oauth.ts';
@@ -98,5 +99,8 @@ async function checkPassword(
       ),
     );
   if (user.mfaEnabled && user.totpSecret) return askForMfaCode(options, request, reply, authorization, user);
-  return signedIn(options, reply, authorization, user);
+  return signedIn(options, reply, authorization, user, {
+    challenges: [passwordSuccess],
+    ipAddress: request.ip,
+  });
 }
