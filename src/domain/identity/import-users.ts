@@ -135,6 +135,8 @@ export async function importUsers(
         if ((await services.users.get(userKeys.user(row.sub), { consistent: true })).item)
           fail('BadInput', `a user ${row.sub} already exists`);
       }
+      // Cognito's cognito:mfa_enabled is SMS MFA, to the row's verified phone number.
+      const smsMfa = row.mfaEnabled && row.attributes.phone_number_verified === 'true';
       await createUser(
         {
           email: row.email,
@@ -143,14 +145,15 @@ export async function importUsers(
           status: 'RESET_REQUIRED',
           attributes: row.attributes,
           ...(row.sub ? { sub: row.sub } : {}),
+          ...(smsMfa ? { extra: { smsMfaEnabled: true } } : {}),
         },
         services,
       );
       summary.imported++;
-      if (row.mfaEnabled)
+      if (row.mfaEnabled && !smsMfa)
         summary.warnings.push({
           line,
-          message: `${row.email}: MFA does not carry over (its secret is not exported); the user sets it up again`,
+          message: `${row.email}: MFA is not on (SMS MFA needs a verified phone_number; TOTP secrets are not exported): the user sets it up again`,
         });
     } catch (error) {
       if (!isPlazaError(error) || !['BadInput', 'UsernameExistsException'].includes(error.code)) throw error;
