@@ -22,6 +22,12 @@ import {
   VerifySoftwareTokenCommand,
   VerifyUserAttributeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AuthenticationDetails,
+  CognitoUser,
+  CognitoUserPool,
+  type CognitoUserSession,
+} from 'amazon-cognito-identity-js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -343,6 +349,48 @@ it('asks for the preferred of two methods', async () => {
   const user = await cognito.send(new GetUserCommand({ AccessToken: accessToken }));
   expect(user.UserMFASettingList).toEqual(['SOFTWARE_TOKEN_MFA', 'SMS_MFA']);
   expect(user.PreferredMfaSetting).toBe('SOFTWARE_TOKEN_MFA');
+});
+
+it('verifies a phone and signs in with SMS MFA through amazon-cognito-identity-js', async () => {
+  const email = 'sms-identity-js@example.com';
+  const phone = '+14325550008';
+  await signUpAndSignIn(cognito, { clientId, dataDir: dir, email, password });
+  const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint: `${url}/` });
+  const user = new CognitoUser({ Username: email, Pool: pool });
+  // Each step fails the test if the library ends in a callback other than the one expected.
+  const srpSignIn = (callbacks: { onSuccess?: () => void; mfaRequired?: (name: string) => void }) =>
+    new Promise<void>((resolve, reject) =>
+      user.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), {
+        onSuccess: () => (callbacks.onSuccess ? resolve() : reject(new Error('signed in without MFA'))),
+        onFailure: reject,
+        mfaRequired: (name) =>
+          callbacks.mfaRequired ? resolve(callbacks.mfaRequired(name)) : reject(new Error(name)),
+      }),
+    );
+  await srpSignIn({ onSuccess: () => undefined });
+  await new Promise((resolve, reject) =>
+    user.updateAttributes([{ Name: 'phone_number', Value: phone }], (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+  await new Promise((resolve, reject) =>
+    user.getAttributeVerificationCode('phone_number', { onSuccess: resolve, onFailure: reject }),
+  );
+  await new Promise((resolve, reject) =>
+    user.verifyAttribute('phone_number', latestCode(dir, phone), { onSuccess: resolve, onFailure: reject }),
+  );
+  await new Promise((resolve, reject) =>
+    user.setUserMfaPreference({ Enabled: true, PreferredMfa: true }, null, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+  let challenge = '';
+  await srpSignIn({ mfaRequired: (name) => void (challenge = name) });
+  expect(challenge).toBe('SMS_MFA');
+  const session = await new Promise<CognitoUserSession>((resolve, reject) =>
+    user.sendMFACode(latestCode(dir, phone), { onSuccess: resolve, onFailure: reject }),
+  );
+  expect(session.isValid()).toBe(true);
 });
 
 it('asks for no MFA when the pool turns it OFF, and lets nobody turn it on', async () => {

@@ -1,6 +1,6 @@
 import {
   fail,
-  findUserByEmail,
+  findUserBySignInName,
   toUserRecord,
   userKeys,
   type IdentityServices,
@@ -61,7 +61,7 @@ export async function authenticatePassword(
   const { clock, hasher } = services;
   // Refuse before hashing when every hashing slot is busy: a flood cannot queue up memory.
   if (!hasher.hasCapacity()) fail('TooManyRequestsException', 'Too many requests, please try again later.');
-  const user = await findUserByEmail(username, services);
+  const user = await findUserBySignInName(username, services);
   if (!user) {
     decoyHash ??= hasher.hash('decoy password for unknown users');
     await hasher.verify(await decoyHash, password);
@@ -116,7 +116,7 @@ export async function recordFailure(
 export async function srpAuth(username: string, srpA: string, services: IdentityServices) {
   const { users, clock, ids } = services;
   if (!/^[0-9a-fA-F]{1,1024}$/.test(srpA)) fail('InvalidParameterException', 'SRP_A is invalid');
-  const user = await findUserByEmail(username, services);
+  const user = await findUserBySignInName(username, services);
   const verifier = user?.srpVerifier ?? createVerifier(ids.uuid(), ids.secret(16), 'unknown').verifier;
   let session;
   try {

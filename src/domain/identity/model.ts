@@ -207,6 +207,21 @@ export async function findUserByEmail(
   return user.item ? toUserRecord(user.item) : undefined;
 }
 
+const subPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The user a sign-in names: by email (the alias users type), or by their username, the sub, which
+ * clients send once they know it (amazon-cognito-identity-js signs in again as USER_ID_FOR_SRP).
+ */
+export async function findUserBySignInName(
+  name: string,
+  services: Pick<IdentityServices, 'users'>,
+): Promise<UserRecord | undefined> {
+  if (!subPattern.test(name)) return findUserByEmail(name, services);
+  const { item } = await services.users.get(userKeys.user(name.toLowerCase()), { consistent: true });
+  return item ? toUserRecord(item) : undefined;
+}
+
 /** A one-time code: six CSPRNG digits, stored only as a hash, bound to its purpose, expiring. */
 export async function issueCode(
   sub: string,

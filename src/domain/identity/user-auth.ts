@@ -6,7 +6,7 @@
 import { startCodeChallenge } from './code-challenge.ts';
 import { completeSignIn } from './complete-sign-in.ts';
 import { authenticatePassword, srpAuth } from './initiate-auth.ts';
-import { fail, findUserByEmail, userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import { fail, findUserBySignInName, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 import { maskEmail } from './sign-up.ts';
 
 type Choice = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP';
@@ -40,7 +40,7 @@ export async function userAuth(parameters: Record<string, string>, services: Ide
   const preferred = parameters.PREFERRED_CHALLENGE;
   if (preferred !== undefined && !isChoice(preferred) && !unoffered.has(preferred))
     fail('InvalidParameterException', `Unsupported PREFERRED_CHALLENGE: ${preferred}`);
-  const user = await findUserByEmail(username, services);
+  const user = await findUserBySignInName(username, services);
   const available = availableChallenges(user);
   if (isChoice(preferred) && available.includes(preferred))
     return runChoice(preferred, username, user, parameters, services);
@@ -85,7 +85,7 @@ export async function selectChallenge(
   await users
     .delete({ key, conditions: [{ op: 'itemExists' }] })
     .catch(() => fail('NotAuthorizedException', 'Invalid session for the user.'));
-  return runChoice(answer, username, await findUserByEmail(username, services), responses, services);
+  return runChoice(answer, username, await findUserBySignInName(username, services), responses, services);
 }
 
 async function runChoice(
