@@ -8,12 +8,14 @@ import reactHooks from 'eslint-plugin-react-hooks';
 const layerRules = [
   {
     files: ['src/platform/**'],
-    forbidden: ['ports', 'adapters', 'domain', 'edge', 'app', 'lambda-app', 'bin'],
+    forbidden: ['ports', 'adapters', 'domain', 'edge', 'app', 'bin'],
   },
-  { files: ['src/ports/**'], forbidden: ['adapters', 'domain', 'edge', 'app', 'lambda-app', 'bin'] },
-  { files: ['src/adapters/**'], forbidden: ['domain', 'edge', 'app', 'lambda-app', 'bin'] },
-  { files: ['src/domain/**'], forbidden: ['adapters', 'edge', 'app', 'lambda-app', 'bin'] },
-  { files: ['src/edge/**'], forbidden: ['adapters', 'app', 'lambda-app', 'bin'] },
+  { files: ['src/ports/**'], forbidden: ['adapters', 'domain', 'edge', 'app', 'bin'] },
+  { files: ['src/adapters/**'], forbidden: ['domain', 'edge', 'app', 'bin'] },
+  { files: ['src/domain/**'], forbidden: ['adapters', 'edge', 'app', 'bin'] },
+  { files: ['src/edge/**'], forbidden: ['adapters', 'app', 'bin'] },
+  // Entries get what they need from the composition root (src/app), never an adapter of their own.
+  { files: ['src/bin/**'], forbidden: ['adapters'] },
 ].map(({ files, forbidden }) => ({
   files,
   rules: {

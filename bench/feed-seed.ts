@@ -3,7 +3,7 @@
  * 10 signed-in viewers following 40 authors and liking 50 posts, their feeds
  * fanned out.
  */
-import type { App } from '../src/app.ts';
+import type { App } from '../src/app/app.ts';
 import { createPost } from '../src/domain/social/create-post.ts';
 import { createProfile } from '../src/domain/social/create-profile.ts';
 import { followUser } from '../src/domain/social/follow-user.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT } from 'jose';
-import { createApp } from '../src/app.ts';
+import { createApp } from '../src/app/app.ts';
 import { issueAuthorizationCode } from '../src/domain/identity/oauth.ts';
 import { oauthToken } from '../src/domain/identity/oauth-token.ts';
 import { loadConfig } from '../src/platform/config.ts';

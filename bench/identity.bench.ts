@@ -9,7 +9,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../src/app.ts';
+import { createApp } from '../src/app/app.ts';
 import { initiateAuth } from '../src/domain/identity/initiate-auth.ts';
 import { owaspArgon2 } from '../src/adapters/argon2/argon2-password-hasher.ts';
 import { loadConfig } from '../src/platform/config.ts';

@@ -4,7 +4,7 @@
  * `serve <dir> on|off` serves it with metrics on or off until stdin closes.
  * Each prints what the load needs as one JSON line.
  */
-import { createApp } from '../src/app.ts';
+import { createApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { seedFeed, viewerTokens } from './feed-seed.ts';

@@ -12,7 +12,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { jwksIdentityVerifier } from '../../src/adapters/jose/jwks-identity-verifier.ts';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App } from '../../src/app/app.ts';
 import { createApiKey } from '../../src/domain/api-keys/api-keys.ts';
 import { createProfile } from '../../src/domain/social/create-profile.ts';
 import { loadConfig } from '../../src/platform/config.ts';

@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App } from '../../src/app/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 import { userKeys } from '../../src/domain/identity/model.ts';
 import { loadConfig } from '../../src/platform/config.ts';

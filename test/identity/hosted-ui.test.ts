@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App } from '../../src/app/app.ts';
 import { adminListUserAuthEvents } from '../../src/domain/identity/admin-list-user-auth-events.ts';
 import { confirmSignUp } from '../../src/domain/identity/confirm-sign-up.ts';
 import { issueCode, userKeys } from '../../src/domain/identity/model.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { jwksIdentityVerifier } from '../../src/adapters/jose/jwks-identity-verifier.ts';
-import { createApp, type App, type AppOverrides } from '../../src/app.ts';
+import { createApp, type App, type AppOverrides } from '../../src/app/app.ts';
 import { createProfile } from '../../src/domain/social/create-profile.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';

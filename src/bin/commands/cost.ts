@@ -1,7 +1,7 @@
-import { costReportOf } from '../../app.ts';
+import { costReportOf } from '../../app/cost.ts';
 import { formatCostReport } from '../../domain/operations/cost.ts';
 import { loadConfig } from '../../platform/config.ts';
-import { openExistingStores } from './open-data.ts';
+import { openExistingStores } from '../../app/operations.ts';
 
 export async function costCommand(options: { mau?: number; scale?: number; json?: boolean }): Promise<void> {
   const config = loadConfig();

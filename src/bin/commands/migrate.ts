@@ -1,6 +1,6 @@
 import { backfillOwnerIndex } from '../../domain/privacy/backfill-owner-index.ts';
 import { loadConfig } from '../../platform/config.ts';
-import { openExistingStores } from './open-data.ts';
+import { openExistingStores } from '../../app/operations.ts';
 
 /**
  * `plaza migrate`: brings data written by earlier versions up to this one (the owner index, ADR

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../platform/config.ts';
-import { describeRestore, withBackups } from './backup.ts';
+import { withBackups } from '../../app/backups.ts';
+import { describeRestore } from './backup.ts';
 
 /** Point-in-time restore: the newest backup before the time, brought forward with the change log. */
 export async function restoreToTimeCommand(options: { toTime: number; into: string }): Promise<void> {

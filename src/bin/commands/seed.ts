@@ -6,7 +6,7 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import sharp from 'sharp';
-import { createApp, type App } from '../../app.ts';
+import { createApp, type App } from '../../app/app.ts';
 import { processMedia } from '../../domain/media/process-media.ts';
 import { receiveUpload } from '../../domain/media/receive-upload.ts';
 import { createUploadUrl } from '../../domain/media/create-upload-url.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createApp } from '../../app.ts';
+import { createApp } from '../../app/app.ts';
 import { createApiKey } from '../../domain/api-keys/api-keys.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { loadOrCreateJson } from '../../platform/json-file.ts';

@@ -3,7 +3,7 @@ import { csvRow } from '../../domain/identity/csv.ts';
 import { csvFields, exportUsers } from '../../domain/identity/export-users.ts';
 import { csvHeader } from '../../domain/identity/get-csv-header.ts';
 import { loadConfig } from '../../platform/config.ts';
-import { openExistingStores } from './open-data.ts';
+import { openExistingStores } from '../../app/operations.ts';
 
 /**
  * The pool's users on standard output: Cognito's user-import CSV (GetCSVHeader's columns; what

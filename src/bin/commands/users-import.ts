@@ -1,15 +1,9 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { argon2PasswordHasher } from '../../adapters/argon2/argon2-password-hasher.ts';
-import { nodeIds } from '../../adapters/ids/node-ids.ts';
 import { readCsv } from '../../domain/identity/csv.ts';
 import { importUsers, type ImportSummary } from '../../domain/identity/import-users.ts';
-import type { PoolIdentity } from '../../domain/identity/pool-identity.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { PlazaError } from '../../platform/errors.ts';
-import { readJsonFileSync } from '../../platform/json-file.ts';
-import { systemClock } from '../../ports/clock.ts';
-import { openExistingStores } from './open-data.ts';
+import { openEmbeddedPool } from '../../app/operations.ts';
 
 /**
  * `plaza users import <csv>`: users from Cognito's user-import CSV into the embedded pool, each
@@ -17,18 +11,8 @@ import { openExistingStores } from './open-data.ts';
  * listed with their lines; the exit code says whether any was skipped.
  */
 export async function usersImportCommand(file: string): Promise<void> {
-  const config = loadConfig();
-  if (config.identity.mode === 'cognito')
-    throw new PlazaError(
-      'BadInput',
-      'PLAZA_IDENTITY is cognito: import into Amazon Cognito with its import job',
-    );
   if (!existsSync(file)) throw new PlazaError('BadInput', `No file ${file}`);
-  const identity = readJsonFileSync(join(config.dataDir, 'identity', 'pool.json')) as
-    PoolIdentity | undefined;
-  if (!identity)
-    throw new PlazaError('BadInput', `No user pool under ${config.dataDir}: start Plaza once first`);
-  const stores = await openExistingStores(config);
+  const pool = await openEmbeddedPool(loadConfig());
   let shown = 0;
   const show = (summary: ImportSummary, done = false) => {
     if (!done && performance.now() - shown < 250) return;
@@ -39,20 +23,9 @@ export async function usersImportCommand(file: string): Promise<void> {
   };
   let summary: ImportSummary;
   try {
-    summary = await importUsers(
-      readCsv(createReadStream(file)),
-      {
-        users: stores.users,
-        clock: systemClock,
-        ids: nodeIds(systemClock),
-        hasher: argon2PasswordHasher(),
-        // The import needs only the pool's id (users' SRP verifiers are bound to it).
-        pool: { ...identity, issuer: '', ...config.userPool },
-      },
-      show,
-    );
+    summary = await importUsers(readCsv(createReadStream(file)), pool.services, show);
   } finally {
-    await stores.close();
+    await pool.close();
   }
   show(summary, true);
   for (const { line, message } of summary.warnings) console.error(`  line ${line}: ${message}`);

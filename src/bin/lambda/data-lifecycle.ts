@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { dataLifecycleConsumer } from '../../app/stream-consumers.ts';
 import { consumeStreamEvent } from '../../edge/lambda/dynamodb-stream.ts';
-import { lambdaDataExportServices, lambdaPrivacyServices, once, openLambdaApp } from '../../lambda-app.ts';
+import { lambdaDataExportServices, lambdaPrivacyServices, once, openLambdaApp } from '../../app/lambda.ts';
 import { loadConfig } from '../../platform/config.ts';
 
 const ready = once(async () => {

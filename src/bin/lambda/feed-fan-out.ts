@@ -2,7 +2,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { feedFanOutConsumer } from '../../app/stream-consumers.ts';
 import { consumeStreamEvent } from '../../edge/lambda/dynamodb-stream.ts';
-import { once, openLambdaApp } from '../../lambda-app.ts';
+import { once, openLambdaApp } from '../../app/lambda.ts';
 import { loadConfig } from '../../platform/config.ts';
 
 const ready = once(async () => {

@@ -1,7 +1,7 @@
 /** The AppSync Direct Lambda resolver for every Query and Mutation field. */
 import { appSyncDirectLambda, type DirectLambdaEvent } from '../../edge/graphql/appsync-direct-lambda.ts';
 import { executableSchema } from '../../edge/graphql/executable-schema.ts';
-import { lambdaGraphQLServices, once, openLambdaApp } from '../../lambda-app.ts';
+import { lambdaGraphQLServices, once, openLambdaApp } from '../../app/lambda.ts';
 import { loadConfig } from '../../platform/config.ts';
 
 const resolver = once(async () => {

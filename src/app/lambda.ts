@@ -7,37 +7,37 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDynamoDbStores } from './adapters/dynamodb/dynamodb-stores.ts';
-import { nodeIds } from './adapters/ids/node-ids.ts';
-import { memoryEventBus } from './adapters/memory/memory-event-bus.ts';
+import { openDynamoDbStores } from '../adapters/dynamodb/dynamodb-stores.ts';
+import { nodeIds } from '../adapters/ids/node-ids.ts';
+import { memoryEventBus } from '../adapters/memory/memory-event-bus.ts';
 import {
   cloudFrontUrlSigner,
   type CloudFrontUrlSigner,
-} from './adapters/cloudfront/cloudfront-url-signer.ts';
-import { cognitoUserDirectory } from './adapters/cognito/cognito-user-directory.ts';
-import { cloudFrontInvalidator } from './adapters/cloudfront/cloudfront-invalidator.ts';
-import type { PrivacyServices } from './domain/privacy/model.ts';
-import { appSyncCacheFlusher } from './adapters/appsync/appsync-cache-flusher.ts';
-import type { DataExportBuilderServices } from './domain/privacy/build-data-export.ts';
-import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
-import { readSecretBytes } from './adapters/secrets-manager/secrets-manager-secret.ts';
-import { confirmUpload } from './domain/media/confirm-upload.ts';
-import { mediaUrls } from './domain/media/media-urls.ts';
-import type { MediaUrls } from './domain/media/media-view.ts';
-import { defaultMediaSettings, type MediaServices } from './domain/media/model.ts';
-import { defaultSocialSettings, type SocialServices } from './domain/social/model.ts';
-import { defaultDataExportSettings } from './domain/privacy/data-export.ts';
-import type { GraphQLServices } from './edge/graphql/context.ts';
-import { nextTokens } from './edge/graphql/next-token.ts';
-import type { Config } from './platform/config.ts';
-import { PlazaError } from './platform/errors.ts';
-import { createLogger, type Logger } from './platform/logger.ts';
-import { loadOrCreatePrivateKey, loadOrCreateSecret } from './platform/secrets.ts';
-import { systemClock, type Clock } from './ports/clock.ts';
-import type { Ids } from './ports/ids.ts';
-import type { ImageProcessor } from './ports/image-processor.ts';
-import { noMeter } from './ports/item-store/meter.ts';
-import { mainTable } from './ports/item-store/table.ts';
+} from '../adapters/cloudfront/cloudfront-url-signer.ts';
+import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
+import { cloudFrontInvalidator } from '../adapters/cloudfront/cloudfront-invalidator.ts';
+import type { PrivacyServices } from '../domain/privacy/model.ts';
+import { appSyncCacheFlusher } from '../adapters/appsync/appsync-cache-flusher.ts';
+import type { DataExportBuilderServices } from '../domain/privacy/build-data-export.ts';
+import { S3ObjectStore } from '../adapters/s3/s3-object-store.ts';
+import { readSecretBytes } from '../adapters/secrets-manager/secrets-manager-secret.ts';
+import { confirmUpload } from '../domain/media/confirm-upload.ts';
+import { mediaUrls } from '../domain/media/media-urls.ts';
+import type { MediaUrls } from '../domain/media/media-view.ts';
+import { defaultMediaSettings, type MediaServices } from '../domain/media/model.ts';
+import { defaultSocialSettings, type SocialServices } from '../domain/social/model.ts';
+import { defaultDataExportSettings } from '../domain/privacy/data-export.ts';
+import type { GraphQLServices } from '../edge/graphql/context.ts';
+import { nextTokens } from '../edge/graphql/next-token.ts';
+import type { Config } from '../platform/config.ts';
+import { PlazaError } from '../platform/errors.ts';
+import { createLogger, type Logger } from '../platform/logger.ts';
+import { loadOrCreatePrivateKey, loadOrCreateSecret } from '../platform/secrets.ts';
+import { systemClock, type Clock } from '../ports/clock.ts';
+import type { Ids } from '../ports/ids.ts';
+import type { ImageProcessor } from '../ports/image-processor.ts';
+import { noMeter } from '../ports/item-store/meter.ts';
+import { mainTable } from '../ports/item-store/table.ts';
 
 export interface LambdaApp {
   config: Config;

@@ -1,0 +1,243 @@
+/**
+ * Who signs users in. Embedded: Plaza is the user pool (Cognito's API, its own keys, triggers
+ * as modules). Cognito: tokens from Amazon Cognito, checked against the pool's published keys.
+ */
+import type { Stores } from './stores.ts';
+import { jwksIdentityVerifier } from '../adapters/jose/jwks-identity-verifier.ts';
+import { joseTokenSigner, type RotatingTokenSigner } from '../adapters/jose/jose-token-signer.ts';
+import { argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
+import { outboxMailer } from '../adapters/outbox/outbox-mailer.ts';
+import { smtpMailer } from '../adapters/smtp/smtp-mailer.ts';
+import {
+  revocationsClaim,
+  userKeys,
+  type IdentityServices,
+  type PoolSettings,
+} from '../domain/identity/model.ts';
+import { newPoolIdentity, type PoolIdentity } from '../domain/identity/pool-identity.ts';
+import type { HostedUiSettings } from '../domain/identity/oauth.ts';
+import { oidcIdentityProvider } from '../adapters/oidc/oidc-identity-provider.ts';
+import { createProfile } from '../domain/social/create-profile.ts';
+import { loadOrCreateJson } from '../platform/json-file.ts';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { type SocialServices } from '../domain/social/model.ts';
+import type { Config } from '../platform/config.ts';
+import { PlazaError } from '../platform/errors.ts';
+import { type Logger } from '../platform/logger.ts';
+import { type Clock } from '../ports/clock.ts';
+import type { IdentityVerifier } from '../ports/identity-verifier.ts';
+import type { Ids } from '../ports/ids.ts';
+import type { UserDirectory } from '../ports/user-directory.ts';
+import { poolDirectory } from '../domain/identity/remove-user.ts';
+import { forgettingWrites, RevocationCache } from '../domain/identity/revocation-cache.ts';
+import { recordKey } from '../ports/item-store/stream-images.ts';
+import { ensureGroup, moderatorsGroup } from '../domain/identity/groups.ts';
+import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
+import { deleteAccount } from '../domain/privacy/delete-account.ts';
+
+export interface Identity {
+  services?: IdentityServices;
+  verifier: IdentityVerifier | undefined;
+  pool: PoolIdentity | undefined;
+  /** Stops the signing keys' rotation timer. */
+  close?(): Promise<void> | void;
+}
+
+/**
+ * Who signs users in. Embedded: Plaza is the user pool (Cognito's API, its own keys).
+ * Cognito: tokens from Amazon Cognito, checked against the pool's published keys as AppSync checks them.
+ */
+export async function openIdentity(
+  config: Config,
+  deps: {
+    clock: Clock;
+    ids: Ids;
+    logger: Logger;
+    stores: Stores;
+    social: SocialServices;
+    baseUrl: () => string;
+  },
+): Promise<Identity> {
+  if (config.identity.mode === 'cognito') {
+    const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.identity.userPoolId}`;
+    const verifier = jwksIdentityVerifier({
+      issuer,
+      clientIds: [config.identity.clientId as string],
+      keys: new URL(`${issuer}/.well-known/jwks.json`),
+      clock: deps.clock,
+    });
+    return { verifier, pool: undefined };
+  }
+  const identityDir = join(config.dataDir, 'identity');
+  const pool = await loadOrCreateJson(
+    join(identityDir, 'pool.json'),
+    () => newPoolIdentity(config.region, deps.ids),
+    {
+      holds:
+        "the embedded user pool's id and app client id, which every issued token and client config names",
+      remedy:
+        'Restore it from a backup. Deleting it makes a new pool id at the next start: every token ' +
+        'and every client configured with the old id stops working.',
+    },
+  );
+  const signer = await openSigningKeys(config, deps.clock.now, {
+    rotateAfterMs: config.userPool.signingKeyRotationDays * 24 * 3600 * 1000,
+  });
+  const { keys, stop: stopFollowing } = followSigningKeys(signer, deps.logger);
+  const settings: PoolSettings = {
+    ...pool,
+    get issuer() {
+      return `${deps.baseUrl()}/${pool.userPoolId}`;
+    },
+    ...config.userPool,
+  };
+  const revocations = new RevocationCache<number | { after: number; revocations: number }>();
+  const services: IdentityServices = {
+    triggers: {
+      ...(config.userPool.triggers.preSignUp
+        ? { preSignUp: await loadTrigger(config.userPool.triggers.preSignUp) }
+        : {}),
+      ...(config.userPool.triggers.preTokenGeneration
+        ? { preTokenGeneration: await loadTrigger(config.userPool.triggers.preTokenGeneration) }
+        : {}),
+    },
+    // Writes to a user's record make the token check read it afresh.
+    users: forgettingWrites(deps.stores.users, (key) => revocations.forgetKey(key)),
+    clock: deps.clock,
+    ids: deps.ids,
+    hasher: argon2PasswordHasher(),
+    signer,
+    mailer: config.smtp
+      ? smtpMailer(config.smtp, deps.logger)
+      : outboxMailer({ dir: join(config.dataDir, 'outbox'), clock: deps.clock, logger: deps.logger }),
+    pool: settings,
+    // Plaza's post-confirmation trigger: the new user's profile.
+    postConfirmation: async (event) =>
+      createProfile({ userId: event.userName, email: event.request.userAttributes.email ?? '' }, deps.social),
+    // The rest of the account is erased from the profile's REMOVE record (privacy/cascade-deletions.ts).
+    onUserDeleted: (sub) => deleteAccount(sub, deps.social),
+  };
+  const verifier = jwksIdentityVerifier({
+    issuer: () => settings.issuer,
+    clientIds: [pool.clientId],
+    keys,
+    clock: deps.clock,
+    validAfter: (sub) =>
+      revocations.get(sub, async () => {
+        const { item } = await deps.stores.users.get(userKeys.user(sub));
+        if (!item) return Number.POSITIVE_INFINITY;
+        return { after: Number(item.validAfter ?? 0), revocations: Number(item.revocations ?? 0) };
+      }),
+    revocationsClaim,
+  });
+  // The pool's default group, made at the first start (moderation acts for its members). A store
+  // that does not answer yet must not stop the server: /readyz reports it, and the next start makes it.
+  await ensureGroup(
+    { GroupName: moderatorsGroup, Description: 'Moderators: review reports and act on content.' },
+    services,
+  ).catch((error: unknown) =>
+    deps.logger.warn({ err: error }, 'the moderators group could not be made; it will be at the next start'),
+  );
+  // Another process's writes (the CLI, another server on the same table) arrive by the stream.
+  const revocationFeed = deps.stores.users.changes.subscribe('revocation-cache', async (records) => {
+    for (const record of records) revocations.forgetKey(recordKey(record));
+  });
+  return {
+    services,
+    verifier,
+    pool,
+    close: async () => {
+      stopFollowing();
+      await revocationFeed.stop();
+    },
+  };
+}
+
+/** The embedded pool's token signing keys, in the file `plaza keys rotate` writes too. */
+export function openSigningKeys(
+  config: Config,
+  now: () => number,
+  options: { rotateAfterMs?: number } = {},
+): Promise<RotatingTokenSigner> {
+  return joseTokenSigner({
+    path: join(config.dataDir, 'identity', 'signing-keys.json'),
+    now,
+    ...options,
+    // A replaced key verifies until every token it signed has expired, with an hour to spare.
+    retireAfterMs:
+      (Math.max(config.userPool.accessTokenSeconds, config.userPool.idTokenSeconds) + 3600) * 1000,
+  });
+}
+
+/**
+ * The verifier's key set, following the signer's through rotations: a key that is due is rotated,
+ * and keys another process wrote (`plaza keys rotate`) are picked up, within minutes.
+ */
+function followSigningKeys(
+  signer: RotatingTokenSigner,
+  logger: Logger,
+): { keys: JWTVerifyGetKey; stop(): void } {
+  const rotation = setInterval(
+    () => signer.refresh().catch((error) => logger.error({ err: error }, 'signing key refresh failed')),
+    5 * 60 * 1000,
+  );
+  rotation.unref();
+  let jwks = signer.jwks();
+  let localKeys = createLocalJWKSet(jwks as JSONWebKeySet);
+  const keys: JWTVerifyGetKey = (header, token) => {
+    if (signer.jwks() !== jwks) {
+      jwks = signer.jwks();
+      localKeys = createLocalJWKSet(jwks as JSONWebKeySet);
+    }
+    return localKeys(header, token);
+  };
+  return { keys, stop: () => clearInterval(rotation) };
+}
+
+/** A trigger module, as a Lambda trigger's: it exports `handler(event)` and returns the event. */
+async function loadTrigger<E>(path: string): Promise<(event: E) => Promise<E>> {
+  let module: { handler?: unknown };
+  try {
+    module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
+  } catch (error) {
+    throw new PlazaError(
+      'ConfigurationError',
+      `Cannot load the trigger ${path}: ${(error as Error).message}`,
+    );
+  }
+  if (typeof module.handler !== 'function') {
+    throw new PlazaError('ConfigurationError', `The trigger ${path} exports no handler function`);
+  }
+  return module.handler as (event: E) => Promise<E>;
+}
+
+/**
+ * The hosted UI's app-client settings: callback and sign-out URLs (in development, by default, a Vite
+ * dev server's and Plaza's own), and the external OIDC providers it federates to.
+ */
+export function hostedUiSettings(config: Config, baseUrl: () => string, clock: Clock): HostedUiSettings {
+  const defaults = () => (config.production ? [] : ['http://localhost:5173/', `${baseUrl()}/`]);
+  const { callbackUrls, logoutUrls, identityProviders } = config.hostedUi;
+  return {
+    callbackUrls: () => callbackUrls ?? defaults(),
+    logoutUrls: () => logoutUrls ?? defaults(),
+    providers: new Map(
+      identityProviders.map((provider) => [
+        provider.name,
+        oidcIdentityProvider(provider, { now: clock.now }),
+      ]),
+    ),
+    idpResponseUrl: () => `${baseUrl()}/oauth2/idpresponse`,
+  };
+}
+
+/** Where users sign in: the embedded pool, or Amazon Cognito's (AdminDeleteUser needs the server's IAM role). */
+export function directoryOf(
+  config: Config,
+  pool: Pick<IdentityServices, 'users' | 'onUserDeleted'> | undefined,
+): UserDirectory {
+  if (config.identity.mode !== 'cognito' && pool) return poolDirectory(pool);
+  return cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region });
+}

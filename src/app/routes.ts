@@ -1,0 +1,123 @@
+/**
+ * The server's routes, in the order they claim paths: health and metrics, uploads and media, the
+ * client configuration, the user pool's API and hosted UI, GraphQL, the operator's admin API, the
+ * development outbox, and last the web app, which answers the page addresses no API route claims.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { readOutbox } from '../adapters/outbox/outbox-reader.ts';
+import { apiKeyVerifier } from '../domain/api-keys/api-keys.ts';
+import { receiveUpload } from '../domain/media/receive-upload.ts';
+import type { MeasuredUsage, Projection } from '../domain/operations/cost.ts';
+import { registerCognitoRoutes } from '../edge/cognito/cognito-routes.ts';
+import type { GraphQLServices } from '../edge/graphql/context.ts';
+import { registerGraphQLRoutes } from '../edge/graphql/graphql-routes.ts';
+import type { ResolverCache } from '../edge/graphql/resolver-cache.ts';
+import { registerAdminRoutes } from '../edge/http/admin-routes.ts';
+import { registerAmplifyOutputsRoute } from '../edge/http/amplify-outputs-route.ts';
+import { registerDevOutboxRoute } from '../edge/http/dev-outbox-route.ts';
+import { registerHealthRoutes } from '../edge/http/health-routes.ts';
+import { registerMediaRoutes, type EdgeCache } from '../edge/http/media-routes.ts';
+import { registerMetricsRoutes } from '../edge/http/metrics-routes.ts';
+import { registerUploadRoutes } from '../edge/http/upload-routes.ts';
+import { registerWebAppRoute } from '../edge/http/web-app-route.ts';
+import type { Config } from '../platform/config.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { loadOrCreateSecret } from '../platform/secrets.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { IdentityVerifier } from '../ports/identity-verifier.ts';
+import type { UrlVerifier } from '../ports/object-store/signed-urls.ts';
+import { costReportOf } from './cost.ts';
+import { hostedUiSettings, type Identity } from './identity.ts';
+import type { ServerMedia } from './media.ts';
+import type { Monitoring } from './monitoring.ts';
+import type { Stores } from './stores.ts';
+
+export interface RouteParts {
+  config: Config;
+  clock: Clock;
+  metrics: Metrics;
+  stores: Stores;
+  identity: Identity;
+  /** Verifies user-pool tokens on the API (a test's own, or the identity's). */
+  verifier: IdentityVerifier | undefined;
+  media: ServerMedia;
+  urls: UrlVerifier;
+  edgeCache: EdgeCache;
+  resolverCache: ResolverCache;
+  graphql: GraphQLServices;
+  monitoring: Monitoring;
+  baseUrl(): string;
+  developmentApiKey(): string | undefined;
+}
+
+export async function registerRoutes(server: FastifyInstance, parts: RouteParts): Promise<void> {
+  const { config, clock, metrics, stores, identity, media } = parts;
+  registerHealthRoutes(server, {
+    async ready() {
+      await stores.main.get({ PK: 'HEALTH', SK: 'READY' });
+    },
+  });
+  registerMetricsRoutes(server, metrics);
+  await registerUploadRoutes(server, {
+    verifier: parts.urls,
+    now: clock.now,
+    receive: (target, body, reqId) =>
+      receiveUpload(target, body, media.services, (key) => media.jobs.enqueue(key, { reqId })),
+  });
+  registerMediaRoutes(server, {
+    cache: parts.edgeCache,
+    objects: media.services.objects,
+    verifier: parts.urls,
+    now: clock.now,
+    settings: { ...config.cdn, edgeCacheObjectBytes: Math.min(2 * 1024 * 1024, config.cdn.edgeCacheBytes) },
+    onCache: (result) => metrics.mediaCache.inc({ result }),
+  });
+  registerAmplifyOutputsRoute(server, {
+    region: config.region,
+    baseUrl: parts.baseUrl,
+    pool: identity.pool && {
+      ...identity.pool,
+      passwordMinLength: config.userPool.passwordMinLength,
+      mfa: config.userPool.mfa,
+    },
+    apiKey: () => (config.production ? undefined : parts.developmentApiKey()),
+    bucketName: `${config.db.table}-media`,
+  });
+  if (identity.services && identity.verifier) {
+    registerCognitoRoutes(server, {
+      services: identity.services,
+      verifier: identity.verifier,
+      metrics,
+      signInsPerIpPerMinute: config.signInsPerIpPerMinute,
+      adminCredentials: config.adminCredentials,
+      hostedUi: {
+        settings: hostedUiSettings(config, parts.baseUrl, clock),
+        csrfSecret: loadOrCreateSecret(config.dataDir, 'hosted-ui-csrf'),
+        baseUrl: parts.baseUrl,
+      },
+    });
+  }
+  await registerGraphQLRoutes(server, {
+    services: parts.graphql,
+    identity: parts.verifier,
+    apiKeys: apiKeyVerifier({ store: stores.users, clock }),
+    production: config.production,
+    metrics,
+    allowedOrigins: config.allowedOrigins,
+    cache: parts.resolverCache,
+  });
+  const { alarms, usage } = parts.monitoring;
+  await registerAdminRoutes(server, {
+    credentials: config.adminCredentials,
+    now: () => clock.now(),
+    alarms: () => alarms.list(),
+    cost: (projection: Projection) =>
+      costReportOf(config, stores, (): Promise<MeasuredUsage | undefined> => usage.snapshot(), projection),
+  });
+  if (identity.services && !config.production) {
+    const outbox = join(config.dataDir, 'outbox');
+    registerDevOutboxRoute(server, { messages: (query) => readOutbox(outbox, query) });
+  }
+  await registerWebAppRoute(server, { dir: config.webDir });
+}
