@@ -2,7 +2,7 @@
 /**
  * `npm test`'s first step: the programs the tests start that npm cannot install. DynamoDB Local
  * needs a Java runtime, the multi-server tests redis-server, the web app's end-to-end test
- * Chromium, and the video pipeline ffmpeg. What is missing is installed with apt-get when this
+ * Chromium, the video pipeline ffmpeg, and the user pool's tests the AWS CLI. What is missing is installed with apt-get when this
  * user may (root, or sudo without a password); otherwise the one command to run is printed.
  * PLAZA_SKIP_SYSTEM_PACKAGES=1 skips the check.
  */
@@ -14,6 +14,7 @@ const needs = [
   { package: 'redis-server', why: 'the multi-server tests', found: () => onPath('redis-server') },
   { package: 'chromium', why: "the web app's end-to-end test", found: () => executable('/usr/bin/chromium') },
   { package: 'ffmpeg', why: 'the video pipeline', found: () => onPath('ffmpeg') && onPath('ffprobe') },
+  { package: 'awscli', why: 'the AWS CLI conformance tests', found: () => onPath('aws') },
 ];
 
 function executable(path) {
