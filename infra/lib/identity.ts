@@ -8,6 +8,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
   StringAttribute,
@@ -15,12 +16,14 @@ import {
   UserPoolEmail,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { PlazaTable } from './data.ts';
 import { plazaFunction } from './plaza-function.ts';
 import { repoRoot, type PlazaSettings } from './settings.ts';
 import { relative } from 'node:path';
+import { moderatorsGroup } from '../../src/domain/identity/groups.ts';
 
 export class PlazaIdentity extends Construct {
   readonly userPool: UserPool;
@@ -84,9 +87,11 @@ export class PlazaIdentity extends Construct {
         requireSymbols: false,
         tempPasswordValidity: Duration.days(7),
       },
-      // MFA is the user's choice; TOTP is the one factor offered (no SMS).
-      mfa: Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
+      // userPool.mfa as on the local pool: OFF, OPTIONAL (the user's choice) or ON; TOTP or SMS.
+      mfa: { OFF: Mfa.OFF, OPTIONAL: Mfa.OPTIONAL, ON: Mfa.REQUIRED }[policy.mfa],
+      ...(policy.mfa === 'OFF'
+        ? {}
+        : { mfaSecondFactor: { otp: true, sms: true }, ...this.smsSettings(settings.stage) }),
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       ...(settings.sesFromEmail
         ? { email: UserPoolEmail.withSES({ fromEmail: settings.sesFromEmail, sesRegion: settings.region }) }
@@ -99,7 +104,9 @@ export class PlazaIdentity extends Construct {
     this.client = this.userPool.addClient('AppClient', {
       userPoolClientName: 'plaza-app',
       generateSecret: false,
-      authFlows: { userPassword: true, userSrp: true },
+      // USER_AUTH as on the local pool; on the Lite plan its choices are PASSWORD and PASSWORD_SRP
+      // (EMAIL_OTP needs the Essentials plan).
+      authFlows: { userPassword: true, userSrp: true, user: true },
       accessTokenValidity: Duration.seconds(policy.accessTokenSeconds),
       idTokenValidity: Duration.seconds(policy.idTokenSeconds),
       refreshTokenValidity: Duration.seconds(policy.refreshTokenSeconds),
@@ -108,5 +115,33 @@ export class PlazaIdentity extends Construct {
       // Sign-in goes through the API (InitiateAuth), as on the local pool; no hosted UI.
       disableOAuth: true,
     });
+
+    // The pool's default group, as the local pool makes it at its first start: moderation acts for its members.
+    new CfnUserPoolGroup(this, 'ModeratorsGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: moderatorsGroup,
+      description: 'Moderators: review reports and act on content.',
+    });
+  }
+
+  /**
+   * SMS codes (phone verification, SMS MFA) go through Amazon SNS with the design's caller role
+   * (SnsCallerArn): Cognito assumes it, with an external id, to publish.
+   */
+  private smsSettings(stage: string): { smsRole: Role; smsRoleExternalId: string } {
+    const smsRoleExternalId = `plaza-${stage}-sms`;
+    const smsRole = new Role(this, 'SmsRole', {
+      description: 'Cognito sends SMS codes through SNS with this role',
+      assumedBy: new ServicePrincipal('cognito-idp.amazonaws.com', {
+        conditions: { StringEquals: { 'sts:ExternalId': smsRoleExternalId } },
+      }),
+      inlinePolicies: {
+        publish: new PolicyDocument({
+          // An SMS is published to a phone number, not a topic: SNS takes no narrower resource.
+          statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
+        }),
+      },
+    });
+    return { smsRole, smsRoleExternalId };
   }
 }

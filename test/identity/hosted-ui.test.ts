@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
+import { AdminResetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { adminListUserAuthEvents } from '../../src/domain/identity/admin-list-user-auth-events.ts';
@@ -18,6 +19,7 @@ import { base32Encode, totpAt, totpStep } from '../../src/domain/identity/totp.t
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { Browser, formOf } from '../support/browser.ts';
+import { adminClient } from '../support/cognito-users.ts';
 
 const callback = 'https://app.example/callback';
 const signedOut = 'https://app.example/signed-out';
@@ -327,6 +329,28 @@ describe('authorization code with PKCE through /login', () => {
     expect(Number(record.item!.lockedUntil)).toBeGreaterThan(Date.now());
   });
 
+  it('tells a user whose password an administrator reset to reset it first', async () => {
+    await confirmedUser('reset@example.com', 'reset password is long');
+    const admin = adminClient(url);
+    await admin.send(
+      new AdminResetUserPasswordCommand({
+        UserPoolId: app.identity.pool!.userPoolId,
+        Username: 'reset@example.com',
+      }),
+    );
+    admin.destroy();
+    const browser = new Browser();
+    const { response, url: loginUrl } = await browser.follow(
+      authorizeUrl({ code_challenge: pkce().challenge }),
+    );
+    const form = formOf(await response.text(), loginUrl);
+    const result = await browser.request(form.action, {
+      form: { ...form.fields, username: 'reset@example.com', password: 'reset password is long' },
+    });
+    expect(result.status).toBe(400);
+    expect(await result.text()).toContain('Your password must be reset');
+  });
+
   it('asks for the TOTP code when the user has MFA on', async () => {
     const sub = await confirmedUser('dee@example.com', 'dee password is long');
     const secret = randomBytes(20);
@@ -418,6 +442,7 @@ describe('authorization code with PKCE through /login', () => {
       token_endpoint: `${url}/oauth2/token`,
       userinfo_endpoint: `${url}/oauth2/userInfo`,
       code_challenge_methods_supported: ['S256'],
+      claims_supported: expect.arrayContaining(['cognito:username', 'cognito:groups']),
     });
   });
 

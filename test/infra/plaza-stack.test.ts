@@ -138,7 +138,11 @@ describe('the CDK stack', () => {
           },
         },
         MfaConfiguration: 'OPTIONAL',
-        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        EnabledMfas: ['SMS_MFA', 'SOFTWARE_TOKEN_MFA'],
+        SmsConfiguration: {
+          ExternalId: 'plaza-dev-sms',
+          SnsCallerArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SmsRole'), 'Arn'] },
+        },
         UserPoolTier: 'LITE',
         DeletionProtection: 'ACTIVE',
         Schema: Match.arrayWith([
@@ -152,13 +156,34 @@ describe('the CDK stack', () => {
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: [
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_USER_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
       AccessTokenValidity: 60,
       IdTokenValidity: 60,
       RefreshTokenValidity: 30 * 24 * 60,
       TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'moderators' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'cognito-idp.amazonaws.com' },
+            Condition: { StringEquals: { 'sts:ExternalId': 'plaza-dev-sms' } },
+          }),
+        ],
+      }),
+      Policies: [
+        Match.objectLike({
+          PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sns:Publish' })] }),
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'cognito-idp.amazonaws.com',

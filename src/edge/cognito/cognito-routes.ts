@@ -357,6 +357,7 @@ export function registerCognitoRoutes(
       'email',
       'email_verified',
       'cognito:username',
+      'cognito:groups',
       'iss',
       'aud',
       'token_use',

@@ -72,6 +72,12 @@ async function checkPassword(
         error: 'Please confirm your account with the code we emailed you first.',
         username,
       });
+    // An administrator reset the password (AdminResetUserPassword, or an imported user): Cognito says so too.
+    if (isPlazaError(error, 'PasswordResetRequiredException'))
+      return showLogin(options, request, reply, authorization, 400, {
+        error: 'Your password must be reset: choose "Forgot password" in the app, then sign in here.',
+        username,
+      });
     if (!isPlazaError(error)) throw error;
     // Unknown user, wrong password, lockout or disabled: one answer (no enumeration).
     if (error.message === 'Password attempts exceeded') metrics.signInThrottles.inc();
