@@ -11,6 +11,7 @@ import {
   AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
   type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
   GetUserPoolMfaConfigCommand,
@@ -271,6 +272,12 @@ it('texts codes in the message SetUserPoolMfaConfig sets, and reports it', async
     MfaConfiguration: 'OPTIONAL',
     SoftwareTokenMfaConfiguration: { Enabled: true },
     SmsMfaConfiguration: { SmsAuthenticationMessage: 'Plaza code: {####}' },
+  });
+  const { UserPool } = await admin.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  expect(UserPool).toMatchObject({
+    MfaConfiguration: 'OPTIONAL',
+    SmsAuthenticationMessage: 'Plaza code: {####}',
+    SmsConfiguration: sns,
   });
   await signIn(email);
   expect(lastMessage(phone).text).toMatch(/^Plaza code: \d{6}$/);

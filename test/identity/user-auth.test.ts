@@ -10,6 +10,7 @@ import {
   type ChallengeNameType,
   type CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
@@ -285,4 +286,6 @@ it('runs USER_AUTH from the back office and lists ALLOW_USER_AUTH on the app cli
     new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
   );
   expect(UserPoolClient?.ExplicitAuthFlows).toContain('ALLOW_USER_AUTH');
+  const { UserPool } = await admin.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  expect(UserPool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).toEqual(['PASSWORD', 'EMAIL_OTP']);
 });

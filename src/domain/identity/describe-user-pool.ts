@@ -7,6 +7,7 @@
 import type { HostedUiSettings } from './oauth.ts';
 import { temporaryPasswordDays } from './admin-users.ts';
 import { fail, type IdentityServices } from './model.ts';
+import { smsMfaConfiguration } from './sms.ts';
 import { poolSchema } from './pool-schema.ts';
 
 type Services = Pick<IdentityServices, 'pool' | 'triggers' | 'postConfirmation'>;
@@ -39,9 +40,13 @@ function checkPool(userPoolId: string, { pool }: Services) {
     fail('ResourceNotFoundException', `User pool ${userPoolId} does not exist.`);
 }
 
-export async function describeUserPool(request: { UserPoolId: string }, services: Services) {
+export async function describeUserPool(
+  request: { UserPoolId: string },
+  services: Services & Pick<IdentityServices, 'users'>,
+) {
   checkPool(request.UserPoolId, services);
   const { pool } = services;
+  const sms = await smsMfaConfiguration(services);
   return {
     UserPool: {
       Id: pool.userPoolId,
@@ -56,6 +61,8 @@ export async function describeUserPool(request: { UserPoolId: string }, services
           RequireSymbols: false,
           TemporaryPasswordValidityDays: temporaryPasswordDays,
         },
+        // Choice-based sign-in (USER_AUTH): a password (or SRP) or an emailed code first.
+        SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] },
       },
       DeletionProtection: 'ACTIVE',
       LambdaConfig: lambdaConfig(services),
@@ -66,6 +73,8 @@ export async function describeUserPool(request: { UserPoolId: string }, services
       VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE' },
       UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
       MfaConfiguration: pool.mfa,
+      SmsAuthenticationMessage: sms.SmsAuthenticationMessage,
+      ...(sms.SmsConfiguration ? { SmsConfiguration: sms.SmsConfiguration } : {}),
       AdminCreateUserConfig: {
         AllowAdminCreateUserOnly: false,
         UnusedAccountValidityDays: temporaryPasswordDays,
