@@ -4,6 +4,8 @@
  * but cannot touch the protected ones. The modules are plain Lambda handlers.
  */
 import {
+  AdminAddUserToGroupCommand,
+  CreateGroupCommand,
   type CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
@@ -17,12 +19,13 @@ import { createApp, type App } from '../../src/app/app.ts';
 import { keys } from '../../src/domain/social/keys.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { cognitoClient } from '../support/cognito-users.ts';
+import { adminClient, cognitoClient } from '../support/cognito-users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-triggers-'));
 let app: App;
 let cognito: CognitoIdentityProviderClient;
 let clientId: string;
+let url: string;
 const password = 'correct horse battery';
 
 beforeAll(async () => {
@@ -41,9 +44,18 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'pre-token.mjs'),
     `export const handler = async (event) => {
+      const { groupsToOverride } = event.request.groupConfiguration;
       event.response.claimsOverrideDetails = {
-        claimsToAddOrOverride: { 'plaza:tier': 'gold', sub: 'someone-else', iss: 'https://evil.example' },
+        claimsToAddOrOverride: {
+          'plaza:tier': 'gold',
+          'plaza:groups-seen': groupsToOverride.join(' '),
+          sub: 'someone-else',
+          iss: 'https://evil.example',
+        },
         claimsToSuppress: ['name', 'email'],
+        ...(groupsToOverride.includes('editors')
+          ? { groupOverrideDetails: { groupsToOverride: [...groupsToOverride, 'from-trigger'] } }
+          : {}),
       };
       return event;
     };`,
@@ -57,7 +69,7 @@ beforeAll(async () => {
   app = await createApp(loadConfig({ DATA_DIR: join(dir, 'data'), PORT: '0' }, dir), {
     logger: createLogger({ level: 'silent' }),
   });
-  const url = await app.listen();
+  url = await app.listen();
   clientId = app.identity.pool!.clientId;
   cognito = cognitoClient(url);
 });
@@ -101,6 +113,28 @@ it('lets pre sign-up confirm at once, and pre token generation shape the ID toke
   expect(claims).toMatchObject({ 'plaza:tier': 'gold', sub: signedUp.UserSub, email: 'ada@trusted.example' });
   expect(claims.iss).not.toBe('https://evil.example');
   expect(claims.name).toBeUndefined();
+  expect(claims['cognito:groups']).toBeUndefined();
+
+  // The trigger sees the user's groups, and the groups it gives are both tokens' cognito:groups.
+  const admin = adminClient(url);
+  const UserPoolId = app.identity.pool!.userPoolId;
+  await admin.send(new CreateGroupCommand({ UserPoolId, GroupName: 'editors' }));
+  await admin.send(
+    new AdminAddUserToGroupCommand({ UserPoolId, Username: 'ada@trusted.example', GroupName: 'editors' }),
+  );
+  admin.destroy();
+  const again = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'ada@trusted.example', PASSWORD: password },
+    }),
+  );
+  const id = decodeJwt(again.AuthenticationResult!.IdToken!);
+  const access = decodeJwt(again.AuthenticationResult!.AccessToken!);
+  expect(id['plaza:groups-seen']).toBe('editors');
+  expect(id['cognito:groups']).toEqual(['editors', 'from-trigger']);
+  expect(access['cognito:groups']).toEqual(['editors', 'from-trigger']);
 });
 
 it('refuses to start with a trigger that is missing or has no handler', async () => {

@@ -1,4 +1,4 @@
-import { runPreTokenGeneration } from './triggers.ts';
+import { groupClaims, runPreTokenGeneration, type TokenGroups } from './triggers.ts';
 import { groupsForToken } from './groups.ts';
 import {
   revocationsClaim,
@@ -25,29 +25,19 @@ export async function issueTokens(
   const common = { sub: user.sub, iss: pool.issuer, auth_time: authTime, jti: ids.uuid() };
   // The user's revocation count now: a later sign-out everywhere refuses these tokens, however soon.
   const revocations = user.revocations ?? 0;
-  // Cognito's group claims, present only for a user in some group.
-  const groups = await groupsForToken(user.sub, services);
-  const groupClaims = groups.length === 0 ? {} : { 'cognito:groups': groups.map((group) => group.groupName) };
-  const roles = groups.flatMap((group) => (group.roleArn === undefined ? [] : [group.roleArn]));
-  const roleClaims = roles.length === 0 ? {} : { 'cognito:roles': roles, 'cognito:preferred_role': roles[0] };
-  const AccessToken = await signer.sign(
-    {
-      ...common,
-      client_id: pool.clientId,
-      token_use: 'access',
-      scope: options.scope ?? 'aws.cognito.signin.user.admin',
-      username: user.username ?? user.sub,
-      origin_jti: ids.uuid(),
-      ...groupClaims,
-      [revocationsClaim]: revocations,
-    },
-    pool.accessTokenSeconds,
-  );
+  // Cognito's group claims (by precedence), present only for a user in some group.
+  const memberships = await groupsForToken(user.sub, services);
+  const roles = memberships.flatMap((group) => (group.roleArn === undefined ? [] : [group.roleArn]));
+  const groups: TokenGroups = {
+    groups: memberships.map((group) => group.groupName),
+    roles,
+    preferredRole: roles[0],
+  };
   // Other attributes ride in the ID token under their own names (custom ones as `custom:<name>`).
   const attributes = Object.fromEntries(
     Object.entries(user.attributes).filter(([name]) => !['email', 'email_verified', 'sub'].includes(name)),
   );
-  const idClaims = await runPreTokenGeneration(
+  const generated = await runPreTokenGeneration(
     user.sub,
     options.withRefreshToken ? 'TokenGeneration_Authentication' : 'TokenGeneration_RefreshTokens',
     {
@@ -62,16 +52,28 @@ export async function issueTokens(
           : user.status === 'CONFIRMED',
       'cognito:username': user.username ?? user.sub,
       ...attributes,
-      ...groupClaims,
-      ...roleClaims,
     },
     { ...user.attributes, sub: user.sub, email: user.email },
+    groups,
     services,
+  );
+  const AccessToken = await signer.sign(
+    {
+      ...common,
+      client_id: pool.clientId,
+      token_use: 'access',
+      scope: options.scope ?? 'aws.cognito.signin.user.admin',
+      username: user.username ?? user.sub,
+      origin_jti: ids.uuid(),
+      ...groupClaims(generated.groups, 'access'),
+      [revocationsClaim]: revocations,
+    },
+    pool.accessTokenSeconds,
   );
   // The nonce and the revocation count go in after the trigger, which cannot change them.
   const IdToken = await signer.sign(
     {
-      ...idClaims,
+      ...generated.claims,
       ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
       [revocationsClaim]: revocations,
     },

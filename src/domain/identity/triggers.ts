@@ -28,14 +28,40 @@ export interface PreTokenGenerationEvent extends TriggerEventBase {
   triggerSource: 'TokenGeneration_Authentication' | 'TokenGeneration_RefreshTokens';
   request: {
     userAttributes: Record<string, string>;
-    groupConfiguration: { groupsToOverride: string[]; iamRolesToOverride: string[]; preferredRole: null };
+    groupConfiguration: {
+      groupsToOverride: string[];
+      iamRolesToOverride: string[];
+      preferredRole: string | null;
+    };
   };
   response: {
     claimsOverrideDetails: {
       claimsToAddOrOverride?: Record<string, string | number | boolean>;
       claimsToSuppress?: string[];
+      groupOverrideDetails?: {
+        groupsToOverride?: string[];
+        iamRolesToOverride?: string[];
+        preferredRole?: string;
+      };
     } | null;
   };
+}
+
+/** The groups a token names (`cognito:groups`, `cognito:roles`, `cognito:preferred_role`). */
+export interface TokenGroups {
+  groups: string[];
+  roles: string[];
+  preferredRole: string | undefined;
+}
+
+/** The group claims for a token: none at all for a user in no group, as Cognito. */
+export function groupClaims(groups: TokenGroups, token: 'access' | 'id'): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  if (groups.groups.length > 0) claims['cognito:groups'] = groups.groups;
+  if (token === 'id' && groups.roles.length > 0) claims['cognito:roles'] = groups.roles;
+  if (token === 'id' && groups.preferredRole !== undefined)
+    claims['cognito:preferred_role'] = groups.preferredRole;
+  return claims;
 }
 
 /** A trigger: an async function from event to event, as a Lambda handler is. */
@@ -106,27 +132,40 @@ export async function runPreSignUp(
   return { ...response, ...event.response };
 }
 
-/** The ID token's claims after the pre-token-generation trigger (unchanged without one). */
+/**
+ * The ID token's claims and the tokens' groups after the pre-token-generation trigger (unchanged
+ * without one). The trigger sees the user's groups and may replace them (groupOverrideDetails);
+ * the access token then names the replaced groups too, as Cognito's do.
+ */
 export async function runPreTokenGeneration(
   userName: string,
   source: PreTokenGenerationEvent['triggerSource'],
   claims: Record<string, unknown>,
   userAttributes: Record<string, string>,
+  groups: TokenGroups,
   services: Pick<IdentityServices, 'pool' | 'triggers'>,
-): Promise<Record<string, unknown>> {
+): Promise<{ claims: Record<string, unknown>; groups: TokenGroups }> {
   const trigger = services.triggers?.preTokenGeneration;
-  if (!trigger) return claims;
+  const withGroups = (result: Record<string, unknown>, chosen: TokenGroups) => {
+    for (const name of ['cognito:groups', 'cognito:roles', 'cognito:preferred_role']) delete result[name];
+    return { claims: { ...result, ...groupClaims(chosen, 'id') }, groups: chosen };
+  };
+  if (!trigger) return withGroups({ ...claims }, groups);
   const event = await invoke<PreTokenGenerationEvent>('PreTokenGeneration', trigger, {
     ...base(services, userName),
     triggerSource: source,
     request: {
       userAttributes,
-      groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+      groupConfiguration: {
+        groupsToOverride: groups.groups,
+        iamRolesToOverride: groups.roles,
+        preferredRole: groups.preferredRole ?? null,
+      },
     },
     response: { claimsOverrideDetails: null },
   });
   const details = event.response?.claimsOverrideDetails;
-  if (!details) return claims;
+  if (!details) return withGroups({ ...claims }, groups);
   const result = { ...claims };
   for (const [name, value] of Object.entries(details.claimsToAddOrOverride ?? {})) {
     if (!protectedClaims.has(name)) result[name] = value;
@@ -134,5 +173,13 @@ export async function runPreTokenGeneration(
   for (const name of details.claimsToSuppress ?? []) {
     if (!protectedClaims.has(name)) delete result[name];
   }
-  return result;
+  const override = details.groupOverrideDetails;
+  const strings = (value: unknown, fallback: string[]) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : fallback;
+  return withGroups(result, {
+    groups: strings(override?.groupsToOverride, groups.groups),
+    roles: strings(override?.iamRolesToOverride, groups.roles),
+    preferredRole:
+      typeof override?.preferredRole === 'string' ? override.preferredRole : groups.preferredRole,
+  });
 }
