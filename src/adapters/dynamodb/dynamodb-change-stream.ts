@@ -28,6 +28,13 @@ import type {
   StreamRecord,
   StreamSubscription,
 } from '../../ports/item-store/item-store.ts';
+import {
+  ConsumerLoop,
+  ConsumerSet,
+  consumerSettings,
+  type ConsumerSettings,
+  type StreamHandler,
+} from '../../ports/item-store/consumer-loop.ts';
 
 export interface DynamoDbChangeStreamOptions {
   client: DynamoDBClient;
@@ -39,34 +46,24 @@ export interface DynamoDbChangeStreamOptions {
 }
 
 export class DynamoDbChangeStream implements ChangeStream {
-  private readonly consumers = new Set<DynamoDbConsumer>();
+  private readonly consumers = new ConsumerSet<DynamoDbConsumer>();
 
   constructor(private readonly options: DynamoDbChangeStreamOptions) {}
 
   subscribe(
     consumer: string,
-    handler: (records: StreamRecord[]) => Promise<void>,
+    handler: StreamHandler,
     options: StreamConsumerOptions = {},
   ): StreamSubscription {
-    const subscription = new DynamoDbConsumer(this.options, consumer, handler, {
-      batchSize: Math.min(options.batchSize ?? 100, 1000),
-      pollIntervalMs: options.pollIntervalMs ?? this.options.pollIntervalMs,
-      onError: options.onError ?? (() => {}),
+    const settings = consumerSettings(options, {
+      pollIntervalMs: this.options.pollIntervalMs,
+      maxBatchSize: 1000,
     });
-    this.consumers.add(subscription);
-    subscription.start();
-    return {
-      stop: async () => {
-        this.consumers.delete(subscription);
-        await subscription.stop();
-      },
-      drain: () => subscription.drain(),
-    };
+    return this.consumers.add(new DynamoDbConsumer(this.options, consumer, handler, settings));
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
-    this.consumers.clear();
+  close(): Promise<void> {
+    return this.consumers.close();
   }
 }
 
@@ -98,90 +95,49 @@ export function toStreamRecord(record: WireRecord, region: string): StreamRecord
   return result;
 }
 
-interface ConsumerSettings {
-  batchSize: number;
-  pollIntervalMs: number;
-  onError: (error: unknown, records: StreamRecord[]) => void;
-}
-
 interface ShardPosition {
   sequence: string | undefined;
   finished: boolean;
 }
 
-class DynamoDbConsumer {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+class DynamoDbConsumer extends ConsumerLoop {
   private streamArn: string | undefined;
+  private loaded = false;
   private readonly positions = new Map<string, ShardPosition>();
   private readonly iterators = new Map<string, string>();
-  /** Passes over every shard that began after a drain() call and found nothing new settle it. */
   private pass = 0;
-  private readonly waiters: { afterPass: number; resolve: () => void }[] = [];
+  /** The last pass over every shard that found nothing new. */
+  private caughtUpPass = 0;
 
   constructor(
     private readonly options: DynamoDbChangeStreamOptions,
-    private readonly name: string,
-    private readonly handler: (records: StreamRecord[]) => Promise<void>,
-    private readonly settings: ConsumerSettings,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.loop = this.run();
+    name: string,
+    handler: StreamHandler,
+    settings: ConsumerSettings,
+  ) {
+    super(name, handler, settings);
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
-    for (const waiter of this.waiters.splice(0)) waiter.resolve();
-  }
-
+  /** A pass that began after the call and found nothing new has caught up. */
   drain(): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push({ afterPass: this.pass, resolve });
-      this.wakeUp?.();
-    });
+    const afterPass = this.pass;
+    return this.waitUntil(() => this.caughtUpPass > afterPass);
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    let loaded = false;
-    while (this.running) {
-      const passNumber = ++this.pass;
-      let delivered = 0;
-      try {
-        // Checkpoints are read inside the retry loop: DynamoDB may be unreachable at start.
-        if (!loaded) {
-          await this.loadCheckpoints();
-          loaded = true;
-        }
-        for (const shard of await this.shardsInLineageOrder()) {
-          if (!this.running) break;
-          delivered += await this.readShard(shard);
-        }
-        failures = 0;
-      } catch (error) {
-        failures++;
-        this.settings.onError(error, []);
-        await this.sleep(Math.min(30_000, 100 * 2 ** Math.min(failures, 9)));
-        continue;
-      }
-      if (delivered === 0) {
-        // A whole pass that began after drain() was called found nothing: caught up.
-        for (let i = this.waiters.length - 1; i >= 0; i--) {
-          const waiter = this.waiters[i] as { afterPass: number; resolve: () => void };
-          if (passNumber > waiter.afterPass) {
-            this.waiters.splice(i, 1);
-            waiter.resolve();
-          }
-        }
-        await this.sleep(this.settings.pollIntervalMs);
-      }
+  protected async turn(): Promise<boolean> {
+    const passNumber = ++this.pass;
+    // Checkpoints are read inside the retried turn: DynamoDB may be unreachable at start.
+    if (!this.loaded) {
+      await this.loadCheckpoints();
+      this.loaded = true;
     }
+    let delivered = 0;
+    for (const shard of await this.shardsInLineageOrder()) {
+      if (!this.isRunning) break;
+      delivered += await this.readShard(shard);
+    }
+    if (delivered === 0) this.caughtUpPass = passNumber;
+    return delivered > 0;
   }
 
   /** Reads what a shard has from the checkpoint on; returns how many records were handled. */
@@ -191,7 +147,7 @@ class DynamoDbConsumer {
     if (position.finished) return 0;
     let iterator = this.iterators.get(shardId) ?? (await this.newIterator(shardId, position.sequence));
     let handled = 0;
-    while (this.running && iterator) {
+    while (this.isRunning && iterator) {
       const output = await this.getRecords(iterator).catch(async (error: unknown) => {
         this.iterators.delete(shardId);
         // An iterator expires after 15 minutes, and DynamoDB Local refuses one taken from an empty
@@ -205,7 +161,7 @@ class DynamoDbConsumer {
       const records = (output.Records ?? []).map((record) => toStreamRecord(record, this.options.region));
       if (records.length > 0) {
         try {
-          await this.handler(records);
+          await this.handle(records);
         } catch (error) {
           // Forget the iterator so the batch is read again from the checkpoint: at-least-once.
           this.iterators.delete(shardId);
@@ -324,21 +280,5 @@ class DynamoDbConsumer {
 
   private checkpointPartition(): string {
     return `${this.options.table}#${this.name}`;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
-        done();
-      };
-    });
   }
 }

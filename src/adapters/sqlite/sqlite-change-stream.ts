@@ -12,6 +12,13 @@ import type {
   StreamSubscription,
   WireAttributeValue,
 } from '../../ports/item-store/item-store.ts';
+import {
+  ConsumerLoop,
+  ConsumerSet,
+  consumerSettings,
+  type ConsumerSettings,
+  type StreamHandler,
+} from '../../ports/item-store/consumer-loop.ts';
 import type { TableDefinition } from '../../ports/item-store/table.ts';
 import { sqliteTableNames } from './sqlite-schema.ts';
 
@@ -68,7 +75,7 @@ export class SqliteChangeStream implements ChangeStream {
   private readonly region: string;
   private readonly pollIntervalMs: number;
   private readonly tableName: string;
-  private readonly consumers = new Set<SqliteConsumer>();
+  private readonly consumers = new ConsumerSet<SqliteConsumer>();
   private readonly statements: {
     after: Database.Statement<[number, number], ChangeRow>;
     latest: Database.Statement<[], { seq: number | null }>;
@@ -97,23 +104,11 @@ export class SqliteChangeStream implements ChangeStream {
 
   subscribe(
     consumer: string,
-    handler: (records: StreamRecord[]) => Promise<void>,
+    handler: StreamHandler,
     options: StreamConsumerOptions = {},
   ): StreamSubscription {
-    const subscription = new SqliteConsumer(this, consumer, handler, {
-      batchSize: options.batchSize ?? 100,
-      pollIntervalMs: options.pollIntervalMs ?? this.pollIntervalMs,
-      onError: options.onError ?? (() => {}),
-    });
-    this.consumers.add(subscription);
-    subscription.start();
-    return {
-      stop: async () => {
-        this.consumers.delete(subscription);
-        await subscription.stop();
-      },
-      drain: () => subscription.drain(),
-    };
+    const settings = consumerSettings(options, { pollIntervalMs: this.pollIntervalMs });
+    return this.consumers.add(new SqliteConsumer(this, consumer, handler, settings));
   }
 
   /** Wakes this process's consumers after a commit. */
@@ -126,9 +121,8 @@ export class SqliteChangeStream implements ChangeStream {
     this.statements.trim.run(before);
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
-    this.consumers.clear();
+  close(): Promise<void> {
+    return this.consumers.close();
   }
 
   /** @internal */
@@ -153,105 +147,31 @@ export class SqliteChangeStream implements ChangeStream {
   }
 }
 
-interface ConsumerSettings {
-  batchSize: number;
-  pollIntervalMs: number;
-  onError: (error: unknown, records: StreamRecord[]) => void;
-}
-
-/** One named consumer's read loop: read after the checkpoint, handle, then move the checkpoint. */
-class SqliteConsumer {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private pendingWake = false;
-  private position = 0;
-  private readonly waiters: { upTo: number; resolve: () => void }[] = [];
+/** One named consumer: read after the checkpoint, handle, then move the checkpoint. */
+class SqliteConsumer extends ConsumerLoop {
+  private position: number;
 
   constructor(
     private readonly stream: SqliteChangeStream,
-    private readonly name: string,
-    private readonly handler: (records: StreamRecord[]) => Promise<void>,
-    private readonly settings: ConsumerSettings,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.position = this.stream.checkpointOf(this.name);
-    this.loop = this.run();
-  }
-
-  wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
-    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+    name: string,
+    handler: StreamHandler,
+    settings: ConsumerSettings,
+  ) {
+    super(name, handler, settings);
+    this.position = stream.checkpointOf(name);
   }
 
   drain(): Promise<void> {
     const upTo = this.stream.latestSequence();
-    if (this.position >= upTo || !this.running) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ upTo, resolve }));
+    return this.waitUntil(() => this.position >= upTo);
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      const { rows, records } = this.stream.readBatch(this.position, this.settings.batchSize);
-      if (rows.length === 0) {
-        await this.sleep(this.settings.pollIntervalMs);
-        continue;
-      }
-      try {
-        await this.handler(records);
-      } catch (error) {
-        // Retry the same batch after a capped exponential backoff: at-least-once, in order.
-        this.settings.onError(error, records);
-        failures++;
-        await this.backoff(Math.min(30_000, 100 * 2 ** Math.min(failures, 9)));
-        continue;
-      }
-      failures = 0;
-      this.position = (rows[rows.length - 1] as ChangeRow).seq;
-      this.stream.saveCheckpoint(this.name, this.position);
-      for (let i = this.waiters.length - 1; i >= 0; i--) {
-        const waiter = this.waiters[i] as { upTo: number; resolve: () => void };
-        if (this.position >= waiter.upTo) {
-          this.waiters.splice(i, 1);
-          waiter.resolve();
-        }
-      }
-    }
-  }
-
-  /** Waits out a retry delay; new writes do not cut it short, stopping does. */
-  private async backoff(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (this.running && Date.now() < until) await this.sleep(until - Date.now());
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
-        this.pendingWake = false;
-        done();
-      };
-    });
+  protected async turn(): Promise<boolean> {
+    const { rows, records } = this.stream.readBatch(this.position, this.settings.batchSize);
+    if (rows.length === 0) return false;
+    await this.handle(records);
+    this.position = (rows[rows.length - 1] as ChangeRow).seq;
+    this.stream.saveCheckpoint(this.name, this.position);
+    return true;
   }
 }

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { ConsumerLoop, ConsumerSet, consumerSettings, type StreamHandler } from './consumer-loop.ts';
+import type { StreamConsumerOptions, StreamRecord } from './item-store.ts';
+
+function record(n: number): StreamRecord {
+  return {
+    eventID: String(n),
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    eventVersion: '1.1',
+    awsRegion: 'local',
+    dynamodb: {
+      Keys: { PK: { S: 'P' }, SK: { S: String(n) } },
+      SequenceNumber: String(n),
+      SizeBytes: 0,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      ApproximateCreationDateTime: 0,
+    },
+  };
+}
+
+/** A log in memory, read one record a turn. */
+class ArrayConsumer extends ConsumerLoop {
+  position = 0;
+  /** Called when a turn finds nothing new. */
+  onIdle: (() => void) | undefined;
+  constructor(
+    private readonly log: StreamRecord[],
+    handler: StreamHandler,
+    options: StreamConsumerOptions,
+  ) {
+    super('test', handler, consumerSettings(options, { pollIntervalMs: 60_000 }));
+  }
+  drain(): Promise<void> {
+    const upTo = this.log.length;
+    return this.waitUntil(() => this.position >= upTo);
+  }
+  protected async turn(): Promise<boolean> {
+    const next = this.log[this.position];
+    if (!next) {
+      this.onIdle?.();
+      return false;
+    }
+    await this.handle([next]);
+    this.position++;
+    return true;
+  }
+}
+
+describe('consumerSettings', () => {
+  it('fills in defaults and caps the batch at the engine limit', () => {
+    const settings = consumerSettings({ batchSize: 5000 }, { pollIntervalMs: 50, maxBatchSize: 1000 });
+    expect(settings.batchSize).toBe(1000);
+    expect(settings.pollIntervalMs).toBe(50);
+    expect(consumerSettings({}, { pollIntervalMs: 50 }).batchSize).toBe(100);
+  });
+});
+
+describe('ConsumerLoop', () => {
+  it('drains without waiting out the poll interval', async () => {
+    const log = [record(1)];
+    const seen: string[] = [];
+    const consumers = new ConsumerSet<ArrayConsumer>();
+    const consumer = new ArrayConsumer(
+      log,
+      async (records) => void seen.push(...records.map((r) => r.eventID)),
+      {},
+    );
+    const subscription = consumers.add(consumer);
+    await subscription.drain();
+    log.push(record(2));
+    await subscription.drain();
+    expect(seen).toEqual(['1', '2']);
+    await consumers.close();
+  });
+
+  it('keeps a wake that comes between rests for the next rest, after a rest that ran its full time', async () => {
+    const log = [record(1)];
+    const seen: string[] = [];
+    let failed = false;
+    const consumer = new ArrayConsumer(
+      log,
+      async (records) => {
+        // The first failure makes a backoff that runs out by itself.
+        if (!failed) {
+          failed = true;
+          throw new Error('once');
+        }
+        seen.push(...records.map((r) => r.eventID));
+      },
+      {},
+    );
+    consumer.onIdle = () => {
+      consumer.onIdle = undefined;
+      log.push(record(2));
+      consumer.wake();
+    };
+    const subscription = new ConsumerSet<ArrayConsumer>().add(consumer);
+    const deadline = Date.now() + 2000;
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toEqual(['1', '2']);
+    await subscription.stop();
+  });
+
+  it('retries a failing batch after a backoff, telling onError which batch failed', async () => {
+    const errors: [string, string[]][] = [];
+    let attempts = 0;
+    const consumer = new ArrayConsumer(
+      [record(1)],
+      async () => {
+        if (attempts++ === 0) throw new Error('once');
+      },
+      { onError: (error, records) => errors.push([(error as Error).message, records.map((r) => r.eventID)]) },
+    );
+    const consumers = new ConsumerSet<ArrayConsumer>();
+    const subscription = consumers.add(consumer);
+    const started = Date.now();
+    await subscription.drain();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(attempts).toBe(2);
+    expect(errors).toEqual([['once', ['1']]]);
+    await subscription.stop();
+  });
+
+  it('stop ends a backoff and settles pending drains', async () => {
+    const consumer = new ArrayConsumer(
+      [record(1)],
+      async () => {
+        throw new Error('always');
+      },
+      {},
+    );
+    const subscription = new ConsumerSet<ArrayConsumer>().add(consumer);
+    const drained = subscription.drain();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    await subscription.stop();
+    await drained;
+    expect(Date.now() - started).toBeLessThan(150);
+    expect(consumer.position).toBe(0);
+  });
+});
