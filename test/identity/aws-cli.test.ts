@@ -184,6 +184,78 @@ describe('the AWS CLI', () => {
     );
   });
 
+  it('signs in by choice (USER_AUTH), and sets up SMS MFA with its message', async () => {
+    const email = 'operator.choice@example.com';
+    const phone = '+14325551313';
+    const created = await aws(
+      'admin-create-user',
+      ...pool(),
+      '--username',
+      email,
+      '--user-attributes',
+      `Name=email,Value=${email}`,
+      'Name=email_verified,Value=true',
+      '--message-action',
+      'SUPPRESS',
+    );
+    const username = String((created.User as { Username: string }).Username);
+    await aws(
+      'admin-update-user-attributes',
+      ...pool(),
+      '--username',
+      username,
+      '--user-attributes',
+      `Name=phone_number,Value=${phone}`,
+      'Name=phone_number_verified,Value=true',
+    );
+    const signIn = ['admin-initiate-auth', ...pool(), '--client-id', ClientId, '--auth-flow', 'USER_AUTH'];
+    await aws(
+      'admin-set-user-password',
+      ...pool(),
+      '--username',
+      username,
+      '--password',
+      'a passphrase',
+      '--permanent',
+    );
+    const choice = await aws(...(signIn as [string, ...string[]]), '--auth-parameters', `USERNAME=${email}`);
+    expect(choice).toMatchObject({
+      ChallengeName: 'SELECT_CHALLENGE',
+      AvailableChallenges: ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'],
+    });
+    const signedIn = await aws(
+      ...(signIn as [string, ...string[]]),
+      '--auth-parameters',
+      `USERNAME=${email},PREFERRED_CHALLENGE=PASSWORD,PASSWORD=a passphrase`,
+    );
+    expect((signedIn.AuthenticationResult as { AccessToken: string }).AccessToken).toBeTruthy();
+
+    const config = await aws(
+      'set-user-pool-mfa-config',
+      ...pool(),
+      '--sms-mfa-configuration',
+      'SmsAuthenticationMessage="Your Plaza code: {####}"',
+    );
+    expect(config.SmsMfaConfiguration).toMatchObject({ SmsAuthenticationMessage: 'Your Plaza code: {####}' });
+    await aws(
+      'admin-set-user-mfa-preference',
+      ...pool(),
+      '--username',
+      username,
+      '--sms-mfa-settings',
+      'Enabled=true,PreferredMfa=true',
+    );
+    expect((await aws('admin-get-user', ...pool(), '--username', username)).PreferredMfaSetting).toBe(
+      'SMS_MFA',
+    );
+    const challenged = await aws(
+      ...(signIn as [string, ...string[]]),
+      '--auth-parameters',
+      `USERNAME=${email},PREFERRED_CHALLENGE=PASSWORD,PASSWORD=a passphrase`,
+    );
+    expect(challenged.ChallengeName).toBe('SMS_MFA');
+  });
+
   it("answers the service's errors by name, never a 5xx", async () => {
     expect(await awsError('admin-get-user', '--user-pool-id', 'us-west-1_Nope', '--username', 'x')).toContain(
       'ResourceNotFoundException',
