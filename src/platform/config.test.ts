@@ -3,20 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
-import { isPlazaError } from './errors.ts';
+import { thrownMessage } from '../../test/support/fails-with.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function failure(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(isPlazaError(error, 'ConfigurationError')).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigurationError');
-}
+const failure = (run: () => unknown) => thrownMessage(run, 'ConfigurationError');
 
 describe('configuration', () => {
   it("defaults to the design's embedded setup", () => {

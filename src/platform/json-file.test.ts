@@ -8,7 +8,7 @@ import {
   temporaryPathFor,
   writeFileAtomicSync,
 } from './atomic-file.ts';
-import { isPlazaError } from './errors.ts';
+import { rejectionMessage } from '../../test/support/fails-with.ts';
 import {
   loadOrCreateJson,
   readJsonFile,
@@ -32,15 +32,8 @@ const pool: JsonFileDescription = {
   remedy: 'Restore it from a backup; deleting it makes a new pool id.',
 };
 
-async function configurationError(run: () => unknown): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    expect(isPlazaError(error, 'ConfigurationError')).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigurationError');
-}
+const configurationError = (run: () => unknown) =>
+  rejectionMessage(Promise.resolve().then(run), 'ConfigurationError');
 
 describe('reading JSON state', () => {
   it('answers undefined when there is no file', async () => {

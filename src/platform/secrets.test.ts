@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isPlazaError } from './errors.ts';
+import { thrownMessage } from '../../test/support/fails-with.ts';
 import { loadOrCreatePrivateKey, loadOrCreateSecret } from './secrets.ts';
 
 let dataDir: string;
@@ -21,15 +21,7 @@ function plant(name: string, text: string): string {
   return path;
 }
 
-function configurationError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(isPlazaError(error, 'ConfigurationError')).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigurationError');
-}
+const configurationError = (run: () => unknown) => thrownMessage(run, 'ConfigurationError');
 
 describe('loadOrCreateSecret', () => {
   it('makes a 32-byte secret once, owner-only, and reads the same one back', () => {
