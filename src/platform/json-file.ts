@@ -4,10 +4,10 @@
  * not JSON is a ConfigurationError naming the file, what it holds and what to do: each caller says
  * both, since what is safe (start afresh, or restore a backup) depends on the file.
  */
-import { readFileSync } from 'node:fs';
-import { readFile, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { createFileAtomicSync, writeFileAtomic } from './atomic-file.ts';
 import { PlazaError } from './errors.ts';
+import { readTextFile, readTextFileSync } from './files.ts';
 
 /** What a JSON state file is, for the message when it cannot be read. */
 export interface JsonFileDescription {
@@ -53,14 +53,8 @@ function serialize(value: unknown): string {
 
 /** A JSON file's value, or undefined when there is no such file (synchronously). */
 export function readJsonFileSync(path: string, about?: JsonFileDescription): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return parseJsonFile(path, text, about);
+  const text = readTextFileSync(path);
+  return text === undefined ? undefined : parseJsonFile(path, text, about);
 }
 
 /**
@@ -81,14 +75,8 @@ export async function loadOrCreateJson<T>(
 
 /** A JSON file's value, or undefined when there is no such file. */
 export async function readJsonFile(path: string, about?: JsonFileDescription): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return parseJsonFile(path, text, about);
+  const text = await readTextFile(path);
+  return text === undefined ? undefined : parseJsonFile(path, text, about);
 }
 
 /** Replaces the whole file atomically (temporary file, fsync, rename), so a reader never sees half of it. */

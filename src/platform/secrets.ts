@@ -6,10 +6,10 @@
  * stops the server with a ConfigurationError rather than signing with it.
  */
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileAtomicSync } from './atomic-file.ts';
 import { PlazaError } from './errors.ts';
+import { readTextFileSync } from './files.ts';
 
 /** The shortest secret accepted, whatever the caller asks for: 256 bits, as HMAC-SHA256 wants. */
 export const minimumSecretBytes = 32;
@@ -34,13 +34,8 @@ function unusable(path: string, problem: string, cause?: unknown): PlazaError {
 
 /** Reads a secret, or undefined when there is none; a ConfigurationError when it is unusable. */
 function readSecret(path: string, minimum: number): Buffer | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = readTextFileSync(path)?.trim();
+  if (text === undefined) return undefined;
   if (text === '') throw unusable(path, 'is empty');
   // base64url as written here; standard base64 (a restored copy) decodes the same.
   if (!/^[A-Za-z0-9_\-+/]+={0,2}$/.test(text)) throw unusable(path, 'is not base64url text');
@@ -66,13 +61,8 @@ export function loadOrCreateSecret(dataDir: string, name: string, bytes = 32): B
 }
 
 function readPrivateKey(path: string): string | undefined {
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const pem = readTextFileSync(path);
+  if (pem === undefined) return undefined;
   if (pem.trim() === '') throw unusable(path, 'is empty');
   let bits: number | undefined;
   try {

@@ -27,6 +27,7 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { PlazaError } from '../../platform/errors.ts';
+import { filesUnder } from '../../platform/files.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { TableDefinition } from '../../ports/item-store/table.ts';
 import type { ObjectStore } from '../../ports/object-store/object-store.ts';
@@ -114,17 +115,8 @@ async function copyWithHash(
 }
 
 /** Every file under a directory, as paths relative to it (none when it does not exist). */
-async function filesUnder(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+async function relativeFilesUnder(dir: string): Promise<string[]> {
+  return (await filesUnder(dir)).map((path) => relative(dir, path)).sort();
 }
 
 const toKey = (path: string) => path.split(sep).join('/');
@@ -190,7 +182,7 @@ export function localBackups(options: LocalBackupsOptions) {
         sha256: await sha256Of(databaseFile),
       });
       for (const directory of carriedDirectories) {
-        for (const path of await filesUnder(join(dataDir, directory))) {
+        for (const path of await relativeFilesUnder(join(dataDir, directory))) {
           const copied = await copyWithHash(
             join(dataDir, directory, path),
             join(partial, directory, path),

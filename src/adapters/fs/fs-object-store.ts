@@ -15,10 +15,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PlazaError } from '../../platform/errors.ts';
+import { filesUnder } from '../../platform/files.ts';
 import {
   exactLength,
   isSafeKey,
@@ -208,21 +209,13 @@ export class FsObjectStore implements ObjectStore {
     const directory = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
     if (directory && !isSafeKey(directory)) return { items: [] };
     const start = join(base, ...directory.split('/').filter(Boolean));
-    let entries: string[];
-    try {
-      entries = (await readdir(start, { recursive: true, withFileTypes: true }))
-        .filter((entry) => entry.isFile())
-        .map((entry) =>
-          join(entry.parentPath, entry.name)
-            .slice(base.length + 1)
-            .split(sep)
-            .join('/'),
-        );
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { items: [] };
-      throw error;
-    }
-    const keys = entries
+    const keys = (await filesUnder(start))
+      .map((path) =>
+        path
+          .slice(base.length + 1)
+          .split(sep)
+          .join('/'),
+      )
       .filter((key) => key.startsWith(prefix) && (!options.cursor || key > options.cursor))
       .sort();
     const items: ObjectInfo[] = [];
@@ -273,21 +266,13 @@ export class FsObjectStore implements ObjectStore {
   async expireVersions(olderThan: Date): Promise<number> {
     const root = join(this.#root, 'versions');
     let removed = 0;
-    let entries;
-    try {
-      entries = await readdir(root, { recursive: true, withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw error;
-    }
-    for (const entry of entries) {
-      if (!entry.isFile()) continue;
+    for (const path of await filesUnder(root)) {
       // A previous version stopped being current when the next one was written; its id's time is
       // when it was written, a safe lower bound for when it became noncurrent.
-      const written = Number(entry.name.split('-')[0]);
+      const written = Number(basename(path).split('-')[0]);
       if (written < olderThan.getTime()) {
-        await unlink(join(entry.parentPath, entry.name));
-        await pruneEmptyFolders(entry.parentPath, root);
+        await unlink(path);
+        await pruneEmptyFolders(dirname(path), root);
         removed++;
       }
     }

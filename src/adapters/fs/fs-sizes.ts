@@ -1,6 +1,6 @@
 /** Bytes on disk, for the cost report's storage lines. */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { filesUnder } from '../../platform/files.ts';
 
 /** The total size of the files that exist among `paths`. */
 export async function filesBytes(paths: readonly string[]): Promise<number> {
@@ -17,13 +17,5 @@ export async function filesBytes(paths: readonly string[]): Promise<number> {
 
 /** The total size of the files under a directory (0 when it does not exist). */
 export async function directoryBytes(dir: string): Promise<number> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw error;
-  }
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-  return filesBytes(files);
+  return filesBytes(await filesUnder(dir));
 }
