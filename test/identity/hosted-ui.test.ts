@@ -351,6 +351,28 @@ describe('authorization code with PKCE through /login', () => {
     expect(await result.text()).toContain('Your password must be reset');
   });
 
+  it('does not sign in with a password alone a user whose second factor is SMS', async () => {
+    const sub = await confirmedUser('texted@example.com', 'texted password is long');
+    await app.stores.users.update({
+      key: userKeys.user(sub),
+      set: {
+        smsMfaEnabled: true,
+        attributes: { phone_number: '+15555550123', phone_number_verified: 'true' },
+      },
+    });
+    const browser = new Browser();
+    const { response, url: loginUrl } = await browser.follow(
+      authorizeUrl({ code_challenge: pkce().challenge }),
+    );
+    const form = formOf(await response.text(), loginUrl);
+    const result = await browser.request(form.action, {
+      form: { ...form.fields, username: 'texted@example.com', password: 'texted password is long' },
+    });
+    expect(result.status).toBe(400);
+    expect(result.headers.get('location')).toBeNull();
+    expect(await result.text()).toContain('code sent by SMS');
+  });
+
   it('asks for the TOTP code when the user has MFA on', async () => {
     const sub = await confirmedUser('dee@example.com', 'dee password is long');
     const secret = randomBytes(20);

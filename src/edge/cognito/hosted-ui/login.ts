@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { passwordSuccess } from '../../../domain/identity/auth-events.ts';
 import { authenticatePassword } from '../../../domain/identity/initiate-auth.ts';
+import { mfaMethod } from '../../../domain/identity/complete-sign-in.ts';
 import { userKeys, type UserRecord } from '../../../domain/identity/model.ts';
 import { sameText, type AuthorizationRequest } from '../../../domain/identity/oauth.ts';
 import { isPlazaError } from '../../../platform/errors.ts';
@@ -94,8 +95,21 @@ async function checkPassword(
         'Please sign in with the app once to choose your own password.',
       ),
     );
+  // The same second factor as InitiateAuth asks for (none when the pool's MFA is OFF).
+  const method = mfaMethod(user, services.pool);
+  if (method === 'SOFTWARE_TOKEN_MFA') return askForMfaCode(options, request, reply, authorization, user);
+  // The hosted UI asks for authenticator codes only: an SMS sign-in goes through the app.
+  if (method === 'SMS_MFA')
+    return html(
+      reply,
+      400,
+      messagePage(
+        'Sign in with the app',
+        'Your account signs in with a code sent by SMS: please use the app.',
+      ),
+    );
   // The pool requires MFA and this user has none yet: the hosted UI cannot set it up (the app can).
-  if (services.pool.mfa === 'ON' && !(user.mfaEnabled && user.totpSecret))
+  if (services.pool.mfa === 'ON')
     return html(
       reply,
       400,
@@ -104,7 +118,6 @@ async function checkPassword(
         'Please set up an authenticator app in the app before signing in here.',
       ),
     );
-  if (user.mfaEnabled && user.totpSecret) return askForMfaCode(options, request, reply, authorization, user);
   return signedIn(options, reply, authorization, user, {
     challenges: [passwordSuccess],
     ipAddress: request.ip,
