@@ -52,12 +52,15 @@ export async function processMedia(
       remove: ['GSI3PK', 'GSI3SK', 'ttl'],
       conditions: [{ op: 'itemExists' }],
     });
+  const fail = async (failure: string): Promise<'FAILED'> => {
+    await finish({ status: 'FAILED', failure });
+    return 'FAILED';
+  };
 
   if (isVideo(original.info.contentType)) {
     if (!videos) {
       original.body.destroy();
-      await finish({ status: 'FAILED', failure: 'Videos cannot be processed here yet' });
-      return 'FAILED';
+      return fail('Videos cannot be processed here yet');
     }
     // The original stays its owner's; everyone else gets the same pictures without the metadata.
     let clean: MediaVariant;
@@ -84,8 +87,7 @@ export async function processMedia(
       );
     } catch (error) {
       if (!isPlazaError(error, 'UnsupportedMediaType')) throw error;
-      await finish({ status: 'FAILED', failure: error.message });
-      return 'FAILED';
+      return fail(error.message);
     }
     await finish({
       status: 'READY',
@@ -107,8 +109,7 @@ export async function processMedia(
     });
   } catch (error) {
     if (!isPlazaError(error, 'UnsupportedMediaType')) throw error;
-    await finish({ status: 'FAILED', failure: error.message });
-    return 'FAILED';
+    return fail(error.message);
   }
   const variants: MediaVariant[] = [];
   for (const variant of processed.variants) {
