@@ -293,17 +293,25 @@ export function validateQuery(table: TableDefinition, request: QueryRequest): In
   return index;
 }
 
+/** A check that each key comes once in a request, in DynamoDB's words for that request. */
+function onceEach(message: string): (key: Key) => void {
+  const seen = new Set<string>();
+  return (key) => {
+    const id = keyId(key);
+    if (seen.has(id)) throw invalid(message);
+    seen.add(id);
+  };
+}
+
 export function validateBatchGet(keys: Key[]): void {
   if (!Array.isArray(keys) || keys.length === 0) throw invalid('The list of keys to get must not be empty');
   if (keys.length > limits.batchGetKeys) {
     throw invalid('Too many items requested for the BatchGetItem call');
   }
-  const seen = new Set<string>();
+  const once = onceEach('Provided list of item keys contains duplicates');
   for (const key of keys) {
     validateKey(key);
-    const id = keyId(key);
-    if (seen.has(id)) throw invalid('Provided list of item keys contains duplicates');
-    seen.add(id);
+    once(key);
   }
 }
 
@@ -315,14 +323,12 @@ export function validateBatchWrite(table: TableDefinition, requests: BatchWriteR
       "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25]",
     );
   }
-  const seen = new Set<string>();
+  const once = onceEach('Provided list of item keys contains duplicates');
   for (const request of requests) {
     const key = 'put' in request ? keyOf(request.put) : request.delete;
     if ('put' in request) validateItem(table, request.put);
     else validateKey(request.delete);
-    const id = keyId(key);
-    if (seen.has(id)) throw invalid('Provided list of item keys contains duplicates');
-    seen.add(id);
+    once(key);
   }
 }
 
@@ -342,7 +348,7 @@ export function validateTransaction(table: TableDefinition, actions: TransactAct
       "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100",
     );
   }
-  const seen = new Set<string>();
+  const once = onceEach('Transaction request cannot include multiple operations on one item');
   let bytes = 0;
   for (const action of actions) {
     if ('put' in action) bytes += validateItem(table, action.put);
@@ -354,9 +360,7 @@ export function validateTransaction(table: TableDefinition, actions: TransactAct
       throw invalid('A condition check needs at least one condition');
     }
     validateConditions(action.conditions);
-    const id = keyId(actionKey(action));
-    if (seen.has(id)) throw invalid('Transaction request cannot include multiple operations on one item');
-    seen.add(id);
+    once(actionKey(action));
   }
   if (bytes > limits.transactionBytes)
     throw invalid('Transaction request exceeds the maximum allowed size of 4 MB');
