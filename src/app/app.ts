@@ -88,10 +88,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger.warn('metrics are off (metrics.enabled): /metrics, alarms and measured usage are unavailable');
   const stores = await openStores(config, clock, metrics);
   const ids = overrides.ids ?? nodeIds(clock);
-  const social: SocialServices = { store: stores.main, clock, ids, settings: defaultSocialSettings };
   const server: FastifyInstance = createServer(config, logger);
   // The base URL is known for certain once the server listens (PORT=0 picks a free port).
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const { objects, signer, urls } = openObjects(config, () => baseUrl);
+  const media = openMedia(config, { store: stores.main, objects, signer, clock, ids, logger, metrics });
+  const social = socialServices(config, { store: stores.main, clock, ids }, media);
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
 
   // Cached answers are evicted on every server through Redis when several share the load. Live
@@ -101,11 +103,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const liveEvents = memoryEventBus();
   const resolverCache = new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis);
 
-  const { objects, signer, urls } = openObjects(config, () => baseUrl);
-  const media = openMedia(config, { store: stores.main, objects, signer, clock, ids, logger, metrics });
-  // On S3 an upload goes straight to the bucket: a post that names it confirms it first.
-  if (config.storage.engine === 's3')
-    social.confirmUpload = (item) => confirmUpload(item, media.services, (key) => media.jobs.enqueue(key));
   const edgeCache = new EdgeCache(config.cdn.edgeCacheBytes);
   const { privacy, dataExport } = dataLifecycleServices(config, {
     store: stores.main,
@@ -214,6 +211,21 @@ async function migrateOwnerIndex(stores: Stores, logger: Logger): Promise<void> 
   if (done) return;
   const indexed = await backfillOwnerIndex({ store: stores.main });
   logger.info({ indexed }, 'owner index filled in for earlier likes, comments and media');
+}
+
+/** The social use cases' services; on S3 an upload went straight to the bucket, so a post naming it confirms it. */
+function socialServices(
+  config: Config,
+  base: Pick<SocialServices, 'store' | 'clock' | 'ids'>,
+  media: ServerMedia,
+): SocialServices {
+  return {
+    ...base,
+    settings: defaultSocialSettings,
+    ...(config.storage.engine === 's3'
+      ? { confirmUpload: (item) => confirmUpload(item, media.services, (key) => media.jobs.enqueue(key)) }
+      : {}),
+  };
 }
 
 /** Erasure's and data exports' services: what the resolvers and the data lifecycle's consumer use. */

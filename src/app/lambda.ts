@@ -15,6 +15,9 @@ import {
   type CloudFrontUrlSigner,
 } from '../adapters/cloudfront/cloudfront-url-signer.ts';
 import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
+import { cognitoUserSource } from '../adapters/cognito/cognito-user-source.ts';
+import { s3StreamedUpload } from '../adapters/s3/s3-streamed-upload.ts';
+import type { UserPoolExportServices } from '../domain/identity/store-user-pool-export.ts';
 import { cloudFrontInvalidator } from '../adapters/cloudfront/cloudfront-invalidator.ts';
 import type { PrivacyServices } from '../domain/privacy/model.ts';
 import { appSyncCacheFlusher } from '../adapters/appsync/appsync-cache-flusher.ts';
@@ -98,7 +101,7 @@ export function lambdaMediaServices(app: LambdaApp, images: ImageProcessor): Med
 }
 
 /** The media bucket on S3. */
-function lambdaObjects({ config }: LambdaApp): S3ObjectStore {
+function lambdaObjects({ config }: Pick<LambdaApp, 'config'>): S3ObjectStore {
   if (config.storage.engine !== 's3') {
     throw new PlazaError(
       'ConfigurationError',
@@ -110,6 +113,30 @@ function lambdaObjects({ config }: LambdaApp): S3ObjectStore {
     region: config.region,
     endpoint: config.storage.s3.endpoint,
   });
+}
+
+/**
+ * The scheduled user-pool export: Amazon Cognito's users (ListUsers) to S3_BUCKET. No table is
+ * opened: the users are Cognito's.
+ */
+export function lambdaUserPoolExportServices(
+  config: Config,
+  overrides: { clock?: Clock; logger?: Logger } = {},
+): UserPoolExportServices & { logger: Logger } {
+  const { userPoolId } = config.identity;
+  if (!userPoolId) {
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  the user-pool export needs COGNITO_USER_POOL_ID',
+    );
+  }
+  const objects = lambdaObjects({ config });
+  return {
+    source: cognitoUserSource({ userPoolId, region: config.region }),
+    uploads: s3StreamedUpload({ client: objects.client, bucket: config.storage.s3.bucket }),
+    clock: overrides.clock ?? systemClock,
+    logger: overrides.logger ?? createLogger({ level: config.logLevel }),
+  };
 }
 
 export interface LambdaPrivacyServices extends PrivacyServices {
@@ -221,13 +248,12 @@ export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServ
     (bytes) => bytes,
   );
   const media = lambdaMediaServices(app, noImageProcessing);
-  // A post may name an upload before its S3 event has been handled: look for the object, and
-  // leave the processing to that event's Lambda.
-  app.social.confirmUpload = (item) => confirmUpload(item, media, () => {});
   // One read of the signing key serves media URLs and export downloads.
   const cdnSigner = await lambdaCdnSigner(app);
   return {
-    social: app.social,
+    // A post may name an upload before its S3 event has been handled: look for the object, and
+    // leave the processing to that event's Lambda.
+    social: { ...app.social, confirmUpload: (item) => confirmUpload(item, media, () => {}) },
     nextTokens: nextTokens(secret),
     events: memoryEventBus(),
     media,
