@@ -6,7 +6,8 @@
  * what the load needs as JSON.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,25 @@ import { createApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { authors, followsPerViewer, seedFeed, viewers } from './feed-seed.ts';
+
+async function startProfiler(): Promise<{ stop(): Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      session.disconnect();
+      return profile;
+    },
+  };
+}
 
 /** The bare reference: the same answers from raw SQL over the same file. */
 function bareServer(path: string): Promise<{ server: Server; url: string }> {
@@ -88,12 +108,15 @@ const started = performance.now();
 const { tokens, postIds } = await seedFeed(app);
 const seconds = (performance.now() - started) / 1000;
 const bare = await bareServer(config.db.sqlite.path);
+// BENCH_CPU_PROFILE=<file>: a CPU profile of the measured load only (not the seeding), for a flame graph.
+const profiler = process.env.BENCH_CPU_PROFILE ? await startProfiler() : undefined;
 process.stdout.write(
   `${JSON.stringify({ url, bareUrl: bare.url, tokens, postIds, seconds, users: authors + viewers, follows: viewers * followsPerViewer })}\n`,
 );
 // Runs until the benchmark closes stdin.
 process.stdin.resume();
 process.stdin.on('end', async () => {
+  if (profiler) writeFileSync(process.env.BENCH_CPU_PROFILE as string, JSON.stringify(await profiler.stop()));
   bare.server.close();
   await app.close();
   rmSync(dir, { recursive: true, force: true });
