@@ -28,13 +28,7 @@ import type {
   StreamRecord,
   StreamSubscription,
 } from '../../ports/item-store/item-store.ts';
-import {
-  ConsumerLoop,
-  ConsumerSet,
-  consumerSettings,
-  type ConsumerSettings,
-  type StreamHandler,
-} from '../../ports/item-store/consumer-loop.ts';
+import { ConsumerLoop, ConsumerSet, type Subscriber } from '../../ports/item-store/consumer-loop.ts';
 
 export interface DynamoDbChangeStreamOptions {
   client: DynamoDBClient;
@@ -46,20 +40,21 @@ export interface DynamoDbChangeStreamOptions {
 }
 
 export class DynamoDbChangeStream implements ChangeStream {
-  private readonly consumers = new ConsumerSet<DynamoDbConsumer>();
+  private readonly consumers: ConsumerSet<DynamoDbConsumer>;
 
-  constructor(private readonly options: DynamoDbChangeStreamOptions) {}
+  constructor(private readonly options: DynamoDbChangeStreamOptions) {
+    // GetRecords returns at most 1,000 records.
+    this.consumers = new ConsumerSet({ pollIntervalMs: options.pollIntervalMs, maxBatchSize: 1000 });
+  }
 
   subscribe(
     consumer: string,
-    handler: StreamHandler,
+    handler: (records: StreamRecord[]) => Promise<void>,
     options: StreamConsumerOptions = {},
   ): StreamSubscription {
-    const settings = consumerSettings(options, {
-      pollIntervalMs: this.options.pollIntervalMs,
-      maxBatchSize: 1000,
+    return this.consumers.add(consumer, handler, options, (subscriber) => {
+      return new DynamoDbConsumer(this.options, subscriber);
     });
-    return this.consumers.add(new DynamoDbConsumer(this.options, consumer, handler, settings));
   }
 
   close(): Promise<void> {
@@ -111,11 +106,9 @@ class DynamoDbConsumer extends ConsumerLoop {
 
   constructor(
     private readonly options: DynamoDbChangeStreamOptions,
-    name: string,
-    handler: StreamHandler,
-    settings: ConsumerSettings,
+    subscriber: Subscriber,
   ) {
-    super(name, handler, settings);
+    super(subscriber);
   }
 
   /** A pass that began after the call and found nothing new has caught up. */

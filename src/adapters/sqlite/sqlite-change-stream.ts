@@ -12,13 +12,7 @@ import type {
   StreamSubscription,
   WireAttributeValue,
 } from '../../ports/item-store/item-store.ts';
-import {
-  ConsumerLoop,
-  ConsumerSet,
-  consumerSettings,
-  type ConsumerSettings,
-  type StreamHandler,
-} from '../../ports/item-store/consumer-loop.ts';
+import { ConsumerLoop, ConsumerSet, type Subscriber } from '../../ports/item-store/consumer-loop.ts';
 import type { TableDefinition } from '../../ports/item-store/table.ts';
 import { sqliteTableNames } from './sqlite-schema.ts';
 
@@ -73,9 +67,8 @@ export interface SqliteChangeStreamOptions {
 export class SqliteChangeStream implements ChangeStream {
   private readonly db: Database.Database;
   private readonly region: string;
-  private readonly pollIntervalMs: number;
   private readonly tableName: string;
-  private readonly consumers = new ConsumerSet<SqliteConsumer>();
+  private readonly consumers: ConsumerSet<SqliteConsumer>;
   private readonly statements: {
     after: Database.Statement<[number, number], ChangeRow>;
     latest: Database.Statement<[], { seq: number | null }>;
@@ -87,7 +80,7 @@ export class SqliteChangeStream implements ChangeStream {
   constructor(options: SqliteChangeStreamOptions) {
     this.db = options.db;
     this.region = options.region;
-    this.pollIntervalMs = options.pollIntervalMs;
+    this.consumers = new ConsumerSet({ pollIntervalMs: options.pollIntervalMs });
     this.tableName = options.table.name;
     const { changes } = sqliteTableNames(options.table);
     this.statements = {
@@ -104,11 +97,15 @@ export class SqliteChangeStream implements ChangeStream {
 
   subscribe(
     consumer: string,
-    handler: StreamHandler,
+    handler: (records: StreamRecord[]) => Promise<void>,
     options: StreamConsumerOptions = {},
   ): StreamSubscription {
-    const settings = consumerSettings(options, { pollIntervalMs: this.pollIntervalMs });
-    return this.consumers.add(new SqliteConsumer(this, consumer, handler, settings));
+    return this.consumers.add(
+      consumer,
+      handler,
+      options,
+      (subscriber) => new SqliteConsumer(this, subscriber),
+    );
   }
 
   /** Wakes this process's consumers after a commit. */
@@ -153,12 +150,10 @@ class SqliteConsumer extends ConsumerLoop {
 
   constructor(
     private readonly stream: SqliteChangeStream,
-    name: string,
-    handler: StreamHandler,
-    settings: ConsumerSettings,
+    subscriber: Subscriber,
   ) {
-    super(name, handler, settings);
-    this.position = stream.checkpointOf(name);
+    super(subscriber);
+    this.position = stream.checkpointOf(subscriber.name);
   }
 
   drain(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConsumerLoop, ConsumerSet, consumerSettings, type StreamHandler } from './consumer-loop.ts';
+import { ConsumerLoop, ConsumerSet, type StreamHandler, type Subscriber } from './consumer-loop.ts';
 import type { StreamConsumerOptions, StreamRecord } from './item-store.ts';
 
 function record(n: number): StreamRecord {
@@ -26,10 +26,9 @@ class ArrayConsumer extends ConsumerLoop {
   onIdle: (() => void) | undefined;
   constructor(
     private readonly log: StreamRecord[],
-    handler: StreamHandler,
-    options: StreamConsumerOptions,
+    subscriber: Subscriber,
   ) {
-    super('test', handler, consumerSettings(options, { pollIntervalMs: 60_000 }));
+    super(subscriber);
   }
   drain(): Promise<void> {
     const upTo = this.log.length;
@@ -47,12 +46,31 @@ class ArrayConsumer extends ConsumerLoop {
   }
 }
 
-describe('consumerSettings', () => {
-  it('fills in defaults and caps the batch at the engine limit', () => {
-    const settings = consumerSettings({ batchSize: 5000 }, { pollIntervalMs: 50, maxBatchSize: 1000 });
-    expect(settings.batchSize).toBe(1000);
-    expect(settings.pollIntervalMs).toBe(50);
-    expect(consumerSettings({}, { pollIntervalMs: 50 }).batchSize).toBe(100);
+/** A consumer of `log` started through a set whose poll interval is long: only wakes move it on. */
+function start(log: StreamRecord[], handler: StreamHandler, options: StreamConsumerOptions = {}) {
+  const consumers = new ConsumerSet<ArrayConsumer>({ pollIntervalMs: 60_000 });
+  const subscription = consumers.add('test', handler, options, (each) => new ArrayConsumer(log, each));
+  const [consumer] = consumers;
+  return { consumers, consumer: consumer as ArrayConsumer, subscription };
+}
+
+describe('ConsumerSet', () => {
+  it("fills in the engine's defaults and caps the batch at its limit", () => {
+    const subscribers: Subscriber[] = [];
+    const capped = new ConsumerSet<ArrayConsumer>({ pollIntervalMs: 50, maxBatchSize: 1000 });
+    const keep = (each: Subscriber) => {
+      subscribers.push(each);
+      return new ArrayConsumer([], each);
+    };
+    void capped.add('big', async () => {}, { batchSize: 5000 }, keep);
+    void capped.add('quick', async () => {}, { pollIntervalMs: 7 }, keep);
+    expect(
+      subscribers.map((each) => [each.name, each.settings.batchSize, each.settings.pollIntervalMs]),
+    ).toEqual([
+      ['big', 1000, 50],
+      ['quick', 100, 7],
+    ]);
+    return capped.close();
   });
 });
 
@@ -60,13 +78,9 @@ describe('ConsumerLoop', () => {
   it('drains without waiting out the poll interval', async () => {
     const log = [record(1)];
     const seen: string[] = [];
-    const consumers = new ConsumerSet<ArrayConsumer>();
-    const consumer = new ArrayConsumer(
-      log,
-      async (records) => void seen.push(...records.map((r) => r.eventID)),
-      {},
-    );
-    const subscription = consumers.add(consumer);
+    const { consumers, subscription } = start(log, async (records) => {
+      seen.push(...records.map((r) => r.eventID));
+    });
     await subscription.drain();
     log.push(record(2));
     await subscription.drain();
@@ -78,24 +92,19 @@ describe('ConsumerLoop', () => {
     const log = [record(1)];
     const seen: string[] = [];
     let failed = false;
-    const consumer = new ArrayConsumer(
-      log,
-      async (records) => {
-        // The first failure makes a backoff that runs out by itself.
-        if (!failed) {
-          failed = true;
-          throw new Error('once');
-        }
-        seen.push(...records.map((r) => r.eventID));
-      },
-      {},
-    );
+    const { consumer, subscription } = start(log, async (records) => {
+      // The first failure makes a backoff that runs out by itself.
+      if (!failed) {
+        failed = true;
+        throw new Error('once');
+      }
+      seen.push(...records.map((r) => r.eventID));
+    });
     consumer.onIdle = () => {
       consumer.onIdle = undefined;
       log.push(record(2));
       consumer.wake();
     };
-    const subscription = new ConsumerSet<ArrayConsumer>().add(consumer);
     const deadline = Date.now() + 2000;
     while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(seen).toEqual(['1', '2']);
@@ -105,15 +114,13 @@ describe('ConsumerLoop', () => {
   it('retries a failing batch after a backoff, telling onError which batch failed', async () => {
     const errors: [string, string[]][] = [];
     let attempts = 0;
-    const consumer = new ArrayConsumer(
+    const { subscription } = start(
       [record(1)],
       async () => {
         if (attempts++ === 0) throw new Error('once');
       },
       { onError: (error, records) => errors.push([(error as Error).message, records.map((r) => r.eventID)]) },
     );
-    const consumers = new ConsumerSet<ArrayConsumer>();
-    const subscription = consumers.add(consumer);
     const started = Date.now();
     await subscription.drain();
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
@@ -123,14 +130,9 @@ describe('ConsumerLoop', () => {
   });
 
   it('stop ends a backoff and settles pending drains', async () => {
-    const consumer = new ArrayConsumer(
-      [record(1)],
-      async () => {
-        throw new Error('always');
-      },
-      {},
-    );
-    const subscription = new ConsumerSet<ArrayConsumer>().add(consumer);
+    const { consumer, subscription } = start([record(1)], async () => {
+      throw new Error('always');
+    });
     const drained = subscription.drain();
     await new Promise((resolve) => setTimeout(resolve, 20));
     const started = Date.now();

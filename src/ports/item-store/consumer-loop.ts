@@ -14,8 +14,14 @@ export interface ConsumerSettings {
   onError: (error: unknown, records: StreamRecord[]) => void;
 }
 
-/** A subscriber's options with the engine's defaults filled in. */
-export function consumerSettings(
+/** Who subscribed: the consumer's name (its checkpoint's), its handler and its settings. */
+export interface Subscriber {
+  name: string;
+  handler: StreamHandler;
+  settings: ConsumerSettings;
+}
+
+function consumerSettings(
   options: StreamConsumerOptions,
   defaults: { pollIntervalMs: number; maxBatchSize?: number },
 ): ConsumerSettings {
@@ -42,11 +48,15 @@ export abstract class ConsumerLoop {
   private failedBatch: StreamRecord[] = [];
   private readonly waiters: { ready: () => boolean; resolve: () => void }[] = [];
 
-  constructor(
-    protected readonly name: string,
-    private readonly handler: StreamHandler,
-    protected readonly settings: ConsumerSettings,
-  ) {}
+  protected readonly name: string;
+  protected readonly settings: ConsumerSettings;
+  private readonly handler: StreamHandler;
+
+  constructor(subscriber: Subscriber) {
+    this.name = subscriber.name;
+    this.handler = subscriber.handler;
+    this.settings = subscriber.settings;
+  }
 
   /**
    * Reads what is new from the checkpoint on and hands it to `handle`, moving the
@@ -160,7 +170,17 @@ export abstract class ConsumerLoop {
 export class ConsumerSet<T extends ConsumerLoop> implements Iterable<T> {
   private readonly loops = new Set<T>();
 
-  add(loop: T): StreamSubscription {
+  /** The engine's defaults for what a subscriber leaves out. */
+  constructor(private readonly defaults: { pollIntervalMs: number; maxBatchSize?: number }) {}
+
+  /** Starts the consumer `create` makes for a subscriber, the engine's defaults filled in for its options. */
+  add(
+    name: string,
+    handler: StreamHandler,
+    options: StreamConsumerOptions,
+    create: (subscriber: Subscriber) => T,
+  ): StreamSubscription {
+    const loop = create({ name, handler, settings: consumerSettings(options, this.defaults) });
     this.loops.add(loop);
     loop.start();
     return {
