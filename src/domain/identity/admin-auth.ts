@@ -3,7 +3,7 @@
  * flows and challenges as the app's, reached with the admin credentials instead of from a device.
  */
 import { initiateAuth, type InitiateAuthRequest } from './initiate-auth.ts';
-import { fail, type IdentityServices } from './model.ts';
+import { fail, requireAppClient, type IdentityServices } from './model.ts';
 import { respondToAuthChallenge, type RespondToAuthChallengeRequest } from './respond-to-auth-challenge.ts';
 
 /** Each admin flow and the app flow it runs. USER_PASSWORD_AUTH is the app's only, as on Cognito. */
@@ -19,8 +19,7 @@ const flows: Record<string, string> = {
 
 export async function adminInitiateAuth(request: InitiateAuthRequest, services: IdentityServices) {
   const flow = Object.hasOwn(flows, request.AuthFlow) ? flows[request.AuthFlow] : undefined;
-  if (request.ClientId !== services.pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, services.pool);
   if (!flow) fail('InvalidParameterException', `Unsupported auth flow: ${String(request.AuthFlow)}`);
   return initiateAuth({ ...request, AuthFlow: flow }, services);
 }

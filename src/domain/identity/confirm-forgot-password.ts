@@ -4,6 +4,7 @@ import {
   fail,
   findUserByEmail,
   redeemCode,
+  requireAppClient,
   type IdentityServices,
 } from './model.ts';
 import { replacePassword } from './password.ts';
@@ -14,8 +15,7 @@ export async function confirmForgotPassword(
   request: { ClientId: string; Username: string; ConfirmationCode: string; Password: string },
   services: IdentityServices,
 ) {
-  if (request.ClientId !== services.pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, services.pool);
   const password = checkPassword(request.Password, services.pool);
   const user = await findUserByEmail(String(request.Username ?? ''), services);
   if (!user) fail('CodeMismatchException', 'Invalid verification code provided, please try again.');

@@ -1,10 +1,11 @@
 import {
+  afterConfirmation,
   fail,
   findUserByEmail,
   redeemCode,
+  requireAppClient,
   userKeys,
   type IdentityServices,
-  afterConfirmation,
 } from './model.ts';
 
 /** Confirms a sign-up with the emailed code, then runs the post-confirmation trigger (Plaza's creates the profile). */
@@ -13,8 +14,7 @@ export async function confirmSignUp(
   services: IdentityServices,
 ) {
   const { users, pool } = services;
-  if (request.ClientId !== pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, pool);
   const user = await findUserByEmail(String(request.Username ?? ''), services);
   // The same answer for an unknown user as for a wrong code: no enumeration.
   if (!user) fail('CodeMismatchException', 'Invalid verification code provided, please try again.');

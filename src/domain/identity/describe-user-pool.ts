@@ -6,7 +6,7 @@
  */
 import type { HostedUiSettings } from './oauth.ts';
 import { temporaryPasswordDays } from './admin-users.ts';
-import { fail, type IdentityServices } from './model.ts';
+import { fail, requireAppClient, type IdentityServices } from './model.ts';
 import { smsMfaConfiguration } from './sms.ts';
 import { poolSchema } from './pool-schema.ts';
 
@@ -97,8 +97,7 @@ export async function describeUserPoolClient(
 ) {
   checkPool(request.UserPoolId, services);
   const { pool } = services;
-  if (request.ClientId !== pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, pool);
   const access = validity(pool.accessTokenSeconds, [['minutes', 60]]);
   const id = validity(pool.idTokenSeconds, [['minutes', 60]]);
   const refresh = validity(pool.refreshTokenSeconds, [

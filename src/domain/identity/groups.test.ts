@@ -87,7 +87,9 @@ describe('groups', () => {
     await failsWith(listGroups({ Limit: 61 }, pool.services), 'InvalidParameterException');
     await failsWith(listGroups({ NextToken: 'garbage' }, pool.services), 'InvalidParameterException');
   });
+});
 
+describe('group memberships', () => {
   it('keeps memberships both ways: a user’s groups and a group’s users, added once, removed once', async () => {
     pool = await testPool();
     const { services } = pool;

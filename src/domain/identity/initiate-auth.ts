@@ -1,11 +1,12 @@
 import {
   fail,
   findUserBySignInName,
+  requireAppClient,
+  revokedSince,
   toUserRecord,
   userKeys,
   type IdentityServices,
   type UserRecord,
-  revokedSince,
 } from './model.ts';
 import { createVerifier, startServerSession } from './srp.ts';
 import { completeSignIn } from './complete-sign-in.ts';
@@ -27,8 +28,7 @@ let decoyHash: Promise<string> | undefined;
 
 /** InitiateAuth: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH (choice-based) and REFRESH_TOKEN_AUTH (REFRESH_TOKEN). */
 export async function initiateAuth(request: InitiateAuthRequest, services: IdentityServices) {
-  if (request.ClientId !== services.pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, services.pool);
   const parameters = request.AuthParameters ?? {};
   switch (request.AuthFlow) {
     case 'USER_PASSWORD_AUTH':

@@ -147,6 +147,18 @@ export function fail(code: ConstructorParameters<typeof PlazaError>[0], message:
   throw new PlazaError(code, message);
 }
 
+/**
+ * The pool's one app client is the only ClientId an operation accepts. Cognito answers an unknown one with
+ * ResourceNotFoundException, except RevokeToken, whose model declares no such error (InvalidParameterException).
+ */
+export function requireAppClient(
+  clientId: string,
+  pool: Pick<PoolSettings, 'clientId'>,
+  code: 'ResourceNotFoundException' | 'InvalidParameterException' = 'ResourceNotFoundException',
+): void {
+  if (clientId !== pool.clientId) fail(code, 'User pool client does not exist.');
+}
+
 const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 export function requireEmail(value: unknown): string {

@@ -1,4 +1,4 @@
-import { fail, findUserByEmail, mailCode, type IdentityServices } from './model.ts';
+import { findUserByEmail, mailCode, requireAppClient, type IdentityServices } from './model.ts';
 import { maskEmail } from './sign-up.ts';
 import { recordAuthEvent } from './auth-events.ts';
 
@@ -7,8 +7,7 @@ export async function resendConfirmationCode(
   request: { ClientId: string; Username: string },
   services: IdentityServices,
 ) {
-  if (request.ClientId !== services.pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, services.pool);
   const email = String(request.Username ?? '').toLowerCase();
   const user = await findUserByEmail(email, services);
   if (user && user.status === 'UNCONFIRMED') {

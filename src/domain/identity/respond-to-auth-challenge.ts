@@ -4,6 +4,7 @@ import {
   checkPassword,
   fail,
   poolName,
+  requireAppClient,
   toUserRecord,
   userKeys,
   type IdentityServices,
@@ -31,8 +32,7 @@ export async function respondToAuthChallenge(
   services: IdentityServices,
 ) {
   const { users, clock, pool } = services;
-  if (request.ClientId !== pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, pool);
   if (request.ChallengeName === 'SOFTWARE_TOKEN_MFA') return softwareTokenChallenge(request, services);
   if (request.ChallengeName === 'NEW_PASSWORD_REQUIRED') return newPasswordChallenge(request, services);
   if (request.ChallengeName === 'MFA_SETUP') return mfaSetupChallenge(request, services);

@@ -7,6 +7,7 @@ import {
   fail,
   mailCode,
   poolName,
+  requireAppClient,
   requireEmail,
   userKeys,
   type IdentityServices,
@@ -34,8 +35,7 @@ const allowedAttributes = new Set([
 /** Cognito's SignUp with email as the username: the user starts UNCONFIRMED and is sent a code. */
 export async function signUp(request: SignUpRequest, services: IdentityServices) {
   const { pool } = services;
-  if (request.ClientId !== pool.clientId)
-    fail('ResourceNotFoundException', 'User pool client does not exist.');
+  requireAppClient(request.ClientId, pool);
   const email = requireEmail(request.Username);
   const password = checkPassword(request.Password, pool);
   const attributes: Record<string, string> = {};
