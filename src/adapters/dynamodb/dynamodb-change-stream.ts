@@ -178,7 +178,7 @@ class DynamoDbConsumer extends ConsumerLoop {
 
   private getRecords(iterator: string) {
     return this.options.streamsClient.send(
-      new GetRecordsCommand({ ShardIterator: iterator, Limit: this.settings.batchSize }),
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: this.subscriber.settings.batchSize }),
     );
   }
 
@@ -272,6 +272,6 @@ class DynamoDbConsumer extends ConsumerLoop {
   }
 
   private checkpointPartition(): string {
-    return `${this.options.table}#${this.name}`;
+    return `${this.options.table}#${this.subscriber.name}`;
   }
 }

@@ -162,11 +162,11 @@ class SqliteConsumer extends ConsumerLoop {
   }
 
   protected async turn(): Promise<boolean> {
-    const { rows, records } = this.stream.readBatch(this.position, this.settings.batchSize);
+    const { rows, records } = this.stream.readBatch(this.position, this.subscriber.settings.batchSize);
     if (rows.length === 0) return false;
     await this.handle(records);
     this.position = (rows[rows.length - 1] as ChangeRow).seq;
-    this.stream.saveCheckpoint(this.name, this.position);
+    this.stream.saveCheckpoint(this.subscriber.name, this.position);
     return true;
   }
 }

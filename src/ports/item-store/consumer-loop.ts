@@ -48,15 +48,7 @@ export abstract class ConsumerLoop {
   private failedBatch: StreamRecord[] = [];
   private readonly waiters: { ready: () => boolean; resolve: () => void }[] = [];
 
-  protected readonly name: string;
-  protected readonly settings: ConsumerSettings;
-  private readonly handler: StreamHandler;
-
-  constructor(subscriber: Subscriber) {
-    this.name = subscriber.name;
-    this.handler = subscriber.handler;
-    this.settings = subscriber.settings;
-  }
+  constructor(protected readonly subscriber: Subscriber) {}
 
   /**
    * Reads what is new from the checkpoint on and hands it to `handle`, moving the
@@ -101,7 +93,7 @@ export abstract class ConsumerLoop {
   /** Hands a batch to the subscriber's handler. */
   protected async handle(records: StreamRecord[]): Promise<void> {
     try {
-      await this.handler(records);
+      await this.subscriber.handler(records);
     } catch (error) {
       this.failedBatch = records;
       throw error;
@@ -115,7 +107,7 @@ export abstract class ConsumerLoop {
       try {
         handled = await this.turn();
       } catch (error) {
-        this.settings.onError(error, this.failedBatch);
+        this.subscriber.settings.onError(error, this.failedBatch);
         this.failedBatch = [];
         failures++;
         await this.backoff(backoffMs(failures));
@@ -123,7 +115,7 @@ export abstract class ConsumerLoop {
       }
       failures = 0;
       this.settleWaiters();
-      if (!handled) await this.sleep(this.settings.pollIntervalMs);
+      if (!handled) await this.sleep(this.subscriber.settings.pollIntervalMs);
     }
   }
 
