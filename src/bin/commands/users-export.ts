@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { csvRow } from '../../domain/identity/csv.ts';
-import { csvFields, exportUsers } from '../../domain/identity/export-users.ts';
-import { csvHeader } from '../../domain/identity/get-csv-header.ts';
+import { poolUserSource, userPoolCsv } from '../../domain/identity/export-users.ts';
+import type { UserSource } from '../../ports/user-source.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { openExistingStores } from '../../app/operations.ts';
 
@@ -12,20 +11,25 @@ import { openExistingStores } from '../../app/operations.ts';
 export async function usersExportCommand(options: { format: 'csv' | 'json' }): Promise<void> {
   const config = loadConfig();
   const stores = await openExistingStores(config);
-  const header = csvHeader();
   // Respect the pipe's pace: a large pool is not held in memory.
   const write = async (text: string) => {
     if (!process.stdout.write(text)) await once(process.stdout, 'drain');
   };
-  let count = 0;
+  const source = poolUserSource({ users: stores.users });
+  const counted = { users: 0 };
   try {
-    if (options.format === 'csv') await write(csvRow(header));
-    for await (const user of exportUsers({ users: stores.users })) {
-      await write(options.format === 'csv' ? csvRow(csvFields(user, header)) : `${JSON.stringify(user)}\n`);
-      count++;
-    }
+    const lines = options.format === 'csv' ? userPoolCsv(source, counted) : jsonLines(source, counted);
+    for await (const line of lines) await write(line);
   } finally {
     await stores.close();
   }
+  const count = counted.users;
   console.error(`plaza: exported ${count} user${count === 1 ? '' : 's'}`);
+}
+
+async function* jsonLines(source: UserSource, counted: { users: number }): AsyncGenerator<string> {
+  for await (const user of source.users()) {
+    yield `${JSON.stringify(user)}\n`;
+    counted.users++;
+  }
 }

@@ -5,18 +5,12 @@
  * state never leave, whatever the record holds.
  */
 import type { ItemStore } from '../../ports/item-store/item-store.ts';
-import { mfaColumn, usernameColumn } from './get-csv-header.ts';
-import { toUserRecord, type UserRecord } from './model.ts';
+import type { ExportedUser, UserSource } from '../../ports/user-source.ts';
+import { csvRow } from './csv.ts';
+import { csvHeader, mfaColumn, usernameColumn } from './get-csv-header.ts';
+import { toUserRecord } from './model.ts';
 
-export interface ExportedUser {
-  sub: string;
-  email: string;
-  status: UserRecord['status'];
-  enabled: boolean;
-  mfaEnabled: boolean;
-  attributes: Record<string, string>;
-  createdAt: string;
-}
+export type { ExportedUser } from '../../ports/user-source.ts';
 
 /** Users in sign-up order, a page (up to 1 MB) at a time, from the pool's GSI1. */
 export async function* exportUsers({ users }: { users: ItemStore }): AsyncGenerator<ExportedUser> {
@@ -37,6 +31,21 @@ export async function* exportUsers({ users }: { users: ItemStore }): AsyncGenera
     }
     cursor = page.cursor;
   } while (cursor);
+}
+
+/** The embedded pool as the export's source of users. */
+export function poolUserSource(services: { users: ItemStore }): UserSource {
+  return { csvHeader: async () => csvHeader(), users: () => exportUsers(services) };
+}
+
+/** Cognito's user-import CSV, a record at a time: the header, then a row per user. */
+export async function* userPoolCsv(source: UserSource, counted: { users: number }): AsyncGenerator<string> {
+  const header = await source.csvHeader();
+  yield csvRow(header);
+  for await (const user of source.users()) {
+    yield csvRow(csvFields(user, header));
+    counted.users++;
+  }
 }
 
 /**
