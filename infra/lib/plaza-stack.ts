@@ -13,6 +13,7 @@ import { PlazaIdentity } from './identity.ts';
 import { PlazaLifecycle } from './lifecycle.ts';
 import { PlazaMedia } from './media.ts';
 import type { PlazaSettings } from './settings.ts';
+import { PlazaUserPoolExport } from './user-pool-export.ts';
 
 export class PlazaStack extends Stack {
   readonly table: PlazaTable;
@@ -22,6 +23,7 @@ export class PlazaStack extends Stack {
   readonly media: PlazaMedia;
   readonly lifecycle: PlazaLifecycle;
   readonly alarms: PlazaAlarms;
+  readonly userPoolExport: PlazaUserPoolExport;
 
   constructor(scope: Construct, id: string, props: StackProps & { settings: PlazaSettings }) {
     const { settings } = props;
@@ -53,6 +55,10 @@ export class PlazaStack extends Stack {
       api: this.api,
       runtime: settings.lambdaRuntime,
     });
+    this.userPoolExport = new PlazaUserPoolExport(this, 'UserPoolExport', {
+      userPool: this.identity.userPool,
+      runtime: settings.lambdaRuntime,
+    });
     this.alarms = new PlazaAlarms(this, 'Alarms', {
       stage: settings.stage,
       alarmEmail: settings.alarmEmail,
@@ -63,6 +69,7 @@ export class PlazaStack extends Stack {
         PostConfirmation: this.identity.postConfirmation,
         MediaPipeline: this.media.pipeline,
         DataLifecycle: this.lifecycle.consumer,
+        UsersExport: this.userPoolExport.exporter,
       },
       table: this.table.table,
       rules: settings.alarmRules,
@@ -87,6 +94,11 @@ export class PlazaStack extends Stack {
     output('MediaBucket', this.media.bucket.bucketName, 'S3_BUCKET');
     output('MediaUrl', this.media.url, 'PLAZA_CDN_URL: where media is served');
     output('MediaKeyPairId', this.media.publicKey.publicKeyId, 'CloudFront key pair id for signed URLs');
+    output(
+      'UserPoolExportBucket',
+      this.userPoolExport.bucket.bucketName,
+      'Where the weekly user-pool exports are kept',
+    );
     output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');
   }
 }

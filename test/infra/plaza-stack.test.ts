@@ -319,7 +319,7 @@ describe('the CDK stack', () => {
       .filter(
         (a) =>
           !String(a.AlarmName).match(
-            /Resolver|FanOut|PostConfirmation|Pipeline|Feed|DataLifecycle|DeadLetters/,
+            /Resolver|FanOut|PostConfirmation|Pipeline|Feed|DataLifecycle|UsersExport|DeadLetters/,
           ),
       );
     expect(ruleAlarms).toEqual([
@@ -579,6 +579,8 @@ describe('the CDK stack', () => {
         'plaza-dev-MediaPipelineThrottles',
         'plaza-dev-DataLifecycleErrors',
         'plaza-dev-DataLifecycleThrottles',
+        'plaza-dev-UsersExportErrors',
+        'plaza-dev-UsersExportThrottles',
         'plaza-dev-FeedLag',
         'plaza-dev-FeedDeadLetters',
         'plaza-dev-MediaDeadLetters',
@@ -842,6 +844,105 @@ describe('the CDK stack', () => {
           },
         },
       },
+    });
+  });
+
+  it('exports the user pool weekly, on the backup plan’s schedule, to a private bucket kept as long as the backups', () => {
+    const { exporter, bucket, schedule } = stack.userPoolExport;
+    const userPool = stack.getLogicalId(stack.identity.userPool.node.defaultChild as never);
+    const bucketId = stack.getLogicalId(bucket.node.defaultChild as never);
+    const plan = ofType('AWS::Backup::BackupPlan')[0]![1].Properties.BackupPlan as {
+      BackupPlanRule: { ScheduleExpression: string; Lifecycle: { DeleteAfterDays: number } }[];
+    };
+    const [weekly] = plan.BackupPlanRule;
+    expect(weekly).toMatchObject({
+      ScheduleExpression: 'cron(0 5 ? * SAT *)',
+      Lifecycle: { DeleteAfterDays: 90 },
+    });
+
+    // The same cadence as the table's weekly backups, invoking the export Lambda.
+    const rule = resources[stack.getLogicalId(schedule.node.defaultChild as never)]!.Properties;
+    expect(rule).toMatchObject({
+      ScheduleExpression: weekly!.ScheduleExpression,
+      State: 'ENABLED',
+      Targets: [
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [logicalId(stack, exporter), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 6 * 3600 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(stack, exporter), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [stack.getLogicalId(schedule.node.defaultChild as never), 'Arn'] },
+    });
+
+    // A bucket of its own: private, encrypted, TLS only, no CloudFront; exports expire with the backups.
+    const properties = resources[bucketId]!.Properties;
+    expect(properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(properties.BucketEncryption).toBeDefined();
+    expect((properties.LifecycleConfiguration as { Rules: unknown[] }).Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Id: 'user-pool-exports',
+          Prefix: 'user-pool-exports/',
+          ExpirationInDays: weekly!.Lifecycle.DeleteAfterDays,
+          Status: 'Enabled',
+        }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      ]),
+    );
+    expect(JSON.stringify(ofType('AWS::CloudFront::Distribution'))).not.toContain(bucketId);
+    expect(resources[bucketId]).toMatchObject({ DeletionPolicy: 'Retain' });
+
+    // Least privilege: reading this pool's users, and writing exports under their prefix only.
+    expect(actionsOf(exporter)).toEqual(
+      [
+        'cognito-idp:AdminGetUser',
+        'cognito-idp:GetCSVHeader',
+        'cognito-idp:ListUsers',
+        's3:AbortMultipartUpload',
+        's3:PutObject',
+      ].sort(),
+    );
+    expect(resourcesOf(exporter, 'cognito-idp:ListUsers')).toEqual([{ 'Fn::GetAtt': [userPool, 'Arn'] }]);
+    expect(resourcesOf(exporter, 's3:PutObject')).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/user-pool-exports/*']] },
+    ]);
+
+    // The environment the app's config reads: the pool and the bucket; no table.
+    const variables = environmentOf(exporter);
+    expect(variables).toMatchObject({
+      COGNITO_USER_POOL_ID: { Ref: userPool },
+      PLAZA_STORAGE: 's3',
+      S3_BUCKET: { Ref: bucketId },
+    });
+    expect(variables).not.toHaveProperty('PLAZA_TABLE');
+    const config = loadConfig(
+      {
+        ...(Object.fromEntries(Object.entries(variables).filter(([, v]) => typeof v === 'string')) as Record<
+          string,
+          string
+        >),
+        COGNITO_USER_POOL_ID: 'us-west-1_AbCdEfGhI',
+        S3_BUCKET: 'plaza-dev-user-pool-exports',
+        AWS_REGION: 'us-west-1',
+      },
+      repoRoot,
+    );
+    expect(config.identity.userPoolId).toBe('us-west-1_AbCdEfGhI');
+    expect(config.storage).toMatchObject({ engine: 's3', s3: { bucket: 'plaza-dev-user-pool-exports' } });
+    expect(propertiesOf(exporter)).toMatchObject({
+      Timeout: 900,
+      Runtime: 'nodejs20.x',
+      Architectures: ['arm64'],
     });
   });
 

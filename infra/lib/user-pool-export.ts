@@ -1,0 +1,79 @@
+/**
+ * The design's automated user-pool export: once a week, on the table's backup schedule, Cognito's
+ * user-import CSV of every user goes to `user-pool-exports/<date>.csv` and is kept as long as
+ * the backups (three months), so a lost or damaged pool can be refilled by an import job.
+ *
+ * The CSV holds every user's email and phone number: it has a bucket of its own, with no
+ * CloudFront in front (the media bucket's distribution serves any key it is not told to sign).
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { BackupPlanRule } from 'aws-cdk-lib/aws-backup';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { userPoolExportsPrefix } from '../../src/domain/identity/store-user-pool-export.ts';
+import { plazaFunction } from './plaza-function.ts';
+import type { LambdaRuntimeName } from './settings.ts';
+
+export class PlazaUserPoolExport extends Construct {
+  readonly bucket: Bucket;
+  readonly exporter: NodejsFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: { userPool: IUserPool; runtime: LambdaRuntimeName }) {
+    super(scope, id);
+    // The table's weekly backup rule (data.ts): the same day and hour, and the same retention.
+    const backups = BackupPlanRule.weekly().props;
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [
+        { id: 'user-pool-exports', prefix: userPoolExportsPrefix, expiration: backups.deleteAfter },
+        // A run cut short by the timeout leaves its parts behind.
+        { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.exporter = plazaFunction(this, 'UsersExport', {
+      entry: 'src/bin/lambda/users-export.ts',
+      runtime: props.runtime,
+      description: "Weekly user-pool export: Cognito's user-import CSV of every user, to S3",
+      environment: {
+        COGNITO_USER_POOL_ID: props.userPool.userPoolId,
+        PLAZA_STORAGE: 's3',
+        S3_BUCKET: this.bucket.bucketName,
+      },
+      // One 8 MiB part in memory at a time; ListUsers' 60 users a page, throttled as Cognito
+      // throttles, for a large pool takes minutes.
+      memorySize: 512,
+      timeout: Duration.minutes(15),
+    });
+    this.exporter.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:ListUsers', 'cognito-idp:GetCSVHeader', 'cognito-idp:AdminGetUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
+    // PutObject covers the multipart upload's calls; AbortMultipartUpload clears a failed one.
+    this.exporter.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [this.bucket.arnForObjects(`${userPoolExportsPrefix}*`)],
+      }),
+    );
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'The user-pool export, on the table backup plan’s weekly schedule',
+      schedule: backups.scheduleExpression,
+      targets: [new LambdaFunction(this.exporter, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+    });
+  }
+}
