@@ -100,121 +100,109 @@ function disabledMetrics(): Metrics {
   };
 }
 
+/** Every instrument, in `registry`, under its name and help text. */
+function createInstruments(registry: Registry) {
+  const counter = <L extends string = string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string = string>(
+    name: string,
+    help: string,
+    buckets: number[],
+    labelNames: readonly L[] = [],
+  ) => new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+  return {
+    consumedReadUnits: counter(
+      'plaza_consumed_read_capacity_units_total',
+      'Read capacity units consumed, by table and index (DynamoDB ConsumedReadCapacityUnits).',
+      ['table', 'index'],
+    ),
+    consumedWriteUnits: counter(
+      'plaza_consumed_write_capacity_units_total',
+      'Write capacity units consumed, by table and index (DynamoDB ConsumedWriteCapacityUnits).',
+      ['table', 'index'],
+    ),
+    signInSuccesses: counter(
+      'plaza_sign_in_successes_total',
+      'Successful sign-ins (Cognito SignInSuccesses).',
+    ),
+    signInThrottles: counter(
+      'plaza_sign_in_throttles_total',
+      'Sign-ins refused by a lockout or a rate limit (Cognito SignInThrottles).',
+    ),
+    tokenRefreshSuccesses: counter(
+      'plaza_token_refresh_successes_total',
+      'Successful token refreshes (Cognito TokenRefreshSuccesses).',
+    ),
+    requests: counter(
+      'plaza_requests_total',
+      'Requests, per GraphQL operation or HTTP route (AppSync Requests).',
+      ['operation'],
+    ),
+    errors: counter(
+      'plaza_errors_total',
+      'Requests answered with an error, per operation and error type (AppSync 4XX/5XX errors).',
+      ['operation', 'type'],
+    ),
+    latency: histogram(
+      'plaza_latency_seconds',
+      'Request latency, per GraphQL operation or HTTP route (AppSync Latency).',
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      ['operation'],
+    ),
+    connectedClients: new Gauge({
+      name: 'plaza_connected_clients',
+      help: 'Connected WebSocket subscription clients (AppSync ConnectedClients).',
+      registers: [registry],
+    }),
+    mediaJobs: counter('plaza_media_jobs_total', 'Image pipeline jobs, by outcome.', ['outcome']),
+    mediaJobSeconds: histogram(
+      'plaza_media_job_seconds',
+      'Time one image pipeline job took.',
+      [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    ),
+    mediaCache: counter(
+      'plaza_media_cache_requests_total',
+      'Media server requests, by edge cache result (Hit or Miss).',
+      ['result'],
+    ),
+    throttledRequests: counter(
+      'plaza_throttled_requests_total',
+      'Item-store requests refused for throughput, by table and operation (DynamoDB ThrottledRequests).',
+      ['table', 'operation'],
+    ),
+    successfulRequestLatency: histogram(
+      'plaza_successful_request_latency_seconds',
+      'Latency of successful item-store requests, by table and operation (DynamoDB SuccessfulRequestLatency).',
+      [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      ['table', 'operation'],
+    ),
+    responseBytes: counter(
+      'plaza_response_bytes_total',
+      'Bytes sent in response bodies, per HTTP route (data transfer out).',
+      ['operation'],
+    ),
+    streamConsumerLag: histogram(
+      'plaza_stream_consumer_lag_seconds',
+      'Age of each change record when a stream consumer had handled it, by consumer (Lambda IteratorAge).',
+      [1, 2, 5, 10, 30, 60, 300, 900, 3600],
+      ['consumer'],
+    ),
+  };
+}
+
 export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boolean } = {}): Metrics {
   if (options.enabled === false) return disabledMetrics();
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'plaza_process_' });
-  const consumedReadUnits = new Counter({
-    name: 'plaza_consumed_read_capacity_units_total',
-    help: 'Read capacity units consumed, by table and index (DynamoDB ConsumedReadCapacityUnits).',
-    labelNames: ['table', 'index'] as const,
-    registers: [registry],
-  });
-  const consumedWriteUnits = new Counter({
-    name: 'plaza_consumed_write_capacity_units_total',
-    help: 'Write capacity units consumed, by table and index (DynamoDB ConsumedWriteCapacityUnits).',
-    labelNames: ['table', 'index'] as const,
-    registers: [registry],
-  });
-  const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
-  const signInSuccesses = counter(
-    'plaza_sign_in_successes_total',
-    'Successful sign-ins (Cognito SignInSuccesses).',
-  );
-  const signInThrottles = counter(
-    'plaza_sign_in_throttles_total',
-    'Sign-ins refused by a lockout or a rate limit (Cognito SignInThrottles).',
-  );
-  const tokenRefreshSuccesses = counter(
-    'plaza_token_refresh_successes_total',
-    'Successful token refreshes (Cognito TokenRefreshSuccesses).',
-  );
-  const requests = new Counter({
-    name: 'plaza_requests_total',
-    help: 'Requests, per GraphQL operation or HTTP route (AppSync Requests).',
-    labelNames: ['operation'] as const,
-    registers: [registry],
-  });
-  const errors = new Counter({
-    name: 'plaza_errors_total',
-    help: 'Requests answered with an error, per operation and error type (AppSync 4XX/5XX errors).',
-    labelNames: ['operation', 'type'] as const,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'plaza_latency_seconds',
-    help: 'Request latency, per GraphQL operation or HTTP route (AppSync Latency).',
-    labelNames: ['operation'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
-  const connectedClients = new Gauge({
-    name: 'plaza_connected_clients',
-    help: 'Connected WebSocket subscription clients (AppSync ConnectedClients).',
-    registers: [registry],
-  });
-  const mediaJobs = new Counter({
-    name: 'plaza_media_jobs_total',
-    help: 'Image pipeline jobs, by outcome.',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-  const mediaJobSeconds = new Histogram({
-    name: 'plaza_media_job_seconds',
-    help: 'Time one image pipeline job took.',
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
-  const mediaCache = new Counter({
-    name: 'plaza_media_cache_requests_total',
-    help: 'Media server requests, by edge cache result (Hit or Miss).',
-    labelNames: ['result'],
-    registers: [registry],
-  });
+  const instruments = createInstruments(registry);
+  const { consumedReadUnits, consumedWriteUnits, throttledRequests, successfulRequestLatency } = instruments;
   // Label children are looked up once per table and index: the meter runs on every store call.
   const children = new Map<string, { read: Counter.Internal; write: Counter.Internal }>();
-  const throttledRequests = new Counter({
-    name: 'plaza_throttled_requests_total',
-    help: 'Item-store requests refused for throughput, by table and operation (DynamoDB ThrottledRequests).',
-    labelNames: ['table', 'operation'] as const,
-    registers: [registry],
-  });
-  const successfulRequestLatency = new Histogram({
-    name: 'plaza_successful_request_latency_seconds',
-    help: 'Latency of successful item-store requests, by table and operation (DynamoDB SuccessfulRequestLatency).',
-    labelNames: ['table', 'operation'] as const,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers: [registry],
-  });
   const latencyChildren = new Map<string, Histogram.Internal<'table' | 'operation'>>();
-  const responseBytes = new Counter({
-    name: 'plaza_response_bytes_total',
-    help: 'Bytes sent in response bodies, per HTTP route (data transfer out).',
-    labelNames: ['operation'] as const,
-    registers: [registry],
-  });
-  const streamConsumerLag = new Histogram({
-    name: 'plaza_stream_consumer_lag_seconds',
-    help: 'Age of each change record when a stream consumer had handled it, by consumer (Lambda IteratorAge).',
-    labelNames: ['consumer'] as const,
-    buckets: [1, 2, 5, 10, 30, 60, 300, 900, 3600],
-    registers: [registry],
-  });
   return {
     enabled: true,
     registry,
-    consumedReadUnits,
-    consumedWriteUnits,
-    signInSuccesses,
-    signInThrottles,
-    tokenRefreshSuccesses,
-    requests,
-    errors,
-    latency,
-    connectedClients,
-    mediaJobs,
-    mediaJobSeconds,
-    mediaCache,
+    ...instruments,
     capacityMeter: {
       consumed({ table, index, readUnits, writeUnits }) {
         const id = `${table}\u0000${index ?? ''}`;
@@ -228,8 +216,6 @@ export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boo
         if (writeUnits > 0) child.write.inc(writeUnits);
       },
     },
-    throttledRequests,
-    successfulRequestLatency,
     storeRequests: {
       succeeded({ table, operation, seconds }) {
         const id = `${table}\u0000${operation}`;
@@ -244,7 +230,5 @@ export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boo
         throttledRequests.inc({ table, operation });
       },
     },
-    responseBytes,
-    streamConsumerLag,
   };
 }
