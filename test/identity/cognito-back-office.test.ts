@@ -5,6 +5,7 @@
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  AdminCreateUserCommand,
   AdminDeleteUserAttributesCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -158,6 +159,77 @@ describe('the back office', () => {
       );
     expect(await remove('email')).toBe('InvalidParameterException');
     expect(await remove('no_such_attribute')).toBe('InvalidParameterException');
+  });
+
+  it('keeps the attributes a created user is given, checked as an update checks them', async () => {
+    const created = await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId,
+        Username: 'created@example.com',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: 'created@example.com' },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'phone_number', Value: '+14325551212' },
+          { Name: 'name', Value: 'Grace' },
+          { Name: 'custom:preferred_username', Value: 'grace' },
+        ],
+      }),
+    );
+    const expected = {
+      email: 'created@example.com',
+      email_verified: 'true',
+      phone_number: '+14325551212',
+      // Nobody proved the number theirs yet.
+      phone_number_verified: 'false',
+      name: 'Grace',
+      'custom:preferred_username': 'grace',
+    };
+    expect(
+      Object.fromEntries((created.User?.Attributes ?? []).map(({ Name, Value }) => [Name, Value])),
+    ).toMatchObject(expected);
+    expect((await attributesOf('created@example.com')).values).toMatchObject(expected);
+
+    const verifiedPhone = await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId,
+        Username: 'created.verified@example.com',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'phone_number', Value: '+14325551213' },
+          { Name: 'phone_number_verified', Value: 'true' },
+        ],
+      }),
+    );
+    expect(verifiedPhone.User?.Attributes).toEqual(
+      expect.arrayContaining([
+        { Name: 'phone_number_verified', Value: 'true' },
+        { Name: 'email_verified', Value: 'false' },
+      ]),
+    );
+
+    const create = (Name: string, Value: string) =>
+      errorName(
+        admin.send(
+          new AdminCreateUserCommand({
+            UserPoolId,
+            Username: `refused.${Name.replace(':', '.')}@example.com`,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [{ Name, Value }],
+          }),
+        ),
+      );
+    expect(await create('phone_number', '4325551212')).toBe('InvalidParameterException');
+    expect(await create('custom:favourite_colour', 'blue')).toBe('InvalidParameterException');
+    expect(await create('sub', 'someone else')).toBe('InvalidParameterException');
+    expect(await create('email_verified', 'maybe')).toBe('InvalidParameterException');
+    expect(await create('custom:preferred_username', 'x'.repeat(257))).toBe('InvalidParameterException');
+    // A refused creation leaves no user behind.
+    expect(
+      await errorName(
+        admin.send(new AdminGetUserCommand({ UserPoolId, Username: 'refused.phone_number@example.com' })),
+      ),
+    ).toBe('UserNotFoundException');
   });
 
   it('changes a user’s email: at once when marked verified, otherwise after the mailed code', async () => {

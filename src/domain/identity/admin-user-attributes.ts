@@ -6,8 +6,8 @@ import { isPlazaError } from '../../platform/errors.ts';
 import type { Item } from '../../ports/item-store/item-store.ts';
 import { userNamed } from './admin-users.ts';
 import { fail, findUserByEmail, mailCode, requireEmail, userKeys, type IdentityServices } from './model.ts';
-import { writableAttribute } from './pool-schema.ts';
-import { requirePhone, withPhoneChange } from './sms.ts';
+import { checkedAttributeValue, writableAttribute } from './pool-schema.ts';
+import { withPhoneChange } from './sms.ts';
 
 /**
  * Sets attributes. A new email is the sign-in alias: given with `email_verified: "true"` it
@@ -22,18 +22,8 @@ export async function adminUpdateUserAttributes(
   let attributes = { ...user.attributes };
   let newEmail: string | undefined;
   for (const { Name, Value = '' } of request.UserAttributes) {
-    const attribute = writableAttribute(Name);
-    if (Name === 'email') {
-      newEmail = requireEmail(Value);
-      continue;
-    }
-    if (Name === 'phone_number') requirePhone(Value);
-    if (attribute.AttributeDataType === 'Boolean' && Value !== 'true' && Value !== 'false')
-      fail('InvalidParameterException', `${Name} must be "true" or "false"`);
-    const max = Number(attribute.StringAttributeConstraints?.MaxLength ?? 2048);
-    if ([...Value].length > max)
-      fail('InvalidParameterException', `${Name} must be at most ${max} characters long`);
-    attributes[Name] = Value;
+    if (Name === 'email') newEmail = requireEmail(Value);
+    else attributes[Name] = checkedAttributeValue(Name, Value);
   }
   const now = services.clock.now();
   const phone = withPhoneChange(

@@ -59,6 +59,30 @@ describe('adminCreateUser', () => {
     );
     expect(await findUserByEmail('lin@example.com', pool.services)).toBeUndefined();
   });
+
+  it('keeps the schema attributes it is given, with an unverified phone, and refuses what an update refuses', async () => {
+    pool = await testPool();
+    const create = (Username: string, UserAttributes: { Name: string; Value: string }[]) =>
+      adminCreateUser({ Username, MessageAction: 'SUPPRESS', UserAttributes }, pool.services);
+    const { User } = await create('ada@example.com', [
+      { Name: 'phone_number', Value: '+14325551212' },
+      { Name: 'custom:profile_picture_url', Value: 'https://example.com/ada.png' },
+    ]);
+    expect((await record(User.Username))?.attributes).toMatchObject({
+      phone_number: '+14325551212',
+      phone_number_verified: 'false',
+      email_verified: 'false',
+      'custom:profile_picture_url': 'https://example.com/ada.png',
+    });
+    for (const [Name, Value] of [
+      ['phone_number', '+0123'],
+      ['custom:unknown', 'x'],
+      ['phone_number_verified', 'yes'],
+      ['name', 'x'.repeat(2049)],
+    ] as const)
+      await failsWith(create('lin@example.com', [{ Name, Value }]), 'InvalidParameterException');
+    expect(await findUserByEmail('lin@example.com', pool.services)).toBeUndefined();
+  });
 });
 
 describe('adminConfirmSignUp', () => {

@@ -17,7 +17,9 @@ import {
   type IdentityServices,
   type UserRecord,
 } from './model.ts';
+import { checkedAttributeValue } from './pool-schema.ts';
 import { createUser } from './sign-up.ts';
+import { withPhoneChange } from './sms.ts';
 
 export async function userNamed(username: unknown, services: IdentityServices): Promise<UserRecord> {
   const name = String(username ?? '');
@@ -53,21 +55,29 @@ export async function adminCreateUser(
   request: {
     Username: string;
     TemporaryPassword?: string;
-    UserAttributes?: { Name: string; Value: string }[];
+    UserAttributes?: { Name: string; Value?: string }[];
     MessageAction?: 'SUPPRESS' | 'RESEND';
   },
   services: IdentityServices,
 ) {
   const email = requireEmail(request.Username);
   const temporary = checkPassword(request.TemporaryPassword ?? services.ids.secret(12), services.pool);
-  const verified =
-    request.UserAttributes?.some((a) => a.Name === 'email_verified' && a.Value === 'true') ?? false;
+  const given = request.UserAttributes ?? [];
+  const attributes: Record<string, string> = { email_verified: 'false' };
+  // The username is the email (the pool signs in with it), so an email attribute adds nothing.
+  for (const { Name, Value = '' } of given.filter((attribute) => attribute.Name !== 'email'))
+    attributes[Name] = checkedAttributeValue(Name, Value);
   const sub = await createUser(
     {
       email,
       password: temporary,
       status: 'FORCE_CHANGE_PASSWORD',
-      attributes: { email_verified: verified ? 'true' : 'false' },
+      // A phone number given without phone_number_verified is unverified, as on Cognito.
+      attributes: withPhoneChange(
+        { attributes: {} },
+        attributes,
+        given.some((attribute) => attribute.Name === 'phone_number_verified'),
+      ).attributes,
       extra: { temporaryPasswordExpiresAt: services.clock.now() + temporaryPasswordDays * 24 * 3600 * 1000 },
     },
     services,

@@ -3,6 +3,7 @@
  * Plaza keeps and the design's custom ones. Administrators write only what is mutable.
  */
 import { fail } from './model.ts';
+import { requirePhone } from './sms.ts';
 
 export interface SchemaAttribute {
   Name: string;
@@ -56,4 +57,20 @@ export function writableAttribute(name: string): SchemaAttribute {
   if (!attribute) fail('InvalidParameterException', `Attribute does not exist in the schema: ${name}`);
   if (!attribute.Mutable) fail('InvalidParameterException', `Cannot modify an immutable attribute: ${name}`);
   return attribute;
+}
+
+/**
+ * An administrator's value for an attribute (AdminCreateUser, AdminUpdateUserAttributes), as Cognito
+ * checks it: an attribute of the schema that may be written, phone_number in E.164, booleans
+ * "true" or "false", text within the schema's length.
+ */
+export function checkedAttributeValue(name: string, value: string): string {
+  const attribute = writableAttribute(name);
+  if (name === 'phone_number') requirePhone(value);
+  if (attribute.AttributeDataType === 'Boolean' && value !== 'true' && value !== 'false')
+    fail('InvalidParameterException', `${name} must be "true" or "false"`);
+  const max = Number(attribute.StringAttributeConstraints?.MaxLength ?? 2048);
+  if ([...value].length > max)
+    fail('InvalidParameterException', `${name} must be at most ${max} characters long`);
+  return value;
 }
