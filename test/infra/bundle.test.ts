@@ -6,16 +6,26 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
+import { createApp } from '../../src/app/app.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { localCredentials } from '../support/dynamodb-local.ts';
+import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 import { bundleFinder, exportRequestedRecord, lambdaEnvironment, postConfirmationEvent } from './bundles.ts';
 import { synthesize } from './synth.ts';
 
@@ -53,6 +63,17 @@ beforeAll(() => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
+/** The environment the stack gives a function: its literal values (CloudFormation fills in the rest). */
+function propertiesEnvironment(fn: NodejsFunction): Record<string, string> {
+  const resources = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8'))
+    .Resources as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+  const variables =
+    resources[stack.getLogicalId(fn.node.defaultChild as never)]!.Properties.Environment.Variables;
+  return Object.fromEntries(
+    Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
 describe('the bundled Lambdas', () => {
   it('are ES modules of a few hundred kilobytes, the resolver with its schema file', () => {
     for (const fn of [
@@ -60,6 +81,7 @@ describe('the bundled Lambdas', () => {
       stack.feed.fanOut,
       stack.identity.postConfirmation,
       stack.lifecycle.consumer,
+      stack.userPoolExport.exporter,
     ]) {
       const bundle = bundleOf(fn);
       const size = statSync(join(bundle, 'index.mjs')).size;
@@ -124,6 +146,80 @@ describe('the bundled Lambdas', () => {
     expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).not.toContain('libvips');
     const loaded = await invoke(bundle, [], { PATH: '' });
     expect(loaded.results).toEqual([]);
+  });
+
+  it('export the user pool with the environment the stack gives, Plaza’s pool in Cognito’s place and s3rver in S3’s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plaza-bundle-users-export-'));
+    const bucket = 'plaza-bundle-user-pool-exports';
+    const s3 = await startS3rver(bucket);
+    // One key pair signs both services' requests, as the function's role does on AWS.
+    const app = await createApp(
+      loadConfig(
+        {
+          DATA_DIR: dir,
+          PORT: '0',
+          PLAZA_ADMIN_ACCESS_KEY_ID: s3rverCredentials.accessKeyId,
+          PLAZA_ADMIN_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey,
+        },
+        dir,
+      ),
+      { logger: createLogger({ level: 'silent' }) },
+    );
+    try {
+      const url = await app.listen();
+      const UserPoolId = app.identity.pool!.userPoolId;
+      const cognito = new CognitoIdentityProviderClient({
+        endpoint: url,
+        region: 'us-west-1',
+        credentials: s3rverCredentials,
+      });
+      for (const email of ['ada@example.com', 'lin@example.com'])
+        await cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId,
+            Username: email,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [{ Name: 'email', Value: email }],
+          }),
+        );
+      const stackEnv = propertiesEnvironment(stack.userPoolExport.exporter);
+      const exported = await invoke(bundleOf(stack.userPoolExport.exporter), [{ source: 'aws.events' }], {
+        ...stackEnv,
+        COGNITO_USER_POOL_ID: UserPoolId,
+        S3_BUCKET: bucket,
+        S3_ENDPOINT: s3.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url,
+        AWS_REGION: 'us-west-1',
+        AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey,
+        DATA_DIR: join(dir, 'lambda'),
+        LOG_LEVEL: 'silent',
+      });
+      const [result] = exported.results as { key: string; users: number }[];
+      expect(result).toMatchObject({
+        key: expect.stringMatching(/^user-pool-exports\/\d{4}-\d{2}-\d{2}\.csv$/),
+        users: 2,
+      });
+      const client = new S3Client({
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        region: 'us-west-1',
+        credentials: s3rverCredentials,
+      });
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: result!.key }));
+      const csv = await object.Body!.transformToString();
+      client.destroy();
+      expect(csv.split('\r\n')[0]).toMatch(/^name,given_name,.*,cognito:mfa_enabled,cognito:username$/);
+      expect(csv).toContain(',ada@example.com,');
+      expect(csv).toContain(',lin@example.com,');
+      const code = readFileSync(join(bundleOf(stack.userPoolExport.exporter), 'index.mjs'), 'utf8');
+      for (const absent of ['better-sqlite3', 'argon2', 'fastify', 'sharp'])
+        expect(code).not.toContain(absent);
+    } finally {
+      await app.close();
+      await s3.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('run as Lambda runs them, against DynamoDB Local', async () => {
