@@ -1,7 +1,7 @@
 import { PlazaError } from '../../platform/errors.ts';
 import { keys, usersByNamePartition } from './keys.ts';
 import { getProfiles } from './get-profile.ts';
-import { pageSize, type Page, type Profile, type SocialServices } from './model.ts';
+import { queryPage, type Page, type Profile, type SocialServices } from './model.ts';
 
 /** A user by username, through the unique claim item (case does not matter). */
 export async function getUserByUsername(
@@ -23,13 +23,11 @@ export async function searchUsers(
   const lower = typeof prefix === 'string' ? prefix.trim().toLowerCase() : '';
   if (!/^[a-z0-9_.]{1,30}$/.test(lower))
     throw new PlazaError('BadInput', 'prefix must be 1-30 letters, digits, "_" or "."');
-  const page = await services.store.query({
-    index: 'GSI2',
-    partition: usersByNamePartition(lower),
-    sortKey: { op: 'beginsWith', value: lower },
-    limit: pageSize(options.limit),
-    ...(options.cursor ? { cursor: options.cursor } : {}),
-  });
+  const page = await queryPage(
+    services.store,
+    { index: 'GSI2', partition: usersByNamePartition(lower), prefix: lower },
+    options,
+  );
   const ids = page.items.map((item) => String(item.PK).slice('USER#'.length));
   return { items: await getProfiles(ids, services), cursor: page.cursor };
 }

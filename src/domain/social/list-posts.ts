@@ -4,6 +4,7 @@ import { idAfter, keys, partitions, postsByTimePartition, sortPrefixes } from '.
 import { getProfiles } from './get-profile.ts';
 import {
   pageSize,
+  queryPage,
   requireUlid,
   requireUserId,
   toPost,
@@ -25,13 +26,11 @@ export async function listPostsByUser(
   options: { limit?: number; cursor?: string },
   services: Pick<SocialServices, 'store'>,
 ): Promise<Page<Post>> {
-  const page = await services.store.query({
-    partition: partitions.user(requireUserId(userId)),
-    sortKey: { op: 'beginsWith', value: sortPrefixes.post },
-    descending: true,
-    limit: pageSize(options.limit),
-    ...(options.cursor ? { cursor: options.cursor } : {}),
-  });
+  const page = await queryPage(
+    services.store,
+    { partition: partitions.user(requireUserId(userId)), prefix: sortPrefixes.post, descending: true },
+    options,
+  );
   return {
     items: await postsById(
       page.items.map((item) => String(item.postId)),
@@ -47,12 +46,11 @@ export async function listLikes(
   options: { limit?: number; cursor?: string },
   services: Pick<SocialServices, 'store'>,
 ): Promise<Page<Profile>> {
-  const page = await services.store.query({
-    partition: partitions.post(requireUlid(postId, 'postId')),
-    sortKey: { op: 'beginsWith', value: sortPrefixes.like },
-    limit: pageSize(options.limit),
-    ...(options.cursor ? { cursor: options.cursor } : {}),
-  });
+  const page = await queryPage(
+    services.store,
+    { partition: partitions.post(requireUlid(postId, 'postId')), prefix: sortPrefixes.like },
+    options,
+  );
   const ids = page.items.map((item) => idAfter(sortPrefixes.like, item.SK));
   return { items: await getProfiles(ids, services), cursor: page.cursor };
 }

@@ -5,7 +5,7 @@
 import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Ids } from '../../ports/ids.ts';
-import type { Item, ItemStore } from '../../ports/item-store/item-store.ts';
+import type { Item, ItemStore, QueryRequest, QueryResult } from '../../ports/item-store/item-store.ts';
 import type { Media } from '../media/model.ts';
 
 export interface SocialSettings {
@@ -122,6 +122,21 @@ export function pageSize(limit: number | undefined): number {
     throw new PlazaError('BadInput', `limit must be between 1 and ${limits.maxPageSize}`);
   }
   return limit;
+}
+
+/** The page a listing asks for: the items under `prefix` in a partition, at the caller's size, after their cursor. */
+export function queryPage(
+  store: Pick<ItemStore, 'query'>,
+  request: Omit<QueryRequest, 'sortKey' | 'limit' | 'cursor'> & { prefix: string },
+  options: { limit?: number; cursor?: string },
+): Promise<QueryResult> {
+  const { prefix, ...query } = request;
+  return store.query({
+    ...query,
+    sortKey: { op: 'beginsWith', value: prefix },
+    limit: pageSize(options.limit),
+    ...(options.cursor ? { cursor: options.cursor } : {}),
+  });
 }
 
 export function toProfile(item: Item): Profile {
