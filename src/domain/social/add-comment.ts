@@ -1,4 +1,3 @@
-import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import { byTypeIndex, keys, ownedByIndex } from './keys.ts';
 import {
   limits,
@@ -9,6 +8,7 @@ import {
   type Comment,
   type SocialServices,
 } from './model.ts';
+import { writeTogether } from './write-together.ts';
 
 /** Adds a comment and counts it on the post, in one transaction. */
 export async function addComment(
@@ -32,15 +32,13 @@ export async function addComment(
     content: text,
     createdAt,
   };
-  try {
-    await store.transactWrite([
+  await writeTogether(
+    store,
+    [
       { put: item, conditions: [{ op: 'itemNotExists' }] },
       { update: { key: keys.post(post), add: { commentCount: 1 } }, conditions: [{ op: 'itemExists' }] },
-    ]);
-  } catch (error) {
-    if (isPlazaError(error, 'TransactionCanceledException'))
-      throw new PlazaError('NotFound', `No post ${postId}`);
-    throw error;
-  }
+    ],
+    `No post ${postId}`,
+  );
   return toComment(item);
 }

@@ -1,7 +1,8 @@
-import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import { PlazaError } from '../../platform/errors.ts';
 import { requireOwnMedia } from '../media/require-media.ts';
 import { byTypeIndex, keys, postsByTimeIndex } from './keys.ts';
 import { limits, requireText, requireUserId, toPost, type Post, type SocialServices } from './model.ts';
+import { writeTogether } from './write-together.ts';
 
 export interface NewPost {
   description: string;
@@ -41,16 +42,14 @@ export async function createPost(
     commentCount: 0,
     createdAt,
   };
-  try {
-    await store.transactWrite([
+  await writeTogether(
+    store,
+    [
       { put: post, conditions: [{ op: 'itemNotExists' }] },
       { put: { ...keys.userPost(authorId, id), postId: id, createdAt } },
       { update: { key: keys.profile(authorId), add: { postCount: 1 } }, conditions: [{ op: 'itemExists' }] },
-    ]);
-  } catch (error) {
-    if (isPlazaError(error, 'TransactionCanceledException'))
-      throw new PlazaError('NotFound', 'You have no profile yet');
-    throw error;
-  }
+    ],
+    'You have no profile yet',
+  );
   return toPost(post);
 }

@@ -1,6 +1,7 @@
-import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import { PlazaError } from '../../platform/errors.ts';
 import { keys } from './keys.ts';
 import { requireUlid, requireUserId, toComment, type Comment, type SocialServices } from './model.ts';
+import { writeTogether } from './write-together.ts';
 
 /** Deletes a comment: its author or the post's author may. */
 export async function deleteComment(
@@ -20,15 +21,13 @@ export async function deleteComment(
   if (comment.authorId !== userId && postItem.authorId !== userId) {
     throw new PlazaError('Unauthorized', "Only the comment's author or the post's author can delete it");
   }
-  try {
-    await store.transactWrite([
+  await writeTogether(
+    store,
+    [
       { delete: keys.comment(post, id), conditions: [{ op: 'itemExists' }] },
       { update: { key: keys.post(post), add: { commentCount: -1 } }, conditions: [{ op: 'itemExists' }] },
-    ]);
-  } catch (error) {
-    if (isPlazaError(error, 'TransactionCanceledException'))
-      throw new PlazaError('NotFound', `No comment ${commentId}`);
-    throw error;
-  }
+    ],
+    `No comment ${commentId}`,
+  );
   return toComment(comment);
 }

@@ -1,6 +1,7 @@
-import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import { PlazaError } from '../../platform/errors.ts';
 import { keys } from './keys.ts';
 import { requireUlid, requireUserId, toPost, type Post, type SocialServices } from './model.ts';
+import { writeTogether } from './write-together.ts';
 
 /**
  * Deletes a post (its author only). The post, its entry in the author's list
@@ -18,16 +19,14 @@ export async function deletePost(
   const { item } = await store.get(keys.post(id), { consistent: true });
   if (!item) throw new PlazaError('NotFound', `No post ${postId}`);
   if (item.authorId !== userId) throw new PlazaError('Unauthorized', 'Only the author can delete a post');
-  try {
-    await store.transactWrite([
+  await writeTogether(
+    store,
+    [
       { delete: keys.post(id), conditions: [{ op: '=', attribute: 'authorId', value: userId }] },
       { delete: keys.userPost(userId, id) },
       { update: { key: keys.profile(userId), add: { postCount: -1 } }, conditions: [{ op: 'itemExists' }] },
-    ]);
-  } catch (error) {
-    if (isPlazaError(error, 'TransactionCanceledException'))
-      throw new PlazaError('NotFound', `No post ${postId}`);
-    throw error;
-  }
+    ],
+    `No post ${postId}`,
+  );
   return toPost(item);
 }
