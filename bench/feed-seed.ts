@@ -15,8 +15,8 @@ export const authors = 300;
 export const viewers = 10;
 export const followsPerViewer = 40;
 const postsPerAuthor = 10;
-const viewerEmail = (v: number) => `viewer${v}@example.com`;
-const viewerPassword = 'viewer password';
+export const viewerEmail = (v: number) => `viewer${v}@example.com`;
+export const viewerPassword = 'viewer password';
 
 export interface SeededFeed {
   /** The viewers, with access tokens from the app's own pool. */
@@ -61,10 +61,10 @@ export async function seedFeed(app: App): Promise<SeededFeed> {
  * Fresh tokens for the seeded viewers from the app serving them: a token names its issuer by the
  * server's address, so the process that seeded cannot sign for another that serves.
  */
-export async function viewerTokens(app: App): Promise<{ token: string }[]> {
+export async function viewerTokens(app: App, count = viewers): Promise<{ token: string }[]> {
   const identity = app.identity.services!;
   const tokens: { token: string }[] = [];
-  for (let v = 0; v < viewers; v++) {
+  for (let v = 0; v < count; v++) {
     const result = await initiateAuth(
       {
         ClientId: identity.pool.clientId,

@@ -10,6 +10,7 @@ import { hostedUiBenchmark } from './hosted-ui.bench.ts';
 import { webBenchmark } from './web.bench.ts';
 import { metricsBenchmark } from './metrics.bench.ts';
 import { privacyBenchmark } from './privacy.bench.ts';
+import { scaleBenchmark } from './scale.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -23,6 +24,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   web: webBenchmark,
   metrics: metricsBenchmark,
   privacy: privacyBenchmark,
+  scale: scaleBenchmark,
 };
 
 const selected = process.argv.slice(2);

@@ -1,0 +1,295 @@
+/**
+ * The scale benchmark's bare reference: node:http + better-sqlite3 over the
+ * same SQLite file as Plaza, with prepared statements and every cache Plaza
+ * has (rows and first pages in memory, dropped when another connection
+ * commits; the large authors' list for 5 s), answering the same bytes for the
+ * same request (a nextToken sealed with an HMAC as Plaza's is). It writes the
+ * items Plaza writes, and fans a post out to the followers' feeds in the
+ * request's own transaction: no change stream, no consumer. What is left of
+ * Plaza's cost beside it is the price of its layers.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { monotonicFactory } from 'ulid';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../src/adapters/sqlite/sqlite-database.ts';
+import { itemRow, sqliteTableNames, upsertItemSql } from '../src/adapters/sqlite/sqlite-schema.ts';
+import { largeAuthorsTtlMs } from '../src/domain/social/large-authors.ts';
+import {
+  byTypeIndex,
+  keys,
+  ownedByIndex,
+  partitions,
+  postsByTimeIndex,
+  sortPrefixes,
+} from '../src/domain/social/keys.ts';
+import type { Item } from '../src/ports/item-store/item-store.ts';
+import { itemSize } from '../src/ports/item-store/rules.ts';
+import { mainTable, type TableDefinition } from '../src/ports/item-store/table.ts';
+
+const feedLimit = 20;
+const feedEntryLifetimeSeconds = 90 * 24 * 3600;
+/** Rows and pages kept before the oldest go (Plaza keeps 32 MiB: far more than the load reads). */
+const maxEntries = 500_000;
+
+interface PostOut {
+  id: string;
+  description: string;
+  likeCount: number;
+  commentCount: number;
+  viewerHasLiked: boolean;
+  author: { id: string; username: string | null } | null;
+}
+
+/** The file's rows through prepared statements and the caches; writes keep the caches true. */
+function bareData(db: Database.Database, table: TableDefinition) {
+  const { items } = sqliteTableNames(table);
+  const statements = {
+    get: db.prepare<[string, string], string>(`SELECT item FROM ${items} WHERE pk = ? AND sk = ?`).pluck(),
+    newest: db
+      .prepare<[string, number], string>(`SELECT item FROM ${items} WHERE pk = ? ORDER BY sk DESC LIMIT ?`)
+      .pluck(),
+    range: db
+      .prepare<[string, string, string, number], string>(
+        `SELECT item FROM ${items} WHERE pk = ? AND sk >= ? AND sk < ? ORDER BY sk DESC LIMIT ?`,
+      )
+      .pluck(),
+    sortKeys: db
+      .prepare<[string, string, string], string>(
+        `SELECT sk FROM ${items} WHERE pk = ? AND sk >= ? AND sk < ?`,
+      )
+      .pluck(),
+    upsert: db.prepare(upsertItemSql(table)),
+    insertIfAbsent: db.prepare(upsertItemSql(table).replace('INSERT OR REPLACE', 'INSERT OR IGNORE')),
+    version: db.prepare<[], number>('PRAGMA data_version').pluck(),
+  };
+
+  // Rows by `pk\0sk` (null: no row), pages by `pk\0what`; all dropped when another connection commits.
+  const cache = new Map<string, string | null | string[]>();
+  let version = statements.version.get();
+  let looked = false;
+  const sync = () => {
+    if (looked) return;
+    looked = true;
+    setImmediate(() => (looked = false));
+    const now = statements.version.get();
+    if (now === version) return;
+    version = now;
+    cache.clear();
+  };
+  const remember = <T extends string | null | string[]>(key: string, value: T): T => {
+    cache.set(key, value);
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+    return value;
+  };
+  const row = (pk: string, sk: string): string | null => {
+    const key = `${pk}\u0000${sk}`;
+    const known = cache.get(key) as string | null | undefined;
+    return known !== undefined ? known : remember(key, statements.get.get(pk, sk) ?? null);
+  };
+  const page = (pk: string, what: string, read: () => string[]): string[] =>
+    (cache.get(`${pk}\u0000#${what}`) as string[] | undefined) ?? remember(`${pk}\u0000#${what}`, read());
+  const write = (item: Item, ifAbsent = false): boolean => {
+    const json = JSON.stringify(item);
+    const statement = ifAbsent ? statements.insertIfAbsent : statements.upsert;
+    const written = statement.run(...itemRow(table, item, json, itemSize(item))).changes > 0;
+    if (written) cache.set(`${item.PK}\u0000${item.SK}`, json);
+    return written;
+  };
+  const forgetPage = (pk: string, what: string) => cache.delete(`${pk}\u0000#${what}`);
+  return { statements, sync, row, page, write, forgetPage, forgetAll: () => cache.clear() };
+}
+
+type BareData = ReturnType<typeof bareData>;
+
+/** getPost's and homeFeed's answers, in the order and shape of Plaza's selection sets. */
+function bareReads({ statements, row, page }: BareData) {
+  let large: { ids: string[]; expires: number } | undefined;
+  const profile = (id: string) => {
+    const json = row(partitions.user(id), 'PROFILE');
+    if (!json) return null;
+    const p = JSON.parse(json) as Item;
+    return { id: String(p.id), username: typeof p.username === 'string' ? p.username : null };
+  };
+  const post = (id: string, viewer: string): PostOut | null => {
+    const json = row(partitions.post(id), 'METADATA');
+    if (!json) return null;
+    const p = JSON.parse(json) as Item;
+    return {
+      id: String(p.id),
+      description: String(p.description),
+      likeCount: Number(p.likeCount),
+      commentCount: Number(p.commentCount),
+      viewerHasLiked: row(partitions.post(id), `${sortPrefixes.like}${viewer}`) !== null,
+      author: profile(String(p.authorId)),
+    };
+  };
+  const secret = randomBytes(32);
+  const seal = (cursor: string) => {
+    const payload = Buffer.from(cursor, 'utf8').toString('base64url');
+    const mac = createHmac('sha256', secret).update('homeFeed').update('\u0000').update(payload).digest();
+    return `${payload}.${mac.subarray(0, 16).toString('base64url')}`;
+  };
+  const largeAuthors = (): string[] => {
+    const now = Date.now();
+    if (!large || large.expires <= now) {
+      const ids = statements.newest
+        .all(partitions.largeAuthors, 100)
+        .map((json) => String((JSON.parse(json) as Item).userId));
+      large = { ids, expires: now + largeAuthorsTtlMs };
+    }
+    return large.ids;
+  };
+  const userPosts = (authorId: string) =>
+    page(partitions.user(authorId), 'posts', () =>
+      statements.range.all(partitions.user(authorId), sortPrefixes.post, 'POST$', feedLimit + 1),
+    );
+
+  const homeFeed = (viewer: string) => {
+    const fanned = page(partitions.feed(viewer), 'feed', () =>
+      statements.newest.all(partitions.feed(viewer), feedLimit),
+    );
+    const entries = fanned.map((json) => JSON.parse(json) as Item);
+    for (const authorId of largeAuthors()) {
+      if (row(partitions.user(viewer), `${sortPrefixes.following}${authorId}`) === null) continue;
+      for (const json of userPosts(authorId)) entries.push({ ...(JSON.parse(json) as Item), authorId });
+    }
+    const seen = new Set<string>();
+    const ordered = entries
+      .map((entry) => String(entry.postId))
+      .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
+      .filter((id) => (seen.has(id) ? false : (seen.add(id), true)))
+      .slice(0, feedLimit);
+    const last = ordered[ordered.length - 1];
+    return {
+      items: ordered.map((id) => post(id, viewer)).filter((item) => item !== null),
+      nextToken: ordered.length === feedLimit && last ? seal(last) : null,
+    };
+  };
+
+  return { post, homeFeed };
+}
+
+/** likePost and createPost (with its fan-out), each for a transaction (savepoint) of the caller's. */
+function bareWrites({ statements, row, page, write, forgetPage }: BareData, fanOutFollowerLimit: number) {
+  const like = (id: string, viewer: string) => {
+    const createdAt = new Date().toISOString();
+    const liked = write(
+      {
+        ...keys.like(id, viewer),
+        ...ownedByIndex(viewer, `LIKE#${id}`),
+        userId: viewer,
+        postId: id,
+        createdAt,
+      },
+      true,
+    );
+    const json = row(partitions.post(id), 'METADATA');
+    if (!json) throw new Error(`No post ${id}`);
+    if (liked) {
+      const item = JSON.parse(json) as Item;
+      write({ ...item, likeCount: Number(item.likeCount) + 1 });
+    }
+  };
+
+  const ulid = monotonicFactory();
+  const create = (viewer: string, description: string) => {
+    const now = Date.now();
+    const id = ulid(now);
+    const createdAt = new Date(now).toISOString();
+    const author = JSON.parse(row(partitions.user(viewer), 'PROFILE') ?? 'null') as Item | null;
+    if (!author) throw new Error('You have no profile yet');
+    write({
+      ...keys.post(id),
+      ...postsByTimeIndex(createdAt, id),
+      ...byTypeIndex('POST', createdAt),
+      id,
+      authorId: viewer,
+      description,
+      mediaKeys: [],
+      likeCount: 0,
+      commentCount: 0,
+      createdAt,
+    });
+    write({ ...keys.userPost(viewer, id), postId: id, createdAt });
+    forgetPage(partitions.user(viewer), 'posts');
+    write({ ...author, postCount: Number(author.postCount) + 1 });
+    const feeds = [viewer];
+    if (Number(author.followerCount) < fanOutFollowerLimit) {
+      const followers = page(partitions.user(viewer), 'followers', () =>
+        statements.sortKeys.all(partitions.user(viewer), sortPrefixes.follower, 'FOLLOWER$'),
+      );
+      for (const sk of followers) feeds.push(sk.slice(sortPrefixes.follower.length));
+    }
+    const ttl = Math.floor(now / 1000) + feedEntryLifetimeSeconds;
+    for (const owner of feeds) {
+      write({ ...keys.feedEntry(owner, id), postId: id, authorId: viewer, createdAt, ttl });
+      forgetPage(partitions.feed(owner), 'feed');
+    }
+    return { id, description };
+  };
+  return { like, create };
+}
+
+export function bareServer(path: string, tableName: string, fanOutFollowerLimit: number) {
+  // Opened as Plaza opens its file (WAL, the busy timeout), at Plaza's setting in the benchmark.
+  const db = openSqlite({ path, synchronous: 'NORMAL' });
+  const data = bareData(db, mainTable(tableName));
+  const { post, homeFeed } = bareReads(data);
+  const { like, create } = bareWrites(data, fanOutFollowerLimit);
+
+  // Group commit, as Plaza's store does: the writes of one turn of the event loop share one
+  // transaction, each in a savepoint of its own (a nested better-sqlite3 transaction), and each
+  // is answered once that has committed.
+  const savepoint = db.transaction((work: () => unknown) => work());
+  let pending: (() => void)[] = [];
+  const commit = db.transaction(() => {
+    const works = pending;
+    pending = [];
+    for (const work of works) work();
+  });
+  const grouped = <T>(work: () => T): Promise<T> =>
+    new Promise((resolve, reject) => {
+      pending.push(() => {
+        try {
+          resolve(savepoint(work) as T);
+        } catch (error) {
+          // The savepoint rolled back: what the caches took from it goes too.
+          data.forgetAll();
+          reject(error);
+        }
+      });
+      if (pending.length === 1) setImmediate(() => commit.immediate());
+    });
+  const respond = (response: ServerResponse, data: unknown) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
+
+  // The same request as Plaza's, a POST with the GraphQL request as its JSON body, so that both
+  // read and parse the same bytes; the viewer comes in a header instead of a token.
+  const server: Server = createServer((request, response) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => {
+      data.sync();
+      const { variables = {} } = JSON.parse(text) as { variables?: { id?: string; description?: string } };
+      const viewer = String(request.headers['x-viewer'] ?? '');
+      const id = variables.id ?? '';
+      if (request.url === '/feed') respond(response, { homeFeed: homeFeed(viewer) });
+      else if (request.url === '/post') respond(response, { getPost: post(id, viewer) });
+      else if (request.url === '/like') {
+        void grouped(() => like(id, viewer)).then(() => {
+          const liked = post(id, viewer)!;
+          respond(response, {
+            likePost: { id: liked.id, likeCount: liked.likeCount, viewerHasLiked: liked.viewerHasLiked },
+          });
+        });
+      } else {
+        void grouped(() => create(viewer, variables.description ?? '')).then((created) =>
+          respond(response, { createPost: created }),
+        );
+      }
+    });
+  });
+  return { server, close: () => db.close() };
+}
