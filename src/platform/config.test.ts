@@ -56,6 +56,20 @@ describe('configuration', () => {
     rmSync(join(dir, 'plaza.config.json'));
   });
 
+  it('takes the hybrid fan-out threshold from social.fanOutFollowerLimit (10,000 by default)', () => {
+    expect(loadConfig({}, dir).social.fanOutFollowerLimit).toBe(10_000);
+    const path = join(dir, 'plaza.config.json');
+    writeFileSync(path, JSON.stringify({ social: { fanOutFollowerLimit: 2_500 } }));
+    expect(loadConfig({}, dir).social.fanOutFollowerLimit).toBe(2_500);
+    for (const bad of [0, 1.5, '5000']) {
+      writeFileSync(path, JSON.stringify({ social: { fanOutFollowerLimit: bad } }));
+      expect(failure(() => loadConfig({}, dir))).toMatch(/social\.fanOutFollowerLimit/);
+    }
+    writeFileSync(path, JSON.stringify({ social: { fanOutLimit: 5000 } }));
+    expect(failure(() => loadConfig({}, dir))).toMatch(/fanOutLimit/);
+    rmSync(path);
+  });
+
   it('names every bad value', () => {
     const message = failure(() => loadConfig({ PLAZA_DB: 'mongo', PORT: '99999', AWS_REGION: 'mars' }, dir));
     expect(message).toMatch(/PLAZA_DB/);

@@ -122,6 +122,16 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    social: z
+      .object({
+        /**
+         * Authors with at least this many followers are not fanned out on write; their posts are
+         * merged into feeds at read time (`npm run bench -- scale` measures both sides).
+         */
+        fanOutFollowerLimit: z.number().int().min(1).max(10_000_000).optional(),
+      })
+      .strict()
+      .optional(),
     allowedOrigins: z.array(z.string().min(1)).optional(),
     redisUrl: z.url().optional(),
     smtp: z
@@ -280,6 +290,8 @@ export interface Config {
   };
   /** Data exports (domain/privacy): how long one can be downloaded, and how often users may ask. */
   dataExport: { lifetimeMs: number; downloadUrlMs: number; perDay: number };
+  /** The social domain's settings (domain/social/model.ts): the hybrid fan-out's threshold. */
+  social: { fanOutFollowerLimit: number };
   /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
   caching: {
     maxEntries: number | undefined;
@@ -589,6 +601,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       downloadUrlMs: (file.dataExport?.downloadUrlMinutes ?? 60) * 60 * 1000,
       perDay: file.dataExport?.perDay ?? 3,
     },
+    social: { fanOutFollowerLimit: file.social?.fanOutFollowerLimit ?? 10_000 },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
     smtp: e.SMTP_URL
       ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? file.smtp?.from ?? 'Plaza <no-reply@localhost>' }
