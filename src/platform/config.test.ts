@@ -56,7 +56,7 @@ describe('configuration', () => {
     rmSync(join(dir, 'plaza.config.json'));
   });
 
-  it('takes the hybrid fan-out threshold from social.fanOutFollowerLimit (10,000 by default)', () => {
+  it('takes the hybrid fan-out threshold from social.fanOutFollowerLimit or PLAZA_FAN_OUT_FOLLOWER_LIMIT (10,000 by default)', () => {
     expect(loadConfig({}, dir).social.fanOutFollowerLimit).toBe(10_000);
     const path = join(dir, 'plaza.config.json');
     writeFileSync(path, JSON.stringify({ social: { fanOutFollowerLimit: 2_500 } }));
@@ -68,6 +68,11 @@ describe('configuration', () => {
     writeFileSync(path, JSON.stringify({ social: { fanOutLimit: 5000 } }));
     expect(failure(() => loadConfig({}, dir))).toMatch(/fanOutLimit/);
     rmSync(path);
+    // The Lambdas have no config file: the environment names it there.
+    expect(loadConfig({ PLAZA_FAN_OUT_FOLLOWER_LIMIT: '4000' }, dir).social.fanOutFollowerLimit).toBe(4000);
+    expect(failure(() => loadConfig({ PLAZA_FAN_OUT_FOLLOWER_LIMIT: '0' }, dir))).toMatch(
+      /PLAZA_FAN_OUT_FOLLOWER_LIMIT/,
+    );
   });
 
   it('names every bad value', () => {

@@ -458,6 +458,8 @@ const envSchema = z.object({
   PLAZA_ADMIN_ACCESS_KEY_ID: z.string().min(1).optional(),
   PLAZA_ADMIN_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   PLAZA_SIGNIN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  // The Lambdas (the fan-out among them) take their settings from the environment only.
+  PLAZA_FAN_OUT_FOLLOWER_LIMIT: z.coerce.number().int().min(1).max(10_000_000).optional(),
   COGNITO_USER_POOL_ID: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
@@ -601,7 +603,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       downloadUrlMs: (file.dataExport?.downloadUrlMinutes ?? 60) * 60 * 1000,
       perDay: file.dataExport?.perDay ?? 3,
     },
-    social: { fanOutFollowerLimit: file.social?.fanOutFollowerLimit ?? 10_000 },
+    social: {
+      fanOutFollowerLimit: e.PLAZA_FAN_OUT_FOLLOWER_LIMIT ?? file.social?.fanOutFollowerLimit ?? 10_000,
+    },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
     smtp: e.SMTP_URL
       ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? file.smtp?.from ?? 'Plaza <no-reply@localhost>' }
