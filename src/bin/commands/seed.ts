@@ -10,6 +10,7 @@ import { createApp, type App } from '../../app/app.ts';
 import { processMedia } from '../../domain/media/process-media.ts';
 import { receiveUpload } from '../../domain/media/receive-upload.ts';
 import { createUploadUrl } from '../../domain/media/create-upload-url.ts';
+import type { MediaServices } from '../../domain/media/model.ts';
 import { createUser } from '../../domain/identity/sign-up.ts';
 import { addComment } from '../../domain/social/add-comment.ts';
 import { createPost } from '../../domain/social/create-post.ts';
@@ -100,6 +101,24 @@ function photo(next: () => number): Promise<Buffer> {
   return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
 }
 
+/** A photo uploaded as the app uploads it, and processed: the key a post names. */
+async function uploadPhoto(author: string, bytes: Buffer, media: MediaServices): Promise<string> {
+  const upload = await createUploadUrl(
+    author,
+    { purpose: 'POST', contentType: 'image/jpeg', contentLength: bytes.length },
+    media,
+  );
+  const target = {
+    key: upload.key,
+    contentType: 'image/jpeg',
+    contentLength: bytes.length,
+    expiresAt: new Date(upload.expiresAt),
+  };
+  await receiveUpload(target, Readable.from([bytes]), media, () => undefined);
+  await processMedia(upload.key, media);
+  return upload.key;
+}
+
 export async function seed(app: App, options: SeedOptions, progress: SeedProgress): Promise<SeedResult> {
   const next = random(options.seed);
   const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)] as T;
@@ -181,21 +200,7 @@ export async function seed(app: App, options: SeedOptions, progress: SeedProgres
       const author = userIds[i % userIds.length] as string;
       const mediaKeys: string[] = [];
       if (i % photoEvery === 0 && result.photos < options.photos) {
-        const bytes = await photo(next);
-        const upload = await createUploadUrl(
-          author,
-          { purpose: 'POST', contentType: 'image/jpeg', contentLength: bytes.length },
-          media,
-        );
-        const target = {
-          key: upload.key,
-          contentType: 'image/jpeg',
-          contentLength: bytes.length,
-          expiresAt: new Date(upload.expiresAt),
-        };
-        await receiveUpload(target, Readable.from([bytes]), media, () => undefined);
-        await processMedia(upload.key, media);
-        mediaKeys.push(upload.key);
+        mediaKeys.push(await uploadPhoto(author, await photo(next), media));
         result.photos++;
       }
       const post = await createPost(author, { description: pick(lines), mediaKeys }, social);

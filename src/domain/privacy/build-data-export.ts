@@ -24,7 +24,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
-import type { Item, StreamRecord } from '../../ports/item-store/item-store.ts';
+import type { Item, ItemStore, StreamRecord } from '../../ports/item-store/item-store.ts';
 import { newImage, oldImage, recordKey } from '../../ports/item-store/stream-images.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import { isOwnOriginal } from '../media/media-keys.ts';
@@ -245,6 +245,55 @@ async function* mapPages<T, U>(
 /** Where an object is in the archive. */
 const archivePath = (key: string) => `media/${key}`;
 
+/** A page source of the user's partition under a sort-key prefix, checked against the build's time. */
+type PagesOf = (prefix: string, limit?: number) => AsyncIterable<Item[]>;
+/** The archive path of the user's own original (noted for the archive), or undefined. */
+type OwnMedia = (key: unknown, purpose: Purpose) => string | undefined;
+
+/** posts.json: the user's posts, newest first, a BatchGet per page of their list. */
+function postsJson(store: ItemStore, byPrefix: PagesOf, own: OwnMedia) {
+  return jsonArray(
+    mapPages(byPrefix(sortPrefixes.post, batchPageSize), async (entries) => {
+      const ids = entries.map((entry) => idAfter(sortPrefixes.post, entry.SK));
+      const posts = new Map((await getAll(store, ids.map(keys.post))).map((post) => [String(post.id), post]));
+      return ids.flatMap((id) => {
+        const post = posts.get(id);
+        if (!post) return [];
+        const media = Array.isArray(post.mediaKeys) ? post.mediaKeys : [];
+        return [
+          {
+            id,
+            description: String(post.description ?? ''),
+            media: media.map((key) => own(key, 'POST')).filter((path) => path !== undefined),
+            likeCount: Number(post.likeCount ?? 0),
+            commentCount: Number(post.commentCount ?? 0),
+            createdAt: String(post.createdAt),
+          },
+        ];
+      });
+    }),
+  );
+}
+
+/** following.json or followers.json: the other side of each edge, with their name as it is now. */
+function edgesJson(store: ItemStore, byPrefix: PagesOf, prefix: string, other: string) {
+  return jsonArray(
+    mapPages(byPrefix(prefix, batchPageSize), async (items) => {
+      const people = items.map((item) => ({
+        userId: String(item[other] ?? idAfter(prefix, item.SK)),
+        since: String(item.createdAt ?? ''),
+      }));
+      // Names as they are now (null for an account that is gone): one BatchGet per page.
+      const profiles = await getAll(
+        store,
+        people.map((person) => keys.profile(person.userId)),
+      );
+      const names = new Map(profiles.map((item) => [String(item.id), toProfile(item).username ?? null]));
+      return people.map((person) => ({ ...person, username: names.get(person.userId) ?? null }));
+    }),
+  );
+}
+
 /** The archive's files, in order; each JSON file is read from the store as the zip takes it. */
 async function addUserData(
   zip: ZipWriter,
@@ -296,32 +345,7 @@ async function addUserData(
   };
   await zip.entry('profile.json', Readable.from([Buffer.from(`${JSON.stringify(profileJson, null, 2)}\n`)]));
 
-  await zip.entry(
-    'posts.json',
-    jsonArray(
-      mapPages(byPrefix(sortPrefixes.post, batchPageSize), async (entries) => {
-        const ids = entries.map((entry) => idAfter(sortPrefixes.post, entry.SK));
-        const posts = new Map(
-          (await getAll(store, ids.map(keys.post))).map((post) => [String(post.id), post]),
-        );
-        return ids.flatMap((id) => {
-          const post = posts.get(id);
-          if (!post) return [];
-          const media = Array.isArray(post.mediaKeys) ? post.mediaKeys : [];
-          return [
-            {
-              id,
-              description: String(post.description ?? ''),
-              media: media.map((key) => own(key, 'POST')).filter((path) => path !== undefined),
-              likeCount: Number(post.likeCount ?? 0),
-              commentCount: Number(post.commentCount ?? 0),
-              createdAt: String(post.createdAt),
-            },
-          ];
-        });
-      }),
-    ),
-  );
+  await zip.entry('posts.json', postsJson(store, byPrefix, own));
 
   await zip.entry(
     'comments.json',
@@ -346,24 +370,8 @@ async function addUserData(
     ),
   );
 
-  const edges = (prefix: string, other: string) =>
-    jsonArray(
-      mapPages(byPrefix(prefix, batchPageSize), async (items) => {
-        const people = items.map((item) => ({
-          userId: String(item[other] ?? idAfter(prefix, item.SK)),
-          since: String(item.createdAt ?? ''),
-        }));
-        // Names as they are now (null for an account that is gone): one BatchGet per page.
-        const profiles = await getAll(
-          store,
-          people.map((person) => keys.profile(person.userId)),
-        );
-        const names = new Map(profiles.map((item) => [String(item.id), toProfile(item).username ?? null]));
-        return people.map((person) => ({ ...person, username: names.get(person.userId) ?? null }));
-      }),
-    );
-  await zip.entry('following.json', edges(sortPrefixes.following, 'followeeId'));
-  await zip.entry('followers.json', edges(sortPrefixes.follower, 'followerId'));
+  await zip.entry('following.json', edgesJson(store, byPrefix, sortPrefixes.following, 'followeeId'));
+  await zip.entry('followers.json', edgesJson(store, byPrefix, sortPrefixes.follower, 'followerId'));
 
   const now = clock.now();
   await zip.entry(
