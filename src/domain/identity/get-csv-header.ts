@@ -36,6 +36,9 @@ export function csvHeader(): string[] {
   return [...standardColumns, ...custom, mfaColumn, usernameColumn];
 }
 
-export async function getCsvHeader(_request: { UserPoolId: string }, { pool }: Pick<IdentityServices, 'pool'>) {
+export async function getCsvHeader(
+  _request: { UserPoolId: string },
+  { pool }: Pick<IdentityServices, 'pool'>,
+) {
   return { UserPoolId: pool.userPoolId, CSVHeader: csvHeader() };
 }
