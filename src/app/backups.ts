@@ -1,7 +1,7 @@
 /** The local backups (SQLite engine): where they are kept and what they copy. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { localBackups, type RestoreResult } from '../adapters/fs/fs-backups.ts';
+import { localBackups, type LocalBackups, type RestoreResult } from '../adapters/fs/fs-backups.ts';
 import { FsObjectStore } from '../adapters/fs/fs-object-store.ts';
 import type { Config } from '../platform/config.ts';
 import { PlazaError } from '../platform/errors.ts';
@@ -17,7 +17,7 @@ export type { RestoreResult };
  */
 export async function withBackups<T>(
   config: Config,
-  work: (backups: ReturnType<typeof localBackups>) => Promise<T>,
+  work: (backups: LocalBackups) => Promise<T>,
 ) {
   if (config.db.engine !== 'sqlite')
     throw new PlazaError(

@@ -125,66 +125,77 @@ function backupId(at: number): string {
   return new Date(at).toISOString().replace(/[-:.]/g, '');
 }
 
-export function localBackups(options: LocalBackupsOptions) {
-  const dataDir = resolve(options.dataDir);
-  const backupsDir = join(dataDir, 'backups');
-  const databaseName = basename(options.databasePath);
+/**
+ * Backups of a SQLite data directory under DATA_DIR/backups: the database through SQLite's backup
+ * API, the identity and secrets files, and a manifest of the media, each file with its SHA-256.
+ */
+export class LocalBackups {
+  readonly backupsDir: string;
+  private readonly dataDir: string;
+  private readonly databaseName: string;
 
-  async function read(id: string): Promise<BackupManifest> {
+  constructor(private readonly options: LocalBackupsOptions) {
+    this.dataDir = resolve(options.dataDir);
+    this.backupsDir = join(this.dataDir, 'backups');
+    this.databaseName = basename(options.databasePath);
+  }
+
+  async read(id: string): Promise<BackupManifest> {
     if (!/^[0-9A-Za-z-]+$/.test(id)) throw new PlazaError('BadInput', `${id} is not a backup id`);
     try {
-      return JSON.parse(await readFile(join(backupsDir, id, 'manifest.json'), 'utf8')) as BackupManifest;
+      return JSON.parse(await readFile(join(this.backupsDir, id, 'manifest.json'), 'utf8')) as BackupManifest;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new PlazaError('BadInput', `No backup ${id} in ${backupsDir} (plaza backup list shows them)`);
+        throw new PlazaError(
+          'BadInput',
+          `No backup ${id} in ${this.backupsDir} (plaza backup list shows them)`,
+        );
       throw error;
     }
   }
 
-  async function list(): Promise<BackupManifest[]> {
+  async list(): Promise<BackupManifest[]> {
     let names: string[];
     try {
-      names = await readdir(backupsDir);
+      names = await readdir(this.backupsDir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
     const manifests = await Promise.all(
-      names.filter((name) => !name.startsWith('.')).map((name) => read(name)),
+      names.filter((name) => !name.startsWith('.')).map((name) => this.read(name)),
     );
     return manifests.sort((a, b) => a.takenAtMs - b.takenAtMs || a.id.localeCompare(b.id));
   }
 
-  async function create(
-    progress?: (copiedPages: number, totalPages: number) => void,
-  ): Promise<BackupManifest> {
-    const { clock } = options;
+  async create(progress?: (copiedPages: number, totalPages: number) => void): Promise<BackupManifest> {
+    const { clock } = this.options;
     const createdAt = clock.now();
     let id = backupId(createdAt);
-    await mkdir(backupsDir, { recursive: true, mode: 0o700 });
-    const taken = new Set(await readdir(backupsDir));
+    await mkdir(this.backupsDir, { recursive: true, mode: 0o700 });
+    const taken = new Set(await readdir(this.backupsDir));
     for (let n = 2; taken.has(id); n++) id = `${backupId(createdAt)}-${n}`;
-    const partial = join(backupsDir, `.${id}.partial-${randomBytes(4).toString('hex')}`);
+    const partial = join(this.backupsDir, `.${id}.partial-${randomBytes(4).toString('hex')}`);
     await mkdir(partial, { mode: 0o700 });
     try {
       const database = await backupSqliteDatabase({
-        source: options.databasePath,
-        destination: join(partial, databaseName),
+        source: this.options.databasePath,
+        destination: join(partial, this.databaseName),
         now: () => clock.now(),
         ...(progress ? { onProgress: progress } : {}),
       });
-      await chmod(join(partial, databaseName), 0o600);
+      await chmod(join(partial, this.databaseName), 0o600);
       const files: BackupFile[] = [];
-      const databaseFile = join(partial, databaseName);
+      const databaseFile = join(partial, this.databaseName);
       files.push({
-        path: databaseName,
+        path: this.databaseName,
         bytes: (await stat(databaseFile)).size,
         sha256: await sha256Of(databaseFile),
       });
       for (const directory of carriedDirectories) {
-        for (const path of await relativeFilesUnder(join(dataDir, directory))) {
+        for (const path of await relativeFilesUnder(join(this.dataDir, directory))) {
           const copied = await copyWithHash(
-            join(dataDir, directory, path),
+            join(this.dataDir, directory, path),
             join(partial, directory, path),
             0o600,
           );
@@ -194,7 +205,7 @@ export function localBackups(options: LocalBackupsOptions) {
       const objects: MediaObject[] = [];
       let cursor: string | undefined;
       do {
-        const page = await options.objects?.list('', { limit: 1000, ...(cursor ? { cursor } : {}) });
+        const page = await this.options.objects?.list('', { limit: 1000, ...(cursor ? { cursor } : {}) });
         for (const info of page?.items ?? [])
           objects.push({
             key: info.key,
@@ -225,14 +236,14 @@ export function localBackups(options: LocalBackupsOptions) {
             { changeLogPosition: position },
           ]),
         ),
-        database: { path: databaseName, pages: database.pages, pageSize: database.pageSize },
+        database: { path: this.databaseName, pages: database.pages, pageSize: database.pageSize },
         files,
         media: { objects: objects.length, bytes: objects.reduce((sum, object) => sum + object.bytes, 0) },
       };
       await writeFile(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, {
         mode: 0o600,
       });
-      await rename(partial, join(backupsDir, id));
+      await rename(partial, join(this.backupsDir, id));
       return manifest;
     } catch (error) {
       await rm(partial, { recursive: true, force: true });
@@ -240,11 +251,60 @@ export function localBackups(options: LocalBackupsOptions) {
     }
   }
 
+  /** The backup as it was taken, in a new data directory. */
+  async restore(id: string, into: string): Promise<RestoreResult> {
+    return this.materialize(await this.read(id), into, async () => ({}));
+  }
+
+  /**
+   * The data as it was at `time` (ms): the newest backup taken at or before it, brought
+   * forward with the change log. `time` must lie within the log's retention.
+   */
+  async restoreToTime(time: number, into: string, retentionMs: number): Promise<RestoreResult> {
+    const now = this.options.clock.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    if (!Number.isFinite(time))
+      throw new PlazaError('BadInput', 'The time to restore to is not a valid time');
+    if (time > now) throw new PlazaError('BadInput', `${iso(time)} is in the future (it is now ${iso(now)})`);
+    if (time < now - retentionMs)
+      throw new PlazaError(
+        'BadInput',
+        `${iso(time)} is before the change log's retention window: the earliest time to restore to is ${iso(now - retentionMs)}`,
+      );
+    const backups = await this.list();
+    const base = backups.filter((backup) => backup.takenAtMs <= time).at(-1);
+    if (!base)
+      throw new PlazaError(
+        'BadInput',
+        backups.length === 0
+          ? `No backups in ${this.backupsDir}: point-in-time restore starts from one (plaza backup create)`
+          : `No backup was taken at or before ${iso(time)}; the oldest is from ${backups[0]?.takenAt}`,
+      );
+    const known = new Set(this.options.tables.map((table) => table.name));
+    const unknown = Object.keys(base.tables).filter((name) => !known.has(name));
+    if (unknown.length > 0)
+      throw new PlazaError(
+        'BadInput',
+        `Backup ${base.id} holds tables this configuration does not name: ${unknown.join(', ')}`,
+      );
+    return this.materialize(base, into, async (building) =>
+      replayChangeLog({
+        source: this.options.databasePath,
+        target: join(building, base.database.path),
+        tables: this.options.tables,
+        after: Object.fromEntries(
+          Object.entries(base.tables).map(([name, table]) => [name, table.changeLogPosition]),
+        ),
+        upTo: time,
+      }),
+    );
+  }
+
   /** Refuses a target that is the live data directory (or holds it), is not a directory, or is not empty. */
-  async function checkTarget(into: string): Promise<string> {
+  private async checkTarget(into: string): Promise<string> {
     const target = resolve(into);
     const real = await realpath(target).catch(() => target);
-    const live = await realpath(dataDir).catch(() => dataDir);
+    const live = await realpath(this.dataDir).catch(() => this.dataDir);
     if (real === live || live.startsWith(`${real}${sep}`))
       throw new PlazaError(
         'BadInput',
@@ -259,17 +319,17 @@ export function localBackups(options: LocalBackupsOptions) {
   }
 
   /** Builds the backup's data directory beside the target, lets `finish` work on it, then renames it into place. */
-  async function materialize(
+  private async materialize(
     manifest: BackupManifest,
     into: string,
     finish: (building: string) => Promise<Record<string, number>>,
   ): Promise<RestoreResult> {
-    const target = await checkTarget(into);
+    const target = await this.checkTarget(into);
     await mkdir(dirname(target), { recursive: true });
     const building = `${target}.restoring-${randomBytes(4).toString('hex')}`;
     await mkdir(building, { mode: 0o700 });
     try {
-      const from = join(backupsDir, manifest.id);
+      const from = join(this.backupsDir, manifest.id);
       for (const file of manifest.files) {
         if (file.path === 'media.json') continue;
         const copied = await copyWithHash(join(from, file.path), join(building, file.path), 0o600);
@@ -279,7 +339,7 @@ export function localBackups(options: LocalBackupsOptions) {
             `Backup ${manifest.id} is damaged: ${file.path} does not match its SHA-256`,
           );
       }
-      const media = await restoreObjects(
+      const media = await this.restoreObjects(
         JSON.parse(await readFile(join(from, 'media.json'), 'utf8')) as MediaObject[],
         building,
       );
@@ -302,8 +362,8 @@ export function localBackups(options: LocalBackupsOptions) {
    * The listed objects, copied from the live store where unchanged (same ETag). Changed or
    * deleted ones are named: bringing those back is the job of object versions (S3 versioning).
    */
-  async function restoreObjects(objects: MediaObject[], building: string): Promise<RestoreResult['media']> {
-    const { objects: live, objectsIn } = options;
+  private async restoreObjects(objects: MediaObject[], building: string): Promise<RestoreResult['media']> {
+    const { objects: live, objectsIn } = this.options;
     if (!live || !objectsIn)
       return {
         restored: 0,
@@ -333,61 +393,8 @@ export function localBackups(options: LocalBackupsOptions) {
     }
     return { restored, missing };
   }
+}
 
-  return {
-    backupsDir,
-    list,
-    read,
-    create,
-
-    /** The backup as it was taken, in a new data directory. */
-    async restore(id: string, into: string): Promise<RestoreResult> {
-      return materialize(await read(id), into, async () => ({}));
-    },
-
-    /**
-     * The data as it was at `time` (ms): the newest backup taken at or before it, brought
-     * forward with the change log. `time` must lie within the log's retention.
-     */
-    async restoreToTime(time: number, into: string, retentionMs: number): Promise<RestoreResult> {
-      const now = options.clock.now();
-      const iso = (ms: number) => new Date(ms).toISOString();
-      if (!Number.isFinite(time))
-        throw new PlazaError('BadInput', 'The time to restore to is not a valid time');
-      if (time > now)
-        throw new PlazaError('BadInput', `${iso(time)} is in the future (it is now ${iso(now)})`);
-      if (time < now - retentionMs)
-        throw new PlazaError(
-          'BadInput',
-          `${iso(time)} is before the change log's retention window: the earliest time to restore to is ${iso(now - retentionMs)}`,
-        );
-      const backups = await list();
-      const base = backups.filter((backup) => backup.takenAtMs <= time).at(-1);
-      if (!base)
-        throw new PlazaError(
-          'BadInput',
-          backups.length === 0
-            ? `No backups in ${backupsDir}: point-in-time restore starts from one (plaza backup create)`
-            : `No backup was taken at or before ${iso(time)}; the oldest is from ${backups[0]?.takenAt}`,
-        );
-      const known = new Set(options.tables.map((table) => table.name));
-      const unknown = Object.keys(base.tables).filter((name) => !known.has(name));
-      if (unknown.length > 0)
-        throw new PlazaError(
-          'BadInput',
-          `Backup ${base.id} holds tables this configuration does not name: ${unknown.join(', ')}`,
-        );
-      return materialize(base, into, async (building) =>
-        replayChangeLog({
-          source: options.databasePath,
-          target: join(building, base.database.path),
-          tables: options.tables,
-          after: Object.fromEntries(
-            Object.entries(base.tables).map(([name, table]) => [name, table.changeLogPosition]),
-          ),
-          upTo: time,
-        }),
-      );
-    },
-  };
+export function localBackups(options: LocalBackupsOptions): LocalBackups {
+  return new LocalBackups(options);
 }
