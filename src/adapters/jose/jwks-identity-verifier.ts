@@ -26,10 +26,13 @@ export interface JwksVerifierOptions {
    * With `revocations` (how many times the user's sessions were ended), a token carrying the count at
    * its issue in `revocationsClaim` is refused exactly when the count has moved on since.
    */
-  validAfter?: (sub: string) => Promise<number | { after: number; revocations: number } | undefined>;
+  validAfter?: (sub: string) => RevocationState | Promise<RevocationState>;
   /** The private claim with the revocation count at the token's issue. */
   revocationsClaim?: string;
 }
+
+/** A user's revocation state: when their sessions were last ended, and how many times (none: never). */
+export type RevocationState = number | { after: number; revocations: number } | undefined;
 
 export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVerifier {
   const getKey = options.keys instanceof URL ? createRemoteJWKSet(options.keys) : options.keys;
@@ -38,12 +41,8 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
   const unauthorized = (why: string) =>
     new PlazaError('Unauthorized', `Valid authorization header not provided (${why})`);
 
-  async function stillValid(
-    sub: string,
-    issuedAt: number,
-    claims: Record<string, unknown>,
-  ): Promise<boolean> {
-    const state = await options.validAfter?.(sub);
+  /** Whether a token issued at `issuedAt` (s) with `claims` survives the user's revocation state. */
+  function survives(state: RevocationState, issuedAt: number, claims: Record<string, unknown>): boolean {
     if (state === undefined) return true;
     const { after, revocations } =
       typeof state === 'number' ? { after: state, revocations: undefined } : state;
@@ -58,13 +57,26 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
     return issuedAt * 1000 + 999 >= after;
   }
 
+  /** The state comes straight from memory on the API path: awaited only when it must be read. */
+  function stillValid(
+    sub: string,
+    issuedAt: number,
+    claims: Record<string, unknown>,
+  ): boolean | Promise<boolean> {
+    const state = options.validAfter?.(sub);
+    return state instanceof Promise
+      ? state.then((loaded) => survives(loaded, issuedAt, claims))
+      : survives(state, issuedAt, claims);
+  }
+
   return {
     async verify(token) {
       const now = options.clock.now();
       const cached = cache.get(token);
       if (cached && cached.expiresAt > now) {
-        if (!(await stillValid(cached.caller.sub, cached.issuedAt, cached.caller.claims)))
-          throw unauthorized('revoked');
+        let valid = stillValid(cached.caller.sub, cached.issuedAt, cached.caller.claims);
+        if (typeof valid !== 'boolean') valid = await valid;
+        if (!valid) throw unauthorized('revoked');
         return cached.caller;
       }
       let payload;

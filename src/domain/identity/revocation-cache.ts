@@ -18,9 +18,14 @@ export class RevocationCache<State> {
     this.#maxEntries = maxEntries;
   }
 
-  async get(sub: string, load: () => Promise<State>): Promise<State> {
+  /** The state in memory (answered without a turn of the event loop), else loaded and kept. */
+  get(sub: string, load: () => Promise<State>): State | Promise<State> {
     const cached = this.#entries.get(sub);
     if (cached !== undefined) return cached;
+    return this.#load(sub, load);
+  }
+
+  async #load(sub: string, load: () => Promise<State>): Promise<State> {
     const generation = this.#generation;
     const state = await load();
     if (generation === this.#generation) {
