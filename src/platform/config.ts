@@ -511,6 +511,77 @@ const envSchema = z.object({
   PLAZA_METRICS: z.enum(['on', 'off']).optional(),
 });
 
+type EnvValues = z.infer<typeof envSchema>;
+
+function userPoolSettingsOf(file: ConfigFile, cwd: string): Config['userPool'] {
+  return {
+    passwordMinLength: file.userPool?.passwordMinLength ?? 8,
+    accessTokenSeconds: (file.userPool?.accessTokenMinutes ?? 60) * 60,
+    idTokenSeconds: (file.userPool?.idTokenMinutes ?? 60) * 60,
+    refreshTokenSeconds: (file.userPool?.refreshTokenDays ?? 30) * 24 * 3600,
+    confirmationCodeSeconds: 24 * 3600,
+    lockoutAfterFailures: 5,
+    lockoutMaxSeconds: 15 * 60,
+    mfa: file.userPool?.mfa ?? 'OPTIONAL',
+    signingKeyRotationDays: file.userPool?.signingKeyRotationDays ?? 90,
+    triggers: Object.fromEntries(
+      Object.entries(file.userPool?.triggers ?? {}).map(([name, path]) => [name, resolve(cwd, path)]),
+    ),
+  };
+}
+
+function mediaSettingsOf(file: ConfigFile): Config['media'] {
+  return {
+    imageMaxBytes: Math.round((file.media?.imageMaxMegabytes ?? 20) * 1024 * 1024),
+    videoMaxBytes: Math.round((file.media?.videoMaxMegabytes ?? 100) * 1024 * 1024),
+    imageSizes: file.media?.imageSizes ?? [150, 300, 600, 1200],
+    maxPixels: Math.round((file.media?.maxMegapixels ?? 40) * 1_000_000),
+    uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
+    originalUrlSeconds: file.media?.originalUrlSeconds ?? 300,
+    jobConcurrency: file.media?.jobConcurrency ?? 2,
+    noncurrentVersionDays: file.media?.noncurrentVersionDays ?? 30,
+  };
+}
+
+function cdnSettingsOf(e: EnvValues, file: ConfigFile): Config['cdn'] {
+  return {
+    baseUrl: (e.PLAZA_CDN_URL ?? file.cdn?.baseUrl)?.replace(/\/$/, ''),
+    defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,
+    maxTtlSeconds: file.cdn?.maxTtlSeconds ?? 31_536_000,
+    corsOrigins: file.cdn?.corsOrigins ?? ['*'],
+    viewerProtocolPolicy: file.cdn?.viewerProtocolPolicy ?? 'allow-all',
+    edgeCacheBytes: Math.round((file.cdn?.edgeCacheMegabytes ?? 64) * 1024 * 1024),
+    distributionId: e.PLAZA_CDN_DISTRIBUTION_ID,
+  };
+}
+
+function operationsSettingsOf(e: EnvValues, file: ConfigFile): Config['operations'] {
+  return {
+    alarmRules: file.alarms?.rules,
+    alarmWebhookUrl: e.PLAZA_ALARM_WEBHOOK_URL ?? file.alarms?.webhookUrl,
+    alarmEvaluationMs: (file.alarms?.evaluationSeconds ?? 10) * 1000,
+    prices: Object.fromEntries(
+      Object.entries(file.cost?.prices ?? {}).filter(([, value]) => value !== undefined),
+    ) as Partial<Record<PriceName, number>>,
+    usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
+  };
+}
+
+function hostedUiSettingsOf(file: ConfigFile): Config['hostedUi'] {
+  return {
+    callbackUrls: file.userPool?.callbackUrls,
+    logoutUrls: file.userPool?.logoutUrls,
+    identityProviders: (file.userPool?.identityProviders ?? []).map((provider) => ({
+      name: provider.name,
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      scopes: provider.scopes ?? ['openid', 'email'],
+      attributeMapping: provider.attributeMapping ?? { email: 'email' },
+    })),
+  };
+}
+
 /**
  * Builds the configuration from the environment and the config file
  * (`PLAZA_CONFIG`, or `plaza.config.json` in the working directory).
@@ -547,20 +618,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
           ? undefined
           : { accessKeyId: 'local', secretAccessKey: 'local' },
     publicUrl: (e.PLAZA_PUBLIC_URL ?? file.publicUrl)?.replace(/\/$/, ''),
-    userPool: {
-      passwordMinLength: file.userPool?.passwordMinLength ?? 8,
-      accessTokenSeconds: (file.userPool?.accessTokenMinutes ?? 60) * 60,
-      idTokenSeconds: (file.userPool?.idTokenMinutes ?? 60) * 60,
-      refreshTokenSeconds: (file.userPool?.refreshTokenDays ?? 30) * 24 * 3600,
-      confirmationCodeSeconds: 24 * 3600,
-      lockoutAfterFailures: 5,
-      lockoutMaxSeconds: 15 * 60,
-      mfa: file.userPool?.mfa ?? 'OPTIONAL',
-      signingKeyRotationDays: file.userPool?.signingKeyRotationDays ?? 90,
-      triggers: Object.fromEntries(
-        Object.entries(file.userPool?.triggers ?? {}).map(([name, path]) => [name, resolve(cwd, path)]),
-      ),
-    },
+    userPool: userPoolSettingsOf(file, cwd),
     dataDir,
     host: e.HOST ?? file.host ?? '127.0.0.1',
     port: e.PORT ?? file.port ?? 4000,
@@ -588,16 +646,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         bucket: e.S3_BUCKET ?? file.s3?.bucket ?? `${table}-media`,
       },
     },
-    media: {
-      imageMaxBytes: Math.round((file.media?.imageMaxMegabytes ?? 20) * 1024 * 1024),
-      videoMaxBytes: Math.round((file.media?.videoMaxMegabytes ?? 100) * 1024 * 1024),
-      imageSizes: file.media?.imageSizes ?? [150, 300, 600, 1200],
-      maxPixels: Math.round((file.media?.maxMegapixels ?? 40) * 1_000_000),
-      uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
-      originalUrlSeconds: file.media?.originalUrlSeconds ?? 300,
-      jobConcurrency: file.media?.jobConcurrency ?? 2,
-      noncurrentVersionDays: file.media?.noncurrentVersionDays ?? 30,
-    },
+    media: mediaSettingsOf(file),
     dataExport: {
       lifetimeMs: (file.dataExport?.lifetimeDays ?? 7) * 24 * 3600 * 1000,
       downloadUrlMs: (file.dataExport?.downloadUrlMinutes ?? 60) * 60 * 1000,
@@ -613,24 +662,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     caching: { maxEntries: file.caching?.maxEntries, fields: file.caching?.fields ?? {} },
     allowedOrigins:
       e.PLAZA_ALLOWED_ORIGINS?.split(',').map((origin) => origin.trim()) ?? file.allowedOrigins ?? [],
-    cdn: {
-      baseUrl: (e.PLAZA_CDN_URL ?? file.cdn?.baseUrl)?.replace(/\/$/, ''),
-      defaultTtlSeconds: file.cdn?.defaultTtlSeconds ?? 86_400,
-      maxTtlSeconds: file.cdn?.maxTtlSeconds ?? 31_536_000,
-      corsOrigins: file.cdn?.corsOrigins ?? ['*'],
-      viewerProtocolPolicy: file.cdn?.viewerProtocolPolicy ?? 'allow-all',
-      edgeCacheBytes: Math.round((file.cdn?.edgeCacheMegabytes ?? 64) * 1024 * 1024),
-      distributionId: e.PLAZA_CDN_DISTRIBUTION_ID,
-    },
-    operations: {
-      alarmRules: file.alarms?.rules,
-      alarmWebhookUrl: e.PLAZA_ALARM_WEBHOOK_URL ?? file.alarms?.webhookUrl,
-      alarmEvaluationMs: (file.alarms?.evaluationSeconds ?? 10) * 1000,
-      prices: Object.fromEntries(
-        Object.entries(file.cost?.prices ?? {}).filter(([, value]) => value !== undefined),
-      ) as Partial<Record<PriceName, number>>,
-      usageSnapshotMs: (file.cost?.usageSnapshotSeconds ?? 60) * 1000,
-    },
+    cdn: cdnSettingsOf(e, file),
+    operations: operationsSettingsOf(e, file),
     nextTokenSecretArn: e.PLAZA_NEXT_TOKEN_SECRET_ARN,
     cdnSigning: {
       keyPairId: e.PLAZA_CDN_KEY_PAIR_ID,
@@ -638,18 +671,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
     appSyncApiId: e.PLAZA_APPSYNC_API_ID,
-    hostedUi: {
-      callbackUrls: file.userPool?.callbackUrls,
-      logoutUrls: file.userPool?.logoutUrls,
-      identityProviders: (file.userPool?.identityProviders ?? []).map((provider) => ({
-        name: provider.name,
-        issuer: provider.issuer,
-        clientId: provider.clientId,
-        clientSecret: provider.clientSecret,
-        scopes: provider.scopes ?? ['openid', 'email'],
-        attributeMapping: provider.attributeMapping ?? { email: 'email' },
-      })),
-    },
+    hostedUi: hostedUiSettingsOf(file),
     webDir: resolve(
       cwd,
       e.PLAZA_WEB_DIR ?? file.web?.dir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
