@@ -50,6 +50,8 @@ export interface ControlStats {
   rssBytes: number;
   readUnits: number;
   writeUnits: number;
+  /** Store calls so far, by DynamoDB operation. */
+  calls: Record<string, number>;
 }
 
 const logger = createLogger({ level: 'silent' });
@@ -78,6 +80,7 @@ function controlServer(drain: () => Promise<void>, capacity?: CapacityRecording)
         rssBytes: process.memoryUsage().rss,
         readUnits: capacity?.readUnits ?? 0,
         writeUnits: capacity?.writeUnits ?? 0,
+        calls: Object.fromEntries(capacity?.calls ?? []),
       };
       answer(stats);
     }

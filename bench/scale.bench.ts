@@ -29,6 +29,8 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 
 /** What one server did in one run: completed requests per second (until drained), p99, failures. */
 interface Figures {
+  /** Requests answered. */
+  requests: number;
   rate: number;
   p99: number;
   failures: number;
@@ -39,6 +41,8 @@ interface OperationRow {
   operation: string;
   plaza: Figures;
   bare: Figures;
+  /** Feed entries a request writes on average (createPost: the poster's feed and the followers' fanned out to). */
+  feedWrites: number;
 }
 
 interface SizeRow {
@@ -154,10 +158,19 @@ async function run(
   if (operation.drains) await drain(target.controlUrl);
   const elapsed = (performance.now() - started) / 1000;
   return {
+    requests: result.requests.total,
     rate: result.requests.total / elapsed,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+/** The feed entries one post by a viewer writes, on average over the viewers (who post in turn). */
+function meanFanOut(ready: ScaleServer): number {
+  const entries = ready.stats.viewerFollowers.map(
+    (followers) => 1 + (followers < ready.fanOutFollowerLimit ? followers : 0),
+  );
+  return entries.reduce((sum, n) => sum + n, 0) / Math.max(1, entries.length);
 }
 
 /** One request's JSON from a server, for the check that both answer the same. */
@@ -199,7 +212,7 @@ async function checkSameAnswers(plaza: Target, bare: Target, ops: Operation[], r
   }
 }
 
-/** One post by the top account (10 % of all users follow it), timed until it is in every feed. */
+/** One post by the top account (10 % of all users follow it), timed until it is in every feed: the median of 3. */
 async function topAccountPost(plaza: Target, bare: Target, ops: Operation[], ready: ScaleServer) {
   const create = ops[3]!;
   const timed = async (target: Target, path: string) => {
@@ -208,12 +221,17 @@ async function topAccountPost(plaza: Target, bare: Target, ops: Operation[], rea
     if (create.drains) await drain(target.controlUrl);
     return performance.now() - started;
   };
+  const median = async (target: Target, path: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push(await timed(target, path));
+    return times.sort((a, b) => a - b)[1]!;
+  };
   const followers = ready.stats.viewerFollowers[0] ?? 0;
   return {
     followers,
     fannedOut: followers < ready.fanOutFollowerLimit,
-    plazaMs: await timed(plaza, '/graphql'),
-    bareMs: await timed(bare, create.barePath),
+    plazaMs: await median(plaza, '/graphql'),
+    bareMs: await median(bare, create.barePath),
   };
 }
 
@@ -258,7 +276,13 @@ async function measureSize(users: number): Promise<{ size: SizeRow; rows: Operat
         bareRuns.push(await run(bare, op.barePath, op, ready.viewers, seconds));
       }
       const best = (list: Figures[]) => list.reduce((a, b) => (b.rate > a.rate ? b : a));
-      rows.push({ users, operation: op.name, plaza: best(plazaRuns), bare: best(bareRuns) });
+      rows.push({
+        users,
+        operation: op.name,
+        plaza: best(plazaRuns),
+        bare: best(bareRuns),
+        feedWrites: op.drains ? meanFanOut(ready) : 0,
+      });
       console.log(
         `  ${op.name}: Plaza ${Math.round(best(plazaRuns).rate)} req/s, bare ${Math.round(best(bareRuns).rate)} req/s`,
       );
@@ -285,6 +309,8 @@ interface CapacityRow {
   failures: number;
   readUnits: number;
   writeUnits: number;
+  /** Store calls per request, by DynamoDB operation. */
+  calls: string;
 }
 
 /** The same operations on DynamoDB Local: the capacity units each consumes (fan-out included). */
@@ -309,15 +335,20 @@ async function dynamoDbCurve(users: number): Promise<{ rows: CapacityRow[]; read
     for (const op of operations(ready.stats.postIds, ready.viewers.length)) {
       await run(plaza, '/graphql', op, ready.viewers, 1, 10);
       const before = await controlStats(ready.controlUrl);
-      let requests = 0;
-      const counted: Operation = { ...op, body: (v) => (requests++, op.body(v)) };
-      const figures = await run(plaza, '/graphql', counted, ready.viewers, env('SCALE_SECONDS', 4), 10);
+      const figures = await run(plaza, '/graphql', op, ready.viewers, env('SCALE_SECONDS', 4), 10);
       const after = await controlStats(ready.controlUrl);
+      const requests = Math.max(1, figures.requests);
+      const calls = Object.entries(after.calls)
+        .map(([name, count]) => [name, (count - (before.calls[name] ?? 0)) / requests] as const)
+        .filter(([, perRequest]) => perRequest >= 0.01)
+        .map(([name, perRequest]) => `${name} ${perRequest.toFixed(2)}`)
+        .join(', ');
       rows.push({
         operation: op.name,
         ...figures,
         readUnits: (after.readUnits - before.readUnits) / requests,
         writeUnits: (after.writeUnits - before.writeUnits) / requests,
+        calls,
       });
     }
     return { rows, ready };
@@ -343,6 +374,9 @@ function printResults(sizes: SizeRow[], rows: OperationRow[], capacity: Capacity
       ratio: `${(row.plaza.rate / row.bare.rate).toFixed(2)}×`,
       'plaza p99 ms': row.plaza.p99,
       'bare p99 ms': row.bare.p99,
+      'plaza / bare feed writes/s': row.feedWrites
+        ? `${Math.round(row.plaza.rate * row.feedWrites)} / ${Math.round(row.bare.rate * row.feedWrites)}`
+        : '',
       failures: row.plaza.failures + row.bare.failures,
     })),
   );
@@ -384,6 +418,7 @@ function printResults(sizes: SizeRow[], rows: OperationRow[], capacity: Capacity
         'p99 ms': row.p99,
         'RCU / request': row.readUnits.toFixed(2),
         'WCU / request': row.writeUnits.toFixed(2),
+        'store calls / request': row.calls,
         failures: row.failures,
       })),
     );
