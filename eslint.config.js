@@ -44,6 +44,12 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  // Functions short enough to read at once; test suites (describe blocks, contract suites) excepted.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.contract.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 120 }] },
+  },
   // The web app runs in the browser and reaches Plaza only over HTTP, as any client would.
   {
     files: ['web/src/**'],
