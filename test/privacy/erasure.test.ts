@@ -26,6 +26,7 @@ import { cascadeDeletions } from '../../src/domain/privacy/cascade-deletions.ts'
 import { deleteAccount } from '../../src/domain/privacy/delete-account.ts';
 import type { PrivacyServices } from '../../src/domain/privacy/model.ts';
 import { addComment } from '../../src/domain/social/add-comment.ts';
+import { blockUser } from '../../src/domain/social/block-user.ts';
 import { createPost } from '../../src/domain/social/create-post.ts';
 import { createProfile } from '../../src/domain/social/create-profile.ts';
 import { createStory } from '../../src/domain/social/create-story.ts';
@@ -34,6 +35,7 @@ import { deletePost } from '../../src/domain/social/delete-post.ts';
 import { fanOutFeed } from '../../src/domain/social/feed-fan-out.ts';
 import { followUser } from '../../src/domain/social/follow-user.ts';
 import { likePost, unlikePost } from '../../src/domain/social/like-post.ts';
+import { muteUser } from '../../src/domain/social/mute-user.ts';
 import { defaultSocialSettings, type SocialServices } from '../../src/domain/social/model.ts';
 import { updateProfile } from '../../src/domain/social/update-profile.ts';
 import { isPlazaError } from '../../src/platform/errors.ts';
@@ -239,6 +241,11 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       const avatar = await upload(alice!, 'AVATAR');
       await updateProfile(alice!, { avatarKey: avatar }, social);
       const unused = await upload(alice!, 'POST');
+      // Blocks and mutes both ways: each is an item in each user's partition, all naming alice.
+      await blockUser(alice!, carol!, social);
+      await blockUser(dave!, alice!, social);
+      await muteUser(alice!, bob!, social);
+      await muteUser(bob!, alice!, social);
       await settle();
       return {
         alice: alice!,

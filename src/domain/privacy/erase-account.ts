@@ -3,6 +3,7 @@ import { writeAll } from '../../ports/item-store/batch.ts';
 import type { Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import { idAfter, keys, ownedByPartition, partitions, sortPrefixes } from '../social/keys.ts';
+import { relationTwin } from '../social/relations.ts';
 import { deleteObjects, eraseMedia } from './erase-media.ts';
 import { cascadeConcurrency, inParallel, type Erased, type PrivacyServices } from './model.ts';
 
@@ -106,9 +107,9 @@ async function uncountAll(services: Pick<PrivacyServices, 'store'>, all: Counted
 /**
  * Erases a closed account (its profile already removed by delete-account.ts): posts (their
  * likes, comments and media follow from each post's REMOVE record), follows in both directions
- * with the other users' counts, stories, exports, the user's likes and comments on others'
- * posts with those posts' counts, media and uploads, the home feed, and every object under the
- * user's prefixes. Each step is idempotent, so a cascade cut short by a crash is run again from
+ * with the other users' counts, blocks and mutes in both directions, stories, exports, the user's
+ * likes and comments on others' posts with those posts' counts, media and uploads, the home feed,
+ * and every object under the user's prefixes. Each step is idempotent, so a cascade cut short by a crash is run again from
  * its record and completes.
  */
 export async function eraseAccount(
@@ -146,8 +147,10 @@ export async function eraseAccount(
           counter: { key: keys.profile(other), attribute: 'followerCount' },
         });
       } else {
-        // Stories' media goes with the story's REMOVE record; anything else of the user's goes as it is.
-        plain.push(keyOf(item));
+        // Stories' media goes with the story's REMOVE record; anything else of the user's goes as it
+        // is, a block or mute with its twin in the other user's partition.
+        const twin = relationTwin(userId, sk);
+        plain.push(keyOf(item), ...(twin ? [twin] : []));
       }
     }
     await writeAll(

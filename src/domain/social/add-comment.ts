@@ -8,9 +8,14 @@ import {
   type Comment,
   type SocialServices,
 } from './model.ts';
+import { getPost } from './get-post.ts';
+import { blockedError, notBlockedBy } from './relations.ts';
 import { writeTogether } from './write-together.ts';
 
-/** Adds a comment and counts it on the post, in one transaction. */
+/**
+ * Adds a comment and counts it on the post, in one transaction; never on the post of someone who
+ * blocks the commenter.
+ */
 export async function addComment(
   viewerId: string,
   postId: string,
@@ -32,13 +37,17 @@ export async function addComment(
     content: text,
     createdAt,
   };
+  const { authorId: ownerId } = await getPost(post, { store });
   await writeTogether(
     store,
     [
       { put: item, conditions: [{ op: 'itemNotExists' }] },
       { update: { key: keys.post(post), add: { commentCount: 1 } }, conditions: [{ op: 'itemExists' }] },
+      notBlockedBy(ownerId, authorId),
     ],
     `No post ${postId}`,
+    (reasons) =>
+      reasons[2]?.code === 'ConditionalCheckFailed' ? blockedError('comment on this post') : undefined,
   );
   return toComment(item);
 }

@@ -1,6 +1,7 @@
 import { PlazaError } from '../../platform/errors.ts';
 import { keys, usersByNamePartition } from './keys.ts';
 import { getProfiles } from './get-profile.ts';
+import { hiddenAuthors } from './relations.ts';
 import { queryPage, type Page, type Profile, type SocialServices } from './model.ts';
 
 /** A user by username, through the unique claim item (case does not matter). */
@@ -14,11 +15,15 @@ export async function getUserByUsername(
   return (await getProfiles([String(item.userId)], services))[0];
 }
 
-/** Users whose username starts with `prefix`, through the sharded GSI2 (keys only), then one batch read. */
+/**
+ * Users whose username starts with `prefix`, through the sharded GSI2 (keys only), then one batch
+ * read; with a viewer, one more for the ones they block, who are left out.
+ */
 export async function searchUsers(
   prefix: string,
   options: { limit?: number; cursor?: string },
   services: Pick<SocialServices, 'store'>,
+  viewerId?: string,
 ): Promise<Page<Profile>> {
   const lower = typeof prefix === 'string' ? prefix.trim().toLowerCase() : '';
   if (!/^[a-z0-9_.]{1,30}$/.test(lower))
@@ -29,5 +34,12 @@ export async function searchUsers(
     options,
   );
   const ids = page.items.map((item) => String(item.PK).slice('USER#'.length));
-  return { items: await getProfiles(ids, services), cursor: page.cursor };
+  const hidden = viewerId ? await hiddenAuthors(viewerId, ids, services) : new Set<string>();
+  return {
+    items: await getProfiles(
+      ids.filter((id) => !hidden.has(id)),
+      services,
+    ),
+    cursor: page.cursor,
+  };
 }

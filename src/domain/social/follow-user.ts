@@ -4,10 +4,11 @@ import { keys } from './keys.ts';
 import { getProfile } from './get-profile.ts';
 import { addLargeAuthor } from './large-authors.ts';
 import { requireUserId, type Profile, type SocialServices } from './model.ts';
+import { blockedError, notBlockedBy } from './relations.ts';
 
 /**
  * Follows (or unfollows) a user: both edges and both counters in one
- * transaction. Repeating it changes nothing; following oneself is refused.
+ * transaction. Repeating it changes nothing; following oneself, or across a block, is refused.
  */
 export async function followUser(
   viewerId: string,
@@ -56,6 +57,8 @@ async function changeFollow(
         update: { key: keys.profile(follower), add: { followingCount: delta } },
         conditions: [{ op: 'itemExists' }],
       },
+      // Checked in the same transaction, so a block written meanwhile cannot be followed past.
+      ...(follow ? [notBlockedBy(followee, follower), notBlockedBy(follower, followee)] : []),
     ]);
   } catch (error) {
     if (!isPlazaError(error, 'TransactionCanceledException')) throw error;
@@ -64,6 +67,9 @@ async function changeFollow(
       throw new PlazaError('NotFound', `No user ${targetId}`);
     if (reasons[3]?.code === 'ConditionalCheckFailed')
       throw new PlazaError('NotFound', 'You have no profile yet');
+    if (reasons[4]?.code === 'ConditionalCheckFailed') throw blockedError('follow this user');
+    if (reasons[5]?.code === 'ConditionalCheckFailed')
+      throw new PlazaError('BadInput', 'You have blocked this user: unblock them to follow them');
     // Already following (or not following): nothing to do.
     if (reasons[0]?.code !== 'ConditionalCheckFailed') throw error;
   }

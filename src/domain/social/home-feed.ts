@@ -2,7 +2,8 @@
  * The home feed's reader: the viewer's `FEED#` entries (written by the
  * fan-out) merged with the recent posts of the large authors the viewer
  * follows (never fanned out), newest first, then hydrated with posts,
- * authors and the viewer's likes in two batch reads. A page costs
+ * authors, the viewer's likes and the viewer's blocks and mutes of the page's authors
+ * (whose posts are left out) in two batch reads. A page costs
  * 1 + (large authors followed) queries and 2 batch reads (3 when there are
  * large authors: which of them the viewer follows), whatever its size; the
  * list of large authors is read once in a few seconds (large-authors.ts).
@@ -11,6 +12,7 @@ import { getAll } from '../../ports/item-store/batch.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import { keys, partitions, sortPrefixes } from './keys.ts';
 import { largeAuthorIds } from './large-authors.ts';
+import { hiddenIn, hiddenKeys } from './relations.ts';
 import {
   pageSize,
   requireUserId,
@@ -87,6 +89,7 @@ export async function homeFeed(
     .filter((entry) => (seen.has(entry.postId) ? false : (seen.add(entry.postId), true)))
     .slice(0, limit);
 
+  const authorIds = [...new Set(ordered.map((entry) => entry.authorId))];
   const [posts, related] = await Promise.all([
     getAll(
       store,
@@ -94,9 +97,16 @@ export async function homeFeed(
     ),
     getAll(
       store,
-      [...new Set(ordered.map((entry) => entry.authorId))]
+      authorIds
         .map(keys.profile)
-        .concat(ordered.map((entry) => keys.like(entry.postId, userId))),
+        .concat(ordered.map((entry) => keys.like(entry.postId, userId)))
+        .concat(
+          hiddenKeys(
+            userId,
+            authorIds.filter((id) => id !== userId),
+            { mutes: true },
+          ),
+        ),
     ),
   ]);
   const postsById = new Map(posts.map((item) => [String(item.id), toPost(item)]));
@@ -109,10 +119,11 @@ export async function homeFeed(
       .map((item) => String(item.postId)),
   );
 
+  const hidden = hiddenIn(related);
   // A deleted post may still have a feed entry until the fan-out removes it: leave it out.
   const items = ordered
     .map((entry) => postsById.get(entry.postId))
-    .filter((post) => post !== undefined)
+    .filter((post): post is Post => post !== undefined && !hidden.has(post.authorId))
     .map((post) => ({ post, author: authors.get(post.authorId), viewerHasLiked: liked.has(post.id) }));
   const last = ordered[ordered.length - 1];
   return { items, cursor: ordered.length === limit && last ? last.postId : undefined };

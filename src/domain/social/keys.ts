@@ -22,6 +22,17 @@ export const keys = {
   }),
   story: (userId: string, storyId: string): Key => ({ PK: `USER#${userId}`, SK: `STORY#${storyId}` }),
   feedEntry: (userId: string, postId: string): Key => ({ PK: `FEED#${userId}`, SK: postId }),
+  /**
+   * A block or mute is two items, one in each user's partition, so either side answers
+   * "is there a block between us" with one get, and erasing either account finds both.
+   */
+  block: (userId: string, blockedId: string): Key => ({ PK: `USER#${userId}`, SK: `BLOCK#${blockedId}` }),
+  blockedBy: (userId: string, blockerId: string): Key => ({
+    PK: `USER#${userId}`,
+    SK: `BLOCKED_BY#${blockerId}`,
+  }),
+  mute: (userId: string, mutedId: string): Key => ({ PK: `USER#${userId}`, SK: `MUTE#${mutedId}` }),
+  mutedBy: (userId: string, muterId: string): Key => ({ PK: `USER#${userId}`, SK: `MUTED_BY#${muterId}` }),
   /** Marks an author whose posts are merged into feeds at read time instead of fanned out. */
   largeAuthor: (userId: string): Key => ({ PK: 'LARGE_AUTHORS', SK: userId }),
 };
@@ -40,6 +51,10 @@ export const sortPrefixes = {
   follower: 'FOLLOWER#',
   following: 'FOLLOWING#',
   story: 'STORY#',
+  block: 'BLOCK#',
+  blockedBy: 'BLOCKED_BY#',
+  mute: 'MUTE#',
+  mutedBy: 'MUTED_BY#',
 };
 
 /**

@@ -3,6 +3,7 @@ import type { CancellationReason } from '../../ports/item-store/item-store.ts';
 import { keys, ownedByIndex } from './keys.ts';
 import { getPost } from './get-post.ts';
 import { requireUlid, requireUserId, type Post, type SocialServices } from './model.ts';
+import { blockedError, notBlockedBy } from './relations.ts';
 
 function reasonsOf(error: unknown): CancellationReason[] {
   return (
@@ -41,6 +42,8 @@ async function toggleLike(
   const userId = requireUserId(viewerId);
   const id = requireUlid(postId, 'postId');
   const likeKey = keys.like(id, userId);
+  // Whose post it is decides whether a block stands in the way (a like only: an unlike is always allowed).
+  const authorId = like ? (await getPost(id, services)).authorId : undefined;
   try {
     await services.store.transactWrite([
       like
@@ -59,11 +62,13 @@ async function toggleLike(
         update: { key: keys.post(id), add: { likeCount: like ? 1 : -1 } },
         conditions: [{ op: 'itemExists' }],
       },
+      ...(authorId ? [notBlockedBy(authorId, userId)] : []),
     ]);
   } catch (error) {
     if (!isPlazaError(error, 'TransactionCanceledException')) throw error;
-    const [edge, post] = reasonsOf(error);
+    const [edge, post, block] = reasonsOf(error);
     if (post?.code === 'ConditionalCheckFailed') throw new PlazaError('NotFound', `No post ${postId}`);
+    if (block?.code === 'ConditionalCheckFailed') throw blockedError('like this post');
     // Already liked (or not liked): nothing to do. Anything else (a conflict) is retryable.
     if (edge?.code !== 'ConditionalCheckFailed') throw error;
   }

@@ -1,5 +1,6 @@
 import type { Item } from '../../ports/item-store/item-store.ts';
 import { idAfter, partitions, sortPrefixes } from './keys.ts';
+import { mutedBy } from './relations.ts';
 import { requireUserId, toStory, type SocialServices, type Story } from './model.ts';
 
 /** A user's live stories, oldest first (the order a viewer plays them in). */
@@ -31,8 +32,9 @@ const PARALLEL_READS = 16;
 
 /**
  * The stories bar: the viewer's own stories first, then each followed user
- * with live stories, the most recent first. One query per followed user, a
- * bounded number at a time.
+ * with live stories (but those the viewer mutes), the most recent first.
+ * One query per followed user, a bounded number at a time, and one for the
+ * viewer's mutes.
  */
 export async function storiesFeed(
   viewerId: string,
@@ -51,7 +53,8 @@ export async function storiesFeed(
     followees.push(...page.items.map((item) => idAfter(sortPrefixes.following, item.SK)));
     cursor = page.cursor;
   } while (cursor && followees.length < FEED_FOLLOWEES);
-  const users = [viewer, ...followees.slice(0, FEED_FOLLOWEES)];
+  const muted = await mutedBy(viewer, services);
+  const users = [viewer, ...followees.filter((id) => !muted.has(id)).slice(0, FEED_FOLLOWEES)];
   const result: UserStories[] = [];
   for (let i = 0; i < users.length; i += PARALLEL_READS) {
     const batch = users.slice(i, i + PARALLEL_READS);
