@@ -1,6 +1,6 @@
 import type { Item } from '../../ports/item-store/item-store.ts';
 import { idAfter, partitions, sortPrefixes } from './keys.ts';
-import { mutedBy } from './relations.ts';
+import { mutedUsers } from './relations.ts';
 import { requireUserId, toStory, type SocialServices, type Story } from './model.ts';
 
 /** A user's live stories, oldest first (the order a viewer plays them in). */
@@ -53,7 +53,7 @@ export async function storiesFeed(
     followees.push(...page.items.map((item) => idAfter(sortPrefixes.following, item.SK)));
     cursor = page.cursor;
   } while (cursor && followees.length < FEED_FOLLOWEES);
-  const muted = await mutedBy(viewer, services);
+  const muted = await mutedUsers(viewer, services);
   const users = [viewer, ...followees.filter((id) => !muted.has(id)).slice(0, FEED_FOLLOWEES)];
   const result: UserStories[] = [];
   for (let i = 0; i < users.length; i += PARALLEL_READS) {

@@ -107,8 +107,13 @@ export function blockersOf(userId: string, services: Pick<SocialServices, 'store
   return idsUnder(userId, sortPrefixes.blockedBy, services);
 }
 
+/** Everyone `userId` blocks. */
+export function blockedUsers(userId: string, services: Pick<SocialServices, 'store'>): Promise<Set<string>> {
+  return idsUnder(userId, sortPrefixes.block, services);
+}
+
 /** Everyone `userId` mutes (their stories bar leaves them out). */
-export function mutedBy(userId: string, services: Pick<SocialServices, 'store'>): Promise<Set<string>> {
+export function mutedUsers(userId: string, services: Pick<SocialServices, 'store'>): Promise<Set<string>> {
   return idsUnder(userId, sortPrefixes.mute, services);
 }
 

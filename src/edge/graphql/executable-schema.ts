@@ -14,7 +14,8 @@ import {
 } from 'graphql';
 import { appSyncPrelude, appSyncScalars } from './appsync-prelude.ts';
 import type { ResolverCache } from './resolver-cache.ts';
-import { resolvers, subscriptionResolvers } from './resolvers.ts';
+import type { RequestContext } from './context.ts';
+import { resolvers, subscriptionResolvers, viewerGuards } from './resolvers.ts';
 
 /** Beside this module in the sources; beside the bundle in a Lambda package (the CDK app copies it there). */
 export const schemaPath = new URL('./schema.graphql', import.meta.url);
@@ -35,7 +36,7 @@ export function executableSchema(cache?: ResolverCache): GraphQLSchema {
     for (const [fieldName, resolve] of Object.entries(fields)) {
       const field = schemaFields[fieldName];
       if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
-      field.resolve = cache
+      const resolved = cache
         ? cache.wrap(
             typeName,
             fieldName,
@@ -43,6 +44,11 @@ export function executableSchema(cache?: ResolverCache): GraphQLSchema {
             resolve,
           )
         : resolve;
+      const guard = viewerGuards[`${typeName}.${fieldName}`];
+      field.resolve = guard
+        ? (source: unknown, args: never, context: RequestContext, info: never) =>
+            guard(resolved(source, args, context, info), context, cache)
+        : resolved;
     }
   }
   const subscriptionType = schema.getSubscriptionType();

@@ -63,7 +63,13 @@ const evictions: Record<string, (args: Args, viewer: string | undefined) => stri
   updateProfile: (_, viewer) => [`User:${viewer}`],
   followUser: (args, viewer) => [`User:${viewer}`, `User:${String(args.userId)}`],
   unfollowUser: (args, viewer) => [`User:${viewer}`, `User:${String(args.userId)}`],
+  // A block removes follows both ways, so both users' counts may change; whom the viewer blocks does.
+  blockUser: (args, viewer) => [`User:${viewer}`, `User:${String(args.userId)}`, blocksTag(viewer)],
+  unblockUser: (_, viewer) => [blocksTag(viewer)],
 };
+
+/** The tag of what is remembered about whom a user blocks (`remember`). */
+export const blocksTag = (userId: string | undefined) => `Blocks:${userId}`;
 
 const EVICT_TOPIC = 'resolver-cache:evict';
 
@@ -138,6 +144,26 @@ export class ResolverCache {
       );
       return value;
     };
+  }
+
+  /**
+   * A value that guards a cached field's answers (who an author blocks, for `Query.getPost`),
+   * kept under `key` as long as that field's answers and evicted with `tag`, so a cache hit stays
+   * free of reads. Undefined when the field is not cached: the caller reads what it needs itself.
+   */
+  remember<T>(field: string, key: string, tag: string, load: () => Promise<T>): Promise<T> | undefined {
+    const rule = this.#settings.rules[field];
+    if (!rule) return undefined;
+    const now = this.#now();
+    const cached = this.#entries.get(key);
+    if (cached && cached.expires > now) return cached.value as Promise<T>;
+    const value = load();
+    this.#store(key, { value, expires: now + rule.ttlSeconds * 1000, tag });
+    let keys = this.#byTag.get(tag);
+    if (!keys) this.#byTag.set(tag, (keys = new Set()));
+    keys.add(key);
+    value.catch(() => this.#remove(key));
+    return value;
   }
 
   /** Removes what the tags name here and, through the event bus, on every other server. */

@@ -8,6 +8,7 @@ import { addComment } from '../../domain/social/add-comment.ts';
 import { createPost } from '../../domain/social/create-post.ts';
 import { deleteComment } from '../../domain/social/delete-comment.ts';
 import { deletePost } from '../../domain/social/delete-post.ts';
+import { blockUser, unblockUser } from '../../domain/social/block-user.ts';
 import { followUser, unfollowUser } from '../../domain/social/follow-user.ts';
 import { getPost } from '../../domain/social/get-post.ts';
 import { homeFeed } from '../../domain/social/home-feed.ts';
@@ -17,6 +18,9 @@ import { listComments } from '../../domain/social/list-comments.ts';
 import { getUserByUsername, searchUsers } from '../../domain/social/find-users.ts';
 import { listFollows } from '../../domain/social/list-follows.ts';
 import { listLikes, listPostsByUser, recentPosts } from '../../domain/social/list-posts.ts';
+import { listRelations } from '../../domain/social/list-relations.ts';
+import { muteUser, unmuteUser } from '../../domain/social/mute-user.ts';
+import { blockedUsers } from '../../domain/social/relations.ts';
 import type { Comment, Post, Profile } from '../../domain/social/model.ts';
 import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
 import { createUploadUrl, type UploadRequest } from '../../domain/media/create-upload-url.ts';
@@ -28,6 +32,7 @@ import { getDataExport } from '../../domain/privacy/get-data-export.ts';
 import { requestDataExport } from '../../domain/privacy/request-data-export.ts';
 import { isPlazaError } from '../../platform/errors.ts';
 import { optionalViewerId, viewerId, type RequestContext } from './context.ts';
+import { blocksTag, type ResolverCache } from './resolver-cache.ts';
 import { listen } from './subscriptions.ts';
 
 type Args = Record<string, unknown>;
@@ -73,13 +78,20 @@ function follows(direction: 'followers' | 'following', args: Args, context: Requ
   );
 }
 
+function relations(relation: 'block' | 'mute', args: Args, context: RequestContext) {
+  const viewer = viewerId(context);
+  return paged(context, `${relation}:${viewer}`, args, (options) =>
+    listRelations(viewer, relation, options, context.services.social),
+  );
+}
+
 const query: Record<string, Resolver> = {
   me: (_, __, context) => context.profiles.load(viewerId(context)).then((profile) => profile ?? null),
   getUser: (_, args, context) => context.profiles.load(String(args.id)).then((profile) => profile ?? null),
   getPost: (_, args, context) => orNull(getPost(String(args.id), context.services.social)),
   listComments: (_, args, context) =>
     paged(context, `comments:${String(args.postId)}`, args, (options) =>
-      listComments(String(args.postId), options, context.services.social),
+      listComments(String(args.postId), options, context.services.social, optionalViewerId(context)),
     ),
   listFollowers: (_, args, context) => follows('followers', args, context),
   listFollowing: (_, args, context) => follows('following', args, context),
@@ -87,7 +99,7 @@ const query: Record<string, Resolver> = {
     getUserByUsername(String(args.username), context.services.social).then((profile) => profile ?? null),
   searchUsers: (_, args, context) =>
     paged(context, `search:${String(args.prefix).toLowerCase()}`, args, (options) =>
-      searchUsers(String(args.prefix), options, context.services.social),
+      searchUsers(String(args.prefix), options, context.services.social, optionalViewerId(context)),
     ),
   listPostsByUser: (_, args, context) =>
     paged(context, `posts:${String(args.userId)}`, args, (options) =>
@@ -99,6 +111,8 @@ const query: Record<string, Resolver> = {
     );
     return { ...result, items: result.items.map((user) => ({ user })) };
   },
+  listBlocked: (_, args, context) => relations('block', args, context),
+  listMuted: (_, args, context) => relations('mute', args, context),
   recentPosts: (_, args, context) =>
     paged(context, 'recent', args, (options) => recentPosts(options, context.services.social)),
   listStories: (_, args, context) => listStories(String(args.userId), context.services.social),
@@ -172,6 +186,12 @@ const mutation: Record<string, Resolver> = {
     followUser(viewerId(context), String(args.userId), context.services.social),
   unfollowUser: (_, args, context) =>
     unfollowUser(viewerId(context), String(args.userId), context.services.social),
+  blockUser: (_, args, context) => blockUser(viewerId(context), String(args.userId), context.services.social),
+  unblockUser: (_, args, context) =>
+    unblockUser(viewerId(context), String(args.userId), context.services.social),
+  muteUser: (_, args, context) => muteUser(viewerId(context), String(args.userId), context.services.social),
+  unmuteUser: (_, args, context) =>
+    unmuteUser(viewerId(context), String(args.userId), context.services.social),
 };
 
 type Subscribe = { subscribe: Resolver; resolve: (payload: unknown) => unknown };
@@ -206,19 +226,30 @@ async function mediaView(key: string, context: RequestContext) {
 export const viewerFields = new Set([
   'User.email',
   'User.viewerFollows',
+  'User.viewerBlocks',
+  'User.viewerMutes',
   'Post.viewerHasLiked',
   'Media.originalUrl',
 ]);
+
+/** Whether the viewer has the item `key` names about a user (a follow, a block, a mute); never themselves. */
+async function viewerHas(
+  profile: Profile,
+  context: RequestContext,
+  key: (viewer: string, userId: string) => { PK: string; SK: string },
+): Promise<boolean> {
+  const viewer = optionalViewerId(context);
+  if (!viewer || viewer === profile.id) return false;
+  return (await context.items.load(key(viewer, profile.id))) !== undefined;
+}
 
 const user: Record<string, Resolver<Profile>> = {
   avatar: (profile, _, context) => (profile.avatarKey ? mediaView(profile.avatarKey, context) : null),
   // Private to its owner: anyone else reads null.
   email: (profile, _, context) => (optionalViewerId(context) === profile.id ? (profile.email ?? null) : null),
-  viewerFollows: async (profile, _, context) => {
-    const viewer = optionalViewerId(context);
-    if (!viewer || viewer === profile.id) return false;
-    return (await context.items.load(keys.following(viewer, profile.id))) !== undefined;
-  },
+  viewerFollows: (profile, _, context) => viewerHas(profile, context, keys.following),
+  viewerBlocks: (profile, _, context) => viewerHas(profile, context, keys.block),
+  viewerMutes: (profile, _, context) => viewerHas(profile, context, keys.mute),
 };
 
 const post: Record<string, Resolver<Post>> = {
@@ -266,3 +297,30 @@ export const resolvers = {
   Upload: upload,
 };
 export const subscriptionResolvers = subscription;
+
+/**
+ * What a viewer may not see of a field's answer, applied after the resolver cache (whose
+ * answers are shared by every caller): the post of someone who blocks the viewer is null to them.
+ */
+export const viewerGuards: Record<
+  string,
+  (answer: unknown, context: RequestContext, cache: ResolverCache | undefined) => unknown
+> = {
+  'Query.getPost': async (answer, context, cache) => {
+    const viewer = optionalViewerId(context);
+    const post = (await answer) as Post | null;
+    if (!post || !viewer || viewer === post.authorId) return post;
+    const author = post.authorId;
+    // With the cache, whom the author blocks is kept beside their cached posts: a hit reads nothing.
+    const remembered = await cache?.remember(
+      'Query.getPost',
+      `blocks\u0000${author}`,
+      blocksTag(author),
+      () => blockedUsers(author, context.services.social),
+    );
+    const blocked = remembered
+      ? remembered.has(viewer)
+      : (await context.items.load(keys.block(author, viewer))) !== undefined;
+    return blocked ? null : post;
+  },
+};

@@ -24,6 +24,7 @@ import type { Log } from '../../platform/logger.ts';
 import { selectedFields, type AuthModes } from './auth-modes.ts';
 import { requestContext, requestLoaders, type GraphQLServices, type Loaders } from './context.ts';
 import { viewerFields } from './resolvers.ts';
+import { blockersOf } from '../../domain/social/relations.ts';
 
 /** One answer to one event, shared by everyone in its audience. */
 export interface LiveResult {
@@ -57,7 +58,8 @@ interface Prepared {
 
 interface Audience {
   caller: Caller;
-  members: Set<(result: LiveResult) => void>;
+  /** Each member's delivery, with the signed-in user it delivers to (an audience of everyone spans many). */
+  members: Map<(result: LiveResult) => void, string | undefined>;
 }
 
 interface Group {
@@ -126,10 +128,10 @@ export function subscriptionHub(options: HubOptions): SubscriptionHub {
       const audienceKey = prepared.perViewer ? callerKey(request.caller) : request.caller.kind;
       let audience = group.audiences.get(audienceKey);
       if (!audience) {
-        audience = { caller: request.caller, members: new Set() };
+        audience = { caller: request.caller, members: new Map() };
         group.audiences.set(audienceKey, audience);
       }
-      audience.members.add(deliver);
+      audience.members.set(deliver, request.caller.kind === 'user' ? request.caller.sub : undefined);
       const leave = () => {
         audience.members.delete(deliver);
         if (audience.members.size === 0 && group.audiences.get(audienceKey) === audience)
@@ -213,12 +215,20 @@ function startGroup(
       const next = await events.next();
       if (next.done) return;
       const loaders = requestLoaders(services);
+      let blockers: Set<string>;
+      try {
+        blockers = await blockersOfAuthor(services, next.value);
+      } catch (error) {
+        // Sent to nobody rather than to someone who blocked its author; the group lives on.
+        log.error({ err: error }, "subscription event dropped: its author's blockers could not be read");
+        continue;
+      }
       const all = [...audiences.values()];
       for (let start = 0; start < all.length; start += viewersPerSlice) {
         await Promise.all(
           all
             .slice(start, start + viewersPerSlice)
-            .map((audience) => answer(options, prepared, variables, audience, next.value, loaders)),
+            .map((audience) => answer(options, prepared, variables, audience, next.value, loaders, blockers)),
         );
       }
     }
@@ -245,7 +255,10 @@ async function answer(
   audience: Audience,
   event: unknown,
   loaders: Loaders,
+  blockers: Set<string>,
 ) {
+  const receivers = [...audience.members].filter(([, viewer]) => !viewer || !blockers.has(viewer));
+  if (receivers.length === 0) return;
   const context = requestContext(audience.caller, services, log, loaders);
   let result: ExecutionResult;
   try {
@@ -266,7 +279,7 @@ async function answer(
       return text;
     },
   };
-  for (const deliver of audience.members) {
+  for (const [deliver] of receivers) {
     try {
       deliver(shared);
     } catch (error) {
@@ -274,6 +287,15 @@ async function answer(
       log.warn({ err: error }, 'subscription delivery failed');
     }
   }
+}
+
+/**
+ * Who blocks the author of an event (a post's, a comment's): they are not sent it. One query of the
+ * author's own partition per event, however many subscribers, and usually empty.
+ */
+async function blockersOfAuthor(services: GraphQLServices, event: unknown): Promise<Set<string>> {
+  const authorId = (event as { authorId?: unknown } | null)?.authorId;
+  return typeof authorId === 'string' ? blockersOf(authorId, services.social) : new Set();
 }
 
 function callerKey(caller: Caller): string {
