@@ -25,7 +25,7 @@ const counts = async (userId: string) => {
 };
 
 describe('blockUser and unblockUser', () => {
-  it('remove follows both ways with the four counts, store both items; repeating changes nothing', async () => {
+  it('remove follows both ways with the four counts and store both items, idempotently', async () => {
     world = socialWorld();
     const [ana, ben, cy] = [await world.user('ana'), await world.user('ben'), await world.user('cy')];
     await followUser(ana, ben, world.social);
@@ -74,9 +74,14 @@ describe('blockUser and unblockUser', () => {
   it('stop the blocked user following, liking and commenting on the blocker, until unblocked', async () => {
     world = socialWorld();
     const [ana, ben] = [await world.user('ana'), await world.user('ben')];
+    await followUser(ben, ana, world.social);
     const post = await createPost(ana, { description: 'mine' }, world.social);
     await likePost(ben, post.id, world.social);
+    await world.fanOut();
+    expect((await homeFeed(ben, {}, world.social)).items.map((i) => i.post.id)).toEqual([post.id]);
     await blockUser(ana, ben, world.social);
+    // Gone from ben's feed at once, before the fan-out has removed the unfollowed author's entries.
+    expect((await homeFeed(ben, {}, world.social)).items).toEqual([]);
 
     expect(await rejectionMessage(followUser(ben, ana, world.social), 'Unauthorized')).toMatch(/blocked you/);
     expect(await rejectionMessage(likePost(ben, post.id, world.social), 'Unauthorized')).toMatch(

@@ -2,8 +2,8 @@
  * The home feed's reader: the viewer's `FEED#` entries (written by the
  * fan-out) merged with the recent posts of the large authors the viewer
  * follows (never fanned out), newest first, then hydrated with posts,
- * authors, the viewer's likes and the viewer's blocks and mutes of the page's authors
- * (whose posts are left out) in two batch reads. A page costs
+ * authors, the viewer's likes, and the blocks (either way) and mutes between the viewer
+ * and the page's authors (whose posts are left out) in two batch reads. A page costs
  * 1 + (large authors followed) queries and 2 batch reads (3 when there are
  * large authors: which of them the viewer follows), whatever its size; the
  * list of large authors is read once in a few seconds (large-authors.ts).
@@ -104,7 +104,7 @@ export async function homeFeed(
           hiddenKeys(
             userId,
             authorIds.filter((id) => id !== userId),
-            { mutes: true },
+            { mutes: true, blockers: true },
           ),
         ),
     ),

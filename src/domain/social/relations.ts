@@ -74,32 +74,47 @@ export function blockedError(what: string): PlazaError {
 }
 
 /**
- * Of `authorIds`, those the viewer blocks (and, with `mutes`, mutes): one batch read of the
- * viewer's items for exactly these authors, whatever the viewer's lists hold.
+ * What a viewer's reads leave out: whom they block; with `mutes`, whom they mute; with
+ * `blockers`, who blocks them.
+ */
+export interface Hidden {
+  mutes?: boolean;
+  blockers?: boolean;
+}
+
+/**
+ * Of `authorIds`, those hidden from the viewer (`Hidden`): one batch read of the items between
+ * the viewer and exactly these authors, whatever the viewer's lists hold.
  */
 export async function hiddenAuthors(
   viewerId: string,
   authorIds: Iterable<string>,
   { store }: Pick<SocialServices, 'store'>,
-  options: { mutes?: boolean } = {},
+  options: Hidden = {},
 ): Promise<Set<string>> {
   const others = [...new Set(authorIds)].filter((id) => id !== viewerId);
   return hiddenIn(await getAll(store, hiddenKeys(viewerId, others, options)));
 }
 
 /** The keys `hiddenAuthors` reads, for callers that fold them into a batch read of their own. */
-export function hiddenKeys(viewerId: string, authorIds: string[], options: { mutes?: boolean } = {}): Key[] {
+export function hiddenKeys(viewerId: string, authorIds: string[], options: Hidden = {}): Key[] {
   return authorIds.flatMap((id) => [
     keys.block(viewerId, id),
     ...(options.mutes ? [keys.mute(viewerId, id)] : []),
+    ...(options.blockers ? [keys.blockedBy(viewerId, id)] : []),
   ]);
 }
 
-/** The authors a batch read of `hiddenKeys` found. */
+/** The authors a batch read of `hiddenKeys` found (other items in the batch are passed over). */
 export function hiddenIn(items: Item[]): Set<string> {
-  return new Set(
-    items.filter((item) => /^(BLOCK|MUTE)#/.test(String(item.SK))).map((item) => String(item.targetId)),
-  );
+  const hidden = new Set<string>();
+  for (const item of items) {
+    const sortKey = String(item.SK);
+    if (sortKey.startsWith(sortPrefixes.blockedBy)) hidden.add(String(item.actorId));
+    else if (sortKey.startsWith(sortPrefixes.block) || sortKey.startsWith(sortPrefixes.mute))
+      hidden.add(String(item.targetId));
+  }
+  return hidden;
 }
 
 /** Everyone who blocks `userId`, from the `BLOCKED_BY#` twins in the user's own partition. */
