@@ -212,12 +212,12 @@ describe('a block', () => {
       await server.newUser('dee'),
     ];
     await relation('blockUser', ana, ben);
-    const received = (user: User, count: number) => {
+    const received = (user: User, count: number, fields = 'description') => {
       const client = graphqlWsClient(server.url, user.token);
       const descriptions: string[] = [];
       const done = new Promise<string[]>((resolve, reject) => {
         client.subscribe(
-          { query: 'subscription { onCreatePost { description } }' },
+          { query: `subscription { onCreatePost { ${fields} } }` },
           {
             next: (value) => {
               descriptions.push(String((value.data?.onCreatePost as { description: string }).description));
@@ -232,6 +232,8 @@ describe('a block', () => {
     };
     // Both in one audience (no field depends on the viewer): the hub sends per member.
     const blocker = received(ana, 1);
+    // With a field that depends on the viewer, ana is an audience of her own.
+    const blockerAlone = received(ana, 1, 'description viewerHasLiked');
     const other = received(dee, 2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await post(ben, `from ben ${ben.id}`);
@@ -239,7 +241,9 @@ describe('a block', () => {
     expect(await other.done).toEqual([`from ben ${ben.id}`, `from cy ${cy.id}`]);
     // Events arrive in order: had ana been sent ben's, it would have come first.
     expect(await blocker.done).toEqual([`from cy ${cy.id}`]);
+    expect(await blockerAlone.done).toEqual([`from cy ${cy.id}`]);
     await blocker.client.dispose();
+    await blockerAlone.client.dispose();
     await other.client.dispose();
   }, 30_000);
 });
