@@ -407,6 +407,15 @@ function printResults(sizes: SizeRow[], rows: OperationRow[], capacity: Capacity
       'plaza feeds/s': topPost.fannedOut ? Math.round(topPost.followers / (topPost.plazaMs / 1000)) : '',
     })),
   );
+  const limit = sizes[0]?.ready.fanOutFollowerLimit ?? 0;
+  const fanOutRates = rows.filter((row) => row.feedWrites).map((row) => row.plaza.rate * row.feedWrites);
+  if (fanOutRates.length) {
+    const slowest = Math.min(...fanOutRates);
+    const largest = sizes[sizes.length - 1]!;
+    console.log(
+      `\nHybrid fan-out at ${limit.toLocaleString('en-US')} followers (social.fanOutFollowerLimit): Plaza wrote ${Math.round(slowest).toLocaleString('en-US')} to ${Math.round(Math.max(...fanOutRates)).toLocaleString('en-US')} feed entries/s while posting, so a post by an author just under the limit is in every feed within ${(limit / slowest).toFixed(1)} s; at ${largest.users.toLocaleString('en-US')} users ${largest.ready.stats.largeAuthors} authors are over it, each one more query in the feed reads of their followers`,
+    );
+  }
   if (capacity.length) {
     console.log(
       `\nDynamoDB Local, ${dynamoUsers.toLocaleString('en-US')} users, 10 connections: capacity units per request (createPost with its fan-out)`,
