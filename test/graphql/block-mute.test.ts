@@ -141,6 +141,12 @@ describe('a block', () => {
     await relation('blockUser', ana, ben);
     expect((await ok(ben.token, getPost, { p: postId })).getPost).toBeNull();
     expect((await ok(ana.token, getPost, { p: postId })).getPost).toEqual({ id: postId });
+    const list = 'query($u: ID!) { listPostsByUser(userId: $u) { items { id } nextToken } }';
+    expect((await ok(ben.token, list, { u: ana.id })).listPostsByUser).toEqual({
+      items: [],
+      nextToken: null,
+    });
+    expect((await ok(ana.token, list, { u: ana.id })).listPostsByUser.items).toEqual([{ id: postId }]);
     const stranger = await server.newUser('stranger');
     expect((await ok(stranger.token, getPost, { p: postId })).getPost).toEqual({ id: postId });
     await relation('unblockUser', ana, ben);

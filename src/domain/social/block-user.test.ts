@@ -10,6 +10,7 @@ import { getProfile } from './get-profile.ts';
 import { homeFeed } from './home-feed.ts';
 import { keys, partitions } from './keys.ts';
 import { likePost, unlikePost } from './like-post.ts';
+import { listPostsByUser } from './list-posts.ts';
 import { listComments } from './list-comments.ts';
 import { listFollows } from './list-follows.ts';
 import { listRelations } from './list-relations.ts';
@@ -82,6 +83,9 @@ describe('blockUser and unblockUser', () => {
     await blockUser(ana, ben, world.social);
     // Gone from ben's feed at once, before the fan-out has removed the unfollowed author's entries.
     expect((await homeFeed(ben, {}, world.social)).items).toEqual([]);
+    expect(await listPostsByUser(ana, {}, world.social, ben)).toEqual({ items: [], cursor: undefined });
+    expect((await listPostsByUser(ana, {}, world.social, ana)).items).toHaveLength(1);
+    expect((await listPostsByUser(ana, {}, world.social)).items).toHaveLength(1);
 
     expect(await rejectionMessage(followUser(ben, ana, world.social), 'Unauthorized')).toMatch(/blocked you/);
     expect(await rejectionMessage(likePost(ben, post.id, world.social), 'Unauthorized')).toMatch(

@@ -20,17 +20,22 @@ async function postsById(ids: string[], services: Pick<SocialServices, 'store'>)
   return ids.map((id) => byId.get(id)).filter((post) => post !== undefined);
 }
 
-/** A user's posts, newest first. */
+/** A user's posts, newest first; none to a viewer the user blocks (read beside the page, in parallel). */
 export async function listPostsByUser(
   userId: string,
   options: { limit?: number; cursor?: string },
   services: Pick<SocialServices, 'store'>,
+  viewerId?: string,
 ): Promise<Page<Post>> {
-  const page = await queryPage(
-    services.store,
-    { partition: partitions.user(requireUserId(userId)), prefix: sortPrefixes.post, descending: true },
-    options,
-  );
+  const [page, block] = await Promise.all([
+    queryPage(
+      services.store,
+      { partition: partitions.user(requireUserId(userId)), prefix: sortPrefixes.post, descending: true },
+      options,
+    ),
+    viewerId && viewerId !== userId ? services.store.get(keys.block(userId, viewerId)) : undefined,
+  ]);
+  if (block?.item) return { items: [], cursor: undefined };
   return {
     items: await postsById(
       page.items.map((item) => String(item.postId)),

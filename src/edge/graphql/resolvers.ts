@@ -103,7 +103,7 @@ const query: Record<string, Resolver> = {
     ),
   listPostsByUser: (_, args, context) =>
     paged(context, `posts:${String(args.userId)}`, args, (options) =>
-      listPostsByUser(String(args.userId), options, context.services.social),
+      listPostsByUser(String(args.userId), options, context.services.social, optionalViewerId(context)),
     ),
   listLikes: async (_, args, context) => {
     const result = await paged(context, `likes:${String(args.postId)}`, args, (options) =>
