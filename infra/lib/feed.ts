@@ -19,13 +19,22 @@ export class PlazaFeed extends Construct {
   readonly fanOut: NodejsFunction;
   readonly deadLetters: Queue;
 
-  constructor(scope: Construct, id: string, props: { table: PlazaTable; runtime: LambdaRuntimeName }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { table: PlazaTable; runtime: LambdaRuntimeName; fanOutFollowerLimit: number },
+  ) {
     super(scope, id);
     this.fanOut = plazaFunction(this, 'FanOut', {
       entry: 'src/bin/lambda/feed-fan-out.ts',
       runtime: props.runtime,
       description: "DynamoDB stream consumer: fans new posts out to followers' home feeds",
-      environment: { PLAZA_DB: 'dynamodb', PLAZA_TABLE: props.table.table.tableName },
+      environment: {
+        PLAZA_DB: 'dynamodb',
+        PLAZA_TABLE: props.table.table.tableName,
+        // The hybrid fan-out's threshold, as the config file's social.fanOutFollowerLimit sets it locally.
+        PLAZA_FAN_OUT_FOLLOWER_LIMIT: String(props.fanOutFollowerLimit),
+      },
       memorySize: 512,
       timeout: Duration.seconds(60),
     });

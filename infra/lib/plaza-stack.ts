@@ -48,7 +48,11 @@ export class PlazaStack extends Stack {
       client: this.identity.client,
       media: this.media,
     });
-    this.feed = new PlazaFeed(this, 'Feed', { table: this.table, runtime: settings.lambdaRuntime });
+    this.feed = new PlazaFeed(this, 'Feed', {
+      table: this.table,
+      runtime: settings.lambdaRuntime,
+      fanOutFollowerLimit: settings.fanOutFollowerLimit,
+    });
     this.lifecycle = new PlazaLifecycle(this, 'Lifecycle', {
       table: this.table,
       media: this.media,

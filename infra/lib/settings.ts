@@ -29,6 +29,8 @@ export interface PlazaSettings {
   tableName: string;
   /** The pool's policy and its trigger handler modules (absolute paths), as the local pool runs them. */
   userPool: Config['userPool'];
+  /** Authors with more followers are merged into feeds at read time (the config file's social.fanOutFollowerLimit). */
+  fanOutFollowerLimit: number;
   /** AppSync's server-side cache instance type (`SMALL`, `MEDIUM`, …), or `none` for no cache. */
   apiCache: string;
   /** Per-resolver caching, from the config file's `caching` as the local server reads it. */
@@ -112,6 +114,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     account: env.CDK_DEFAULT_ACCOUNT,
     tableName: `${config.db.table}-${stage}`,
     userPool: config.userPool,
+    fanOutFollowerLimit: config.social.fanOutFollowerLimit,
     apiCache: text(node, 'apiCache') ?? 'SMALL',
     caching: cacheSettingsFrom(config.caching).rules,
     alarmRules: config.operations.alarmRules ?? defaultAlarmRules,

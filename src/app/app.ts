@@ -221,7 +221,7 @@ function socialServices(
 ): SocialServices {
   return {
     ...base,
-    settings: defaultSocialSettings,
+    settings: { ...defaultSocialSettings, ...config.social },
     ...(config.storage.engine === 's3'
       ? { confirmUpload: (item) => confirmUpload(item, media.services, (key) => media.jobs.enqueue(key)) }
       : {}),

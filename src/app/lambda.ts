@@ -76,7 +76,7 @@ export function openLambdaApp(
     config,
     logger,
     clock,
-    social: { store: main, clock, ids, settings: defaultSocialSettings },
+    social: { store: main, clock, ids, settings: { ...defaultSocialSettings, ...config.social } },
     close: () => main.close(),
   };
 }

@@ -60,7 +60,7 @@ export async function openOperations(config: Config): Promise<Operations> {
     store: stores.main,
     clock,
     ids: nodeIds(clock),
-    settings: defaultSocialSettings,
+    settings: { ...defaultSocialSettings, ...config.social },
   };
   const logger = createLogger({ level: 'warn' });
   return {

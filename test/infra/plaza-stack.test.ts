@@ -434,6 +434,11 @@ describe('the CDK stack', () => {
         },
       },
     });
+    // The hybrid fan-out's threshold, from the config file as the local server reads it.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('fans new posts out'),
+      Environment: { Variables: Match.objectLike({ PLAZA_FAN_OUT_FOLLOWER_LIMIT: '10000' }) },
+    });
   });
 
   it('keeps media private in S3 behind CloudFront with origin access control and signed story URLs', () => {
