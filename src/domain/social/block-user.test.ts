@@ -11,6 +11,8 @@ import { homeFeed } from './home-feed.ts';
 import { keys, partitions } from './keys.ts';
 import { likePost, unlikePost } from './like-post.ts';
 import { listPostsByUser } from './list-posts.ts';
+import { listStories } from './list-stories.ts';
+import { createStory } from './create-story.ts';
 import { listComments } from './list-comments.ts';
 import { listFollows } from './list-follows.ts';
 import { listRelations } from './list-relations.ts';
@@ -86,6 +88,9 @@ describe('blockUser and unblockUser', () => {
     expect(await listPostsByUser(ana, {}, world.social, ben)).toEqual({ items: [], cursor: undefined });
     expect((await listPostsByUser(ana, {}, world.social, ana)).items).toHaveLength(1);
     expect((await listPostsByUser(ana, {}, world.social)).items).toHaveLength(1);
+    await createStory(ana, { mediaKey: await world.upload(ana, 'STORY') }, world.social);
+    expect(await listStories(ana, world.social, ben)).toEqual([]);
+    expect(await listStories(ana, world.social, ana)).toHaveLength(1);
 
     expect(await rejectionMessage(followUser(ben, ana, world.social), 'Unauthorized')).toMatch(/blocked you/);
     expect(await rejectionMessage(likePost(ben, post.id, world.social), 'Unauthorized')).toMatch(

@@ -1,19 +1,26 @@
 import type { Item } from '../../ports/item-store/item-store.ts';
-import { idAfter, partitions, sortPrefixes } from './keys.ts';
+import { idAfter, keys, partitions, sortPrefixes } from './keys.ts';
 import { mutedUsers } from './relations.ts';
 import { requireUserId, toStory, type SocialServices, type Story } from './model.ts';
 
-/** A user's live stories, oldest first (the order a viewer plays them in). */
+/**
+ * A user's live stories, oldest first (the order a viewer plays them in); none to a viewer the
+ * user blocks (read beside them, in parallel).
+ */
 export async function listStories(
   userId: string,
   { store, clock }: Pick<SocialServices, 'store' | 'clock'>,
+  viewerId?: string,
 ): Promise<Story[]> {
-  const { items } = await store.query({
-    partition: partitions.user(requireUserId(userId)),
-    sortKey: { op: 'beginsWith', value: sortPrefixes.story },
-    limit: 100,
-  });
-  return live(items, clock.now());
+  const [{ items }, block] = await Promise.all([
+    store.query({
+      partition: partitions.user(requireUserId(userId)),
+      sortKey: { op: 'beginsWith', value: sortPrefixes.story },
+      limit: 100,
+    }),
+    viewerId && viewerId !== userId ? store.get(keys.block(userId, viewerId)) : undefined,
+  ]);
+  return block?.item ? [] : live(items, clock.now());
 }
 
 /** TTL deletion lags (DynamoDB's by up to days), so expiry is checked on every read. */

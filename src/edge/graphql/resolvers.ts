@@ -115,7 +115,8 @@ const query: Record<string, Resolver> = {
   listMuted: (_, args, context) => relations('mute', args, context),
   recentPosts: (_, args, context) =>
     paged(context, 'recent', args, (options) => recentPosts(options, context.services.social)),
-  listStories: (_, args, context) => listStories(String(args.userId), context.services.social),
+  listStories: (_, args, context) =>
+    listStories(String(args.userId), context.services.social, optionalViewerId(context)),
   storiesFeed: (_, __, context) => storiesFeed(viewerId(context), context.services.social),
   dataExport: (_, args, context) =>
     getDataExport(viewerId(context), String(args.id), context.services.dataExport).then(
