@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../ports/clock.ts';
 import type { ItemStore } from '../../ports/item-store/item-store.ts';
+import { socialWorld } from '../../../test/support/social.ts';
 import { addLargeAuthor, largeAuthorIds, largeAuthorsTtlMs } from './large-authors.ts';
 
 function storeWith(userIds: string[]) {
@@ -12,6 +13,17 @@ function storeWith(userIds: string[]) {
 }
 
 describe('large authors', () => {
+  it('are all read, however many pages they take', async () => {
+    const world = socialWorld();
+    try {
+      const ids = Array.from({ length: 250 }, (_, i) => `author-${String(i).padStart(3, '0')}`);
+      for (const id of ids) await addLargeAuthor(id, world.social);
+      expect((await largeAuthorIds(world.social)).sort()).toEqual(ids);
+    } finally {
+      await world.close();
+    }
+  });
+
   it('are read once per TTL, concurrent readers sharing the read', async () => {
     const { store, query } = storeWith(['star']);
     const clock = new ManualClock();

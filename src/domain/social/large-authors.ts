@@ -9,6 +9,7 @@
  * after the change stream carries them.
  */
 import type { ItemStore } from '../../ports/item-store/item-store.ts';
+import { pages } from '../../ports/item-store/pages.ts';
 import { keys, partitions } from './keys.ts';
 import type { SocialServices } from './model.ts';
 
@@ -23,12 +24,18 @@ export function largeAuthorIds({ store, clock }: Pick<SocialServices, 'store' | 
   const now = clock.now();
   const known = cached.get(store);
   if (known && known.expires > now) return known.ids;
-  const ids = store
-    .query({ partition: partitions.largeAuthors, limit: 100 })
-    .then((page) => page.items.map((item) => String(item.userId)));
+  const ids = readAll(store);
   cached.set(store, { ids, expires: now + largeAuthorsTtlMs });
   // A failed read is not kept: the next reader tries again.
   ids.catch(() => cached.delete(store));
+  return ids;
+}
+
+/** Every large author, page by page: one left out would vanish from its followers' feeds. */
+async function readAll(store: ItemStore): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of pages(store, { partition: partitions.largeAuthors }))
+    for (const item of page) ids.push(String(item.userId));
   return ids;
 }
 
