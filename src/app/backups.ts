@@ -15,10 +15,7 @@ export type { RestoreResult };
  * The backups of the configured data directory (SQLite engine only: DynamoDB has its own backups and
  * PITR), and the work done with them, after which the object store is closed.
  */
-export async function withBackups<T>(
-  config: Config,
-  work: (backups: LocalBackups) => Promise<T>,
-) {
+export async function withBackups<T>(config: Config, work: (backups: LocalBackups) => Promise<T>) {
   if (config.db.engine !== 'sqlite')
     throw new PlazaError(
       'BadInput',
