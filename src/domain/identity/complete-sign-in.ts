@@ -114,9 +114,10 @@ export async function signedIn(
   services: IdentityServices,
   challenges: ChallengeResult[] = [passwordSuccess],
 ) {
-  await recordAuthEvent(user.sub, { type: 'SignIn', response: 'Pass', challenges }, services);
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: await issueTokens(user, { withRefreshToken: true }, services),
-  };
+  // Both write (the history, the refresh token): at once, so the store commits them together.
+  const [AuthenticationResult] = await Promise.all([
+    issueTokens(user, { withRefreshToken: true }, services),
+    recordAuthEvent(user.sub, { type: 'SignIn', response: 'Pass', challenges }, services),
+  ]);
+  return { ChallengeParameters: {}, AuthenticationResult };
 }
