@@ -17,7 +17,7 @@ import {
   type IdentityServices,
   type UserRecord,
 } from './model.ts';
-import { checkedAttributeValue } from './pool-schema.ts';
+import { checkedAttributeValue, standardAttributeNames } from './pool-schema.ts';
 import { createUser } from './sign-up.ts';
 import { withPhoneChange } from './sms.ts';
 
@@ -182,28 +182,7 @@ export function parseUserFilter(filter: string | undefined): ((user: UserRecord)
   };
 }
 
-const standardAttributes = new Set([
-  'sub',
-  'email',
-  'email_verified',
-  'phone_number',
-  'phone_number_verified',
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'address',
-  'updated_at',
-]);
+const standardAttributes = new Set<string>(['sub', ...standardAttributeNames]);
 
 /** A PaginationToken: the GSI1 sort key of the last user returned (the listing resumes after it). */
 const paginationToken = {

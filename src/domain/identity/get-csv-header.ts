@@ -3,30 +3,8 @@
  * writes and `plaza users import` reads. Cognito lists every standard attribute whether or not the
  * pool's schema holds it, then the pool's custom attributes, then its own two columns.
  */
-import { poolSchema } from './pool-schema.ts';
+import { poolSchema, standardAttributeNames as standardColumns } from './pool-schema.ts';
 import type { IdentityServices } from './model.ts';
-
-const standardColumns = [
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'email',
-  'email_verified',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'phone_number',
-  'phone_number_verified',
-  'address',
-  'updated_at',
-] as const;
 
 export const mfaColumn = 'cognito:mfa_enabled';
 export const usernameColumn = 'cognito:username';

@@ -27,6 +27,29 @@ const text = (Name: string, options: { mutable?: boolean; required?: boolean; ma
     },
   }) satisfies SchemaAttribute;
 
+/** Cognito's standard attributes, in the order of its user-import CSV's columns. */
+export const standardAttributeNames = [
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'nickname',
+  'preferred_username',
+  'profile',
+  'picture',
+  'website',
+  'email',
+  'email_verified',
+  'gender',
+  'birthdate',
+  'zoneinfo',
+  'locale',
+  'phone_number',
+  'phone_number_verified',
+  'address',
+  'updated_at',
+] as const;
+
 export const poolSchema: readonly SchemaAttribute[] = [
   text('sub', { mutable: false, required: true }),
   text('email', { required: true }),
