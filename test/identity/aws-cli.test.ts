@@ -5,34 +5,21 @@
  * `npm test` installs Debian's awscli (scripts/system-packages.mjs).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app/app.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
 const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'plaza-aws-cli-'));
-let app: App;
+let server: PoolApp;
 let url: string;
 let UserPoolId: string;
 let ClientId: string;
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
-    logger: createLogger({ level: 'silent' }),
-  });
-  url = await app.listen();
-  UserPoolId = app.identity.pool!.userPoolId;
-  ClientId = app.identity.pool!.clientId;
+  server = await startPoolApp('aws-cli');
+  ({ url, userPoolId: UserPoolId, clientId: ClientId } = server);
 });
-afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server?.close());
 
 /** `aws cognito-idp <operation> …` with JSON out; rejects with the CLI's message on a non-zero exit. */
 async function aws(operation: string, ...args: string[]): Promise<Record<string, unknown>> {

@@ -17,36 +17,26 @@ import {
   type AuthEventType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app/app.ts';
+import type { App } from '../../src/app/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 import { userKeys } from '../../src/domain/identity/model.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { adminClient, signUpAndSignIn } from '../support/cognito-users.ts';
 import { latestCode } from '../support/outbox.ts';
+import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'plaza-auth-events-'));
+let server: PoolApp;
 let app: App;
 let url: string;
+let dir: string;
 let cognito: CognitoIdentityProviderClient;
 let admin: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
-    logger: createLogger({ level: 'silent' }),
-  });
-  url = await app.listen();
-  cognito = cognitoClient(url);
-  admin = adminClient(url);
+  server = await startPoolApp('auth-events');
+  ({ app, url, dir, cognito, admin } = server);
 });
-afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server?.close());
 
 const summary = (event: AuthEventType): string[] => [
   String(event.EventType),

@@ -27,20 +27,15 @@ import {
   SignUpCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { adminClient, signUpAndSignIn } from '../support/cognito-users.ts';
 import { latestCode } from '../support/outbox.ts';
+import { errorName, startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'plaza-back-office-'));
-let app: App;
+let server: PoolApp;
 let url: string;
+let dir: string;
 let cognito: CognitoIdentityProviderClient;
 let admin: CognitoIdentityProviderClient;
 let impostor: CognitoIdentityProviderClient;
@@ -48,30 +43,14 @@ let UserPoolId: string;
 let ClientId: string;
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
-    logger: createLogger({ level: 'silent' }),
-  });
-  url = await app.listen();
-  UserPoolId = app.identity.pool!.userPoolId;
-  ClientId = app.identity.pool!.clientId;
-  cognito = cognitoClient(url);
-  admin = adminClient(url);
+  server = await startPoolApp('back-office');
+  ({ url, dir, cognito, admin, userPoolId: UserPoolId, clientId: ClientId } = server);
   impostor = adminClient(url, 'guess');
 });
 afterAll(async () => {
-  for (const client of [cognito, admin, impostor]) client?.destroy();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  impostor?.destroy();
+  await server?.close();
 });
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { name: string }).name;
-  }
-  return 'no error';
-}
 
 const user = (email: string, password = 'correct horse battery') =>
   signUpAndSignIn(cognito, { clientId: ClientId, dataDir: dir, email, password });

@@ -18,17 +18,13 @@ import {
   UpdateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app/app.ts';
+import type { App } from '../../src/app/app.ts';
 import { ensureGroup } from '../../src/domain/identity/groups.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { signUpAndSignIn } from '../support/cognito-users.ts';
+import { errorName, startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'plaza-groups-'));
+let pool: PoolApp;
 let app: App;
 let cognito: CognitoIdentityProviderClient;
 let admin: CognitoIdentityProviderClient;
@@ -37,30 +33,10 @@ let clientId: string;
 const password = 'correct horse battery';
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
-    logger: createLogger({ level: 'silent' }),
-  });
-  const url = await app.listen();
-  cognito = cognitoClient(url);
-  admin = adminClient(url);
-  UserPoolId = app.identity.pool!.userPoolId;
-  clientId = app.identity.pool!.clientId;
+  pool = await startPoolApp('groups');
+  ({ app, cognito, admin, userPoolId: UserPoolId, clientId } = pool);
 });
-afterAll(async () => {
-  cognito?.destroy();
-  admin?.destroy();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { name: string }).name;
-  }
-  return 'no error';
-}
+afterAll(() => pool?.close());
 
 async function signIn(email: string) {
   const { AuthenticationResult } = await cognito.send(
@@ -175,13 +151,13 @@ describe('user-pool groups with the AWS SDK', () => {
   it('adds users to groups, lists both ways, and puts cognito:groups in the tokens by precedence', async () => {
     const ada = await signUpAndSignIn(cognito, {
       clientId,
-      dataDir: dir,
+      dataDir: pool.dir,
       email: 'ada@example.com',
       password,
     });
     const bob = await signUpAndSignIn(cognito, {
       clientId,
-      dataDir: dir,
+      dataDir: pool.dir,
       email: 'bob@example.com',
       password,
     });
