@@ -16,20 +16,17 @@ import {
   SetUserMFAPreferenceCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
+import { signUpAndSignIn } from '../support/cognito-users.ts';
+import { errorName, startPoolApp, type PoolApp } from '../support/pool-app.ts';
 import { latestCode } from '../support/outbox.ts';
 import { srpClient } from '../support/srp-client.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'plaza-user-auth-'));
-let app: App;
+let server: PoolApp;
+let dir: string;
 let cognito: CognitoIdentityProviderClient;
 let admin: CognitoIdentityProviderClient;
 let clientId: string;
@@ -39,30 +36,10 @@ let skew = 0;
 const password = 'correct horse battery';
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
-    logger: createLogger({ level: 'silent' }),
-    clock: { now: () => Date.now() + skew },
-  });
-  const url = await app.listen();
-  ({ clientId, userPoolId } = app.identity.pool!);
-  cognito = cognitoClient(url);
-  admin = adminClient(url);
+  server = await startPoolApp('user-auth', { overrides: { clock: { now: () => Date.now() + skew } } });
+  ({ dir, cognito, admin, clientId, userPoolId } = server);
 });
-afterAll(async () => {
-  cognito?.destroy();
-  admin?.destroy();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).name;
-  }
-  return 'no error';
-}
+afterAll(() => server?.close());
 
 const userAuth = (parameters: Record<string, string>) =>
   cognito.send(
