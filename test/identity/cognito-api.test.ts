@@ -39,6 +39,7 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 import { adminClient, cognitoClient } from '../support/cognito-users.ts';
+import { errorName } from '../support/pool-app.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-cognito-'));
 let app: App;
@@ -61,15 +62,6 @@ afterAll(async () => {
 });
 
 const codeFor = (email: string) => latestCode(dir, email);
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { name: string }).name;
-  }
-  return 'no error';
-}
 
 async function me(token: string) {
   const response = await fetch(`${url}/graphql`, {

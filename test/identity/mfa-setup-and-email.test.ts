@@ -26,6 +26,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
 import { cognitoClient } from '../support/cognito-users.ts';
+import { errorName } from '../support/pool-app.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-mfa-'));
 let app: App;
@@ -47,15 +48,6 @@ afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).name;
-  }
-  return 'no error';
-}
 
 async function signUp(email: string) {
   await cognito.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password }));

@@ -39,6 +39,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { adminClient, cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
 import { latestCode } from '../support/outbox.ts';
+import { errorName } from '../support/pool-app.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-sms-mfa-'));
 let app: App;
@@ -71,15 +72,6 @@ afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).name;
-  }
-  return 'no error';
-}
 
 const signIn = (email: string) =>
   cognito.send(
