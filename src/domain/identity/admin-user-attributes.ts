@@ -3,11 +3,10 @@
  * for any mutable attribute of the schema (pool-schema.ts).
  */
 import { isPlazaError } from '../../platform/errors.ts';
-import type { Item } from '../../ports/item-store/item-store.ts';
 import { userNamed } from './admin-users.ts';
 import { fail, findUserByEmail, mailCode, requireEmail, userKeys, type IdentityServices } from './model.ts';
 import { checkedAttributeValue, writableAttribute } from './pool-schema.ts';
-import { withPhoneChange } from './sms.ts';
+import { attributeChange } from './sms.ts';
 
 /**
  * Sets attributes. A new email is the sign-in alias: given with `email_verified: "true"` it
@@ -19,24 +18,22 @@ export async function adminUpdateUserAttributes(
   services: IdentityServices,
 ) {
   const user = await userNamed(request.Username, services);
-  let attributes = { ...user.attributes };
+  const attributes = { ...user.attributes };
   let newEmail: string | undefined;
   for (const { Name, Value = '' } of request.UserAttributes) {
     if (Name === 'email') newEmail = requireEmail(Value);
     else attributes[Name] = checkedAttributeValue(Name, Value);
   }
-  const now = services.clock.now();
-  const phone = withPhoneChange(
+  const changed = attributeChange(
     user,
     attributes,
+    services.clock.now(),
     request.UserAttributes.some((a) => a.Name === 'phone_number_verified'),
   );
-  attributes = phone.attributes;
-  const smsMfa: Item = phone.smsMfaOff ? { smsMfaEnabled: false } : {};
   if (newEmail === undefined || newEmail === user.email) {
     await services.users.update({
       key: userKeys.user(user.sub),
-      set: { attributes, ...smsMfa, lastModified: now },
+      set: changed,
       conditions: [{ op: 'itemExists' }],
     });
     return {};
@@ -44,7 +41,7 @@ export async function adminUpdateUserAttributes(
   if (await findUserByEmail(newEmail, services))
     fail('AliasExistsException', 'An account with the given email already exists.');
   if (
-    attributes.email_verified === 'true' &&
+    changed.attributes.email_verified === 'true' &&
     request.UserAttributes.some((a) => a.Name === 'email_verified')
   ) {
     try {
@@ -54,7 +51,7 @@ export async function adminUpdateUserAttributes(
         {
           update: {
             key: userKeys.user(user.sub),
-            set: { email: newEmail, attributes, ...smsMfa, lastModified: now },
+            set: { ...changed, email: newEmail },
             remove: ['pendingEmail'],
           },
           conditions: [{ op: 'itemExists' }],
@@ -69,7 +66,7 @@ export async function adminUpdateUserAttributes(
   }
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: { attributes, ...smsMfa, pendingEmail: newEmail, lastModified: now },
+    set: { ...changed, pendingEmail: newEmail },
     conditions: [{ op: 'itemExists' }],
   });
   await mailCode(
@@ -93,14 +90,9 @@ export async function adminDeleteUserAttributes(
       fail('InvalidParameterException', `Cannot delete a required attribute: ${name}`);
     delete attributes[name];
   }
-  const phone = withPhoneChange(user, attributes);
   await services.users.update({
     key: userKeys.user(user.sub),
-    set: {
-      attributes: phone.attributes,
-      ...(phone.smsMfaOff ? { smsMfaEnabled: false } : {}),
-      lastModified: services.clock.now(),
-    },
+    set: attributeChange(user, attributes, services.clock.now()),
     conditions: [{ op: 'itemExists' }],
   });
   return {};

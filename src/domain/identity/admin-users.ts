@@ -16,6 +16,7 @@ import {
   userKeys,
   type IdentityServices,
   type UserRecord,
+  afterToken,
 } from './model.ts';
 import { checkedAttributeValue, standardAttributeNames } from './pool-schema.ts';
 import { createUser } from './sign-up.ts';
@@ -184,20 +185,6 @@ export function parseUserFilter(filter: string | undefined): ((user: UserRecord)
 
 const standardAttributes = new Set<string>(['sub', ...standardAttributeNames]);
 
-/** A PaginationToken: the GSI1 sort key of the last user returned (the listing resumes after it). */
-const paginationToken = {
-  encode: (sortKey: string) => Buffer.from(JSON.stringify({ after: sortKey })).toString('base64url'),
-  decode: (token: string): string => {
-    try {
-      const { after } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-      if (typeof after === 'string' && after.length > 0 && after.length <= 200) return after;
-    } catch {
-      // answered below
-    }
-    return fail('InvalidParameterException', 'Invalid pagination token.');
-  },
-};
-
 /**
  * Users in sign-up order, a page at a time (the pool's GSI1): those the Filter matches (read on
  * until the page is full), with only the AttributesToGet.
@@ -217,7 +204,7 @@ export async function listUsers(
   }
   // Cognito's Limit 0 is its default page.
   const pageSize = limit === 0 ? 60 : limit;
-  let after = request.PaginationToken ? paginationToken.decode(request.PaginationToken) : undefined;
+  let after = request.PaginationToken ? afterToken.decode(request.PaginationToken) : undefined;
   const found: UserRecord[] = [];
   let more = true;
   while (found.length < pageSize && more) {
@@ -245,6 +232,6 @@ export async function listUsers(
         ? { ...described, Attributes: described.Attributes.filter(({ Name }) => wanted.includes(Name)) }
         : described;
     }),
-    ...(more && after !== undefined ? { PaginationToken: paginationToken.encode(after) } : {}),
+    ...(more && after !== undefined ? { PaginationToken: afterToken.encode(after) } : {}),
   };
 }

@@ -18,6 +18,7 @@ import {
   userKeys,
   type IdentityServices,
   type UserRecord,
+  afterToken,
 } from './model.ts';
 
 export interface GroupRecord {
@@ -218,20 +219,6 @@ export async function adminRemoveUserFromGroup(
   return {};
 }
 
-/** A NextToken: the last name or user listed (the listing resumes after it). */
-const nextToken = {
-  encode: (after: string) => Buffer.from(JSON.stringify({ after })).toString('base64url'),
-  decode: (token: string): string => {
-    try {
-      const { after } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-      if (typeof after === 'string' && after.length > 0 && after.length <= 200) return after;
-    } catch {
-      // answered below
-    }
-    return fail('InvalidParameterException', 'Invalid pagination token.');
-  },
-};
-
 function pageSize(limit: number | undefined): number {
   if (limit === undefined || limit === 0) return 60;
   if (!Number.isInteger(limit) || limit < 0 || limit > 60)
@@ -249,7 +236,7 @@ async function pageOf(
   { users }: Pick<IdentityServices, 'users'>,
 ): Promise<{ items: Item[]; next: string | undefined }> {
   const size = pageSize(request.Limit);
-  const after = request.NextToken === undefined ? undefined : nextToken.decode(request.NextToken);
+  const after = request.NextToken === undefined ? undefined : afterToken.decode(request.NextToken);
   // '$' follows '#': every sort key under a prefix `…#` sorts before `…$`.
   const sortKey =
     query.prefix !== ''
@@ -270,7 +257,7 @@ async function pageOf(
   const page = items.slice(0, size);
   const last = page.at(-1);
   const lastName = String(query.index ? last?.GSI1SK : last?.SK).slice(query.prefix.length);
-  return { items: page, next: items.length > size && last ? nextToken.encode(lastName) : undefined };
+  return { items: page, next: items.length > size && last ? afterToken.encode(lastName) : undefined };
 }
 
 export async function listGroups(

@@ -143,6 +143,23 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * A listing's page token: what the listing resumes after (a sort key, a name), opaque to clients.
+ * A token that is not one of ours is Cognito's InvalidParameterException.
+ */
+export const afterToken = {
+  encode: (after: string) => Buffer.from(JSON.stringify({ after })).toString('base64url'),
+  decode: (token: string): string => {
+    try {
+      const { after } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
+      if (typeof after === 'string' && after.length > 0 && after.length <= 200) return after;
+    } catch {
+      // answered below
+    }
+    return fail('InvalidParameterException', 'Invalid pagination token.');
+  },
+};
+
 export function fail(code: ConstructorParameters<typeof PlazaError>[0], message: string): never {
   throw new PlazaError(code, message);
 }

@@ -95,3 +95,21 @@ export function withPhoneChange(
     smsMfaOff: user.smsMfaEnabled === true && next.phone_number_verified !== 'true',
   };
 }
+
+/**
+ * What to set on the user's record for new attributes: the attributes after `withPhoneChange`,
+ * SMS MFA turned off when the number it used is no longer verified, and the time of the change.
+ */
+export function attributeChange(
+  user: Pick<UserRecord, 'attributes' | 'smsMfaEnabled'>,
+  attributes: Record<string, string>,
+  now: number,
+  verificationGiven = false,
+): { attributes: Record<string, string>; smsMfaEnabled?: false; lastModified: number } {
+  const phone = withPhoneChange(user, attributes, verificationGiven);
+  return {
+    attributes: phone.attributes,
+    ...(phone.smsMfaOff ? { smsMfaEnabled: false as const } : {}),
+    lastModified: now,
+  };
+}

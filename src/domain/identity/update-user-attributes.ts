@@ -1,6 +1,6 @@
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
-import { requirePhone, withPhoneChange } from './sms.ts';
+import { attributeChange, requirePhone } from './sms.ts';
 import { emailDelivery } from './verify-user-attribute.ts';
 import { fail, findUserByEmail, mailCode, requireEmail, userKeys, type IdentityServices } from './model.ts';
 
@@ -47,13 +47,10 @@ export async function updateUserAttributes(
   if (changingEmail && (await findUserByEmail(newEmail as string, services))) {
     fail('AliasExistsException', 'An account with the given email already exists.');
   }
-  const phone = withPhoneChange(user, attributes);
   await services.users.update({
     key: userKeys.user(user.sub),
     set: {
-      attributes: phone.attributes,
-      ...(phone.smsMfaOff ? { smsMfaEnabled: false } : {}),
-      lastModified: services.clock.now(),
+      ...attributeChange(user, attributes, services.clock.now()),
       ...(changingEmail ? { pendingEmail: newEmail as string } : {}),
     },
     conditions: [{ op: 'itemExists' }],
