@@ -52,6 +52,22 @@ async function awsError(operation: string, ...args: string[]): Promise<string> {
 
 const pool = () => ['--user-pool-id', UserPoolId];
 
+/** A user the operator creates with a verified email, no invitation sent: resolves to the username. */
+async function createUser(email: string): Promise<string> {
+  const created = await aws(
+    'admin-create-user',
+    ...pool(),
+    '--username',
+    email,
+    '--user-attributes',
+    `Name=email,Value=${email}`,
+    'Name=email_verified,Value=true',
+    '--message-action',
+    'SUPPRESS',
+  );
+  return String((created.User as { Username: string }).Username);
+}
+
 describe('the AWS CLI', () => {
   it("reads the pool's settings, client and MFA configuration", async () => {
     const described = await aws('describe-user-pool', ...pool());
@@ -70,18 +86,7 @@ describe('the AWS CLI', () => {
 
   it('manages a user: creation, attributes, password, sign-in, history, MFA preference, groups', async () => {
     const email = 'operator.made@example.com';
-    const created = await aws(
-      'admin-create-user',
-      ...pool(),
-      '--username',
-      email,
-      '--user-attributes',
-      `Name=email,Value=${email}`,
-      'Name=email_verified,Value=true',
-      '--message-action',
-      'SUPPRESS',
-    );
-    const username = String((created.User as { Username: string }).Username);
+    const username = await createUser(email);
     await aws(
       'admin-set-user-password',
       ...pool(),
@@ -174,18 +179,7 @@ describe('the AWS CLI', () => {
   it('signs in by choice (USER_AUTH), and sets up SMS MFA with its message', async () => {
     const email = 'operator.choice@example.com';
     const phone = '+14325551313';
-    const created = await aws(
-      'admin-create-user',
-      ...pool(),
-      '--username',
-      email,
-      '--user-attributes',
-      `Name=email,Value=${email}`,
-      'Name=email_verified,Value=true',
-      '--message-action',
-      'SUPPRESS',
-    );
-    const username = String((created.User as { Username: string }).Username);
+    const username = await createUser(email);
     await aws(
       'admin-update-user-attributes',
       ...pool(),
