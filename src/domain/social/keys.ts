@@ -33,6 +33,16 @@ export const keys = {
   }),
   mute: (userId: string, mutedId: string): Key => ({ PK: `USER#${userId}`, SK: `MUTE#${mutedId}` }),
   mutedBy: (userId: string, muterId: string): Key => ({ PK: `USER#${userId}`, SK: `MUTED_BY#${muterId}` }),
+  /**
+   * A notification, in its recipient's partition (so erasing the account sweeps it), keyed by what
+   * it is about (`LIKE#<postId>`, `COMMENT#<postId>#<commentId>`, `FOLLOW#<userId>`,
+   * `MENTION#<postId>[#<commentId>]`): the change that undoes it finds it without a read.
+   */
+  notification: (userId: string, about: string): Key => ({ PK: `USER#${userId}`, SK: `NOTIF#${about}` }),
+  /** The recipient's unread count and how far they have read: one item, so the count is one get. */
+  notificationState: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'NOTIFICATIONS' }),
+  /** A post under one of its hashtags; the post id (a ULID) sorts the tag's posts by time. */
+  hashtagPost: (tag: string, postId: string): Key => ({ PK: `HASHTAG#${tag}`, SK: `POST#${postId}` }),
   /** Marks an author whose posts are merged into feeds at read time instead of fanned out. */
   largeAuthor: (userId: string): Key => ({ PK: 'LARGE_AUTHORS', SK: userId }),
 };
@@ -42,6 +52,7 @@ export const partitions = {
   post: (postId: string) => `POST#${postId}`,
   feed: (userId: string) => `FEED#${userId}`,
   largeAuthors: 'LARGE_AUTHORS',
+  hashtag: (tag: string) => `HASHTAG#${tag}`,
 };
 
 export const sortPrefixes = {
@@ -55,6 +66,7 @@ export const sortPrefixes = {
   blockedBy: 'BLOCKED_BY#',
   mute: 'MUTE#',
   mutedBy: 'MUTED_BY#',
+  notification: 'NOTIF#',
 };
 
 /**
@@ -94,6 +106,18 @@ export function ownedByIndex(userId: string, sortKey: string): Item {
 
 export function ownedByPartition(userId: string): string {
   return `OWNER#${userId}`;
+}
+
+/**
+ * GSI1 overloaded once more: a user's notifications by the time they last changed, under
+ * `NOTIFS#<userId>`, newest first (a grouped like moves up when liked again).
+ */
+export function notificationsIndex(userId: string, at: string, about: string): Item {
+  return { GSI1PK: notificationsPartition(userId), GSI1SK: `${at}#${about}` };
+}
+
+export function notificationsPartition(userId: string): string {
+  return `NOTIFS#${userId}`;
 }
 
 /** GSI3, items by entity type and creation time. */
