@@ -2,6 +2,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createInterface } from 'node:readline';
 
 export function load(options: autocannon.Options): Promise<autocannon.Result> {
@@ -79,4 +80,14 @@ export async function startServerProcess<T>(
       await exited;
     },
   };
+}
+
+/** Listens on a free loopback port; resolves to the server's base URL. */
+export function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    }),
+  );
 }

@@ -12,8 +12,7 @@
  */
 import autocannon from 'autocannon';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -22,6 +21,7 @@ import { createApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { printTable, type Row } from './harness.ts';
+import { listen } from './http-load.ts';
 
 const SIZES = [150, 300, 600, 1200];
 
@@ -62,14 +62,6 @@ function load(url: string, seconds: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) =>
     autocannon({ url, connections: 32, duration: seconds }, (error, result) =>
       error ? reject(error) : resolve(result),
-    ),
-  );
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     ),
   );
 }

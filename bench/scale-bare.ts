@@ -277,6 +277,7 @@ export function bareServer(path: string, tableName: string, fanOutFollowerLimit:
       const id = variables.id ?? '';
       if (request.url === '/feed') respond(response, { homeFeed: homeFeed(viewer) });
       else if (request.url === '/post') respond(response, { getPost: post(id, viewer) });
+      else if (request.url === '/typename') respond(response, { __typename: 'Query' });
       else if (request.url === '/like') {
         void grouped(() => like(id, viewer)).then(() => {
           const liked = post(id, viewer)!;

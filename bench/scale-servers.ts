@@ -29,6 +29,7 @@ import { recordCapacity, type CapacityRecording } from '../test/support/capacity
 import { localCredentials } from '../test/support/dynamodb-local.ts';
 import { viewerEmail, viewerPassword, viewerTokens } from './feed-seed.ts';
 import { seedSqlite, seedStore, type GraphOptions, type SeedStats } from './scale-seed.ts';
+import { listen } from './http-load.ts';
 import { bareServer } from './scale-bare.ts';
 import { signedInUser } from './users.ts';
 
@@ -55,15 +56,6 @@ export interface ControlStats {
 }
 
 const logger = createLogger({ level: 'silent' });
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
-    }),
-  );
-}
 
 /** The control address: the load generator asks it to wait for the fan-out and for the figures. */
 function controlServer(drain: () => Promise<void>, capacity?: CapacityRecording): Server {

@@ -37,6 +37,7 @@ import { followUser } from '../../src/domain/social/follow-user.ts';
 import { likePost, unlikePost } from '../../src/domain/social/like-post.ts';
 import { muteUser } from '../../src/domain/social/mute-user.ts';
 import { defaultSocialSettings, type SocialServices } from '../../src/domain/social/model.ts';
+import { keys as socialKeys } from '../../src/domain/social/keys.ts';
 import { updateProfile } from '../../src/domain/social/update-profile.ts';
 import { isPlazaError } from '../../src/platform/errors.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -319,9 +320,18 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
         w.alicesComment.id,
         w.unused.split('/')[3]!,
       ];
+      const hiddenCounts = async () =>
+        Promise.all(
+          [w.bob, w.carol, w.dave].map(
+            async (id) => (await social.store.get(socialKeys.profile(id))).item?.hiddenCount,
+          ),
+        );
+      // bob mutes alice, alice blocks carol, dave blocks alice: one hiding item each (relations.ts).
+      expect(await hiddenCounts()).toEqual([1, 1, 1]);
       await expectErased(gone, async () => {
         expect(await deleteAccount(w.alice, social)).toBe(true);
       });
+      expect(await hiddenCounts()).toEqual([0, 0, 0]);
       expect(invalidated).toEqual(expect.arrayContaining([`users/${w.alice}/*`, `stories/${w.alice}/*`]));
       // Three paths for the whole account, none per photo (CloudFront allows 15 wildcards in progress).
       expect(invalidated.filter((key) => key.startsWith(`users/${w.alice}/`))).toEqual([

@@ -1,9 +1,9 @@
 import { isPlazaError } from '../../platform/errors.ts';
 import { writeAll } from '../../ports/item-store/batch.ts';
-import type { Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
+import type { Condition, Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import { idAfter, keys, ownedByPartition, partitions, sortPrefixes } from '../social/keys.ts';
-import { relationTwin } from '../social/relations.ts';
+import { countsAsHidden, hiddenCount, relationTwin } from '../social/relations.ts';
 import { deleteObjects, eraseMedia } from './erase-media.ts';
 import { cascadeConcurrency, inParallel, type Erased, type PrivacyServices } from './model.ts';
 
@@ -21,7 +21,7 @@ interface Counted {
   item: Key;
   /** Items that go with it (the other side of a follow). */
   also: Key[];
-  counter: { key: Key; attribute: string };
+  counter: { key: Key; attribute: string; condition?: Condition };
 }
 
 /** Counted items per transaction: each is one or two deletes, and each counter one update (≤ 100 actions). */
@@ -40,7 +40,7 @@ async function uncount(services: Pick<PrivacyServices, 'store'>, { item, also, c
     ...also.map((key) => ({ delete: key })),
     {
       update: { key: counter.key, add: { [counter.attribute]: -1 } },
-      conditions: [{ op: 'itemExists' }],
+      conditions: [counter.condition ?? { op: 'itemExists' }],
     },
   ];
   try {
@@ -79,10 +79,13 @@ async function uncountAll(services: Pick<PrivacyServices, 'store'>, all: Counted
   for (let i = 0; i < all.length; i += COUNTED_PER_TRANSACTION)
     groups.push(all.slice(i, i + COUNTED_PER_TRANSACTION));
   await inParallel(groups, cascadeConcurrency, async (group) => {
-    const counters = new Map<string, { key: Key; add: Record<string, number> }>();
+    const counters = new Map<string, { key: Key; add: Record<string, number>; conditions: Condition[] }>();
     for (const { counter } of group) {
-      const entry = counters.get(keyId(counter.key)) ?? { key: counter.key, add: {} };
+      const entry = counters.get(keyId(counter.key)) ?? { key: counter.key, add: {}, conditions: [] };
       entry.add[counter.attribute] = (entry.add[counter.attribute] ?? 0) - 1;
+      const condition = counter.condition ?? { op: 'itemExists' };
+      if (!entry.conditions.some((known) => JSON.stringify(known) === JSON.stringify(condition)))
+        entry.conditions.push(condition);
       counters.set(keyId(counter.key), entry);
     }
     const actions: TransactAction[] = [
@@ -90,10 +93,7 @@ async function uncountAll(services: Pick<PrivacyServices, 'store'>, all: Counted
         { delete: item, conditions: [{ op: 'itemExists' as const }] },
         ...also.map((key) => ({ delete: key })),
       ]),
-      ...[...counters.values()].map((update) => ({
-        update,
-        conditions: [{ op: 'itemExists' as const }],
-      })),
+      ...[...counters.values()].map(({ conditions, ...update }) => ({ update, conditions })),
     ];
     try {
       await services.store.transactWrite(actions);
@@ -150,7 +150,18 @@ export async function eraseAccount(
         // Stories' media goes with the story's REMOVE record; anything else of the user's goes as it
         // is, a block or mute with its twin in the other user's partition.
         const twin = relationTwin(userId, sk);
-        plain.push(keyOf(item), ...(twin ? [twin] : []));
+        if (twin && countsAsHidden(twin.SK))
+          counted.push({
+            item: keyOf(item),
+            also: [twin],
+            counter: {
+              key: keys.profile(idAfter('USER#', twin.PK)),
+              attribute: hiddenCount,
+              // A profile counted before the count existed has none to move.
+              condition: { op: 'attributeExists', attribute: hiddenCount },
+            },
+          });
+        else plain.push(keyOf(item), ...(twin ? [twin] : []));
       }
     }
     await writeAll(

@@ -1,5 +1,6 @@
 import { isPlazaError } from '../../platform/errors.ts';
 import { byTypeIndex, keys } from './keys.ts';
+import { hiddenCount } from './relations.ts';
 import { requireUserId, toProfile, type Profile, type SocialServices } from './model.ts';
 
 /**
@@ -20,6 +21,7 @@ export async function createProfile(
     followerCount: 0,
     followingCount: 0,
     postCount: 0,
+    [hiddenCount]: 0,
     createdAt,
   };
   try {

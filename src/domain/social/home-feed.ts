@@ -3,16 +3,17 @@
  * fan-out) merged with the recent posts of the large authors the viewer
  * follows (never fanned out), newest first, then hydrated with posts,
  * authors, the viewer's likes, and the blocks (either way) and mutes between the viewer
- * and the page's authors (whose posts are left out) in two batch reads. A page costs
- * 1 + (large authors followed) queries and 2 batch reads (3 when there are
- * large authors: which of them the viewer follows), whatever its size; the
+ * and the page's authors (whose posts are left out) in two batch reads; the last only for a
+ * viewer whose profile counts any (relations.ts). A page costs 1 + (large authors followed)
+ * queries, the viewer's profile and 2 batch reads (3 when there are large authors: which of
+ * them the viewer follows), whatever its size; the
  * list of large authors is read once in a few seconds (large-authors.ts).
  */
 import { getAll } from '../../ports/item-store/batch.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import { keys, partitions, sortPrefixes } from './keys.ts';
 import { largeAuthorIds } from './large-authors.ts';
-import { hiddenIn, hiddenKeys } from './relations.ts';
+import { hiddenIn, hiddenKeys, hidesNobody } from './relations.ts';
 import {
   pageSize,
   requireUserId,
@@ -49,6 +50,9 @@ export async function homeFeed(
     throw new PlazaError('BadInput', 'Invalid feed cursor');
   const before = options.cursor;
 
+  // The viewer's profile says whether anyone is hidden from them (relations.ts): read beside the
+  // feed, it spares the page a key per author in the common case of nobody.
+  const viewer = store.get(keys.profile(userId));
   const fanned = store.query({
     partition: partitions.feed(userId),
     ...(before ? { sortKey: { op: '<' as const, value: before } } : {}),
@@ -90,6 +94,7 @@ export async function homeFeed(
     .slice(0, limit);
 
   const authorIds = [...new Set(ordered.map((entry) => entry.authorId))];
+  const others = hidesNobody((await viewer).item) ? [] : authorIds.filter((id) => id !== userId);
   const [posts, related] = await Promise.all([
     getAll(
       store,
@@ -100,13 +105,7 @@ export async function homeFeed(
       authorIds
         .map(keys.profile)
         .concat(ordered.map((entry) => keys.like(entry.postId, userId)))
-        .concat(
-          hiddenKeys(
-            userId,
-            authorIds.filter((id) => id !== userId),
-            { mutes: true, blockers: true },
-          ),
-        ),
+        .concat(hiddenKeys(userId, others, { mutes: true, blockers: true })),
     ),
   ]);
   const postsById = new Map(posts.map((item) => [String(item.id), toPost(item)]));

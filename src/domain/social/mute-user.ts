@@ -1,7 +1,14 @@
 import { getProfile } from './get-profile.ts';
 import { keys } from './keys.ts';
 import type { Profile, SocialServices } from './model.ts';
-import { relationItems, relationParties, removeRelation } from './relations.ts';
+import { PlazaError } from '../../platform/errors.ts';
+import {
+  countedProfiles,
+  relationCountActions,
+  relationItems,
+  relationParties,
+  removeRelation,
+} from './relations.ts';
 
 /**
  * Mutes a user: their posts and stories leave the muter's home feed and stories bar, and nothing
@@ -15,15 +22,18 @@ export async function muteUser(
   const [muter, muted] = relationParties(viewerId, userId, 'mute');
   const { store, clock } = services;
   const profile = await getProfile(muted, services);
+  if ((await countedProfiles('mute', muter, muted, services)).length === 0)
+    throw new PlazaError('NotFound', 'You have no profile yet');
   const createdAt = new Date(clock.now()).toISOString();
-  // Conditional, so a repeated mute keeps the first one's time (listMuted shows it).
+  // Conditional, so a repeated mute keeps the first one's time (listMuted shows it) and counts once.
   await store
-    .transactWrite(
-      relationItems('mute', muter, muted, createdAt).map((item) => ({
+    .transactWrite([
+      ...relationItems('mute', muter, muted, createdAt).map((item) => ({
         put: item,
         conditions: [{ op: 'itemNotExists' as const }],
       })),
-    )
+      ...relationCountActions('mute', muter, muted, 1),
+    ])
     .catch(async (error: unknown) => {
       if (!(await store.get(keys.mute(muter, muted))).item) throw error;
     });

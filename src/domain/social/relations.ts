@@ -3,10 +3,14 @@
  * actor's `BLOCK#`/`MUTE#` item and the other user's `BLOCKED_BY#`/`MUTED_BY#` twin, so a write
  * can check "does the owner block me" with one key, and a live event can ask who blocks its
  * author with one query of the author's own partition.
+ *
+ * A user's profile counts the items that hide others from their reads (`hiddenCount`: their
+ * `BLOCK#`, `BLOCKED_BY#` and `MUTE#` items), moved in the transactions that write them. Nearly
+ * everyone's is 0, and then a feed page needs no key per author to look for blocks and mutes.
  */
-import { PlazaError } from '../../platform/errors.ts';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
-import type { Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
+import type { CancellationReason, Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import { idAfter, keys, partitions, sortPrefixes } from './keys.ts';
 import { requireUserId, type SocialServices } from './model.ts';
@@ -53,15 +57,104 @@ export function relationTwin(userId: string, sortKey: string): Key | undefined {
   return undefined;
 }
 
-/** Takes a block or mute back, both items at once; taking back what is not there changes nothing. */
+/** The profile attribute counting a user's items that hide others from them. */
+export const hiddenCount = 'hiddenCount';
+
+/** Whether an item of a user's partition is one `hiddenCount` counts. */
+export function countsAsHidden(sortKey: string): boolean {
+  return [sortPrefixes.block, sortPrefixes.blockedBy, sortPrefixes.mute].some((prefix) =>
+    sortKey.startsWith(prefix),
+  );
+}
+
+/**
+ * Whom a viewer's reads may hide, by the viewer's profile: nobody when its count is 0, or
+ * unknown (`undefined`) for a profile that has no count yet.
+ */
+export function hidesNobody(profile: Item | undefined): boolean {
+  return profile?.[hiddenCount] === 0;
+}
+
+/** The users whose `hiddenCount` a relation moves: both for a block, the muter for a mute. */
+const countedParties = (relation: Relation, actor: string, target: string) =>
+  relation === 'block' ? [actor, target] : [actor];
+
+/** Moves the counts of a relation's parties, in the transaction that writes or removes its items. */
+export function relationCountActions(
+  relation: Relation,
+  actor: string,
+  target: string,
+  by: 1 | -1,
+): TransactAction[] {
+  return countedParties(relation, actor, target).map((userId) => ({
+    update: { key: keys.profile(userId), add: { [hiddenCount]: by } },
+    // Never `add` onto a profile without a count: that would count from 0 what is more.
+    conditions: [{ op: 'attributeExists', attribute: hiddenCount }],
+  }));
+}
+
+/**
+ * Gives the profiles among `profiles` that have no `hiddenCount` (written before it existed) one,
+ * counted from their partitions. Safe beside other writers: every change of a count requires it
+ * to exist, so none can commit between the counting and the setting.
+ */
+export async function ensureHiddenCounts(
+  profiles: Item[],
+  services: Pick<SocialServices, 'store'>,
+): Promise<void> {
+  for (const profile of profiles) {
+    if (typeof profile[hiddenCount] === 'number') continue;
+    const userId = String(profile.id);
+    const prefixes = [sortPrefixes.block, sortPrefixes.blockedBy, sortPrefixes.mute];
+    const counted = await Promise.all(prefixes.map((prefix) => idsUnder(userId, prefix, services)));
+    try {
+      await services.store.update({
+        key: keys.profile(userId),
+        set: { [hiddenCount]: counted.reduce((sum, ids) => sum + ids.size, 0) },
+        conditions: [{ op: 'itemExists' }, { op: 'attributeNotExists', attribute: hiddenCount }],
+      });
+    } catch (error) {
+      // Counted by another writer meanwhile, or the profile is gone: either way nothing to do.
+      if (!isPlazaError(error, 'ConditionalCheckFailedException')) throw error;
+    }
+  }
+}
+
+/** The counted parties' profiles, with their counts made sure of (consistent reads). */
+export async function countedProfiles(
+  relation: Relation,
+  actor: string,
+  target: string,
+  services: Pick<SocialServices, 'store'>,
+): Promise<Item[]> {
+  const profiles = await getAll(services.store, countedParties(relation, actor, target).map(keys.profile), {
+    consistent: true,
+  });
+  await ensureHiddenCounts(profiles, services);
+  return profiles;
+}
+
+/** Takes a block or mute back, both items and the counts at once; taking back what is not there changes nothing. */
 export async function removeRelation(
   relation: Relation,
   actor: string,
   target: string,
-  { store }: Pick<SocialServices, 'store'>,
+  services: Pick<SocialServices, 'store'>,
 ): Promise<void> {
   const { own, twin } = relationKeys[relation];
-  await store.transactWrite([{ delete: own(actor, target) }, { delete: twin(target, actor) }]);
+  await countedProfiles(relation, actor, target, services);
+  try {
+    await services.store.transactWrite([
+      { delete: own(actor, target), conditions: [{ op: 'itemExists' }] },
+      { delete: twin(target, actor) },
+      ...relationCountActions(relation, actor, target, -1),
+    ]);
+  } catch (error) {
+    if (!isPlazaError(error, 'TransactionCanceledException')) throw error;
+    const reasons = (error.details?.cancellationReasons ?? []) as CancellationReason[];
+    // Not there: nothing to take back.
+    if (reasons[0]?.code !== 'ConditionalCheckFailed') throw error;
+  }
 }
 
 /** A transaction's condition that `ownerId` has not blocked `actorId` (writes on the owner's things). */
