@@ -5,6 +5,7 @@
 import { ffmpegVideoProcessor } from '../adapters/ffmpeg/ffmpeg-video-processor.ts';
 import { sharpImageProcessor } from '../adapters/sharp/sharp-image-processor.ts';
 import { MediaJobs } from '../domain/media/media-jobs.ts';
+import { isVideoKey } from '../domain/media/media-keys.ts';
 import { defaultMediaSettings, type MediaServices } from '../domain/media/model.ts';
 import { processMedia } from '../domain/media/process-media.ts';
 import type { Config } from '../platform/config.ts';
@@ -48,6 +49,8 @@ export function openMedia(
   };
   const jobs = new MediaJobs((key) => processMedia(key, services), {
     concurrency: config.media.jobConcurrency,
+    // Clips take seconds to minutes each: a lane of their own, so photos never wait behind them.
+    lanes: [{ concurrency: config.media.videoJobConcurrency, matches: isVideoKey }],
     attempts: services.settings.jobAttempts,
     logger,
     onOutcome: (outcome, seconds) => {

@@ -101,6 +101,9 @@ const fileSchema = z
       .object({
         imageMaxMegabytes: z.number().positive().max(200).optional(),
         videoMaxMegabytes: z.number().positive().max(5000).optional(),
+        videoMaxSeconds: z.number().positive().max(3600).optional(),
+        videoJobConcurrency: z.number().int().min(1).max(16).optional(),
+        videoThreads: z.number().int().min(1).max(64).optional(),
         imageSizes: z.array(z.number().int().min(16).max(4096)).min(1).max(8).optional(),
         maxMegapixels: z.number().positive().max(500).optional(),
         uploadUrlSeconds: z.number().int().min(10).max(900).optional(),
@@ -285,6 +288,12 @@ export interface Config {
     /** How long the owner's signed URL of an original stays valid (ADR 0007). */
     originalUrlSeconds: number;
     jobConcurrency: number;
+    /** Clips longer than this are refused (FAILED). */
+    videoMaxSeconds: number;
+    /** Clips processed at once, beside jobConcurrency's images, so clips never hold up photos. */
+    videoJobConcurrency: number;
+    /** ffmpeg's threads for one clip. */
+    videoThreads: number;
     /** The lifecycle rule: previous versions of overwritten or deleted objects go after this many days. */
     noncurrentVersionDays: number;
   };
@@ -539,6 +548,9 @@ function mediaSettingsOf(file: ConfigFile): Config['media'] {
     uploadUrlSeconds: file.media?.uploadUrlSeconds ?? 900,
     originalUrlSeconds: file.media?.originalUrlSeconds ?? 300,
     jobConcurrency: file.media?.jobConcurrency ?? 2,
+    videoMaxSeconds: file.media?.videoMaxSeconds ?? 60,
+    videoJobConcurrency: file.media?.videoJobConcurrency ?? 1,
+    videoThreads: file.media?.videoThreads ?? 2,
     noncurrentVersionDays: file.media?.noncurrentVersionDays ?? 30,
   };
 }

@@ -1,30 +1,50 @@
-/** Makes an uploaded video fit to hand to others: the same pictures and sound, no metadata. */
+/** Turns an uploaded clip into what players stream: renditions without metadata, and a poster frame. */
 import type { Readable } from 'node:stream';
 
 export interface VideoLimits {
+  maxSeconds: number;
+  /** Larger pictures (8K) are refused before anything is decoded. */
+  maxPixels: number;
+  /** For each external program run; a run over it is killed and the clip refused. */
   timeoutSeconds: number;
+  /** Encoder and filter threads per run, so one clip cannot take every core. */
+  threads: number;
+  /**
+   * The renditions' short sides (720, 360): a portrait clip's width, a landscape one's height.
+   * Never above the clip's own: a smaller clip gets one rendition at its own size instead.
+   */
+  renditions: number[];
 }
 
-export interface CleanVideo {
+export interface VideoRenditionFile {
+  /** File name beside the original: `720p.mp4`, `360p.mp4`. */
+  name: string;
   contentType: string;
-  /** The exact number of bytes `body` carries. */
+  width: number;
+  height: number;
+  /** The exact number of bytes `body()` carries. */
   size: number;
-  body: Readable;
+  body(): Readable;
+}
+
+export interface ProcessedVideo {
   /** The pictures' dimensions, upright (the display rotation applied). */
   width: number;
   height: number;
+  durationSeconds: number;
+  /** Largest first. */
+  renditions: VideoRenditionFile[];
+  /** One frame, upright, as a JPEG of the clip's own size, for the image pipeline's poster sizes. */
+  poster: Buffer;
 }
 
 export interface VideoProcessor {
   /**
-   * Copies an MP4 or QuickTime file's video and audio into a new MP4 without its metadata
-   * (where and when it was shot, the device: `moov/udta`, `moov/meta`, stream tags, chapters,
-   * cover art, data tracks) and hands it to `use`; its bytes are gone once `use` settles.
-   * Throws UnsupportedMediaType for bytes that are not a readable video within the limits.
+   * Checks the clip (a video stream, its duration and size within the limits), then encodes its
+   * renditions (H.264/AAC in MP4, `+faststart`, upright, no metadata: where and when it was shot,
+   * the device) and takes a poster frame, and hands them to `use`; the files are gone once `use`
+   * settles. Throws UnsupportedMediaType, with a reason a person understands, for a clip that
+   * is refused or cannot be read.
    */
-  stripMetadata<T>(
-    original: Readable,
-    limits: VideoLimits,
-    use: (video: CleanVideo) => Promise<T>,
-  ): Promise<T>;
+  process<T>(original: Readable, limits: VideoLimits, use: (video: ProcessedVideo) => Promise<T>): Promise<T>;
 }

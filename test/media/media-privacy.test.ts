@@ -239,7 +239,7 @@ describe('media privacy', () => {
 
     const seen = await story(bob);
     expect(seen).toMatchObject({ key, status: 'READY', originalUrl: null, width: 64, height: 64 });
-    expect(seen.url).toMatch(/\/clean\.mp4\?Expires=\d+&Signature=/);
+    expect(seen.url).toMatch(/\/64p\.mp4\?Expires=\d+&Signature=/);
     const served = await download(seen.url as string);
     expect([served.status, served.response.headers.get('content-type')]).toEqual([200, 'video/mp4']);
     const format = probe(served.bytes);

@@ -159,7 +159,7 @@ describe('media on the local file system', () => {
     });
     expect(html.errors?.[0]?.errorType).toBe('UnsupportedMediaType');
     const video = await server.gql(alice.token, UPLOAD, {
-      input: { purpose: 'POST', contentType: 'video/mp4', contentLength: 10 },
+      input: { purpose: 'AVATAR', contentType: 'video/mp4', contentLength: 10 },
     });
     expect(video.errors?.[0]?.errorType).toBe('UnsupportedMediaType');
     const huge = await server.gql(alice.token, UPLOAD, {

@@ -1,100 +1,159 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isPlazaError } from '../../platform/errors.ts';
-import type { CleanVideo } from '../../ports/video-processor.ts';
-import { ffmpegVideoProcessor, uprightSize } from './ffmpeg-video-processor.ts';
+import type { VideoLimits } from '../../ports/video-processor.ts';
+import { ffmpegVideoProcessor, renditionSizes } from './ffmpeg-video-processor.ts';
+import { makeClip, probeFile } from '../../../test/support/video-clips.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'plaza-ffmpeg-test-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** A one-second video as a phone leaves it: where it was shot, a title, maybe a display rotation. */
-function phoneVideo(name: string, extra: string[] = []): Buffer {
-  const plain = join(folder, `plain-${name}`);
-  const file = join(folder, name);
-  const ffmpeg = (args: string[]) =>
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
-  ffmpeg([
-    ...['-f', 'lavfi', '-i', 'testsrc=duration=1:size=64x32:rate=10'],
-    ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', plain],
-  ]);
-  // Tags (and ffmpeg 5's rotation) are written when copying, as a phone's muxer writes them.
-  ffmpeg([
-    ...['-i', plain, '-c', 'copy'],
-    ...['-metadata', 'location=+48.8584+002.2945/', '-metadata', 'title=secret'],
-    ...['-metadata:s:v:0', 'title=stream secret', ...extra, file],
-  ]);
-  return readFileSync(file);
+const limits: VideoLimits = {
+  maxSeconds: 60,
+  maxPixels: 4096 * 4096,
+  timeoutSeconds: 60,
+  threads: 2,
+  renditions: [720, 360],
+};
+
+async function process(bytes: Buffer, processor = ffmpegVideoProcessor(), given: Partial<VideoLimits> = {}) {
+  return processor.process(Readable.from([bytes]), { ...limits, ...given }, async (video) => ({
+    ...video,
+    renditions: await Promise.all(
+      video.renditions.map(async (rendition) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of rendition.body()) chunks.push(chunk as Buffer);
+        const file = join(folder, `out-${Math.random().toString(36).slice(2)}-${rendition.name}`);
+        writeFileSync(file, Buffer.concat(chunks));
+        return { ...rendition, bytes: Buffer.concat(chunks).length, probe: probeFile(file) };
+      }),
+    ),
+  }));
 }
 
-async function strip(bytes: Buffer, processor = ffmpegVideoProcessor(), timeoutSeconds = 20) {
-  return processor.stripMetadata(Readable.from([bytes]), { timeoutSeconds }, async (video: CleanVideo) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of video.body) chunks.push(chunk as Buffer);
-    return { ...video, bytes: Buffer.concat(chunks) };
-  });
-}
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => (isPlazaError(error, 'UnsupportedMediaType') ? error.message : error),
+  );
 
-function probe(bytes: Buffer): string {
-  const file = join(folder, `probe-${bytes.length}.mp4`);
-  writeFileSync(file, bytes);
-  return execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', file], {
-    encoding: 'utf8',
-  });
-}
+const leftovers = () => readdirSync(tmpdir()).filter((name) => name.startsWith('plaza-video-')).length;
 
 describe('ffmpegVideoProcessor', () => {
-  it('keeps the pictures and drops where, when and what', async () => {
-    const original = phoneVideo('phone.mp4');
-    expect(probe(original)).toMatch(/TAG:location=\+48\.8584/);
-    const clean = await strip(original);
-    expect(clean).toMatchObject({ contentType: 'video/mp4', width: 64, height: 32 });
-    expect(clean.size).toBe(clean.bytes.length);
-    const shown = probe(clean.bytes);
-    expect(shown).not.toMatch(/TAG:location|48\.8584|secret|creation_time/);
-    expect(shown).toMatch(/codec_name=h264/);
-  });
-
-  it('keeps the display rotation, and reports the size upright', async () => {
-    const rotated = phoneVideo('rotated.mp4', ['-metadata:s:v:0', 'rotate=90']);
-    const clean = await strip(rotated);
-    expect([clean.width, clean.height]).toEqual([32, 64]);
-    expect(
-      uprightSize('{"streams":[{"width":64,"height":32,"side_data_list":[{"rotation":-270}]}]}'),
-    ).toEqual({
-      width: 32,
-      height: 64,
+  it('turns a 1080p portrait phone clip upright into 720p and 360p H.264/AAC without its metadata', async () => {
+    const original = makeClip(folder, 'phone.mp4', {
+      size: '1920x1080',
+      seconds: 1.5,
+      rotate: 90,
+      tags: true,
     });
+    const shot = probeFile(join(folder, 'phone.mp4'));
+    expect(shot.rotation).toBe(90);
+    expect(shot.tags).toMatch(/location=\+48\.8584[^]*creation_time=2024/);
+    const video = await process(original);
+    expect([video.width, video.height]).toEqual([1080, 1920]);
+    expect(video.durationSeconds).toBeCloseTo(1.5, 1);
+    expect(video.renditions.map(({ name, width, height }) => ({ name, width, height }))).toEqual([
+      { name: '720p.mp4', width: 720, height: 1280 },
+      { name: '360p.mp4', width: 360, height: 640 },
+    ]);
+    for (const rendition of video.renditions) {
+      expect(rendition.size).toBe(rendition.bytes);
+      expect(rendition.probe).toMatchObject({
+        video: 'h264',
+        audio: 'aac',
+        width: rendition.width,
+        height: rendition.height,
+        rotation: 0,
+        faststart: true,
+      });
+      expect(rendition.probe.tags).not.toMatch(/location|creation_time|48\.8584|secret/);
+    }
+    const poster = await sharp(video.poster).metadata();
+    expect([poster.format, poster.width, poster.height, poster.exif]).toEqual([
+      'jpeg',
+      1080,
+      1920,
+      undefined,
+    ]);
   });
 
-  it('refuses what is not a video, and leaves no files behind', async () => {
-    const before = execFileSync('ls', [tmpdir()], { encoding: 'utf8' }).match(/plaza-video-/g)?.length ?? 0;
-    const error = await strip(Buffer.from('not a video at all')).catch((caught: unknown) => caught);
-    expect(isPlazaError(error, 'UnsupportedMediaType')).toBe(true);
-    expect((error as Error).message).toMatch(/Not a readable video/);
-    const after = execFileSync('ls', [tmpdir()], { encoding: 'utf8' }).match(/plaza-video-/g)?.length ?? 0;
-    expect(after).toBe(before);
+  it('re-encodes an HEVC QuickTime clip to H.264, and never upscales a small one', async () => {
+    const original = makeClip(folder, 'hevc.mov', { size: '640x480', seconds: 1, codec: 'libx265' });
+    expect(probeFile(join(folder, 'hevc.mov')).video).toBe('hevc');
+    const video = await process(original);
+    expect(
+      video.renditions.map(({ name, width, height, probe }) => [name, width, height, probe.video]),
+    ).toEqual([
+      ['480p.mp4', 640, 480, 'h264'],
+      ['360p.mp4', 480, 360, 'h264'],
+    ]);
+    const tiny = await process(
+      makeClip(folder, 'tiny.webm', { size: '320x240', seconds: 1, codec: 'libvpx' }),
+    );
+    expect(tiny.renditions.map(({ name, width, height }) => [name, width, height])).toEqual([
+      ['240p.mp4', 320, 240],
+    ]);
+  });
+
+  it('refuses sound only, cut-short files, text, empty files, 8K and hours, each with its reason', async () => {
+    const before = leftovers();
+    const song = makeClip(folder, 'song.m4a', { seconds: 1, audioOnly: true });
+    expect(await refusal(process(song))).toMatch(/no pictures \(sound only\?\)/);
+    const clip = makeClip(folder, 'whole.mp4', { size: '640x360', seconds: 2 });
+    expect(await refusal(process(clip.subarray(0, clip.length / 2)))).toMatch(
+      /Not a readable video.*cut short/,
+    );
+    const streamable = makeClip(folder, 'streamable.mp4', { size: '640x360', seconds: 2, faststart: true });
+    expect(await refusal(process(streamable.subarray(0, Math.round(streamable.length * 0.6))))).toMatch(
+      /Not a readable video/,
+    );
+    expect(await refusal(process(Buffer.from('just some words, renamed to clip.mp4\n')))).toMatch(
+      /Not a readable video/,
+    );
+    expect(await refusal(process(Buffer.alloc(0)))).toBe('The file is empty');
+    const huge = makeClip(folder, '8k.mp4', { size: '7680x4320', seconds: 1, rate: '1', silent: true });
+    expect(await refusal(process(huge))).toMatch(/7680×4320; at most 16\.8 megapixels/);
+    const long = makeClip(folder, 'long.mp4', {
+      size: '16x16',
+      seconds: 4 * 3600,
+      rate: '1/60',
+      silent: true,
+    });
+    expect(await refusal(process(long))).toBe('The video is 14400 s long; at most 60 s are accepted');
+    expect(leftovers()).toBe(before);
   });
 
   it('stops a run over its time limit, and says when ffmpeg is missing', async () => {
-    const slow = join(folder, 'slow-ffmpeg');
+    const slow = join(folder, 'slow-ffprobe');
     writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n');
     chmodSync(slow, 0o755);
     const started = Date.now();
-    const error = await strip(Buffer.from('x'), ffmpegVideoProcessor({ ffmpeg: slow }), 0.3).catch(
-      (caught: unknown) => caught,
+    const message = await refusal(
+      process(readFileSync(join(folder, 'phone.mp4')), ffmpegVideoProcessor({ ffprobe: slow }), {
+        timeoutSeconds: 0.3,
+      }),
     );
-    expect(isPlazaError(error, 'UnsupportedMediaType')).toBe(true);
-    expect((error as Error).message).toMatch(/longer than 0.3 s/);
+    expect(message).toMatch(/longer than 0.3 s/);
     expect(Date.now() - started).toBeLessThan(5000);
-
-    const missing = await strip(
-      Buffer.from('x'),
-      ffmpegVideoProcessor({ ffmpeg: join(folder, 'none') }),
+    const missing = await process(
+      readFileSync(join(folder, 'phone.mp4')),
+      ffmpegVideoProcessor({ ffprobe: join(folder, 'none') }),
     ).catch((caught: unknown) => caught);
     expect(isPlazaError(missing, 'ConfigurationError')).toBe(true);
+  });
+
+  it('sizes renditions by their short side, even, largest first', () => {
+    expect(renditionSizes({ width: 3840, height: 2160 }, [720, 360])).toEqual([
+      { name: '720p.mp4', width: 1280, height: 720 },
+      { name: '360p.mp4', width: 640, height: 360 },
+    ]);
+    expect(renditionSizes({ width: 355, height: 201 }, [720, 360])).toEqual([
+      { name: '202p.mp4', width: 356, height: 202 },
+    ]);
   });
 });

@@ -47,7 +47,8 @@ export async function createUploadUrl(
   const purpose = requirePurpose(request.purpose);
   const contentType = String(request.contentType ?? '').toLowerCase();
   const video = isVideo(contentType);
-  const accepted = purpose === 'STORY' ? [...imageTypes, ...videoTypes] : imageTypes;
+  // An avatar is a still picture; posts and stories take clips too.
+  const accepted = purpose === 'AVATAR' ? imageTypes : [...imageTypes, ...videoTypes];
   if (!accepted.includes(contentType)) {
     throw new PlazaError(
       'UnsupportedMediaType',

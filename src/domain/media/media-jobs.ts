@@ -10,8 +10,19 @@ import type { ItemStore } from '../../ports/item-store/item-store.ts';
 import { MEDIA_JOBS } from './model.ts';
 import type { ProcessOutcome } from './process-media.ts';
 
+/** Jobs whose keys `matches` names run beside the others with their own concurrency. */
+export interface MediaJobLane {
+  concurrency: number;
+  matches: (key: string) => boolean;
+}
+
 export interface MediaJobOptions {
   concurrency: number;
+  /**
+   * Slow kinds of job (videos) in lanes of their own, so that however many of them queue up,
+   * the other jobs still start as soon as they arrive.
+   */
+  lanes?: MediaJobLane[];
   attempts: number;
   logger: Logger;
   /** First retry delay; doubled for each further attempt. */
@@ -23,6 +34,13 @@ export interface MediaJobOptions {
 interface Job {
   key: string;
   log: Logger;
+  lane: Lane;
+}
+
+interface Lane {
+  concurrency: number;
+  waiting: Job[];
+  running: number;
 }
 
 /** Where a job came from: the id of the request that queued it, when a request did. */
@@ -32,8 +50,10 @@ export interface JobOrigin {
 
 export class MediaJobs {
   readonly #run: (key: string, log: Logger) => Promise<ProcessOutcome>;
-  readonly #options: Required<Omit<MediaJobOptions, 'onOutcome'>> & Pick<MediaJobOptions, 'onOutcome'>;
-  readonly #waiting: Job[] = [];
+  readonly #options: Required<Omit<MediaJobOptions, 'onOutcome' | 'lanes'>> &
+    Pick<MediaJobOptions, 'onOutcome'>;
+  /** The default lane first; a key goes to the first other lane that matches it. */
+  readonly #lanes: (Lane & { matches: (key: string) => boolean })[];
   /** Keys queued or running: an upload is processed once however often it is announced. */
   readonly #known = new Set<string>();
   #running = 0;
@@ -45,6 +65,10 @@ export class MediaJobs {
   constructor(run: (key: string, log: Logger) => Promise<ProcessOutcome>, options: MediaJobOptions) {
     this.#run = run;
     this.#options = { retryDelayMs: 500, ...options };
+    this.#lanes = [
+      { concurrency: options.concurrency, matches: () => true, waiting: [], running: 0 },
+      ...(options.lanes ?? []).map((lane) => ({ ...lane, waiting: [], running: 0 })),
+    ];
   }
 
   enqueue(key: string, origin: JobOrigin = {}): void {
@@ -53,7 +77,8 @@ export class MediaJobs {
     const jobId = randomUUID();
     const log = this.#options.logger.child(origin.reqId ? { jobId, reqId: origin.reqId } : { jobId });
     log.debug({ key }, 'media job queued');
-    this.#waiting.push({ key, log });
+    const lane = this.#lanes.slice(1).find((candidate) => candidate.matches(key)) ?? this.#lanes[0]!;
+    lane.waiting.push({ key, log, lane });
     this.#pump();
   }
 
@@ -87,21 +112,28 @@ export class MediaJobs {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    this.#waiting.length = 0;
+    for (const lane of this.#lanes) lane.waiting.length = 0;
     // What was running finishes; what was waiting stays marked in the table for the next start.
     if (this.#running > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
   }
 
   #pump(): void {
-    while (!this.#closed && this.#running < this.#options.concurrency && this.#waiting.length > 0) {
-      const job = this.#waiting.shift() as Job;
-      this.#running++;
-      void this.#attempt(job, 1).finally(() => {
-        this.#running--;
-        this.#pump();
-        this.#settle();
-      });
+    for (const lane of this.#lanes) {
+      while (!this.#closed && lane.running < lane.concurrency && lane.waiting.length > 0) {
+        this.#start(lane.waiting.shift() as Job, 1);
+      }
     }
+  }
+
+  #start(job: Job, attempt: number): void {
+    this.#running++;
+    job.lane.running++;
+    void this.#attempt(job, attempt).finally(() => {
+      this.#running--;
+      job.lane.running--;
+      this.#pump();
+      this.#settle();
+    });
   }
 
   async #attempt(job: Job, attempt: number): Promise<void> {
@@ -125,12 +157,7 @@ export class MediaJobs {
       log.warn({ err: error, key, attempt, delay }, 'media job failed; retrying');
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        this.#running++;
-        void this.#attempt(job, attempt + 1).finally(() => {
-          this.#running--;
-          this.#pump();
-          this.#settle();
-        });
+        this.#start(job, attempt + 1);
       }, delay);
       this.#timers.add(timer);
     }

@@ -3,6 +3,7 @@
  *
  *   users/<userId>/profile/avatar.jpg
  *   users/<userId>/posts/<mediaId>/original.jpg   (+ 150.jpg … 1200.jpg, .webp, thumbnail.jpg, medium.jpg)
+ *   users/<userId>/posts/<mediaId>/original.mp4   (+ 720p.mp4, 360p.mp4, and the poster's sizes as above)
  *   stories/<userId>/<storyId>/image.jpg | video.mp4
  *
  * A post may carry several photos, so each photo has its own folder, named by
@@ -17,23 +18,28 @@ export function originalKey(purpose: Purpose, userId: string, id: string, video:
     case 'AVATAR':
       return `users/${userId}/profile/avatar.jpg`;
     case 'POST':
-      return `users/${userId}/posts/${id}/original.jpg`;
+      return `users/${userId}/posts/${id}/original.${video ? 'mp4' : 'jpg'}`;
     case 'STORY':
       return `stories/${userId}/${id}/${video ? 'video.mp4' : 'image.jpg'}`;
   }
 }
 
 /**
- * The renditions `Media.url` points at: without metadata, upright, the aspect ratio kept
- * (a photo's `medium.jpg`, a video's `clean.mp4`), never the original.
+ * The rendition a photo's `Media.url` points at: without metadata, upright, the aspect ratio
+ * kept, never the original. A video's is its largest rendition (`720p.mp4`).
  */
-export const displayRenditions = { image: 'medium.jpg', video: 'clean.mp4' } as const;
+export const displayRenditions = { image: 'medium.jpg' } as const;
 
 /** Whether the key is an original as uploaded (any user's), camera metadata and all. */
 export function isOriginalKey(key: string): boolean {
-  return /^(users\/[^/]+\/(posts\/[^/]+\/original|profile\/avatar)\.jpg|stories\/[^/]+\/[^/]+\/(image\.jpg|video\.mp4))$/.test(
+  return /^(users\/[^/]+\/(posts\/[^/]+\/original\.(jpg|mp4)|profile\/avatar\.jpg)|stories\/[^/]+\/[^/]+\/(image\.jpg|video\.mp4))$/.test(
     key,
   );
+}
+
+/** Whether the original is a clip: its key says so (`original.mp4`, `video.mp4`) before any byte is read. */
+export function isVideoKey(key: string): boolean {
+  return key.endsWith('.mp4');
 }
 
 export function variantKey(original: string, name: string): string {
@@ -49,7 +55,7 @@ export function isOwnOriginal(key: string, userId: string, purpose: Purpose): bo
   if (id !== userId) return false;
   const patterns: Record<Purpose, RegExp> = {
     AVATAR: new RegExp(`^users/${id}/profile/avatar\\.jpg$`),
-    POST: new RegExp(`^users/${id}/posts/${ulid}/original\\.jpg$`),
+    POST: new RegExp(`^users/${id}/posts/${ulid}/original\\.(jpg|mp4)$`),
     STORY: new RegExp(`^stories/${id}/${ulid}/(image\\.jpg|video\\.mp4)$`),
   };
   return patterns[purpose].test(key);
@@ -62,7 +68,7 @@ export function isOwnOriginal(key: string, userId: string, purpose: Purpose): bo
 export function mediaObjectsPrefix(original: string): string {
   // A prefix is deleted whole: never derive one from a key outside the design's layout.
   if (
-    !/^(users\/[A-Za-z0-9-]+\/(posts\/[0-9A-Z]{26}\/original\.jpg|profile\/avatar\.jpg)|stories\/[A-Za-z0-9-]+\/[0-9A-Z]{26}\/(image\.jpg|video\.mp4))$/.test(
+    !/^(users\/[A-Za-z0-9-]+\/(posts\/[0-9A-Z]{26}\/original\.(jpg|mp4)|profile\/avatar\.jpg)|stories\/[A-Za-z0-9-]+\/[0-9A-Z]{26}\/(image\.jpg|video\.mp4))$/.test(
       original,
     )
   ) {

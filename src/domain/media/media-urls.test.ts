@@ -6,6 +6,7 @@ import { isPrivateMedia, mediaUrls } from './media-urls.ts';
 const id = '01KDHZ8Q0000000000000000AA';
 const originals = [
   originalKey('POST', 'u1', id, false),
+  originalKey('POST', 'u1', id, true),
   originalKey('AVATAR', 'u1', id, false),
   originalKey('STORY', 'u1', id, false),
   originalKey('STORY', 'u1', id, true),
@@ -17,12 +18,12 @@ describe('private media', () => {
       expect(isOriginalKey(key)).toBe(true);
       expect(isPrivateMedia(key)).toBe(true);
     }
-    expect(isPrivateMedia(variantKey(originals[2]!, '300.jpg'))).toBe(true);
+    expect(isPrivateMedia(variantKey(originals[3]!, '300.jpg'))).toBe(true);
   });
 
   it('leaves the renditions of posts and avatars public', () => {
-    for (const original of originals.slice(0, 2)) {
-      for (const name of ['150.jpg', '300.webp', 'thumbnail.jpg', displayRenditions.image]) {
+    for (const original of originals.slice(0, 3)) {
+      for (const name of ['150.jpg', '300.webp', 'thumbnail.jpg', displayRenditions.image, '720p.mp4']) {
         const key = variantKey(original, name);
         expect([key, isPrivateMedia(key), isOriginalKey(key)]).toEqual([key, false, false]);
       }
@@ -51,7 +52,7 @@ describe('mediaUrls', () => {
 
   it('signs originals for minutes, other private media to the end of the next hour', () => {
     urls.url(originals[0]!, '"abc"');
-    urls.url(variantKey(originals[3]!, displayRenditions.video), '"abc"');
+    urls.url(variantKey(originals[4]!, '720p.mp4'), '"abc"');
     expect(signed.map(({ expiresAt }) => expiresAt.toISOString())).toEqual([
       '2026-01-01T10:25:00.000Z',
       '2026-01-01T12:00:00.000Z',

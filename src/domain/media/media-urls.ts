@@ -11,6 +11,7 @@ import { versionTag, type MediaUrls } from './media-view.ts';
 export const privateMediaPatterns = [
   'stories/*',
   'users/*/posts/*/original.jpg',
+  'users/*/posts/*/original.mp4',
   'users/*/profile/avatar.jpg',
   // Data exports (domain/privacy): a user's whole archive, for its owner only.
   'exports/*',

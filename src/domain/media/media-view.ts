@@ -27,19 +27,28 @@ export interface MediaView {
   width: number | null;
   height: number | null;
   url: string | null;
+  /** A photo's sizes, or a video's poster in the same sizes. */
   variants: { size: number; url: string; width: number; height: number; contentType: string }[];
+  durationSeconds: number | null;
+  videoRenditions: { height: number; width: number; url: string; contentType: string; bytes: number }[];
+  /** Why the file was refused (FAILED), in words its owner understands. */
+  failureReason: string | null;
 }
 
 /**
  * Media as the API shows it to anyone. `url` is a rendition without metadata that keeps the
  * aspect ratio, so it exists once the pipeline made it (READY); the original never has a
  * public URL (ADR 0007). `variants` lists the design's square sizes (JPEG, and WebP beside
- * them), which apps use in `srcset` so that nothing downloads more than it shows.
+ * them), which apps use in `srcset` so that nothing downloads more than it shows; a video's are
+ * its poster. A video's `url` is its largest rendition, `videoRenditions` all of them.
  */
 export function viewMedia(media: Media, urls: MediaUrls): MediaView {
-  const shown = isVideo(media.contentType) ? displayRenditions.video : displayRenditions.image;
-  const display =
-    media.status === 'READY' ? media.variants.find((variant) => variant.name === shown) : undefined;
+  const renditions = media.status === 'READY' ? (media.renditions ?? []) : [];
+  const display = isVideo(media.contentType)
+    ? renditions[0]
+    : media.status === 'READY'
+      ? media.variants.find((variant) => variant.name === displayRenditions.image)
+      : undefined;
   return {
     key: media.key,
     ownerId: media.ownerId,
@@ -58,6 +67,15 @@ export function viewMedia(media: Media, urls: MediaUrls): MediaView {
         height: variant.height,
         contentType: variant.contentType,
       })),
+    durationSeconds: media.status === 'READY' ? (media.durationSeconds ?? null) : null,
+    videoRenditions: renditions.map((rendition) => ({
+      height: rendition.height,
+      width: rendition.width,
+      url: urls.url(rendition.key, rendition.etag),
+      contentType: rendition.contentType,
+      bytes: rendition.bytes,
+    })),
+    failureReason: media.status === 'FAILED' ? (media.failure ?? null) : null,
   };
 }
 

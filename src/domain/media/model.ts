@@ -29,6 +29,17 @@ export interface MediaSettings {
   jobTimeoutSeconds: number;
   jobConcurrency: number;
   jobAttempts: number;
+  videoMaxSeconds: number;
+  /** Larger clips (8K) are refused before they are decoded. */
+  videoMaxPixels: number;
+  /** The renditions' short sides (720p, 360p). */
+  videoRenditions: number[];
+  /** For each ffmpeg run of a clip; a run over it is stopped and the clip refused. */
+  videoTimeoutSeconds: number;
+  /** ffmpeg's threads per clip. */
+  videoThreads: number;
+  /** Clips processed at once, beside (not instead of) jobConcurrency's images. */
+  videoJobConcurrency: number;
 }
 
 export const defaultMediaSettings: MediaSettings = {
@@ -41,6 +52,12 @@ export const defaultMediaSettings: MediaSettings = {
   jobTimeoutSeconds: 30,
   jobConcurrency: 2,
   jobAttempts: 3,
+  videoMaxSeconds: 60,
+  videoMaxPixels: 4096 * 4096,
+  videoRenditions: [720, 360],
+  videoTimeoutSeconds: 300,
+  videoThreads: 2,
+  videoJobConcurrency: 1,
 };
 
 export interface MediaServices {
@@ -49,8 +66,9 @@ export interface MediaServices {
   signer: UploadSigner;
   images: ImageProcessor;
   /**
-   * Strips videos' metadata. Absent where no ffmpeg runs (the Lambda pipeline, until the video
-   * issue): videos then fail there, since the original is never served to others (ADR 0007).
+   * Makes videos' renditions and posters. Absent where no ffmpeg runs (the image pipeline's
+   * Lambda, whose uploads are never videos): videos then fail there, since the original is never
+   * served to others (ADR 0007).
    */
   videos?: VideoProcessor;
   clock: Clock;
@@ -69,6 +87,17 @@ export interface MediaVariant {
   etag: string;
 }
 
+/** One of a video's MP4 renditions (`720p.mp4`, `360p.mp4`), upright, without metadata. */
+export interface MediaRendition {
+  name: string;
+  key: string;
+  contentType: string;
+  width: number;
+  height: number;
+  bytes: number;
+  etag: string;
+}
+
 export interface Media {
   key: string;
   ownerId: string;
@@ -81,13 +110,17 @@ export interface Media {
   etag?: string;
   width?: number;
   height?: number;
+  /** A photo's sizes, or a video's poster in the same sizes. */
   variants: MediaVariant[];
+  /** A video's, largest first (always set by toMedia). */
+  renditions?: MediaRendition[];
+  durationSeconds?: number;
   failure?: string;
   createdAt: string;
 }
 
 export const imageTypes = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'image/avif'];
-export const videoTypes = ['video/mp4', 'video/quicktime'];
+export const videoTypes = ['video/mp4', 'video/quicktime', 'video/webm'];
 
 export const mediaKey = (key: string): Key => ({ PK: `MEDIA#${key}`, SK: 'METADATA' });
 
@@ -107,6 +140,8 @@ export function toMedia(item: Item): Media {
     ...(typeof item.width === 'number' ? { width: item.width } : {}),
     ...(typeof item.height === 'number' ? { height: item.height } : {}),
     variants: Array.isArray(item.variants) ? (item.variants as unknown as MediaVariant[]) : [],
+    renditions: Array.isArray(item.renditions) ? (item.renditions as unknown as MediaRendition[]) : [],
+    ...(typeof item.durationSeconds === 'number' ? { durationSeconds: item.durationSeconds } : {}),
     ...(typeof item.failure === 'string' ? { failure: item.failure } : {}),
     createdAt: String(item.createdAt),
   };

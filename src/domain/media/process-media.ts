@@ -1,8 +1,16 @@
 import type { Readable } from 'node:stream';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
+import type { ImageVariant } from '../../ports/image-processor.ts';
 import type { AttributeValue, Item } from '../../ports/item-store/item-store.ts';
-import { displayRenditions, variantKey } from './media-keys.ts';
-import { isVideo, mediaKey, toMedia, type MediaServices, type MediaVariant } from './model.ts';
+import { variantKey } from './media-keys.ts';
+import {
+  isVideo,
+  mediaKey,
+  toMedia,
+  type MediaRendition,
+  type MediaServices,
+  type MediaVariant,
+} from './model.ts';
 
 async function readAll(body: Readable, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -17,27 +25,117 @@ async function readAll(body: Readable, max: number): Promise<Buffer> {
 
 export type ProcessOutcome = 'READY' | 'FAILED' | 'SKIPPED';
 
+type Services = Pick<MediaServices, 'store' | 'objects' | 'images' | 'videos' | 'clock' | 'settings'>;
+
+/** What a job found a file to be: its size, and what it wrote beside it. */
+type Processed = Item;
+
+/** Writes the image processor's variants beside the original. */
+async function putVariants(
+  key: string,
+  variants: ImageVariant[],
+  objects: Services['objects'],
+): Promise<MediaVariant[]> {
+  const written: MediaVariant[] = [];
+  for (const variant of variants) {
+    const variantObjectKey = variantKey(key, variant.name);
+    const info = await objects.put(variantObjectKey, variant.bytes, {
+      contentType: variant.contentType,
+      metadata: { original: key },
+    });
+    written.push({
+      name: variant.name,
+      ...(variant.size ? { size: variant.size } : {}),
+      key: variantObjectKey,
+      contentType: variant.contentType,
+      width: variant.width,
+      height: variant.height,
+      etag: info.etag,
+    });
+  }
+  return written;
+}
+
+async function processImage(key: string, body: Readable, services: Services): Promise<Processed> {
+  const { images, objects, settings } = services;
+  const bytes = await readAll(body, settings.imageMaxBytes);
+  const processed = await images.process(bytes, {
+    sizes: settings.imageSizes,
+    maxPixels: settings.maxPixels,
+    timeoutSeconds: settings.jobTimeoutSeconds,
+  });
+  const variants = await putVariants(key, processed.variants, objects);
+  return {
+    width: processed.width,
+    height: processed.height,
+    variants: variants as unknown as AttributeValue[],
+  };
+}
+
 /**
- * The image job: the design's thumbnail Lambda. Reads the original, writes the
- * variants beside it (a video's: the same file without its metadata) and marks
- * the media READY with their sizes, or FAILED with the reason when the file is
- * not a readable image or video. Idempotent: a job
- * run twice (a retry, a restart, S3 delivering an event twice) writes the same
- * variants. Throws only for failures worth retrying (the stores).
+ * A clip's renditions (streamable MP4s without its metadata) and its poster in the photos'
+ * sizes. The original stays its owner's; everyone else gets these (ADR 0007).
+ */
+async function processVideo(key: string, body: Readable, services: Services): Promise<Processed> {
+  const { videos, images, objects, settings } = services;
+  if (!videos) {
+    body.destroy();
+    throw new PlazaError('UnsupportedMediaType', 'Videos cannot be processed here');
+  }
+  const limits = {
+    maxSeconds: settings.videoMaxSeconds,
+    maxPixels: settings.videoMaxPixels,
+    timeoutSeconds: settings.videoTimeoutSeconds,
+    threads: settings.videoThreads,
+    renditions: settings.videoRenditions,
+  };
+  return videos.process(body, limits, async (video) => {
+    const renditions: MediaRendition[] = [];
+    for (const rendition of video.renditions) {
+      const renditionKey = variantKey(key, rendition.name);
+      const info = await objects.put(renditionKey, rendition.body(), {
+        contentType: rendition.contentType,
+        contentLength: rendition.size,
+        metadata: { original: key },
+      });
+      renditions.push({
+        name: rendition.name,
+        key: renditionKey,
+        contentType: rendition.contentType,
+        width: rendition.width,
+        height: rendition.height,
+        bytes: rendition.size,
+        etag: info.etag,
+      });
+    }
+    const poster = await images.process(video.poster, {
+      sizes: settings.imageSizes,
+      maxPixels: settings.videoMaxPixels,
+      timeoutSeconds: settings.jobTimeoutSeconds,
+    });
+    const variants = await putVariants(key, poster.variants, objects);
+    return {
+      width: video.width,
+      height: video.height,
+      durationSeconds: Math.round(video.durationSeconds * 1000) / 1000,
+      variants: variants as unknown as AttributeValue[],
+      renditions: renditions as unknown as AttributeValue[],
+    };
+  });
+}
+
+/**
+ * The media job: the design's thumbnail Lambda. Reads the original, writes what others are
+ * shown beside it (a photo's sizes; a video's renditions and poster) and marks the media READY
+ * with their sizes, or FAILED with the reason when the file is refused: not a readable image or
+ * video, or a clip too long or too large. A refused file is never retried. Idempotent: a job
+ * run twice (a retry, a restart, S3 delivering an event twice) writes the same objects. Throws
+ * only for failures worth retrying (the stores, a missing ffmpeg).
  *
  * The same function runs as the S3-event Lambda handler at scale.
  */
-export async function processMedia(
-  key: string,
-  {
-    store,
-    objects,
-    images,
-    videos,
-    clock,
-    settings,
-  }: Pick<MediaServices, 'store' | 'objects' | 'images' | 'videos' | 'clock' | 'settings'>,
-): Promise<ProcessOutcome> {
+export async function processMedia(key: string, services: Services): Promise<ProcessOutcome> {
+  const { store, objects, clock } = services;
   const { item } = await store.get(mediaKey(key), { consistent: true });
   if (!item) return 'SKIPPED';
   const media = toMedia(item);
@@ -52,89 +150,23 @@ export async function processMedia(
       remove: ['GSI3PK', 'GSI3SK', 'ttl'],
       conditions: [{ op: 'itemExists' }],
     });
-  const fail = async (failure: string): Promise<'FAILED'> => {
-    await finish({ status: 'FAILED', failure });
-    return 'FAILED';
-  };
-
-  if (isVideo(original.info.contentType)) {
-    if (!videos) {
-      original.body.destroy();
-      return fail('Videos cannot be processed here yet');
-    }
-    // The original stays its owner's; everyone else gets the same pictures without the metadata.
-    let clean: MediaVariant;
-    try {
-      clean = await videos.stripMetadata(
-        original.body,
-        { timeoutSeconds: settings.jobTimeoutSeconds },
-        async (video) => {
-          const cleanKey = variantKey(key, displayRenditions.video);
-          const info = await objects.put(cleanKey, video.body, {
-            contentType: video.contentType,
-            contentLength: video.size,
-            metadata: { original: key },
-          });
-          return {
-            name: displayRenditions.video,
-            key: cleanKey,
-            contentType: video.contentType,
-            width: video.width,
-            height: video.height,
-            etag: info.etag,
-          };
-        },
-      );
-    } catch (error) {
-      if (!isPlazaError(error, 'UnsupportedMediaType')) throw error;
-      return fail(error.message);
-    }
-    await finish({
-      status: 'READY',
-      contentType: original.info.contentType,
-      etag: original.info.etag,
-      width: clean.width,
-      height: clean.height,
-      variants: [clean] as unknown as AttributeValue[],
-    });
-    return 'READY';
-  }
-  const bytes = await readAll(original.body, settings.imageMaxBytes);
-  let processed;
+  let processed: Processed;
   try {
-    processed = await images.process(bytes, {
-      sizes: settings.imageSizes,
-      maxPixels: settings.maxPixels,
-      timeoutSeconds: settings.jobTimeoutSeconds,
-    });
+    processed = await (isVideo(original.info.contentType) ? processVideo : processImage)(
+      key,
+      original.body,
+      services,
+    );
   } catch (error) {
     if (!isPlazaError(error, 'UnsupportedMediaType')) throw error;
-    return fail(error.message);
-  }
-  const variants: MediaVariant[] = [];
-  for (const variant of processed.variants) {
-    const variantObjectKey = variantKey(key, variant.name);
-    const info = await objects.put(variantObjectKey, variant.bytes, {
-      contentType: variant.contentType,
-      metadata: { original: key },
-    });
-    variants.push({
-      name: variant.name,
-      ...(variant.size ? { size: variant.size } : {}),
-      key: variantObjectKey,
-      contentType: variant.contentType,
-      width: variant.width,
-      height: variant.height,
-      etag: info.etag,
-    });
+    await finish({ status: 'FAILED', failure: error.message });
+    return 'FAILED';
   }
   await finish({
     status: 'READY',
     contentType: original.info.contentType,
     etag: original.info.etag,
-    width: processed.width,
-    height: processed.height,
-    variants: variants as unknown as AttributeValue[],
+    ...processed,
   });
   return 'READY';
 }

@@ -12,11 +12,14 @@ describe('sniffContentType', () => {
     expect(sniffContentType(await image(format))).toBe(`image/${format}`);
   });
 
-  it('knows MP4 and QuickTime by their ftyp brand', () => {
+  it('knows MP4 and QuickTime by their ftyp brand, WebM by its EBML header', () => {
     const box = (brand: string) => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from(`ftyp${brand}`)]);
     expect(sniffContentType(box('isom'))).toBe('video/mp4');
     expect(sniffContentType(box('qt  '))).toBe('video/quicktime');
     expect(sniffContentType(box('heic'))).toBe('image/heic');
+    expect(sniffContentType(Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81]))).toBe(
+      'video/webm',
+    );
   });
 
   it('refuses what it does not know, whatever the name says', () => {

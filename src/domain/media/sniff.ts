@@ -14,6 +14,8 @@ export function sniffContentType(head: Buffer): string | undefined {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return 'image/gif';
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return 'image/webp';
+  // EBML, Matroska's header: WebM (ffprobe tells WebM from other Matroska files later).
+  if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return 'video/webm';
   // ISO base media files (HEIF, AVIF, MP4, QuickTime): a box size, then "ftyp" and the major brand.
   if (ascii(head, 4, 8) === 'ftyp') {
     const brand = ascii(head, 8, 12);

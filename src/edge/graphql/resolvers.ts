@@ -118,6 +118,10 @@ const query: Record<string, Resolver> = {
   listStories: (_, args, context) =>
     listStories(String(args.userId), context.services.social, optionalViewerId(context)),
   storiesFeed: (_, __, context) => storiesFeed(viewerId(context), context.services.social),
+  myUpload: async (_, args, context) => {
+    const media = await mediaView(String(args.key), context);
+    return media?.ownerId === viewerId(context) ? media : null;
+  },
   dataExport: (_, args, context) =>
     getDataExport(viewerId(context), String(args.id), context.services.dataExport).then(
       (found) => found ?? null,
