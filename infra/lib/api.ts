@@ -45,15 +45,22 @@ const subscriptionFilters: Record<string, Record<string, string>> = {
   onCreatePost: { authorId: 'authorId' },
   onAddComment: { postId: 'postId' },
   onLikePost: { postId: 'id' },
+  onNotification: {},
 };
 
-function subscriptionFilterCode(filters: Record<string, string>): string {
-  const conditions = Object.entries(filters)
-    .map(
+/** Subscriptions that deliver a user's own events only: the result's field that must be the caller's sub. */
+const callerFilters: Record<string, string> = {
+  onNotification: 'recipientId',
+};
+
+function subscriptionFilterCode(filters: Record<string, string>, callerField?: string): string {
+  const conditions = [
+    ...Object.entries(filters).map(
       ([argument, field]) =>
         `  if (ctx.args.${argument} != null) filter.${field} = { eq: ctx.args.${argument} };`,
-    )
-    .join('\n');
+    ),
+    ...(callerField ? [`  filter.${callerField} = { eq: ctx.identity.sub };`] : []),
+  ].join('\n');
   return [
     "import { util, extensions } from '@aws-appsync/utils';",
     'export function request() {',
@@ -259,7 +266,7 @@ export class PlazaApi extends Construct {
           typeName: 'Subscription',
           fieldName: field.name,
           runtime: FunctionRuntime.JS_1_0_0,
-          code: Code.fromInline(subscriptionFilterCode(filters)),
+          code: Code.fromInline(subscriptionFilterCode(filters, callerFilters[field.name])),
         });
       }
     }

@@ -1,18 +1,31 @@
 /**
  * Which stream records reach the feed fan-out Lambda (Lambda event filtering):
  * a post created or deleted, a follow made or undone — the records
- * `fanOutFeed` acts on. Everything else, above all the fan-out's own FEED#
- * writes, is dropped before an invocation is paid for.
+ * `fanOutFeed` acts on — and, for the notifications that run in the same
+ * Lambda (social/notify.ts), a like or comment made or taken back and the
+ * followed user's side of a follow. Everything else, above all the fan-out's
+ * own FEED# writes and the notifications' own items, is dropped before an
+ * invocation is paid for.
  */
 import { sortPrefixes } from '../../src/domain/social/keys.ts';
 
 export const feedFanOutFilterPatterns = [
   {
     eventName: ['INSERT', 'REMOVE'],
-    dynamodb: { Keys: { PK: { S: [{ prefix: 'POST#' }] }, SK: { S: ['METADATA'] } } },
+    dynamodb: {
+      Keys: {
+        PK: { S: [{ prefix: 'POST#' }] },
+        SK: { S: ['METADATA', { prefix: sortPrefixes.like }, { prefix: sortPrefixes.comment }] },
+      },
+    },
   },
   {
     eventName: ['INSERT', 'REMOVE'],
-    dynamodb: { Keys: { PK: { S: [{ prefix: 'USER#' }] }, SK: { S: [{ prefix: sortPrefixes.following }] } } },
+    dynamodb: {
+      Keys: {
+        PK: { S: [{ prefix: 'USER#' }] },
+        SK: { S: [{ prefix: sortPrefixes.following }, { prefix: sortPrefixes.follower }] },
+      },
+    },
   },
 ];

@@ -40,6 +40,7 @@ import { openStores, type Stores } from './stores.ts';
 import {
   dataLifecycleConsumer,
   feedFanOutConsumer,
+  notificationsConsumer,
   liveEventsConsumer,
   runConsumers,
   type RunningConsumers,
@@ -149,7 +150,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Every side effect of a write runs from the change stream, whoever wrote it (ADR 0009).
   const consumers = runConsumers(
     stores.main.changes,
-    [feedFanOutConsumer(social), dataLifecycleConsumer(privacy, dataExport)],
+    [
+      feedFanOutConsumer(social),
+      notificationsConsumer(social),
+      dataLifecycleConsumer(privacy, dataExport),
+    ],
     { logger, metrics, clock },
   );
   let migration: Promise<void> | undefined;

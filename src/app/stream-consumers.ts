@@ -9,6 +9,7 @@ import { buildDataExports, type DataExportBuilderServices } from '../domain/priv
 import { cascadeDeletions } from '../domain/privacy/cascade-deletions.ts';
 import type { PrivacyServices } from '../domain/privacy/model.ts';
 import { fanOutFeed } from '../domain/social/feed-fan-out.ts';
+import { notifyFromChanges } from '../domain/social/notify.ts';
 import { publishLiveEvents } from '../domain/social/live-events.ts';
 import type { SocialServices } from '../domain/social/model.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -34,6 +35,18 @@ export function feedFanOutConsumer(
   social: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
 ): StreamConsumer {
   return { name: 'feed-fan-out', handle: (records, log) => fanOutFeed(records, social, log) };
+}
+
+/**
+ * Notifications (social/notify.ts): follows, likes, comments and mentions, from any write path.
+ * On AWS it runs inside the fan-out's stream Lambda (src/bin/lambda/feed-fan-out.ts), as a shard
+ * allows two readers; here it has its own checkpoint, so neither waits on the other's failures.
+ */
+export function notificationsConsumer(social: Pick<SocialServices, 'store'>): StreamConsumer {
+  return {
+    name: 'notifications',
+    handle: async (records, log) => void (await notifyFromChanges(records, social, log)),
+  };
 }
 
 /**

@@ -347,6 +347,7 @@ describe('the CDK stack', () => {
       'onAddComment',
       'onCreatePost',
       'onLikePost',
+      'onNotification',
     ]);
     const none = ofType('AWS::AppSync::DataSource').find(([, r]) => r.Properties.Type === 'NONE')![1];
     for (const resolver of subscriptions) {
@@ -356,6 +357,9 @@ describe('the CDK stack', () => {
     }
     const onLikePost = subscriptions.find((r) => r.FieldName === 'onLikePost')!;
     expect(String(onLikePost.Code)).toContain('filter.id = { eq: ctx.args.postId }');
+    // A user's own notifications only, whatever they ask.
+    const onNotification = subscriptions.find((r) => r.FieldName === 'onNotification')!;
+    expect(String(onNotification.Code)).toContain('filter.recipientId = { eq: ctx.identity.sub }');
   });
 
   it('runs every Lambda on Node 20 with an environment the app’s config accepts', () => {

@@ -245,7 +245,10 @@ describe('the Lambda handlers', () => {
     expect(follow).toEqual({ id: alice, followerCount: 1, viewerFollows: true });
 
     const afterFollow = await readStream();
-    expect(afterFollow.filter(passesFilters).map(keyOf)).toEqual([`USER#${bob} FOLLOWING#${alice}`]);
+    // Both edges: the following one for the fan-out, the follower one for the notification.
+    expect(afterFollow.filter(passesFilters).map(keyOf).sort()).toEqual(
+      [`USER#${bob} FOLLOWING#${alice}`, `USER#${alice} FOLLOWER#${bob}`].sort(),
+    );
     expect(await handlers.fanOut.handler({ Records: afterFollow.filter(passesFilters) })).toEqual({
       batchItemFailures: [],
     });
@@ -262,6 +265,8 @@ describe('the Lambda handlers', () => {
     });
 
     const afterPost = await readStream();
+    // The notifications run in the same Lambda: Alice was told of the follow; their items are filtered out.
+    expect(afterPost.map(keyOf)).toContain(`USER#${alice} NOTIF#FOLLOW#${bob}`);
     expect(afterPost.filter(passesFilters).map(keyOf)).toEqual([`POST#${post.id} METADATA`]);
     expect(await handlers.fanOut.handler({ Records: afterPost.filter(passesFilters) })).toEqual({
       batchItemFailures: [],

@@ -14,7 +14,8 @@ import {
   type SocialServices,
 } from './model.ts';
 
-async function postsById(ids: string[], services: Pick<SocialServices, 'store'>): Promise<Post[]> {
+/** Posts by id, in the order given; ids of posts gone are left out. */
+export async function postsById(ids: string[], services: Pick<SocialServices, 'store'>): Promise<Post[]> {
   const items = await getAll(services.store, ids.map(keys.post));
   const byId = new Map(items.map((item) => [String(item.id), toPost(item)]));
   return ids.map((id) => byId.get(id)).filter((post) => post !== undefined);

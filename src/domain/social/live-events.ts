@@ -12,10 +12,12 @@ import type { StreamRecord } from '../../ports/item-store/item-store.ts';
 import { newImage, oldImage, recordKey } from '../../ports/item-store/stream-images.ts';
 import { sortPrefixes } from './keys.ts';
 import { toComment, toPost, type Comment, type Post } from './model.ts';
+import { toNotification, type Notification } from './notification-model.ts';
 
 export interface LiveEvent {
-  topic: 'createPost' | 'addComment' | 'likePost';
-  payload: Post | Comment;
+  /** `notification` has no mutation: the notifications consumer writes it (notify.ts). */
+  topic: 'createPost' | 'addComment' | 'likePost' | 'notification';
+  payload: Post | Comment | Notification;
 }
 
 export interface LiveEventServices {
@@ -32,6 +34,7 @@ export interface LiveEventServices {
 /** The live event a change is, if any: decoded only when its keys say it may be one. */
 export function liveEventOf(record: StreamRecord): LiveEvent | undefined {
   const { PK: pk, SK: sk } = recordKey(record);
+  if (pk.startsWith('USER#') && sk.startsWith(sortPrefixes.notification)) return notificationEvent(record);
   if (!pk.startsWith('POST#')) return undefined;
   if (sk === 'METADATA') {
     const post = newImage(record);
@@ -80,4 +83,15 @@ export async function publishLiveEvents(
     );
   }
   return published;
+}
+
+/**
+ * A notification written or moved up (a new like on its post) reaches its recipient, unread; one
+ * rewritten without moving (an unlike) is no news. The hub delivers it to its recipient alone.
+ */
+function notificationEvent(record: StreamRecord): LiveEvent | undefined {
+  const notification = newImage(record);
+  if (!notification || record.eventName === 'REMOVE') return undefined;
+  if (record.eventName === 'MODIFY' && oldImage(record)?.at === notification.at) return undefined;
+  return { topic: 'notification', payload: toNotification(notification, '') };
 }

@@ -50,6 +50,8 @@ export interface Post {
   authorId: string;
   description: string;
   mediaKeys: string[];
+  /** Descriptions of the photos for those who cannot see them, by media key (set when posting). */
+  altTexts?: Record<string, string>;
   likeCount: number;
   commentCount: number;
   createdAt: string;
@@ -84,6 +86,7 @@ export const limits = {
   bioLength: 300,
   displayNameLength: 50,
   mediaPerPost: 10,
+  altTextLength: 1000,
 };
 
 const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -160,6 +163,13 @@ export function toPost(item: Item): Post {
     authorId: String(item.authorId),
     description: String(item.description ?? ''),
     mediaKeys: Array.isArray(item.mediaKeys) ? item.mediaKeys.map(String) : [],
+    ...(item.altTexts && typeof item.altTexts === 'object' && !Array.isArray(item.altTexts)
+      ? {
+          altTexts: Object.fromEntries(
+            Object.entries(item.altTexts).map(([key, text]) => [key, String(text)]),
+          ),
+        }
+      : {}),
     likeCount: Number(item.likeCount ?? 0),
     commentCount: Number(item.commentCount ?? 0),
     createdAt: String(item.createdAt),

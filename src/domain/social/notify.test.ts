@@ -18,7 +18,13 @@ let ada: string, ben: string, cy: string, dee: string;
 
 beforeEach(async () => {
   world = socialWorld();
-  [ada, ben, cy, dee] = await Promise.all(['ada', 'ben', 'cy', 'dee'].map((name) => world.user(name)));
+  const names = ['ada', 'ben', 'cy', 'dee'] as const;
+  [ada, ben, cy, dee] = (await Promise.all(names.map((name) => world.user(name)))) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   for (const [id, username] of [
     [ada, 'ada'],
     [ben, 'ben'],

@@ -5,7 +5,7 @@
  */
 import { closeAccount } from '../../domain/privacy/close-account.ts';
 import { addComment } from '../../domain/social/add-comment.ts';
-import { createPost } from '../../domain/social/create-post.ts';
+import { createPost, type NewPost } from '../../domain/social/create-post.ts';
 import { deleteComment } from '../../domain/social/delete-comment.ts';
 import { deletePost } from '../../domain/social/delete-post.ts';
 import { blockUser, unblockUser } from '../../domain/social/block-user.ts';
@@ -19,9 +19,14 @@ import { getUserByUsername, searchUsers } from '../../domain/social/find-users.t
 import { listFollows } from '../../domain/social/list-follows.ts';
 import { listLikes, listPostsByUser, recentPosts } from '../../domain/social/list-posts.ts';
 import { listRelations } from '../../domain/social/list-relations.ts';
+import { listNotifications, unreadNotificationCount } from '../../domain/social/list-notifications.ts';
+import { markNotificationsRead } from '../../domain/social/mark-notifications-read.ts';
+import type { Notification } from '../../domain/social/notification-model.ts';
+import { postsByHashtag } from '../../domain/social/posts-by-hashtag.ts';
+import { normalizeHashtag } from '../../domain/social/text-tags.ts';
 import { muteUser, unmuteUser } from '../../domain/social/mute-user.ts';
 import { blockedUsers } from '../../domain/social/relations.ts';
-import type { Comment, Post, Profile } from '../../domain/social/model.ts';
+import { toComment, toPost, type Comment, type Post, type Profile } from '../../domain/social/model.ts';
 import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
 import { createUploadUrl, type UploadRequest } from '../../domain/media/create-upload-url.ts';
 import { originalUrl, viewMedia, type MediaView } from '../../domain/media/media-view.ts';
@@ -113,15 +118,24 @@ const query: Record<string, Resolver> = {
   },
   listBlocked: (_, args, context) => relations('block', args, context),
   listMuted: (_, args, context) => relations('mute', args, context),
+  notifications: (_, args, context) => {
+    const viewer = viewerId(context);
+    return paged(context, `notifications:${viewer}`, args, (options) =>
+      listNotifications(viewer, options, context.services.social),
+    );
+  },
+  unreadNotificationCount: (_, __, context) =>
+    unreadNotificationCount(viewerId(context), context.services.social),
+  postsByHashtag: (_, args, context) =>
+    // A page's token serves the tag however it is written (#Café, café).
+    paged(context, `hashtag:${normalizeHashtag(String(args.tag)) ?? ''}`, args, (options) =>
+      postsByHashtag(String(args.tag), options, context.services.social, optionalViewerId(context)),
+    ),
   recentPosts: (_, args, context) =>
     paged(context, 'recent', args, (options) => recentPosts(options, context.services.social)),
   listStories: (_, args, context) =>
     listStories(String(args.userId), context.services.social, optionalViewerId(context)),
   storiesFeed: (_, __, context) => storiesFeed(viewerId(context), context.services.social),
-  myUpload: async (_, args, context) => {
-    const media = await mediaView(String(args.key), context);
-    return media?.ownerId === viewerId(context) ? media : null;
-  },
   dataExport: (_, args, context) =>
     getDataExport(viewerId(context), String(args.id), context.services.dataExport).then(
       (found) => found ?? null,
@@ -157,11 +171,7 @@ const mutation: Record<string, Resolver> = {
     })),
   // What subscribers hear of a write comes from the change stream (social/live-events.ts), not from here.
   createPost: (_, args, context) =>
-    createPost(
-      viewerId(context),
-      args.input as { description: string; mediaKeys?: string[] },
-      context.services.social,
-    ),
+    createPost(viewerId(context), args.input as NewPost, context.services.social),
   deletePost: (_, args, context) =>
     orNull(deletePost(viewerId(context), String(args.id), context.services.social)),
   likePost: async (_, args, context) => {
@@ -197,6 +207,8 @@ const mutation: Record<string, Resolver> = {
   muteUser: (_, args, context) => muteUser(viewerId(context), String(args.userId), context.services.social),
   unmuteUser: (_, args, context) =>
     unmuteUser(viewerId(context), String(args.userId), context.services.social),
+  markNotificationsRead: (_, args, context) =>
+    markNotificationsRead(viewerId(context), args.upTo as string | undefined, context.services.social),
 };
 
 type Subscribe = { subscribe: Resolver; resolve: (payload: unknown) => unknown };
@@ -216,6 +228,8 @@ const subscription: Record<string, Subscribe> = {
   ),
   onAddComment: onMutation<Comment>('addComment', (comment, args) => comment.postId === args.postId),
   onLikePost: onMutation<Post>('likePost', (post, args) => post.id === args.postId),
+  // Every notification reaches the group; the hub hands each to its recipient alone (subscription-hub.ts).
+  onNotification: onMutation<Notification>('notification', () => true),
 };
 
 /** A media key as the API shows it, read through the request's batch loader. */
@@ -258,8 +272,16 @@ const user: Record<string, Resolver<Profile>> = {
 };
 
 const post: Record<string, Resolver<Post>> = {
+  // The post's alt texts go with its media (the same photo in another post may have its own).
   media: async (source, _, context) =>
-    (await Promise.all(source.mediaKeys.map((key) => mediaView(key, context)))).filter(Boolean),
+    (
+      await Promise.all(
+        source.mediaKeys.map(async (key) => {
+          const view = await mediaView(key, context);
+          return view && { ...view, altText: source.altTexts?.[key] ?? null };
+        }),
+      )
+    ).filter(Boolean),
   author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
   viewerHasLiked: (source, _, context) => {
     const viewer = optionalViewerId(context);
@@ -267,7 +289,8 @@ const post: Record<string, Resolver<Post>> = {
   },
 };
 
-const media: Record<string, Resolver<MediaView>> = {
+const media: Record<string, Resolver<MediaView & { altText?: string | null }>> = {
+  altText: (source) => source.altText ?? null,
   // The untouched original, camera metadata and all: its owner's alone (ADR 0007).
   originalUrl: (source, _, context) =>
     originalUrl(source, optionalViewerId(context), context.services.mediaUrls),
@@ -275,6 +298,26 @@ const media: Record<string, Resolver<MediaView>> = {
 
 const comment: Record<string, Resolver<Comment>> = {
   author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
+};
+
+const profileOf = (id: string, context: RequestContext) =>
+  context.profiles.load(id).then((profile) => profile ?? null);
+
+/** A notification's post and comment come through the request's batch loader: a page of 20 is one read. */
+const notification: Record<string, Resolver<Notification>> = {
+  actor: (source, _, context) => (source.actorIds[0] ? profileOf(source.actorIds[0], context) : null),
+  actors: async (source, _, context) =>
+    (await Promise.all(source.actorIds.map((id) => profileOf(id, context)))).filter(Boolean),
+  post: async (source, _, context) => {
+    if (!source.postId) return null;
+    const item = await context.items.load(keys.post(source.postId));
+    return item ? toPost(item) : null;
+  },
+  comment: async (source, _, context) => {
+    if (!source.postId || !source.commentId) return null;
+    const item = await context.items.load(keys.comment(source.postId, source.commentId));
+    return item ? toComment(item) : null;
+  },
 };
 
 const story: Record<string, Resolver<Story>> = {
@@ -297,6 +340,7 @@ export const resolvers = {
   Post: post,
   Media: media,
   Comment: comment,
+  Notification: notification,
   Story: story,
   UserStories: userStories,
   Upload: upload,

@@ -257,7 +257,10 @@ async function answer(
   loaders: Loaders,
   blockers: Set<string>,
 ) {
-  const receivers = [...audience.members].filter(([, viewer]) => !viewer || !blockers.has(viewer));
+  const recipient = recipientOf(event);
+  const receivers = [...audience.members].filter(([, viewer]) =>
+    recipient !== undefined ? viewer === recipient : !viewer || !blockers.has(viewer),
+  );
   if (receivers.length === 0) return;
   const context = requestContext(audience.caller, services, log, loaders);
   let result: ExecutionResult;
@@ -287,6 +290,15 @@ async function answer(
       log.warn({ err: error }, 'subscription delivery failed');
     }
   }
+}
+
+/**
+ * An event meant for one user (a notification): only their own subscriptions receive it, whoever
+ * else listens to the same operation (they share one group, subscribed in the first caller's name).
+ */
+function recipientOf(event: unknown): string | undefined {
+  const recipientId = (event as { recipientId?: unknown } | null)?.recipientId;
+  return typeof recipientId === 'string' ? recipientId : undefined;
 }
 
 /**
