@@ -45,6 +45,7 @@ import {
   runConsumers,
   type RunningConsumers,
 } from './stream-consumers.ts';
+import { startInsights, type RunningInsights } from './insights.ts';
 
 export interface App {
   config: Config;
@@ -54,8 +55,10 @@ export interface App {
   stores: Stores;
   server: FastifyInstance;
   social: SocialServices;
-  /** The change stream's consumers: the feed's fan-out, live events, the data lifecycle. */
+  /** The change stream's consumers: the feed's fan-out, live events, the data lifecycle, audit, analytics. */
   consumers: RunningConsumers;
+  /** The audit log and the daily analytics (ADR 0010), with the pool table's consumers. */
+  insights: RunningInsights;
   /** Data exports: what the resolvers and the builder use. */
   dataExport: DataExportServices;
   /** Uploads, the object store and the image pipeline's queue. */
@@ -157,6 +160,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ],
     { logger, metrics, clock },
   );
+  const insights = startInsights(config, stores, consumers, { logger, metrics, clock });
   let migration: Promise<void> | undefined;
   let closed = false;
   return {
@@ -168,6 +172,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     server,
     social,
     consumers,
+    insights,
     dataExport,
     media: { services: media.services, jobs: media.jobs },
     identity,
@@ -193,6 +198,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await monitoring.stop();
       await migration;
       await consumers.stop();
+      await insights.stop();
       await objects.close();
       await redis?.close();
       await identity.close?.();

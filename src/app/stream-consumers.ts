@@ -5,6 +5,8 @@
  * ChangeStream port (`runConsumers`), and on AWS a stream Lambda hands it Lambda's batches
  * (src/bin/lambda). Delivery is at-least-once, so every handler is idempotent.
  */
+import { streamActivityOf, type AnalyzedTable } from '../domain/analytics/stream-activity.ts';
+import { auditFactsOf, type AuditedTable } from '../domain/audit/audit-facts.ts';
 import { buildDataExports, type DataExportBuilderServices } from '../domain/privacy/build-data-export.ts';
 import { cascadeDeletions } from '../domain/privacy/cascade-deletions.ts';
 import type { PrivacyServices } from '../domain/privacy/model.ts';
@@ -14,6 +16,8 @@ import { publishLiveEvents } from '../domain/social/live-events.ts';
 import type { SocialServices } from '../domain/social/model.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import type { AnalyticsStore } from '../ports/analytics-store.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type {
@@ -88,6 +92,35 @@ export function liveEventsConsumer(events: Pick<EventBus, 'publish'>, clock: Clo
         },
         log,
       );
+    },
+  };
+}
+
+/**
+ * The audit log (ADR 0010): what each change on `table` records, appended once (a redelivered
+ * change's entries are already in). It runs on both tables' streams: the pool's carries sign-ins,
+ * password, MFA and admin operations; the design's table carries deletions and other actions.
+ */
+export function auditConsumer(log: Pick<AuditLog, 'append'>, table: AuditedTable): StreamConsumer {
+  return {
+    name: 'audit',
+    async handle(records) {
+      const facts = auditFactsOf(records, table);
+      if (facts.length > 0) await log.append(facts);
+    },
+  };
+}
+
+/** Daily analytics (ADR 0010): counters and active users, each change applied once by its eventID. */
+export function analyticsConsumer(
+  analytics: Pick<AnalyticsStore, 'applyActivity'>,
+  table: AnalyzedTable,
+): StreamConsumer {
+  return {
+    name: 'analytics',
+    async handle(records) {
+      const activity = streamActivityOf(records, table);
+      if (activity.length > 0) await analytics.applyActivity(activity);
     },
   };
 }

@@ -13,6 +13,8 @@ import { usersExportCommand } from './commands/users-export.ts';
 import { usersDeleteCommand } from './commands/users-delete.ts';
 import { usersImportCommand } from './commands/users-import.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { auditCommand, auditVerifyCommand } from './commands/audit.ts';
+import { statsCommand } from './commands/stats.ts';
 import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
 import { restoreToTimeCommand } from './commands/restore.ts';
 
@@ -133,6 +135,37 @@ program
   .requiredOption('--to-time <time>', 'an ISO 8601 time, such as 2026-03-01T12:00:00Z', isoTime)
   .requiredOption('--into <dir>', 'the new data directory')
   .action(restoreToTimeCommand);
+
+const audit = program
+  .command('audit')
+  .description(
+    'Print the audit log (sign-ins, lockouts, password and MFA changes, admin operations, deletions, actions), oldest first.',
+  )
+  .option('--user <id>', 'only entries about this user (their id, the sub)')
+  .option('--since <time>', 'only entries at or after this ISO 8601 time', isoTime)
+  .option('--json', 'print JSON lines, one entry each, with their hashes')
+  .action(auditCommand);
+audit
+  .command('verify')
+  .description(
+    'Check the hash chain: exit code 1 and the first bad entry when one was changed, removed or reordered.',
+  )
+  .action(auditVerifyCommand);
+
+program
+  .command('stats')
+  .description(
+    'Print daily analytics: active users, sign-ups, posts, likes, comments, follows, and the home feed p50/p99 latency.',
+  )
+  .option('--days <n>', 'how many days, today last', dayCount, 7)
+  .option('--json', 'print JSON')
+  .action(statsCommand);
+
+function dayCount(value: string): number {
+  const days = wholeNumber(value);
+  if (days < 1 || days > 366) throw new InvalidArgumentError('expected a number of days from 1 to 366.');
+  return days;
+}
 
 try {
   await program.parseAsync(process.argv);

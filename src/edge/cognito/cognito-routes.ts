@@ -4,6 +4,11 @@
  * `endpoint` set to Plaza, and the pool's JWKS and OpenID discovery documents.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  adminOperationSubject,
+  isRecordedAdminOperation,
+  recordAdminOperation,
+} from '../../domain/identity/admin-operation-log.ts';
 import type { IdentityServices, PoolSettings } from '../../domain/identity/model.ts';
 import type { HostedUiSettings } from '../../domain/identity/oauth.ts';
 import { isPlazaError } from '../../platform/errors.ts';
@@ -67,6 +72,28 @@ function beforeHandlerError(
   const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
   const type = error.code?.startsWith('FST_ERR_CTP') ? 'SerializationException' : 'InvalidParameterException';
   return cognitoError(reply, type, 'The request could not be read', status);
+}
+
+/**
+ * Runs an operation; one signed with the admin credentials that changes something is recorded for
+ * the audit log (whom it named is read first: AdminDeleteUser leaves nobody to read after). The
+ * operation is done by then, so a failure to record it is logged, not answered.
+ */
+async function audited<T>(
+  call: { request: FastifyRequest; name: string; body: Record<string, unknown>; caller: string },
+  options: { services: IdentityServices; adminCredentials: AdminCredentials | undefined },
+  run: () => Promise<T>,
+): Promise<T> {
+  if (call.caller !== 'admin' || !isRecordedAdminOperation(call.name)) return run();
+  const { services } = options;
+  const subject = await adminOperationSubject(call.body, services);
+  const result = await run();
+  const accessKeyId = options.adminCredentials?.accessKeyId ?? 'unknown';
+  await recordAdminOperation({ name: call.name, accessKeyId, subject, request: call.body }, services).catch(
+    (error: unknown) =>
+      call.request.log.error({ err: error, operation: call.name }, 'the admin operation was not audited'),
+  );
+  return result;
 }
 
 export function registerCognitoRoutes(
@@ -133,7 +160,9 @@ export function registerCognitoRoutes(
       return cognitoError(reply, 'TooManyRequestsException', 'Too many requests, please try again later.');
     }
     try {
-      const result = await operation.run(body, context);
+      const result = await audited({ request, name, body, caller: operation.caller }, options, () =>
+        operation.run(body, context),
+      );
       metrics.latency.observe({ operation: metricName }, (performance.now() - started) / 1000);
       if (typeof result === 'object' && result !== null && 'AuthenticationResult' in result) {
         const flow = body.AuthFlow;
