@@ -17,6 +17,7 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -72,7 +73,7 @@ export class PlazaAlarms extends Construct {
       api: GraphqlApi;
       resolver: NodejsFunction;
       /** Functions whose every error is a fault (no user input reaches them as an error). */
-      workers: Record<string, NodejsFunction>;
+      workers: Record<string, IFunction>;
       table: Table;
       /** The local server's rules, as plaza.config.json sets them. */
       rules: readonly AlarmRule[];

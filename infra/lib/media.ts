@@ -4,9 +4,10 @@
  * media and the untouched originals are private (ADR 0007): CloudFront serves the paths of
  * `privateMediaPatterns` only on URLs signed with the key pair this stack makes (its private
  * half never leaves Secrets Manager). Each upload's object-created event runs the image
- * pipeline (`processMedia`, on sharp) in Lambda; it has no ffmpeg, so videos fail there.
+ * pipeline (`processMedia`, on sharp) in Lambda; a clip's runs the same handler in a Lambda
+ * container image that carries ffmpeg (infra/video-pipeline/Dockerfile).
  */
-import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration, IgnoreMode, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -21,7 +22,9 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import { Architecture, DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { EventType } from 'aws-cdk-lib/aws-s3';
@@ -43,19 +46,22 @@ import { privateMediaPatterns } from '../../src/domain/media/media-urls.ts';
 import { archiveKey } from '../../src/domain/privacy/data-export.ts';
 import type { PlazaTable } from './data.ts';
 import { plazaFunction } from './plaza-function.ts';
-import type { PlazaSettings } from './settings.ts';
+import { repoRoot, type PlazaSettings } from './settings.ts';
 
 /**
  * Where uploads land: the design's keys for originals (media-keys.ts), as S3 notification
- * filters. The pipeline's own variants (300.jpg, avatar-300.jpg, …) match none of them.
+ * filters, photos' or clips'. The pipelines' own variants (300.jpg, avatar-300.jpg, 720p.mp4, …)
+ * match none of them.
  */
-export function uploadFilters(): { prefix: string; suffix: string }[] {
-  const originals = [
-    originalKey('POST', 'user', 'id', false),
-    originalKey('AVATAR', 'user', 'id', false),
-    originalKey('STORY', 'user', 'id', false),
-    originalKey('STORY', 'user', 'id', true),
-  ];
+export function uploadFilters(kind: 'images' | 'videos' = 'images'): { prefix: string; suffix: string }[] {
+  const originals =
+    kind === 'images'
+      ? [
+          originalKey('POST', 'user', 'id', false),
+          originalKey('AVATAR', 'user', 'id', false),
+          originalKey('STORY', 'user', 'id', false),
+        ]
+      : [originalKey('POST', 'user', 'id', true), originalKey('STORY', 'user', 'id', true)];
   return originals.map((key) => ({
     prefix: key.slice(0, key.indexOf('/') + 1),
     suffix: key.slice(key.lastIndexOf('/')),
@@ -78,6 +84,8 @@ export class PlazaMedia extends Construct {
   readonly publicKey: PublicKey;
   readonly keyGroup: KeyGroup;
   readonly pipeline: NodejsFunction;
+  /** Clips: the same handler in a container image with ffmpeg. */
+  readonly videoPipeline: DockerImageFunction;
   readonly deadLetters: Queue;
   /** Where media is served: the custom domain, or CloudFront's own. */
   readonly url: string;
@@ -235,6 +243,64 @@ export class PlazaMedia extends Construct {
     const uploads = new LambdaDestination(this.pipeline);
     for (const filter of uploadFilters())
       this.bucket.addEventNotification(EventType.OBJECT_CREATED, uploads, filter);
+
+    this.videoPipeline = this.videoFunction(props);
+    props.table.grantItems(this.videoPipeline, 'GetItem', 'UpdateItem');
+    this.grantMedia(this.videoPipeline, 's3:GetObject', 's3:PutObject');
+    this.videoPipeline.configureAsyncInvoke({
+      // A refused clip ends FAILED without an error; what throws (the stores) is worth two more tries.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetters),
+    });
+    const clips = new LambdaDestination(this.videoPipeline);
+    for (const filter of uploadFilters('videos'))
+      this.bucket.addEventNotification(EventType.OBJECT_CREATED, clips, filter);
+  }
+
+  /**
+   * The video pipeline's Lambda: a container image (Lambda's Node.js base, the handler bundled by
+   * esbuild inside it, static ffmpeg and ffprobe), built from the repository's own sources.
+   */
+  private videoFunction(props: { settings: PlazaSettings; table: PlazaTable }): DockerImageFunction {
+    const logGroup = new LogGroup(this, 'VideoPipelineLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    return new DockerImageFunction(this, 'VideoPipeline', {
+      code: DockerImageCode.fromImageAsset(repoRoot, {
+        file: 'infra/video-pipeline/Dockerfile',
+        platform: Platform.LINUX_AMD64,
+        // Only what the Dockerfile copies: the asset's hash (and the upload) follow the sources alone.
+        ignoreMode: IgnoreMode.DOCKER,
+        exclude: [
+          '*',
+          '!package.json',
+          '!package-lock.json',
+          '!tsconfig.json',
+          '!src',
+          '!infra/video-pipeline',
+        ],
+      }),
+      description:
+        'S3 upload events for clips: renditions (H.264/AAC 720p, 360p) and posters (ffmpeg, sharp)',
+      architecture: Architecture.X86_64,
+      // Lambda gives a function a vCPU per 1769 MB: 3 GB makes ffmpeg's two threads two cores.
+      memorySize: 3008,
+      // media.videoTimeoutSeconds per ffmpeg run, with room for the probe and the poster.
+      timeout: Duration.minutes(10),
+      ephemeralStorageSize: Size.gibibytes(2),
+      logGroup,
+      environment: {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        DATA_DIR: '/tmp/plaza',
+        PLAZA_DB: 'dynamodb',
+        PLAZA_TABLE: props.table.table.tableName,
+        PLAZA_STORAGE: 's3',
+        S3_BUCKET: this.bucket.bucketName,
+      },
+    });
   }
 
   /**

@@ -72,6 +72,7 @@ export class PlazaStack extends Stack {
         FeedFanOut: this.feed.fanOut,
         PostConfirmation: this.identity.postConfirmation,
         MediaPipeline: this.media.pipeline,
+        VideoPipeline: this.media.videoPipeline,
         DataLifecycle: this.lifecycle.consumer,
         UsersExport: this.userPoolExport.exporter,
       },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { buildSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,18 +32,19 @@ const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 let stack: PlazaStack;
 let template: Template;
 let resources: Record<string, Resource>;
+let outdir: string;
 
 beforeAll(() => {
-  ({ stack, template } = synthesize());
+  ({ stack, template, outdir } = synthesize());
   resources = template.toJSON().Resources as Record<string, Resource>;
 });
 
-function logicalId(scope: Stack, fn: NodejsFunction): string {
+function logicalId(scope: Stack, fn: LambdaFunction): string {
   return scope.getLogicalId(fn.node.defaultChild as CfnFunction);
 }
 
 /** Every statement in the inline policies attached to a function's role. */
-function statementsOf(fn: NodejsFunction): Statement[] {
+function statementsOf(fn: LambdaFunction): Statement[] {
   const role = (resources[logicalId(stack, fn)]?.Properties.Role as { 'Fn::GetAtt': [string, string] })[
     'Fn::GetAtt'
   ][0];
@@ -56,7 +57,7 @@ function statementsOf(fn: NodejsFunction): Statement[] {
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
-function actionsOf(fn: NodejsFunction): string[] {
+function actionsOf(fn: LambdaFunction): string[] {
   return statementsOf(fn)
     .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
     .sort();
@@ -586,6 +587,8 @@ describe('the CDK stack', () => {
         'plaza-dev-PostConfirmationThrottles',
         'plaza-dev-MediaPipelineErrors',
         'plaza-dev-MediaPipelineThrottles',
+        'plaza-dev-VideoPipelineErrors',
+        'plaza-dev-VideoPipelineThrottles',
         'plaza-dev-DataLifecycleErrors',
         'plaza-dev-DataLifecycleThrottles',
         'plaza-dev-UsersExportErrors',
@@ -825,21 +828,23 @@ describe('the CDK stack', () => {
       { prefix: 'users/', suffix: '/original.jpg' },
       { prefix: 'users/', suffix: '/avatar.jpg' },
       { prefix: 'stories/', suffix: '/image.jpg' },
+      { prefix: 'users/', suffix: '/original.mp4' },
       { prefix: 'stories/', suffix: '/video.mp4' },
     ]);
-    for (const configuration of configurations) {
+    // Photos go to the sharp pipeline, clips to the one with ffmpeg.
+    configurations.forEach((configuration, index) => {
       expect(configuration.Events).toEqual(['s3:ObjectCreated:*']);
-      expect(configuration.LambdaFunctionArn).toEqual({
-        'Fn::GetAtt': [logicalId(stack, stack.media.pipeline), 'Arn'],
-      });
-    }
+      const fn = index < 3 ? stack.media.pipeline : stack.media.videoPipeline;
+      expect(configuration.LambdaFunctionArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, fn), 'Arn'] });
+    });
     // Every original the domain makes is matched; no variant is.
     const matched = (key: string) =>
       filters.some((f) => key.startsWith(f.prefix!) && key.endsWith(f.suffix!));
     const folder = 'users/u1/posts/01KDHZ8Q0000000000000000AA';
     expect(matched(`${folder}/original.jpg`)).toBe(true);
+    expect(matched(`${folder}/original.mp4`)).toBe(true);
     expect(matched('users/u1/profile/avatar.jpg')).toBe(true);
-    for (const variant of ['300.jpg', '300.webp', 'thumbnail.jpg', 'medium.jpg']) {
+    for (const variant of ['300.jpg', '300.webp', 'thumbnail.jpg', 'medium.jpg', '720p.mp4', '360p.mp4']) {
       expect(matched(`${folder}/${variant}`)).toBe(false);
       expect(matched(`users/u1/profile/avatar-${variant}`)).toBe(false);
     }
@@ -853,6 +858,44 @@ describe('the CDK stack', () => {
           },
         },
       },
+    });
+  });
+
+  it('runs the video pipeline in a Lambda container image with ffmpeg, its threads given cores', () => {
+    const fn = resources[logicalId(stack, stack.media.videoPipeline)]!.Properties;
+    expect(fn).toMatchObject({
+      PackageType: 'Image',
+      Architectures: ['x86_64'],
+      MemorySize: 3008,
+      Timeout: 600,
+      EphemeralStorage: { Size: 2048 },
+    });
+    expect(fn.Runtime).toBeUndefined();
+    const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toMatchObject({ PLAZA_DB: 'dynamodb', PLAZA_STORAGE: 's3', NODE_ENV: 'production' });
+    // The image: AWS's Node.js base, the same handler bundled from these sources, ffmpeg and ffprobe.
+    const dockerfile = readFileSync(join(repoRoot, 'infra/video-pipeline/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM public\.ecr\.aws\/lambda\/nodejs:20$/m);
+    expect(dockerfile).toContain('src/bin/lambda/video-pipeline.ts');
+    expect(dockerfile).toMatch(/COPY --from=ffmpeg \/ffmpeg \/ffprobe \/usr\/local\/bin\//);
+    expect(dockerfile).toMatch(/CMD \["index\.handler"\]/);
+    const images = Object.values(
+      (
+        JSON.parse(readFileSync(join(outdir, `${stack.artifactId}.assets.json`), 'utf8')) as {
+          dockerImages: Record<
+            string,
+            { source: { directory: string; dockerFile?: string; platform?: string } }
+          >;
+        }
+      ).dockerImages,
+    );
+    expect(images.map((image) => [image.source.dockerFile, image.source.platform])).toEqual([
+      ['infra/video-pipeline/Dockerfile', 'linux/amd64'],
+    ]);
+    expect(actionsOf(stack.media.videoPipeline)).toEqual(actionsOf(stack.media.pipeline));
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack, stack.media.videoPipeline) },
+      MaximumRetryAttempts: 2,
     });
   });
 
