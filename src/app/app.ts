@@ -14,6 +14,7 @@ import { mediaUrls } from '../domain/media/media-urls.ts';
 import type { MediaServices } from '../domain/media/model.ts';
 import type { MediaJobs } from '../domain/media/media-jobs.ts';
 import type { AlarmMonitor } from '../domain/operations/alarm-monitor.ts';
+import type { ContinuousBackup } from '../domain/operations/backup-copy/continuous-backup.ts';
 import type { UsageRecorder } from '../domain/operations/usage-recorder.ts';
 import { backfillOwnerIndex, ownerIndexMigration } from '../domain/privacy/backfill-owner-index.ts';
 import { defaultDataExportSettings, type DataExportServices } from '../domain/privacy/data-export.ts';
@@ -71,6 +72,8 @@ export interface App {
   alarms: AlarmMonitor;
   /** What the cost report prices, saved to DATA_DIR/usage.json on a timer. */
   usage: UsageRecorder;
+  /** The continuous off-machine copy, when `backup.continuousTo` is set (ADR 0011). */
+  continuousBackup: ContinuousBackup | undefined;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -118,7 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     cdn: cdnInvalidator(config, edgeCache),
     forget: (tags) => resolverCache.evict(tags),
   });
-  const monitoring = await startMonitoring(config, { clock, metrics, logger });
+  const monitoring = await startMonitoring(config, { clock, metrics, logger, media: objects });
   let developmentApiKey: string | undefined;
   await registerRoutes(server, {
     config,
@@ -178,6 +181,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     identity,
     alarms: monitoring.alarms,
     usage: monitoring.usage,
+    continuousBackup: monitoring.continuousBackup,
     useDevelopmentApiKey(key) {
       developmentApiKey = key;
     },

@@ -1,28 +1,38 @@
-/** The server's own operations: alarm rules evaluated against its metrics, and the usage it measures for the cost report. */
+/**
+ * The server's own operations: alarm rules evaluated against its metrics, the usage it measures for
+ * the cost report, and the continuous off-machine copy when one is configured (ADR 0011).
+ */
 import { webhookNotifier } from '../adapters/webhook/webhook-notifier.ts';
 import { AlarmMonitor } from '../domain/operations/alarm-monitor.ts';
-import { defaultAlarmRules } from '../domain/operations/alarm-rules.ts';
+import { backupLagAlarmRule, defaultAlarmRules } from '../domain/operations/alarm-rules.ts';
 import { UsageRecorder } from '../domain/operations/usage-recorder.ts';
 import type { Config } from '../platform/config.ts';
 import { readJsonFileOrSetAside, writeJsonFile } from '../platform/json-file.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ObjectStore } from '../ports/object-store/object-store.ts';
+import type { ContinuousBackup } from '../domain/operations/backup-copy/continuous-backup.ts';
+import { startContinuousBackup } from './continuous-backup.ts';
 import { usageFile, usageFileDescription } from './cost.ts';
 
 export interface Monitoring {
   alarms: AlarmMonitor;
   usage: UsageRecorder;
+  continuousBackup: ContinuousBackup | undefined;
   stop(): Promise<void>;
 }
 
 export async function startMonitoring(
   config: Config,
-  { clock, metrics, logger }: { clock: Clock; metrics: Metrics; logger: Logger },
+  { clock, metrics, logger, media }: { clock: Clock; metrics: Metrics; logger: Logger; media: ObjectStore },
 ): Promise<Monitoring> {
   const readMetrics = () => metrics.registry.getMetricsAsJSON();
   const { alarmWebhookUrl } = config.operations;
-  const alarms = new AlarmMonitor(config.operations.alarmRules ?? defaultAlarmRules, {
+  const rules =
+    config.operations.alarmRules ??
+    (config.backup.continuousTo ? [...defaultAlarmRules, backupLagAlarmRule] : defaultAlarmRules);
+  const alarms = new AlarmMonitor(rules, {
     clock,
     readMetrics,
     notifier:
@@ -58,12 +68,16 @@ export async function startMonitoring(
   });
   await usage.start();
   usage.run(config.operations.usageSnapshotMs);
+  const continuousBackup = startContinuousBackup(config, { media, metrics, logger, clock });
   return {
     alarms,
     usage,
+    continuousBackup,
     async stop() {
       await alarms.stop();
       await usage.stop();
+      // What was written until now is shipped; later writes wait in the change log for the next start.
+      await continuousBackup?.stop();
     },
   };
 }

@@ -16,7 +16,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { auditCommand, auditVerifyCommand } from './commands/audit.ts';
 import { statsCommand } from './commands/stats.ts';
 import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
-import { restoreToTimeCommand } from './commands/restore.ts';
+import { restoreCommand } from './commands/restore.ts';
 
 const program = new Command()
   .name('plaza')
@@ -130,11 +130,23 @@ backup
 program
   .command('restore')
   .description(
-    'Point-in-time restore: the data as it was at a time within the change log retention (35 days).',
+    'Point-in-time restore: the data as it was at a time within the change log retention (35 days); with --from, a data directory rebuilt from the continuous off-machine copy (on any machine).',
   )
-  .requiredOption('--to-time <time>', 'an ISO 8601 time, such as 2026-03-01T12:00:00Z', isoTime)
+  .option(
+    '--to-time <time>',
+    'an ISO 8601 time, such as 2026-03-01T12:00:00Z (required without --from; with it, the newest point when absent)',
+    isoTime,
+  )
+  .option(
+    '--from <copy>',
+    'the continuous copy: a directory, or s3://bucket/prefix[?endpoint=URL&region=REGION]',
+  )
+  .option(
+    '--allow-partial',
+    'with --from: when a segment is missing or damaged, restore up to the last good point instead of stopping',
+  )
   .requiredOption('--into <dir>', 'the new data directory')
-  .action(restoreToTimeCommand);
+  .action(restoreCommand);
 
 const audit = program
   .command('audit')

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseBackupTarget, type BackupTarget } from './backup-target.ts';
 import { PlazaError } from './errors.ts';
 import {
   alarmRulesSchema,
@@ -203,6 +204,20 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    /** The continuous off-machine copy (issue 22, ADR 0011). */
+    backup: z
+      .object({
+        /** A directory or s3://bucket/prefix[?endpoint=…&region=…]. */
+        continuousTo: z.string().min(1).optional(),
+        shipIntervalSeconds: z.number().min(0.05).max(60).optional(),
+        snapshotIntervalHours: z
+          .number()
+          .min(0.001)
+          .max(24 * 365)
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** The HTTP listener's timeouts (see httpSettingsOf for the defaults and why). */
     http: z
       .object({
@@ -363,6 +378,11 @@ export interface Config {
   webDir: string;
   /** Prometheus metrics (GET /metrics, alarms, the measured usage of the cost report); on by default. */
   metrics: { enabled: boolean };
+  /**
+   * The continuous off-machine copy (ADR 0011): where it goes (none when absent), how often
+   * changes are shipped, and after how long a new snapshot starts a new generation.
+   */
+  backup: { continuousTo: BackupTarget | undefined; shipIntervalMs: number; snapshotIntervalMs: number };
   /** The HTTP listener's timeouts, in milliseconds (httpSettingsOf). */
   http: HttpSettings;
 }
@@ -518,6 +538,7 @@ const envSchema = z.object({
     .optional(),
   PLAZA_WEB_DIR: z.string().min(1).optional(),
   PLAZA_METRICS: z.enum(['on', 'off']).optional(),
+  PLAZA_CONTINUOUS_BACKUP: z.string().min(1).optional(),
 });
 
 type EnvValues = z.infer<typeof envSchema>;
@@ -591,6 +612,27 @@ function hostedUiSettingsOf(file: ConfigFile): Config['hostedUi'] {
       scopes: provider.scopes ?? ['openid', 'email'],
       attributeMapping: provider.attributeMapping ?? { email: 'email' },
     })),
+  };
+}
+
+function backupSettingsOf(e: EnvValues, file: ConfigFile, cwd: string): Config['backup'] {
+  const target = e.PLAZA_CONTINUOUS_BACKUP ?? file.backup?.continuousTo;
+  let continuousTo: BackupTarget | undefined;
+  try {
+    continuousTo =
+      target === undefined
+        ? undefined
+        : parseBackupTarget(target, cwd, e.AWS_REGION ?? file.region ?? 'us-west-1');
+  } catch (error) {
+    throw new PlazaError(
+      'ConfigurationError',
+      `Invalid configuration:\n  PLAZA_CONTINUOUS_BACKUP (backup.continuousTo): ${(error as Error).message}`,
+    );
+  }
+  return {
+    continuousTo,
+    shipIntervalMs: Math.round((file.backup?.shipIntervalSeconds ?? 1) * 1000),
+    snapshotIntervalMs: Math.round((file.backup?.snapshotIntervalHours ?? 24) * 3600 * 1000),
   };
 }
 
@@ -691,6 +733,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     metrics: {
       enabled: e.PLAZA_METRICS === undefined ? (file.metrics?.enabled ?? true) : e.PLAZA_METRICS === 'on',
     },
+    backup: backupSettingsOf(e, file, cwd),
     http: httpSettingsOf(
       file,
       Math.round(

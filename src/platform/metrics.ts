@@ -65,6 +65,8 @@ export interface Metrics {
    * to the second, as stream records carry their creation time.
    */
   streamConsumerLag: HistogramMetric<'consumer'>;
+  /** How far the continuous off-machine copy is behind: the age of the oldest change not yet shipped (0: none). */
+  backupLag: GaugeMetric;
 }
 
 /** Every instrument at once, doing nothing. */
@@ -97,6 +99,7 @@ function disabledMetrics(): Metrics {
     storeRequests: { succeeded() {}, throttled() {} },
     responseBytes: nothing,
     streamConsumerLag: nothing,
+    backupLag: nothing,
   };
 }
 
@@ -187,6 +190,11 @@ function createInstruments(registry: Registry) {
       [1, 2, 5, 10, 30, 60, 300, 900, 3600],
       ['consumer'],
     ),
+    backupLag: new Gauge({
+      name: 'plaza_backup_lag_seconds',
+      help: 'Age of the oldest change or media object not yet shipped to the continuous off-machine copy (0: all shipped).',
+      registers: [registry],
+    }),
   };
 }
 

@@ -300,22 +300,8 @@ export class LocalBackups {
     );
   }
 
-  /** Refuses a target that is the live data directory (or holds it), is not a directory, or is not empty. */
-  private async checkTarget(into: string): Promise<string> {
-    const target = resolve(into);
-    const real = await realpath(target).catch(() => target);
-    const live = await realpath(this.dataDir).catch(() => this.dataDir);
-    if (real === live || live.startsWith(`${real}${sep}`))
-      throw new PlazaError(
-        'BadInput',
-        `${into} is the live data directory${real === live ? '' : "'s parent"}: restore into a new, empty directory`,
-      );
-    const info = await lstat(target).catch(() => undefined);
-    if (info && !info.isDirectory())
-      throw new PlazaError('BadInput', `${into} exists and is not a directory`);
-    if (info && (await readdir(target)).length > 0)
-      throw new PlazaError('BadInput', `${into} is not empty: restore into a new, empty directory`);
-    return target;
+  private checkTarget(into: string): Promise<string> {
+    return checkRestoreTarget(into, this.dataDir);
   }
 
   /** Builds the backup's data directory beside the target, lets `finish` work on it, then renames it into place. */
@@ -393,6 +379,23 @@ export class LocalBackups {
     }
     return { restored, missing };
   }
+}
+
+/** Refuses a target that is the live data directory (or holds it), is not a directory, or is not empty. */
+export async function checkRestoreTarget(into: string, liveDataDir: string): Promise<string> {
+  const target = resolve(into);
+  const real = await realpath(target).catch(() => target);
+  const live = await realpath(liveDataDir).catch(() => liveDataDir);
+  if (real === live || live.startsWith(`${real}${sep}`))
+    throw new PlazaError(
+      'BadInput',
+      `${into} is the live data directory${real === live ? '' : "'s parent"}: restore into a new, empty directory`,
+    );
+  const info = await lstat(target).catch(() => undefined);
+  if (info && !info.isDirectory()) throw new PlazaError('BadInput', `${into} exists and is not a directory`);
+  if (info && (await readdir(target)).length > 0)
+    throw new PlazaError('BadInput', `${into} is not empty: restore into a new, empty directory`);
+  return target;
 }
 
 export function localBackups(options: LocalBackupsOptions): LocalBackups {

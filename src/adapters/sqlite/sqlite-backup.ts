@@ -78,7 +78,8 @@ export async function backupSqliteDatabase(options: SqliteBackupOptions): Promis
   }
 }
 
-interface ChangeRow {
+/** A change-log row as SQLite holds it. */
+export interface ChangeRow {
   seq: number;
   at: number;
   event_name: string;
@@ -172,21 +173,7 @@ function replayTable(
   const records = source
     .prepare<[number, number], ChangeRow>(`SELECT * FROM ${changes} WHERE seq > ? AND at <= ? ORDER BY seq`)
     .iterate(position, upTo);
-  const upsert = target.prepare(upsertItemSql(table));
-  const remove = target.prepare(`DELETE FROM ${sqliteTableNames(table).items} WHERE pk = ? AND sk = ?`);
-  const record = target.prepare(
-    `INSERT INTO ${changes} (seq, at, event_name, pk, sk, new_item, old_item, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const applyBatch = target.transaction((rows: ChangeRow[]) => {
-    for (const row of rows) {
-      if (row.new_item === null) remove.run(row.pk, row.sk);
-      else {
-        const item = JSON.parse(row.new_item) as Item;
-        upsert.run(...itemRow(table, item, row.new_item, itemSize(item)));
-      }
-      record.run(row.seq, row.at, row.event_name, row.pk, row.sk, row.new_item, row.old_item, row.origin);
-    }
-  });
+  const applyBatch = changeApplier(target, table);
   let count = 0;
   let batch: ChangeRow[] = [];
   for (const row of records) {
@@ -199,6 +186,32 @@ function replayTable(
   }
   applyBatch(batch);
   return count + batch.length;
+}
+
+/**
+ * Applies change rows to a table of `target` in one transaction per call: each item stored or
+ * deleted as its record says, and the record kept in the target's own log under its `seq`.
+ */
+export function changeApplier(
+  target: Database.Database,
+  table: TableDefinition,
+): (rows: readonly ChangeRow[]) => void {
+  const { items, changes } = sqliteTableNames(table);
+  const upsert = target.prepare(upsertItemSql(table));
+  const remove = target.prepare(`DELETE FROM ${items} WHERE pk = ? AND sk = ?`);
+  const record = target.prepare(
+    `INSERT INTO ${changes} (seq, at, event_name, pk, sk, new_item, old_item, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return target.transaction((rows: readonly ChangeRow[]) => {
+    for (const row of rows) {
+      if (row.new_item === null) remove.run(row.pk, row.sk);
+      else {
+        const item = JSON.parse(row.new_item) as Item;
+        upsert.run(...itemRow(table, item, row.new_item, itemSize(item)));
+      }
+      record.run(row.seq, row.at, row.event_name, row.pk, row.sk, row.new_item, row.old_item, row.origin);
+    }
+  });
 }
 
 /** SQLite's own check of the file: `ok`, or the problems it found. */

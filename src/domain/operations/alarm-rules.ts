@@ -56,3 +56,20 @@ export const defaultAlarmRules: readonly AlarmRule[] = [
     treatMissingData: 'notBreaching',
   },
 ];
+
+/**
+ * Joins the default rules when the continuous off-machine copy is on (ADR 0011): the copy stayed
+ * more than 10 s behind for a whole minute (target unreachable, or shipping slower than writes).
+ * A local rule only: on AWS, DynamoDB's PITR and global tables stand in for the copy.
+ */
+export const backupLagAlarmRule: AlarmRule = {
+  name: 'BackupLag',
+  description: 'The continuous off-machine copy stayed more than 10 s behind for a minute.',
+  metric: 'plaza_backup_lag_seconds',
+  statistic: 'Minimum',
+  threshold: 10,
+  comparison: 'GreaterThanThreshold',
+  periodSeconds: 60,
+  evaluationPeriods: 1,
+  treatMissingData: 'notBreaching',
+};
