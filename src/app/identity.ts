@@ -36,11 +36,17 @@ import { recordKey } from '../ports/item-store/stream-images.ts';
 import { ensureGroup, moderatorsGroup } from '../domain/identity/groups.ts';
 import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
 import { deleteAccount } from '../domain/privacy/delete-account.ts';
+import { identityPoolIdFor, type IdentityPoolServices } from '../domain/identity-pools/model.ts';
+import { localRoleArns } from '../domain/identity-pools/policies.ts';
+import { sessionTokens } from '../domain/identity-pools/session-tokens.ts';
+import { loadOrCreateSecret } from '../platform/secrets.ts';
 
 export interface Identity {
   services?: IdentityServices;
   verifier: IdentityVerifier | undefined;
   pool: PoolIdentity | undefined;
+  /** The identity pool beside the embedded user pool, when configured. */
+  identityPool?: IdentityPoolServices;
   /** Stops the signing keys' rotation timer. */
   close?(): Promise<void> | void;
 }
@@ -148,9 +154,47 @@ export async function openIdentity(
     services,
     verifier,
     pool,
+    ...(config.identityPool.enabled
+      ? { identityPool: identityPoolServices(config, { ...deps, verifier, signer, settings }) }
+      : {}),
     close: async () => {
       stopFollowing();
       await revocationFeed.stop();
+    },
+  };
+}
+
+/**
+ * The identity pool: its id derived from the user pool's, credentials sealed with a per-install
+ * secret, ID tokens checked by the user pool's own verifier.
+ */
+function identityPoolServices(
+  config: Config,
+  deps: Pick<Parameters<typeof openIdentity>[1], 'clock' | 'ids' | 'stores' | 'baseUrl'> & {
+    verifier: IdentityVerifier;
+    signer: RotatingTokenSigner;
+    settings: PoolSettings;
+  },
+): IdentityPoolServices {
+  const { settings } = deps;
+  return {
+    store: deps.stores.users,
+    clock: deps.clock,
+    ids: deps.ids,
+    verifier: deps.verifier,
+    signer: deps.signer,
+    tokens: sessionTokens(loadOrCreateSecret(config.dataDir, 'identity-pool-credentials')),
+    settings: {
+      identityPoolId: identityPoolIdFor(config.region, settings.userPoolId),
+      identityPoolName: 'plaza',
+      region: config.region,
+      allowGuests: config.identityPool.allowGuests,
+      // Amplify names the user pool in Logins by its issuer without the scheme.
+      providerName: () => settings.issuer.replace(/^https?:\/\//, ''),
+      clientId: settings.clientId,
+      roles: localRoleArns(),
+      credentialSeconds: 3600,
+      openIdIssuer: deps.baseUrl,
     },
   };
 }
@@ -236,7 +280,7 @@ export function hostedUiSettings(config: Config, baseUrl: () => string, clock: C
 /** Where users sign in: the embedded pool, or Amazon Cognito's (AdminDeleteUser needs the server's IAM role). */
 export function directoryOf(
   config: Config,
-  pool: Pick<IdentityServices, 'users' | 'onUserDeleted'> | undefined,
+  pool: Pick<IdentityServices, 'users' | 'clock' | 'onUserDeleted'> | undefined,
 ): UserDirectory {
   if (config.identity.mode !== 'cognito' && pool) return poolDirectory(pool);
   return cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region });

@@ -91,6 +91,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       metrics,
       signInsPerIpPerMinute: config.signInsPerIpPerMinute,
       adminCredentials: config.adminCredentials,
+      ...(identity.identityPool ? { identityPool: identity.identityPool } : {}),
       hostedUi: {
         settings: hostedUiSettings(config, parts.baseUrl, clock),
         csrfSecret: loadOrCreateSecret(config.dataDir, 'hosted-ui-csrf'),

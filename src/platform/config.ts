@@ -197,6 +197,15 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    /** The identity pool (issue 18): AWS credentials for guests and signed-in users. */
+    identityPool: z
+      .object({
+        enabled: z.boolean().optional(),
+        /** Guests get identities and the unauthenticated role (Cognito's AllowUnauthenticatedIdentities). */
+        allowGuests: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     metrics: z
       .object({
         /** false: nothing is measured, /metrics answers 404, alarms are not evaluated. */
@@ -378,6 +387,8 @@ export interface Config {
   webDir: string;
   /** Prometheus metrics (GET /metrics, alarms, the measured usage of the cost report); on by default. */
   metrics: { enabled: boolean };
+  /** The identity pool beside the embedded user pool: served or not, and whether guests get credentials. */
+  identityPool: { enabled: boolean; allowGuests: boolean };
   /**
    * The continuous off-machine copy (ADR 0011): where it goes (none when absent), how often
    * changes are shipped, and after how long a new snapshot starts a new generation.
@@ -538,6 +549,8 @@ const envSchema = z.object({
     .optional(),
   PLAZA_WEB_DIR: z.string().min(1).optional(),
   PLAZA_METRICS: z.enum(['on', 'off']).optional(),
+  PLAZA_IDENTITY_POOL: z.enum(['on', 'off']).optional(),
+  PLAZA_GUEST_ACCESS: z.enum(['on', 'off']).optional(),
   PLAZA_CONTINUOUS_BACKUP: z.string().min(1).optional(),
 });
 
@@ -732,6 +745,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ),
     metrics: {
       enabled: e.PLAZA_METRICS === undefined ? (file.metrics?.enabled ?? true) : e.PLAZA_METRICS === 'on',
+    },
+    identityPool: {
+      enabled: (e.PLAZA_IDENTITY_POOL ?? (file.identityPool?.enabled === false ? 'off' : 'on')) === 'on',
+      allowGuests:
+        (e.PLAZA_GUEST_ACCESS ?? (file.identityPool?.allowGuests === false ? 'off' : 'on')) === 'on',
     },
     backup: backupSettingsOf(e, file, cwd),
     http: httpSettingsOf(

@@ -45,6 +45,8 @@ export const errorCatalogue = {
   SoftwareTokenMFANotFoundException: { status: 400, retryable: false },
   PasswordResetRequiredException: { status: 400, retryable: false },
   InvalidSmsRoleAccessPolicyException: { status: 400, retryable: false },
+  // The identity pool (Cognito Identity's names): a login already linked to another identity
+  ResourceConflictException: { status: 400, retryable: false },
   InternalErrorException: { status: 500, retryable: true },
   // The user pool's JSON protocol (AWS's names): an unreadable body, an unknown X-Amz-Target
   SerializationException: { status: 400, retryable: false },

@@ -26,6 +26,7 @@ const cognitoCodes = new Set<string>([
   'PasswordResetRequiredException',
   'InvalidSmsRoleAccessPolicyException',
   'ResourceNotFoundException',
+  'ResourceConflictException',
   'InternalErrorException',
 ]);
 

@@ -10,6 +10,7 @@ import {
   recordAdminOperation,
 } from '../../domain/identity/admin-operation-log.ts';
 import type { IdentityServices, PoolSettings } from '../../domain/identity/model.ts';
+import type { IdentityPoolServices } from '../../domain/identity-pools/model.ts';
 import type { HostedUiSettings } from '../../domain/identity/oauth.ts';
 import { isPlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
@@ -17,6 +18,8 @@ import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { cognitoError, cognitoFailure } from './cognito-errors.ts';
 import { registerHostedUiRoutes } from './hosted-ui-routes.ts';
 import { ipLimiter } from './ip-limiter.ts';
+import { answerIdentityPool } from './identity-pool-routes.ts';
+import { identityPoolTargetPrefix } from './identity-pool-operations.ts';
 import { cognitoOperation } from './operations.ts';
 import { checkRequest } from './request-shapes.ts';
 import { verifySigV4 } from './sigv4.ts';
@@ -105,6 +108,8 @@ export function registerCognitoRoutes(
     signInsPerIpPerMinute: number;
     /** Admin* and ListUsers accept only requests signed with these; absent, they are refused. */
     adminCredentials: AdminCredentials | undefined;
+    /** The identity pool (AWSCognitoIdentityService targets); absent, not served. */
+    identityPool?: IdentityPoolServices;
     /** The hosted UI (/oauth2/*, /login, /logout) and federation; absent, not served. */
     hostedUi?: {
       settings: HostedUiSettings;
@@ -120,6 +125,10 @@ export function registerCognitoRoutes(
 
   server.post('/', { errorHandler: beforeHandlerError }, async (request, reply) => {
     const target = request.headers['x-amz-target'];
+    if (options.identityPool && typeof target === 'string' && target.startsWith(identityPoolTargetPrefix)) {
+      const signed = () => signedByAdmin(request, options.adminCredentials, services.clock.now());
+      return answerIdentityPool(request, reply, { signedByAdmin: signed, metrics }, options.identityPool);
+    }
     if (typeof target !== 'string' || !target.startsWith(targetPrefix)) {
       return cognitoError(reply, 'UnknownOperationException', 'Missing or unknown X-Amz-Target');
     }
