@@ -19,6 +19,10 @@ const CreatePost = lazy(() => import('./screens/CreatePost.tsx').then((m) => ({ 
 const FollowList = lazy(() => import('./screens/FollowList.tsx').then((m) => ({ default: m.FollowList })));
 const Search = lazy(() => import('./screens/Search.tsx').then((m) => ({ default: m.Search })));
 const Settings = lazy(() => import('./screens/Settings.tsx').then((m) => ({ default: m.Settings })));
+const Notifications = lazy(() =>
+  import('./screens/Notifications.tsx').then((m) => ({ default: m.Notifications })),
+);
+const Hashtag = lazy(() => import('./screens/Hashtag.tsx').then((m) => ({ default: m.Hashtag })));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -69,7 +73,10 @@ function signedInScreen(pathname: string): ReactNode {
   if (pathname === '/settings') return <Settings />;
   if (pathname === '/welcome' || pathname === '/settings/profile') return <ProfileSetup />;
   if (pathname === '/mailbox') return <Mailbox />;
-  let params = matchPath('/p/:id', pathname);
+  if (pathname === '/notifications') return <Notifications />;
+  let params = matchPath('/tag/:tag', pathname);
+  if (params) return <Hashtag key={params.tag} tag={params.tag ?? ''} />;
+  params = matchPath('/p/:id', pathname);
   if (params) return <PostPage key={params.id} id={params.id ?? ''} />;
   params = matchPath('/u/:username', pathname);
   if (params) return <Profile key={params.username} username={params.username ?? ''} />;

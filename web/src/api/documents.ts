@@ -3,7 +3,7 @@
 const mediaFields = `key contentType status width height url variants { size url width height contentType }`;
 const userSummary = `id username displayName avatar { ${mediaFields} }`;
 const userFields = `${userSummary} bio followerCount followingCount postCount viewerFollows createdAt`;
-const postFields = `id description createdAt likeCount commentCount viewerHasLiked author { ${userSummary} } media { ${mediaFields} }`;
+const postFields = `id description createdAt likeCount commentCount viewerHasLiked author { ${userSummary} } media { ${mediaFields} altText }`;
 const commentFields = `id postId content createdAt author { ${userSummary} }`;
 const storyFields = `id createdAt expiresAt media { ${mediaFields} }`;
 
@@ -79,3 +79,22 @@ export const onCreatePostSubscription = `subscription OnCreatePost {
 export const onLikePostSubscription = `subscription OnLikePost($postId: ID!) { onLikePost(postId: $postId) { id likeCount commentCount } }`;
 
 export const onAddCommentSubscription = `subscription OnAddComment($postId: ID!) { onAddComment(postId: $postId) { ${commentFields} } }`;
+
+export const postsByHashtagQuery = `query PostsByHashtag($tag: String!, $limit: Int, $nextToken: String) {
+  postsByHashtag(tag: $tag, limit: $limit, nextToken: $nextToken) { items { ${postFields} } nextToken }
+}`;
+
+const notificationFields = `id type read othersCount createdAt actor { ${userSummary} } post { id description } comment { id content }`;
+
+export const notificationsQuery = `query Notifications($limit: Int, $nextToken: String) {
+  notifications(limit: $limit, nextToken: $nextToken) { items { ${notificationFields} } nextToken }
+}`;
+
+export const unreadNotificationCountQuery = `query UnreadNotificationCount { unreadNotificationCount }`;
+
+export const markNotificationsReadMutation = `mutation MarkNotificationsRead($upTo: AWSDateTime) {
+  markNotificationsRead(upTo: $upTo)
+}`;
+
+/** The signed-in user's own notifications, as they come (the server sends each to its recipient alone). */
+export const onNotificationSubscription = `subscription OnNotification { onNotification { id type createdAt } }`;

@@ -19,6 +19,8 @@ export interface Media {
   height: number | null;
   url: string | null;
   variants: MediaVariant[] | null;
+  /** What a post's author wrote for those who cannot see the photo. */
+  altText?: string | null;
 }
 
 export interface UserSummary {
@@ -82,4 +84,15 @@ export interface Upload {
   method: string;
   headers: unknown;
   expiresAt: string;
+}
+
+export interface Notification {
+  id: string;
+  type: 'FOLLOW' | 'LIKE' | 'COMMENT' | 'MENTION';
+  read: boolean;
+  othersCount: number;
+  createdAt: string;
+  actor: UserSummary | null;
+  post: { id: string; description: string } | null;
+  comment: { id: string; content: string } | null;
 }

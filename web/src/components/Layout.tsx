@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from '../router.tsx';
 import { useMe } from '../session.tsx';
 import { Avatar } from './Avatar.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 
 function NavLink({ to, children, label }: { to: string; children: ReactNode; label: string }) {
   const { pathname } = useLocation();
@@ -55,6 +56,7 @@ export function SignedInLayout({ children }: { children: ReactNode }) {
             <span aria-hidden="true">+</span>
             <span className="nav-text">New post</span>
           </NavLink>
+          <NotificationBell />
           <NavLink to={`/u/${encodeURIComponent(me.username ?? '')}`} label="Your profile">
             <Avatar user={me} size={24} />
             <span className="nav-text">Profile</span>

@@ -4,6 +4,7 @@ import { Avatar, displayName } from './Avatar.tsx';
 import { LikeButton } from './LikeButton.tsx';
 import { MediaView } from './MediaView.tsx';
 import { RelativeTime } from './RelativeTime.tsx';
+import { RichText } from './RichText.tsx';
 
 /** The alt text of a post's photos: its description, which is what the author said they show. */
 export function altOf(post: Pick<Post, 'description' | 'author'>, index: number, count: number): string {
@@ -57,14 +58,18 @@ export function PostCard({
             <MediaView
               key={item.key}
               media={item}
-              alt={altOf(post, index, media.length)}
+              alt={item.altText || altOf(post, index, media.length)}
               sizes="(max-width: 640px) 100vw, 600px"
               eager={eager === true && index === 0}
             />
           ))}
         </div>
       )}
-      {post.description && <p className="description">{post.description}</p>}
+      {post.description && (
+        <p className="description">
+          <RichText text={post.description} />
+        </p>
+      )}
       <footer className="post-actions">
         <LikeButton post={post} onChange={onChange} />
         <span className="count" aria-live="polite">

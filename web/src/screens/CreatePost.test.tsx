@@ -106,6 +106,10 @@ describe('creating a post with photos', () => {
     expect(post.disabled).toBe(false);
 
     fireEvent.change(screen.getByLabelText('Description'), { target: { value: 'Sand and sea' } });
+    // Alt text for one photo only: the other is sent without.
+    fireEvent.change(screen.getByLabelText('Alt text for beach.jpg'), {
+      target: { value: ' Waves on a sandy beach ' },
+    });
     api.post = {
       id: 'P1',
       description: 'Sand and sea',
@@ -118,7 +122,11 @@ describe('creating a post with photos', () => {
     } satisfies Post;
     await act(async () => fireEvent.click(post));
     expect(api.calls[0]?.variables).toEqual({
-      input: { description: 'Sand and sea', mediaKeys: ['users/u/posts/p/beach', 'users/u/posts/p/dunes'] },
+      input: {
+        description: 'Sand and sea',
+        mediaKeys: ['users/u/posts/p/beach', 'users/u/posts/p/dunes'],
+        altTexts: [{ key: 'users/u/posts/p/beach', altText: 'Waves on a sandy beach' }],
+      },
     });
     expect(screen.getByRole('status').textContent).toBe('Your photos are being processed…');
     expect(screen.queryAllByRole('img', { name: /processing/ })).toHaveLength(2);

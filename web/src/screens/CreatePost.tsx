@@ -28,6 +28,8 @@ export function CreatePost() {
   const [uploads, dispatch] = useReducer(uploadsReducer, []);
   const files = useRef(new Map<string, { file: File; abort: AbortController }>());
   const [description, setDescription] = useState('');
+  /** Alt text per photo, by upload id, sent with the post. */
+  const [altTextById, setAltTextById] = useState<Record<string, string>>({});
   const [refusals, setRefusals] = useState<string[]>([]);
   const [created, setCreated] = useState<Post>();
   const [error, setError] = useState<unknown>();
@@ -97,8 +99,13 @@ export function CreatePost() {
     setError(undefined);
     try {
       const mediaKeys = uploads.flatMap((item) => (item.key ? [item.key] : []));
+      const altTexts = uploads.flatMap((item) =>
+        item.key && altTextById[item.id]?.trim()
+          ? [{ key: item.key, altText: altTextById[item.id]!.trim() }]
+          : [],
+      );
       const { createPost } = await gql<{ createPost: Post }>(createPostMutation, {
-        input: { description: description.trim(), mediaKeys },
+        input: { description: description.trim(), mediaKeys, altTexts },
       });
       setCreated(createPost);
     } catch (failure) {
@@ -168,6 +175,17 @@ export function CreatePost() {
             {uploads.map((item) => (
               <li key={item.id} className={`preview ${item.status}`}>
                 <img src={item.previewUrl} alt={`Preview of ${item.name}`} />
+                <label className="small">
+                  Alt text
+                  <input
+                    type="text"
+                    maxLength={1000}
+                    aria-label={`Alt text for ${item.name}`}
+                    value={altTextById[item.id] ?? ''}
+                    onChange={(e) => setAltTextById({ ...altTextById, [item.id]: e.target.value })}
+                    placeholder="What the photo shows"
+                  />
+                </label>
                 <progress max={item.size} value={item.sent} aria-label={`Uploading ${item.name}`} />
                 <span className="small" aria-live="polite">
                   {item.status === 'uploading'
