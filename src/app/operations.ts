@@ -68,7 +68,7 @@ export async function openOperations(config: Config): Promise<Operations> {
     objects,
     social,
     privacy,
-    directory: directoryOf(config, { users: stores.users }),
+    directory: directoryOf(config, { users: stores.users, clock }),
     async settleCascades() {
       const consumers = runConsumers(
         stores.main.changes,

@@ -42,7 +42,7 @@ function hubOverStore() {
       nextTokens: nextTokens(randomBytes(32)),
       media: server.app.media.services,
       dataExport: server.app.dataExport,
-      directory: { deleteUser: async () => {} },
+      directory: { deleteUser: async () => {}, setEnabled: async () => {} },
       mediaUrls: mediaUrls({
         publicBase: () => 'http://media',
         signPrivate: () => '',

@@ -25,6 +25,7 @@ import { receiveUpload } from '../../src/domain/media/receive-upload.ts';
 import { cascadeDeletions } from '../../src/domain/privacy/cascade-deletions.ts';
 import { deleteAccount } from '../../src/domain/privacy/delete-account.ts';
 import type { PrivacyServices } from '../../src/domain/privacy/model.ts';
+import { reportContent } from '../../src/domain/moderation/report-content.ts';
 import { addComment } from '../../src/domain/social/add-comment.ts';
 import { blockUser } from '../../src/domain/social/block-user.ts';
 import { createPost } from '../../src/domain/social/create-post.ts';
@@ -247,6 +248,9 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       await blockUser(dave!, alice!, social);
       await muteUser(alice!, bob!, social);
       await muteUser(bob!, alice!, social);
+      // Reports by and against alice: each names her.
+      await reportContent(alice!, { userId: carol!, reason: 'SPAM' }, social);
+      await reportContent(bob!, { userId: alice!, reason: 'HARASSMENT' }, social);
       await settle();
       return {
         alice: alice!,

@@ -1,9 +1,16 @@
-/** Amazon Cognito as the user directory: AdminDeleteUser, which also revokes the user's tokens. */
+/**
+ * Amazon Cognito as the user directory: AdminDeleteUser, which also revokes the user's tokens;
+ * AdminDisableUser with AdminUserGlobalSignOut (disabling alone leaves refresh tokens working).
+ */
 import {
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { PlazaError } from '../../platform/errors.ts';
 import type { UserDirectory } from '../../ports/user-directory.ts';
 
 export function cognitoUserDirectory(options: {
@@ -26,6 +33,19 @@ export function cognitoUserDirectory(options: {
         await client.send(new AdminDeleteUserCommand({ UserPoolId: options.userPoolId, Username: userId }));
       } catch (error) {
         if (!(error instanceof UserNotFoundException)) throw error;
+      }
+    },
+    async setEnabled(userId, enabled) {
+      const user = { UserPoolId: options.userPoolId, Username: userId };
+      try {
+        if (enabled) await client.send(new AdminEnableUserCommand(user));
+        else {
+          await client.send(new AdminDisableUserCommand(user));
+          await client.send(new AdminUserGlobalSignOutCommand(user));
+        }
+      } catch (error) {
+        if (error instanceof UserNotFoundException) throw new PlazaError('NotFound', `No user ${userId}`);
+        throw error;
       }
     },
   };

@@ -12,6 +12,7 @@ import {
   findUserByEmail,
   requireEmail,
   revokeSessions,
+  setUserEnabled,
   toUserRecord,
   userKeys,
   type IdentityServices,
@@ -126,13 +127,7 @@ export async function adminSetEnabled(
   services: IdentityServices,
 ) {
   const user = await userNamed(request.Username, services);
-  if (enabled)
-    await services.users.update({
-      key: userKeys.user(user.sub),
-      set: { enabled, lastModified: services.clock.now() },
-      conditions: [{ op: 'itemExists' }],
-    });
-  else await revokeSessions(user.sub, services, { enabled, lastModified: services.clock.now() });
+  await setUserEnabled(user.sub, enabled, services);
   return {};
 }
 

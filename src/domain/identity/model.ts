@@ -212,6 +212,21 @@ export async function revokeSessions(
   });
 }
 
+/** Enables a user, or disables them and ends every session (a disabled user's tokens stop working). */
+export async function setUserEnabled(
+  sub: string,
+  enabled: boolean,
+  services: Pick<IdentityServices, 'users' | 'clock'>,
+): Promise<void> {
+  if (enabled)
+    await services.users.update({
+      key: userKeys.user(sub),
+      set: { enabled, lastModified: services.clock.now() },
+      conditions: [{ op: 'itemExists' }],
+    });
+  else await revokeSessions(sub, services, { enabled, lastModified: services.clock.now() });
+}
+
 /**
  * Whether a session's record (refresh token, hosted-UI session, authorization code) was issued
  * before the user's sessions were last ended: by the revocation count it carries, or, for records

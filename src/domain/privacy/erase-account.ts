@@ -105,6 +105,30 @@ async function uncountAll(services: Pick<PrivacyServices, 'store'>, all: Counted
 }
 
 /**
+ * What goes with an item of the user's partition that is not a post or follow: a block or mute
+ * with its twin in the other user's partition (and the other user's `hiddenCount` when it counts
+ * it), a report against the user with the report. Stories' media goes with the story's REMOVE
+ * record; anything else goes as it is.
+ */
+function otherErasure(userId: string, item: Item): Key[] | Counted {
+  const sk = String(item.SK);
+  if (sk.startsWith(sortPrefixes.reported))
+    return [keyOf(item), keys.report(idAfter(sortPrefixes.reported, sk))];
+  const twin = relationTwin(userId, sk);
+  if (!twin || !countsAsHidden(twin.SK)) return [keyOf(item), ...(twin ? [twin] : [])];
+  return {
+    item: keyOf(item),
+    also: [twin],
+    counter: {
+      key: keys.profile(idAfter('USER#', twin.PK)),
+      attribute: hiddenCount,
+      // A profile counted before the count existed has none to move.
+      condition: { op: 'attributeExists', attribute: hiddenCount },
+    },
+  };
+}
+
+/**
  * Erases a closed account (its profile already removed by delete-account.ts): posts (their
  * likes, comments and media follow from each post's REMOVE record), follows in both directions
  * with the other users' counts, blocks and mutes in both directions, stories, exports, the user's
@@ -147,21 +171,9 @@ export async function eraseAccount(
           counter: { key: keys.profile(other), attribute: 'followerCount' },
         });
       } else {
-        // Stories' media goes with the story's REMOVE record; anything else of the user's goes as it
-        // is, a block or mute with its twin in the other user's partition.
-        const twin = relationTwin(userId, sk);
-        if (twin && countsAsHidden(twin.SK))
-          counted.push({
-            item: keyOf(item),
-            also: [twin],
-            counter: {
-              key: keys.profile(idAfter('USER#', twin.PK)),
-              attribute: hiddenCount,
-              // A profile counted before the count existed has none to move.
-              condition: { op: 'attributeExists', attribute: hiddenCount },
-            },
-          });
-        else plain.push(keyOf(item), ...(twin ? [twin] : []));
+        const erasure = otherErasure(userId, item);
+        if ('counter' in erasure) counted.push(erasure);
+        else plain.push(...erasure);
       }
     }
     await writeAll(
@@ -184,9 +196,18 @@ export async function eraseAccount(
       const erasedMedia = await eraseMedia(String(item.key), services, { invalidate: false });
       report(erasedMedia.items, erasedMedia.objects);
     });
+    // Reports the user made, with their twins in the reported users' partitions.
+    const reports = items.filter((item) => String(item.GSI1SK).startsWith('REPORT#'));
+    await writeAll(
+      store,
+      reports.flatMap((item) => [
+        { delete: keyOf(item) },
+        { delete: keys.reported(String(item.userId), String(item.id)) },
+      ]),
+    );
     // Likes and comments, with the counts on the posts they were on.
     const counted = items
-      .filter((item) => !String(item.GSI1SK).startsWith('MEDIA#'))
+      .filter((item) => !['MEDIA#', 'REPORT#'].some((prefix) => String(item.GSI1SK).startsWith(prefix)))
       .map((item) => ({
         item: keyOf(item),
         also: [],
@@ -199,7 +220,7 @@ export async function eraseAccount(
     await services.forget?.([
       ...new Set(counted.map(({ counter }) => `Post:${idAfter('POST#', counter.key.PK)}`)),
     ]);
-    report(counted.length);
+    report(counted.length + reports.length * 2);
   }
 
   for await (const items of pages(store, { partition: partitions.feed(userId), limit: 500 })) {

@@ -1,4 +1,5 @@
 import { PlazaError } from '../../platform/errors.ts';
+import type { Item } from '../../ports/item-store/item-store.ts';
 import { keys } from './keys.ts';
 import { requireUlid, requireUserId, toPost, type Post, type SocialServices } from './model.ts';
 import { writeTogether } from './write-together.ts';
@@ -12,21 +13,37 @@ import { writeTogether } from './write-together.ts';
 export async function deletePost(
   viewerId: string,
   postId: string,
-  { store }: Pick<SocialServices, 'store'>,
+  services: Pick<SocialServices, 'store'>,
 ): Promise<Post> {
   const userId = requireUserId(viewerId);
-  const id = requireUlid(postId, 'postId');
-  const { item } = await store.get(keys.post(id), { consistent: true });
-  if (!item) throw new PlazaError('NotFound', `No post ${postId}`);
+  const item = await postItem(postId, services);
   if (item.authorId !== userId) throw new PlazaError('Unauthorized', 'Only the author can delete a post');
+  await remove(item, services);
+  return toPost(item);
+}
+
+/** Deletes a post whoever its author: a moderator's removal (moderation/resolve-report.ts). */
+export async function removePost(postId: string, services: Pick<SocialServices, 'store'>): Promise<Post> {
+  const item = await postItem(postId, services);
+  await remove(item, services);
+  return toPost(item);
+}
+
+async function postItem(postId: string, { store }: Pick<SocialServices, 'store'>): Promise<Item> {
+  const { item } = await store.get(keys.post(requireUlid(postId, 'postId')), { consistent: true });
+  if (!item) throw new PlazaError('NotFound', `No post ${postId}`);
+  return item;
+}
+
+async function remove(item: Item, { store }: Pick<SocialServices, 'store'>): Promise<void> {
+  const [id, authorId] = [String(item.id), String(item.authorId)];
   await writeTogether(
     store,
     [
-      { delete: keys.post(id), conditions: [{ op: '=', attribute: 'authorId', value: userId }] },
-      { delete: keys.userPost(userId, id) },
-      { update: { key: keys.profile(userId), add: { postCount: -1 } }, conditions: [{ op: 'itemExists' }] },
+      { delete: keys.post(id), conditions: [{ op: '=', attribute: 'authorId', value: authorId }] },
+      { delete: keys.userPost(authorId, id) },
+      { update: { key: keys.profile(authorId), add: { postCount: -1 } }, conditions: [{ op: 'itemExists' }] },
     ],
-    `No post ${postId}`,
+    `No post ${id}`,
   );
-  return toPost(item);
 }

@@ -43,6 +43,10 @@ export const keys = {
   notificationState: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'NOTIFICATIONS' }),
   /** A post under one of its hashtags; the post id (a ULID) sorts the tag's posts by time. */
   hashtagPost: (tag: string, postId: string): Key => ({ PK: `HASHTAG#${tag}`, SK: `POST#${postId}` }),
+  /** A report of a post, comment or user to the moderators (moderation/model.ts). */
+  report: (reportId: string): Key => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' }),
+  /** A report's twin in the reported user's partition: erasing the account finds the report. */
+  reported: (userId: string, reportId: string): Key => ({ PK: `USER#${userId}`, SK: `REPORTED#${reportId}` }),
   /** Marks an author whose posts are merged into feeds at read time instead of fanned out. */
   largeAuthor: (userId: string): Key => ({ PK: 'LARGE_AUTHORS', SK: userId }),
 };
@@ -67,6 +71,7 @@ export const sortPrefixes = {
   mute: 'MUTE#',
   mutedBy: 'MUTED_BY#',
   notification: 'NOTIF#',
+  reported: 'REPORTED#',
 };
 
 /**
@@ -118,6 +123,18 @@ export function notificationsIndex(userId: string, at: string, about: string): I
 
 export function notificationsPartition(userId: string): string {
   return `NOTIFS#${userId}`;
+}
+
+/**
+ * GSI3 overloaded: reports by status (`REPORTS#OPEN`, `REPORTS#RESOLVED`) and time, the
+ * moderators' queue oldest first.
+ */
+export function reportsIndex(status: string, createdAt: string, reportId: string): Item {
+  return { GSI3PK: reportsPartition(status), GSI3SK: `${createdAt}#${reportId}` };
+}
+
+export function reportsPartition(status: string): string {
+  return `REPORTS#${status}`;
 }
 
 /** GSI3, items by entity type and creation time. */
