@@ -3,6 +3,10 @@
  * operation (src/domain/social), so the same operations serve AppSync's
  * Direct Lambda resolvers at scale.
  */
+import { listReports } from '../../domain/moderation/list-reports.ts';
+import type { Report } from '../../domain/moderation/model.ts';
+import { reportContent, type ReportInput } from '../../domain/moderation/report-content.ts';
+import { resolveReport } from '../../domain/moderation/resolve-report.ts';
 import { closeAccount } from '../../domain/privacy/close-account.ts';
 import { addComment } from '../../domain/social/add-comment.ts';
 import { createPost, type NewPost } from '../../domain/social/create-post.ts';
@@ -116,6 +120,11 @@ const query: Record<string, Resolver> = {
     );
     return { ...result, items: result.items.map((user) => ({ user })) };
   },
+  // Moderators only (the schema's cognito_groups); the queue's pages are sealed per status.
+  reports: (_, args, context) =>
+    paged(context, `reports:${String(args.status ?? 'OPEN')}`, args, (options) =>
+      listReports({ status: args.status as string | null, ...options }, context.services.social),
+    ),
   listBlocked: (_, args, context) => relations('block', args, context),
   listMuted: (_, args, context) => relations('mute', args, context),
   notifications: (_, args, context) => {
@@ -136,6 +145,10 @@ const query: Record<string, Resolver> = {
   listStories: (_, args, context) =>
     listStories(String(args.userId), context.services.social, optionalViewerId(context)),
   storiesFeed: (_, __, context) => storiesFeed(viewerId(context), context.services.social),
+  myUpload: async (_, args, context) => {
+    const media = await mediaView(String(args.key), context);
+    return media?.ownerId === viewerId(context) ? media : null;
+  },
   dataExport: (_, args, context) =>
     getDataExport(viewerId(context), String(args.id), context.services.dataExport).then(
       (found) => found ?? null,
@@ -201,6 +214,13 @@ const mutation: Record<string, Resolver> = {
     followUser(viewerId(context), String(args.userId), context.services.social),
   unfollowUser: (_, args, context) =>
     unfollowUser(viewerId(context), String(args.userId), context.services.social),
+  reportContent: (_, args, context) =>
+    reportContent(viewerId(context), args.input as ReportInput, context.services.social),
+  resolveReport: (_, args, context) =>
+    resolveReport(viewerId(context), String(args.id), String(args.action), {
+      ...context.services.social,
+      directory: context.services.directory,
+    }),
   blockUser: (_, args, context) => blockUser(viewerId(context), String(args.userId), context.services.social),
   unblockUser: (_, args, context) =>
     unblockUser(viewerId(context), String(args.userId), context.services.social),
@@ -320,6 +340,22 @@ const notification: Record<string, Resolver<Notification>> = {
   },
 };
 
+/** What a report is about, as it is now: null once deleted (a removal, or its author's deletion). */
+const report: Record<string, Resolver<Report>> = {
+  user: (source, _, context) => profileOf(source.userId, context),
+  reporter: (source, _, context) => profileOf(source.reporterId, context),
+  post: async (source, _, context) => {
+    if (!source.postId || source.commentId) return null;
+    const item = await context.items.load(keys.post(source.postId));
+    return item ? toPost(item) : null;
+  },
+  comment: async (source, _, context) => {
+    if (!source.postId || !source.commentId) return null;
+    const item = await context.items.load(keys.comment(source.postId, source.commentId));
+    return item ? toComment(item) : null;
+  },
+};
+
 const story: Record<string, Resolver<Story>> = {
   author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
   media: (source, _, context) => mediaView(source.mediaKey, context),
@@ -341,6 +377,7 @@ export const resolvers = {
   Media: media,
   Comment: comment,
   Notification: notification,
+  Report: report,
   Story: story,
   UserStories: userStories,
   Upload: upload,
