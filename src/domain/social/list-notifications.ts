@@ -1,12 +1,14 @@
+import { getAll } from '../../ports/item-store/batch.ts';
 import { keys, notificationsPartition } from './keys.ts';
 import { pageSize, requireUserId, type Page, type SocialServices } from './model.ts';
 import { toNotification, toNotificationState, type Notification } from './notification-model.ts';
-import { hiddenAuthors } from './relations.ts';
+import { hiddenAuthors, hidesNobody } from './relations.ts';
 
 /**
  * The viewer's notifications, latest change first, from GSI1's `NOTIFS#<userId>` partition (a key
- * query), read beside the viewer's read mark. Notifications whose every actor the viewer has come
- * to block or mute since are left out (one batch read).
+ * query), read beside the viewer's read mark and profile. Notifications whose every actor the
+ * viewer has come to block or mute since are left out: one more batch read, unless the profile
+ * says the viewer hides nobody (as nearly everyone).
  */
 export async function listNotifications(
   viewerId: string,
@@ -14,7 +16,7 @@ export async function listNotifications(
   services: Pick<SocialServices, 'store'>,
 ): Promise<Page<Notification>> {
   const viewer = requireUserId(viewerId);
-  const [page, state] = await Promise.all([
+  const [page, own] = await Promise.all([
     services.store.query({
       index: 'GSI1',
       partition: notificationsPartition(viewer),
@@ -22,10 +24,12 @@ export async function listNotifications(
       limit: pageSize(options.limit),
       ...(options.cursor ? { cursor: options.cursor } : {}),
     }),
-    services.store.get(keys.notificationState(viewer)),
+    getAll(services.store, [keys.notificationState(viewer), keys.profile(viewer)]),
   ]);
-  const { readUpTo } = toNotificationState(state.item);
+  const { readUpTo } = toNotificationState(own.find((item) => item.SK === keys.notificationState(viewer).SK));
   const notifications = page.items.map((item) => toNotification(item, readUpTo));
+  if (hidesNobody(own.find((item) => item.SK === keys.profile(viewer).SK)))
+    return { items: notifications, cursor: page.cursor };
   const hidden = await hiddenAuthors(
     viewer,
     notifications.flatMap((notification) => notification.actorIds),

@@ -47,12 +47,26 @@ interface NewNotification {
   likers?: number;
 }
 
+/** Notifications written at once for different posts and follows (one SQLite commit takes them together). */
+const laneConcurrency = 8;
+
+/** One record's part, in a lane of records that must be handled in order (one post's, one follow's). */
+type Step = (services: Services) => Promise<void>;
+
+interface Like {
+  actorId: string;
+  at: string;
+}
+
 /** Returns how many records changed a notification. */
 export async function notifyFromChanges(
   records: StreamRecord[],
   services: Services,
   logger?: Logger,
 ): Promise<number> {
+  // Records about one post (or one follow) stay in order; different ones go at once. A run of likes
+  // of one post is one write: a hot post's hundred likes in a batch move its notification once.
+  const lanes = new Map<string, { steps: Step[]; likes?: { postId: string; likes: Like[] } }>();
   let acted = 0;
   for (const record of records) {
     if (record.eventName === 'MODIFY') continue;
@@ -65,44 +79,72 @@ export async function notifyFromChanges(
     const inserted = record.eventName === 'INSERT';
     const item = inserted ? newImage(record) : oldImage(record);
     if (!item) continue;
-    if (sk.startsWith(sortPrefixes.like)) {
-      const postId = idAfter('POST#', pk);
-      const actorId = idAfter(sortPrefixes.like, sk);
-      await (inserted
-        ? liked(postId, actorId, String(item.createdAt), services)
-        : unliked(postId, actorId, services));
-    } else if (sk.startsWith(sortPrefixes.comment)) {
-      await (inserted ? commented(item, services) : uncommented(item, services));
-    } else if (sk === 'METADATA') {
-      await (inserted ? posted(item, services) : unposted(item, services));
-    } else {
-      const recipient = idAfter('USER#', pk);
-      const actorId = idAfter(sortPrefixes.follower, sk);
-      const follow = { type: 'FOLLOW' as const, about: `FOLLOW#${actorId}`, actorIds: [actorId] };
-      await (inserted
-        ? notify(recipient, { ...follow, at: String(item.createdAt) }, services)
-        : remove(recipient, follow.about, services));
-    }
+    const laneKey = `${pk}\u0000${pk.startsWith('POST#') ? '' : sk}`;
+    const lane = lanes.get(laneKey) ?? { steps: [] };
+    lanes.set(laneKey, lane);
     acted++;
     logger?.debug(
       { eventID: record.eventID, sequenceNumber: record.dynamodb.SequenceNumber, pk, sk },
       'notifications updated',
     );
+    if (sk.startsWith(sortPrefixes.like) && inserted) {
+      const like = { actorId: idAfter(sortPrefixes.like, sk), at: String(item.createdAt) };
+      if (lane.likes) lane.likes.likes.push(like);
+      else {
+        const run = (lane.likes = { postId: idAfter('POST#', pk), likes: [like] });
+        lane.steps.push((services) => liked(run.postId, run.likes, services));
+      }
+      continue;
+    }
+    delete lane.likes;
+    lane.steps.push(stepOf(pk, sk, inserted, item));
   }
+  const all = [...lanes.values()];
+  for (let start = 0; start < all.length; start += laneConcurrency)
+    await Promise.all(
+      all.slice(start, start + laneConcurrency).map(async ({ steps }) => {
+        for (const step of steps) await step(services);
+      }),
+    );
   return acted;
 }
 
+/** What one record (other than a like) does. */
+function stepOf(pk: string, sk: string, inserted: boolean, item: Item): Step {
+  if (sk.startsWith(sortPrefixes.like)) {
+    const postId = idAfter('POST#', pk);
+    const actorId = idAfter(sortPrefixes.like, sk);
+    return (services) => unliked(postId, actorId, services);
+  }
+  if (sk.startsWith(sortPrefixes.comment))
+    return (services) => (inserted ? commented(item, services) : uncommented(item, services));
+  if (sk === 'METADATA') return (services) => (inserted ? posted(item, services) : unposted(item, services));
+  const recipient = idAfter('USER#', pk);
+  const actorId = idAfter(sortPrefixes.follower, sk);
+  const follow = { type: 'FOLLOW' as const, about: `FOLLOW#${actorId}`, actorIds: [actorId] };
+  return (services) =>
+    inserted
+      ? notify(recipient, { ...follow, at: String(item.createdAt) }, services)
+      : remove(recipient, follow.about, services);
+}
+
 /** The items `read` names for a recipient, sorted out: a block or mute with the actor, their notification, their state. */
-async function readFor(recipient: string, actorId: string, about: string, extra: Key[], { store }: Services) {
+async function readFor(
+  recipient: string,
+  actorIds: string[],
+  about: string,
+  extra: Key[],
+  { store }: Services,
+) {
   const items = await getAll(store, [
-    ...hiddenKeys(recipient, [actorId], { mutes: true, blockers: true }),
+    ...hiddenKeys(recipient, actorIds, { mutes: true, blockers: true }),
     keys.notification(recipient, about),
     keys.notificationState(recipient),
     ...extra,
   ]);
   const notification = keys.notification(recipient, about).SK;
   return {
-    hidden: hiddenIn(items).size > 0,
+    hidden: hiddenIn(items),
     existing: items.find((item) => item.PK === `USER#${recipient}` && item.SK === notification),
     state: toNotificationState(items.find((item) => item.SK === keys.notificationState(recipient).SK)),
     items,
@@ -113,37 +155,40 @@ async function readFor(recipient: string, actorId: string, about: string, extra:
 async function notify(recipient: string, notification: NewNotification, services: Services): Promise<void> {
   const [actorId] = notification.actorIds;
   if (!actorId || actorId === recipient) return;
-  const { hidden, existing, state } = await readFor(recipient, actorId, notification.about, [], services);
-  if (hidden || (existing && String(existing.at) >= notification.at)) return;
+  const { hidden, existing, state } = await readFor(recipient, [actorId], notification.about, [], services);
+  if (hidden.size > 0 || (existing && String(existing.at) >= notification.at)) return;
   await put(recipient, notification, existing, state, services);
 }
 
-/** A like joins the post's one LIKE notification: first among its actors, the time moved to it. */
-async function liked(postId: string, actorId: string, at: string, services: Services): Promise<void> {
+/**
+ * Likes join the post's one LIKE notification: each liker first among its actors, its time moved to
+ * the latest like. `likes` are one post's, oldest first.
+ */
+async function liked(postId: string, likes: Like[], services: Services): Promise<void> {
   const { item: post } = await services.store.get(keys.post(postId));
   if (!post) return;
   const recipient = String(post.authorId);
-  if (recipient === actorId) return;
+  const others = likes.filter((like) => like.actorId !== recipient);
+  if (others.length === 0) return;
   const about = `LIKE#${postId}`;
   const { hidden, existing, state, items } = await readFor(
     recipient,
-    actorId,
+    [...new Set(others.map((like) => like.actorId))],
     about,
     [keys.like(postId, recipient)],
     services,
   );
-  if (hidden) return;
   const previous = existing && toNotification(existing, '');
-  // A like seen before (a redelivery), or older than the latest shown: nothing to move.
-  if (
-    previous &&
-    (previous.createdAt > at || (previous.createdAt === at && previous.actorIds.includes(actorId)))
-  )
-    return;
-  const actorIds = [actorId, ...(previous?.actorIds ?? []).filter((id) => id !== actorId)].slice(
-    0,
-    actorsShown,
-  );
+  let actorIds = previous?.actorIds ?? [];
+  let at = previous?.createdAt ?? '';
+  for (const { actorId, at: likedAt } of others) {
+    // A like seen before (a redelivery), or older than the latest shown: nothing to move.
+    if (hidden.has(actorId) || at > likedAt || (at === likedAt && actorIds.includes(actorId))) continue;
+    actorIds = [actorId, ...actorIds.filter((id) => id !== actorId)].slice(0, actorsShown);
+    at = likedAt;
+  }
+  if (previous && at === previous.createdAt && actorIds === previous.actorIds) return;
+  if (actorIds.length === 0) return;
   const selfLiked = items.some((item) => item.SK === keys.like(postId, recipient).SK);
   const likers = Math.max(actorIds.length, Number(post.likeCount ?? 0) - (selfLiked ? 1 : 0));
   await put(recipient, { type: 'LIKE', about, actorIds, at, postId, likers }, existing, state, services);
@@ -156,7 +201,7 @@ async function unliked(postId: string, actorId: string, services: Services): Pro
   if (!post) return;
   const recipient = String(post.authorId);
   const about = `LIKE#${postId}`;
-  const { existing, state } = await readFor(recipient, actorId, about, [], services);
+  const { existing, state } = await readFor(recipient, [actorId], about, [], services);
   const previous = existing && toNotification(existing, '');
   if (!previous?.actorIds.includes(actorId)) return;
   const actorIds = previous.actorIds.filter((id) => id !== actorId);
