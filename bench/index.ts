@@ -4,6 +4,7 @@ import { identityBenchmark } from './identity.bench.ts';
 import { itemStoreBenchmark } from './item-store.bench.ts';
 import { lambdaBenchmark } from './lambda.bench.ts';
 import { mediaBenchmark } from './media.bench.ts';
+import { videoBenchmark } from './video.bench.ts';
 import { subscriptionsBenchmark } from './subscriptions.bench.ts';
 import { backupBenchmark } from './backup.bench.ts';
 import { hostedUiBenchmark } from './hosted-ui.bench.ts';
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   identity: identityBenchmark,
   graphql: graphqlBenchmark,
   media: mediaBenchmark,
+  video: videoBenchmark,
   subscriptions: subscriptionsBenchmark,
   backup: backupBenchmark,
   lambda: lambdaBenchmark,
