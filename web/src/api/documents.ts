@@ -1,6 +1,7 @@
 /** The GraphQL documents the app sends, written against the schema's fixed names (CONTRACT.md). */
 
-const mediaFields = `key contentType status width height url variants { size url width height contentType }`;
+const mediaFields = `key contentType status width height url variants { size url width height contentType }
+  durationSeconds failureReason videoRenditions { height width url contentType bytes }`;
 const userSummary = `id username displayName avatar { ${mediaFields} }`;
 const userFields = `${userSummary} bio followerCount followingCount postCount viewerFollows createdAt`;
 const postFields = `id description createdAt likeCount commentCount viewerHasLiked author { ${userSummary} } media { ${mediaFields} altText }`;

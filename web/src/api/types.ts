@@ -21,6 +21,19 @@ export interface Media {
   variants: MediaVariant[] | null;
   /** What a post's author wrote for those who cannot see the photo. */
   altText?: string | null;
+  /** A video's length; its renditions (largest first); `variants` are then its poster. */
+  durationSeconds?: number | null;
+  videoRenditions?: VideoRendition[] | null;
+  /** Why the file was refused (FAILED). */
+  failureReason?: string | null;
+}
+
+export interface VideoRendition {
+  height: number;
+  width: number;
+  url: string;
+  contentType: string;
+  bytes: number;
 }
 
 export interface UserSummary {

@@ -1,5 +1,5 @@
 import type { Media } from '../api/types.ts';
-import { aspectRatio, isVideo, srcSetOf, variantFor } from '../lib/media.ts';
+import { aspectRatio, isVideo, renditionFor, smallScreen, srcSetOf, variantFor } from '../lib/media.ts';
 
 /**
  * One photo or video. Photos come from their processed variants through srcset,
@@ -42,20 +42,24 @@ export function MediaView({
         role="img"
         aria-label={alt}
       >
-        <span>This file could not be processed.</span>
+        <span>{media.failureReason ?? 'This file could not be processed.'}</span>
       </div>
     );
-  if (isVideo(media))
+  if (isVideo(media)) {
+    const small = typeof window !== 'undefined' && window.matchMedia?.(smallScreen).matches === true;
     return (
       <video
         className={`media ${className ?? ''}`}
         style={style}
-        src={media.url ?? undefined}
+        src={renditionFor(media, small)}
+        poster={variantFor(media, small ? 300 : 600)?.url}
         controls
+        playsInline
         preload="metadata"
         aria-label={alt}
       />
     );
+  }
   const fallback = variantFor(media, 600);
   const webp = srcSetOf(media, 'image/webp');
   const image = (

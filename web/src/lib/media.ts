@@ -30,6 +30,17 @@ export function variantFor(media: Media, width: number): MediaVariant | undefine
 
 export const isVideo = (media: Media) => media.contentType.startsWith('video/');
 
+/** Screens this narrow get a video's smallest rendition (360p): a phone's screen, often on a slow network. */
+export const smallScreen = '(max-width: 640px)';
+
+/** The rendition to play: the smallest on a small screen, the largest otherwise; the display URL before any. */
+export function renditionFor(media: Media, small: boolean): string | undefined {
+  const renditions = [...(media.videoRenditions ?? [])].sort(
+    (a, b) => Math.min(a.width, a.height) - Math.min(b.width, b.height),
+  );
+  return (small ? renditions[0] : renditions.at(-1))?.url ?? media.url ?? undefined;
+}
+
 /** The shape the picture shows in: its variants' (square renditions), or the original's. */
 export function aspectRatio(media: Media): string | undefined {
   const variant = variantFor(media, 0);

@@ -79,15 +79,18 @@ export function summarize(items: UploadItem[]): UploadSummary {
 /** The server's defaults (media.imageMaxMegabytes, videoMaxMegabytes): a file it would refuse is refused before it is sent. */
 export const limits = { imageBytes: 20 * 1024 * 1024, videoBytes: 100 * 1024 * 1024 };
 
+/** The video types the server takes (a clip's length is checked there, after the upload). */
+export const videoTypes = ['video/mp4', 'video/quicktime', 'video/webm'];
+
 /** Why a file cannot be uploaded for this purpose, in words for the person who chose it; undefined if it can. */
 export function refusal(
   file: { name: string; type: string; size: number },
   purpose: UploadPurpose,
 ): string | undefined {
-  const video = file.type.startsWith('video/');
+  const video = videoTypes.includes(file.type);
   const image = file.type.startsWith('image/');
-  if (!image && !(video && purpose === 'STORY'))
-    return `${file.name} is not a ${purpose === 'STORY' ? 'photo or video' : 'photo'}.`;
+  if (!image && !(video && purpose !== 'AVATAR'))
+    return `${file.name} is not a ${purpose === 'AVATAR' ? 'photo' : 'photo or video'}.`;
   const max = video ? limits.videoBytes : limits.imageBytes;
   if (file.size > max) return `${file.name} is larger than ${Math.round(max / 1024 / 1024)} MB.`;
   if (file.size === 0) return `${file.name} is empty.`;

@@ -75,7 +75,7 @@ describe('creating a post with photos', () => {
     const post = screen.getByRole('button', { name: 'Post' }) as HTMLButtonElement;
     expect(post.disabled).toBe(true);
 
-    fireEvent.change(screen.getByLabelText('Add photos'), {
+    fireEvent.change(screen.getByLabelText('Add photos or videos'), {
       target: {
         files: [
           photo('beach.jpg', 1000),
@@ -84,7 +84,7 @@ describe('creating a post with photos', () => {
         ],
       },
     });
-    expect(screen.getByRole('alert').textContent).toBe('notes.pdf is not a photo.');
+    expect(screen.getByRole('alert').textContent).toBe('notes.pdf is not a photo or video.');
     const previews = within(screen.getByRole('list', { name: 'Photos' })).getAllByRole('listitem');
     expect(previews).toHaveLength(2);
     expect(screen.getByAltText('Preview of beach.jpg').getAttribute('src')).toBe('blob:preview-beach.jpg');
@@ -128,7 +128,7 @@ describe('creating a post with photos', () => {
         altTexts: [{ key: 'users/u/posts/p/beach', altText: 'Waves on a sandy beach' }],
       },
     });
-    expect(screen.getByRole('status').textContent).toBe('Your photos are being processed…');
+    expect(screen.getByRole('status').textContent).toBe('Your photos and videos are being processed…');
     expect(screen.queryAllByRole('img', { name: /processing/ })).toHaveLength(2);
 
     api.post = {
@@ -156,7 +156,9 @@ describe('creating a post with photos', () => {
 
   it('keeps a failed upload visible with its reason and lets it be retried', async () => {
     render(<CreatePost />);
-    fireEvent.change(screen.getByLabelText('Add photos'), { target: { files: [photo('big.jpg', 100)] } });
+    fireEvent.change(screen.getByLabelText('Add photos or videos'), {
+      target: { files: [photo('big.jpg', 100)] },
+    });
     const first = uploads.get('big.jpg');
     await act(async () =>
       first?.fail(Object.assign(new Error('The upload failed'), { name: 'NetworkError' })),
@@ -168,5 +170,78 @@ describe('creating a post with photos', () => {
     await act(async () => uploads.get('big.jpg')?.done('users/u/posts/p/big'));
     expect(screen.queryByRole('alert')).toBeNull();
     expect((screen.getByRole('button', { name: 'Post' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe('a post with a video', () => {
+  const clip = (status: Media['status']): Media => ({
+    ...media('users/u/posts/v/original.mp4', status),
+    contentType: 'video/mp4',
+    width: 1080,
+    height: 1920,
+    url: status === 'READY' ? '/media/users/u/posts/v/720p.mp4' : null,
+    durationSeconds: status === 'READY' ? 12.5 : null,
+    failureReason: status === 'FAILED' ? 'The video is 300 s long; at most 60 s are accepted' : null,
+    videoRenditions:
+      status === 'READY'
+        ? [720, 360].map((side) => ({
+            width: side,
+            height: (side * 16) / 9,
+            url: `/media/users/u/posts/v/${side}p.mp4`,
+            contentType: 'video/mp4',
+            bytes: side * 1000,
+          }))
+        : [],
+  });
+  const posted = (status: Media['status']): Post => ({
+    id: 'P2',
+    description: 'Waves',
+    createdAt: new Date().toISOString(),
+    likeCount: 0,
+    commentCount: 0,
+    viewerHasLiked: false,
+    author: null,
+    media: [clip(status)],
+  });
+
+  async function postClip(status: Media['status']) {
+    render(<CreatePost />);
+    fireEvent.change(screen.getByLabelText('Add photos or videos'), {
+      target: { files: [photo('waves.mov', 2000, 'video/quicktime')] },
+    });
+    expect(screen.getByLabelText('Preview of waves.mov').tagName).toBe('VIDEO');
+    act(() => uploads.get('waves.mov')?.progress(1000));
+    expect(screen.getByRole('progressbar', { name: 'Uploading waves.mov' }).getAttribute('value')).toBe(
+      '1000',
+    );
+    await act(async () => uploads.get('waves.mov')?.done('users/u/posts/v/original.mp4'));
+    api.post = posted(status);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Post' })));
+  }
+
+  it('plays the 720p rendition with its poster, the 360p one on a small screen', async () => {
+    await postClip('READY');
+    const video = screen.getByLabelText('Waves') as HTMLVideoElement;
+    expect(video.getAttribute('src')).toBe('/media/users/u/posts/v/720p.mp4');
+    expect(video.getAttribute('poster')).toBe('/media/users/u/posts/v/original.mp4/600.jpeg');
+    cleanup();
+    const matchMedia = window.matchMedia;
+    window.matchMedia = ((query: string) => ({ matches: query === '(max-width: 640px)' })) as never;
+    try {
+      await postClip('READY');
+      const small = screen.getByLabelText('Waves') as HTMLVideoElement;
+      expect(small.getAttribute('src')).toBe('/media/users/u/posts/v/360p.mp4');
+      expect(small.getAttribute('poster')).toBe('/media/users/u/posts/v/original.mp4/300.jpeg');
+    } finally {
+      window.matchMedia = matchMedia;
+    }
+  });
+
+  it('says why a refused clip failed', async () => {
+    await postClip('FAILED');
+    expect(screen.getByRole('status').textContent).toBe('Some photos or videos could not be processed.');
+    expect(screen.getByRole('img', { name: 'Waves' }).textContent).toBe(
+      'The video is 300 s long; at most 60 s are accepted',
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   newUploadItem,
   processing,
   refusal,
+  videoTypes,
   summarize,
   uploadFile,
   uploadsReducer,
@@ -123,9 +124,9 @@ export function CreatePost() {
         <h1>Posted</h1>
         <p role="status">
           {state === 'processing'
-            ? 'Your photos are being processed…'
+            ? 'Your photos and videos are being processed…'
             : state === 'failed'
-              ? 'Some photos could not be processed.'
+              ? 'Some photos or videos could not be processed.'
               : 'Your post is live.'}
         </p>
         <ul className="thumbs" aria-label="Your photos">
@@ -162,8 +163,14 @@ export function CreatePost() {
       <h1>New post</h1>
       <form onSubmit={submit}>
         <label className="button secondary file-button">
-          Add photos
-          <input type="file" accept="image/*" multiple className="visually-hidden" onChange={choose} />
+          Add photos or videos
+          <input
+            type="file"
+            accept={['image/*', ...videoTypes].join(',')}
+            multiple
+            className="visually-hidden"
+            onChange={choose}
+          />
         </label>
         {refusals.map((reason) => (
           <p key={reason} className="error" role="alert">
@@ -174,7 +181,11 @@ export function CreatePost() {
           <ul className="previews" aria-label="Photos">
             {uploads.map((item) => (
               <li key={item.id} className={`preview ${item.status}`}>
-                <img src={item.previewUrl} alt={`Preview of ${item.name}`} />
+                {videoTypes.includes(item.contentType) ? (
+                  <video src={item.previewUrl} muted playsInline aria-label={`Preview of ${item.name}`} />
+                ) : (
+                  <img src={item.previewUrl} alt={`Preview of ${item.name}`} />
+                )}
                 <label className="small">
                   Alt text
                   <input
