@@ -7,6 +7,7 @@ import { mediaBenchmark } from './media.bench.ts';
 import { videoBenchmark } from './video.bench.ts';
 import { subscriptionsBenchmark } from './subscriptions.bench.ts';
 import { backupBenchmark } from './backup.bench.ts';
+import { continuousBackupBenchmark } from './continuous-backup.bench.ts';
 import { hostedUiBenchmark } from './hosted-ui.bench.ts';
 import { webBenchmark } from './web.bench.ts';
 import { metricsBenchmark } from './metrics.bench.ts';
@@ -20,7 +21,11 @@ const benchmarks: Record<string, () => Promise<void>> = {
   media: mediaBenchmark,
   video: videoBenchmark,
   subscriptions: subscriptionsBenchmark,
-  backup: backupBenchmark,
+  // Local backups, then the continuous off-machine copy (issue 22).
+  backup: async () => {
+    await backupBenchmark();
+    await continuousBackupBenchmark();
+  },
   lambda: lambdaBenchmark,
   'hosted-ui': hostedUiBenchmark,
   web: webBenchmark,

@@ -72,7 +72,7 @@ export interface App {
   alarms: AlarmMonitor;
   /** What the cost report prices, saved to DATA_DIR/usage.json on a timer. */
   usage: UsageRecorder;
-  /** The continuous off-machine copy, when `backup.continuousTo` is set (ADR 0011). */
+  /** The continuous off-machine copy, when `backup.continuousTo` is set (ADR 0012). */
   continuousBackup: ContinuousBackup | undefined;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;

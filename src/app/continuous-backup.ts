@@ -1,5 +1,5 @@
 /**
- * The continuous off-machine copy (ADR 0011), wired: the target named by `backup.continuousTo`
+ * The continuous off-machine copy (ADR 0012), wired: the target named by `backup.continuousTo`
  * (a directory through the file-system adapter, or S3), the SQLite engine's change log as the
  * source, the media store's created objects; and `plaza restore --from`, which reads it back.
  */

@@ -1,6 +1,6 @@
 /**
  * The server's own operations: alarm rules evaluated against its metrics, the usage it measures for
- * the cost report, and the continuous off-machine copy when one is configured (ADR 0011).
+ * the cost report, and the continuous off-machine copy when one is configured (ADR 0012).
  */
 import { webhookNotifier } from '../adapters/webhook/webhook-notifier.ts';
 import { AlarmMonitor } from '../domain/operations/alarm-monitor.ts';

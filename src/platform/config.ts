@@ -213,7 +213,7 @@ const fileSchema = z
       })
       .strict()
       .optional(),
-    /** The continuous off-machine copy (issue 22, ADR 0011). */
+    /** The continuous off-machine copy (issue 22, ADR 0012). */
     backup: z
       .object({
         /** A directory or s3://bucket/prefix[?endpoint=…&region=…]. */
@@ -390,7 +390,7 @@ export interface Config {
   /** The identity pool beside the embedded user pool: served or not, and whether guests get credentials. */
   identityPool: { enabled: boolean; allowGuests: boolean };
   /**
-   * The continuous off-machine copy (ADR 0011): where it goes (none when absent), how often
+   * The continuous off-machine copy (ADR 0012): where it goes (none when absent), how often
    * changes are shipped, and after how long a new snapshot starts a new generation.
    */
   backup: { continuousTo: BackupTarget | undefined; shipIntervalMs: number; snapshotIntervalMs: number };

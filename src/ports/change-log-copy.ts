@@ -1,5 +1,5 @@
 /**
- * What the continuous off-machine copy (ADR 0011) needs from the item store's engine: its change
+ * What the continuous off-machine copy (ADR 0012) needs from the item store's engine: its change
  * log, read after positions, and a consistent snapshot of the whole database; and, to restore,
  * a database file that change records are applied to. The SQLite engine provides both
  * (adapters/sqlite/sqlite-change-log-copy.ts).

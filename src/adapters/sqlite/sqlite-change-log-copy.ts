@@ -1,5 +1,5 @@
 /**
- * The SQLite engine's side of the continuous off-machine copy (ADR 0011): the change log read
+ * The SQLite engine's side of the continuous off-machine copy (ADR 0012): the change log read
  * from a connection of its own (read-only, so shipping never takes the write lock), snapshots
  * through the backup API, and restored files brought forward with shipped records.
  */

@@ -58,7 +58,7 @@ export const defaultAlarmRules: readonly AlarmRule[] = [
 ];
 
 /**
- * Joins the default rules when the continuous off-machine copy is on (ADR 0011): the copy stayed
+ * Joins the default rules when the continuous off-machine copy is on (ADR 0012): the copy stayed
  * more than 10 s behind for a whole minute (target unreachable, or shipping slower than writes).
  * A local rule only: on AWS, DynamoDB's PITR and global tables stand in for the copy.
  */

@@ -1,5 +1,5 @@
 /**
- * The continuous off-machine copy (issue 22, ADR 0011): a snapshot of the database starts a
+ * The continuous off-machine copy (issue 22, ADR 0012): a snapshot of the database starts a
  * generation; after it, every round (once a second by default) ships the change records committed
  * since as one segment, and the media objects created since. The queue of what is not shipped yet
  * is the change log itself (durable, kept for its retention), so an unreachable target costs no

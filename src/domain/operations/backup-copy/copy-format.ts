@@ -1,5 +1,5 @@
 /**
- * The layout of the continuous off-machine copy (ADR 0011):
+ * The layout of the continuous off-machine copy (ADR 0012):
  *
  *   generations/<generation>/snapshot.sqlite.gz   the whole database, consistent at one moment
  *   generations/<generation>/snapshot.json        its manifest, written last: a generation exists once it does

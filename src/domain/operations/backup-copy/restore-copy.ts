@@ -1,5 +1,5 @@
 /**
- * Rebuilds a data directory from the continuous off-machine copy (ADR 0011): the newest
+ * Rebuilds a data directory from the continuous off-machine copy (ADR 0012): the newest
  * generation whose snapshot was taken at or before the time, its snapshot checked against its
  * SHA-256, then its segments applied in order up to the time. A missing or damaged segment stops
  * the restore with its name; with `allowPartial` the restore ends at the last good point instead.
