@@ -37,7 +37,12 @@ import { ensureGroup, moderatorsGroup } from '../domain/identity/groups.ts';
 import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
 import { deleteAccount } from '../domain/privacy/delete-account.ts';
 import { identityPoolIdFor, type IdentityPoolServices } from '../domain/identity-pools/model.ts';
-import { localRoleArns } from '../domain/identity-pools/policies.ts';
+import {
+  identityPoolPolicies,
+  localPolicyResources,
+  localRoleArns,
+} from '../domain/identity-pools/policies.ts';
+import { iamAuth, type IamAuth } from '../edge/graphql/iam-auth.ts';
 import { sessionTokens } from '../domain/identity-pools/session-tokens.ts';
 import { loadOrCreateSecret } from '../platform/secrets.ts';
 
@@ -197,6 +202,17 @@ function identityPoolServices(
       openIdIssuer: deps.baseUrl,
     },
   };
+}
+
+/** AppSync's AWS_IAM mode: the identity pool's credentials, checked against the roles' policies. */
+export function identityPoolIam(config: Config, pool: IdentityPoolServices): IamAuth {
+  const resources = localPolicyResources(config.region, config.storage.s3.bucket);
+  return iamAuth({
+    tokens: pool.tokens,
+    clock: pool.clock,
+    policies: identityPoolPolicies(resources),
+    graphqlApiArn: resources.graphqlApiArn,
+  });
 }
 
 /** The embedded pool's token signing keys, in the file `plaza keys rotate` writes too. */

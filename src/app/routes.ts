@@ -28,7 +28,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { IdentityVerifier } from '../ports/identity-verifier.ts';
 import type { UrlVerifier } from '../ports/object-store/signed-urls.ts';
 import { costReportOf } from './cost.ts';
-import { hostedUiSettings, type Identity } from './identity.ts';
+import { hostedUiSettings, identityPoolIam, type Identity } from './identity.ts';
 import type { ServerMedia } from './media.ts';
 import type { Monitoring } from './monitoring.ts';
 import type { Stores } from './stores.ts';
@@ -82,6 +82,10 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       mfa: config.userPool.mfa,
     },
     apiKey: () => (config.production ? undefined : parts.developmentApiKey()),
+    identityPool: identity.identityPool && {
+      id: identity.identityPool.settings.identityPoolId,
+      allowGuests: identity.identityPool.settings.allowGuests,
+    },
     bucketName: `${config.db.table}-media`,
   });
   if (identity.services && identity.verifier) {
@@ -107,6 +111,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
     metrics,
     allowedOrigins: config.allowedOrigins,
     cache: parts.resolverCache,
+    ...(identity.identityPool ? { iam: identityPoolIam(config, identity.identityPool) } : {}),
   });
   const { alarms, usage } = parts.monitoring;
   await registerAdminRoutes(server, {

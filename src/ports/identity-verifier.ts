@@ -8,6 +8,8 @@ export type Caller =
       claims: Record<string, unknown>;
     }
   | { kind: 'apiKey'; keyId: string }
+  /** AWS credentials from the identity pool (SigV4): a guest's or a signed-in identity's role. */
+  | { kind: 'iam'; identityId: string; role: 'authenticated' | 'unauthenticated'; accessKeyId: string }
   | { kind: 'anonymous' };
 
 /**

@@ -469,7 +469,11 @@ describe('the embedded user pool with the AWS SDK', () => {
       url: `${url}/graphql`,
       aws_region: 'us-west-1',
       default_authorization_type: 'AMAZON_COGNITO_USER_POOLS',
-      authorization_types: ['API_KEY'],
+      authorization_types: ['API_KEY', 'AWS_IAM'],
+    });
+    expect(outputs.auth).toMatchObject({
+      identity_pool_id: app.identity.identityPool!.settings.identityPoolId,
+      unauthenticated_identities_enabled: true,
     });
     expect(outputs.storage?.bucket_name).toEqual(expect.any(String));
   });

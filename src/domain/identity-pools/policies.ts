@@ -48,7 +48,11 @@ export const publicQueries = [
   'listFollowers',
   'listFollowing',
   'recentPosts',
+  'postsByHashtag',
 ] as const;
+
+/** The subscriptions to public data (the schema's `@aws_iam` fields of Subscription). */
+export const publicSubscriptions = ['onCreatePost'] as const;
 
 const identity = '${cognito-identity.amazonaws.com:sub}';
 
@@ -58,7 +62,10 @@ function publicReads({ graphqlApiArn, bucketArn }: PolicyResources): PolicyState
       Sid: 'PublicQueries',
       Effect: 'Allow',
       Action: 'appsync:GraphQL',
-      Resource: publicQueries.map((field) => `${graphqlApiArn}/types/Query/fields/${field}`),
+      Resource: [
+        ...publicQueries.map((field) => `${graphqlApiArn}/types/Query/fields/${field}`),
+        ...publicSubscriptions.map((field) => `${graphqlApiArn}/types/Subscription/fields/${field}`),
+      ],
     },
     { Sid: 'ReadPublicMedia', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/public/*` },
   ];

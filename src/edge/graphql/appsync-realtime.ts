@@ -10,11 +10,17 @@ import type { FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import { isPlazaError } from '../../platform/errors.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
+import type { IncomingSignedRequest } from '../http/sigv4-verifier.ts';
 import type { SubscriptionHub } from './subscription-hub.ts';
 
 export interface RealtimeOptions {
   hub: SubscriptionHub;
-  authenticate(authorization: string | undefined, apiKey: string | undefined): Promise<Caller>;
+  /** `signed`: the request a SigV4 signature in the headers covers (AWS_IAM). */
+  authenticate(
+    authorization: string | undefined,
+    apiKey: string | undefined,
+    signed: () => IncomingSignedRequest,
+  ): Promise<Caller>;
   onConnection(delta: 1 | -1): void;
   /** AppSync's default: the client may wait this long between keep-alives. */
   connectionTimeoutMs?: number;
@@ -53,6 +59,25 @@ const header = (headers: AuthHeaders, name: string) => {
   const value = headers[name] ?? headers[name.toLowerCase()];
   return typeof value === 'string' ? value : undefined;
 };
+
+/**
+ * What AWS_IAM clients sign for the real-time endpoint, as AppSync defines it: a POST of `{}` to
+ * the GraphQL URL's `/connect` for the connection, a POST of the subscription's `data` to the
+ * GraphQL URL for each `start`; the signed headers travel in the JSON beside the signature.
+ */
+function realtimeSigned(headers: AuthHeaders, path: string, body: string): () => IncomingSignedRequest {
+  return () => ({
+    method: 'POST',
+    path,
+    query: '',
+    headers: Object.fromEntries(
+      Object.entries(headers).flatMap(([name, value]) =>
+        typeof value === 'string' ? [[name.toLowerCase(), value]] : [],
+      ),
+    ),
+    body,
+  });
+}
 
 /** AppSync's data payload: the data, and errors with their message and path only. */
 function appSyncPayload(result: ExecutionResult): string {
@@ -151,6 +176,7 @@ async function connectionInit(options: RealtimeOptions, limits: Limits, connecti
     connection.caller = await options.authenticate(
       header(connection.headers, 'Authorization'),
       header(connection.headers, 'x-api-key'),
+      realtimeSigned(connection.headers, '/graphql/connect', '{}'),
     );
   } catch {
     send({
@@ -188,7 +214,11 @@ async function start(
   const auth = payload?.extensions?.authorization;
   if (auth && (header(auth, 'Authorization') || header(auth, 'x-api-key'))) {
     try {
-      subscriber = await options.authenticate(header(auth, 'Authorization'), header(auth, 'x-api-key'));
+      subscriber = await options.authenticate(
+        header(auth, 'Authorization'),
+        header(auth, 'x-api-key'),
+        realtimeSigned(auth, '/graphql', String(payload?.data ?? '')),
+      );
     } catch {
       return fail(id, 'UnauthorizedException', 'Not authorized');
     }

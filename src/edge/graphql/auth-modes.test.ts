@@ -61,3 +61,37 @@ describe('AppSync auth directives with cognito_groups', () => {
     expect(refused('{ reports { id } }', apiKey)).toEqual(['Query.reports', 'Report.id']);
   });
 });
+
+describe('AppSync’s AWS_IAM mode', () => {
+  const iamSchema = buildSchema(
+    appSyncPrelude +
+      /* GraphQL */ `
+        type Query {
+          recent: [Item] @aws_iam @aws_api_key
+          mine: [Item]
+        }
+        type Mutation {
+          write: Item @aws_iam
+        }
+        type Item @aws_iam @aws_cognito_user_pools {
+          id: ID
+          secret: String @aws_cognito_user_pools
+        }
+      `,
+  );
+  const guest: Caller = { kind: 'iam', identityId: 'us-west-1:g', role: 'unauthenticated', accessKeyId: 'A' };
+  // A role that may run Query.recent only, as a guest policy allows public queries only.
+  const modes = authModes(iamSchema, { iamAllows: (_caller, coordinate) => coordinate === 'Query.recent' });
+  const refused = (query: string) => modes.refused(parse(query), guest);
+
+  it('lets IAM callers into @aws_iam fields their role’s policy allows', () => {
+    expect(refused('{ recent { id } }')).toEqual([]);
+  });
+
+  it('refuses fields without @aws_iam, and top-level fields the policy does not allow', () => {
+    expect(refused('{ recent { id secret } }')).toEqual(['Item.secret']);
+    expect(refused('{ mine { id } }')).toEqual(['Query.mine']);
+    expect(refused('mutation { write { id } }')).toEqual(['Mutation.write']);
+    expect(authModes(iamSchema).refused(parse('{ recent { id } }'), guest)).toEqual(['Query.recent']);
+  });
+});

@@ -3,7 +3,9 @@
  * allows the modes named on it, or else those on its type, or else the
  * default mode (Cognito user pools). `cognito_groups` on
  * `@aws_cognito_user_pools` or `@aws_auth` lets in only users whose token's
- * `cognito:groups` names one of them. Checked on the whole document before
+ * `cognito:groups` names one of them. `@aws_iam` lets in identity-pool
+ * credentials, whose role's policy must also allow each top-level field (as
+ * AppSync asks IAM). Checked on the whole document before
  * anything runs, so a refused request touches no resolver.
  */
 import {
@@ -19,12 +21,13 @@ import {
 } from 'graphql';
 import type { Caller } from '../../ports/identity-verifier.ts';
 
-type Mode = 'userPool' | 'apiKey';
+type Mode = 'userPool' | 'apiKey' | 'iam';
 
 const directiveModes: Record<string, Mode> = {
   aws_cognito_user_pools: 'userPool',
   aws_auth: 'userPool',
   aws_api_key: 'apiKey',
+  aws_iam: 'iam',
 };
 
 /** What a field allows: its modes and, when named, the only groups whose users it lets in. */
@@ -62,7 +65,13 @@ export interface AuthModes {
   refused(document: DocumentNode, caller: Caller): string[];
 }
 
-export function authModes(schema: GraphQLSchema): AuthModes {
+export function authModes(
+  schema: GraphQLSchema,
+  options: {
+    /** Whether an IAM caller's role allows a top-level field; absent, IAM callers get nothing. */
+    iamAllows?: (caller: Extract<Caller, { kind: 'iam' }>, coordinate: string) => boolean;
+  } = {},
+): AuthModes {
   const allowed = new Map<string, Rule>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
@@ -74,6 +83,12 @@ export function authModes(schema: GraphQLSchema): AuthModes {
   const anyGroups = [...allowed.values()].some((rule) => rule.groups !== undefined);
   const cache = new Map<DocumentNode, string[]>();
   const groupCache = new Map<DocumentNode, [string, string[]][]>();
+  const iamCache = new Map<DocumentNode, { refused: string[]; roots: string[] }>();
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
+      type ? [type.name] : [],
+    ),
+  );
   const remember = <T>(map: Map<DocumentNode, T>, document: DocumentNode, value: T) => {
     if (map.size > 1000) map.clear();
     map.set(document, value);
@@ -99,6 +114,20 @@ export function authModes(schema: GraphQLSchema): AuthModes {
         return restricted
           .filter(([, groups]) => !groups.some((group) => mine.has(group)))
           .map(([coordinate]) => coordinate);
+      }
+      if (caller.kind === 'iam') {
+        const fields =
+          iamCache.get(document) ??
+          remember(iamCache, document, {
+            refused: selectedFields(schema, document).filter(
+              (coordinate) => allowed.get(coordinate)?.modes.includes('iam') === false,
+            ),
+            roots: selectedFields(schema, document).filter((coordinate) =>
+              roots.has(coordinate.slice(0, coordinate.indexOf('.'))),
+            ),
+          });
+        const denied = fields.roots.filter((coordinate) => !options.iamAllows?.(caller, coordinate));
+        return [...new Set([...fields.refused, ...denied])];
       }
       const known = cache.get(document);
       if (known) return known;

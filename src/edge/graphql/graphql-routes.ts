@@ -12,6 +12,9 @@ import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/ident
 import { failure, type Outcome } from './appsync-errors.ts';
 import { appSyncRealtimeHandler } from './appsync-realtime.ts';
 import { authModes } from './auth-modes.ts';
+import { isSigV4, type IamAuth } from './iam-auth.ts';
+import type { IncomingSignedRequest } from '../http/sigv4-verifier.ts';
+import { Readable } from 'node:stream';
 import type { GraphQLServices } from './context.ts';
 import { executableSchema } from './executable-schema.ts';
 import { graphqlEngine } from './graphql-engine.ts';
@@ -34,14 +37,22 @@ export interface GraphQLRouteOptions {
   allowedOrigins?: string[];
   /** AppSync ends a request after 30 s. */
   timeoutMs?: number;
+  /** AWS_IAM: SigV4-signed requests with identity-pool credentials; absent, refused. */
+  iam?: IamAuth;
 }
 
-/** A user-pool token in Authorization, or an API key; AppSync takes nothing else. */
+/** A user-pool token or a SigV4 signature in Authorization, or an API key; AppSync takes nothing else. */
 async function callerOf(
-  options: Pick<GraphQLRouteOptions, 'identity' | 'apiKeys'>,
+  options: Pick<GraphQLRouteOptions, 'identity' | 'apiKeys' | 'iam'>,
   authorization: string | undefined,
   apiKey: string | undefined,
+  signed?: () => IncomingSignedRequest,
 ): Promise<Caller> {
+  if (isSigV4(authorization)) {
+    if (!options.iam || !signed)
+      throw new PlazaError('Unauthorized', 'IAM credentials are not accepted here');
+    return options.iam.caller(signed());
+  }
   if (typeof authorization === 'string' && authorization.length > 0) {
     if (!options.identity) throw new PlazaError('Unauthorized', 'User-pool tokens are not accepted here');
     return options.identity.verify(authorization.replace(/^Bearer\s+/i, ''));
@@ -71,6 +82,7 @@ function httpHandlers(options: GraphQLRouteOptions, run: RunOptions) {
         options,
         request.headers.authorization,
         typeof apiKey === 'string' ? apiKey : undefined,
+        () => signedRequest(request),
       );
     } catch (error) {
       const message = isPlazaError(error) ? error.message : 'Valid authorization header not provided';
@@ -98,6 +110,34 @@ function httpHandlers(options: GraphQLRouteOptions, run: RunOptions) {
   };
 }
 
+/** The request as SigV4 signed it: the path and query as sent, and the body's exact bytes. */
+function signedRequest(request: FastifyRequest): IncomingSignedRequest {
+  const [path = '/', query = ''] = request.url.split('?');
+  const { rawBody } = request as { rawBody?: Buffer };
+  return { method: request.method, path, query, headers: request.headers, body: rawBody ?? '' };
+}
+
+const maxSignedBodyBytes = 1024 * 1024;
+
+/**
+ * A SigV4 signature covers the body's bytes, which the JSON parser does not keep: a signed
+ * request's body is read here first, kept, and handed on to the parser unchanged.
+ */
+async function keepSignedBody(request: FastifyRequest, _reply: unknown, payload: NodeJS.ReadableStream) {
+  if (!isSigV4(request.headers.authorization)) return payload;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxSignedBodyBytes)
+      throw Object.assign(new Error('The request body is too large'), { statusCode: 413 });
+    chunks.push(chunk);
+  }
+  const body = Buffer.concat(chunks);
+  (request as { rawBody?: Buffer }).rawBody = body;
+  return Readable.from([body]);
+}
+
 // graphql-ws's `graphql-transport-ws` protocol at /graphql, AppSync's (named `graphql-ws`) at /graphql/realtime.
 const handleProtocols = (protocols: Set<string>) =>
   protocols.has(graphqlTransportWsProtocol)
@@ -111,7 +151,7 @@ export async function registerGraphQLRoutes(
   options: GraphQLRouteOptions,
 ): Promise<void> {
   const schema = executableSchema(options.cache);
-  const modes = authModes(schema);
+  const modes = authModes(schema, { iamAllows: options.iam?.allows });
   const graphql = graphqlEngine(schema, options.production);
   const run: RunOptions = {
     graphql,
@@ -120,7 +160,7 @@ export async function registerGraphQLRoutes(
     timeoutMs: options.timeoutMs ?? 30_000,
   };
   const http = httpHandlers(options, run);
-  server.post('/graphql', http.post);
+  server.post('/graphql', { preParsing: keepSignedBody }, http.post);
 
   // Browsers send the page's Origin with a WebSocket upgrade and no CORS check applies, so a
   // configured list of allowed origins is enforced here (cross-site WebSocket hijacking).
@@ -172,7 +212,7 @@ export async function registerGraphQLRoutes(
       { websocket: true },
       appSyncRealtimeHandler({
         hub,
-        authenticate: (authorization, apiKey) => callerOf(options, authorization, apiKey),
+        authenticate: (authorization, apiKey, signed) => callerOf(options, authorization, apiKey, signed),
         onConnection,
       }),
     );

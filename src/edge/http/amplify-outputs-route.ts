@@ -10,6 +10,8 @@ export interface AmplifyOutputsSource {
   /** The development API key (never served in production). */
   apiKey(): string | undefined;
   bucketName: string;
+  /** The identity pool, when served: Amplify's fetchAuthSession gets AWS credentials from it. */
+  identityPool?: { id: string; allowGuests: boolean } | undefined;
 }
 
 /**
@@ -44,7 +46,8 @@ export function registerAmplifyOutputsRoute(server: FastifyInstance, source: Amp
               // Amplify's names for Cognito's OFF, OPTIONAL and ON.
               mfa_configuration: { OFF: 'NONE', OPTIONAL: 'OPTIONAL', ON: 'REQUIRED' }[source.pool.mfa],
               mfa_methods: source.pool.mfa === 'OFF' ? [] : ['SMS', 'TOTP'],
-              unauthenticated_identities_enabled: false,
+              ...(source.identityPool ? { identity_pool_id: source.identityPool.id } : {}),
+              unauthenticated_identities_enabled: source.identityPool?.allowGuests ?? false,
             },
           }
         : {}),
@@ -52,7 +55,7 @@ export function registerAmplifyOutputsRoute(server: FastifyInstance, source: Amp
         url: `${baseUrl}/graphql`,
         aws_region: source.region,
         default_authorization_type: 'AMAZON_COGNITO_USER_POOLS',
-        authorization_types: ['API_KEY'],
+        authorization_types: source.identityPool ? ['API_KEY', 'AWS_IAM'] : ['API_KEY'],
         ...(apiKey ? { api_key: apiKey } : {}),
       },
       storage: { aws_region: source.region, bucket_name: source.bucketName },

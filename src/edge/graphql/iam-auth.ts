@@ -1,0 +1,64 @@
+/**
+ * AppSync's AWS_IAM auth mode: a request SigV4-signed (service `appsync`) with identity-pool
+ * credentials is the identity's, in its role; each top-level field it selects must then be allowed
+ * by the role's policy (`appsync:GraphQL` on `<api ARN>/types/<Type>/fields/<field>`), as AppSync
+ * asks IAM. The same policy documents are the IAM roles' on AWS (domain/identity-pools/policies.ts).
+ */
+import { evaluatePolicies } from '../../domain/identity-pools/evaluate-policy.ts';
+import type { PolicyDocument } from '../../domain/identity-pools/policies.ts';
+import type { RoleType, SessionTokens } from '../../domain/identity-pools/session-tokens.ts';
+import { PlazaError } from '../../platform/errors.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Caller } from '../../ports/identity-verifier.ts';
+import { verifySignedRequest, type IncomingSignedRequest } from '../http/sigv4-verifier.ts';
+
+export type IamCaller = Extract<Caller, { kind: 'iam' }>;
+
+export interface IamAuth {
+  /** The signed request's identity; Unauthorized when the signature, key or session token fails. */
+  caller(request: IncomingSignedRequest): Promise<IamCaller>;
+  /** Whether the caller's role may run the top-level field (`Query.recentPosts`). */
+  allows(caller: IamCaller, coordinate: string): boolean;
+}
+
+export function iamAuth(options: {
+  tokens: SessionTokens;
+  clock: Clock;
+  policies: Record<RoleType, PolicyDocument>;
+  graphqlApiArn: string;
+}): IamAuth {
+  const { tokens, clock, policies, graphqlApiArn } = options;
+  return {
+    async caller(request) {
+      const now = clock.now();
+      const verified = await verifySignedRequest(request, {
+        service: 'appsync',
+        now,
+        lookup: (accessKeyId, sessionToken) => {
+          const grant = sessionToken === undefined ? undefined : tokens.open(sessionToken, now);
+          if (!grant || grant.accessKeyId !== accessKeyId) return undefined;
+          return { secretAccessKey: tokens.secretOf(sessionToken as string), principal: grant };
+        },
+      });
+      if (!verified.ok)
+        throw new PlazaError('Unauthorized', `The request signature is not valid (${verified.reason})`);
+      const { identityId, role } = verified.principal;
+      return { kind: 'iam', identityId, role, accessKeyId: verified.accessKeyId };
+    },
+    allows(caller, coordinate) {
+      const [type, field] = coordinate.split('.');
+      return (
+        evaluatePolicies([policies[caller.role]], {
+          action: 'appsync:GraphQL',
+          resource: `${graphqlApiArn}/types/${type}/fields/${field}`,
+          context: { 'cognito-identity.amazonaws.com:sub': caller.identityId },
+        }) === 'Allow'
+      );
+    },
+  };
+}
+
+/** Whether an Authorization header is a SigV4 signature rather than a user-pool token. */
+export function isSigV4(authorization: string | undefined): boolean {
+  return authorization?.startsWith('AWS4-HMAC-SHA256 ') ?? false;
+}
