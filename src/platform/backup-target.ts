@@ -33,7 +33,9 @@ export function parseBackupTarget(value: string, cwd: string, defaultRegion: str
     );
   if (!bucketPattern.test(url.hostname))
     throw new PlazaError('BadInput', `${text}: "${url.hostname}" is not an S3 bucket name`);
-  const prefix = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, '');
+  // From the text as given: URL would resolve `a/../b` to `b` and hide it.
+  const path = (/^s3:\/\/[^/?#]*([^?#]*)/i.exec(text)?.[1] ?? '').replace(/^\/+|\/+$/g, '');
+  const prefix = decodeURIComponent(path);
   if (prefix.split('/').some((segment) => segment === '.' || segment === '..'))
     throw new PlazaError('BadInput', `${text}: the prefix may not hold . or .. segments`);
   const endpoint = url.searchParams.get('endpoint') ?? undefined;
