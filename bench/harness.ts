@@ -1,4 +1,6 @@
 /** A small benchmark harness: timed loops, percentiles, and a table of ops/s with the ratio to a bare reference. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Measurement {
   name: string;
@@ -69,4 +71,25 @@ export function printTable(title: string, rows: Row[], unit = 'ops/s'): void {
   }));
   console.log(`\n${title}`);
   console.table(table);
+}
+
+/**
+ * A config file for benchmark servers: one user writing far faster than a person would, so per-user
+ * write limits (social.writesPerMinute) at their maximum.
+ */
+export const benchConfigFile = {
+  social: {
+    writesPerMinute: {
+      posts: 100_000,
+      comments: 100_000,
+      likes: 100_000,
+      follows: 100_000,
+      reports: 100_000,
+    },
+  },
+};
+
+/** Writes `benchConfigFile` into a data directory, before `loadConfig` reads it. */
+export function writeBenchConfig(dir: string): void {
+  writeFileSync(join(dir, 'plaza.config.json'), JSON.stringify(benchConfigFile));
 }

@@ -29,6 +29,7 @@ import { recordCapacity, type CapacityRecording } from '../test/support/capacity
 import { localCredentials } from '../test/support/dynamodb-local.ts';
 import { viewerEmail, viewerPassword, viewerTokens } from './feed-seed.ts';
 import { seedSqlite, seedStore, type GraphOptions, type SeedStats } from './scale-seed.ts';
+import { writeBenchConfig } from './harness.ts';
 import { listen } from './http-load.ts';
 import { bareServer } from './scale-bare.ts';
 import { signedInUser } from './users.ts';
@@ -120,6 +121,7 @@ async function seededPlaza(
 }
 
 async function sqlitePlaza(dir: string, users: number, viewerCount: number) {
+  writeBenchConfig(dir);
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 'NORMAL' }, dir);
   const path = config.db.sqlite.path;
   const { app, ready } = await seededPlaza(
@@ -172,6 +174,7 @@ async function dynamoDbPlaza(dir: string, users: number, viewerCount: number, en
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
   });
   const name = `scale-${Date.now().toString(36)}`;
+  writeBenchConfig(dir);
   const config = loadConfig(
     {
       DATA_DIR: dir,

@@ -9,9 +9,10 @@
 import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
 import { startTestServer } from '../test/support/app-harness.ts';
+import { benchConfigFile } from './harness.ts';
 
 const viewers = Number(process.env.SUBSCRIBERS ?? 5000);
-const server = await startTestServer();
+const server = await startTestServer({ configFile: benchConfigFile });
 const author = await server.newUser('author');
 const tokens: string[] = [];
 for (let i = 0; i < viewers; i++) tokens.push((await server.newUser(`viewer${i}`)).token);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { nodeIds } from '../adapters/ids/node-ids.ts';
 import { memoryEventBus } from '../adapters/memory/memory-event-bus.ts';
+import { memoryWindowCounter } from '../adapters/memory/memory-window-counter.ts';
 import { redisEventBus } from '../adapters/redis/redis-event-bus.ts';
 import { confirmUpload } from '../domain/media/confirm-upload.ts';
 import { mediaUrls } from '../domain/media/media-urls.ts';
@@ -41,7 +42,6 @@ import { openStores, type Stores } from './stores.ts';
 import {
   dataLifecycleConsumer,
   feedFanOutConsumer,
-  notificationsConsumer,
   liveEventsConsumer,
   runConsumers,
   type RunningConsumers,
@@ -147,6 +147,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }),
       dataExport,
       directory: directoryOf(config, identity.services),
+      writeLimits: { counter: memoryWindowCounter(clock), limits: config.social.writesPerMinute }, // per server
     },
     monitoring,
     baseUrl: () => baseUrl,
@@ -156,11 +157,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Every side effect of a write runs from the change stream, whoever wrote it (ADR 0009).
   const consumers = runConsumers(
     stores.main.changes,
-    [
-      feedFanOutConsumer(social),
-      notificationsConsumer(social),
-      dataLifecycleConsumer(privacy, dataExport),
-    ],
+    [feedFanOutConsumer(social), dataLifecycleConsumer(privacy, dataExport)],
     { logger, metrics, clock },
   );
   const insights = startInsights(config, stores, consumers, { logger, metrics, clock });

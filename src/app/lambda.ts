@@ -37,6 +37,7 @@ import { PlazaError } from '../platform/errors.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { loadOrCreatePrivateKey, loadOrCreateSecret } from '../platform/secrets.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
+import { tableWindowCounter } from '../ports/item-store/window-counter.ts';
 import type { Ids } from '../ports/ids.ts';
 import type { ImageProcessor } from '../ports/image-processor.ts';
 import { noMeter } from '../ports/item-store/meter.ts';
@@ -260,6 +261,11 @@ export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServ
     mediaUrls: lambdaMediaUrls(app, cdnSigner),
     // PLAZA_IDENTITY=cognito, which config checks comes with COGNITO_USER_POOL_ID.
     directory: cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region }),
+    // Counted in the table: a user's requests reach many Lambda instances.
+    writeLimits: {
+      counter: tableWindowCounter(app.social.store, app.clock),
+      limits: config.social.writesPerMinute,
+    },
     // Requests and downloads only: the zip is built by the change-stream consumer.
     dataExport: {
       store: app.social.store,

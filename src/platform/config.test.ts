@@ -75,6 +75,24 @@ describe('configuration', () => {
     );
   });
 
+  it('takes per-user write limits from social.writesPerMinute, each kind apart', () => {
+    expect(loadConfig({}, dir).social.writesPerMinute).toEqual({
+      posts: 10,
+      comments: 30,
+      likes: 120,
+      follows: 60,
+      reports: 10,
+    });
+    const path = join(dir, 'plaza.config.json');
+    writeFileSync(path, JSON.stringify({ social: { writesPerMinute: { likes: 600 } } }));
+    expect(loadConfig({}, dir).social.writesPerMinute).toMatchObject({ likes: 600, posts: 10 });
+    for (const bad of [{ likes: 0 }, { shares: 5 }, { posts: '5' }]) {
+      writeFileSync(path, JSON.stringify({ social: { writesPerMinute: bad } }));
+      expect(failure(() => loadConfig({}, dir))).toMatch(/social\.writesPerMinute/);
+    }
+    rmSync(path);
+  });
+
   it('names every bad value', () => {
     const message = failure(() => loadConfig({ PLAZA_DB: 'mongo', PORT: '99999', AWS_REGION: 'mars' }, dir));
     expect(message).toMatch(/PLAZA_DB/);

@@ -133,6 +133,17 @@ const fileSchema = z
          * merged into feeds at read time (`npm run bench -- scale` measures both sides).
          */
         fanOutFollowerLimit: z.number().int().min(1).max(10_000_000).optional(),
+        /** Per-user writes a minute; over it, TooManyRequestsException and nothing written. */
+        writesPerMinute: z
+          .object({
+            posts: z.number().int().min(1).max(100_000).optional(),
+            comments: z.number().int().min(1).max(100_000).optional(),
+            likes: z.number().int().min(1).max(100_000).optional(),
+            follows: z.number().int().min(1).max(100_000).optional(),
+            reports: z.number().int().min(1).max(100_000).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -324,7 +335,11 @@ export interface Config {
   /** Data exports (domain/privacy): how long one can be downloaded, and how often users may ask. */
   dataExport: { lifetimeMs: number; downloadUrlMs: number; perDay: number };
   /** The social domain's settings (domain/social/model.ts): the hybrid fan-out's threshold. */
-  social: { fanOutFollowerLimit: number };
+  social: {
+    fanOutFollowerLimit: number;
+    /** Per-user writes a minute (social/write-limits.ts). */
+    writesPerMinute: { posts: number; comments: number; likes: number; follows: number; reports: number };
+  };
   /** Per-resolver caching: field coordinate → TTL and caching keys (TTL 0 turns a field off). */
   caching: {
     maxEntries: number | undefined;
@@ -376,6 +391,8 @@ export interface Config {
   appSyncCachedFields: string[];
   /** The AppSync API whose cache erasures flush (on AWS); absent: no API cache to flush. */
   appSyncApiId: string | undefined;
+  /** The S3 bucket (Object Lock) the stream Lambda writes the audit log to, on AWS (ADR 0010). */
+  auditBucket: string | undefined;
   /** The hosted UI (/oauth2/*, /login, /logout) and federation to external OIDC providers. */
   hostedUi: {
     /** Exact-match callback URLs; undefined: in development http://localhost:5173/ and the server's own base URL. */
@@ -389,13 +406,13 @@ export interface Config {
   metrics: { enabled: boolean };
   /** The identity pool beside the embedded user pool: served or not, and whether guests get credentials. */
   identityPool: { enabled: boolean; allowGuests: boolean };
+  /** The HTTP listener's timeouts, in milliseconds (httpSettingsOf). */
+  http: HttpSettings;
   /**
    * The continuous off-machine copy (ADR 0012): where it goes (none when absent), how often
    * changes are shipped, and after how long a new snapshot starts a new generation.
    */
   backup: { continuousTo: BackupTarget | undefined; shipIntervalMs: number; snapshotIntervalMs: number };
-  /** The HTTP listener's timeouts, in milliseconds (httpSettingsOf). */
-  http: HttpSettings;
 }
 
 export interface HttpSettings {
@@ -538,6 +555,10 @@ const envSchema = z.object({
   PLAZA_APPSYNC_API_ID: z
     .string()
     .regex(/^[a-z0-9]{8,64}$/, 'an AppSync API id')
+    .optional(),
+  PLAZA_AUDIT_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
     .optional(),
   PLAZA_CDN_SIGNING_KEY_SECRET_ARN: z
     .string()
@@ -721,6 +742,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     social: {
       fanOutFollowerLimit: e.PLAZA_FAN_OUT_FOLLOWER_LIMIT ?? file.social?.fanOutFollowerLimit ?? 10_000,
+      // The defaults are social/write-limits.ts's defaultWriteLimits (platform cannot import the domain).
+      writesPerMinute: {
+        posts: 10,
+        comments: 30,
+        likes: 120,
+        follows: 60,
+        reports: 10,
+        ...file.social?.writesPerMinute,
+      },
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,
     smtp: e.SMTP_URL
@@ -738,6 +768,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
     appSyncApiId: e.PLAZA_APPSYNC_API_ID,
+    auditBucket: e.PLAZA_AUDIT_BUCKET,
     hostedUi: hostedUiSettingsOf(file),
     webDir: resolve(
       cwd,

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/app-harness.ts';
 import { memoryEventBus } from '../../src/adapters/memory/memory-event-bus.ts';
+import { memoryWindowCounter } from '../../src/adapters/memory/memory-window-counter.ts';
+import { defaultWriteLimits } from '../../src/domain/social/write-limits.ts';
+import { systemClock } from '../../src/ports/clock.ts';
 import { createPost } from '../../src/domain/social/create-post.ts';
 import { followUser } from '../../src/domain/social/follow-user.ts';
 import { likePost } from '../../src/domain/social/like-post.ts';
@@ -43,6 +46,7 @@ function hubOverStore() {
       media: server.app.media.services,
       dataExport: server.app.dataExport,
       directory: { deleteUser: async () => {}, setEnabled: async () => {} },
+      writeLimits: { counter: memoryWindowCounter(systemClock), limits: defaultWriteLimits },
       mediaUrls: mediaUrls({
         publicBase: () => 'http://media',
         signPrivate: () => '',

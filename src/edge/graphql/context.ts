@@ -1,5 +1,6 @@
 /** What every resolver gets: who is calling, the services, and this request's batch loaders. */
 import type { UserDirectory } from '../../ports/user-directory.ts';
+import type { WriteLimitServices } from '../../domain/social/write-limits.ts';
 import DataLoader from 'dataloader';
 import { keys } from '../../domain/social/keys.ts';
 import { requireUserId, toProfile, type Profile, type SocialServices } from '../../domain/social/model.ts';
@@ -23,8 +24,10 @@ export interface GraphQLServices {
   mediaUrls: MediaUrls;
   /** requestDataExport and dataExport (the zip itself is built by a change-stream consumer). */
   dataExport: DataExportServices;
-  /** Where users sign in (deleteMyAccount removes them there). */
+  /** Where users sign in (deleteMyAccount removes them there; a moderator suspends them there). */
   directory: UserDirectory;
+  /** Per-user write limits, counted before each limited mutation writes anything. */
+  writeLimits: WriteLimitServices;
 }
 
 /** Reads batched per request (or per subscription event): whatever a page asks for costs a few BatchGets. */

@@ -32,6 +32,7 @@ import { muteUser, unmuteUser } from '../../domain/social/mute-user.ts';
 import { blockedUsers } from '../../domain/social/relations.ts';
 import { toComment, toPost, type Comment, type Post, type Profile } from '../../domain/social/model.ts';
 import { updateProfile, type ProfileChanges } from '../../domain/social/update-profile.ts';
+import { checkWriteLimit, type WriteKind } from '../../domain/social/write-limits.ts';
 import { createUploadUrl, type UploadRequest } from '../../domain/media/create-upload-url.ts';
 import { originalUrl, viewMedia, type MediaView } from '../../domain/media/media-view.ts';
 import { createStory } from '../../domain/social/create-story.ts';
@@ -168,6 +169,14 @@ const query: Record<string, Resolver> = {
   },
 };
 
+/** A mutation counted toward the caller's write limit of `kind` before it writes (write-limits.ts). */
+const limited =
+  (kind: WriteKind, resolve: Resolver): Resolver =>
+  async (source, args, context) => {
+    await checkWriteLimit(viewerId(context), kind, context.services.writeLimits);
+    return resolve(source, args, context);
+  };
+
 const mutation: Record<string, Resolver> = {
   updateProfile: (_, args, context) =>
     updateProfile(viewerId(context), args.input as ProfileChanges, context.services.social),
@@ -183,24 +192,26 @@ const mutation: Record<string, Resolver> = {
       expiresAt: null,
     })),
   // What subscribers hear of a write comes from the change stream (social/live-events.ts), not from here.
-  createPost: (_, args, context) =>
+  createPost: limited('posts', (_, args, context) =>
     createPost(viewerId(context), args.input as NewPost, context.services.social),
+  ),
   deletePost: (_, args, context) =>
     orNull(deletePost(viewerId(context), String(args.id), context.services.social)),
-  likePost: async (_, args, context) => {
+  likePost: limited('likes', async (_, args, context) => {
     const viewer = viewerId(context);
     const post = await likePost(viewer, String(args.postId), context.services.social);
     context.likes.prime(post.id, viewer, true);
     return post;
-  },
+  }),
   unlikePost: async (_, args, context) => {
     const viewer = viewerId(context);
     const post = await unlikePost(viewer, String(args.postId), context.services.social);
     context.likes.prime(post.id, viewer, false);
     return post;
   },
-  addComment: (_, args, context) =>
+  addComment: limited('comments', (_, args, context) =>
     addComment(viewerId(context), String(args.postId), String(args.content), context.services.social),
+  ),
   deleteComment: (_, args, context) =>
     orNull(
       deleteComment(viewerId(context), String(args.postId), String(args.commentId), context.services.social),
@@ -210,12 +221,14 @@ const mutation: Record<string, Resolver> = {
       store: context.services.social.store,
       directory: context.services.directory,
     }),
-  followUser: (_, args, context) =>
+  followUser: limited('follows', (_, args, context) =>
     followUser(viewerId(context), String(args.userId), context.services.social),
+  ),
   unfollowUser: (_, args, context) =>
     unfollowUser(viewerId(context), String(args.userId), context.services.social),
-  reportContent: (_, args, context) =>
+  reportContent: limited('reports', (_, args, context) =>
     reportContent(viewerId(context), args.input as ReportInput, context.services.social),
+  ),
   resolveReport: (_, args, context) =>
     resolveReport(viewerId(context), String(args.id), String(args.action), {
       ...context.services.social,
