@@ -20,7 +20,11 @@ import {
   ContinuousBackup,
   defaultContinuousBackupSettings,
 } from '../../src/domain/operations/backup-copy/continuous-backup.ts';
-import { segmentName } from '../../src/domain/operations/backup-copy/copy-format.ts';
+import {
+  segmentName,
+  snapshotManifestName,
+  type SnapshotManifest,
+} from '../../src/domain/operations/backup-copy/copy-format.ts';
 import { CopyStore } from '../../src/domain/operations/backup-copy/copy-store.ts';
 import { restoreFromCopy } from '../../src/domain/operations/backup-copy/restore-copy.ts';
 
@@ -240,6 +244,17 @@ describe('continuous off-machine copy', () => {
 
     rmSync(third);
     await expect(restore(copyDir)).rejects.toThrow(`segment ${segmentName(generation, 3)} it is missing`);
+
+    // A manifest that would write outside the new data directory is refused, not followed.
+    const copy = new CopyStore(new FsObjectStore({ root: copyDir, durable: false }), 'site');
+    const manifest = JSON.parse(String(await copy.get(snapshotManifestName(generation)))) as SnapshotManifest;
+    manifest.files.push({ path: 'identity/../../escaped', sha256: '', content: '' });
+    await copy.put(snapshotManifestName(generation), Buffer.from(JSON.stringify(manifest)), {
+      contentType: 'application/json',
+    });
+    await expect(restore(copyDir, { allowPartial: true })).rejects.toThrow(
+      /names a file outside identity\/ and secrets\/ \(identity\/\.\.\/\.\.\/escaped\)/,
+    );
     s.db.close();
   });
 

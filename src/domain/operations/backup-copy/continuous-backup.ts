@@ -148,6 +148,7 @@ export class ContinuousBackup {
     await this.next?.catch(() => undefined);
     if (this.current) await this.shipOnce();
     this.unsubscribe?.();
+    this.services.source.close();
   }
 
   /** Seconds since the oldest change or created object that is not shipped yet (0 when none). */

@@ -112,8 +112,16 @@ async function restoreSnapshot(copy: CopyStore, manifest: SnapshotManifest, file
     throw new PlazaError('BadInput', `The copy is damaged: ${name} does not match its SHA-256`);
 }
 
+/** Where a copy may put files in the data directory: identity/ and secrets/, nothing that climbs out. */
+const carriedPath = /^(identity|secrets)(\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)+$/;
+
 async function writeCarriedFiles(building: string, files: readonly CarriedFile[]): Promise<void> {
   for (const file of files) {
+    if (!carriedPath.test(file.path))
+      throw new PlazaError(
+        'BadInput',
+        `The copy is damaged: it names a file outside identity/ and secrets/ (${file.path})`,
+      );
     const path = join(building, ...file.path.split('/'));
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(path, Buffer.from(file.content, 'base64'), { mode: 0o600 });
@@ -145,6 +153,11 @@ async function readSegment(
 export async function restoreFromCopy(options: CopyRestoreOptions): Promise<CopyRestoreResult> {
   const { copy, from, building, toTime } = options;
   const manifest = pickGeneration(await generations(copy, from), toTime, from);
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(manifest.database.name))
+    throw new PlazaError(
+      'BadInput',
+      `The copy is damaged: its database is named ${JSON.stringify(manifest.database.name)}`,
+    );
   const file = join(building, manifest.database.name);
   await restoreSnapshot(copy, manifest, file);
   await writeCarriedFiles(building, manifest.files);
