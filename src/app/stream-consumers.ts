@@ -34,22 +34,22 @@ export interface StreamConsumer {
   options?: Pick<StreamConsumerOptions, 'pollIntervalMs'>;
 }
 
-/** The home feed's fan-out (feed-fan-out.ts). */
+/**
+ * The home feed's fan-out (feed-fan-out.ts), then notifications (social/notify.ts: follows, likes,
+ * comments, mentions) from the same batch. One consumer for both, on the server as in the fan-out's
+ * stream Lambda on AWS, where a shard allows two readers and the data lifecycle is the other: the
+ * change log is read, and a checkpoint written, once for both. Both are idempotent, so a batch that
+ * fails in either is retried whole.
+ */
 export function feedFanOutConsumer(
   social: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
 ): StreamConsumer {
-  return { name: 'feed-fan-out', handle: (records, log) => fanOutFeed(records, social, log) };
-}
-
-/**
- * Notifications (social/notify.ts): follows, likes, comments and mentions, from any write path.
- * On AWS it runs inside the fan-out's stream Lambda (src/bin/lambda/feed-fan-out.ts), as a shard
- * allows two readers; here it has its own checkpoint, so neither waits on the other's failures.
- */
-export function notificationsConsumer(social: Pick<SocialServices, 'store'>): StreamConsumer {
   return {
-    name: 'notifications',
-    handle: async (records, log) => void (await notifyFromChanges(records, social, log)),
+    name: 'feed-fan-out',
+    async handle(records, log) {
+      await fanOutFeed(records, social, log);
+      await notifyFromChanges(records, social, log);
+    },
   };
 }
 
