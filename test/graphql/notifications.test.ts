@@ -192,6 +192,13 @@ describe('postsByHashtag', () => {
     expect(page2.items).toEqual([{ id: first }]);
     await ok(ana.token, 'mutation($id: ID!) { deletePost(id: $id) { id } }', { id: first });
     expect((await ok(ben.token, query, { t: tag })).postsByHashtag.items).toEqual([{ id: second }]);
+    // The post's erasure takes its index item (not only the post it pointed at).
+    const indexItem = keys.hashtagPost(tag.normalize('NFC').toLowerCase(), first);
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (!(await server.app.stores.main.get(indexItem)).item) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await server.app.stores.main.get(indexItem)).item).toBeUndefined();
     const bad = await server.gql(ana.token, query, { t: '#' });
     expect(bad.errors?.[0]?.errorType).toBe('BadInput');
   });
