@@ -94,7 +94,10 @@ export async function runGraphQL(
     variableValues: request.variables,
     operationName: named,
   });
-  const result = await within(options.timeoutMs, Promise.resolve(execution));
+  // An answer made without waiting (no resolver awaited anything) needs no timer.
+  const result = isPromiseLike(execution)
+    ? await within(options.timeoutMs, Promise.resolve(execution))
+    : (execution as ExecutionResult);
   for (const error of result.errors ?? []) {
     const original = error.originalError;
     if (original && !isPlazaError(original))
@@ -109,6 +112,9 @@ export async function runGraphQL(
     },
   };
 }
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 async function within(timeoutMs: number, execution: Promise<unknown>): Promise<ExecutionResult> {
   let timer: NodeJS.Timeout | undefined;
