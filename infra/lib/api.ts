@@ -99,7 +99,11 @@ export class PlazaApi extends Construct {
     super(scope, id);
     const { settings } = props;
     const source = readFileSync(join(import.meta.dirname, '../..', schemaFile), 'utf8');
-    const problems = appSyncDialectProblems(source, ['AMAZON_COGNITO_USER_POOLS', 'API_KEY']);
+    const problems = appSyncDialectProblems(source, [
+      'AMAZON_COGNITO_USER_POOLS',
+      'API_KEY',
+      ...(settings.identityPool.enabled ? ['AWS_IAM'] : []),
+    ]);
     if (problems.length > 0)
       throw new Error(`${schemaFile} is not valid for AppSync:\n  ${problems.join('\n  ')}`);
     const schema = buildSchema(appSyncPrelude + source);
@@ -168,6 +172,8 @@ export class PlazaApi extends Construct {
               expires: Expiration.after(Duration.days(365)),
             },
           },
+          // The identity pool's credentials (guests browse), within their role's policy.
+          ...(settings.identityPool.enabled ? [{ authorizationType: AuthorizationType.IAM }] : []),
         ],
       },
       logConfig: { fieldLogLevel: FieldLogLevel.ERROR, retention: RetentionDays.ONE_MONTH },

@@ -10,6 +10,7 @@ import { PlazaApi } from './api.ts';
 import { PlazaTable } from './data.ts';
 import { PlazaFeed } from './feed.ts';
 import { PlazaIdentity } from './identity.ts';
+import { PlazaIdentityPool } from './identity-pool.ts';
 import { PlazaLifecycle } from './lifecycle.ts';
 import { PlazaMedia } from './media.ts';
 import type { PlazaSettings } from './settings.ts';
@@ -18,6 +19,7 @@ import { PlazaUserPoolExport } from './user-pool-export.ts';
 export class PlazaStack extends Stack {
   readonly table: PlazaTable;
   readonly identity: PlazaIdentity;
+  readonly identityPool: PlazaIdentityPool | undefined;
   readonly api: PlazaApi;
   readonly feed: PlazaFeed;
   readonly media: PlazaMedia;
@@ -48,6 +50,16 @@ export class PlazaStack extends Stack {
       client: this.identity.client,
       media: this.media,
     });
+    this.identityPool = settings.identityPool.enabled
+      ? new PlazaIdentityPool(this, 'IdentityPool', {
+          stage: settings.stage,
+          userPool: this.identity.userPool,
+          client: this.identity.client,
+          graphqlApiArn: this.api.api.arn,
+          bucket: this.media.bucket,
+          allowGuests: settings.identityPool.allowGuests,
+        })
+      : undefined;
     this.feed = new PlazaFeed(this, 'Feed', {
       table: this.table,
       runtime: settings.lambdaRuntime,
@@ -94,6 +106,12 @@ export class PlazaStack extends Stack {
     output('UserPoolId', this.identity.userPool.userPoolId, 'COGNITO_USER_POOL_ID');
     output('UserPoolClientId', this.identity.client.userPoolClientId, 'COGNITO_CLIENT_ID');
     output('GraphQLUrl', this.api.api.graphqlUrl, 'AppSync endpoint');
+    if (this.identityPool)
+      output(
+        'IdentityPoolId',
+        this.identityPool.pool.ref,
+        'The identity pool (Amplify: auth.identity_pool_id)',
+      );
     output('GraphQLApiKey', this.api.api.apiKey ?? '', 'API key for public, read-only queries');
     output('TableName', this.table.table.tableName, 'PLAZA_TABLE');
     output('MediaBucket', this.media.bucket.bucketName, 'S3_BUCKET');

@@ -29,6 +29,8 @@ export interface PlazaSettings {
   tableName: string;
   /** The pool's policy and its trigger handler modules (absolute paths), as the local pool runs them. */
   userPool: Config['userPool'];
+  /** The identity pool, as the config file's identityPool sets it locally (on, guests allowed, by default). */
+  identityPool: Config['identityPool'];
   /** Authors with more followers are merged into feeds at read time (the config file's social.fanOutFollowerLimit). */
   fanOutFollowerLimit: number;
   /** AppSync's server-side cache instance type (`SMALL`, `MEDIUM`, …), or `none` for no cache. */
@@ -114,6 +116,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     account: env.CDK_DEFAULT_ACCOUNT,
     tableName: `${config.db.table}-${stage}`,
     userPool: config.userPool,
+    identityPool: config.identityPool,
     fanOutFollowerLimit: config.social.fanOutFollowerLimit,
     apiCache: text(node, 'apiCache') ?? 'SMALL',
     caching: cacheSettingsFrom(config.caching).rules,

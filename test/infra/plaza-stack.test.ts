@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Stack } from 'aws-cdk-lib';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -16,6 +16,8 @@ import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts
 import { dataExportFilterPatterns, erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
+import { identityPoolPolicies } from '../../src/domain/identity-pools/policies.ts';
+import type { RoleType } from '../../src/domain/identity-pools/session-tokens.ts';
 import { defaultAlarmRules } from '../../src/domain/operations/alarm-rules.ts';
 import { defaultDataExportSettings } from '../../src/domain/privacy/data-export.ts';
 import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
@@ -195,7 +197,10 @@ describe('the CDK stack', () => {
   it('serves the same schema file on AppSync, with a Direct Lambda resolver per Query and Mutation field', () => {
     template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
-      AdditionalAuthenticationProviders: [{ AuthenticationType: 'API_KEY' }],
+      AdditionalAuthenticationProviders: [
+        { AuthenticationType: 'API_KEY' },
+        { AuthenticationType: 'AWS_IAM' },
+      ],
       QueryDepthLimit: 8,
       IntrospectionConfig: 'ENABLED',
     });
@@ -996,6 +1001,71 @@ describe('the CDK stack', () => {
       Runtime: 'nodejs20.x',
       Architectures: ['arm64'],
     });
+  });
+
+  it('gives the identity pool a guest and an authenticated role whose policies are Plaza’s own documents', () => {
+    const pool = ofType('AWS::Cognito::IdentityPool');
+    expect(pool).toHaveLength(1);
+    expect(pool[0]![1].Properties).toMatchObject({
+      AllowUnauthenticatedIdentities: true,
+      AllowClassicFlow: false,
+      CognitoIdentityProviders: [
+        {
+          ClientId: { Ref: stack.getLogicalId(stack.identity.client.node.defaultChild as CfnElement) },
+          ServerSideTokenCheck: false,
+        },
+      ],
+    });
+    const poolRef = { Ref: pool[0]![0] };
+    const roleOf = (kind: RoleType) => stack.identityPool!.roles[kind];
+    template.hasResourceProperties('AWS::Cognito::IdentityPoolRoleAttachment', {
+      IdentityPoolId: poolRef,
+      Roles: {
+        authenticated: {
+          'Fn::GetAtt': [stack.getLogicalId(roleOf('authenticated').node.defaultChild as CfnElement), 'Arn'],
+        },
+        unauthenticated: {
+          'Fn::GetAtt': [
+            stack.getLogicalId(roleOf('unauthenticated').node.defaultChild as CfnElement),
+            'Arn',
+          ],
+        },
+      },
+    });
+    const documents = identityPoolPolicies({
+      graphqlApiArn: stack.api.api.arn,
+      bucketArn: stack.media.bucket.bucketArn,
+    });
+    // CDK lists a statement's actions and resources in its own order; the sets are what count.
+    const normalized = (document: unknown) =>
+      (document as { Statement: Record<string, unknown>[] }).Statement.map((statement) =>
+        Object.fromEntries(
+          Object.entries(statement).map(([key, value]) => [
+            key,
+            Array.isArray(value) ? value.map((item) => JSON.stringify(item)).sort() : value,
+          ]),
+        ),
+      );
+    for (const kind of ['authenticated', 'unauthenticated'] as const) {
+      const role = resources[stack.getLogicalId(roleOf(kind).node.defaultChild as CfnElement)]!.Properties;
+      expect(role.AssumeRolePolicyDocument).toMatchObject({
+        Statement: [
+          {
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Principal: { Federated: 'cognito-identity.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'cognito-identity.amazonaws.com:aud': poolRef },
+              'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': kind },
+            },
+          },
+        ],
+      });
+      // The very statements Plaza evaluates locally, about this stack's API and bucket.
+      const policies = role.Policies as { PolicyDocument: unknown }[];
+      expect(policies.map((policy) => normalized(policy.PolicyDocument))).toEqual([
+        normalized(stack.resolve(documents[kind])),
+      ]);
+    }
   });
 
   it('refuses context it cannot honour', () => {
