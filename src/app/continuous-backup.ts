@@ -100,6 +100,7 @@ export async function restoreFromContinuousBackup(
       building,
       toTime: request.toTime,
       allowPartial: request.allowPartial,
+      tables: [tables.main.name, tables.users.name],
       openDatabase: (file) => restoringSqliteDatabase(file, [tables.main, tables.users]),
       mediaInto: media,
     });

@@ -74,7 +74,10 @@ function site(dataDir: string, clock: ManualClock, copyDir: string) {
   return { db, main, users, media, target, metrics, open };
 }
 
-async function restore(copyDir: string, options: { toTime?: number; allowPartial?: boolean } = {}) {
+async function restore(
+  copyDir: string,
+  options: { toTime?: number; allowPartial?: boolean; tables?: string[] } = {},
+) {
   const building = freshDir();
   mkdirSync(building);
   const copy = new CopyStore(new FsObjectStore({ root: copyDir, durable: false }), 'site');
@@ -84,6 +87,7 @@ async function restore(copyDir: string, options: { toTime?: number; allowPartial
     building,
     toTime: options.toTime,
     allowPartial: options.allowPartial ?? false,
+    tables: options.tables ?? tables.map((table) => table.name),
     openDatabase: (file) => restoringSqliteDatabase(file, tables),
     mediaInto: new FsObjectStore({ root: join(building, 'media'), durable: false }),
   });
@@ -180,6 +184,9 @@ describe('continuous off-machine copy', () => {
     }
     await expect(restore(copyDir, { toTime: snapshotAt - 1 })).rejects.toThrow(
       /begins at .*its oldest snapshot/,
+    );
+    await expect(restore(copyDir, { tables: ['plaza', 'other-users'] })).rejects.toThrow(
+      /holds tables plaza-users, which this configuration does not name/,
     );
     s.db.close();
   });

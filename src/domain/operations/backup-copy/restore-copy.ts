@@ -39,6 +39,8 @@ export interface CopyRestoreOptions {
   toTime: number | undefined;
   /** Restore up to the last good point when a segment is missing or damaged, instead of stopping. */
   allowPartial: boolean;
+  /** The tables this configuration names: a copy of others is refused before anything is written. */
+  tables: readonly string[];
   openDatabase: (file: string) => RestoringDatabase;
   /** Where the media objects go in the new data directory; absent when they stay in a bucket. */
   mediaInto: ObjectStore | undefined;
@@ -157,6 +159,12 @@ export async function restoreFromCopy(options: CopyRestoreOptions): Promise<Copy
     throw new PlazaError(
       'BadInput',
       `The copy is damaged: its database is named ${JSON.stringify(manifest.database.name)}`,
+    );
+  const unknown = Object.keys(manifest.positions).filter((table) => !options.tables.includes(table));
+  if (unknown.length > 0)
+    throw new PlazaError(
+      'BadInput',
+      `The copy at ${from} holds tables ${unknown.join(', ')}, which this configuration does not name (it names ${options.tables.join(', ')}): set PLAZA_TABLE as on the machine that shipped it`,
     );
   const file = join(building, manifest.database.name);
   await restoreSnapshot(copy, manifest, file);
