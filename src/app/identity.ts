@@ -30,7 +30,7 @@ import { type Clock } from '../ports/clock.ts';
 import type { IdentityVerifier } from '../ports/identity-verifier.ts';
 import type { Ids } from '../ports/ids.ts';
 import type { UserDirectory } from '../ports/user-directory.ts';
-import { poolDirectory } from '../domain/identity/remove-user.ts';
+import { poolDirectory } from '../domain/identity/pool-directory.ts';
 import { forgettingWrites, RevocationCache } from '../domain/identity/revocation-cache.ts';
 import { recordKey } from '../ports/item-store/stream-images.ts';
 import { ensureGroup, moderatorsGroup } from '../domain/identity/groups.ts';

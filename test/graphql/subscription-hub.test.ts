@@ -9,6 +9,7 @@ import { createPost } from '../../src/domain/social/create-post.ts';
 import { followUser } from '../../src/domain/social/follow-user.ts';
 import { likePost } from '../../src/domain/social/like-post.ts';
 import { mediaUrls } from '../../src/domain/media/media-urls.ts';
+import { poolDirectory } from '../../src/domain/identity/pool-directory.ts';
 import type { Caller } from '../../src/ports/identity-verifier.ts';
 import type { ItemStore } from '../../src/ports/item-store/item-store.ts';
 import { authModes } from '../../src/edge/graphql/auth-modes.ts';
@@ -45,7 +46,7 @@ function hubOverStore() {
       nextTokens: nextTokens(randomBytes(32)),
       media: server.app.media.services,
       dataExport: server.app.dataExport,
-      directory: { deleteUser: async () => {}, setEnabled: async () => {} },
+      directory: poolDirectory(server.app.identity.services!),
       writeLimits: { counter: memoryWindowCounter(systemClock), limits: defaultWriteLimits },
       mediaUrls: mediaUrls({
         publicBase: () => 'http://media',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failsWith } from '../support/fails-with.ts';
 import { errorName, startPoolApp, type PoolApp } from '../support/pool-app.ts';
 import { signUpAndSignIn } from '../support/cognito-users.ts';
-import { poolDirectory } from '../../src/domain/identity/remove-user.ts';
+import { poolDirectory } from '../../src/domain/identity/pool-directory.ts';
 import type { UserDirectory } from '../../src/ports/user-directory.ts';
 import { cognitoUserDirectory } from '../../src/adapters/cognito/cognito-user-directory.ts';
 
@@ -64,5 +64,46 @@ describe.each(directories)('the user directory of the %s', (name, directory) => 
     );
 
     await failsWith(directory().setEnabled('0b5e1c9a-0000-4000-8000-00000000dead', false), 'NotFound');
+  });
+  it('finds a user by email and by sub, signs them out everywhere and manages their groups', async () => {
+    const tag = name.replace(/\W/g, '').toLowerCase();
+    const email = `lookup-${tag}@example.com`;
+    const user = await signUpAndSignIn(pool.cognito, {
+      clientId: pool.clientId,
+      dataDir: pool.dir,
+      email,
+      password: 'Correct-Horse-9',
+    });
+    const byEmail = await directory().findUser(email.toUpperCase());
+    expect(byEmail).toMatchObject({ sub: user.sub, email, enabled: true, status: 'CONFIRMED' });
+    expect(await directory().findUser(user.sub)).toEqual(byEmail);
+    expect(await directory().findUser('nobody@example.com')).toBeUndefined();
+    expect(await directory().findUser('0b5e1c9a-0000-4000-8000-00000000dead')).toBeUndefined();
+
+    await directory().signOutEverywhere(user.sub);
+    const refresh = pool.cognito.send(
+      new InitiateAuthCommand({
+        ClientId: pool.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: user.refreshToken },
+      }),
+    );
+    expect(await errorName(refresh)).toBe('NotAuthorizedException');
+
+    expect(await directory().listGroups(user.sub)).toEqual([]);
+    await directory().addToGroup(user.sub, 'moderators');
+    await directory().addToGroup(user.sub, 'moderators');
+    expect(await directory().listGroups(user.sub)).toEqual(['moderators']);
+    await directory().removeFromGroup(user.sub, 'moderators');
+    expect(await directory().listGroups(user.sub)).toEqual([]);
+
+    const unknown = '0b5e1c9a-0000-4000-8000-00000000dead';
+    await failsWith(directory().signOutEverywhere(unknown), 'NotFound');
+    await failsWith(directory().listGroups(unknown), 'NotFound');
+    await failsWith(directory().addToGroup(user.sub, 'no-such-group'), 'NotFound');
+    await failsWith(directory().addToGroup(unknown, 'moderators'), 'NotFound');
+
+    await directory().deleteUser(user.sub);
+    expect(await directory().findUser(email)).toBeUndefined();
   });
 });

@@ -23,7 +23,10 @@ import { checkedAttributeValue, standardAttributeNames } from './pool-schema.ts'
 import { createUser } from './sign-up.ts';
 import { withPhoneChange } from './sms.ts';
 
-export async function userNamed(username: unknown, services: IdentityServices): Promise<UserRecord> {
+export async function userNamed(
+  username: unknown,
+  services: Pick<IdentityServices, 'users'>,
+): Promise<UserRecord> {
   const name = String(username ?? '');
   // Usernames are the `sub`; the email alias works too, as in a pool with email sign-in.
   const byEmail = name.includes('@') ? await findUserByEmail(name, services) : undefined;

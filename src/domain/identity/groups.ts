@@ -182,7 +182,7 @@ export async function deleteGroup(request: { GroupName: string }, services: Iden
 
 export async function adminAddUserToGroup(
   request: { Username: string; GroupName: string },
-  services: IdentityServices,
+  services: Pick<IdentityServices, 'users'>,
 ) {
   const group = await groupNamed(request.GroupName, services);
   const user = await userNamed(request.Username, services);
@@ -208,7 +208,7 @@ export async function adminAddUserToGroup(
 
 export async function adminRemoveUserFromGroup(
   request: { Username: string; GroupName: string },
-  services: IdentityServices,
+  services: Pick<IdentityServices, 'users'>,
 ) {
   const group = await groupNamed(request.GroupName, services);
   const user = await userNamed(request.Username, services);

@@ -1,17 +1,8 @@
-import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import { writeAll } from '../../ports/item-store/batch.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import type { Key } from '../../ports/item-store/item-store.ts';
 import { oauthKeys } from './oauth.ts';
-import type { UserDirectory } from '../../ports/user-directory.ts';
-import {
-  sessionsPartition,
-  setUserEnabled,
-  toUserRecord,
-  userKeys,
-  type IdentityServices,
-  type UserRecord,
-} from './model.ts';
+import { sessionsPartition, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 
 /** The external identities a federated user signs in with (Cognito's `identities` attribute). */
 function federatedLinks(user: UserRecord): Key[] {
@@ -26,27 +17,6 @@ function federatedLinks(user: UserRecord): Key[] {
   } catch {
     return [];
   }
-}
-
-/** The embedded pool as the directory: deleteMyAccount and `plaza users delete` remove users, moderators suspend them. */
-export function poolDirectory(
-  services: Pick<IdentityServices, 'users' | 'clock' | 'onUserDeleted'>,
-): UserDirectory {
-  return {
-    async deleteUser(userId) {
-      const { item } = await services.users.get(userKeys.user(userId), { consistent: true });
-      if (item) await removeUser(toUserRecord(item), services);
-    },
-    async setEnabled(userId, enabled) {
-      try {
-        await setUserEnabled(userId, enabled, services);
-      } catch (error) {
-        if (isPlazaError(error, 'ConditionalCheckFailedException'))
-          throw new PlazaError('NotFound', `No user ${userId}`);
-        throw error;
-      }
-    },
-  };
 }
 
 /**
