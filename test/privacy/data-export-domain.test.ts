@@ -25,6 +25,7 @@ import {
 } from '../../src/domain/privacy/data-export.ts';
 import { getDataExport } from '../../src/domain/privacy/get-data-export.ts';
 import { requestDataExport } from '../../src/domain/privacy/request-data-export.ts';
+import { reportContent } from '../../src/domain/moderation/report-content.ts';
 import { addComment } from '../../src/domain/social/add-comment.ts';
 import { createPost } from '../../src/domain/social/create-post.ts';
 import { createProfile } from '../../src/domain/social/create-profile.ts';
@@ -166,6 +167,8 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       await followUser(alice, bob, social);
       await followUser(alice, carol, social);
       await followUser(carol, alice, social);
+      const reported = await reportContent(alice, { postId: bobs.id, reason: 'SPAM', note: 'ads' }, social);
+      await reportContent(bob, { userId: alice, reason: 'OTHER' }, social);
 
       const requested = await requestDataExport(alice, services);
       expect(requested.status).toBe('PENDING');
@@ -190,6 +193,7 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
           'posts.json',
           'comments.json',
           'likes.json',
+          'reports.json',
           'following.json',
           'followers.json',
           'stories.json',
@@ -231,6 +235,17 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       expect((json('likes.json') as { postId: string }[]).map((like) => like.postId).sort()).toEqual(
         [bobs.id, first.id].sort(),
       );
+      // Her own report, not the one about her.
+      expect(json('reports.json')).toEqual([
+        {
+          id: reported.id,
+          about: 'POST',
+          postId: bobs.id,
+          reason: 'SPAM',
+          note: 'ads',
+          createdAt: reported.createdAt,
+        },
+      ]);
       const following = json('following.json') as { userId: string; username: string }[];
       expect(following.map((edge) => edge.userId).sort()).toEqual([bob, carol].sort());
       expect(following.every((edge) => /^(bob|carol)_/.test(edge.username))).toBe(true);

@@ -146,6 +146,7 @@ describe('data export over GraphQL', () => {
         'likes.json',
         'posts.json',
         'profile.json',
+        'reports.json',
         'stories.json',
         ...[...originals.keys()].map((key) => `media/${key}`),
       ].sort(),

@@ -276,6 +276,24 @@ function postsJson(store: ItemStore, byPrefix: PagesOf, own: OwnMedia) {
 }
 
 /** following.json or followers.json: the other side of each edge, with their name as it is now. */
+/** The reports the user made: what they reported and why, not what moderators did with it. */
+function reportsJson(reports: AsyncIterable<Item[]>) {
+  return jsonArray(
+    mapPages(reports, (items) =>
+      items.map((item) => ({
+        id: String(item.id),
+        about: String(item.targetType),
+        ...(item.postId ? { postId: String(item.postId) } : {}),
+        ...(item.commentId ? { commentId: String(item.commentId) } : {}),
+        ...(item.targetType === 'USER' ? { userId: String(item.userId) } : {}),
+        reason: String(item.reason),
+        note: typeof item.note === 'string' ? item.note : null,
+        createdAt: String(item.createdAt),
+      })),
+    ),
+  );
+}
+
 function edgesJson(store: ItemStore, byPrefix: PagesOf, prefix: string, other: string) {
   return jsonArray(
     mapPages(byPrefix(prefix, batchPageSize), async (items) => {
@@ -369,6 +387,8 @@ async function addUserData(
       ),
     ),
   );
+
+  await zip.entry('reports.json', reportsJson(owned('REPORT#')));
 
   await zip.entry('following.json', edgesJson(store, byPrefix, sortPrefixes.following, 'followeeId'));
   await zip.entry('followers.json', edgesJson(store, byPrefix, sortPrefixes.follower, 'followerId'));
