@@ -92,6 +92,11 @@ describe('ffmpegVideoProcessor', () => {
       ['480p.mp4', 640, 480, 'h264'],
       ['360p.mp4', 480, 360, 'h264'],
     ]);
+    // One frame every two seconds: none at the poster's time, so the first frame is the poster.
+    const sparse = await process(
+      makeClip(folder, 'sparse.mp4', { size: '320x240', seconds: 2, rate: '1/2' }),
+    );
+    expect([sparse.renditions.length, (await sharp(sparse.poster).metadata()).width]).toEqual([1, 320]);
     const tiny = await process(
       makeClip(folder, 'tiny.webm', { size: '320x240', seconds: 1, codec: 'libvpx' }),
     );

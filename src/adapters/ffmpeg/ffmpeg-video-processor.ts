@@ -191,6 +191,31 @@ export function encodeArguments(
   ];
 }
 
+/** The clip's first frame as the poster: for a clip whose frames all come before the poster's time. */
+export const firstFrameArguments = (input: string, folder: string): string[] => [
+  ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', 'file', '-i', input],
+  ...[
+    '-map',
+    '0:V:0',
+    '-frames:v',
+    '1',
+    '-q:v',
+    '2',
+    '-map_metadata',
+    '-1',
+    '-y',
+    join(folder, 'poster.jpg'),
+  ],
+];
+
+async function readPoster(folder: string, firstFrame: () => Promise<unknown>): Promise<Buffer> {
+  const file = join(folder, 'poster.jpg');
+  const read = () => readFile(file).catch(() => undefined);
+  const poster = (await read()) ?? (await firstFrame().then(read));
+  if (!poster) throw refuse('Not a readable video: no frame could be decoded');
+  return poster;
+}
+
 export function ffmpegVideoProcessor(options: { ffmpeg?: string; ffprobe?: string } = {}): VideoProcessor {
   const ffmpeg = options.ffmpeg ?? 'ffmpeg';
   const ffprobe = options.ffprobe ?? 'ffprobe';
@@ -223,9 +248,10 @@ export function ffmpegVideoProcessor(options: { ffmpeg?: string; ffprobe?: strin
             };
           }),
         );
-        const poster = await readFile(join(folder, 'poster.jpg')).catch(() => {
-          throw refuse('Not a readable video: no frame could be decoded');
-        });
+        const poster = await readPoster(folder, () =>
+          // A clip with no frame that late (a slideshow, a frame every few seconds): its first.
+          run(ffmpeg, firstFrameArguments(input, folder), limits.timeoutSeconds),
+        );
         return await use({ ...probed, renditions, poster });
       } finally {
         await rm(folder, { recursive: true, force: true });
