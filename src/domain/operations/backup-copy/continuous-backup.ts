@@ -270,11 +270,12 @@ export class ContinuousBackup {
           callback(null, chunk);
         },
       });
+      // Megabyte chunks: a 1 GB snapshot in a thousand writes rather than sixty thousand.
       await pipeline(
-        createReadStream(file),
+        createReadStream(file, { highWaterMark: 1 << 20 }),
         hashing,
-        createGzip({ level: 1 }),
-        createWriteStream(compressed),
+        createGzip({ level: 1, chunkSize: 1 << 20 }),
+        createWriteStream(compressed, { highWaterMark: 1 << 20 }),
       );
       const [bytes, storedBytes] = [(await stat(file)).size, (await stat(compressed)).size];
       await copy.put(snapshotName(id), createReadStream(compressed), {

@@ -106,7 +106,13 @@ async function restoreSnapshot(copy: CopyStore, manifest: SnapshotManifest, file
     },
   });
   try {
-    await pipeline(found.body, createGunzip(), hashing, createWriteStream(file, { mode: 0o600 }));
+    // Megabyte chunks: a 1 GB snapshot in a thousand writes rather than sixty thousand.
+    await pipeline(
+      found.body,
+      createGunzip({ chunkSize: 1 << 20 }),
+      hashing,
+      createWriteStream(file, { mode: 0o600, highWaterMark: 1 << 20 }),
+    );
   } catch (error) {
     throw new PlazaError('BadInput', `The copy is damaged: ${name} is corrupt (${(error as Error).message})`);
   }
