@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,11 @@ import { sharpImageProcessor } from '../../src/adapters/sharp/sharp-image-proces
 import { isPlazaError } from '../../src/platform/errors.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { systemClock } from '../../src/ports/clock.ts';
+import { cascadeDeletions } from '../../src/domain/privacy/cascade-deletions.ts';
 import { eraseMedia } from '../../src/domain/privacy/erase-media.ts';
+import { createProfile } from '../../src/domain/social/create-profile.ts';
+import { createStory } from '../../src/domain/social/create-story.ts';
+import { defaultSocialSettings } from '../../src/domain/social/model.ts';
 import { originalKey } from '../../src/domain/media/media-keys.ts';
 import { defaultMediaSettings, mediaKey, toMedia, type MediaServices } from '../../src/domain/media/model.ts';
 import { processMedia } from '../../src/domain/media/process-media.ts';
@@ -44,14 +48,18 @@ describe('processMedia for videos', () => {
   });
 
   /** An uploaded clip, as receiveUpload leaves it: the original stored, the item PENDING. */
-  async function uploaded(bytes: Buffer, purpose: 'POST' | 'STORY' = 'POST'): Promise<string> {
-    const key = originalKey(purpose, 'u1', services.ids.ulid(), true);
+  async function uploaded(
+    bytes: Buffer,
+    purpose: 'POST' | 'STORY' = 'POST',
+    ownerId = 'u1',
+  ): Promise<string> {
+    const key = originalKey(purpose, ownerId, services.ids.ulid(), true);
     await services.objects.put(key, bytes, { contentType: 'video/mp4' });
     await store.put({
       item: {
         ...mediaKey(key),
         key,
-        ownerId: 'u1',
+        ownerId,
         purpose,
         contentType: 'video/mp4',
         contentLength: bytes.length,
@@ -103,6 +111,41 @@ describe('processMedia for videos', () => {
     });
     expect(await stored(key)).toEqual([]);
     expect(cdn).toEqual([`${key.slice(0, key.lastIndexOf('/') + 1)}*`]);
+  });
+
+  it("takes a story's renditions and poster with it when the story expires", async () => {
+    const owner = randomUUID();
+    const social = {
+      store,
+      clock: systemClock,
+      ids: services.ids,
+      settings: { ...defaultSocialSettings, storyLifetimeMs: 1000 },
+    };
+    await createProfile({ userId: owner, email: `${owner}@example.com` }, social);
+    const key = await uploaded(makeClip(dir, 'story.mp4', { size: '320x240', seconds: 1 }), 'STORY', owner);
+    expect(await processMedia(key, services)).toBe('READY');
+    expect((await stored(key)).length).toBeGreaterThan(10);
+    await createStory(owner, { mediaKey: key }, social);
+    const erasure = store.changes.subscribe(
+      'erasure',
+      (records) =>
+        cascadeDeletions(records, {
+          store,
+          objects: services.objects,
+          clock: systemClock,
+          cdn: { invalidate: async () => undefined },
+        }),
+      { pollIntervalMs: 50 },
+    );
+    try {
+      // The TTL sweep, as in production.
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      expect(store.sweepExpired()).toBeGreaterThan(0);
+      for (let round = 0; round < 3; round++) await erasure.drain();
+      expect(await stored(key)).toEqual([]);
+    } finally {
+      await erasure.stop();
+    }
   });
 
   it('marks a refused clip FAILED with its reason, once: nothing to retry', async () => {
