@@ -13,6 +13,7 @@ import { webBenchmark } from './web.bench.ts';
 import { metricsBenchmark } from './metrics.bench.ts';
 import { privacyBenchmark } from './privacy.bench.ts';
 import { scaleBenchmark } from './scale.bench.ts';
+import { auditBenchmark } from './audit.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -32,6 +33,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   metrics: metricsBenchmark,
   privacy: privacyBenchmark,
   scale: scaleBenchmark,
+  audit: auditBenchmark,
 };
 
 const selected = process.argv.slice(2);

@@ -3,9 +3,10 @@
  * a post created or deleted, a follow made or undone — the records
  * `fanOutFeed` acts on — and, for the notifications that run in the same
  * Lambda (social/notify.ts), a like or comment made or taken back and the
- * followed user's side of a follow. Everything else, above all the fan-out's
- * own FEED# writes and the notifications' own items, is dropped before an
- * invocation is paid for.
+ * followed user's side of a follow; for the audit log that runs there too
+ * (ADR 0010), a profile made or removed and any item marked with an `audit`
+ * action. Everything else, above all the fan-out's own FEED# writes and the
+ * notifications' own items, is dropped before an invocation is paid for.
  */
 import { sortPrefixes } from '../../src/domain/social/keys.ts';
 
@@ -27,5 +28,13 @@ export const feedFanOutFilterPatterns = [
         SK: { S: [{ prefix: sortPrefixes.following }, { prefix: sortPrefixes.follower }] },
       },
     },
+  },
+  {
+    eventName: ['INSERT', 'REMOVE'],
+    dynamodb: { Keys: { PK: { S: [{ prefix: 'USER#' }] }, SK: { S: ['PROFILE'] } } },
+  },
+  {
+    eventName: ['INSERT', 'MODIFY'],
+    dynamodb: { NewImage: { audit: { M: { action: { S: [{ exists: true }] } } } } },
   },
 ];

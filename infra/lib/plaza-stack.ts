@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { PlazaAlarms } from './alarms.ts';
 import { PlazaApi } from './api.ts';
+import { PlazaAuditLog } from './audit.ts';
 import { PlazaTable } from './data.ts';
 import { PlazaFeed } from './feed.ts';
 import { PlazaIdentity } from './identity.ts';
@@ -22,6 +23,7 @@ export class PlazaStack extends Stack {
   readonly identityPool: PlazaIdentityPool | undefined;
   readonly api: PlazaApi;
   readonly feed: PlazaFeed;
+  readonly auditLog: PlazaAuditLog;
   readonly media: PlazaMedia;
   readonly lifecycle: PlazaLifecycle;
   readonly alarms: PlazaAlarms;
@@ -65,6 +67,7 @@ export class PlazaStack extends Stack {
       runtime: settings.lambdaRuntime,
       fanOutFollowerLimit: settings.fanOutFollowerLimit,
     });
+    this.auditLog = new PlazaAuditLog(this, 'AuditLog', { writer: this.feed.fanOut });
     this.lifecycle = new PlazaLifecycle(this, 'Lifecycle', {
       table: this.table,
       media: this.media,

@@ -12,6 +12,8 @@ import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-la
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { buildSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { auditRetentionDays } from '../../infra/lib/audit.ts';
 import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts';
 import { dataExportFilterPatterns, erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
@@ -23,6 +25,7 @@ import { defaultDataExportSettings } from '../../src/domain/privacy/data-export.
 import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { mainIndexes, mainTable } from '../../src/ports/item-store/table.ts';
+import { eventFiltersPass } from '../support/event-filters.ts';
 import { synthesize } from './synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -388,6 +391,7 @@ describe('the CDK stack', () => {
       PLAZA_CDN_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:signing-AbCdEf',
       PLAZA_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
       PLAZA_APPSYNC_API_ID: 'xlvmnh3lyvfufhsh7ssjhkp5im',
+      PLAZA_AUDIT_BUCKET: 'plaza-dev-auditlogbucket-1a2b3c4d5e6f',
     };
     for (const fn of functions) {
       const properties = resources[logicalId(stack, fn)]!.Properties;
@@ -623,6 +627,10 @@ describe('the CDK stack', () => {
       [
         ...item(['BatchWriteItem', 'GetItem', 'Query']),
         ...item(['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']),
+        // The audit log (ADR 0010): its entries and their listing, nothing deleted.
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
@@ -683,9 +691,9 @@ describe('the CDK stack', () => {
         expect(actions.some((a) => a.includes('*'))).toBe(false);
         // Only ListStreams has no resource to name.
         if (statement.Resource === '*') expect(actions).toEqual(['dynamodb:ListStreams']);
-        // Object actions reach the media and export keys only.
+        // Object actions reach the media, export and audit keys only.
         if (actions.includes('s3:PutObject')) {
-          expect(JSON.stringify(statement.Resource)).toMatch(/\/(users|stories|exports)\/\*/);
+          expect(JSON.stringify(statement.Resource)).toMatch(/\/(users|stories|exports|audit)\/\*/);
           expect(JSON.stringify(statement.Resource)).not.toMatch(/"\/\*"/);
         }
       }
@@ -1078,5 +1086,70 @@ describe('the CDK stack', () => {
       JSON.stringify({ userPool: { triggers: { preSignUp: dir } } }),
     );
     expect(() => synthesize({ config: join(dir, 'plaza.config.json') })).toThrow(/inside the repository/);
+  });
+});
+
+describe('the audit log (issue 22, ADR 0010)', () => {
+  it('is a bucket with Object Lock in compliance mode, versioned, private and kept with the stack gone', () => {
+    const bucketId = stack.getLogicalId(stack.auditLog.bucket.node.defaultChild as CfnBucket);
+    expect(resources[bucketId]).toMatchObject({
+      Type: 'AWS::S3::Bucket',
+      DeletionPolicy: 'Retain',
+      Properties: {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: auditRetentionDays } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      },
+    });
+  });
+
+  it("is written by the feed fan-out's Lambda, the stream's second reader staying the data lifecycle's", () => {
+    const bucketId = stack.getLogicalId(stack.auditLog.bucket.node.defaultChild as CfnBucket);
+    expect(environmentOf(stack.feed.fanOut).PLAZA_AUDIT_BUCKET).toEqual({ Ref: bucketId });
+    expect(actionsOf(stack.feed.fanOut)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
+    expect(actionsOf(stack.feed.fanOut)).not.toContain('s3:DeleteObject');
+    expect(JSON.stringify(resourcesOf(stack.feed.fanOut, 's3:PutObject'))).toContain(`${bucketId}`);
+    expect(JSON.stringify(resourcesOf(stack.feed.fanOut, 's3:PutObject'))).toContain('/audit/*');
+    expect(JSON.stringify(statementsOf(stack.lifecycle.consumer))).not.toContain(bucketId);
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
+      JSON.stringify(mapping.Properties.EventSourceArn).includes('StreamArn'),
+    );
+    expect(mappings).toHaveLength(2);
+  });
+
+  it("passes the fan-out's Lambda the changes the audit log records", () => {
+    const record = (eventName: string, keys: { PK: string; SK: string }, newImage?: object) => ({
+      eventName,
+      dynamodb: {
+        Keys: { PK: { S: keys.PK }, SK: { S: keys.SK } },
+        ...(newImage ? { NewImage: newImage } : {}),
+      },
+    });
+    const audited = { audit: { M: { action: { S: 'report.resolved' } } } };
+    expect(
+      eventFiltersPass(feedFanOutFilterPatterns, record('REMOVE', { PK: 'USER#u1', SK: 'PROFILE' })),
+    ).toBe(true);
+    expect(
+      eventFiltersPass(feedFanOutFilterPatterns, record('REMOVE', { PK: 'POST#p1', SK: 'METADATA' })),
+    ).toBe(true);
+    expect(
+      eventFiltersPass(
+        feedFanOutFilterPatterns,
+        record('MODIFY', { PK: 'REPORT#r1', SK: 'REPORT' }, audited),
+      ),
+    ).toBe(true);
+    expect(
+      eventFiltersPass(feedFanOutFilterPatterns, record('MODIFY', { PK: 'USER#u1', SK: 'PROFILE' }, {})),
+    ).toBe(false);
+    expect(feedFanOutFilterPatterns.length).toBeLessThanOrEqual(5);
   });
 });

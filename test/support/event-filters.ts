@@ -1,6 +1,6 @@
 /**
  * Lambda's event filter grammar (event source mappings), as much of it as Plaza's stream filters
- * use: exact values and prefixes, nested under a record's fields. A rule it does not know fails
+ * use: exact values, prefixes and exists, nested under a record's fields. A rule it does not know fails
  * loudly, so no filter is judged by a grammar it was not written in.
  */
 export function matchesFilter(pattern: unknown, value: unknown): boolean {
@@ -10,6 +10,7 @@ export function matchesFilter(pattern: unknown, value: unknown): boolean {
       if ('prefix' in rule && Object.keys(rule).length === 1) {
         return typeof value === 'string' && value.startsWith(String(rule.prefix));
       }
+      if ('exists' in rule && Object.keys(rule).length === 1) return (value !== undefined) === rule.exists;
       throw new Error(`No stand-in for the filter rule ${JSON.stringify(rule)}`);
     });
   }

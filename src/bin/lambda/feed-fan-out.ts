@@ -1,22 +1,35 @@
 /**
  * The DynamoDB stream consumer for the home feed's fan-out and the notifications (one consumer:
- * stream-consumers.ts), as the server runs it on its change stream. A DynamoDB stream shard allows
- * two Lambda readers, and the other is the data lifecycle's.
+ * stream-consumers.ts), as the server runs it on its change stream; with the audit log (ADR 0010)
+ * when its bucket is set. A DynamoDB stream shard allows two Lambda readers, and the other is the
+ * data lifecycle's. Both are idempotent, so a batch that fails in either is retried whole.
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { feedFanOutConsumer } from '../../app/stream-consumers.ts';
 import { consumeStreamEvent } from '../../edge/lambda/dynamodb-stream.ts';
 import { once, openLambdaApp } from '../../app/lambda.ts';
+import { lambdaAuditConsumers } from '../../app/lambda-audit.ts';
 import { loadConfig } from '../../platform/config.ts';
 
 const ready = once(async () => {
   const app = openLambdaApp(loadConfig());
-  return { consumer: feedFanOutConsumer(app.social), logger: app.logger };
+  return {
+    consumer: feedFanOutConsumer(app.social),
+    audit: lambdaAuditConsumers(app.config),
+    logger: app.logger,
+  };
 });
 
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
-  const { consumer, logger } = await ready();
+  const { consumer, audit, logger } = await ready();
   // Each record's lines carry its stream ids; the invocation's id ties a batch's lines together.
   const log = logger.child({ consumer: consumer.name, ...(context ? { reqId: context.awsRequestId } : {}) });
-  return consumeStreamEvent(event, (records) => consumer.handle(records, log), log);
+  return consumeStreamEvent(
+    event,
+    async (records) => {
+      await consumer.handle(records, log);
+      for (const each of audit) await each.handle(records, log.child({ consumer: each.name }));
+    },
+    log,
+  );
 }

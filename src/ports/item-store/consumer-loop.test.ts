@@ -142,3 +142,21 @@ describe('ConsumerLoop', () => {
     expect(consumer.position).toBe(0);
   });
 });
+
+describe('ConsumerLoop with a batch interval', () => {
+  it('rests between batches whatever wakes it, and stops without waiting the rest out', async () => {
+    const log = [record(1), record(2), record(3)];
+    const seen: number[] = [];
+    const started = Date.now();
+    const { consumer, subscription } = start(log, async () => void seen.push(Date.now() - started), {
+      batchIntervalMs: 150,
+    });
+    await consumer.drain();
+    expect(seen).toHaveLength(3);
+    // One record a turn here: the second and third each waited a rest, wakes from drain() notwithstanding.
+    expect(seen[2]! - seen[0]!).toBeGreaterThanOrEqual(290);
+    const stopping = Date.now();
+    await subscription.stop();
+    expect(Date.now() - stopping).toBeLessThan(150);
+  });
+});

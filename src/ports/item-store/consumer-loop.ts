@@ -11,6 +11,7 @@ export type StreamHandler = (records: StreamRecord[]) => Promise<void>;
 export interface ConsumerSettings {
   batchSize: number;
   pollIntervalMs: number;
+  batchIntervalMs: number;
   onError: (error: unknown, records: StreamRecord[]) => void;
 }
 
@@ -29,6 +30,7 @@ function consumerSettings(
   return {
     batchSize: defaults.maxBatchSize === undefined ? batchSize : Math.min(batchSize, defaults.maxBatchSize),
     pollIntervalMs: options.pollIntervalMs ?? defaults.pollIntervalMs,
+    batchIntervalMs: options.batchIntervalMs ?? 0,
     onError: options.onError ?? (() => {}),
   };
 }
@@ -116,6 +118,8 @@ export abstract class ConsumerLoop {
       failures = 0;
       this.settleWaiters();
       if (!handled) await this.sleep(this.subscriber.settings.pollIntervalMs);
+      else if (this.subscriber.settings.batchIntervalMs > 0)
+        await this.backoff(this.subscriber.settings.batchIntervalMs);
     }
   }
 

@@ -185,6 +185,11 @@ export interface StreamConsumerOptions {
   batchSize?: number;
   /** How often to look for new records when nothing wakes the consumer (ms). */
   pollIntervalMs?: number;
+  /**
+   * Rest this long after each batch, whatever wakes the consumer, so changes gather into fewer,
+   * larger batches and checkpoints: for consumers that need not act at once (audit, analytics).
+   */
+  batchIntervalMs?: number;
   /** Called when the handler throws; the batch is retried after a backoff. */
   onError?: (error: unknown, records: StreamRecord[]) => void;
 }
