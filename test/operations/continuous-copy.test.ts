@@ -221,6 +221,32 @@ describe('continuous off-machine copy', () => {
     s.db.close();
   });
 
+  it('starts a new generation when the change log was trimmed past what the copy holds', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 5, 5));
+    const dataDir = freshDir();
+    const copyDir = freshDir();
+    const s = site(dataDir, clock, copyDir);
+    const model = new Model();
+    const backup = s.open();
+    await writeSome(s, model, clock, 10, 't');
+    await backup.shipOnce();
+    const first = backup.status().generation;
+    s.target.down = true;
+    await writeSome(s, model, clock, 30, 'u');
+    // The target stayed away longer than the log's retention: its oldest records are gone.
+    s.db
+      .prepare(
+        `DELETE FROM "changes_plaza" WHERE seq <= (SELECT min(seq) + 4 FROM "changes_plaza" WHERE at > ?)`,
+      )
+      .run(clock.now() - 30 * 250);
+    s.target.down = false;
+    await backup.shipOnce();
+    expect(backup.status().generation).not.toBe(first);
+    expect((await restore(copyDir)).state).toEqual({ main: model.main, users: model.users });
+    await backup.stop();
+    s.db.close();
+  });
+
   it('names a missing or corrupt segment, and restores up to the last good point only when asked', async () => {
     const clock = new ManualClock(Date.UTC(2026, 5, 3));
     const dataDir = freshDir();

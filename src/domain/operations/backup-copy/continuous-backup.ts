@@ -185,6 +185,14 @@ export class ContinuousBackup {
       this.nextReady = undefined;
       this.next = undefined;
     }
+    if (this.current && !this.services.source.continues(this.current.marks)) {
+      // The log was trimmed past what was shipped (the target was away longer than its retention).
+      this.services.logger.warn(
+        { generation: this.current.id },
+        'continuous backup: the change log no longer reaches back to the copy; starting a new generation',
+      );
+      this.current = undefined;
+    }
     if (!this.current) {
       this.current = (await this.resume()) ?? (await this.startGeneration());
       this.reconcileMedia = true;
