@@ -2,7 +2,8 @@
  * The embedded user pool: password sign-ins per second through Plaza's
  * InitiateAuth against bare argon2id verifies with the same parameters and
  * concurrency, and access-token verifications per second on the API path
- * (the verified-token cache, plus the per-user sign-out check), and what that check costs.
+ * (the verified-token cache, plus the per-user sign-out check), and what that check costs;
+ * the identity pool's credentials per second and the cost of a SigV4 check (identity-pool.ts).
  */
 import argon2 from 'argon2';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -17,17 +18,14 @@ import { createLogger } from '../src/platform/logger.ts';
 import { median, printTable, throughput } from './harness.ts';
 import { jwksIdentityVerifier } from '../src/adapters/jose/jwks-identity-verifier.ts';
 import { signedInUser } from './users.ts';
+import { identityPoolRows } from './identity-pool.ts';
 
 /** Runs `op` with `concurrency` in flight for `seconds`; returns completed operations per second. */
 
 export async function identityBenchmark(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plaza-bench-identity-'));
-  const app = await createApp(
-    loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 'NORMAL' }, dir),
-    {
-      logger: createLogger({ level: 'silent' }),
-    },
-  );
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 'NORMAL' }, dir);
+  const app = await createApp(config, { logger: createLogger({ level: 'silent' }) });
   await app.listen();
   const services = app.identity.services;
   const verifier = app.identity.verifier;
@@ -76,6 +74,7 @@ export async function identityBenchmark(): Promise<void> {
     withCheck.push(await throughput(() => verifier.verify(accessToken), 1, 1));
   }
   const bareVerify = await throughput(() => jwtVerify(accessToken, keys, { algorithms: ['RS256'] }), 1, 2);
+  const identityPool = await identityPoolRows(app, config);
   printTable(
     `User pool (argon2id m=${owaspArgon2.memoryCost} KiB, t=${owaspArgon2.timeCost}, p=1, ${concurrency} at once)`,
     [
@@ -100,6 +99,7 @@ export async function identityBenchmark(): Promise<void> {
         goal: 'check ≤ 5% of throughput',
         ok: median(withCheck) >= 0.95 * median(withoutCheck),
       },
+      ...identityPool,
     ],
   );
   await app.close();

@@ -86,9 +86,10 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       expect(Credentials.AccessKeyId).toMatch(/^ASIA[0-9A-Z]{16}$/);
       expect(Credentials.SecretKey).toHaveLength(40);
       expect(Credentials.Expiration).toBe(clock.now() / 1000 + 3600);
-      const grant = services.tokens.open(Credentials.SessionToken, clock.now());
-      expect(grant).toMatchObject({ identityId: IdentityId, role: 'unauthenticated' });
-      expect(services.tokens.secretOf(Credentials.SessionToken)).toBe(Credentials.SecretKey);
+      const opened = services.tokens.open(Credentials.SessionToken, clock.now());
+      expect(opened?.grant).toMatchObject({ identityId: IdentityId, role: 'unauthenticated' });
+      expect(opened?.secretAccessKey).toBe(Credentials.SecretKey);
+      expect(Credentials.SessionToken).not.toContain(Credentials.SecretKey);
       expect(services.tokens.open(Credentials.SessionToken, clock.now() + 3600_000)).toBeUndefined();
       const tampered = Credentials.SessionToken.replace(/.(?=\.[^.]+$)/, (c) => (c === 'A' ? 'B' : 'A'));
       expect(services.tokens.open(tampered, clock.now())).toBeUndefined();
@@ -107,7 +108,7 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
         { IdentityId: first.IdentityId, Logins: await logins(sub) },
         services,
       );
-      expect(services.tokens.open(Credentials.SessionToken, clock.now())).toMatchObject({
+      expect(services.tokens.open(Credentials.SessionToken, clock.now())?.grant).toMatchObject({
         identityId: first.IdentityId,
         role: 'authenticated',
         roleArn: localRoleArns().authenticated,

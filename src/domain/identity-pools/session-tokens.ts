@@ -1,7 +1,7 @@
 /**
  * The identity pool's temporary AWS credentials. Plaza keeps no record of them: the session token
  * carries what it grants (identity, role, expiry) under an HMAC, and the secret key is derived from
- * the token with another key, so a signed request is checked from its own headers alone — the
+ * the token with the same key, so a signed request is checked from its own headers alone — the
  * token's MAC, then the signature recomputed with the secret derived again.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -30,30 +30,38 @@ export interface TemporaryCredentials {
 
 export interface SessionTokens {
   issue(grant: Omit<SessionGrant, 'accessKeyId'>, accessKeyId: string): TemporaryCredentials;
-  /** The grant a token carries, if its MAC holds and it has not expired at `now` (ms); else undefined. */
-  open(sessionToken: string, now: number): SessionGrant | undefined;
-  /** The secret key the token's credentials sign with. */
-  secretOf(sessionToken: string): string;
+  /**
+   * What a token grants and the secret key its credentials sign with, if its MAC holds and it has
+   * not expired at `now` (ms); else undefined.
+   */
+  open(sessionToken: string, now: number): { grant: SessionGrant; secretAccessKey: string } | undefined;
 }
 
 const prefix = 'PLZ1.';
 
-/** Session tokens sealed with a per-install secret (at least 32 bytes). */
+/**
+ * Session tokens sealed with a per-install secret (at least 32 bytes). One HMAC-SHA512 of the
+ * payload gives both halves: the first is the token's MAC, the second the secret key, which the
+ * token never carries.
+ */
 export function sessionTokens(secret: Buffer): SessionTokens {
-  const macKey = createHmac('sha256', secret).update('plaza identity-pool session token').digest();
-  const secretKey = createHmac('sha256', secret).update('plaza identity-pool secret key').digest();
-  const mac = (payload: string) => createHmac('sha256', macKey).update(payload).digest();
-  const secretOf = (sessionToken: string) =>
+  const key = createHmac('sha256', secret).update('plaza identity-pool session token').digest();
+  const seal = (payload: string) => {
+    const digest = createHmac('sha512', key).update(payload).digest();
     // 40 characters, as AWS's secret keys.
-    createHmac('sha256', secretKey).update(sessionToken).digest('base64').slice(0, 40);
+    return {
+      mac: digest.subarray(0, 32),
+      secretAccessKey: digest.subarray(32).toString('base64').slice(0, 40),
+    };
+  };
   return {
     issue(grant, accessKeyId) {
       const payload = Buffer.from(JSON.stringify({ ...grant, accessKeyId })).toString('base64url');
-      const SessionToken = `${prefix}${payload}.${mac(payload).toString('base64url')}`;
+      const { mac, secretAccessKey } = seal(payload);
       return {
         AccessKeyId: accessKeyId,
-        SecretKey: secretOf(SessionToken),
-        SessionToken,
+        SecretKey: secretAccessKey,
+        SessionToken: `${prefix}${payload}.${mac.toString('base64url')}`,
         Expiration: Math.floor(grant.expiresAt / 1000),
       };
     },
@@ -62,11 +70,10 @@ export function sessionTokens(secret: Buffer): SessionTokens {
       const [payload = '', signature = '', extra] = sessionToken.slice(prefix.length).split('.');
       if (extra !== undefined) return undefined;
       const given = Buffer.from(signature, 'base64url');
-      const expected = mac(payload);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      const { mac, secretAccessKey } = seal(payload);
+      if (given.length !== mac.length || !timingSafeEqual(given, mac)) return undefined;
       const grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionGrant;
-      return grant.expiresAt > now ? grant : undefined;
+      return grant.expiresAt > now ? { grant, secretAccessKey } : undefined;
     },
-    secretOf,
   };
 }

@@ -28,6 +28,18 @@ export function iamAuth(options: {
   graphqlApiArn: string;
 }): IamAuth {
   const { tokens, clock, policies, graphqlApiArn } = options;
+  // A client signs many requests with one session token: it is opened once, until it expires.
+  const opened = new Map<string, ReturnType<SessionTokens['open']>>();
+  const open = (sessionToken: string, now: number) => {
+    let found = opened.get(sessionToken);
+    if (found === undefined) {
+      found = tokens.open(sessionToken, now);
+      if (!found) return undefined;
+      if (opened.size >= 10_000) opened.delete(opened.keys().next().value as string);
+      opened.set(sessionToken, found);
+    }
+    return found.grant.expiresAt > now ? found : undefined;
+  };
   return {
     async caller(request) {
       const now = clock.now();
@@ -35,9 +47,9 @@ export function iamAuth(options: {
         service: 'appsync',
         now,
         lookup: (accessKeyId, sessionToken) => {
-          const grant = sessionToken === undefined ? undefined : tokens.open(sessionToken, now);
-          if (!grant || grant.accessKeyId !== accessKeyId) return undefined;
-          return { secretAccessKey: tokens.secretOf(sessionToken as string), principal: grant };
+          const found = sessionToken === undefined ? undefined : open(sessionToken, now);
+          if (!found || found.grant.accessKeyId !== accessKeyId) return undefined;
+          return { secretAccessKey: found.secretAccessKey, principal: found.grant };
         },
       });
       if (!verified.ok)

@@ -9,7 +9,7 @@ import type { Checksum, SourceData } from '@smithy/types';
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 
 /** SHA-256 (and HMAC-SHA256 when given a key) from Node's crypto, in the shape the signer takes. */
-class NodeSha256 implements Checksum {
+export class NodeSha256 implements Checksum {
   private hash: Hash | Hmac;
   constructor(private readonly secret?: SourceData) {
     this.hash = this.fresh();
