@@ -1,7 +1,13 @@
 /** The local backups (SQLite engine): where they are kept and what they copy. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { localBackups, type LocalBackups, type RestoreResult } from '../adapters/fs/fs-backups.ts';
+import {
+  localBackups,
+  type BackupManifest,
+  type LocalBackups,
+  type RestoreResult,
+} from '../adapters/fs/fs-backups.ts';
+import type { BackupSummary } from '../edge/http/console-routes.ts';
 import { FsObjectStore } from '../adapters/fs/fs-object-store.ts';
 import type { Config } from '../platform/config.ts';
 import { PlazaError } from '../platform/errors.ts';
@@ -45,4 +51,16 @@ export async function withBackups<T>(config: Config, work: (backups: LocalBackup
   } finally {
     await objects.close();
   }
+}
+
+/** A backup as the operator console lists it. */
+export function backupSummary(manifest: BackupManifest): BackupSummary {
+  return {
+    id: manifest.id,
+    createdAt: manifest.createdAt,
+    completedAt: manifest.completedAt,
+    databaseBytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
+    mediaObjects: manifest.media.objects,
+    mediaBytes: manifest.media.bytes,
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { webhookNotifier } from '../adapters/webhook/webhook-notifier.ts';
 import { AlarmMonitor } from '../domain/operations/alarm-monitor.ts';
+import { MetricHistory } from '../domain/operations/metric-history.ts';
 import { backupLagAlarmRule, defaultAlarmRules } from '../domain/operations/alarm-rules.ts';
 import { UsageRecorder } from '../domain/operations/usage-recorder.ts';
 import type { Config } from '../platform/config.ts';
@@ -18,6 +19,8 @@ import { usageFile, usageFileDescription } from './cost.ts';
 
 export interface Monitoring {
   alarms: AlarmMonitor;
+  /** The charted metrics' last hour, sampled as often as the alarms are evaluated. */
+  history: MetricHistory;
   usage: UsageRecorder;
   continuousBackup: ContinuousBackup | undefined;
   stop(): Promise<void>;
@@ -50,6 +53,11 @@ export async function startMonitoring(
     await alarms.start();
     alarms.run(config.operations.alarmEvaluationMs);
   }
+  const history = new MetricHistory({ clock, readMetrics, rules });
+  if (metrics.enabled) {
+    await history.tick();
+    history.run(config.operations.alarmEvaluationMs);
+  }
   const usage = new UsageRecorder({
     clock,
     readMetrics,
@@ -71,10 +79,12 @@ export async function startMonitoring(
   const continuousBackup = startContinuousBackup(config, { media, metrics, logger, clock });
   return {
     alarms,
+    history,
     usage,
     continuousBackup,
     async stop() {
       await alarms.stop();
+      await history.stop();
       await usage.stop();
       // What was written until now is shipped; later writes wait in the change log for the next start.
       await continuousBackup?.stop();

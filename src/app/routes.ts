@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { readOutbox } from '../adapters/outbox/outbox-reader.ts';
 import { apiKeyVerifier } from '../domain/api-keys/api-keys.ts';
+import { moderatorsGroup } from '../domain/identity/groups.ts';
+import { getUserByUsername } from '../domain/social/find-users.ts';
 import { receiveUpload } from '../domain/media/receive-upload.ts';
 import type { MeasuredUsage, Projection } from '../domain/operations/cost.ts';
 import { registerCognitoRoutes } from '../edge/cognito/cognito-routes.ts';
@@ -27,6 +29,7 @@ import { loadOrCreateSecret } from '../platform/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IdentityVerifier } from '../ports/identity-verifier.ts';
 import type { UrlVerifier } from '../ports/object-store/signed-urls.ts';
+import { backupSummary, withBackups } from './backups.ts';
 import { costReportOf } from './cost.ts';
 import { hostedUiSettings, identityPoolIam, type Identity } from './identity.ts';
 import type { ServerMedia } from './media.ts';
@@ -113,13 +116,24 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
     cache: parts.resolverCache,
     ...(identity.identityPool ? { iam: identityPoolIam(config, identity.identityPool) } : {}),
   });
-  const { alarms, usage } = parts.monitoring;
+  const { alarms, usage, history } = parts.monitoring;
   await registerAdminRoutes(server, {
     credentials: config.adminCredentials,
     now: () => clock.now(),
     alarms: () => alarms.list(),
     cost: (projection: Projection) =>
       costReportOf(config, stores, (): Promise<MeasuredUsage | undefined> => usage.snapshot(), projection),
+    ...(parts.verifier ? { moderators: { verifier: parts.verifier, group: moderatorsGroup } } : {}),
+    console: {
+      history: () => ({
+        periodSeconds: config.operations.alarmEvaluationMs / 1000,
+        series: history.history(),
+      }),
+      backups: () =>
+        withBackups(config, async (backups) => (await backups.list()).reverse().map(backupSummary)),
+      directory: parts.graphql.directory,
+      userIdByUsername: async (username) => (await getUserByUsername(username, parts.graphql.social))?.id,
+    },
   });
   if (identity.services && !config.production) {
     const outbox = join(config.dataDir, 'outbox');

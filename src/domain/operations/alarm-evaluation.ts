@@ -8,6 +8,9 @@
 import { PlazaError } from '../../platform/errors.ts';
 import type { AlarmRule } from './alarm-rules.ts';
 
+/** What names a series of datapoints: an alarm's metric, or a chart's. */
+export type SeriesRule = Pick<AlarmRule, 'metric' | 'denominator' | 'statistic' | 'labels'>;
+
 /** A metric family as prom-client's `getMetricsAsJSON()` gives it. */
 export interface MetricFamily {
   name: string;
@@ -48,11 +51,11 @@ export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 /** A period's value, or undefined when the period has no data. */
 export type Datapoint = number | undefined;
 
-const matches = (rule: AlarmRule, sample: MetricSample) =>
+const matches = (rule: SeriesRule, sample: MetricSample) =>
   Object.entries(rule.labels ?? {}).every(([name, value]) => String(sample.labels[name] ?? '') === value);
 
 /** The sum of the rule's series, or undefined when the family has none of them. */
-function total(rule: AlarmRule, family: MetricFamily | undefined, metricName?: string): number | undefined {
+function total(rule: SeriesRule, family: MetricFamily | undefined, metricName?: string): number | undefined {
   if (!family) return undefined;
   let sum: number | undefined;
   for (const sample of family.values) {
@@ -64,7 +67,7 @@ function total(rule: AlarmRule, family: MetricFamily | undefined, metricName?: s
 }
 
 /** Cumulative bucket counts by upper bound, over the rule's series. */
-function buckets(rule: AlarmRule, family: MetricFamily | undefined): Map<number, number> {
+function buckets(rule: SeriesRule, family: MetricFamily | undefined): Map<number, number> {
   const byBound = new Map<number, number>();
   for (const sample of family?.values ?? []) {
     if (sample.metricName !== `${family?.name}_bucket` || !matches(rule, sample)) continue;
@@ -130,7 +133,7 @@ export function checkRules(rules: readonly AlarmRule[], snapshot: MetricSnapshot
 
 /** One metric's value over a period: counters and histograms from the change between the period's snapshots, gauges from the samples taken in it. */
 function metricValue(
-  rule: AlarmRule,
+  rule: SeriesRule,
   name: string,
   start: MetricSnapshot,
   end: MetricSnapshot,
@@ -175,7 +178,7 @@ function metricValue(
  * not move (no requests, no error rate).
  */
 export function datapointOf(
-  rule: AlarmRule,
+  rule: SeriesRule,
   start: MetricSnapshot,
   end: MetricSnapshot,
   gaugeSamples: readonly MetricSnapshot[] = [end],

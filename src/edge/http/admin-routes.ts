@@ -1,15 +1,19 @@
 /**
- * The operator's routes under /admin, for the admin credentials only (the
- * same ones the pool's Admin* operations take): a request signed with them
- * (AWS Signature V4, as the AWS SDKs sign), or HTTP Basic with the access key
- * id as user and the secret as password (`curl -u id:secret`).
+ * The operator's routes under /admin, for the admin credentials (the same
+ * ones the pool's Admin* operations take): a request signed with them (AWS
+ * Signature V4, as the AWS SDKs sign), or HTTP Basic with the access key id as
+ * user and the secret as password (`curl -u id:secret`); and for the operator
+ * console in the browser, a user-pool token (`Authorization: Bearer <token>`)
+ * whose `cognito:groups` names the moderators group.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AlarmStatus } from '../../domain/operations/alarm-monitor.ts';
 import type { CostReport, Projection } from '../../domain/operations/cost.ts';
 import { isPlazaError } from '../../platform/errors.ts';
+import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { verifySigV4 } from '../cognito/sigv4.ts';
+import { registerConsoleRoutes, type ConsoleRoutesOptions } from './console-routes.ts';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -21,6 +25,35 @@ export interface AdminRoutesOptions {
   now: () => number;
   alarms: () => AlarmStatus[];
   cost: (projection: Projection) => Promise<CostReport>;
+  /** Moderators' tokens, checked by the pool's verifier; absent, only the admin credentials get in. */
+  moderators?: { verifier: IdentityVerifier; group: string };
+  console: ConsoleRoutesOptions;
+}
+
+/** Whether a verified user-pool token's `cognito:groups` names the group. */
+function inGroup(claims: Record<string, unknown>, group: string): boolean {
+  const groups = claims['cognito:groups'];
+  return Array.isArray(groups) && groups.includes(group);
+}
+
+/**
+ * A moderator's token: the operator's sub, or the refusal (401 for no valid token, 403 for
+ * a valid one of someone outside the group).
+ */
+async function moderatorOf(
+  token: string,
+  moderators: NonNullable<AdminRoutesOptions['moderators']>,
+): Promise<{ sub: string } | { status: 401 | 403; error: string; message: string }> {
+  let claims: Record<string, unknown>;
+  let sub: string;
+  try {
+    ({ claims, sub } = await moderators.verifier.verify(token));
+  } catch {
+    return { status: 401, error: 'Unauthorized', message: 'The token is invalid or expired' };
+  }
+  if (!inGroup(claims, moderators.group))
+    return { status: 403, error: 'Forbidden', message: `For the ${moderators.group} group only` };
+  return { sub };
 }
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -62,6 +95,14 @@ export async function registerAdminRoutes(
   await server.register(
     async (admin) => {
       admin.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+        const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+        if (bearer && options.moderators) {
+          const moderator = await moderatorOf(bearer[1] as string, options.moderators);
+          if ('status' in moderator)
+            return reply.code(moderator.status).send({ error: moderator.error, message: moderator.message });
+          request.operator = moderator.sub;
+          return;
+        }
         if (!options.credentials)
           return reply.code(403).send({
             error: 'Forbidden',
@@ -72,8 +113,13 @@ export async function registerAdminRoutes(
           return reply
             .code(401)
             .header('www-authenticate', 'Basic realm="plaza-admin", charset="UTF-8"')
-            .send({ error: 'Unauthorized', message: 'The admin credentials are required' });
+            .send({
+              error: 'Unauthorized',
+              message: "The admin credentials or a moderator's token are required",
+            });
+        request.operator = 'admin';
       });
+      registerConsoleRoutes(admin, options.console);
       admin.get('/alarms', async () => ({ alarms: options.alarms() }));
       // GET /admin/cost?mau=N or ?scale=F, as `plaza cost --json`.
       admin.get('/cost', async (request, reply) => {

@@ -8,6 +8,8 @@ export interface WebAppOptions {
   dir: string;
   /** Paths the app never answers, so an API's unknown route stays a 404 and never turns into the app's page. */
   reservedPrefixes?: string[];
+  /** Pages of the app at a reserved path (the operator console at /admin, whose API is under /admin/). */
+  reservedPages?: string[];
 }
 
 const defaultReservedPrefixes = [
@@ -76,6 +78,7 @@ export async function registerWebAppRoute(server: FastifyInstance, options: WebA
     } catch {
       return reply.callNotFound();
     }
+    if ((options.reservedPages ?? ['/admin']).includes(pathname)) return sendIndex(reply);
     if (reserved.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) {
       return reply.callNotFound();
     }
