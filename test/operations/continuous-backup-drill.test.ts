@@ -8,7 +8,7 @@
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ const bin = fileURLToPath(new URL('../../bin/plaza.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'plaza-drill-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const rpoMs = 5000;
+// The drill posts faster than a person may (social.writesPerMinute).
+const configFile = join(root, 'plaza.config.json');
+writeFileSync(configFile, JSON.stringify({ social: { writesPerMinute: { posts: 100_000 } } }));
 
 interface Server {
   url: string;
@@ -34,7 +37,7 @@ interface Server {
 function startServer(env: Record<string, string>): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, 'start'], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', PLAZA_CONFIG: configFile, ...env },
     });
     let out = '';
     let err = '';
