@@ -31,7 +31,7 @@ import {
   type NotificationState,
   type NotificationType,
 } from './notification-model.ts';
-import { hiddenIn, hiddenKeys } from './relations.ts';
+import { hiddenIn, hiddenKeys, hidesNobody } from './relations.ts';
 import { mentionsIn } from './text-tags.ts';
 
 type Services = Pick<SocialServices, 'store'>;
@@ -128,7 +128,11 @@ function stepOf(pk: string, sk: string, inserted: boolean, item: Item): Step {
       : remove(recipient, follow.about, services);
 }
 
-/** The items `read` names for a recipient, sorted out: a block or mute with the actor, their notification, their state. */
+/**
+ * What a write for `recipient` needs: whom of `actorIds` they do not hear from (a block either way,
+ * a mute), their notification `about`, their read state, and the `extra` items. One batch read, and
+ * a second for the blocks and mutes only when the recipient's profile says they hide anyone.
+ */
 async function readFor(
   recipient: string,
   actorIds: string[],
@@ -137,16 +141,22 @@ async function readFor(
   { store }: Services,
 ) {
   const items = await getAll(store, [
-    ...hiddenKeys(recipient, actorIds, { mutes: true, blockers: true }),
+    keys.profile(recipient),
     keys.notification(recipient, about),
     keys.notificationState(recipient),
     ...extra,
   ]);
-  const notification = keys.notification(recipient, about).SK;
+  const find = (key: Key) => items.find((item) => item.PK === key.PK && item.SK === key.SK);
+  const profile = find(keys.profile(recipient));
+  const hidden = hidesNobody(profile)
+    ? new Set<string>()
+    : hiddenIn(await getAll(store, hiddenKeys(recipient, actorIds, { mutes: true, blockers: true })));
   return {
-    hidden: hiddenIn(items),
-    existing: items.find((item) => item.PK === `USER#${recipient}` && item.SK === notification),
-    state: toNotificationState(items.find((item) => item.SK === keys.notificationState(recipient).SK)),
+    /** No profile: the account is gone, and gets nothing. */
+    gone: profile === undefined,
+    hidden,
+    existing: find(keys.notification(recipient, about)),
+    state: toNotificationState(find(keys.notificationState(recipient))),
     items,
   };
 }
@@ -155,8 +165,14 @@ async function readFor(
 async function notify(recipient: string, notification: NewNotification, services: Services): Promise<void> {
   const [actorId] = notification.actorIds;
   if (!actorId || actorId === recipient) return;
-  const { hidden, existing, state } = await readFor(recipient, [actorId], notification.about, [], services);
-  if (hidden.size > 0 || (existing && String(existing.at) >= notification.at)) return;
+  const { gone, hidden, existing, state } = await readFor(
+    recipient,
+    [actorId],
+    notification.about,
+    [],
+    services,
+  );
+  if (gone || hidden.size > 0 || (existing && String(existing.at) >= notification.at)) return;
   await put(recipient, notification, existing, state, services);
 }
 
@@ -171,13 +187,14 @@ async function liked(postId: string, likes: Like[], services: Services): Promise
   const others = likes.filter((like) => like.actorId !== recipient);
   if (others.length === 0) return;
   const about = `LIKE#${postId}`;
-  const { hidden, existing, state, items } = await readFor(
+  const { gone, hidden, existing, state, items } = await readFor(
     recipient,
     [...new Set(others.map((like) => like.actorId))],
     about,
     [keys.like(postId, recipient)],
     services,
   );
+  if (gone) return;
   const previous = existing && toNotification(existing, '');
   let actorIds = previous?.actorIds ?? [];
   let at = previous?.createdAt ?? '';
