@@ -235,6 +235,7 @@ describe('metrics after a scripted session', () => {
       'plaza_media_cache_requests_total',
       'plaza_response_bytes_total',
       'plaza_stream_consumer_lag_seconds',
+      'plaza_backup_lag_seconds',
     ])
       expect(after.types.has(name), name).toBe(true);
 
