@@ -34,7 +34,7 @@ const users = 200;
 const seconds = 2;
 const concurrency = 8;
 const rounds = 3;
-const postsToDelete = 2000;
+const postsToDelete = 1500;
 
 type Setup = 'none' | 'audit' | 'audit + analytics';
 type Workload = 'createPost + likePost' | 'deletePost';

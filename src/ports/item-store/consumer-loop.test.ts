@@ -153,10 +153,19 @@ describe('ConsumerLoop with a batch interval', () => {
     });
     await consumer.drain();
     expect(seen).toHaveLength(3);
-    // One record a turn here: the second and third each waited a rest, wakes from drain() notwithstanding.
+    // One record a turn, under the batch size: each caught up, so the next waited a rest, wakes notwithstanding.
     expect(seen[2]! - seen[0]!).toBeGreaterThanOrEqual(290);
     const stopping = Date.now();
     await subscription.stop();
     expect(Date.now() - stopping).toBeLessThan(150);
+  });
+
+  it('does not rest after a full batch: more is waiting', async () => {
+    const log = [record(1), record(2), record(3)];
+    const started = Date.now();
+    const { consumer, subscription } = start(log, async () => {}, { batchIntervalMs: 1000, batchSize: 1 });
+    await consumer.drain();
+    expect(Date.now() - started).toBeLessThan(500);
+    await subscription.stop();
   });
 });

@@ -46,6 +46,8 @@ export abstract class ConsumerLoop {
   private wakeUp: (() => void) | undefined;
   /** A wake that came while no sleep was under way: the next sleep returns at once. */
   private pendingWake = false;
+  /** How many records the last batch held: a full one means more are waiting. */
+  private lastBatchSize = 0;
   /** The batch whose handler threw in the current turn, for onError. */
   private failedBatch: StreamRecord[] = [];
   private readonly waiters: { ready: () => boolean; resolve: () => void }[] = [];
@@ -94,6 +96,7 @@ export abstract class ConsumerLoop {
 
   /** Hands a batch to the subscriber's handler. */
   protected async handle(records: StreamRecord[]): Promise<void> {
+    this.lastBatchSize = records.length;
     try {
       await this.subscriber.handler(records);
     } catch (error) {
@@ -118,7 +121,8 @@ export abstract class ConsumerLoop {
       failures = 0;
       this.settleWaiters();
       if (!handled) await this.sleep(this.subscriber.settings.pollIntervalMs);
-      else if (this.subscriber.settings.batchIntervalMs > 0)
+      else if (this.lastBatchSize < this.subscriber.settings.batchSize)
+        // Caught up: with a batch interval, the next changes gather before the next turn.
         await this.backoff(this.subscriber.settings.batchIntervalMs);
     }
   }

@@ -186,8 +186,9 @@ export interface StreamConsumerOptions {
   /** How often to look for new records when nothing wakes the consumer (ms). */
   pollIntervalMs?: number;
   /**
-   * Rest this long after each batch, whatever wakes the consumer, so changes gather into fewer,
-   * larger batches and checkpoints: for consumers that need not act at once (audit, analytics).
+   * Rest this long after a batch that caught up (not a full one), whatever wakes the consumer, so
+   * changes gather into fewer, larger batches and checkpoints: for consumers that need not act at
+   * once (audit, analytics).
    */
   batchIntervalMs?: number;
   /** Called when the handler throws; the batch is retried after a backoff. */
