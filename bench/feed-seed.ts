@@ -1,7 +1,7 @@
 /**
  * The social graph the HTTP benchmarks read: 300 authors with 10 posts each,
  * 10 signed-in viewers following 40 authors and liking 50 posts, their feeds
- * fanned out.
+ * fanned out; 20 authors follow each viewer, so each has a page of notifications.
  */
 import type { App } from '../src/app/app.ts';
 import { createPost } from '../src/domain/social/create-post.ts';
@@ -14,6 +14,8 @@ import { signedInUser } from './users.ts';
 export const authors = 300;
 export const viewers = 10;
 export const followsPerViewer = 40;
+/** Authors following each viewer: a full page of notifications(limit: 20). */
+export const followersPerViewer = 20;
 const postsPerAuthor = 10;
 export const viewerEmail = (v: number) => `viewer${v}@example.com`;
 export const viewerPassword = 'viewer password';
@@ -52,6 +54,8 @@ export async function seedFeed(app: App): Promise<SeededFeed> {
   }
   for (const [i, { sub }] of tokens.entries()) {
     for (let l = 0; l < 50; l++) await likePost(sub, postIds[(i * 31 + l * 97) % postIds.length]!, social);
+    for (let f = 0; f < followersPerViewer; f++)
+      await followUser(authorIds[(i * 11 + f * 17) % authors]!, sub, social);
   }
   await app.consumers.drain();
   return { tokens, postIds };
@@ -79,6 +83,12 @@ export async function viewerTokens(app: App, count = viewers): Promise<{ token: 
   }
   return tokens;
 }
+
+/** The notifications request the GraphQL benchmark sends: a page with each actor. */
+export const notificationsRequest = JSON.stringify({
+  query:
+    '{ notifications(limit: 20) { items { id type read othersCount createdAt actor { id username } } nextToken } }',
+});
 
 /** The feed request the benchmarks send: author, counts and the viewer's like for 20 posts. */
 export const homeFeedRequest = JSON.stringify({

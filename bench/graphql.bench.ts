@@ -5,10 +5,11 @@
  * answering the same JSON (scale-bare.ts; graphql-servers.ts runs both in a
  * child process).
  * `homeFeed(limit: 20)` with author, counts and viewerHasLiked, `getPost`,
- * and `{ __typename }`: what a request costs before it reads anything.
+ * `notifications(limit: 20)` with each actor, and `{ __typename }`: what a
+ * request costs before it reads anything.
  */
 import type autocannon from 'autocannon';
-import { homeFeedRequest } from './feed-seed.ts';
+import { homeFeedRequest, notificationsRequest } from './feed-seed.ts';
 import { load, loadMeasured, startServerProcess, type Run, type ServerProcess } from './http-load.ts';
 import { openLoop, type OpenLoopOptions, type OpenLoopResult } from './open-loop.ts';
 
@@ -167,6 +168,13 @@ export async function graphqlBenchmark(): Promise<void> {
     ...post,
     goal: '≥ 0.6× bare',
     ok: post.plaza.result.requests.average >= 0.6 * post.bare.result.requests.average,
+  });
+  const inbox = await compare(servers, ...closedLoops(targets('/notifications', () => notificationsRequest)));
+  rows.push({
+    benchmark: 'notifications(limit: 20)',
+    ...inbox,
+    goal: '≥ 0.5× bare',
+    ok: inbox.plaza.result.requests.average >= 0.5 * inbox.bare.result.requests.average,
   });
   // What every request costs before any data: HTTP, the token, parse/validate/execute, metrics.
   const floor = await compare(servers, ...closedLoops(targets('/typename', () => typenameRequest)));

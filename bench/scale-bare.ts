@@ -19,6 +19,7 @@ import {
   byTypeIndex,
   keys,
   ownedByIndex,
+  notificationsPartition,
   partitions,
   postsByTimeIndex,
   sortPrefixes,
@@ -57,6 +58,11 @@ function bareData(db: Database.Database, table: TableDefinition) {
     sortKeys: db
       .prepare<[string, string, string], string>(
         `SELECT sk FROM ${items} WHERE pk = ? AND sk >= ? AND sk < ?`,
+      )
+      .pluck(),
+    byIndex: db
+      .prepare<[string, number], string>(
+        `SELECT item FROM ${items} WHERE "GSI1_pk" = ? ORDER BY "GSI1_sk" DESC LIMIT ?`,
       )
       .pluck(),
     upsert: db.prepare(upsertItemSql(table)),
@@ -167,7 +173,34 @@ function bareReads({ statements, row, page }: BareData) {
     };
   };
 
-  return { post, homeFeed };
+  /** notifications(limit: 20): GSI1's NOTIFS#<viewer> page, the read mark, each actor (nobody hidden). */
+  const notifications = (viewer: string) => {
+    const own = JSON.parse(row(partitions.user(viewer), 'PROFILE') ?? 'null') as Item | null;
+    if (own?.hiddenCount !== 0) throw new Error('The bare reference reads no blocks or mutes');
+    const state = JSON.parse(row(partitions.user(viewer), 'NOTIFICATIONS') ?? '{}') as Item;
+    const readUpTo = String(state.readUpTo ?? '');
+    const items = page(notificationsPartition(viewer), 'notifications', () =>
+      statements.byIndex.all(notificationsPartition(viewer), feedLimit),
+    ).map((json) => {
+      const n = JSON.parse(json) as Item;
+      const actorIds = (n.actorIds as string[]) ?? [];
+      return {
+        id: String(n.about),
+        type: String(n.type),
+        read: String(n.at) <= readUpTo,
+        othersCount: Math.max(0, Number(n.likers ?? actorIds.length) - 1),
+        createdAt: String(n.at),
+        actor: actorIds[0] ? profile(actorIds[0]) : null,
+      };
+    });
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextToken: items.length === feedLimit && last ? seal(`${last.createdAt}#${last.id}`) : null,
+    };
+  };
+
+  return { post, homeFeed, notifications };
 }
 
 /** likePost and createPost (with its fan-out), each for a transaction (savepoint) of the caller's. */
@@ -235,7 +268,7 @@ export function bareServer(path: string, tableName: string, fanOutFollowerLimit:
   // Opened as Plaza opens its file (WAL, the busy timeout), at Plaza's setting in the benchmark.
   const db = openSqlite({ path, synchronous: 'NORMAL' });
   const data = bareData(db, mainTable(tableName));
-  const { post, homeFeed } = bareReads(data);
+  const { post, homeFeed, notifications } = bareReads(data);
   const { like, create } = bareWrites(data, fanOutFollowerLimit);
 
   // Group commit, as Plaza's store does: the writes of one turn of the event loop share one
@@ -278,6 +311,7 @@ export function bareServer(path: string, tableName: string, fanOutFollowerLimit:
       if (request.url === '/feed') respond(response, { homeFeed: homeFeed(viewer) });
       else if (request.url === '/post') respond(response, { getPost: post(id, viewer) });
       else if (request.url === '/typename') respond(response, { __typename: 'Query' });
+      else if (request.url === '/notifications') respond(response, { notifications: notifications(viewer) });
       else if (request.url === '/like') {
         void grouped(() => like(id, viewer)).then(() => {
           const liked = post(id, viewer)!;
