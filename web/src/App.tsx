@@ -23,6 +23,9 @@ const Notifications = lazy(() =>
   import('./screens/Notifications.tsx').then((m) => ({ default: m.Notifications })),
 );
 const Hashtag = lazy(() => import('./screens/Hashtag.tsx').then((m) => ({ default: m.Hashtag })));
+const AdminConsole = lazy(() =>
+  import('./admin/AdminConsole.tsx').then((m) => ({ default: m.AdminConsole })),
+);
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -74,6 +77,7 @@ function signedInScreen(pathname: string): ReactNode {
   if (pathname === '/welcome' || pathname === '/settings/profile') return <ProfileSetup />;
   if (pathname === '/mailbox') return <Mailbox />;
   if (pathname === '/notifications') return <Notifications />;
+  if (pathname === '/admin') return <AdminConsole />;
   let params = matchPath('/tag/:tag', pathname);
   if (params) return <Hashtag key={params.tag} tag={params.tag ?? ''} />;
   params = matchPath('/p/:id', pathname);
