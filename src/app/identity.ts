@@ -44,6 +44,7 @@ import {
 } from '../domain/identity-pools/policies.ts';
 import { iamAuth, type IamAuth } from '../edge/graphql/iam-auth.ts';
 import { sessionTokens } from '../domain/identity-pools/session-tokens.ts';
+import { forgetUser } from '../domain/identity-pools/forget-user.ts';
 import { loadOrCreateSecret } from '../platform/secrets.ts';
 
 export interface Identity {
@@ -128,7 +129,11 @@ export async function openIdentity(
     postConfirmation: async (event) =>
       createProfile({ userId: event.userName, email: event.request.userAttributes.email ?? '' }, deps.social),
     // The rest of the account is erased from the profile's REMOVE record (privacy/cascade-deletions.ts).
-    onUserDeleted: (sub) => deleteAccount(sub, deps.social),
+    // The identity pool forgets the user's identity too.
+    onUserDeleted: async (sub) => {
+      await deleteAccount(sub, deps.social);
+      if (config.identityPool.enabled) await forgetUser(sub, deps.stores.users, pool.userPoolId);
+    },
   };
   const verifier = jwksIdentityVerifier({
     issuer: () => settings.issuer,
@@ -196,6 +201,7 @@ function identityPoolServices(
       allowGuests: config.identityPool.allowGuests,
       // Amplify names the user pool in Logins by its issuer without the scheme.
       providerName: () => settings.issuer.replace(/^https?:\/\//, ''),
+      userPoolId: settings.userPoolId,
       clientId: settings.clientId,
       roles: localRoleArns(),
       credentialSeconds: 3600,

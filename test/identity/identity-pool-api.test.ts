@@ -14,6 +14,7 @@ import {
   ListIdentitiesCommand,
   UnlinkIdentityCommand,
 } from '@aws-sdk/client-cognito-identity';
+import { DeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpAndSignIn, type SignedIn } from '../support/cognito-users.ts';
@@ -129,6 +130,22 @@ describe('the Cognito Identity API', () => {
     await identity.send(new UnlinkIdentityCommand({ IdentityId, Logins, LoginsToRemove: [provider] }));
     const described = await developer.send(new DescribeIdentityCommand({ IdentityId }));
     expect(described.Logins).toEqual([]);
+  });
+
+  it('forgets a deleted user’s identity', async () => {
+    const leaving = await signUpAndSignIn(pool.cognito, {
+      clientId: pool.clientId,
+      dataDir: pool.dir,
+      email: 'leaving@example.com',
+      password: 'correct horse battery',
+    });
+    const Logins = { [provider]: leaving.idToken };
+    const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: poolId, Logins }));
+    expect((await developer.send(new DescribeIdentityCommand({ IdentityId }))).Logins).toEqual([provider]);
+    await pool.cognito.send(new DeleteUserCommand({ AccessToken: leaving.accessToken }));
+    expect(await errorName(developer.send(new DescribeIdentityCommand({ IdentityId })))).toBe(
+      'ResourceNotFoundException',
+    );
   });
 
   it('refuses an unknown pool, a forged token and an unknown provider as Cognito does', async () => {

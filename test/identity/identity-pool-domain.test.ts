@@ -30,6 +30,8 @@ const userPoolId = 'us-west-1_TestPool1';
 const clientId = 'testclient0000000000000001';
 const issuer = `http://127.0.0.1:4000/${userPoolId}`;
 const provider = `127.0.0.1:4000/${userPoolId}`;
+// The Logins key follows the server's address, which a test moves.
+let providerName = provider;
 
 describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open] as const))(
   'the identity pool on %s',
@@ -66,7 +68,8 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
           identityPoolName: 'plaza',
           region: 'us-west-1',
           allowGuests: true,
-          providerName: () => provider,
+          providerName: () => providerName,
+          userPoolId,
           clientId,
           roles: localRoleArns(),
           credentialSeconds: 3600,
@@ -175,6 +178,24 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
       expect((await describeIdentity({ IdentityId }, services)).Logins).toEqual([]);
       const next = await getId({ IdentityPoolId: poolId, Logins: await logins(sub) }, services);
       expect(next.IdentityId).not.toBe(IdentityId);
+    });
+
+    it('keeps a user’s identity when the server’s address, and so the Logins key, changes', async () => {
+      const sub = randomUUID();
+      const before = await getId({ IdentityPoolId: poolId, Logins: await logins(sub) }, services);
+      providerName = `127.0.0.1:5000/${userPoolId}`;
+      try {
+        const token = await idToken(sub);
+        const after = await getId({ IdentityPoolId: poolId, Logins: { [providerName]: token } }, services);
+        expect(after.IdentityId).toBe(before.IdentityId);
+        expect((await describeIdentity(after, services)).Logins).toEqual([providerName]);
+        await failsWith(
+          getId({ IdentityPoolId: poolId, Logins: { [provider]: token } }, services),
+          'NotAuthorizedException',
+        );
+      } finally {
+        providerName = provider;
+      }
     });
 
     it('lists the pool’s identities a page at a time', async () => {

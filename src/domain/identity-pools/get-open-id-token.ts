@@ -4,7 +4,7 @@
  */
 import { authorizeIdentity } from './authorize-identity.ts';
 import type { Logins } from './logins.ts';
-import type { IdentityPoolServices } from './model.ts';
+import { providerNameOf, type IdentityPoolServices } from './model.ts';
 
 export interface GetOpenIdTokenRequest {
   IdentityId: string;
@@ -23,7 +23,9 @@ export async function getOpenIdToken(
       sub: identity.identityId,
       aud: settings.identityPoolId,
       amr:
-        role === 'authenticated' ? ['authenticated', ...Object.keys(identity.logins)] : ['unauthenticated'],
+        role === 'authenticated'
+          ? ['authenticated', ...Object.keys(identity.logins).map((key) => providerNameOf(key, settings))]
+          : ['unauthenticated'],
     },
     600,
   );

@@ -32,7 +32,7 @@ export async function listIdentities(request: ListIdentitiesRequest, services: I
   const last = identities.at(-1);
   return {
     IdentityPoolId: settings.identityPoolId,
-    Identities: identities.map(identityDescription),
+    Identities: identities.map((identity) => identityDescription(identity, settings)),
     ...(page.cursor && last ? { NextToken: afterToken.encode(last.identityId) } : {}),
   };
 }

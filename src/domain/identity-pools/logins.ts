@@ -3,11 +3,18 @@
  * The one provider is the user pool, whose ID tokens are checked with its keys.
  */
 import { isPlazaError } from '../../platform/errors.ts';
-import { fail, identityItem, identityKeys, type IdentityPoolServices, type IdentityRecord } from './model.ts';
+import {
+  fail,
+  identityItem,
+  identityKeys,
+  providerKey,
+  type IdentityPoolServices,
+  type IdentityRecord,
+} from './model.ts';
 
 export type Logins = Record<string, string> | undefined;
 
-/** A verified login: the provider's name in `Logins` and the user it vouches for. */
+/** A verified login: the provider's key (providerKey) and the user it vouches for. */
 export interface VerifiedLogin {
   provider: string;
   subject: string;
@@ -16,10 +23,10 @@ export interface VerifiedLogin {
 /** The logins' users, every token checked; NotAuthorizedException for an unknown provider or a bad token. */
 export async function verifyLogins(logins: Logins, services: IdentityPoolServices): Promise<VerifiedLogin[]> {
   const entries = Object.entries(logins ?? {});
-  const provider = services.settings.providerName();
   const verified: VerifiedLogin[] = [];
   for (const [name, token] of entries) {
-    if (name !== provider)
+    const provider = providerKey(name, services.settings);
+    if (provider === undefined)
       fail('NotAuthorizedException', 'Token is not from a supported provider of this identity pool.');
     let caller;
     try {
@@ -33,7 +40,7 @@ export async function verifyLogins(logins: Logins, services: IdentityPoolService
         'NotAuthorizedException',
         'Invalid login token. Not a Cognito ID token of this pool’s app client.',
       );
-    verified.push({ provider: name, subject: caller.sub });
+    verified.push({ provider, subject: caller.sub });
   }
   return verified;
 }

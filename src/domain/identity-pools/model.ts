@@ -19,6 +19,8 @@ export interface IdentityPoolSettings {
   allowGuests: boolean;
   /** The user pool's key in `Logins`: its issuer without the scheme (`127.0.0.1:4000/<userPoolId>`). */
   providerName(): string;
+  /** The user pool's id: what logins are kept under, since the issuer's host moves with the server's URL. */
+  userPoolId: string;
   /** The user pool's app client whose ID tokens are accepted. */
   clientId: string;
   roles: Record<RoleType, string>;
@@ -41,7 +43,7 @@ export interface IdentityPoolServices {
   settings: IdentityPoolSettings;
 }
 
-/** An identity: the logins linked to it (provider name → the provider's subject); none for a guest. */
+/** An identity: the logins linked to it (provider's key → the provider's subject); none for a guest. */
 export interface IdentityRecord {
   identityId: string;
   logins: Record<string, string>;
@@ -86,6 +88,16 @@ export function toIdentityRecord(item: Item): IdentityRecord {
 export function identityPoolIdFor(region: string, userPoolId: string): string {
   const hex = createHash('sha256').update(`identity-pool:${userPoolId}`).digest('hex');
   return `${region}:${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The key a login is kept under, for a provider name in `Logins`; undefined for a provider the pool has not. */
+export function providerKey(name: string, settings: IdentityPoolSettings): string | undefined {
+  return name === settings.providerName() ? settings.userPoolId : undefined;
+}
+
+/** The provider name clients know a kept login by. */
+export function providerNameOf(key: string, settings: IdentityPoolSettings): string {
+  return key === settings.userPoolId ? settings.providerName() : key;
 }
 
 export function fail(code: ErrorCode, message: string): never {

@@ -1,7 +1,7 @@
 /** UnlinkIdentity: removes logins from an identity, for the holder of one of its logins. */
 import { authorizeIdentity } from './authorize-identity.ts';
 import type { Logins } from './logins.ts';
-import { fail, identityKeys, type IdentityPoolServices } from './model.ts';
+import { fail, identityKeys, providerKey, type IdentityPoolServices } from './model.ts';
 
 export interface UnlinkIdentityRequest {
   IdentityId: string;
@@ -16,7 +16,10 @@ export async function unlinkIdentity(
   if (Object.keys(request.Logins ?? {}).length === 0)
     fail('NotAuthorizedException', 'UnlinkIdentity needs a login of the identity.');
   const { identity } = await authorizeIdentity(request.IdentityId, request.Logins, services);
-  const removed = request.LoginsToRemove.filter((provider) => identity.logins[provider] !== undefined);
+  const removed = request.LoginsToRemove.flatMap((name) => {
+    const key = providerKey(name, services.settings);
+    return key !== undefined && identity.logins[key] !== undefined ? [key] : [];
+  });
   if (removed.length === 0) return {};
   const logins = Object.fromEntries(
     Object.entries(identity.logins).filter(([provider]) => !removed.includes(provider)),
