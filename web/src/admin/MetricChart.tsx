@@ -34,13 +34,19 @@ function thresholdPlugin(series: SeriesHistory): uPlot.Plugin {
           ctx.lineWidth = devicePixelRatio;
           ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
           ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+          // Labelled at the right end, clear of the y axis.
+          ctx.textAlign = 'right';
           for (const threshold of series.thresholds) {
             const y = plot.valToPos(threshold.value, 'y', true);
             ctx.beginPath();
             ctx.moveTo(bbox.left, y);
             ctx.lineTo(bbox.left + bbox.width, y);
             ctx.stroke();
-            ctx.fillText(threshold.alarm, bbox.left + 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+            ctx.fillText(
+              threshold.alarm,
+              bbox.left + bbox.width - 4 * devicePixelRatio,
+              y - 4 * devicePixelRatio,
+            );
           }
           ctx.restore();
         },

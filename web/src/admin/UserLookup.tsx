@@ -110,7 +110,7 @@ export function UserLookup() {
             >
               {moderator ? 'Remove from moderators' : 'Add to moderators'}
             </button>
-            <button type="button" className="danger" disabled={busy} onClick={() => remove(user)}>
+            <button type="button" className="secondary danger" disabled={busy} onClick={() => remove(user)}>
               Delete
             </button>
           </div>
