@@ -68,6 +68,13 @@ describe('the web app route', () => {
     expect((await get('/p/01JABC', { accept: 'application/json' })).statusCode).toBe(404);
   });
 
+  it('serves the operator console page at /admin, and nothing else under its API prefix', async () => {
+    const page = await get('/admin', { accept: 'text/html' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>app</title>');
+    expect((await get('/admin/reports', { accept: 'text/html' })).statusCode).toBe(404);
+  });
+
   it("leaves the API's own routes alone", async () => {
     expect((await get('/graphql')).json()).toEqual({ api: 'graphql' });
     expect((await server.inject({ method: 'POST', url: '/' })).json()).toEqual({ api: 'cognito' });
