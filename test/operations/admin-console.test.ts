@@ -52,6 +52,13 @@ describe('the operator console API', () => {
     expect(answer.errors?.[0]?.errorType).toBe('Unauthorized');
   });
 
+  it("stops a moderator's token at once when their sessions end", async () => {
+    const other = await poolUser(pool, 'console-mod2@example.com', { groups: ['moderators'] });
+    expect((await call('/alarms', other.accessToken)).status).toBe(200);
+    expect((await call(`/users/${other.sub}/sign-out`, moderator, 'POST')).status).toBe(200);
+    expect((await call('/alarms', other.accessToken)).status).toBe(401);
+  });
+
   it("serves the console page at /admin and moderators' alarms, metrics and cost", async () => {
     const page = await fetch(`${pool.url}/admin`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
