@@ -175,6 +175,31 @@ describe('the Cognito Identity API', () => {
   });
 });
 
+describe('an identity pool under a flood of guests', () => {
+  it('limits the identities one address makes, as sign-in attempts are', async () => {
+    const limited = await startPoolApp('identity-pool-limited', {
+      env: { PLAZA_SIGNIN_PER_IP_PER_MINUTE: '3' },
+    });
+    const limitedClient = client(limited.url);
+    try {
+      const IdentityPoolId = limited.app.identity.identityPool!.settings.identityPoolId;
+      const answers = [];
+      for (let i = 0; i < 5; i++)
+        answers.push(await errorName(limitedClient.send(new GetIdCommand({ IdentityPoolId }))));
+      expect(answers).toEqual([
+        'no error',
+        'no error',
+        'no error',
+        'TooManyRequestsException',
+        'TooManyRequestsException',
+      ]);
+    } finally {
+      limitedClient.destroy();
+      await limited.close();
+    }
+  });
+});
+
 describe('an identity pool without guests', () => {
   it('refuses guest identities', async () => {
     const closed = await startPoolApp('identity-pool-closed', {

@@ -30,11 +30,11 @@ export interface PoolApp {
 
 export async function startPoolApp(
   name: string,
-  options: { configFile?: object; overrides?: AppOverrides } = {},
+  options: { configFile?: object; overrides?: AppOverrides; env?: Record<string, string> } = {},
 ): Promise<PoolApp> {
   const dir = mkdtempSync(join(tmpdir(), `plaza-${name}-`));
   if (options.configFile) writeFileSync(join(dir, 'plaza.config.json'), JSON.stringify(options.configFile));
-  const app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
+  const app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0', ...options.env }, dir), {
     logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
     ...options.overrides,
   });

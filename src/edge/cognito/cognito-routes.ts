@@ -127,7 +127,8 @@ export function registerCognitoRoutes(
     const target = request.headers['x-amz-target'];
     if (options.identityPool && typeof target === 'string' && target.startsWith(identityPoolTargetPrefix)) {
       const signed = () => signedByAdmin(request, options.adminCredentials, services.clock.now());
-      return answerIdentityPool(request, reply, { signedByAdmin: signed, metrics }, options.identityPool);
+      const edge = { signedByAdmin: signed, metrics, allowIdentity: () => limiter.allow(request.ip) };
+      return answerIdentityPool(request, reply, edge, options.identityPool);
     }
     if (typeof target !== 'string' || !target.startsWith(targetPrefix)) {
       return cognitoError(reply, 'UnknownOperationException', 'Missing or unknown X-Amz-Target');

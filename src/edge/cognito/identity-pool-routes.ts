@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityPoolServices } from '../../domain/identity-pools/model.ts';
-import { isPlazaError } from '../../platform/errors.ts';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { cognitoError, cognitoFailure } from './cognito-errors.ts';
 import {
@@ -18,6 +18,11 @@ export interface IdentityPoolEdge {
   /** Whether the request is SigV4-signed with the admin credentials (the developer operations need it). */
   signedByAdmin(): boolean;
   metrics: Metrics;
+  /**
+   * Whether the client's address may make another identity: GetId writes one for every guest,
+   * so it counts against the per-address limit of sign-in attempts.
+   */
+  allowIdentity(): boolean;
 }
 
 /** Answers a request whose X-Amz-Target starts with `AWSCognitoIdentityService.`. */
@@ -48,6 +53,8 @@ export async function answerIdentityPool(
   metrics.requests.inc({ operation: metricName });
   try {
     const request = checkIdentityPoolRequest(operation, body as Record<string, unknown>);
+    if (name === 'GetId' && !edge.allowIdentity())
+      throw new PlazaError('TooManyRequestsException', 'Too many requests, please try again later.');
     const result = await operation.run(request, services);
     metrics.latency.observe({ operation: metricName }, (performance.now() - started) / 1000);
     return reply.header('content-type', 'application/x-amz-json-1.1').send(result);
