@@ -3,6 +3,21 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FsObjectStore } from '../../src/adapters/fs/fs-object-store.ts';
+import { SqliteChangeLogSource } from '../../src/adapters/sqlite/sqlite-change-log-copy.ts';
+import { openSqlite } from '../../src/adapters/sqlite/sqlite-database.ts';
+import { SqliteItemStore } from '../../src/adapters/sqlite/sqlite-item-store.ts';
+import {
+  ContinuousBackup,
+  defaultContinuousBackupSettings,
+} from '../../src/domain/operations/backup-copy/continuous-backup.ts';
+import { segmentName } from '../../src/domain/operations/backup-copy/copy-format.ts';
+import { CopyStore } from '../../src/domain/operations/backup-copy/copy-store.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createMetrics } from '../../src/platform/metrics.ts';
+import { systemClock } from '../../src/ports/clock.ts';
+import { noMeter } from '../../src/ports/item-store/meter.ts';
+import { mainTable, usersTable } from '../../src/ports/item-store/table.ts';
 import { plaza } from '../support/cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'plaza-restore-from-'));
@@ -42,6 +57,57 @@ describe('plaza restore --from', () => {
     });
     expect(badTarget.stderr).toMatch(/PLAZA_CONTINUOUS_BACKUP \(backup.continuousTo\)/);
     expect(badTarget.code).not.toBe(0);
+  });
+
+  it('names a corrupt segment and stops; with --allow-partial restores up to the last good point', async () => {
+    const dataDir = join(root, 'site');
+    const copyDir = join(root, 'site-copy');
+    const db = openSqlite({ path: join(dataDir, 'plaza.sqlite') });
+    const tables = [mainTable('plaza'), usersTable('plaza-users')];
+    const [store] = tables.map(
+      (table) =>
+        new SqliteItemStore({
+          db,
+          table,
+          clock: systemClock,
+          meter: noMeter,
+          region: 'us-west-1',
+          sweepIntervalMs: 0,
+        }),
+    ) as [SqliteItemStore];
+    const backup = new ContinuousBackup({
+      source: new SqliteChangeLogSource(join(dataDir, 'plaza.sqlite'), tables, systemClock.now),
+      copy: new CopyStore(new FsObjectStore({ root: copyDir, durable: false }), ''),
+      media: undefined,
+      dataDir,
+      databaseName: 'plaza.sqlite',
+      clock: systemClock,
+      logger: createLogger({ level: 'silent' }),
+      lag: createMetrics({ defaultMetrics: false }).backupLag,
+      settings: defaultContinuousBackupSettings,
+    });
+    await backup.shipOnce();
+    for (let segment = 1; segment <= 3; segment++) {
+      await store.put({ item: { PK: `USER#${segment}`, SK: 'PROFILE', segment } });
+      await backup.shipOnce();
+    }
+    const generation = backup.status().generation as string;
+    await backup.stop();
+    db.close();
+    const second = segmentName(generation, 2);
+    writeFileSync(join(copyDir, 'objects', ...second.split('/')), 'not gzip');
+
+    const stopped = await plaza(['restore', '--from', copyDir, '--into', join(root, 'i')], env);
+    expect(stopped.code).toBe(2);
+    expect(stopped.stderr).toContain(`segment ${second} it could not be read (Object file is damaged`);
+    expect(stopped.stderr).toMatch(/--allow-partial restores up to the last good point/);
+    const partial = await plaza(
+      ['restore', '--from', copyDir, '--allow-partial', '--into', join(root, 'j')],
+      env,
+    );
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stdout).toContain(`stopped      at ${second}: it could not be read`);
+    expect(partial.stdout).toMatch(/1 records from 1 segments/);
   });
 
   it('documents --from, --to-time and --allow-partial in --help', async () => {

@@ -23,7 +23,6 @@ import type { ObjectStore } from '../../../ports/object-store/object-store.ts';
 import {
   decodeSegment,
   encodeSegment,
-  generationsDir,
   mediaDir,
   newGenerationId,
   segmentIndexOf,
@@ -31,6 +30,7 @@ import {
   segmentsDir,
   snapshotManifestName,
   snapshotName,
+  snapshotsDir,
   type CarriedFile,
   type SnapshotManifest,
 } from './copy-format.ts';
@@ -221,7 +221,7 @@ export class ContinuousBackup {
   /** The newest generation at the target, when this database's change log goes on from where it ends. */
   private async resume(): Promise<Generation | undefined> {
     const { copy, source } = this.services;
-    const manifests = (await copy.list(generationsDir)).filter((o) => o.key.endsWith('/snapshot.json'));
+    const manifests = await copy.list(snapshotsDir);
     const newest = manifests.at(-1);
     if (!newest) return undefined;
     const manifest = JSON.parse(String(await copy.get(newest.key))) as SnapshotManifest;

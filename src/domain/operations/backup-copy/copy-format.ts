@@ -2,7 +2,7 @@
  * The layout of the continuous off-machine copy (ADR 0012):
  *
  *   generations/<generation>/snapshot.sqlite.gz   the whole database, consistent at one moment
- *   generations/<generation>/snapshot.json        its manifest, written last: a generation exists once it does
+ *   snapshots/<generation>.json                   its manifest, written last: a generation exists once it does
  *   generations/<generation>/segments/<index>.ndjson.gz   the change records after it, in order
  *   media/<key>                                   the media objects
  *
@@ -64,9 +64,10 @@ export function newGenerationId(now: number): string {
   return `${new Date(now).toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
-export const generationsDir = 'generations/';
-export const generationDir = (generation: string) => `${generationsDir}${generation}/`;
-export const snapshotManifestName = (generation: string) => `${generationDir(generation)}snapshot.json`;
+export const generationDir = (generation: string) => `generations/${generation}/`;
+/** Manifests under a prefix of their own: finding the generations lists a few keys, not every segment. */
+export const snapshotsDir = 'snapshots/';
+export const snapshotManifestName = (generation: string) => `${snapshotsDir}${generation}.json`;
 export const snapshotName = (generation: string) => `${generationDir(generation)}snapshot.sqlite.gz`;
 export const segmentsDir = (generation: string) => `${generationDir(generation)}segments/`;
 export const segmentName = (generation: string, index: number) =>

@@ -17,12 +17,12 @@ import type { ObjectStore } from '../../../ports/object-store/object-store.ts';
 import {
   DamagedSegment,
   decodeSegment,
-  generationsDir,
   mediaDir,
   segmentIndexOf,
   segmentName,
   segmentsDir,
   snapshotName,
+  snapshotsDir,
   type CarriedFile,
   type Segment,
   type SnapshotManifest,
@@ -61,7 +61,7 @@ export interface CopyRestoreResult {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function generations(copy: CopyStore, from: string): Promise<SnapshotManifest[]> {
-  const names = (await copy.list(generationsDir)).filter((o) => o.key.endsWith('/snapshot.json'));
+  const names = await copy.list(snapshotsDir);
   if (names.length === 0)
     throw new PlazaError(
       'BadInput',
@@ -136,6 +136,23 @@ async function writeCarriedFiles(building: string, files: readonly CarriedFile[]
   }
 }
 
+const missing = 'it is missing';
+
+/**
+ * The highest segment index the copy lists; undefined when the listing itself fails (a store that
+ * reads each object to list it, and cannot read a damaged one), and the segments are read in turn.
+ */
+async function lastSegmentIndex(copy: CopyStore, generation: string): Promise<number | undefined> {
+  try {
+    const indexes = (await copy.list(segmentsDir(generation)))
+      .map((o) => segmentIndexOf(o.key))
+      .filter((index): index is number => index !== undefined);
+    return Math.max(0, ...indexes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The segment at `index`, or why it cannot be used. */
 async function readSegment(
   copy: CopyStore,
@@ -143,8 +160,14 @@ async function readSegment(
   index: number,
   previous: Segment['header']['through'],
 ): Promise<Segment | string> {
-  const bytes = await copy.get(segmentName(generation, index));
-  if (!bytes) return 'it is missing';
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await copy.get(segmentName(generation, index));
+  } catch (error) {
+    // The store itself could not read it back (a damaged file, a failed download).
+    return `it could not be read (${(error as Error).message})`;
+  }
+  if (!bytes) return missing;
   try {
     const segment = await decodeSegment(bytes);
     const follows = Object.entries(previous).every(([table, seq]) => segment.header.after[table] === seq);
@@ -176,17 +199,16 @@ export async function restoreFromCopy(options: CopyRestoreOptions): Promise<Copy
   await restoreSnapshot(copy, manifest, file);
   await writeCarriedFiles(building, manifest.files);
   const database = options.openDatabase(file);
-  const indexes = (await copy.list(segmentsDir(manifest.generation)))
-    .map((o) => segmentIndexOf(o.key))
-    .filter((index): index is number => index !== undefined);
-  const lastIndex = Math.max(0, ...indexes);
+  const lastIndex = await lastSegmentIndex(copy, manifest.generation);
   let through = manifest.positions;
   let restoredTo = manifest.takenAtMs;
   let records = 0;
   let segments = 0;
   let stoppedAt: CopyRestoreResult['stoppedAt'];
-  for (let index = 1; index <= lastIndex; index++) {
+  for (let index = 1; lastIndex === undefined || index <= lastIndex; index++) {
     const segment = await readSegment(copy, manifest.generation, index, through);
+    // Without a listing, the copy ends at the first segment that is not there.
+    if (segment === missing && lastIndex === undefined) break;
     if (typeof segment === 'string') {
       const name = segmentName(manifest.generation, index);
       if (!options.allowPartial)
