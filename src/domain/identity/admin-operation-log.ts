@@ -2,8 +2,9 @@
  * Admin operations for the audit log. A user record's change says what changed, not who changed
  * it; an operation signed with the admin credentials leaves one item more, which names the
  * operation, the key that signed it and whom it concerned, and reaches the audit log by the pool
- * table's change stream like every other identity event (ADR 0010). The item is kept a day: the
- * stream has carried it by then.
+ * table's change stream like every other identity event (ADR 0010). The item is deleted as soon as
+ * it is written: its change record carries it to the audit log, and no row naming the user stays
+ * behind (an AdminDeleteUser leaves nothing of them in the table).
  */
 import { auditedItem } from '../audit/audit-facts.ts';
 import { findUserBySignInName, type IdentityServices } from './model.ts';
@@ -35,11 +36,10 @@ export async function recordAdminOperation(
   { users, clock, ids }: Pick<IdentityServices, 'users' | 'clock' | 'ids'>,
 ): Promise<void> {
   const { request } = operation;
-  const id = ids.ulid();
+  const key = { PK: `ADMINOP#${ids.ulid()}`, SK: 'ADMINOP' };
   await users.put({
     item: {
-      PK: `ADMINOP#${id}`,
-      SK: 'ADMINOP',
+      ...key,
       ...auditedItem({
         kind: 'admin',
         action: operation.name,
@@ -50,7 +50,9 @@ export async function recordAdminOperation(
           ...(typeof request.GroupName === 'string' ? { group: request.GroupName } : {}),
         },
       }),
+      // Should the delete below not happen (a crash between the two), the TTL removes it.
       ttl: Math.ceil(clock.now() / 1000) + 24 * 3600,
     },
   });
+  await users.delete({ key });
 }
