@@ -310,6 +310,22 @@ describe('continuous off-machine copy', () => {
     expect(again.status().nextSegment).toBe(nextSegment + 1);
     await again.stop();
     expect((await restore(copyDir)).state).toEqual({ main: model.main, users: model.users });
+
+    // The last segment damaged at the target: the next start does not go on from it.
+    const last = join(
+      copyDir,
+      'objects',
+      'site',
+      ...segmentName(generation as string, nextSegment).split('/'),
+    );
+    writeFileSync(last, 'damaged');
+    const afterDamage = s.open();
+    await writeSome(s, model, clock, 3, 'd');
+    await afterDamage.shipOnce();
+    expect(afterDamage.status().generation).toBeDefined();
+    expect(afterDamage.status().generation).not.toBe(generation);
+    await afterDamage.stop();
+    expect((await restore(copyDir)).state).toEqual({ main: model.main, users: model.users });
     s.db.close();
 
     const other = site(freshDir(), clock, copyDir);

@@ -194,7 +194,12 @@ export class ContinuousBackup {
       this.current = undefined;
     }
     if (!this.current) {
-      this.current = (await this.resume()) ?? (await this.startGeneration());
+      // A copy that cannot be read back (a damaged segment) is not gone on from: a new snapshot starts.
+      const resumed = await this.resume().catch((error: unknown) => {
+        this.services.logger.warn({ err: error }, 'continuous backup: the copy could not be read back');
+        return undefined;
+      });
+      this.current = resumed ?? (await this.startGeneration());
       this.reconcileMedia = true;
     }
     await this.shipChanges(this.current);
