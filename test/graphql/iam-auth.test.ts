@@ -97,14 +97,46 @@ describe('AWS_IAM on /graphql', () => {
     expect(viewer.errors?.map((error) => error.errorType)).toEqual(['Unauthorized']);
   });
 
-  it('refuses a tampered body, a forged session token and unknown keys with 401', async () => {
-    expect((await iamGql('{ recentPosts { items { id } } }', { tamper: true })).status).toBe(401);
+  it('refuses a tampered body, a forged session token and unknown keys with 403 and AWS’s names', async () => {
+    const tampered = await iamGql('{ recentPosts { items { id } } }', { tamper: true });
+    expect([tampered.status, tampered.errors?.[0]?.errorType]).toEqual([403, 'InvalidSignatureException']);
     const forged = { ...guest, sessionToken: `${guest.sessionToken}x` };
-    expect((await iamGql('{ recentPosts { items { id } } }', { credentials: forged })).status).toBe(401);
+    const refused = await iamGql('{ recentPosts { items { id } } }', { credentials: forged });
+    expect([refused.status, refused.errors?.[0]?.errorType]).toEqual([403, 'UnrecognizedClientException']);
     const made = { accessKeyId: 'ASIAMADEUP', secretAccessKey: 'made-up', sessionToken: 'made-up' };
-    const answer = await iamGql('{ recentPosts { items { id } } }', { credentials: made });
-    expect(answer.status).toBe(401);
-    expect(answer.errors?.[0]?.errorType).toBe('UnauthorizedException');
+    const unknown = await iamGql('{ recentPosts { items { id } } }', { credentials: made });
+    expect([unknown.status, unknown.errors?.[0]?.errorType]).toEqual([403, 'UnrecognizedClientException']);
+  });
+
+  it('refuses a signature made more than 15 minutes ago', async () => {
+    const body = JSON.stringify({ query: '{ recentPosts { items { id } } }' });
+    const url = new URL(server.url);
+    const signed = await new SignatureV4({
+      service: 'appsync',
+      region: 'us-west-1',
+      credentials: guest,
+      sha256: Sha256,
+    }).sign(
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: '/graphql',
+        headers: { host: url.host, 'content-type': 'application/json' },
+        body,
+      },
+      { signingDate: new Date(Date.now() - 16 * 60 * 1000) },
+    );
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: signed.headers as Record<string, string>,
+      body,
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { errors: { errorType: string }[] }).errors[0]?.errorType).toBe(
+      'InvalidSignatureException',
+    );
   });
 
   it('names in the guest policy exactly the root fields the schema opens to @aws_iam', () => {

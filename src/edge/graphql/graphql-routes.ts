@@ -86,6 +86,9 @@ function httpHandlers(options: GraphQLRouteOptions, run: RunOptions) {
       );
     } catch (error) {
       const message = isPlazaError(error) ? error.message : 'Valid authorization header not provided';
+      // A SigV4 signature that fails is a 403 with AWS's name for why, as AppSync answers it.
+      const signatureError = isPlazaError(error) ? error.details?.signatureError : undefined;
+      if (typeof signatureError === 'string') return failure(403, signatureError, message, 'unauthenticated');
       return failure(401, 'UnauthorizedException', message, 'unauthenticated');
     }
     return runGraphQL(run, caller, body, readOnly, request.log);

@@ -10,7 +10,11 @@ import type { RoleType, SessionTokens } from '../../domain/identity-pools/sessio
 import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
-import { verifySignedRequest, type IncomingSignedRequest } from '../http/sigv4-verifier.ts';
+import {
+  verifySignedRequest,
+  type IncomingSignedRequest,
+  type Verification,
+} from '../http/sigv4-verifier.ts';
 
 export type IamCaller = Extract<Caller, { kind: 'iam' }>;
 
@@ -52,8 +56,7 @@ export function iamAuth(options: {
           return { secretAccessKey: found.secretAccessKey, principal: found.grant };
         },
       });
-      if (!verified.ok)
-        throw new PlazaError('Unauthorized', `The request signature is not valid (${verified.reason})`);
+      if (!verified.ok) throw signatureFailure(verified.reason);
       const { identityId, role } = verified.principal;
       return { kind: 'iam', identityId, role, accessKeyId: verified.accessKeyId };
     },
@@ -68,6 +71,23 @@ export function iamAuth(options: {
       );
     },
   };
+}
+
+/** A refused signature, with the error AWS names it by (`details.signatureError`) and AWS's message. */
+function signatureFailure(reason: Exclude<Verification<unknown>, { ok: true }>['reason']): PlazaError {
+  const [signatureError, message] =
+    reason === 'unknown key'
+      ? ['UnrecognizedClientException', 'The security token included in the request is invalid.']
+      : reason === 'expired'
+        ? [
+            'InvalidSignatureException',
+            'Signature expired: the request was signed more than 15 minutes from now.',
+          ]
+        : [
+            'InvalidSignatureException',
+            'The request signature we calculated does not match the signature you provided.',
+          ];
+  return new PlazaError('Unauthorized', message, { signatureError });
 }
 
 /** Whether an Authorization header is a SigV4 signature rather than a user-pool token. */
