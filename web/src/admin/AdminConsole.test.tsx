@@ -17,6 +17,25 @@ vi.mock('aws-amplify/auth', () => ({
 vi.mock('../api/client.ts', () => ({
   gql: async (query: string, variables?: Record<string, unknown>) => {
     state.gqlCalls.push({ query, ...(variables ? { variables } : {}) });
+    if (query.includes('ConsoleReports') && variables?.nextToken === 'page-2')
+      return {
+        reports: {
+          items: [
+            {
+              id: 'r2',
+              targetType: 'USER',
+              reason: 'HARASSMENT',
+              note: null,
+              createdAt: '2026-12-07T01:05:00Z',
+              post: null,
+              comment: null,
+              user: { id: 'u3', username: 'troll' },
+              reporter: { id: 'u2', username: 'ada' },
+            },
+          ],
+          nextToken: null,
+        },
+      };
     if (query.includes('ConsoleReports'))
       return {
         reports: {
@@ -33,7 +52,7 @@ vi.mock('../api/client.ts', () => ({
               reporter: { id: 'u2', username: 'ada' },
             },
           ],
-          nextToken: null,
+          nextToken: 'page-2',
         },
       };
     if (query.includes('ConsoleResolve')) return { resolveReport: { id: 'r1', status: 'RESOLVED' } };
@@ -117,7 +136,7 @@ describe('the operator console', () => {
     expect(state.gqlCalls).toEqual([]);
   });
 
-  it('resolves reports from the queue', async () => {
+  it('resolves reports from the queue, page by page', async () => {
     state.groups = ['moderators'];
     render(<AdminConsole />);
     await settle();
@@ -128,6 +147,12 @@ describe('the operator console', () => {
     await settle();
     expect(state.gqlCalls.at(-1)?.variables).toEqual({ id: 'r1', action: 'REMOVE_CONTENT' });
     expect(screen.queryByRole('listitem', { name: 'Report r1' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'More reports' }));
+    await settle();
+    expect(screen.getByRole('listitem', { name: 'Report r2' }).textContent).toContain('@troll');
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    await settle();
+    expect(state.gqlCalls.at(-1)?.variables).toEqual({ id: 'r2', action: 'DISMISS' });
     expect(screen.getByText('No open reports.')).toBeTruthy();
   });
 

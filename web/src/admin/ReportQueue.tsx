@@ -1,7 +1,10 @@
 /** The open reports, oldest first, each with what was reported and the three ways to resolve it. */
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { gql } from '../api/client.ts';
+import type { Connection } from '../api/types.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { LoadMore } from '../components/LoadMore.tsx';
+import { usePagedList } from '../lib/paged-list.ts';
 
 export interface QueuedReport {
   id: string;
@@ -43,48 +46,36 @@ function reported(report: QueuedReport): string {
 }
 
 export function ReportQueue() {
-  const [reports, setReports] = useState<QueuedReport[] | undefined>();
+  const fetchPage = useCallback(
+    async (nextToken: string | null) =>
+      (await gql<{ reports: Connection<QueuedReport> }>(reportsQuery, { nextToken })).reports,
+    [],
+  );
+  const list = usePagedList(fetchPage, 'reports');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<string | undefined>();
-
-  // Moved on to read the queue again (Try again).
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    gql<{ reports: { items: QueuedReport[] } }>(reportsQuery).then(
-      (data) => live && setReports(data.reports.items),
-      (caught: unknown) => live && setError(caught),
-    );
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
-  const retry = () => {
-    setError(undefined);
-    setAttempt((count) => count + 1);
-  };
 
   const resolve = async (id: string, action: string) => {
     setBusy(id);
     setError(undefined);
     try {
       await gql(resolveMutation, { id, action });
-      setReports((current) => current?.filter((report) => report.id !== id));
+      list.dispatch({ type: 'remove', id });
     } catch (caught) {
       setError(caught);
     } finally {
       setBusy(undefined);
     }
   };
+  const reports = list.state.items;
 
   return (
     <section aria-labelledby="reports-heading" className="console-panel">
       <h2 id="reports-heading">Reports</h2>
-      <ErrorNote error={error} onRetry={retry} />
-      {reports === undefined && !error && <p className="muted">Loading…</p>}
-      {reports?.length === 0 && <p className="muted">No open reports.</p>}
+      <ErrorNote error={error} />
+      {!list.state.initial && reports.length === 0 && <p className="muted">No open reports.</p>}
       <ul className="console-list">
-        {reports?.map((report) => (
+        {reports.map((report) => (
           <li key={report.id} aria-label={`Report ${report.id}`}>
             <p>
               <strong>{report.reason}</strong> · {report.targetType.toLowerCase()} by @
@@ -107,6 +98,7 @@ export function ReportQueue() {
           </li>
         ))}
       </ul>
+      <LoadMore list={list} label="More reports" />
     </section>
   );
 }
