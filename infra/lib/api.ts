@@ -149,8 +149,14 @@ export class PlazaApi extends Construct {
       'ConditionCheckItem',
     );
     this.nextTokenKey.grantRead(this.resolverFunction);
-    // deleteMyAccount removes the caller from the pool (and so revokes their tokens); no other admin call.
-    props.userPool.grant(this.resolverFunction, 'cognito-idp:AdminDeleteUser');
+    // deleteMyAccount removes the caller from the pool (and so revokes their tokens); a moderator's
+    // SUSPEND_USER disables the reported user and signs them out everywhere. No other admin call.
+    props.userPool.grant(
+      this.resolverFunction,
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminUserGlobalSignOut',
+    );
     props.media.signingKey.grantRead(this.resolverFunction);
     // Presigned PUTs carry the role's authority; HEAD (GetObject) checks an upload has arrived.
     props.media.grantMedia(this.resolverFunction, 's3:GetObject', 's3:PutObject');

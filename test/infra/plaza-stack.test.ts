@@ -18,7 +18,7 @@ import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts
 import { dataExportFilterPatterns, erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
-import { identityPoolPolicies } from '../../src/domain/identity-pools/policies.ts';
+import { identityPoolPolicies, type PolicyResources } from '../../src/domain/identity-pools/policies.ts';
 import type { RoleType } from '../../src/domain/identity-pools/session-tokens.ts';
 import { defaultAlarmRules } from '../../src/domain/operations/alarm-rules.ts';
 import { defaultDataExportSettings } from '../../src/domain/privacy/data-export.ts';
@@ -660,15 +660,18 @@ describe('the CDK stack', () => {
         ]),
         ...mediaObjects,
         'cognito-idp:AdminDeleteUser',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminUserGlobalSignOut',
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
       ].sort(),
     );
-    // deleteMyAccount removes the caller from this stack's pool, and no other.
+    // deleteMyAccount and a suspension act on this stack's pool, and no other.
     const userPool = stack.getLogicalId(stack.identity.userPool.node.defaultChild as never);
-    expect(resourcesOf(stack.api.resolverFunction, 'cognito-idp:AdminDeleteUser')).toEqual([
-      { 'Fn::GetAtt': [userPool, 'Arn'] },
-    ]);
+    for (const action of ['AdminDeleteUser', 'AdminDisableUser', 'AdminUserGlobalSignOut'])
+      expect(resourcesOf(stack.api.resolverFunction, `cognito-idp:${action}`)).toEqual([
+        { 'Fn::GetAtt': [userPool, 'Arn'] },
+      ]);
     const secretsOf = (fn: NodejsFunction) =>
       statementsOf(fn)
         .filter((s) => JSON.stringify(s.Action).includes('secretsmanager:'))

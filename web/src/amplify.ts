@@ -8,6 +8,8 @@ export interface AmplifyOutputs {
     user_pool_client_id: string;
     /** A user-pool endpoint other than Amazon Cognito's regional one (Amplify's `userPoolEndpoint`). */
     user_pool_endpoint?: string;
+    /** Present when the deployment has an identity pool (guest and signed-in AWS credentials). */
+    identity_pool_id?: string;
     password_policy?: { min_length?: number };
   };
   data?: { url: string };
@@ -22,10 +24,16 @@ export async function loadOutputs(): Promise<AmplifyOutputs> {
 export function configureAmplify(outputs: AmplifyOutputs): void {
   Amplify.configure(outputs as Parameters<typeof Amplify.configure>[0]);
   // Amplify's outputs parser has no field for a custom user-pool endpoint; its resource config does.
+  // Plaza serves the identity pool's API on the same endpoint as the user pool's: without it,
+  // Amplify would ask Amazon's regional identity endpoint for credentials after every sign-in.
   const endpoint = outputs.auth?.user_pool_endpoint;
   const config = Amplify.getConfig();
   if (endpoint && config.Auth?.Cognito) {
-    const Cognito = { ...config.Auth.Cognito, userPoolEndpoint: endpoint };
+    const Cognito = {
+      ...config.Auth.Cognito,
+      userPoolEndpoint: endpoint,
+      ...(outputs.auth?.identity_pool_id ? { identityPoolEndpoint: endpoint } : {}),
+    };
     Amplify.configure({ ...config, Auth: { ...config.Auth, Cognito } } as ResourcesConfig);
   }
   if (outputs.data?.url.startsWith('http:')) openRealtimeWithoutTls(new URL(outputs.data.url));
