@@ -45,12 +45,7 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   const build = await buildWebApp();
   if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
-  // Without the identity pool: with identity_pool_id in amplify_outputs.json (40dbeda), Amplify in the
-  // browser ends every sign-in with "No current user" (test/web/social-app.test.ts fails the same way).
-  // This test is about the console; the sign-in with the identity pool is issue 18's to mend.
-  pool = await startPoolApp('admin-e2e', {
-    configFile: { alarms: { evaluationSeconds: 1 }, identityPool: { enabled: false } },
-  });
+  pool = await startPoolApp('admin-e2e', { configFile: { alarms: { evaluationSeconds: 1 } } });
   browser = await launchChromium();
 }, 120_000);
 
