@@ -125,7 +125,11 @@ export async function auditBenchmark(): Promise<void> {
   for (const workload of ['createPost + likePost', 'deletePost'] as const) {
     const results: Record<Setup, number[]> = { none: [], audit: [], 'audit + analytics': [] };
     for (let round = 0; round < rounds; round++)
-      for (const setup of Object.keys(results) as Setup[]) results[setup].push(await run(setup, workload));
+      for (const setup of Object.keys(results) as Setup[]) {
+        const opsPerSecond = await run(setup, workload);
+        console.error(`audit bench: ${workload}, ${setup}: ${Math.round(opsPerSecond)} ops/s`);
+        results[setup].push(opsPerSecond);
+      }
     const bare = median(results.none);
     for (const setup of ['audit', 'audit + analytics'] as const) {
       const plaza = median(results[setup]);

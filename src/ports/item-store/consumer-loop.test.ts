@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConsumerLoop, ConsumerSet, type StreamHandler, type Subscriber } from './consumer-loop.ts';
 import type { StreamConsumerOptions, StreamRecord } from './item-store.ts';
 
@@ -144,28 +144,34 @@ describe('ConsumerLoop', () => {
 });
 
 describe('ConsumerLoop with a batch interval', () => {
-  it('rests between batches whatever wakes it, and stops without waiting the rest out', async () => {
+  it('rests after a batch that caught up, whatever wakes it', async () => {
     const log = [record(1), record(2), record(3)];
     const seen: number[] = [];
     const started = Date.now();
     const { consumer, subscription } = start(log, async () => void seen.push(Date.now() - started), {
       batchIntervalMs: 150,
     });
-    await consumer.drain();
-    expect(seen).toHaveLength(3);
-    // One record a turn, under the batch size: each caught up, so the next waited a rest, wakes notwithstanding.
+    const waking = setInterval(() => consumer.wake(), 10);
+    await vi.waitFor(() => expect(seen).toHaveLength(3), { timeout: 2000, interval: 20 });
+    clearInterval(waking);
+    // One record a turn, under the batch size: each caught up, so the next waited a rest.
     expect(seen[2]! - seen[0]!).toBeGreaterThanOrEqual(290);
     const stopping = Date.now();
     await subscription.stop();
     expect(Date.now() - stopping).toBeLessThan(150);
   });
 
-  it('does not rest after a full batch: more is waiting', async () => {
-    const log = [record(1), record(2), record(3)];
+  it('cuts the rest short for drain(), and does not rest after a full batch', async () => {
+    const resting = start([record(1), record(2), record(3)], async () => {}, { batchIntervalMs: 5000 });
     const started = Date.now();
-    const { consumer, subscription } = start(log, async () => {}, { batchIntervalMs: 1000, batchSize: 1 });
-    await consumer.drain();
-    expect(Date.now() - started).toBeLessThan(500);
-    await subscription.stop();
+    await resting.consumer.drain();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await resting.subscription.stop();
+    const full = start([record(1), record(2), record(3)], async () => {}, {
+      batchIntervalMs: 5000,
+      batchSize: 1,
+    });
+    await vi.waitFor(() => expect(full.consumer.position).toBe(3), { timeout: 1000, interval: 20 });
+    await full.subscription.stop();
   });
 });

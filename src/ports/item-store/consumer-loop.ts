@@ -123,7 +123,7 @@ export abstract class ConsumerLoop {
       if (!handled) await this.sleep(this.subscriber.settings.pollIntervalMs);
       else if (this.lastBatchSize < this.subscriber.settings.batchSize)
         // Caught up: with a batch interval, the next changes gather before the next turn.
-        await this.backoff(this.subscriber.settings.batchIntervalMs);
+        await this.rest(this.subscriber.settings.batchIntervalMs);
     }
   }
 
@@ -135,6 +135,16 @@ export abstract class ConsumerLoop {
         waiter.resolve();
       }
     }
+  }
+
+  /**
+   * Waits out a batch interval: writes' wakes do not cut it short, a drain() does (its caller is
+   * waiting, and a rest's timer does not keep the process alive), as does stopping.
+   */
+  private async rest(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.running && this.waiters.length === 0 && Date.now() < until)
+      await this.sleep(until - Date.now());
   }
 
   /** Waits out a retry delay; new writes and drain() do not cut it short, stopping does. */
