@@ -43,6 +43,7 @@ import {
   localRoleArns,
 } from '../domain/identity-pools/policies.ts';
 import { iamAuth, type IamAuth } from '../edge/graphql/iam-auth.ts';
+import { s3Access, type S3Access } from '../edge/s3/s3-auth.ts';
 import { sessionTokens } from '../domain/identity-pools/session-tokens.ts';
 import { forgetUser } from '../domain/identity-pools/forget-user.ts';
 import { loadOrCreateSecret } from '../platform/secrets.ts';
@@ -218,6 +219,15 @@ export function identityPoolIam(config: Config, pool: IdentityPoolServices): Iam
     clock: pool.clock,
     policies: identityPoolPolicies(resources),
     graphqlApiArn: resources.graphqlApiArn,
+  });
+}
+
+/** The S3 API's access: the identity pool's credentials, checked against the same role policies. */
+export function identityPoolS3Access(config: Config, pool: IdentityPoolServices): S3Access {
+  return s3Access({
+    tokens: pool.tokens,
+    clock: pool.clock,
+    policies: identityPoolPolicies(localPolicyResources(config.region, config.storage.s3.bucket)),
   });
 }
 

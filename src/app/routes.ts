@@ -23,6 +23,7 @@ import { registerMediaRoutes, type EdgeCache } from '../edge/http/media-routes.t
 import { registerMetricsRoutes } from '../edge/http/metrics-routes.ts';
 import { registerUploadRoutes } from '../edge/http/upload-routes.ts';
 import { registerWebAppRoute } from '../edge/http/web-app-route.ts';
+import { registerS3Routes, s3PathPrefix } from '../edge/s3/s3-routes.ts';
 import type { Config } from '../platform/config.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { loadOrCreateSecret } from '../platform/secrets.ts';
@@ -31,7 +32,7 @@ import type { IdentityVerifier } from '../ports/identity-verifier.ts';
 import type { UrlVerifier } from '../ports/object-store/signed-urls.ts';
 import { backupSummary, withBackups } from './backups.ts';
 import { costReportOf } from './cost.ts';
-import { hostedUiSettings, identityPoolIam, type Identity } from './identity.ts';
+import { hostedUiSettings, identityPoolIam, identityPoolS3Access, type Identity } from './identity.ts';
 import type { ServerMedia } from './media.ts';
 import type { Monitoring } from './monitoring.ts';
 import type { Stores } from './stores.ts';
@@ -76,6 +77,14 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
     settings: { ...config.cdn, edgeCacheObjectBytes: Math.min(2 * 1024 * 1024, config.cdn.edgeCacheBytes) },
     onCache: (result) => metrics.mediaCache.inc({ result }),
   });
+  if (identity.identityPool)
+    await registerS3Routes(server, {
+      objects: media.services.objects,
+      bucket: config.storage.s3.bucket,
+      // One PutObject is read whole (its signature and checksums cover it) before it is stored.
+      maxObjectBytes: 64 * 1024 * 1024,
+      access: identityPoolS3Access(config, identity.identityPool),
+    });
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: parts.baseUrl,
@@ -88,8 +97,9 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
     identityPool: identity.identityPool && {
       id: identity.identityPool.settings.identityPoolId,
       allowGuests: identity.identityPool.settings.allowGuests,
+      s3Path: s3PathPrefix,
     },
-    bucketName: `${config.db.table}-media`,
+    bucketName: config.storage.s3.bucket,
   });
   if (identity.services && identity.verifier) {
     registerCognitoRoutes(server, {

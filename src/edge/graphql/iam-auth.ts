@@ -6,7 +6,7 @@
  */
 import { evaluatePolicies } from '../../domain/identity-pools/evaluate-policy.ts';
 import type { PolicyDocument } from '../../domain/identity-pools/policies.ts';
-import type { RoleType, SessionTokens } from '../../domain/identity-pools/session-tokens.ts';
+import type { RoleType, SessionGrant, SessionTokens } from '../../domain/identity-pools/session-tokens.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
@@ -31,30 +31,15 @@ export function iamAuth(options: {
   policies: Record<RoleType, PolicyDocument>;
   graphqlApiArn: string;
 }): IamAuth {
-  const { tokens, clock, policies, graphqlApiArn } = options;
-  // A client signs many requests with one session token: it is opened once, until it expires.
-  const opened = new Map<string, ReturnType<SessionTokens['open']>>();
-  const open = (sessionToken: string, now: number) => {
-    let found = opened.get(sessionToken);
-    if (found === undefined) {
-      found = tokens.open(sessionToken, now);
-      if (!found) return undefined;
-      if (opened.size >= 10_000) opened.delete(opened.keys().next().value as string);
-      opened.set(sessionToken, found);
-    }
-    return found.grant.expiresAt > now ? found : undefined;
-  };
+  const { clock, policies, graphqlApiArn } = options;
+  const lookup = sessionCredentials(options.tokens);
   return {
     async caller(request) {
       const now = clock.now();
       const verified = await verifySignedRequest(request, {
         service: 'appsync',
         now,
-        lookup: (accessKeyId, sessionToken) => {
-          const found = sessionToken === undefined ? undefined : open(sessionToken, now);
-          if (!found || found.grant.accessKeyId !== accessKeyId) return undefined;
-          return { secretAccessKey: found.secretAccessKey, principal: found.grant };
-        },
+        lookup: (accessKeyId, sessionToken) => lookup(accessKeyId, sessionToken, now),
       });
       if (!verified.ok) throw signatureFailure(verified.reason);
       const { identityId, role } = verified.principal;
@@ -70,6 +55,35 @@ export function iamAuth(options: {
         }) === 'Allow'
       );
     },
+  };
+}
+
+/**
+ * The secret of identity-pool credentials, from their session token. A client signs many requests
+ * with one session token: it is opened once, until it expires.
+ */
+export function sessionCredentials(
+  tokens: SessionTokens,
+): (
+  accessKeyId: string,
+  sessionToken: string | undefined,
+  now: number,
+) => { secretAccessKey: string; principal: SessionGrant } | undefined {
+  const opened = new Map<string, ReturnType<SessionTokens['open']>>();
+  const open = (sessionToken: string, now: number) => {
+    let found = opened.get(sessionToken);
+    if (found === undefined) {
+      found = tokens.open(sessionToken, now);
+      if (!found) return undefined;
+      if (opened.size >= 10_000) opened.delete(opened.keys().next().value as string);
+      opened.set(sessionToken, found);
+    }
+    return found.grant.expiresAt > now ? found : undefined;
+  };
+  return (accessKeyId, sessionToken, now) => {
+    const found = sessionToken === undefined ? undefined : open(sessionToken, now);
+    if (!found || found.grant.accessKeyId !== accessKeyId) return undefined;
+    return { secretAccessKey: found.secretAccessKey, principal: found.grant };
   };
 }
 

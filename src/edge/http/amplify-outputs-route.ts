@@ -11,8 +11,22 @@ export interface AmplifyOutputsSource {
   apiKey(): string | undefined;
   bucketName: string;
   /** The identity pool, when served: Amplify's fetchAuthSession gets AWS credentials from it. */
-  identityPool?: { id: string; allowGuests: boolean } | undefined;
+  identityPool?: { id: string; allowGuests: boolean; s3Path?: string } | undefined;
 }
+
+/**
+ * Amplify Gen 2's access rules for the bucket, as the identity pool's role policies grant them
+ * (domain/identity-pools/policies.ts): guests read `public/`, identities write it and their own
+ * `protected/` and `private/` folders, and read everyone's `protected/`.
+ */
+const storagePaths = {
+  'public/*': { guest: ['get', 'list'], authenticated: ['get', 'list', 'write', 'delete'] },
+  'protected/{entity_id}/*': {
+    authenticated: ['get', 'list'],
+    entityidentity: ['get', 'list', 'write', 'delete'],
+  },
+  'private/{entity_id}/*': { entityidentity: ['get', 'list', 'write', 'delete'] },
+};
 
 /**
  * GET /amplify_outputs.json: the client configuration in the shape Amplify
@@ -58,7 +72,21 @@ export function registerAmplifyOutputsRoute(server: FastifyInstance, source: Amp
         authorization_types: source.identityPool ? ['API_KEY', 'AWS_IAM'] : ['API_KEY'],
         ...(apiKey ? { api_key: apiKey } : {}),
       },
-      storage: { aws_region: source.region, bucket_name: source.bucketName },
+      storage: {
+        aws_region: source.region,
+        bucket_name: source.bucketName,
+        buckets: [
+          {
+            name: 'media',
+            bucket_name: source.bucketName,
+            aws_region: source.region,
+            paths: storagePaths,
+          },
+        ],
+      },
+      ...(source.identityPool?.s3Path
+        ? { custom: { s3_endpoint: `${baseUrl}${source.identityPool.s3Path}` } }
+        : {}),
     };
   });
 }

@@ -1,0 +1,193 @@
+/**
+ * The S3 API of the media bucket, path-style under `/s3` (the endpoint clients configure is
+ * `<base URL>/s3`, so requests are `/s3/<bucket>/<key>`): each request is read, its SigV4
+ * signature checked (aws-chunked bodies decoded and their trailing checksums checked), then
+ * dispatched to its operation; every failure is answered in S3's XML error form.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { isPlazaError } from '../../platform/errors.ts';
+import { decodeAwsChunked, requireTrailers } from './aws-chunked.ts';
+import { copyObject } from './copy-object.ts';
+import { deleteObject } from './delete-object.ts';
+import { getObject, headObject } from './get-object.ts';
+import { listObjectsV2 } from './list-objects-v2.ts';
+import { putObject } from './put-object.ts';
+import type { S3Access } from './s3-auth.ts';
+import { header, type S3Request, type S3Response, type S3Services } from './s3-operation.ts';
+import { S3Error, sendS3Error } from './s3-xml.ts';
+
+export const s3PathPrefix = '/s3';
+
+export interface S3RouteOptions extends S3Services {
+  access: S3Access;
+  /** The one bucket served (the media bucket's name). */
+  bucket: string;
+  /** The largest body read into memory (a single PutObject). */
+  maxObjectBytes: number;
+}
+
+/** Query parameters that name S3 features this API does not serve. */
+const unsupportedSubresources = [
+  'acl',
+  'tagging',
+  'versions',
+  'versionId',
+  'uploads',
+  'uploadId',
+  'policy',
+  'cors',
+  'lifecycle',
+  'versioning',
+  'location',
+];
+
+export async function registerS3Routes(server: FastifyInstance, options: S3RouteOptions): Promise<void> {
+  await server.register(async (scope) => {
+    // Bodies of any type are the object's bytes: read raw by the handler, never parsed.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    const handler = (request: FastifyRequest, reply: FastifyReply) => handle(options, request, reply);
+    for (const url of [s3PathPrefix, `${s3PathPrefix}/`, `${s3PathPrefix}/*`])
+      scope.route({ method: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST'], url, handler, exposeHeadRoute: false });
+  });
+}
+
+async function handle(
+  options: S3RouteOptions,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const rawUrl = request.raw.url ?? '/';
+  const queryStart = rawUrl.indexOf('?');
+  const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+  const queryString = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
+  const resource = path.slice(s3PathPrefix.length) || '/';
+  try {
+    const { bucket, key } = bucketAndKey(resource);
+    const body = await readBody(request.raw, options.maxObjectBytes);
+    const query = new URLSearchParams(queryString);
+    if (query.has('X-Amz-Signature'))
+      throw new S3Error(
+        'InvalidRequest',
+        'Presigned URLs are not supported by this endpoint yet; sign the Authorization header.',
+      );
+    const caller = await options.access.caller({
+      method: request.method,
+      path,
+      query: queryString,
+      headers: request.headers,
+      body,
+    });
+    if (!bucket)
+      throw new S3Error('InvalidRequest', 'ListBuckets is not supported: name the bucket in the path.');
+    if (bucket !== options.bucket)
+      throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+    const s3Request: S3Request = {
+      caller,
+      bucket,
+      key,
+      query,
+      headers: request.headers,
+      body: decodedBody(request, body),
+    };
+    const response = await dispatch(options, s3Request, request.method);
+    reply.code(response.status).headers({ ...response.headers, 'x-amz-request-id': request.id });
+    return reply.send(request.method === 'HEAD' ? undefined : response.body);
+  } catch (error) {
+    if (!request.raw.readableEnded) reply.header('connection', 'close');
+    return sendS3Error(reply, asS3Error(error, request), resource, request.id, request.method);
+  }
+}
+
+function dispatch(services: S3Services, request: S3Request, method: string): Promise<S3Response> {
+  const unsupported = unsupportedSubresources.find((name) => request.query.has(name));
+  if (unsupported)
+    throw new S3Error('InvalidRequest', `The ${unsupported} subresource is not supported by this endpoint.`);
+  if (request.key === '') {
+    if (method === 'GET' && request.query.get('list-type') === '2') return listObjectsV2(services, request);
+    if (method === 'HEAD') return headBucket(services, request);
+    throw new S3Error(
+      'InvalidRequest',
+      'Only ListObjectsV2 (list-type=2) and HeadBucket are served on the bucket.',
+    );
+  }
+  if (method === 'PUT') {
+    const copySource = header(request.headers, 'x-amz-copy-source');
+    return copySource === undefined
+      ? putObject(services, request)
+      : copyObject(services, request, copySource);
+  }
+  if (method === 'GET') return getObject(services, request);
+  if (method === 'HEAD') return headObject(services, request);
+  if (method === 'DELETE') return deleteObject(services, request);
+  throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.');
+}
+
+async function headBucket(services: S3Services, request: S3Request): Promise<S3Response> {
+  services.access.require(request.caller, 's3:ListBucket', `arn:aws:s3:::${request.bucket}`);
+  return { status: 200, headers: {} };
+}
+
+function bucketAndKey(resource: string): { bucket: string; key: string } {
+  const [, bucket = '', ...rest] = resource.split('/');
+  try {
+    return { bucket: decodeURIComponent(bucket), key: decodeURIComponent(rest.join('/')) };
+  } catch {
+    throw new S3Error('InvalidArgument', 'The request path is not valid percent-encoding.');
+  }
+}
+
+async function readBody(raw: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(raw.headers['content-length'] ?? 0);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of raw) {
+    length += (chunk as Buffer).length;
+    // aws-chunked framing is small: allow it on top of the largest object.
+    if (length > limit + 64 * 1024) throw tooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The object's bytes: aws-chunked undone and its trailing checksums checked. */
+function decodedBody(request: FastifyRequest, body: Buffer): Buffer {
+  const sha = header(request.headers, 'x-amz-content-sha256');
+  const encodings = (header(request.headers, 'content-encoding') ?? '').split(',').map((e) => e.trim());
+  if (sha?.startsWith('STREAMING-') && sha !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER')
+    throw new S3Error(
+      'InvalidRequest',
+      `${sha} is not supported: send STREAMING-UNSIGNED-PAYLOAD-TRAILER or a signed or unsigned payload.`,
+    );
+  if (sha !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' && !encodings.includes('aws-chunked')) return body;
+  const decoded = decodeAwsChunked(body);
+  const declared = header(request.headers, 'x-amz-decoded-content-length');
+  if (declared !== undefined && Number(declared) !== decoded.body.length)
+    throw new S3Error('IncompleteBody', 'The decoded body is not x-amz-decoded-content-length bytes long.');
+  requireTrailers(decoded, header(request.headers, 'x-amz-trailer'));
+  return decoded.body;
+}
+
+function tooLarge(limit: number): S3Error {
+  return new S3Error(
+    'EntityTooLarge',
+    `Your proposed upload exceeds the maximum allowed size (${limit} bytes).`,
+    {
+      MaxSizeAllowed: String(limit),
+    },
+  );
+}
+
+/** Store failures in S3's names; anything unknown is logged and an InternalError. */
+function asS3Error(error: unknown, request: FastifyRequest): S3Error {
+  if (error instanceof S3Error) return error;
+  if (isPlazaError(error)) {
+    if (error.code === 'BadInput') return new S3Error('InvalidArgument', error.message);
+    if (error.code === 'PayloadTooLarge') return new S3Error('EntityTooLarge', error.message);
+    if (error.code === 'NotFound') return new S3Error('NoSuchKey', error.message);
+  }
+  request.log.error({ err: error }, 's3 request failed');
+  return new S3Error('InternalError', 'We encountered an internal error. Please try again.');
+}
