@@ -14,6 +14,7 @@ import { metricsBenchmark } from './metrics.bench.ts';
 import { privacyBenchmark } from './privacy.bench.ts';
 import { scaleBenchmark } from './scale.bench.ts';
 import { auditBenchmark } from './audit.bench.ts';
+import { s3Benchmark } from './s3.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -34,6 +35,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   privacy: privacyBenchmark,
   scale: scaleBenchmark,
   audit: auditBenchmark,
+  s3: s3Benchmark,
 };
 
 const selected = process.argv.slice(2);
