@@ -67,6 +67,22 @@ const fileSchema = z
           .max(20)
           .optional(),
         mfa: z.enum(['OFF', 'OPTIONAL', 'ON']).optional(),
+        /** Passkeys: on by default, for the relying party of the pool's host (localhost for a loopback address). */
+        webAuthn: z
+          .object({
+            enabled: z.boolean().optional(),
+            relyingPartyId: z
+              .string()
+              .regex(
+                /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z]([a-z0-9-]*[a-z0-9])?$/i,
+                'a domain name, not an address',
+              )
+              .max(127)
+              .optional(),
+            userVerification: z.enum(['required', 'preferred']).optional(),
+          })
+          .strict()
+          .optional(),
         signingKeyRotationDays: z.number().min(1).max(3650).optional(),
         triggers: z
           .object({
@@ -283,6 +299,8 @@ export interface Config {
      * ON makes it required; OFF turns MFA off for everyone, as Cognito's MfaConfiguration OFF.
      */
     mfa: 'OFF' | 'OPTIONAL' | 'ON';
+    /** Passkeys (absent: on, the relying party being the pool's host). */
+    webAuthn?: { enabled?: boolean; relyingPartyId?: string; userVerification?: 'required' | 'preferred' };
     /** The token signing key is replaced after this many days. */
     signingKeyRotationDays: number;
     /** Handler modules (`export async function handler(event)`), as Cognito's Lambda triggers. */
@@ -587,6 +605,7 @@ function userPoolSettingsOf(file: ConfigFile, cwd: string): Config['userPool'] {
     lockoutAfterFailures: 5,
     lockoutMaxSeconds: 15 * 60,
     mfa: file.userPool?.mfa ?? 'OPTIONAL',
+    ...(file.userPool?.webAuthn ? { webAuthn: file.userPool.webAuthn } : {}),
     signingKeyRotationDays: file.userPool?.signingKeyRotationDays ?? 90,
     triggers: Object.fromEntries(
       Object.entries(file.userPool?.triggers ?? {}).map(([name, path]) => [name, resolve(cwd, path)]),

@@ -45,6 +45,13 @@ export const errorCatalogue = {
   SoftwareTokenMFANotFoundException: { status: 400, retryable: false },
   PasswordResetRequiredException: { status: 400, retryable: false },
   InvalidSmsRoleAccessPolicyException: { status: 400, retryable: false },
+  // Passkeys (Cognito's WebAuthn operations)
+  WebAuthnNotEnabledException: { status: 400, retryable: false },
+  WebAuthnConfigurationMissingException: { status: 400, retryable: false },
+  WebAuthnChallengeNotFoundException: { status: 400, retryable: false },
+  WebAuthnRelyingPartyMismatchException: { status: 400, retryable: false },
+  WebAuthnOriginNotAllowedException: { status: 400, retryable: false },
+  WebAuthnCredentialNotSupportedException: { status: 400, retryable: false },
   // The identity pool (Cognito Identity's names): a login already linked to another identity
   ResourceConflictException: { status: 400, retryable: false },
   InternalErrorException: { status: 500, retryable: true },

@@ -18,6 +18,7 @@ import { createApp, type App } from '../../src/app/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { latestCode } from '../support/outbox.ts';
+import { softwareAuthenticator } from '../support/software-authenticator.ts';
 import { declaredErrors, departures, model, sample, shape, wrongType } from './cognito-model.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-conformance-'));
@@ -288,6 +289,33 @@ describe("Cognito's service model", () => {
       Session: otp.Session,
       ChallengeResponses: { USERNAME: email, EMAIL_OTP_CODE: latestCode(dir, email) },
     });
+    // Passkeys: registration, sign-in with WEB_AUTHN, listing and deletion.
+    const passkey = softwareAuthenticator();
+    const origin = `http://localhost:${new URL(url).port}`;
+    const creation = await valid('StartWebAuthnRegistration', { AccessToken });
+    await valid('CompleteWebAuthnRegistration', {
+      AccessToken,
+      Credential: passkey.register(creation.CredentialCreationOptions, origin),
+    });
+    const webAuthn = await valid('InitiateAuth', {
+      ClientId: clientId,
+      AuthFlow: 'USER_AUTH',
+      AuthParameters: { USERNAME: email, PREFERRED_CHALLENGE: 'WEB_AUTHN' },
+    });
+    await valid('RespondToAuthChallenge', {
+      ClientId: clientId,
+      ChallengeName: 'WEB_AUTHN',
+      Session: webAuthn.Session,
+      ChallengeResponses: {
+        USERNAME: email,
+        CREDENTIAL: passkey.assert(
+          JSON.parse(webAuthn.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS),
+          origin,
+        ),
+      },
+    });
+    await valid('ListWebAuthnCredentials', { AccessToken, MaxResults: 20 });
+    await valid('DeleteWebAuthnCredential', { AccessToken, CredentialId: passkey.credentialId });
     await valid('UpdateUserAttributes', {
       AccessToken,
       UserAttributes: [{ Name: 'name', Value: 'Conformance' }],
@@ -379,6 +407,7 @@ describe("Cognito's service model", () => {
         SmsAuthenticationMessage: 'Your code is {####}',
         SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/plaza-sms' },
       },
+      WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'preferred' },
     });
     const group = { UserPoolId: userPoolId, GroupName: 'conformance' };
     await valid('CreateGroup', { ...group, Description: 'Conformance', Precedence: 1 });

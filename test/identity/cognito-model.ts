@@ -15,6 +15,8 @@ export interface Shape {
   max?: number;
   pattern?: string;
   enum?: string[];
+  /** A smithy document (any JSON). */
+  document?: boolean;
 }
 
 export interface Operation {
@@ -103,6 +105,8 @@ export function loadServiceModel(file: string) {
     const off = (what: string) => [`${path}: ${what}`];
     switch (s.type) {
       case 'structure': {
+        // A Document (smithy's document type) is any JSON value the operation defines, such as WebAuthn's options.
+        if (s.document) return [];
         if (typeof value !== 'object' || value === null || Array.isArray(value))
           return off('not a structure');
         const object = value as Record<string, unknown>;

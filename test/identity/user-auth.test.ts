@@ -112,7 +112,7 @@ it('signs in with PREFERRED_CHALLENGE PASSWORD directly, and refuses a wrong one
   expect(await errorName(userAuth({ USERNAME: email, PREFERRED_CHALLENGE: 'TELEPATHY' }))).toBe(
     'InvalidParameterException',
   );
-  // A challenge Cognito has but this pool does not offer: the user chooses among the others.
+  // A challenge this user cannot take (no passkey yet): the user chooses among the others.
   const fallback = await userAuth({ USERNAME: email, PREFERRED_CHALLENGE: 'WEB_AUTHN' });
   expect(fallback.ChallengeName).toBe('SELECT_CHALLENGE');
 });

@@ -3,12 +3,14 @@
  * configuration (GetUserPoolMfaConfig, SetUserPoolMfaConfig). The pool offers software tokens
  * (TOTP) and SMS; whether MFA is off, optional or required is `userPool.mfa` in plaza.config.json,
  * read at start, so SetUserPoolMfaConfig accepts the configuration in force and refuses changes.
- * Its SmsMfaConfiguration (the message, SNS's caller role) is kept in the pool's table.
+ * Its SmsMfaConfiguration (the message, SNS's caller role) and WebAuthnConfiguration (the passkeys'
+ * relying party id and user verification) are kept in the pool's table.
  */
 import { userNamed } from './admin-users.ts';
 import { fail, type IdentityServices } from './model.ts';
 import { setMfaPreference, type MfaPreferenceRequest } from './mfa-preference.ts';
 import { saveSmsMfaConfiguration, smsMfaConfiguration } from './sms.ts';
+import { saveWebAuthnConfiguration, webAuthnConfiguration, type WebAuthnConfiguration } from './webauthn.ts';
 
 export async function adminSetUserMfaPreference(
   request: MfaPreferenceRequest & { Username: string },
@@ -23,6 +25,7 @@ export async function getUserPoolMfaConfig(services: Pick<IdentityServices, 'poo
     MfaConfiguration: pool.mfa,
     SoftwareTokenMfaConfiguration: { Enabled: pool.mfa !== 'OFF' },
     ...(pool.mfa === 'OFF' ? {} : { SmsMfaConfiguration: await smsMfaConfiguration(services) }),
+    ...(await webAuthnConfiguration(services)),
   };
 }
 
@@ -34,7 +37,7 @@ export async function setUserPoolMfaConfig(
     SoftwareTokenMfaConfiguration?: { Enabled?: boolean };
     SmsMfaConfiguration?: Parameters<typeof saveSmsMfaConfiguration>[0];
     EmailMfaConfiguration?: object;
-    WebAuthnConfiguration?: object;
+    WebAuthnConfiguration?: WebAuthnConfiguration;
   },
   services: Pick<IdentityServices, 'pool' | 'users'>,
 ) {
@@ -47,8 +50,9 @@ export async function setUserPoolMfaConfig(
     fail('InvalidParameterException', `The pool's MFA is ${configured}: change it there and restart.`);
   if (request.SoftwareTokenMfaConfiguration?.Enabled === false && pool.mfa !== 'OFF')
     fail('InvalidParameterException', 'Software token MFA is always available when MFA is not OFF.');
-  if (request.EmailMfaConfiguration || request.WebAuthnConfiguration)
+  if (request.EmailMfaConfiguration)
     fail('InvalidParameterException', 'Only software token and SMS MFA are available in this user pool.');
+  if (request.WebAuthnConfiguration) await saveWebAuthnConfiguration(request.WebAuthnConfiguration, services);
   if (request.SmsMfaConfiguration) await saveSmsMfaConfiguration(request.SmsMfaConfiguration, services);
   return getUserPoolMfaConfig(services);
 }

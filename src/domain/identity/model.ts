@@ -28,6 +28,11 @@ export interface PoolSettings {
    * ON: every user must (SMS to a verified phone, or MFA_SETUP for TOTP at the first sign-in).
    */
   mfa: 'OFF' | 'OPTIONAL' | 'ON';
+  /**
+   * Passkeys: on unless `enabled` is false; the relying party id is the pool's host unless given
+   * (SetUserPoolMfaConfig's WebAuthnConfiguration, kept in the table, overrides both ids).
+   */
+  webAuthn?: { enabled?: boolean; relyingPartyId?: string; userVerification?: 'required' | 'preferred' };
 }
 
 export interface PostConfirmationEvent {
@@ -102,6 +107,8 @@ export interface UserRecord {
   createdAt: string;
 }
 
+export const webAuthnCredentialPrefix = 'WEBAUTHN#';
+
 export const userKeys = {
   user: (sub: string) => ({ PK: `USER#${sub}`, SK: 'USER' }),
   email: (email: string) => ({ PK: `EMAIL#${email.toLowerCase()}`, SK: 'ALIAS' }),
@@ -117,6 +124,17 @@ export const userKeys = {
   userAuthSession: (session: string) => ({ PK: `USERAUTH#${sha256(session)}`, SK: 'SESSION' }),
   /** A challenge answered with a delivered code (EMAIL_OTP, SMS_MFA), which it keeps as a hash. */
   codeSession: (session: string) => ({ PK: `CODE#${sha256(session)}`, SK: 'SESSION' }),
+  /** A passkey, under its user (removed with them); the sort key carries its credential id. */
+  webAuthnCredential: (sub: string, credentialId: string) => ({
+    PK: `USER#${sub}`,
+    SK: `${webAuthnCredentialPrefix}${credentialId}`,
+  }),
+  /** The user's pending passkey registration (StartWebAuthnRegistration's challenge; a new one replaces it). */
+  webAuthnRegistration: (sub: string) => ({ PK: `USER#${sub}`, SK: 'WEBAUTHN_REGISTRATION' }),
+  /** A WEB_AUTHN sign-in challenge waiting for its assertion. */
+  webAuthnSession: (session: string) => ({ PK: `WEBAUTHN#${sha256(session)}`, SK: 'SESSION' }),
+  /** What SetUserPoolMfaConfig set for passkeys (relying party id, user verification). */
+  webAuthnConfig: () => ({ PK: 'POOL', SK: 'WEB_AUTHN' }),
   /** A group, listed in GSI1 under `groupsPartition` by name. */
   group: (name: string) => ({ PK: `GROUP#${name}`, SK: 'GROUP' }),
   /** A membership, kept both ways: the user's groups and the group's users are each one query. */

@@ -16,6 +16,7 @@ import { claimTotpCode } from './mfa-code.ts';
 import { mfaSuccess, passwordSuccess } from './auth-events.ts';
 import { answerCodeChallenge } from './code-challenge.ts';
 import { selectChallenge } from './user-auth.ts';
+import { answerWebAuthnChallenge } from './webauthn-sign-in.ts';
 
 export interface RespondToAuthChallengeRequest {
   ClientId: string;
@@ -37,6 +38,7 @@ export async function respondToAuthChallenge(
   if (request.ChallengeName === 'NEW_PASSWORD_REQUIRED') return newPasswordChallenge(request, services);
   if (request.ChallengeName === 'MFA_SETUP') return mfaSetupChallenge(request, services);
   if (request.ChallengeName === 'SELECT_CHALLENGE') return selectChallenge(request, services);
+  if (request.ChallengeName === 'WEB_AUTHN') return answerWebAuthnChallenge(request, services);
   if (request.ChallengeName === 'EMAIL_OTP' || request.ChallengeName === 'SMS_MFA')
     return codeChallenge(request, request.ChallengeName, services);
   if (request.ChallengeName !== 'PASSWORD_VERIFIER') {

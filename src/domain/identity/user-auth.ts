@@ -1,31 +1,39 @@
 /**
  * Choice-based sign-in (the USER_AUTH flow): the user names a PREFERRED_CHALLENGE, or chooses one of
- * the AvailableChallenges of a SELECT_CHALLENGE — PASSWORD, PASSWORD_SRP, or EMAIL_OTP (passwordless,
- * an eight-digit code mailed to a verified address).
+ * the AvailableChallenges of a SELECT_CHALLENGE — PASSWORD, PASSWORD_SRP, EMAIL_OTP (passwordless,
+ * an eight-digit code mailed to a verified address), or WEB_AUTHN (a passkey, for users who have one).
  */
 import { startCodeChallenge } from './code-challenge.ts';
 import { completeSignIn } from './complete-sign-in.ts';
 import { authenticatePassword, srpAuth } from './initiate-auth.ts';
 import { fail, findUserBySignInName, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 import { maskEmail } from './sign-up.ts';
+import { hasPasskey, startWebAuthnChallenge } from './webauthn-sign-in.ts';
 
-type Choice = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP';
+type Choice = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'WEB_AUTHN';
 
-const choices: readonly Choice[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'];
+const choices: readonly Choice[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'WEB_AUTHN'];
 /** Challenges of Cognito's USER_AUTH this pool does not offer: preferred, they fall back to SELECT_CHALLENGE. */
-const unoffered = new Set(['WEB_AUTHN', 'SMS_OTP']);
+const unoffered = new Set(['SMS_OTP']);
 const selectionMs = 3 * 60 * 1000;
 
 const isChoice = (value: unknown): value is Choice => choices.includes(value as Choice);
 
 /**
  * What this user can choose. An unknown user is offered what a confirmed user with a verified email
- * is, so that the answer does not reveal who has an account.
+ * and no passkey is, so that the answer does not reveal who has an account.
  */
-function availableChallenges(user: UserRecord | undefined): Choice[] {
-  if (!user) return [...choices];
+async function availableChallenges(
+  user: UserRecord | undefined,
+  services: IdentityServices,
+): Promise<Choice[]> {
+  const passkey: Choice[] = (await hasPasskey(user, services)) ? ['WEB_AUTHN'] : [];
+  if (!user) return ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'];
   const verifiedEmail = user.status === 'CONFIRMED' && user.attributes.email_verified === 'true';
-  return verifiedEmail ? [...choices] : ['PASSWORD', 'PASSWORD_SRP'];
+  return [
+    ...(verifiedEmail ? ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'] : ['PASSWORD', 'PASSWORD_SRP']),
+    ...passkey,
+  ] as Choice[];
 }
 
 function requireParameter(parameters: Record<string, string>, name: string): string {
@@ -41,7 +49,7 @@ export async function userAuth(parameters: Record<string, string>, services: Ide
   if (preferred !== undefined && !isChoice(preferred) && !unoffered.has(preferred))
     fail('InvalidParameterException', `Unsupported PREFERRED_CHALLENGE: ${preferred}`);
   const user = await findUserBySignInName(username, services);
-  const available = availableChallenges(user);
+  const available = await availableChallenges(user, services);
   if (isChoice(preferred) && available.includes(preferred))
     return runChoice(preferred, username, user, parameters, services);
   const session = services.ids.secret(48);
@@ -104,6 +112,10 @@ async function runChoice(
       return srpAuth(username, requireParameter(parameters, 'SRP_A'), services);
     case 'EMAIL_OTP':
       return emailOtp(username, user, services);
+    case 'WEB_AUTHN':
+      // Offered only to a user with a passkey, so the user is known here.
+      if (!user) return fail('NotAuthorizedException', 'Incorrect username or password.');
+      return startWebAuthnChallenge(user, services);
   }
 }
 

@@ -62,6 +62,10 @@ import {
   verifySoftwareToken,
 } from '../../domain/identity/software-token.ts';
 import { updateUserAttributes } from '../../domain/identity/update-user-attributes.ts';
+import { completeWebAuthnRegistration } from '../../domain/identity/complete-webauthn-registration.ts';
+import { deleteWebAuthnCredential } from '../../domain/identity/delete-webauthn-credential.ts';
+import { listWebAuthnCredentials } from '../../domain/identity/list-webauthn-credentials.ts';
+import { startWebAuthnRegistration } from '../../domain/identity/start-webauthn-registration.ts';
 import {
   getUserAttributeVerificationCode,
   verifyUserAttribute,
@@ -147,6 +151,10 @@ export const cognitoOperations: Readonly<Record<string, CognitoOperation>> = {
   UpdateUserAttributes: user(updateUserAttributes),
   VerifyUserAttribute: user(verifyUserAttribute),
   GetUserAttributeVerificationCode: user(getUserAttributeVerificationCode),
+  StartWebAuthnRegistration: user(startWebAuthnRegistration),
+  CompleteWebAuthnRegistration: user(completeWebAuthnRegistration),
+  ListWebAuthnCredentials: user(listWebAuthnCredentials),
+  DeleteWebAuthnCredential: user(deleteWebAuthnCredential),
   AdminUpdateUserAttributes: admin(adminUpdateUserAttributes),
   AdminDeleteUserAttributes: admin(adminDeleteUserAttributes),
   AdminSetUserPassword: admin(adminSetUserPassword),

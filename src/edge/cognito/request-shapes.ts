@@ -127,6 +127,23 @@ export const requestShapes: Record<string, Record<string, Member>> = {
     AttributeName: required('string'),
     ClientMetadata: optional('map'),
   },
+  StartWebAuthnRegistration: { AccessToken: required('string') },
+  CompleteWebAuthnRegistration: {
+    AccessToken: required('string'),
+    // A Document in the model: the browser's PublicKeyCredential.toJSON(), checked by the operation.
+    Credential: required({
+      id: 'string',
+      rawId: 'string',
+      type: 'string',
+      authenticatorAttachment: 'string',
+    }),
+  },
+  ListWebAuthnCredentials: {
+    AccessToken: required('string'),
+    MaxResults: optional('integer'),
+    NextToken: optional('string'),
+  },
+  DeleteWebAuthnCredential: { AccessToken: required('string'), CredentialId: required('string') },
   AdminCreateUser: {
     ...adminUser,
     UserAttributes: optional('attributes'),
