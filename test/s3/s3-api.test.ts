@@ -15,6 +15,7 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +275,34 @@ describe('the S3 API of the media bucket', () => {
     expect(await text(await alice.client.send(new GetObjectCommand({ Bucket: bucket, Key: theirs })))).toBe(
       'shared',
     );
+  });
+
+  it('serves presigned GET and PUT URLs while they are valid, for what the signer may do', async () => {
+    const Key = `private/${alice.id}/presigned.txt`;
+    const putUrl = await getSignedUrl(alice.client, new PutObjectCommand({ Bucket: bucket, Key }), {
+      expiresIn: 60,
+    });
+    expect((await fetch(putUrl, { method: 'PUT', body: 'sent by URL' })).status).toBe(200);
+    const getUrl = await getSignedUrl(alice.client, new GetObjectCommand({ Bucket: bucket, Key }), {
+      expiresIn: 60,
+    });
+    const got = await fetch(getUrl);
+    expect(got.status).toBe(200);
+    expect(await got.text()).toBe('sent by URL');
+    const other = await fetch(getUrl.replace('presigned.txt', 'presigned.txx'));
+    expect(other.status).toBe(403);
+    expect(await other.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    const expired = await getSignedUrl(alice.client, new GetObjectCommand({ Bucket: bucket, Key }), {
+      expiresIn: 60,
+      signingDate: new Date(Date.now() - 120_000),
+    });
+    const late = await fetch(expired);
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('Request has expired');
+    const bobsUrl = await getSignedUrl(bob.client, new GetObjectCommand({ Bucket: bucket, Key }), {
+      expiresIn: 60,
+    });
+    expect(await (await fetch(bobsUrl)).text()).toContain('<Code>AccessDenied</Code>');
   });
 
   it('refuses bad signatures, unknown buckets and unsigned requests in S3’s terms', async () => {

@@ -173,3 +173,95 @@ function safeDecode(path: string): string | undefined {
     return undefined;
   }
 }
+
+const credentialPattern = /^([^/\s]+)\/(\d{8})\/([^/\s]+)\/([^/\s]+)\/aws4_request$/;
+
+/** The longest a presigned URL may be valid for (seven days), as AWS allows. */
+const maxPresignedSeconds = 7 * 24 * 3600;
+
+/**
+ * Verifies a presigned URL (the signature in the query string, `X-Amz-Signature`), as S3's
+ * clients presign them: the payload is never signed, the URL is good from `X-Amz-Date` for
+ * `X-Amz-Expires` seconds.
+ */
+export async function verifyPresignedRequest<P>(
+  request: IncomingSignedRequest,
+  options: { service: string; now: number; lookup: SecretLookup<P>; uriEscapePath?: boolean },
+): Promise<Verification<P>> {
+  const query = queryOf(request.query);
+  const param = (name: string) => (typeof query[name] === 'string' ? query[name] : undefined);
+  const credential = credentialPattern.exec(param('X-Amz-Credential') ?? '');
+  const signingDate = parseAmzDate(param('X-Amz-Date'));
+  const expires = Number(param('X-Amz-Expires'));
+  const signedHeaderList = param('X-Amz-SignedHeaders') ?? '';
+  const signature = param('X-Amz-Signature') ?? '';
+  if (
+    param('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' ||
+    !credential ||
+    !signingDate ||
+    param('X-Amz-Date')!.slice(0, 8) !== credential[2] ||
+    credential[4] !== options.service ||
+    !Number.isInteger(expires) ||
+    expires < 1 ||
+    expires > maxPresignedSeconds ||
+    !/^[a-z0-9;._-]+$/.test(signedHeaderList) ||
+    !/^[0-9a-f]{64}$/.test(signature)
+  )
+    return { ok: false, reason: 'malformed' };
+  const [, accessKeyId, , region] = credential as unknown as string[];
+  if (signingDate.getTime() - options.now > maxSkewMs || options.now > signingDate.getTime() + expires * 1000)
+    return { ok: false, reason: 'expired' };
+  const signed = signedHeaderList.split(';');
+  if (!signed.includes('host')) return { ok: false, reason: 'malformed' };
+  const sessionToken = param('X-Amz-Security-Token');
+  const found = options.lookup(accessKeyId!, sessionToken);
+  if (!found) return { ok: false, reason: 'unknown key' };
+  const headers: Record<string, string> = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+  for (const name of signed) {
+    const value = single(request.headers[name]);
+    if (value === undefined) return { ok: false, reason: 'signature' };
+    headers[name] = value;
+  }
+  const unsignedQuery = Object.fromEntries(
+    Object.entries(query).filter(([name]) => name !== 'X-Amz-Signature'),
+  );
+  const signer = new SignatureV4({
+    service: options.service,
+    region: region!,
+    credentials: { accessKeyId: accessKeyId!, secretAccessKey: found.secretAccessKey, sessionToken },
+    sha256: NodeSha256,
+    applyChecksum: false,
+    uriEscapePath: options.uriEscapePath ?? true,
+  });
+  const path = options.uriEscapePath === false ? request.path : safeDecode(request.path);
+  if (path === undefined) return { ok: false, reason: 'malformed' };
+  const signedSet = new Set(signed);
+  // The payload is UNSIGNED-PAYLOAD: read from that header, which is neither signed nor moved to the query.
+  const unsigned = new Set(['x-amz-content-sha256']);
+  const presigned = await signer.presign(
+    {
+      method: request.method,
+      protocol: 'https:',
+      hostname: headers.host ?? '',
+      path,
+      query: unsignedQuery,
+      headers,
+    },
+    {
+      signingDate,
+      expiresIn: expires,
+      signableHeaders: signedSet,
+      unsignableHeaders: signed.includes('x-amz-content-sha256') ? new Set() : unsigned,
+      unhoistableHeaders: new Set([...signed, ...unsigned]),
+    },
+  );
+  const given = Buffer.from(signature, 'hex');
+  const computed = Buffer.from(String(presigned.query?.['X-Amz-Signature'] ?? ''), 'hex');
+  if (
+    presigned.query?.['X-Amz-SignedHeaders'] !== signedHeaderList ||
+    given.length !== computed.length ||
+    !timingSafeEqual(given, computed)
+  )
+    return { ok: false, reason: 'signature' };
+  return { ok: true, principal: found.principal, accessKeyId: accessKeyId! };
+}

@@ -9,7 +9,11 @@ import type { PolicyDocument } from '../../domain/identity-pools/policies.ts';
 import type { RoleType, SessionTokens } from '../../domain/identity-pools/session-tokens.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { sessionCredentials } from '../graphql/iam-auth.ts';
-import { verifySignedRequest, type IncomingSignedRequest } from '../http/sigv4-verifier.ts';
+import {
+  verifyPresignedRequest,
+  verifySignedRequest,
+  type IncomingSignedRequest,
+} from '../http/sigv4-verifier.ts';
 import { S3Error } from './s3-xml.ts';
 
 export interface S3Caller {
@@ -34,15 +38,21 @@ export function s3Access(options: {
   return {
     async caller(request) {
       const now = clock.now();
-      const verified = await verifySignedRequest(request, {
+      const presigned = new URLSearchParams(request.query);
+      const options = {
         service: 's3',
         now,
         uriEscapePath: false,
-        unsignedPayload: true,
-        lookup: (accessKeyId, sessionToken) => lookup(accessKeyId, sessionToken, now),
-      });
+        lookup: (accessKeyId: string, sessionToken: string | undefined) =>
+          lookup(accessKeyId, sessionToken, now),
+      };
+      const verified = presigned.has('X-Amz-Signature')
+        ? await verifyPresignedRequest(request, options)
+        : await verifySignedRequest(request, { ...options, unsignedPayload: true });
       if (verified.ok) return { identityId: verified.principal.identityId, role: verified.principal.role };
-      const sessionToken = request.headers['x-amz-security-token'];
+      if (presigned.has('X-Amz-Signature') && verified.reason === 'expired')
+        throw new S3Error('AccessDenied', 'Request has expired');
+      const sessionToken = presigned.get('X-Amz-Security-Token') ?? request.headers['x-amz-security-token'];
       // Expired credentials are told apart, so the SDK's provider knows to fetch new ones.
       const expired =
         verified.reason === 'unknown key' &&

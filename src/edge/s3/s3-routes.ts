@@ -67,11 +67,6 @@ async function handle(
     const { bucket, key } = bucketAndKey(resource);
     const body = await readBody(request.raw, options.maxObjectBytes);
     const query = new URLSearchParams(queryString);
-    if (query.has('X-Amz-Signature'))
-      throw new S3Error(
-        'InvalidRequest',
-        'Presigned URLs are not supported by this endpoint yet; sign the Authorization header.',
-      );
     const caller = await options.access.caller({
       method: request.method,
       path,
