@@ -5,7 +5,12 @@
  * with trailing checksums, and the refusals (role policy, signature, bucket) in S3's error names.
  */
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  UploadPartCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -275,6 +280,97 @@ describe('the S3 API of the media bucket', () => {
     expect(await text(await alice.client.send(new GetObjectCommand({ Bucket: bucket, Key: theirs })))).toBe(
       'shared',
     );
+  });
+
+  it('assembles a multipart upload from its parts, and aborts one', async () => {
+    const Key = `protected/${alice.id}/video.bin`;
+    const first = Buffer.alloc(5 * 1024 * 1024, 'a');
+    const last = Buffer.from('the end');
+    const { UploadId } = await alice.client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key,
+        ContentType: 'video/mp4',
+        Metadata: { clip: '1' },
+      }),
+    );
+    const parts = [];
+    for (const [index, Body] of [first, last].entries()) {
+      const PartNumber = index + 1;
+      const { ETag } = await alice.client.send(
+        new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber, Body }),
+      );
+      parts.push({ PartNumber, ETag });
+    }
+    expect(
+      await errorName(
+        bob.client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 3, Body: 'x' })),
+      ),
+    ).toBe('AccessDenied');
+    const listed = await alice.client.send(new ListPartsCommand({ Bucket: bucket, Key, UploadId }));
+    expect(listed.Parts?.map((part) => [part.PartNumber, part.Size])).toEqual([
+      [1, first.length],
+      [2, last.length],
+    ]);
+    expect(
+      await errorName(
+        alice.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key,
+            UploadId,
+            MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"0000"' }] },
+          }),
+        ),
+      ),
+    ).toBe('InvalidPart');
+    await alice.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key,
+        UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+    const got = await bob.client.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    expect(got).toMatchObject({
+      ContentType: 'video/mp4',
+      ContentLength: first.length + last.length,
+      Metadata: { clip: '1' },
+    });
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat([first, last]))).toBe(
+      true,
+    );
+    expect(await errorName(alice.client.send(new ListPartsCommand({ Bucket: bucket, Key, UploadId })))).toBe(
+      'NoSuchUpload',
+    );
+
+    const aborted = await alice.client.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: `${Key}.2` }),
+    );
+    await alice.client.send(
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: `${Key}.2`,
+        UploadId: aborted.UploadId,
+        PartNumber: 1,
+        Body: 'x',
+      }),
+    );
+    await alice.client.send(
+      new AbortMultipartUploadCommand({ Bucket: bucket, Key: `${Key}.2`, UploadId: aborted.UploadId }),
+    );
+    expect(
+      await errorName(
+        alice.client.send(
+          new ListPartsCommand({ Bucket: bucket, Key: `${Key}.2`, UploadId: aborted.UploadId }),
+        ),
+      ),
+    ).toBe('NoSuchUpload');
+    const folder = await alice.client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `protected/${alice.id}/video` }),
+    );
+    expect(folder.Contents?.map((item) => item.Key)).toEqual([Key]);
   });
 
   it('serves presigned GET and PUT URLs while they are valid, for what the signer may do', async () => {

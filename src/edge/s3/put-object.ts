@@ -1,8 +1,8 @@
 /** PutObject: stores the body under the key, once the role allows it and its checksums hold. */
-import { checksumAlgorithms, requireChecksum, requireContentMd5 } from './checksums.ts';
 import {
   header,
   metadataOf,
+  requireBodyChecksums,
   objectArn,
   storedKey,
   type S3Request,
@@ -14,14 +14,7 @@ export async function putObject(services: S3Services, request: S3Request): Promi
   const { caller, bucket, key, headers, body } = request;
   services.access.require(caller, 's3:PutObject', objectArn(bucket, key));
   const stored = storedKey(key);
-  requireContentMd5(header(headers, 'content-md5'), body);
-  const checksums: Record<string, string> = {};
-  for (const algorithm of checksumAlgorithms) {
-    const expected = header(headers, `x-amz-checksum-${algorithm}`);
-    if (expected === undefined) continue;
-    requireChecksum(algorithm, expected, body);
-    checksums[`x-amz-checksum-${algorithm}`] = expected;
-  }
+  const checksums = requireBodyChecksums(headers, body);
   const info = await services.objects.put(stored, body, {
     contentType: header(headers, 'content-type') ?? 'binary/octet-stream',
     metadata: metadataOf(headers),

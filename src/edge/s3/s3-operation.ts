@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ObjectInfo, ObjectStore } from '../../ports/object-store/object-store.ts';
 import type { S3Access, S3Caller } from './s3-auth.ts';
+import { checksumAlgorithms, requireChecksum, requireContentMd5 } from './checksums.ts';
 import { storeKeyOf } from './s3-keys.ts';
 import { S3Error } from './s3-xml.ts';
 import { isSafeKey } from '../../ports/object-store/object-store.ts';
@@ -67,4 +68,17 @@ export function metadataOf(headers: IncomingHttpHeaders): Record<string, string>
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** Checks Content-MD5 and the `x-amz-checksum-*` headers sent; returns the checksum headers, to echo. */
+export function requireBodyChecksums(headers: IncomingHttpHeaders, body: Buffer): Record<string, string> {
+  requireContentMd5(header(headers, 'content-md5'), body);
+  const checksums: Record<string, string> = {};
+  for (const algorithm of checksumAlgorithms) {
+    const expected = header(headers, `x-amz-checksum-${algorithm}`);
+    if (expected === undefined) continue;
+    requireChecksum(algorithm, expected, body);
+    checksums[`x-amz-checksum-${algorithm}`] = expected;
+  }
+  return checksums;
 }

@@ -12,6 +12,13 @@ import { copyObject } from './copy-object.ts';
 import { deleteObject } from './delete-object.ts';
 import { getObject, headObject } from './get-object.ts';
 import { listObjectsV2 } from './list-objects-v2.ts';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listParts,
+  uploadPart,
+} from './multipart-upload.ts';
 import { putObject } from './put-object.ts';
 import type { S3Access } from './s3-auth.ts';
 import { header, type S3Request, type S3Response, type S3Services } from './s3-operation.ts';
@@ -33,8 +40,6 @@ const unsupportedSubresources = [
   'tagging',
   'versions',
   'versionId',
-  'uploads',
-  'uploadId',
   'policy',
   'cors',
   'lifecycle',
@@ -106,6 +111,14 @@ function dispatch(services: S3Services, request: S3Request, method: string): Pro
       'InvalidRequest',
       'Only ListObjectsV2 (list-type=2) and HeadBucket are served on the bucket.',
     );
+  }
+  const uploadId = request.query.get('uploadId');
+  if (method === 'POST' && request.query.has('uploads')) return createMultipartUpload(services, request);
+  if (uploadId !== null) {
+    if (method === 'PUT') return uploadPart(services, request, uploadId);
+    if (method === 'GET') return listParts(services, request, uploadId);
+    if (method === 'POST') return completeMultipartUpload(services, request, uploadId);
+    if (method === 'DELETE') return abortMultipartUpload(services, request, uploadId);
   }
   if (method === 'PUT') {
     const copySource = header(request.headers, 'x-amz-copy-source');
