@@ -121,7 +121,12 @@ describe('auditFactsOf, the main table', () => {
         detail: { outcome: 'removed' },
       }),
     };
-    expect(auditFactsOf([streamRecord('MODIFY', { old: report, new: report })], 'main')).toMatchObject([
+    const open = { PK: 'REPORT#r1', SK: 'REPORT', status: 'OPEN' };
+    // Changed again later, the item keeps its action: it is recorded once.
+    expect(
+      auditFactsOf([streamRecord('MODIFY', { old: report, new: { ...report, note: 'x' } })], 'main'),
+    ).toEqual([]);
+    expect(auditFactsOf([streamRecord('MODIFY', { old: open, new: report })], 'main')).toMatchObject([
       {
         kind: 'action',
         action: 'report.resolved',

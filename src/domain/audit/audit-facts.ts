@@ -39,13 +39,25 @@ export function auditFactsOf(records: readonly StreamRecord[], table: AuditedTab
   for (const record of records) {
     const at = new Date(record.dynamodb.ApproximateCreationDateTime * 1000).toISOString();
     const found = table === 'users' ? poolFacts(record) : mainFacts(record);
-    const audited = record.eventName === 'REMOVE' ? undefined : actionOf(newImage(record));
+    const audited = newAuditAction(record);
     if (audited) found.push(audited);
     found.forEach((fact, index) =>
       facts.push({ ...fact, at, source: `${table}/${record.eventID}${index ? `#${index}` : ''}` }),
     );
   }
   return facts;
+}
+
+/**
+ * The action an item's change sets (read from the wire form first: decoding every image to look
+ * for one attribute would cost each write the consumer's CPU). An item that keeps its action
+ * through later changes records it once.
+ */
+function newAuditAction(record: StreamRecord): Fact | undefined {
+  const { NewImage, OldImage } = record.dynamodb;
+  if (!NewImage?.audit || JSON.stringify(NewImage.audit) === JSON.stringify(OldImage?.audit))
+    return undefined;
+  return actionOf(newImage(record));
 }
 
 function actionOf(item: Item | undefined): Fact | undefined {
