@@ -8,7 +8,7 @@ export async function signedInUser(
   email: string,
   password: string,
   services: IdentityServices,
-): Promise<{ sub: string; accessToken: string }> {
+): Promise<{ sub: string; accessToken: string; idToken: string }> {
   const ClientId = services.pool.clientId;
   const { UserSub } = await signUp({ ClientId, Username: email, Password: password }, services);
   const code = await issueCode(UserSub, 'confirm', 600, services);
@@ -19,5 +19,9 @@ export async function signedInUser(
   );
   if (!('AuthenticationResult' in result) || !result.AuthenticationResult)
     throw new Error('sign-in did not finish');
-  return { sub: UserSub, accessToken: result.AuthenticationResult.AccessToken };
+  return {
+    sub: UserSub,
+    accessToken: result.AuthenticationResult.AccessToken,
+    idToken: result.AuthenticationResult.IdToken,
+  };
 }
