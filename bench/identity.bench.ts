@@ -3,7 +3,8 @@
  * InitiateAuth against bare argon2id verifies with the same parameters and
  * concurrency, and access-token verifications per second on the API path
  * (the verified-token cache, plus the per-user sign-out check), and what that check costs;
- * the identity pool's credentials per second and the cost of a SigV4 check (identity-pool.ts).
+ * the identity pool's credentials per second and the cost of a SigV4 check (identity-pool.ts);
+ * passkey sign-ins per second beside bare @simplewebauthn/server verification (passkeys.ts).
  */
 import argon2 from 'argon2';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -19,6 +20,7 @@ import { median, printTable, throughput } from './harness.ts';
 import { jwksIdentityVerifier } from '../src/adapters/jose/jwks-identity-verifier.ts';
 import { signedInUser } from './users.ts';
 import { identityPoolRows } from './identity-pool.ts';
+import { passkeyRows } from './passkeys.ts';
 
 /** Runs `op` with `concurrency` in flight for `seconds`; returns completed operations per second. */
 
@@ -26,7 +28,7 @@ export async function identityBenchmark(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plaza-bench-identity-'));
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 'NORMAL' }, dir);
   const app = await createApp(config, { logger: createLogger({ level: 'silent' }) });
-  await app.listen();
+  const url = await app.listen();
   const services = app.identity.services;
   const verifier = app.identity.verifier;
   if (!services || !verifier) throw new Error('The benchmark needs the embedded user pool');
@@ -75,6 +77,8 @@ export async function identityBenchmark(): Promise<void> {
   }
   const bareVerify = await throughput(() => jwtVerify(accessToken, keys, { algorithms: ['RS256'] }), 1, 2);
   const identityPool = await identityPoolRows(app, config);
+  // The pool's relying party is localhost (it listens on a loopback address), so its passkeys come from there.
+  const passkeys = await passkeyRows(app, `http://localhost:${new URL(url).port}`);
   printTable(
     `User pool (argon2id m=${owaspArgon2.memoryCost} KiB, t=${owaspArgon2.timeCost}, p=1, ${concurrency} at once)`,
     [
@@ -100,6 +104,7 @@ export async function identityBenchmark(): Promise<void> {
         ok: median(withCheck) >= 0.95 * median(withoutCheck),
       },
       ...identityPool,
+      ...passkeys,
     ],
   );
   await app.close();
