@@ -401,6 +401,23 @@ describe('the S3 API of the media bucket', () => {
     expect(await (await fetch(bobsUrl)).text()).toContain('<Code>AccessDenied</Code>');
   });
 
+  it('answers path-style at the root too, for Amplify Storage’s customEndpoint', async () => {
+    const credentials = await identityCredentials();
+    const atRoot = new S3Client({
+      endpoint: pool.url,
+      forcePathStyle: true,
+      region: 'us-west-1',
+      credentials,
+    });
+    clients.push(atRoot);
+    await alice.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'public/root.txt', Body: 'at the root' }),
+    );
+    expect(
+      await text(await atRoot.send(new GetObjectCommand({ Bucket: bucket, Key: 'public/root.txt' }))),
+    ).toBe('at the root');
+  });
+
   it('refuses bad signatures, unknown buckets and unsigned requests in S3’s terms', async () => {
     const credentials = await identityCredentials();
     const forged = s3({ ...credentials, secretAccessKey: `${credentials.secretAccessKey.slice(0, -1)}x` });

@@ -52,14 +52,23 @@ export async function registerS3Routes(server: FastifyInstance, options: S3Route
     // Bodies of any type are the object's bytes: read raw by the handler, never parsed.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    const handler = (request: FastifyRequest, reply: FastifyReply) => handle(options, request, reply);
-    for (const url of [s3PathPrefix, `${s3PathPrefix}/`, `${s3PathPrefix}/*`])
-      scope.route({ method: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST'], url, handler, exposeHeadRoute: false });
+    const route = (url: string, prefix: string) =>
+      scope.route({
+        method: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST'],
+        url,
+        handler: (request: FastifyRequest, reply: FastifyReply) => handle(options, prefix, request, reply),
+        exposeHeadRoute: false,
+      });
+    for (const url of [s3PathPrefix, `${s3PathPrefix}/`, `${s3PathPrefix}/*`]) route(url, s3PathPrefix);
+    // Also at the root, path-style: Amplify Storage's customEndpoint takes a host and puts the
+    // bucket first in the path, so `/s3` cannot be named to it.
+    for (const url of [`/${options.bucket}`, `/${options.bucket}/*`]) route(url, '');
   });
 }
 
 async function handle(
   options: S3RouteOptions,
+  prefix: string,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
@@ -67,7 +76,7 @@ async function handle(
   const queryStart = rawUrl.indexOf('?');
   const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
   const queryString = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
-  const resource = path.slice(s3PathPrefix.length) || '/';
+  const resource = path.slice(prefix.length) || '/';
   try {
     const { bucket, key } = bucketAndKey(resource);
     const body = await readBody(request.raw, options.maxObjectBytes);
