@@ -1,7 +1,12 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { verifySignedRequest, type IncomingSignedRequest, type SecretLookup } from './sigv4-verifier.ts';
+import {
+  verifyPresignedRequest,
+  verifySignedRequest,
+  type IncomingSignedRequest,
+  type SecretLookup,
+} from './sigv4-verifier.ts';
 
 const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret-key', sessionToken: 'token-1' };
 const now = Date.UTC(2026, 5, 1, 12);
@@ -114,5 +119,61 @@ describe('verifySignedRequest', () => {
     expect(await verify(request)).toEqual({ ok: false, reason: 'expired' });
     expect(await verify(await signed({ at: now + 14 * 60 * 1000 }))).toMatchObject({ ok: true });
     expect(await verify(await signed(), now + 16 * 60 * 1000)).toEqual({ ok: false, reason: 'expired' });
+  });
+});
+
+describe('verifyPresignedRequest', () => {
+  /** A GET presigned as S3's presigner does it (UNSIGNED-PAYLOAD, the path signed as sent). */
+  async function presigned(path: string): Promise<IncomingSignedRequest> {
+    const request = await new SignatureV4({
+      service: 's3',
+      region: 'us-west-1',
+      credentials,
+      sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: false,
+    }).presign(
+      {
+        method: 'GET',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port: 4000,
+        path,
+        query: { 'x-id': 'GetObject' },
+        headers: { host: '127.0.0.1:4000', 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
+      },
+      { signingDate: new Date(now), expiresIn: 300, unsignableHeaders: new Set(['content-type']) },
+    );
+    const query = new URLSearchParams(request.query as Record<string, string>).toString();
+    return { method: 'GET', path, query, headers: { host: '127.0.0.1:4000' }, body: undefined };
+  }
+  const check = (request: IncomingSignedRequest, at = now) =>
+    verifyPresignedRequest(request, { service: 's3', now: at, lookup, uriEscapePath: false });
+
+  it('accepts a presigned URL until it expires', async () => {
+    const request = await presigned('/s3/bucket/public/a%20b.jpg');
+    expect(await check(request)).toEqual({ ok: true, principal: 'identity-1', accessKeyId: 'ASIAEXAMPLE' });
+    expect(await check(request, now + 299_000)).toMatchObject({ ok: true });
+    expect(await check(request, now + 301_000)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses another path, another expiry, another host and a week-long URL', async () => {
+    const request = await presigned('/s3/bucket/public/a.jpg');
+    expect(await check({ ...request, path: '/s3/bucket/public/b.jpg' })).toEqual({
+      ok: false,
+      reason: 'signature',
+    });
+    expect(
+      await check({ ...request, query: request.query.replace('X-Amz-Expires=300', 'X-Amz-Expires=3000') }),
+    ).toEqual({ ok: false, reason: 'signature' });
+    expect(await check({ ...request, headers: { host: 'evil:4000' } })).toEqual({
+      ok: false,
+      reason: 'signature',
+    });
+    const weekLong = {
+      ...request,
+      query: request.query.replace('X-Amz-Expires=300', 'X-Amz-Expires=700000'),
+    };
+    expect(await check(weekLong)).toEqual({ ok: false, reason: 'malformed' });
   });
 });
