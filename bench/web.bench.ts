@@ -214,7 +214,7 @@ export async function webBenchmark(): Promise<void> {
     await page.goto('/signin');
     await page.getByLabel('Email').fill('viewer@example.com');
     await page.getByLabel('Password').fill('viewer password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('article.post').first().waitFor();
     const session = await signIn.storageState();
     await signIn.close();

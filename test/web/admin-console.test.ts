@@ -66,7 +66,7 @@ async function signedIn(email: string, password: string): Promise<Page> {
   await page.waitForURL('**/signin?next=%2Fadmin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL('**/admin');
   return page;
 }

@@ -126,7 +126,7 @@ async function signUp(
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.getByText('Your email is confirmed').waitFor();
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await options.beforeProfile?.();
   await page.getByRole('heading', { name: 'Welcome to Plaza' }).waitFor();
   await page.getByLabel('Display name').fill(displayName);
@@ -267,7 +267,7 @@ it('two people sign up, follow, post, like, comment and share stories, live', as
   await alice.waitForURL('**/signin');
   await alice.getByLabel('Email').fill('alice@example.com');
   await alice.getByLabel('Password').fill(password);
-  await alice.getByRole('button', { name: 'Sign in' }).click();
+  await alice.getByRole('button', { name: 'Sign in', exact: true }).click();
   // The code used to turn TOTP on is spent; the next step's code is within the allowed drift.
   await alice.getByLabel('Code from your authenticator app').fill(totpAt(secret, step + 1));
   await screenshot(alice, 'sign-in-totp');

@@ -8,6 +8,7 @@ import {
 import QRCode from 'qrcode';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { Passkeys } from '../components/Passkeys.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
@@ -143,6 +144,7 @@ export function Settings() {
         </Link>
       </section>
       <TwoFactor email={email} />
+      <Passkeys />
       <section className="card" aria-labelledby="signout-heading">
         <h2 id="signout-heading">Sign out</h2>
         <div className="row">

@@ -45,6 +45,11 @@ export function SignIn() {
         setAnswer('');
         setStep('newPassword');
         return;
+      case 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION':
+        // A passkey was asked for and the pool offers none for this account.
+        throw new Error(
+          'This account has no passkey yet: sign in with your password, then add one in Settings.',
+        );
       case 'CONFIRM_SIGN_UP':
         navigate(`/confirm?email=${encodeURIComponent(email)}`);
         return;
@@ -60,6 +65,23 @@ export function SignIn() {
     try {
       if (step === 'password') await follow((await signIn({ username: email.trim(), password })).nextStep);
       else await follow((await confirmSignIn({ challengeResponse: answer.trim() })).nextStep);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function signInWithPasskey() {
+    if (!email.trim()) {
+      setError(new Error('Enter your email, then sign in with a passkey.'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const options = { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } as const;
+      await follow((await signIn({ username: email.trim(), options })).nextStep);
     } catch (failure) {
       setError(failure);
     } finally {
@@ -159,6 +181,16 @@ export function SignIn() {
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : step === 'password' ? 'Sign in' : 'Continue'}
         </button>
+        {step === 'password' && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void signInWithPasskey()}
+          >
+            Sign in with a passkey
+          </button>
+        )}
       </form>
       <p>
         New to Plaza? <Link to="/signup">Create an account</Link>
