@@ -1,5 +1,6 @@
 /** GetObject (whole, or one Range with 206) and HeadObject. */
-import type { ByteRange } from '../../ports/object-store/object-store.ts';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ByteRange, ObjectInfo } from '../../ports/object-store/object-store.ts';
 import {
   header,
   objectArn,
@@ -16,6 +17,7 @@ export async function headObject(services: S3Services, request: S3Request): Prom
   services.access.require(caller, 's3:GetObject', objectArn(bucket, key));
   const info = await services.objects.head(storedKey(key));
   if (!info) throw noSuchKey(key);
+  if (!preconditionsHold(request.headers, info)) return notModified(info);
   return { status: 200, headers: { ...objectHeaders(info), 'content-length': String(info.size) } };
 }
 
@@ -25,10 +27,11 @@ export async function getObject(services: S3Services, request: S3Request): Promi
   const stored = storedKey(key);
   const requested = header(headers, 'range');
   let range: ByteRange | undefined;
-  if (requested !== undefined) {
+  if (requested !== undefined || conditional(headers)) {
     const info = await services.objects.head(stored);
     if (!info) throw noSuchKey(key);
-    range = rangeOf(requested, info.size);
+    if (!preconditionsHold(headers, info)) return notModified(info);
+    if (requested !== undefined) range = rangeOf(requested, info.size);
   }
   const found = await services.objects.get(stored, range);
   if (!found) throw noSuchKey(key);
@@ -63,6 +66,36 @@ export function rangeOf(value: string, size: number): ByteRange | undefined {
       RangeRequested: value,
     });
   return { start, end };
+}
+
+const conditions = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since'];
+
+function conditional(headers: IncomingHttpHeaders): boolean {
+  return conditions.some((name) => headers[name] !== undefined);
+}
+
+/**
+ * HTTP's conditional request, as S3 evaluates it: a failed If-Match or If-Unmodified-Since is
+ * PreconditionFailed (If-Match wins over If-Unmodified-Since); false when the client's copy is
+ * current (If-None-Match, else If-Modified-Since), for a 304.
+ */
+function preconditionsHold(headers: IncomingHttpHeaders, info: ObjectInfo): boolean {
+  const ifMatch = header(headers, 'if-match');
+  const ifUnmodifiedSince = Date.parse(header(headers, 'if-unmodified-since') ?? '');
+  const seconds = Math.floor(info.lastModified.getTime() / 1000) * 1000;
+  const matches = (list: string) =>
+    list.split(',').some((tag) => tag.trim() === '*' || tag.trim() === info.etag);
+  if (ifMatch !== undefined ? !matches(ifMatch) : seconds > ifUnmodifiedSince)
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+      Condition: ifMatch !== undefined ? 'If-Match' : 'If-Unmodified-Since',
+    });
+  const ifNoneMatch = header(headers, 'if-none-match');
+  if (ifNoneMatch !== undefined) return !matches(ifNoneMatch);
+  return !(seconds <= Date.parse(header(headers, 'if-modified-since') ?? ''));
+}
+
+function notModified(info: ObjectInfo): S3Response {
+  return { status: 304, headers: { etag: info.etag, 'last-modified': info.lastModified.toUTCString() } };
 }
 
 export function noSuchKey(key: string): S3Error {

@@ -46,6 +46,7 @@ export const s3ErrorStatus = {
   NoSuchBucket: 404,
   NoSuchKey: 404,
   InvalidRange: 416,
+  PreconditionFailed: 412,
   InvalidArgument: 400,
   InvalidRequest: 400,
   InvalidDigest: 400,
