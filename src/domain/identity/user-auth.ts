@@ -8,7 +8,7 @@ import { completeSignIn } from './complete-sign-in.ts';
 import { authenticatePassword, srpAuth } from './initiate-auth.ts';
 import { fail, findUserBySignInName, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 import { maskEmail } from './sign-up.ts';
-import { hasPasskey, startWebAuthnChallenge } from './webauthn-sign-in.ts';
+import { startWebAuthnChallenge, usablePasskeys, type UsablePasskeys } from './webauthn-sign-in.ts';
 
 type Choice = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'WEB_AUTHN';
 
@@ -26,14 +26,13 @@ const isChoice = (value: unknown): value is Choice => choices.includes(value as 
 async function availableChallenges(
   user: UserRecord | undefined,
   services: IdentityServices,
-): Promise<Choice[]> {
-  const passkey: Choice[] = (await hasPasskey(user, services)) ? ['WEB_AUTHN'] : [];
-  if (!user) return ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'];
-  const verifiedEmail = user.status === 'CONFIRMED' && user.attributes.email_verified === 'true';
-  return [
-    ...(verifiedEmail ? ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'] : ['PASSWORD', 'PASSWORD_SRP']),
-    ...passkey,
-  ] as Choice[];
+): Promise<{ available: Choice[]; passkeys: UsablePasskeys | undefined }> {
+  const passkeys = await usablePasskeys(user, services);
+  const verifiedEmail = !user || (user.status === 'CONFIRMED' && user.attributes.email_verified === 'true');
+  const available: Choice[] = verifiedEmail
+    ? ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']
+    : ['PASSWORD', 'PASSWORD_SRP'];
+  return { available: passkeys ? [...available, 'WEB_AUTHN'] : available, passkeys };
 }
 
 function requireParameter(parameters: Record<string, string>, name: string): string {
@@ -49,9 +48,9 @@ export async function userAuth(parameters: Record<string, string>, services: Ide
   if (preferred !== undefined && !isChoice(preferred) && !unoffered.has(preferred))
     fail('InvalidParameterException', `Unsupported PREFERRED_CHALLENGE: ${preferred}`);
   const user = await findUserBySignInName(username, services);
-  const available = await availableChallenges(user, services);
+  const { available, passkeys } = await availableChallenges(user, services);
   if (isChoice(preferred) && available.includes(preferred))
-    return runChoice(preferred, username, user, parameters, services);
+    return runChoice(preferred, username, user, parameters, services, passkeys);
   const session = services.ids.secret(48);
   const expiresAt = services.clock.now() + selectionMs;
   await services.users.put({
@@ -102,6 +101,7 @@ async function runChoice(
   user: UserRecord | undefined,
   parameters: Record<string, string>,
   services: IdentityServices,
+  passkeys: UsablePasskeys | undefined = undefined,
 ) {
   switch (choice) {
     case 'PASSWORD': {
@@ -115,7 +115,7 @@ async function runChoice(
     case 'WEB_AUTHN':
       // Offered only to a user with a passkey, so the user is known here.
       if (!user) return fail('NotAuthorizedException', 'Incorrect username or password.');
-      return startWebAuthnChallenge(user, services);
+      return startWebAuthnChallenge(user, services, passkeys);
   }
 }
 

@@ -24,35 +24,50 @@ import {
   credentialsOf,
   relyingParty,
   webAuthnChallengeMs,
+  type RelyingParty,
   type StoredCredential,
 } from './webauthn.ts';
 
-/** Whether the user can sign in with a passkey of the pool's relying party (never throws: a choice is offered or not). */
-export async function hasPasskey(user: UserRecord | undefined, services: IdentityServices): Promise<boolean> {
-  if (!user || user.status !== 'CONFIRMED') return false;
+export interface UsablePasskeys {
+  rp: RelyingParty;
+  credentials: StoredCredential[];
+}
+
+/**
+ * The user's passkeys of the pool's relying party, if they can sign in with one (never throws: the
+ * choice is offered or not). The preferred path hands them on to the challenge, which reads them once.
+ */
+export async function usablePasskeys(
+  user: UserRecord | undefined,
+  services: IdentityServices,
+): Promise<UsablePasskeys | undefined> {
+  if (!user || user.status !== 'CONFIRMED') return undefined;
   const rp = await relyingParty(services).catch(() => undefined);
-  if (!rp) return false;
+  if (!rp) return undefined;
   const { credentials } = await credentialsOf(user.sub, services);
-  return credentials.some((credential) => credential.relyingPartyId === rp.id);
+  const usable = credentials.filter((credential) => credential.relyingPartyId === rp.id);
+  return usable.length > 0 ? { rp, credentials: usable } : undefined;
 }
 
 /** The WEB_AUTHN challenge for a user with passkeys. */
-export async function startWebAuthnChallenge(user: UserRecord, services: IdentityServices) {
+export async function startWebAuthnChallenge(
+  user: UserRecord,
+  services: IdentityServices,
+  known: UsablePasskeys | undefined = undefined,
+) {
   const { users, clock, ids } = services;
   if (user.lockedUntil > clock.now()) fail('NotAuthorizedException', 'Password attempts exceeded');
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
-  const rp = await relyingParty(services);
-  const { credentials } = await credentialsOf(user.sub, services);
+  const passkeys = known ?? (await usablePasskeys(user, services));
+  if (!passkeys) return fail('NotAuthorizedException', 'The user has no passkey.');
   const options = await generateAuthenticationOptions({
-    rpID: rp.id,
-    allowCredentials: credentials
-      .filter((credential) => credential.relyingPartyId === rp.id)
-      .map((credential) => ({
-        id: credential.credentialId,
-        transports: credential.transports,
-      })) as Parameters<typeof generateAuthenticationOptions>[0]['allowCredentials'],
+    rpID: passkeys.rp.id,
+    allowCredentials: passkeys.credentials.map((credential) => ({
+      id: credential.credentialId,
+      transports: credential.transports,
+    })) as Parameters<typeof generateAuthenticationOptions>[0]['allowCredentials'],
     timeout: webAuthnChallengeMs,
-    userVerification: rp.userVerification,
+    userVerification: passkeys.rp.userVerification,
   });
   const session = ids.secret(48);
   const expiresAt = clock.now() + webAuthnChallengeMs;
@@ -96,6 +111,14 @@ function assertionOf(text: string | undefined): AuthenticationResponseJSON {
   return value as AuthenticationResponseJSON;
 }
 
+/** Whether USERNAME names the session's user: their sub or email at once, an alias through the pool. */
+async function namesUser(username: string | undefined, user: UserRecord, services: IdentityServices) {
+  if (!username) return false;
+  const name = username.toLowerCase();
+  if (name === user.sub || name === user.email.toLowerCase()) return true;
+  return (await findUserBySignInName(username, services))?.sub === user.sub;
+}
+
 const invalidSession = () =>
   fail('NotAuthorizedException', 'Invalid session for the user, session is expired.');
 
@@ -118,8 +141,8 @@ export async function answerWebAuthnChallenge(
   const { item: userItem } = await users.get(userKeys.user(String(item.sub)), { consistent: true });
   if (!userItem) return invalidSession();
   const user = toUserRecord(userItem);
-  const named = responses.USERNAME ? await findUserBySignInName(responses.USERNAME, services) : undefined;
-  if (named?.sub !== user.sub) fail('NotAuthorizedException', 'Invalid session for the user.');
+  if (!(await namesUser(responses.USERNAME, user, services)))
+    fail('NotAuthorizedException', 'Invalid session for the user.');
   if (user.lockedUntil > clock.now()) fail('NotAuthorizedException', 'Password attempts exceeded');
   const credential = await credentialOf(user, assertion.id, services);
   const newCounter = await verifyAssertion(assertion, credential, String(item.challenge), services).catch(
