@@ -378,6 +378,16 @@ describe('the S3 API of the media bucket', () => {
     const putUrl = await getSignedUrl(alice.client, new PutObjectCommand({ Bucket: bucket, Key }), {
       expiresIn: 60,
     });
+    const corrupt = await fetch(putUrl, {
+      method: 'PUT',
+      body: 'sent by URL',
+      headers: { 'content-md5': Buffer.alloc(16).toString('base64') },
+    });
+    expect(corrupt.status).toBe(400);
+    expect(await corrupt.text()).toContain('<Code>BadDigest</Code>');
+    expect(await errorName(alice.client.send(new HeadObjectCommand({ Bucket: bucket, Key })))).toBe(
+      'NotFound',
+    );
     expect((await fetch(putUrl, { method: 'PUT', body: 'sent by URL' })).status).toBe(200);
     const getUrl = await getSignedUrl(alice.client, new GetObjectCommand({ Bucket: bucket, Key }), {
       expiresIn: 60,

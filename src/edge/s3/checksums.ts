@@ -4,6 +4,7 @@
  * CRC32C and CRC64/NVME (the AWS SDK's default since 2025 for some operations) are table-driven.
  */
 import { createHash } from 'node:crypto';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { S3Error } from './s3-xml.ts';
 
@@ -76,23 +77,50 @@ export function checksumAlgorithmOf(name: string): ChecksumAlgorithm | undefined
     : undefined;
 }
 
-/** Refuses the object when a checksum the client sent does not match its bytes (S3's BadDigest). */
-export function requireChecksum(algorithm: ChecksumAlgorithm, expected: string, body: Buffer): void {
-  const checksum = runningChecksum(algorithm);
-  checksum.update(body);
-  const actual = checksum.digest();
-  if (actual !== expected)
-    throw new S3Error(
-      'BadDigest',
-      `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`,
-    );
+/** What a body must hash to: the client's `x-amz-checksum-*` headers and Content-MD5. */
+export interface ExpectedDigest {
+  name: string;
+  digest: RunningChecksum;
+  expected: string;
+  failure: S3Error;
 }
 
-/** Content-MD5, when sent, as S3 checks it. */
-export function requireContentMd5(expected: string | undefined, body: Buffer): void {
-  if (expected === undefined) return;
+export function expectedChecksum(algorithm: ChecksumAlgorithm, expected: string): ExpectedDigest {
+  return {
+    name: `x-amz-checksum-${algorithm}`,
+    digest: runningChecksum(algorithm),
+    expected,
+    failure: new S3Error(
+      'BadDigest',
+      `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`,
+    ),
+  };
+}
+
+/** Content-MD5, as S3 checks it: InvalidDigest at once when it is no MD5 at all. */
+export function expectedContentMd5(expected: string): ExpectedDigest {
   if (!/^[A-Za-z0-9+/]{22}==$/.test(expected))
     throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
-  if (createHash('md5').update(body).digest('base64') !== expected)
-    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  const hash = createHash('md5');
+  return {
+    name: 'content-md5',
+    digest: { update: (bytes) => hash.update(bytes), digest: () => hash.digest('base64') },
+    expected,
+    failure: new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  };
+}
+
+/** The body passed through, failing at its end when a digest does not match (the store then keeps nothing). */
+export function verifyingDigests(body: Readable, digests: ExpectedDigest[]): Readable {
+  if (digests.length === 0) return body;
+  const verifying = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      for (const { digest } of digests) digest.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      callback(digests.find(({ digest, expected }) => digest.digest() !== expected)?.failure ?? null);
+    },
+  });
+  return pipeline(body, verifying, () => undefined);
 }

@@ -11,7 +11,8 @@ import {
   header,
   metadataOf,
   objectArn,
-  requireBodyChecksums,
+  checkedBody,
+  requiredLength,
   storedKey,
   type S3Request,
   type S3Response,
@@ -64,14 +65,14 @@ export async function uploadPart(
   request: S3Request,
   uploadId: string,
 ): Promise<S3Response> {
-  const { caller, bucket, key, headers, body, query } = request;
+  const { caller, bucket, key, query } = request;
   services.access.require(caller, 's3:PutObject', objectArn(bucket, key));
   const part = partNumberOf(query.get('partNumber'));
   await uploadFor(services, uploadId, key);
-  const checksums = requireBodyChecksums(headers, body);
+  const { body, checksums } = checkedBody(request);
   const info = await services.objects.put(partKey(uploadId, part), body, {
     contentType: 'application/octet-stream',
-    contentLength: body.length,
+    contentLength: requiredLength(request),
   });
   return { status: 200, headers: { etag: info.etag, ...checksums } };
 }
@@ -116,7 +117,7 @@ export async function completeMultipartUpload(
   const { caller, bucket, key, body } = request;
   services.access.require(caller, 's3:PutObject', objectArn(bucket, key));
   const record = await uploadFor(services, uploadId, key);
-  const chosen = chosenParts(body.toString('utf8'));
+  const chosen = chosenParts(Buffer.isBuffer(body) ? body.toString('utf8') : '');
   const stored = new Map((await partsOf(services, uploadId)).map((part) => [part.number, part.info]));
   const infos = chosen.map(({ number, etag }, index) => {
     const info = stored.get(number);

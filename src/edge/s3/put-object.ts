@@ -2,7 +2,8 @@
 import {
   header,
   metadataOf,
-  requireBodyChecksums,
+  checkedBody,
+  requiredLength,
   objectArn,
   storedKey,
   type S3Request,
@@ -11,14 +12,14 @@ import {
 } from './s3-operation.ts';
 
 export async function putObject(services: S3Services, request: S3Request): Promise<S3Response> {
-  const { caller, bucket, key, headers, body } = request;
+  const { caller, bucket, key, headers } = request;
   services.access.require(caller, 's3:PutObject', objectArn(bucket, key));
   const stored = storedKey(key);
-  const checksums = requireBodyChecksums(headers, body);
+  const { body, checksums } = checkedBody(request);
   const info = await services.objects.put(stored, body, {
     contentType: header(headers, 'content-type') ?? 'binary/octet-stream',
     metadata: metadataOf(headers),
-    contentLength: body.length,
+    contentLength: requiredLength(request),
   });
   return { status: 200, headers: { etag: info.etag, ...checksums } };
 }

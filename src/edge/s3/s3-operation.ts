@@ -1,9 +1,15 @@
 /** What every S3 operation receives and answers. */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ObjectInfo, ObjectStore } from '../../ports/object-store/object-store.ts';
 import type { S3Access, S3Caller } from './s3-auth.ts';
-import { checksumAlgorithms, requireChecksum, requireContentMd5 } from './checksums.ts';
+import {
+  checksumAlgorithms,
+  expectedChecksum,
+  expectedContentMd5,
+  verifyingDigests,
+  type ExpectedDigest,
+} from './checksums.ts';
 import { storeKeyOf } from './s3-keys.ts';
 import { S3Error } from './s3-xml.ts';
 import { isSafeKey } from '../../ports/object-store/object-store.ts';
@@ -20,8 +26,11 @@ export interface S3Request {
   key: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
-  /** The decoded body (aws-chunked already undone); empty when none was sent. */
-  body: Buffer;
+  /**
+   * The body: read whole (its hash was signed, or an operation's XML), or, for an object's bytes
+   * under an unsigned payload, streaming in, aws-chunked already undone.
+   */
+  body: Buffer | Readable;
 }
 
 export interface S3Response {
@@ -70,15 +79,31 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** Checks Content-MD5 and the `x-amz-checksum-*` headers sent; returns the checksum headers, to echo. */
-export function requireBodyChecksums(headers: IncomingHttpHeaders, body: Buffer): Record<string, string> {
-  requireContentMd5(header(headers, 'content-md5'), body);
+/**
+ * The body, checked as it streams against the Content-MD5 and `x-amz-checksum-*` headers sent;
+ * and those checksum headers, which S3 echoes.
+ */
+export function checkedBody(request: S3Request): { body: Readable; checksums: Record<string, string> } {
+  const digests: ExpectedDigest[] = [];
+  const md5 = header(request.headers, 'content-md5');
+  if (md5 !== undefined) digests.push(expectedContentMd5(md5));
   const checksums: Record<string, string> = {};
   for (const algorithm of checksumAlgorithms) {
-    const expected = header(headers, `x-amz-checksum-${algorithm}`);
+    const expected = header(request.headers, `x-amz-checksum-${algorithm}`);
     if (expected === undefined) continue;
-    requireChecksum(algorithm, expected, body);
+    digests.push(expectedChecksum(algorithm, expected));
     checksums[`x-amz-checksum-${algorithm}`] = expected;
   }
-  return checksums;
+  const body = Buffer.isBuffer(request.body) ? Readable.from([request.body]) : request.body;
+  return { body: verifyingDigests(body, digests), checksums };
+}
+
+/** The object's length, known before its bytes are read: S3 requires one for a PUT (MissingContentLength). */
+export function requiredLength(request: S3Request): number {
+  if (Buffer.isBuffer(request.body)) return request.body.length;
+  const declared =
+    header(request.headers, 'x-amz-decoded-content-length') ?? header(request.headers, 'content-length');
+  if (declared === undefined || !/^\d+$/.test(declared))
+    throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
+  return Number(declared);
 }

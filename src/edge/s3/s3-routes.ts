@@ -6,8 +6,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
 import { isPlazaError } from '../../platform/errors.ts';
-import { decodeAwsChunked, requireTrailers } from './aws-chunked.ts';
+import { awsChunkedDecoder } from './aws-chunked.ts';
 import { copyObject } from './copy-object.ts';
 import { deleteObject } from './delete-object.ts';
 import { getObject, headObject } from './get-object.ts';
@@ -30,7 +31,7 @@ export interface S3RouteOptions extends S3Services {
   access: S3Access;
   /** The one bucket served (the media bucket's name). */
   bucket: string;
-  /** The largest body read into memory (a single PutObject). */
+  /** The largest body read into memory (one whose payload hash was signed, an operation's XML). */
   maxObjectBytes: number;
 }
 
@@ -79,8 +80,9 @@ async function handle(
   const resource = path.slice(prefix.length) || '/';
   try {
     const { bucket, key } = bucketAndKey(resource);
-    const body = await readBody(request.raw, options.maxObjectBytes);
     const query = new URLSearchParams(queryString);
+    const streamed = isStreamedObject(request);
+    const body = streamed ? undefined : await readBody(request.raw, options.maxObjectBytes);
     const caller = await options.access.caller({
       method: request.method,
       path,
@@ -98,7 +100,7 @@ async function handle(
       key,
       query,
       headers: request.headers,
-      body: decodedBody(request, body),
+      body: body ?? decodedStream(request),
     };
     const response = await dispatch(options, s3Request, request.method);
     reply.code(response.status).headers({ ...response.headers, 'x-amz-request-id': request.id });
@@ -169,22 +171,29 @@ async function readBody(raw: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The object's bytes: aws-chunked undone and its trailing checksums checked. */
-function decodedBody(request: FastifyRequest, body: Buffer): Buffer {
+/**
+ * Whether the body is an object's bytes that the signature does not cover (UNSIGNED-PAYLOAD, the
+ * SDK's aws-chunked streaming, a presigned PUT): those stream to the store, whatever their size.
+ * A body whose hash was signed is read whole first, to check it before anything is stored.
+ */
+function isStreamedObject(request: FastifyRequest): boolean {
+  if (request.method !== 'PUT' || request.headers['x-amz-copy-source'] !== undefined) return false;
   const sha = header(request.headers, 'x-amz-content-sha256');
-  const encodings = (header(request.headers, 'content-encoding') ?? '').split(',').map((e) => e.trim());
   if (sha?.startsWith('STREAMING-') && sha !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER')
     throw new S3Error(
       'InvalidRequest',
       `${sha} is not supported: send STREAMING-UNSIGNED-PAYLOAD-TRAILER or a signed or unsigned payload.`,
     );
-  if (sha !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' && !encodings.includes('aws-chunked')) return body;
-  const decoded = decodeAwsChunked(body);
-  const declared = header(request.headers, 'x-amz-decoded-content-length');
-  if (declared !== undefined && Number(declared) !== decoded.body.length)
-    throw new S3Error('IncompleteBody', 'The decoded body is not x-amz-decoded-content-length bytes long.');
-  requireTrailers(decoded, header(request.headers, 'x-amz-trailer'));
-  return decoded.body;
+  return sha === undefined || !/^[0-9a-f]{64}$/.test(sha);
+}
+
+/** The object's bytes as they arrive, aws-chunked undone (its trailing checksums checked at the end). */
+function decodedStream(request: FastifyRequest): Readable {
+  const sha = header(request.headers, 'x-amz-content-sha256');
+  const encodings = (header(request.headers, 'content-encoding') ?? '').split(',').map((e) => e.trim());
+  if (sha !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' && !encodings.includes('aws-chunked')) return request.raw;
+  const decoder = awsChunkedDecoder(header(request.headers, 'x-amz-trailer'));
+  return pipeline(request.raw, decoder, () => undefined);
 }
 
 function tooLarge(limit: number): S3Error {

@@ -52,6 +52,7 @@ export const s3ErrorStatus = {
   InvalidDigest: 400,
   BadDigest: 400,
   IncompleteBody: 400,
+  MissingContentLength: 411,
   EntityTooLarge: 400,
   EntityTooSmall: 400,
   NoSuchUpload: 404,
