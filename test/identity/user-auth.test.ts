@@ -264,5 +264,9 @@ it('runs USER_AUTH from the back office and lists ALLOW_USER_AUTH on the app cli
   );
   expect(UserPoolClient?.ExplicitAuthFlows).toContain('ALLOW_USER_AUTH');
   const { UserPool } = await admin.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
-  expect(UserPool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).toEqual(['PASSWORD', 'EMAIL_OTP']);
+  expect(UserPool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors).toEqual([
+    'PASSWORD',
+    'EMAIL_OTP',
+    'WEB_AUTHN',
+  ]);
 });

@@ -61,8 +61,14 @@ export async function describeUserPool(
           RequireSymbols: false,
           TemporaryPasswordValidityDays: temporaryPasswordDays,
         },
-        // Choice-based sign-in (USER_AUTH): a password (or SRP) or an emailed code first.
-        SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] },
+        // Choice-based sign-in (USER_AUTH): a password (or SRP), an emailed code or a passkey first.
+        SignInPolicy: {
+          AllowedFirstAuthFactors: [
+            'PASSWORD',
+            'EMAIL_OTP',
+            ...(pool.webAuthn?.enabled === false ? [] : ['WEB_AUTHN']),
+          ],
+        },
       },
       DeletionProtection: 'ACTIVE',
       LambdaConfig: lambdaConfig(services),
