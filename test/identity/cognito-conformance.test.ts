@@ -53,6 +53,11 @@ const contracted = [
   'AdminDeleteUser',
   'AdminUserGlobalSignOut',
   'ListUsers',
+  // "passkey registration operations" (second round)
+  'StartWebAuthnRegistration',
+  'CompleteWebAuthnRegistration',
+  'ListWebAuthnCredentials',
+  'DeleteWebAuthnCredential',
 ];
 
 interface Answer {
