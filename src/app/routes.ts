@@ -84,6 +84,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       // One PutObject is read whole (its signature and checksums cover it) before it is stored.
       maxObjectBytes: 64 * 1024 * 1024,
       access: identityPoolS3Access(config, identity.identityPool),
+      allowedOrigins: config.allowedOrigins,
     });
   registerAmplifyOutputsRoute(server, {
     region: config.region,

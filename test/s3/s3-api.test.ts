@@ -428,6 +428,34 @@ describe('the S3 API of the media bucket', () => {
     ).toBe('at the root');
   });
 
+  it('answers a browser’s CORS preflight and exposes ETag to its script', async () => {
+    const origin = 'https://app.example.com';
+    const preflight = await fetch(`${endpoint}/${bucket}/public/x.jpg`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization,x-amz-date,x-amz-content-sha256',
+      },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-amz-date');
+    const refused = await fetch(`${endpoint}/${bucket}/public/x.jpg`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PATCH' },
+    });
+    expect(refused.status).toBe(403);
+    const url = await getSignedUrl(
+      alice.client,
+      new GetObjectCommand({ Bucket: bucket, Key: 'public/open.txt' }),
+    );
+    const answer = await fetch(url, { headers: { origin } });
+    expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(answer.headers.get('access-control-expose-headers')).toContain('etag');
+  });
+
   it('refuses bad signatures, unknown buckets and unsigned requests in S3’s terms', async () => {
     const credentials = await identityCredentials();
     const forged = s3({ ...credentials, secretAccessKey: `${credentials.secretAccessKey.slice(0, -1)}x` });

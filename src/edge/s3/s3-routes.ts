@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { isPlazaError } from '../../platform/errors.ts';
 import { awsChunkedDecoder } from './aws-chunked.ts';
+import { checksumAlgorithms } from './checksums.ts';
 import { copyObject } from './copy-object.ts';
 import { deleteObject } from './delete-object.ts';
 import { getObject, headObject } from './get-object.ts';
@@ -31,6 +32,11 @@ export interface S3RouteOptions extends S3Services {
   access: S3Access;
   /** The one bucket served (the media bucket's name). */
   bucket: string;
+  /**
+   * Origins whose pages may call the API (S3's bucket CORS rule): none listed or `*` is any, as
+   * every request is signed anyway.
+   */
+  allowedOrigins: string[];
   /** The largest body read into memory (one whose payload hash was signed, an operation's XML). */
   maxObjectBytes: number;
 }
@@ -53,13 +59,15 @@ export async function registerS3Routes(server: FastifyInstance, options: S3Route
     // Bodies of any type are the object's bytes: read raw by the handler, never parsed.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    const route = (url: string, prefix: string) =>
+    const route = (url: string, prefix: string) => {
+      scope.options(url, (request, reply) => preflight(options, request, reply));
       scope.route({
         method: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST'],
         url,
         handler: (request: FastifyRequest, reply: FastifyReply) => handle(options, prefix, request, reply),
         exposeHeadRoute: false,
       });
+    };
     for (const url of [s3PathPrefix, `${s3PathPrefix}/`, `${s3PathPrefix}/*`]) route(url, s3PathPrefix);
     // Also at the root, path-style: Amplify Storage's customEndpoint takes a host and puts the
     // bucket first in the path, so `/s3` cannot be named to it.
@@ -78,6 +86,7 @@ async function handle(
   const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
   const queryString = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
   const resource = path.slice(prefix.length) || '/';
+  allowOrigin(options, request, reply);
   try {
     const { bucket, key } = bucketAndKey(resource);
     const query = new URLSearchParams(queryString);
@@ -109,6 +118,60 @@ async function handle(
     if (!request.raw.readableEnded) reply.header('connection', 'close');
     return sendS3Error(reply, asS3Error(error, request), resource, request.id, request.method);
   }
+}
+
+/** S3 exposes these to a page's script on a cross-origin answer (Amplify reads ETag for multipart). */
+const exposedHeaders = [
+  'etag',
+  'x-amz-request-id',
+  'x-amz-version-id',
+  'content-range',
+  'accept-ranges',
+  'last-modified',
+  ...checksumAlgorithms.map((algorithm) => `x-amz-checksum-${algorithm}`),
+].join(', ');
+
+function originAllowed(options: S3RouteOptions, origin: string): boolean {
+  return (
+    options.allowedOrigins.length === 0 ||
+    options.allowedOrigins.includes('*') ||
+    options.allowedOrigins.includes(origin)
+  );
+}
+
+function allowOrigin(options: S3RouteOptions, request: FastifyRequest, reply: FastifyReply): void {
+  const origin = request.headers.origin;
+  if (!origin || !originAllowed(options, origin)) return;
+  reply
+    .header('access-control-allow-origin', origin)
+    .header('access-control-expose-headers', exposedHeaders)
+    .header('vary', 'Origin');
+}
+
+/** A browser's preflight, answered as S3 does for a bucket whose CORS rule allows the origin. */
+function preflight(options: S3RouteOptions, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const origin = request.headers.origin;
+  const method = header(request.headers, 'access-control-request-method');
+  if (
+    !origin ||
+    !method ||
+    !originAllowed(options, origin) ||
+    !['GET', 'HEAD', 'PUT', 'POST', 'DELETE'].includes(method)
+  )
+    return sendS3Error(
+      reply,
+      new S3Error('AccessDenied', 'CORSResponse: This CORS request is not allowed.'),
+      request.url,
+      request.id,
+      'OPTIONS',
+    );
+  allowOrigin(options, request, reply);
+  return reply
+    .code(200)
+    .header('access-control-allow-methods', 'GET, HEAD, PUT, POST, DELETE')
+    .header('access-control-allow-headers', header(request.headers, 'access-control-request-headers') ?? '')
+    .header('access-control-max-age', '3000')
+    .send();
 }
 
 function dispatch(services: S3Services, request: S3Request, method: string): Promise<S3Response> {
