@@ -466,6 +466,25 @@ describe('the S3 API of the media bucket', () => {
     expect(
       await errorName(unknown.send(new GetObjectCommand({ Bucket: bucket, Key: 'public/open.txt' }))),
     ).toBe('InvalidAccessKeyId');
+    const identityPool = pool.app.identity.identityPool!;
+    const issued = identityPool.tokens.issue(
+      {
+        identityId: credentials.identityId,
+        identityPoolId: identityPool.settings.identityPoolId,
+        role: 'unauthenticated',
+        roleArn: identityPool.settings.roles.unauthenticated,
+        expiresAt: Date.now() - 1000,
+      },
+      'ASIAEXPIREDEXAMPLE01',
+    );
+    const lapsed = s3({
+      accessKeyId: issued.AccessKeyId,
+      secretAccessKey: issued.SecretKey,
+      sessionToken: issued.SessionToken,
+    });
+    expect(
+      await errorName(lapsed.send(new GetObjectCommand({ Bucket: bucket, Key: 'public/open.txt' }))),
+    ).toBe('ExpiredToken');
     expect(
       await errorName(alice.client.send(new GetObjectCommand({ Bucket: 'not-ours', Key: 'public/x' }))),
     ).toBe('NoSuchBucket');
