@@ -81,7 +81,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
     await registerS3Routes(server, {
       objects: media.services.objects,
       bucket: config.storage.s3.bucket,
-      // One PutObject is read whole (its signature and checksums cover it) before it is stored.
+      // A body whose SHA-256 was signed is read whole and checked before it is stored; others stream.
       maxObjectBytes: 64 * 1024 * 1024,
       access: identityPoolS3Access(config, identity.identityPool),
       allowedOrigins: config.allowedOrigins,

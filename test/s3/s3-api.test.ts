@@ -135,6 +135,12 @@ describe('the S3 API of the media bucket', () => {
     expect(
       await errorName(alice.client.send(new GetObjectCommand({ Bucket: bucket, Key, Range: 'bytes=99-' }))),
     ).toBe('InvalidRange');
+    const unchanged = alice.client.send(new GetObjectCommand({ Bucket: bucket, Key, IfNoneMatch: put.ETag }));
+    await expect(unchanged).rejects.toMatchObject({ $metadata: { httpStatusCode: 304 } });
+    const otherTag = alice.client.send(new GetObjectCommand({ Bucket: bucket, Key, IfMatch: '"other"' }));
+    expect(await errorName(otherTag)).toBe('PreconditionFailed');
+    const matched = await alice.client.send(new GetObjectCommand({ Bucket: bucket, Key, IfMatch: put.ETag }));
+    expect(await text(matched)).toBe('hello, bucket');
     await alice.client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
     expect(await errorName(alice.client.send(new GetObjectCommand({ Bucket: bucket, Key })))).toBe(
       'NoSuchKey',
