@@ -98,6 +98,9 @@ export function checkedBody(request: S3Request): { body: Readable; checksums: Re
   return { body: verifyingDigests(body, digests), checksums };
 }
 
+/** S3's largest single PUT (5 GiB); larger objects go up in parts. */
+const maxSinglePutBytes = 5 * 1024 ** 3;
+
 /** The object's length, known before its bytes are read: S3 requires one for a PUT (MissingContentLength). */
 export function requiredLength(request: S3Request): number {
   if (Buffer.isBuffer(request.body)) return request.body.length;
@@ -105,5 +108,9 @@ export function requiredLength(request: S3Request): number {
     header(request.headers, 'x-amz-decoded-content-length') ?? header(request.headers, 'content-length');
   if (declared === undefined || !/^\d+$/.test(declared))
     throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
+  if (Number(declared) > maxSinglePutBytes)
+    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.', {
+      MaxSizeAllowed: String(maxSinglePutBytes),
+    });
   return Number(declared);
 }

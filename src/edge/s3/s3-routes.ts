@@ -227,8 +227,7 @@ async function readBody(raw: IncomingMessage, limit: number): Promise<Buffer> {
   let length = 0;
   for await (const chunk of raw) {
     length += (chunk as Buffer).length;
-    // aws-chunked framing is small: allow it on top of the largest object.
-    if (length > limit + 64 * 1024) throw tooLarge(limit);
+    if (length > limit) throw tooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
