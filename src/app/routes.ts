@@ -85,6 +85,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       maxObjectBytes: 64 * 1024 * 1024,
       access: identityPoolS3Access(config, identity.identityPool),
       allowedOrigins: config.allowedOrigins,
+      metrics,
     });
   registerAmplifyOutputsRoute(server, {
     region: config.region,

@@ -462,6 +462,13 @@ describe('the S3 API of the media bucket', () => {
     expect(answer.headers.get('access-control-expose-headers')).toContain('etag');
   });
 
+  it('counts requests and errors per S3 operation in the metrics', async () => {
+    const text = await (await fetch(`${pool.url}/metrics`)).text();
+    expect(text).toMatch(/plaza_requests_total\{operation="s3:GetObject"\} [1-9]/);
+    expect(text).toMatch(/plaza_requests_total\{operation="s3:CompleteMultipartUpload"\} [1-9]/);
+    expect(text).toMatch(/plaza_errors_total\{operation="s3:GetObject",type="AccessDenied"\} [1-9]/);
+  });
+
   it('refuses bad signatures, unknown buckets and unsigned requests in S3’s terms', async () => {
     const credentials = await identityCredentials();
     const forged = s3({ ...credentials, secretAccessKey: `${credentials.secretAccessKey.slice(0, -1)}x` });

@@ -5,9 +5,10 @@
  * dispatched to its operation; every failure is answered in S3's XML error form.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { isPlazaError } from '../../platform/errors.ts';
+import type { Metrics } from '../../platform/metrics.ts';
 import { awsChunkedDecoder } from './aws-chunked.ts';
 import { checksumAlgorithms } from './checksums.ts';
 import { copyObject } from './copy-object.ts';
@@ -30,6 +31,7 @@ export const s3PathPrefix = '/s3';
 
 export interface S3RouteOptions extends S3Services {
   access: S3Access;
+  metrics: Pick<Metrics, 'requests' | 'errors' | 'latency'>;
   /** The one bucket served (the media bucket's name). */
   bucket: string;
   /**
@@ -87,9 +89,14 @@ async function handle(
   const queryString = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
   const resource = path.slice(prefix.length) || '/';
   allowOrigin(options, request, reply);
+  const query = new URLSearchParams(queryString);
+  const started = performance.now();
+  let metricName = `s3:${request.method}`;
   try {
     const { bucket, key } = bucketAndKey(resource);
-    const query = new URLSearchParams(queryString);
+    const operation = operationOf(request.method, key, query, request.headers);
+    metricName = `s3:${operation}`;
+    options.metrics.requests.inc({ operation: metricName });
     const streamed = isStreamedObject(request);
     const body = streamed ? undefined : await readBody(request.raw, options.maxObjectBytes);
     const caller = await options.access.caller({
@@ -111,12 +118,15 @@ async function handle(
       headers: request.headers,
       body: body ?? decodedStream(request),
     };
-    const response = await dispatch(options, s3Request, request.method);
+    const response = await dispatch(options, s3Request, operation);
+    options.metrics.latency.observe({ operation: metricName }, (performance.now() - started) / 1000);
     reply.code(response.status).headers({ ...response.headers, 'x-amz-request-id': request.id });
     return reply.send(request.method === 'HEAD' ? undefined : response.body);
   } catch (error) {
+    const failure = asS3Error(error, request);
+    options.metrics.errors.inc({ operation: metricName, type: failure.code });
     if (!request.raw.readableEnded) reply.header('connection', 'close');
-    return sendS3Error(reply, asS3Error(error, request), resource, request.id, request.method);
+    return sendS3Error(reply, failure, resource, request.id, request.method);
   }
 }
 
@@ -174,35 +184,64 @@ function preflight(options: S3RouteOptions, request: FastifyRequest, reply: Fast
     .send();
 }
 
-function dispatch(services: S3Services, request: S3Request, method: string): Promise<S3Response> {
-  const unsupported = unsupportedSubresources.find((name) => request.query.has(name));
+type Operation = (services: S3Services, request: S3Request) => Promise<S3Response>;
+
+const uploadIdOf = (request: S3Request) => request.query.get('uploadId') ?? '';
+
+/** The operations served, by S3's names (the metrics' and logs' names too). */
+const operations: Record<string, Operation> = {
+  ListObjectsV2: listObjectsV2,
+  HeadBucket: headBucket,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: (services, request) => uploadPart(services, request, uploadIdOf(request)),
+  ListParts: (services, request) => listParts(services, request, uploadIdOf(request)),
+  CompleteMultipartUpload: (services, request) =>
+    completeMultipartUpload(services, request, uploadIdOf(request)),
+  AbortMultipartUpload: (services, request) => abortMultipartUpload(services, request, uploadIdOf(request)),
+  PutObject: putObject,
+  CopyObject: (services, request) =>
+    copyObject(services, request, header(request.headers, 'x-amz-copy-source') ?? ''),
+  GetObject: getObject,
+  HeadObject: headObject,
+  DeleteObject: deleteObject,
+};
+
+/** Which operation a request is, from its method, path and query, as S3 tells them apart. */
+function operationOf(
+  method: string,
+  key: string,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+): string {
+  if (key === '')
+    return method === 'HEAD'
+      ? 'HeadBucket'
+      : method === 'GET' && query.get('list-type') === '2'
+        ? 'ListObjectsV2'
+        : `${method} bucket`;
+  if (method === 'POST' && query.has('uploads')) return 'CreateMultipartUpload';
+  const byMethod: Record<string, string> = query.has('uploadId')
+    ? { PUT: 'UploadPart', GET: 'ListParts', POST: 'CompleteMultipartUpload', DELETE: 'AbortMultipartUpload' }
+    : {
+        PUT: headers['x-amz-copy-source'] === undefined ? 'PutObject' : 'CopyObject',
+        GET: 'GetObject',
+        HEAD: 'HeadObject',
+        DELETE: 'DeleteObject',
+      };
+  return byMethod[method] ?? `${method} object`;
+}
+
+function dispatch(services: S3Services, request: S3Request, name: string): Promise<S3Response> {
+  const unsupported = unsupportedSubresources.find((subresource) => request.query.has(subresource));
   if (unsupported)
     throw new S3Error('InvalidRequest', `The ${unsupported} subresource is not supported by this endpoint.`);
-  if (request.key === '') {
-    if (method === 'GET' && request.query.get('list-type') === '2') return listObjectsV2(services, request);
-    if (method === 'HEAD') return headBucket(services, request);
+  const operation = operations[name];
+  if (operation) return operation(services, request);
+  if (request.key === '')
     throw new S3Error(
       'InvalidRequest',
       'Only ListObjectsV2 (list-type=2) and HeadBucket are served on the bucket.',
     );
-  }
-  const uploadId = request.query.get('uploadId');
-  if (method === 'POST' && request.query.has('uploads')) return createMultipartUpload(services, request);
-  if (uploadId !== null) {
-    if (method === 'PUT') return uploadPart(services, request, uploadId);
-    if (method === 'GET') return listParts(services, request, uploadId);
-    if (method === 'POST') return completeMultipartUpload(services, request, uploadId);
-    if (method === 'DELETE') return abortMultipartUpload(services, request, uploadId);
-  }
-  if (method === 'PUT') {
-    const copySource = header(request.headers, 'x-amz-copy-source');
-    return copySource === undefined
-      ? putObject(services, request)
-      : copyObject(services, request, copySource);
-  }
-  if (method === 'GET') return getObject(services, request);
-  if (method === 'HEAD') return headObject(services, request);
-  if (method === 'DELETE') return deleteObject(services, request);
   throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.');
 }
 
