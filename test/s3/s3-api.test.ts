@@ -239,6 +239,14 @@ describe('the S3 API of the media bucket', () => {
     expect(all.Contents?.map((item) => item.Key)).toEqual(keys);
     expect(all.Contents?.[0]).toMatchObject({ Size: 'public/list/a.txt'.length });
     expect(all.IsTruncated).toBe(false);
+    const after = await guest.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'public/list/', StartAfter: 'public/list/e.txt' }),
+    );
+    expect(after.Contents?.map((item) => item.Key)).toEqual(['public/list/f:g.txt']);
+    const urlEncoded = await guest.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'public/list/f', EncodingType: 'url' }),
+    );
+    expect(urlEncoded).toMatchObject({ EncodingType: 'url', Contents: [{ Key: 'public/list/f%3Ag.txt' }] });
   });
 
   it('copies an object the caller may read to a key it may write', async () => {

@@ -28,23 +28,32 @@ export async function listObjectsV2(services: S3Services, request: S3Request): P
   const after =
     token !== undefined ? tokenCursor(token) : startAfter !== undefined ? storeKeyOf(startAfter) : undefined;
   const page = await listPage(services, { prefix, delimiter, maxKeys, after });
+  const encodingType = query.get('encoding-type') ?? undefined;
+  if (encodingType !== undefined && encodingType !== 'url')
+    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request');
+  // `encoding-type=url` (the AWS CLI's default): keys in the answer percent-encoded, as S3 writes them.
+  const encoded = (value: string | undefined) =>
+    value === undefined || encodingType === undefined
+      ? value
+      : encodeURIComponent(value).replace(/%2F/g, '/');
   const inner =
     xmlFields([
       ['Name', bucket],
-      ['Prefix', prefix],
-      ['Delimiter', delimiter || undefined],
+      ['Prefix', encoded(prefix)],
+      ['Delimiter', encoded(delimiter || undefined)],
+      ['EncodingType', encodingType],
       ['MaxKeys', maxKeys],
       ['KeyCount', page.contents.length + page.commonPrefixes.length],
       ['IsTruncated', page.next !== undefined],
       ['ContinuationToken', token],
       ['NextContinuationToken', page.next && Buffer.from(page.next).toString('base64url')],
-      ['StartAfter', startAfter],
+      ['StartAfter', encoded(startAfter)],
     ]) +
     page.contents
       .map(
         ({ key, info }) =>
           `<Contents>${xmlFields([
-            ['Key', key],
+            ['Key', encoded(key)],
             ['LastModified', info.lastModified.toISOString()],
             ['ETag', info.etag],
             ['Size', info.size],
@@ -53,7 +62,7 @@ export async function listObjectsV2(services: S3Services, request: S3Request): P
       )
       .join('') +
     page.commonPrefixes
-      .map((common) => `<CommonPrefixes>${xmlFields([['Prefix', common]])}</CommonPrefixes>`)
+      .map((common) => `<CommonPrefixes>${xmlFields([['Prefix', encoded(common)]])}</CommonPrefixes>`)
       .join('');
   return {
     status: 200,
