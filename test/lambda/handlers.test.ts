@@ -245,10 +245,18 @@ describe('the Lambda handlers', () => {
     expect(follow).toEqual({ id: alice, followerCount: 1, viewerFollows: true });
 
     const afterFollow = await readStream();
-    // Both edges: the following one for the fan-out, the follower one for the notification.
+    // Both edges: the following one for the fan-out, the follower one for the notification; and
+    // the profiles the confirmations above made, for the audit log (ADR 0010). Not their counts.
     expect(afterFollow.filter(passesFilters).map(keyOf).sort()).toEqual(
-      [`USER#${bob} FOLLOWING#${alice}`, `USER#${alice} FOLLOWER#${bob}`].sort(),
+      [
+        `USER#${bob} FOLLOWING#${alice}`,
+        `USER#${alice} FOLLOWER#${bob}`,
+        `USER#${alice} PROFILE`,
+        `USER#${bob} PROFILE`,
+      ].sort(),
     );
+    const profiles = afterFollow.filter(passesFilters).filter((record) => keyOf(record).endsWith('PROFILE'));
+    expect(profiles.map((record) => record.eventName)).toEqual(['INSERT', 'INSERT']);
     expect(await handlers.fanOut.handler({ Records: afterFollow.filter(passesFilters) })).toEqual({
       batchItemFailures: [],
     });
