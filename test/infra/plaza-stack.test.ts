@@ -18,7 +18,7 @@ import { feedFanOutFilterPatterns } from '../../infra/lib/feed-stream-filters.ts
 import { dataExportFilterPatterns, erasureFilterPatterns } from '../../infra/lib/lifecycle-stream-filters.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
-import { identityPoolPolicies, type PolicyResources } from '../../src/domain/identity-pools/policies.ts';
+import { identityPoolPolicies } from '../../src/domain/identity-pools/policies.ts';
 import type { RoleType } from '../../src/domain/identity-pools/session-tokens.ts';
 import { defaultAlarmRules } from '../../src/domain/operations/alarm-rules.ts';
 import { defaultDataExportSettings } from '../../src/domain/privacy/data-export.ts';
