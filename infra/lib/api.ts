@@ -132,6 +132,10 @@ export class PlazaApi extends Construct {
         PLAZA_CDN_URL: props.media.url,
         PLAZA_CDN_KEY_PAIR_ID: props.media.publicKey.publicKeyId,
         PLAZA_CDN_SIGNING_KEY_SECRET_ARN: props.media.signingKey.secretArn,
+        // Per-user write limits, as the config file's social.writesPerMinute sets them locally.
+        PLAZA_WRITES_PER_MINUTE: Object.entries(settings.writesPerMinute)
+          .map(([kind, count]) => `${kind}=${count}`)
+          .join(','),
       },
       memorySize: 1024,
       timeout: Duration.seconds(10),

@@ -33,6 +33,8 @@ export interface PlazaSettings {
   identityPool: Config['identityPool'];
   /** Authors with more followers are merged into feeds at read time (the config file's social.fanOutFollowerLimit). */
   fanOutFollowerLimit: number;
+  /** Per-user writes a minute (the config file's social.writesPerMinute), for the GraphQL Lambda. */
+  writesPerMinute: Record<string, number>;
   /** AppSync's server-side cache instance type (`SMALL`, `MEDIUM`, …), or `none` for no cache. */
   apiCache: string;
   /** Per-resolver caching, from the config file's `caching` as the local server reads it. */
@@ -118,6 +120,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     userPool: config.userPool,
     identityPool: config.identityPool,
     fanOutFollowerLimit: config.social.fanOutFollowerLimit,
+    writesPerMinute: config.social.writesPerMinute,
     apiCache: text(node, 'apiCache') ?? 'SMALL',
     caching: cacheSettingsFrom(config.caching).rules,
     alarmRules: config.operations.alarmRules ?? defaultAlarmRules,

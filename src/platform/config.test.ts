@@ -91,6 +91,18 @@ describe('configuration', () => {
       expect(failure(() => loadConfig({}, dir))).toMatch(/social\.writesPerMinute/);
     }
     rmSync(path);
+    // The Lambdas have no config file: the CDK app passes the limits in the environment.
+    expect(loadConfig({ PLAZA_WRITES_PER_MINUTE: 'likes=600,posts=3' }, dir).social.writesPerMinute).toEqual({
+      posts: 3,
+      comments: 30,
+      likes: 600,
+      follows: 60,
+      reports: 10,
+    });
+    for (const bad of ['likes=0', 'shares=5', 'likes=5,', 'likes'])
+      expect(failure(() => loadConfig({ PLAZA_WRITES_PER_MINUTE: bad }, dir))).toMatch(
+        /PLAZA_WRITES_PER_MINUTE/,
+      );
   });
 
   it('names every bad value', () => {

@@ -535,6 +535,17 @@ const envSchema = z.object({
   PLAZA_SIGNIN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   // The Lambdas (the fan-out among them) take their settings from the environment only.
   PLAZA_FAN_OUT_FOLLOWER_LIMIT: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  /** social.writesPerMinute for the Lambdas, which have no config file: `posts=10,likes=120,…`. */
+  PLAZA_WRITES_PER_MINUTE: z
+    .string()
+    .regex(
+      /^(posts|comments|likes|follows|reports)=[1-9]\d{0,5}(,(posts|comments|likes|follows|reports)=[1-9]\d{0,5})*$/,
+      'kind=count pairs such as posts=10,likes=120 (kinds: posts, comments, likes, follows, reports)',
+    )
+    .transform((text) =>
+      Object.fromEntries(text.split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])])),
+    )
+    .optional(),
   COGNITO_USER_POOL_ID: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, 'a user pool id such as us-west-1_AbCdEfGhI')
@@ -763,12 +774,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       fanOutFollowerLimit: e.PLAZA_FAN_OUT_FOLLOWER_LIMIT ?? file.social?.fanOutFollowerLimit ?? 10_000,
       // The defaults are social/write-limits.ts's defaultWriteLimits (platform cannot import the domain).
       writesPerMinute: {
-        posts: 10,
-        comments: 30,
-        likes: 120,
-        follows: 60,
-        reports: 10,
+        ...{ posts: 10, comments: 30, likes: 120, follows: 60, reports: 10 },
         ...file.social?.writesPerMinute,
+        ...e.PLAZA_WRITES_PER_MINUTE,
       },
     },
     redisUrl: e.REDIS_URL ?? file.redisUrl,

@@ -421,6 +421,8 @@ describe('the CDK stack', () => {
       PLAZA_IDENTITY: 'cognito',
       PLAZA_DB: 'dynamodb',
       PLAZA_STORAGE: 's3',
+      // The per-user write limits, as the local server reads them from the config file.
+      PLAZA_WRITES_PER_MINUTE: 'posts=10,comments=30,likes=120,follows=60,reports=10',
     });
     expect(resolverEnv.PLAZA_NEXT_TOKEN_SECRET_ARN).toEqual({
       Ref: stack.getLogicalId(stack.api.nextTokenKey.node.defaultChild as never),
