@@ -1,5 +1,12 @@
 import { startCodeChallenge } from './code-challenge.ts';
-import { fail, userKeys, type IdentityServices, type PoolSettings, type UserRecord } from './model.ts';
+import {
+  fail,
+  startSession,
+  userKeys,
+  type IdentityServices,
+  type PoolSettings,
+  type UserRecord,
+} from './model.ts';
 import { maskPhone, textMfaCode, verifiedPhone } from './sms.ts';
 import { issueTokens } from './tokens.ts';
 import { passwordSuccess, recordAuthEvent, type ChallengeResult } from './auth-events.ts';
@@ -17,23 +24,19 @@ export async function completeSignIn(
   services: IdentityServices,
   options: { mfa?: boolean } = {},
 ) {
-  const { users, clock, ids, pool } = services;
+  const { users, clock, pool } = services;
   if (user.failedSignIns > 0)
     await users.update({ key: userKeys.user(user.sub), set: { failedSignIns: 0, lockedUntil: 0 } });
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     if ((user.temporaryPasswordExpiresAt ?? 0) <= clock.now()) {
       fail('NotAuthorizedException', 'Temporary password has expired and must be reset by an administrator.');
     }
-    const session = ids.secret(48);
-    const expiresAt = clock.now() + challengeSessionMs;
-    await users.put({
-      item: {
-        ...userKeys.newPasswordSession(session),
-        sub: user.sub,
-        expiresAt,
-        ttl: Math.ceil(expiresAt / 1000),
-      },
-    });
+    const session = await startSession(
+      userKeys.newPasswordSession,
+      challengeSessionMs,
+      { sub: user.sub },
+      services,
+    );
     return {
       ChallengeName: 'NEW_PASSWORD_REQUIRED',
       Session: session,
@@ -57,16 +60,12 @@ export async function completeSignIn(
   }
   if (method === undefined && pool.mfa === 'ON') {
     // MFA is required and this user has none yet: set it up before any token is issued.
-    const session = ids.secret(48);
-    const expiresAt = clock.now() + challengeSessionMs;
-    await users.put({
-      item: {
-        ...userKeys.mfaSetupSession(session),
-        sub: user.sub,
-        expiresAt,
-        ttl: Math.ceil(expiresAt / 1000),
-      },
-    });
+    const session = await startSession(
+      userKeys.mfaSetupSession,
+      challengeSessionMs,
+      { sub: user.sub },
+      services,
+    );
     return {
       ChallengeName: 'MFA_SETUP',
       Session: session,
@@ -74,11 +73,7 @@ export async function completeSignIn(
     };
   }
   if (method === 'SOFTWARE_TOKEN_MFA') {
-    const session = ids.secret(48);
-    const expiresAt = clock.now() + challengeSessionMs;
-    await users.put({
-      item: { ...userKeys.mfaSession(session), sub: user.sub, expiresAt, ttl: Math.ceil(expiresAt / 1000) },
-    });
+    const session = await startSession(userKeys.mfaSession, challengeSessionMs, { sub: user.sub }, services);
     return {
       ChallengeName: 'SOFTWARE_TOKEN_MFA',
       Session: session,

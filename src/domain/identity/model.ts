@@ -8,7 +8,7 @@ import { PlazaError } from '../../platform/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Mailer, PasswordHasher, TokenSigner } from '../../ports/identity.ts';
 import type { Ids } from '../../ports/ids.ts';
-import type { Item, ItemStore } from '../../ports/item-store/item-store.ts';
+import type { Item, ItemStore, Key } from '../../ports/item-store/item-store.ts';
 
 export interface PoolSettings {
   userPoolId: string;
@@ -282,6 +282,22 @@ export async function findUserBySignInName(
   if (!subPattern.test(name)) return findUserByEmail(name, services);
   const { item } = await services.users.get(userKeys.user(name.toLowerCase()), { consistent: true });
   return item ? toUserRecord(item) : undefined;
+}
+
+/**
+ * Starts a challenge's session: a random id (what the client sends back as `Session`), stored with
+ * what the next step needs, good for `lifetimeMs` and gone with its TTL after. Resolves to the id.
+ */
+export async function startSession(
+  key: (session: string) => Key,
+  lifetimeMs: number,
+  attributes: Item,
+  { users, clock, ids }: Pick<IdentityServices, 'users' | 'clock' | 'ids'>,
+): Promise<string> {
+  const session = ids.secret(48);
+  const expiresAt = clock.now() + lifetimeMs;
+  await users.put({ item: { ...key(session), ...attributes, expiresAt, ttl: Math.ceil(expiresAt / 1000) } });
+  return session;
 }
 
 /** A one-time code: six CSPRNG digits, stored only as a hash, bound to its purpose, expiring. */

@@ -6,7 +6,14 @@
 import { startCodeChallenge } from './code-challenge.ts';
 import { completeSignIn } from './complete-sign-in.ts';
 import { authenticatePassword, srpAuth } from './initiate-auth.ts';
-import { fail, findUserBySignInName, userKeys, type IdentityServices, type UserRecord } from './model.ts';
+import {
+  fail,
+  findUserBySignInName,
+  startSession,
+  userKeys,
+  type IdentityServices,
+  type UserRecord,
+} from './model.ts';
 import { maskEmail } from './sign-up.ts';
 import { startWebAuthnChallenge, usablePasskeys, type UsablePasskeys } from './webauthn-sign-in.ts';
 
@@ -51,17 +58,12 @@ export async function userAuth(parameters: Record<string, string>, services: Ide
   const { available, passkeys } = await availableChallenges(user, services);
   if (isChoice(preferred) && available.includes(preferred))
     return runChoice(preferred, username, user, parameters, services, passkeys);
-  const session = services.ids.secret(48);
-  const expiresAt = services.clock.now() + selectionMs;
-  await services.users.put({
-    item: {
-      ...userKeys.userAuthSession(session),
-      username: username.toLowerCase(),
-      available,
-      expiresAt,
-      ttl: Math.ceil(expiresAt / 1000),
-    },
-  });
+  const session = await startSession(
+    userKeys.userAuthSession,
+    selectionMs,
+    { username: username.toLowerCase(), available },
+    services,
+  );
   return {
     ChallengeName: 'SELECT_CHALLENGE',
     Session: session,

@@ -13,6 +13,7 @@ import { recordFailure } from './initiate-auth.ts';
 import {
   fail,
   findUserBySignInName,
+  startSession,
   toUserRecord,
   userKeys,
   type IdentityServices,
@@ -55,7 +56,7 @@ export async function startWebAuthnChallenge(
   services: IdentityServices,
   known: UsablePasskeys | undefined = undefined,
 ) {
-  const { users, clock, ids } = services;
+  const { clock } = services;
   if (user.lockedUntil > clock.now()) fail('NotAuthorizedException', 'Password attempts exceeded');
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
   const passkeys = known ?? (await usablePasskeys(user, services));
@@ -69,17 +70,12 @@ export async function startWebAuthnChallenge(
     timeout: webAuthnChallengeMs,
     userVerification: passkeys.rp.userVerification,
   });
-  const session = ids.secret(48);
-  const expiresAt = clock.now() + webAuthnChallengeMs;
-  await users.put({
-    item: {
-      ...userKeys.webAuthnSession(session),
-      sub: user.sub,
-      challenge: options.challenge,
-      expiresAt,
-      ttl: Math.ceil(expiresAt / 1000),
-    },
-  });
+  const session = await startSession(
+    userKeys.webAuthnSession,
+    webAuthnChallengeMs,
+    { sub: user.sub, challenge: options.challenge },
+    services,
+  );
   return {
     ChallengeName: 'WEB_AUTHN',
     Session: session,
