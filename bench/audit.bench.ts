@@ -11,13 +11,8 @@ import { join } from 'node:path';
 import { nodeIds } from '../src/adapters/ids/node-ids.ts';
 import { openSqlite, type Synchronous } from '../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from '../src/adapters/sqlite/sqlite-item-store.ts';
-import { openInsights } from '../src/app/insights.ts';
-import {
-  analyticsConsumer,
-  auditConsumer,
-  runConsumers,
-  type StreamConsumer,
-} from '../src/app/stream-consumers.ts';
+import { insightConsumers, openInsights } from '../src/app/insights.ts';
+import { auditConsumer, runConsumers, type StreamConsumer } from '../src/app/stream-consumers.ts';
 import { createPost } from '../src/domain/social/create-post.ts';
 import { createProfile } from '../src/domain/social/create-profile.ts';
 import { deletePost } from '../src/domain/social/delete-post.ts';
@@ -82,10 +77,9 @@ async function run(setup: Setup, workload: Workload): Promise<number> {
   const consumers: StreamConsumer[] =
     setup === 'none'
       ? []
-      : [
-          auditConsumer(insights.audit, 'main'),
-          ...(setup === 'audit + analytics' ? [analyticsConsumer(insights.analytics, 'main')] : []),
-        ];
+      : setup === 'audit + analytics'
+        ? insightConsumers(insights, 'main')
+        : [auditConsumer(insights.audit, 'main')];
   const running = runConsumers(store.changes, consumers, {
     logger: createLogger({ level: 'silent' }),
     metrics: createMetrics({ defaultMetrics: false }),

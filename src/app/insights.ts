@@ -63,9 +63,23 @@ export function openExistingAuditLog(config: Pick<Config, 'dataDir'>): AuditLog 
   return new SqliteAuditLog({ path });
 }
 
-/** The consumers that fill the audit log and the analytics from one table's stream. */
+/**
+ * The consumer that fills the audit log and the analytics from one table's stream: one reader for
+ * both, as every reader reads and decodes every record. It keeps the audit log's checkpoint; both
+ * skip a change they have taken already, so a batch retried for either changes nothing in the other.
+ */
 export function insightConsumers(insights: Insights, table: 'main' | 'users'): StreamConsumer[] {
-  return [auditConsumer(insights.audit, table), analyticsConsumer(insights.analytics, table)];
+  const audit = auditConsumer(insights.audit, table);
+  const analytics = analyticsConsumer(insights.analytics, table);
+  return [
+    {
+      ...audit,
+      async handle(records, log) {
+        await audit.handle(records, log);
+        await analytics.handle(records, log);
+      },
+    },
+  ];
 }
 
 export interface RunningInsights extends Insights {
