@@ -8,28 +8,25 @@ import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
 import { fail, userKeys, type IdentityServices } from './model.ts';
 import { requireActiveUser } from './start-webauthn-registration.ts';
-import { allowedOrigin, friendlyName, relyingParty, type StoredCredential } from './webauthn.ts';
+import {
+  allowedOrigin,
+  friendlyName,
+  isCredentialJson,
+  relyingParty,
+  type StoredCredential,
+} from './webauthn.ts';
 
 const challengeGone = () =>
   fail('WebAuthnChallengeNotFoundException', 'No passkey registration is waiting: start one first.');
 
 /** The credential a client sent, if it has the members of a registration response. */
 export function registrationResponse(credential: unknown): RegistrationResponseJSON {
-  const value = credential as Partial<RegistrationResponseJSON> | undefined;
-  const ok =
-    typeof value === 'object' &&
-    value !== null &&
-    typeof value.id === 'string' &&
-    typeof value.rawId === 'string' &&
-    value.type === 'public-key' &&
-    typeof value.response?.clientDataJSON === 'string' &&
-    typeof value.response.attestationObject === 'string';
-  if (!ok)
+  if (!isCredentialJson(credential, ['attestationObject']))
     fail(
       'InvalidParameterException',
       'Credential must be a registration response (PublicKeyCredential.toJSON()) with id, rawId, type and response.',
     );
-  return value as RegistrationResponseJSON;
+  return credential as RegistrationResponseJSON;
 }
 
 /** What @simplewebauthn/server's refusal means in Cognito's errors. */

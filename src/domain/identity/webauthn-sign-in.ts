@@ -23,6 +23,7 @@ import {
   allowedOrigin,
   credentialOf,
   credentialsOf,
+  isCredentialJson,
   relyingParty,
   webAuthnChallengeMs,
   type RelyingParty,
@@ -84,22 +85,13 @@ export async function startWebAuthnChallenge(
 }
 
 function assertionOf(text: string | undefined): AuthenticationResponseJSON {
-  let value: Partial<AuthenticationResponseJSON> | undefined;
+  let value: unknown;
   try {
-    value = JSON.parse(text ?? '') as Partial<AuthenticationResponseJSON>;
+    value = JSON.parse(text ?? '');
   } catch {
     // answered below
   }
-  const ok =
-    typeof value === 'object' &&
-    value !== null &&
-    typeof value.id === 'string' &&
-    typeof value.rawId === 'string' &&
-    value.type === 'public-key' &&
-    typeof value.response?.clientDataJSON === 'string' &&
-    typeof value.response.authenticatorData === 'string' &&
-    typeof value.response.signature === 'string';
-  if (!ok)
+  if (!isCredentialJson(value, ['authenticatorData', 'signature']))
     fail(
       'InvalidParameterException',
       'CREDENTIAL must be the JSON of an assertion (PublicKeyCredential.toJSON()) with id, rawId, type and response.',

@@ -198,3 +198,16 @@ const providers: Record<string, string> = {
 export function friendlyName(aaguid: string): string {
   return providers[aaguid] ?? 'Passkey';
 }
+
+/**
+ * Whether a value has the members of a `PublicKeyCredential.toJSON()` (id, rawId, type) and, in its
+ * response, clientDataJSON and `responseMembers` as strings: a registration's or an assertion's.
+ */
+export function isCredentialJson(value: unknown, responseMembers: string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, rawId, type, response } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof rawId !== 'string' || type !== 'public-key') return false;
+  if (typeof response !== 'object' || response === null) return false;
+  const members = response as Record<string, unknown>;
+  return ['clientDataJSON', ...responseMembers].every((member) => typeof members[member] === 'string');
+}
