@@ -3,32 +3,26 @@
  * same identity on every sign-in, a guest merged into the signed-in identity, credentials whose
  * session token Plaza alone can open, unlinking, listing, and Cognito's refusals.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeIds } from '../../src/adapters/ids/node-ids.ts';
-import { joseTokenSigner } from '../../src/adapters/jose/jose-token-signer.ts';
-import { jwksIdentityVerifier } from '../../src/adapters/jose/jwks-identity-verifier.ts';
 import { describeIdentity } from '../../src/domain/identity-pools/describe-identity.ts';
 import { getCredentialsForIdentity } from '../../src/domain/identity-pools/get-credentials-for-identity.ts';
 import { getId } from '../../src/domain/identity-pools/get-id.ts';
 import { getOpenIdToken } from '../../src/domain/identity-pools/get-open-id-token.ts';
 import { listIdentities } from '../../src/domain/identity-pools/list-identities.ts';
-import { type IdentityPoolServices, identityPoolIdFor } from '../../src/domain/identity-pools/model.ts';
+import type { IdentityPoolServices } from '../../src/domain/identity-pools/model.ts';
 import { localRoleArns } from '../../src/domain/identity-pools/policies.ts';
-import { sessionTokens } from '../../src/domain/identity-pools/session-tokens.ts';
 import { unlinkIdentity } from '../../src/domain/identity-pools/unlink-identity.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
-import type { TokenSigner } from '../../src/ports/identity.ts';
 import { engines, type EngineHarness } from '../item-store/engines.ts';
 import { failsWith } from '../support/fails-with.ts';
+import { identityPoolOn, type TestIdentityPool } from '../support/identity-pool.ts';
 
 const userPoolId = 'us-west-1_TestPool1';
 const clientId = 'testclient0000000000000001';
-const issuer = `http://127.0.0.1:4000/${userPoolId}`;
 const provider = `127.0.0.1:4000/${userPoolId}`;
 // The Logins key follows the server's address, which a test moves.
 let providerName = provider;
@@ -38,44 +32,19 @@ describe.each(engines().map((open, i) => [i === 0 ? 'sqlite' : 'dynamodb', open]
   (_engine, open) => {
     let harness: EngineHarness;
     let services: IdentityPoolServices;
-    let signer: TokenSigner;
+    let poolId: string;
+    let logins: (sub: string) => Promise<Record<string, string>>;
+    let idToken: TestIdentityPool['idToken'];
     const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
     const dir = mkdtempSync(join(tmpdir(), 'plaza-identity-pool-'));
-    const poolId = identityPoolIdFor('us-west-1', userPoolId);
-    const idToken = (sub: string, overrides: Record<string, unknown> = {}) =>
-      signer.sign({ sub, aud: clientId, iss: issuer, token_use: 'id', ...overrides }, 3600);
-    const logins = async (sub: string) => ({ [provider]: await idToken(sub) });
 
     beforeAll(async () => {
       harness = await open();
-      signer = await joseTokenSigner({ path: join(dir, 'keys.json'), now: clock.now });
-      const verifier = jwksIdentityVerifier({
-        issuer,
-        clientIds: [clientId],
-        keys: createLocalJWKSet(signer.jwks() as Parameters<typeof createLocalJWKSet>[0]),
+      ({ services, poolId, logins, idToken } = await identityPoolOn(harness.store, {
         clock,
-        cacheSize: 0,
-      });
-      services = {
-        store: harness.store,
-        clock,
-        ids: nodeIds(clock),
-        verifier,
-        signer,
-        tokens: sessionTokens(randomBytes(32)),
-        settings: {
-          identityPoolId: poolId,
-          identityPoolName: 'plaza',
-          region: 'us-west-1',
-          allowGuests: true,
-          providerName: () => providerName,
-          userPoolId,
-          clientId,
-          roles: localRoleArns(),
-          credentialSeconds: 3600,
-          openIdIssuer: () => 'http://127.0.0.1:4000',
-        },
-      };
+        dir,
+        providerName: () => providerName,
+      }));
     });
     afterAll(async () => {
       await harness?.close();

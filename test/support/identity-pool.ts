@@ -15,6 +15,7 @@ import { identityPoolIdFor, type IdentityPoolServices } from '../../src/domain/i
 import { localRoleArns } from '../../src/domain/identity-pools/policies.ts';
 import { sessionTokens } from '../../src/domain/identity-pools/session-tokens.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
+import type { ItemStore } from '../../src/ports/item-store/item-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
 export interface TestIdentityPool {
@@ -31,10 +32,16 @@ export interface TestIdentityPool {
   close(): Promise<void>;
 }
 
-export async function testIdentityPool(): Promise<TestIdentityPool> {
-  const dir = mkdtempSync(join(tmpdir(), 'plaza-identity-pool-'));
-  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-  const { db, store } = openSqliteStore(join(dir, 'pool.db'), { clock });
+/**
+ * The identity pool's services on a given store: a signing key under `dir` whose ID tokens stand in
+ * for the user pool's, the local roles, and `Logins` under `providerName()` (a test may move it, as
+ * a server's address moves).
+ */
+export async function identityPoolOn(
+  store: ItemStore,
+  options: { clock: ManualClock; dir: string; providerName?: () => string },
+): Promise<Omit<TestIdentityPool, 'close'>> {
+  const { clock, dir } = options;
   const userPoolId = 'us-west-1_TestPool1';
   const clientId = 'testclient0000000000000001';
   const issuer = `http://127.0.0.1:4000/${userPoolId}`;
@@ -60,7 +67,7 @@ export async function testIdentityPool(): Promise<TestIdentityPool> {
       identityPoolName: 'plaza',
       region: 'us-west-1',
       allowGuests: true,
-      providerName: () => provider,
+      providerName: options.providerName ?? (() => provider),
       userPoolId,
       clientId,
       roles: localRoleArns(),
@@ -78,6 +85,16 @@ export async function testIdentityPool(): Promise<TestIdentityPool> {
     provider,
     idToken,
     logins: async (sub) => ({ [provider]: await idToken(sub) }),
+  };
+}
+
+/** The identity pool on the user pool's table in a SQLite file of its own, with a manual clock. */
+export async function testIdentityPool(): Promise<TestIdentityPool> {
+  const dir = mkdtempSync(join(tmpdir(), 'plaza-identity-pool-'));
+  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
+  const { db, store } = openSqliteStore(join(dir, 'pool.db'), { clock });
+  return {
+    ...(await identityPoolOn(store, { clock, dir })),
     async close() {
       await store.close();
       db.close();
