@@ -17,13 +17,15 @@ import {
 import { newPoolIdentity, type PoolIdentity } from '../domain/identity/pool-identity.ts';
 import type { HostedUiSettings } from '../domain/identity/oauth.ts';
 import { oidcIdentityProvider } from '../adapters/oidc/oidc-identity-provider.ts';
+import { appleIdentityProvider } from '../adapters/apple/apple-identity-provider.ts';
+import { facebookIdentityProvider } from '../adapters/facebook/facebook-identity-provider.ts';
 import { createProfile } from '../domain/social/create-profile.ts';
 import { loadOrCreateJson } from '../platform/json-file.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { type SocialServices } from '../domain/social/model.ts';
-import type { Config } from '../platform/config.ts';
+import type { Config, IdentityProviderSettings } from '../platform/config.ts';
 import { PlazaError } from '../platform/errors.ts';
 import { type Logger } from '../platform/logger.ts';
 import { type Clock } from '../ports/clock.ts';
@@ -300,13 +302,22 @@ export function hostedUiSettings(config: Config, baseUrl: () => string, clock: C
     callbackUrls: () => callbackUrls ?? defaults(),
     logoutUrls: () => logoutUrls ?? defaults(),
     providers: new Map(
-      identityProviders.map((provider) => [
-        provider.name,
-        oidcIdentityProvider(provider, { now: clock.now }),
-      ]),
+      identityProviders.map((provider) => [provider.name, federatedProvider(provider, clock)]),
     ),
     idpResponseUrl: () => `${baseUrl()}/oauth2/idpresponse`,
   };
+}
+
+function federatedProvider(settings: IdentityProviderSettings, clock: Clock) {
+  const options = { now: clock.now };
+  switch (settings.type) {
+    case 'oidc':
+      return oidcIdentityProvider(settings, options);
+    case 'facebook':
+      return facebookIdentityProvider(settings, options);
+    case 'apple':
+      return appleIdentityProvider(settings, options);
+  }
 }
 
 /** Where users sign in: the embedded pool, or Amazon Cognito's (AdminDeleteUser needs the server's IAM role). */

@@ -10,11 +10,23 @@ import { z } from 'zod';
 import { parseBackupTarget, type BackupTarget } from './backup-target.ts';
 import { PlazaError } from './errors.ts';
 import {
+  identityProviderSchema,
+  identityProvidersOf,
+  type IdentityProviderSettings,
+} from './identity-provider-settings.ts';
+import {
   alarmRulesSchema,
   priceOverridesSchema,
   type AlarmRule,
   type PriceName,
 } from './operations-settings.ts';
+
+export type {
+  AppleProviderSettings,
+  FacebookProviderSettings,
+  IdentityProviderSettings,
+  OidcProviderSettings,
+} from './identity-provider-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -49,23 +61,8 @@ const fileSchema = z
         /** The app client's allowed callback and sign-out URLs for the hosted UI (exact match). */
         callbackUrls: z.array(z.url()).max(100).optional(),
         logoutUrls: z.array(z.url()).max(100).optional(),
-        /** External OIDC providers for federation (Cognito's "identity providers"). */
-        identityProviders: z
-          .array(
-            z
-              .object({
-                name: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and - (up to 32)'),
-                issuer: z.url(),
-                clientId: z.string().min(1),
-                clientSecret: z.string().min(1).optional(),
-                scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).optional(),
-                /** Pool attribute → provider claim; email → email by default. */
-                attributeMapping: z.record(z.string(), z.string()).optional(),
-              })
-              .strict(),
-          )
-          .max(20)
-          .optional(),
+        /** External providers for federation (Cognito's "identity providers"): OIDC, Facebook, Apple. */
+        identityProviders: z.array(identityProviderSchema).max(20).optional(),
         mfa: z.enum(['OFF', 'OPTIONAL', 'ON']).optional(),
         /** Passkeys: on by default, for the relying party of the pool's host (localhost for a loopback address). */
         webAuthn: z
@@ -477,16 +474,6 @@ function httpSettingsOf(file: ConfigFile, maxUploadBytes: number): HttpSettings 
   };
 }
 
-export interface IdentityProviderSettings {
-  name: string;
-  issuer: string;
-  clientId: string;
-  clientSecret: string | undefined;
-  scopes: string[];
-  /** Pool attribute → the provider's claim. */
-  attributeMapping: Record<string, string>;
-}
-
 type Env = Record<string, string | undefined>;
 
 function formatIssues(source: string, error: z.ZodError): string {
@@ -664,18 +651,17 @@ function operationsSettingsOf(e: EnvValues, file: ConfigFile): Config['operation
   };
 }
 
-function hostedUiSettingsOf(file: ConfigFile): Config['hostedUi'] {
+function hostedUiSettingsOf(file: ConfigFile, env: Env, cwd: string): Config['hostedUi'] {
+  let identityProviders;
+  try {
+    identityProviders = identityProvidersOf(file.userPool?.identityProviders ?? [], env, cwd);
+  } catch (error) {
+    throw new PlazaError('ConfigurationError', `Invalid configuration:\n  ${(error as Error).message}`);
+  }
   return {
     callbackUrls: file.userPool?.callbackUrls,
     logoutUrls: file.userPool?.logoutUrls,
-    identityProviders: (file.userPool?.identityProviders ?? []).map((provider) => ({
-      name: provider.name,
-      issuer: provider.issuer,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: provider.scopes ?? ['openid', 'email'],
-      attributeMapping: provider.attributeMapping ?? { email: 'email' },
-    })),
+    identityProviders,
   };
 }
 
@@ -796,7 +782,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
     appSyncApiId: e.PLAZA_APPSYNC_API_ID,
     auditBucket: e.PLAZA_AUDIT_BUCKET,
-    hostedUi: hostedUiSettingsOf(file),
+    hostedUi: hostedUiSettingsOf(file, env, cwd),
     webDir: resolve(
       cwd,
       e.PLAZA_WEB_DIR ?? file.web?.dir ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),

@@ -1,7 +1,7 @@
 /**
- * An external OpenID Connect provider the user pool federates to (Cognito's
- * "identity providers"): where to send the browser, and the verified identity
- * that comes back.
+ * An external provider the user pool federates to (Cognito's "identity
+ * providers": OpenID Connect, Facebook, Sign in with Apple): where to send the
+ * browser, and the verified identity that comes back.
  */
 
 export interface FederatedIdentity {
@@ -15,6 +15,13 @@ export interface FederatedIdentity {
 export interface FederatedIdentityProvider {
   /** The name in configuration and in `identity_provider=<name>`. */
   name: string;
+  /** Cognito's ProviderType, as in the user's `identities` attribute; OIDC when absent. */
+  providerType?: 'OIDC' | 'Facebook' | 'SignInWithApple';
+  /**
+   * How the provider's answer arrives at /oauth2/idpresponse: in the query of a GET (the default),
+   * or as a POSTed form (`form_post`, Sign in with Apple), the only way then accepted.
+   */
+  responseMode?: 'query' | 'form_post';
   /** Pool attribute → the provider's claim (email → email by default). */
   attributeMapping: Record<string, string>;
   /** The provider's authorization URL for this request (state, nonce and an S256 PKCE challenge). */
@@ -25,14 +32,16 @@ export interface FederatedIdentityProvider {
     codeChallenge: string;
   }): Promise<string>;
   /**
-   * Exchanges the code the provider sent back and verifies its ID token
-   * (signature through the provider's JWKS, `iss`, `aud`, `exp`, `nonce`);
-   * throws when anything does not hold.
+   * Exchanges the code the provider sent back and verifies the identity (an ID token's
+   * signature through the provider's JWKS, `iss`, `aud`, `exp`, `nonce`; or the provider's
+   * own API); throws when anything does not hold.
    */
   redeem(request: {
     code: string;
     codeVerifier: string;
     redirectUri: string;
     nonce: string;
+    /** The other parameters of the provider's answer (Apple's first-sign-in `user`), unverified. */
+    response: Record<string, string>;
   }): Promise<FederatedIdentity>;
 }

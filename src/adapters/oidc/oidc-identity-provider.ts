@@ -5,8 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { IdentityProviderSettings } from '../../platform/config.ts';
-import type { FederatedIdentityProvider } from '../../ports/federation.ts';
+import type { OidcProviderSettings } from '../../platform/config.ts';
+import type { FederatedIdentity, FederatedIdentityProvider } from '../../ports/federation.ts';
 
 interface Discovery {
   issuer: string;
@@ -37,12 +37,15 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function oidcIdentityProvider(
-  settings: IdentityProviderSettings,
-  options: { now: () => number } = { now: Date.now },
-): FederatedIdentityProvider {
+export type DiscoveredProvider = () => Promise<{
+  document: Discovery;
+  keys: ReturnType<typeof createRemoteJWKSet>;
+}>;
+
+/** The provider's discovery document and JWKS, fetched on first use (again after a failure). */
+export function providerDiscovery(settings: { name: string; issuer: string }): DiscoveredProvider {
   let discovery: Promise<{ document: Discovery; keys: ReturnType<typeof createRemoteJWKSet> }> | undefined;
-  const discover = () => {
+  return () => {
     discovery ??= (async () => {
       const url = `${settings.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
       const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -64,6 +67,48 @@ export function oidcIdentityProvider(
     discovery.catch(() => (discovery = undefined));
     return discovery;
   };
+}
+
+/**
+ * The token endpoint's answer to an authorization-code exchange, its ID token verified: signature
+ * (asymmetric only) through the JWKS, `iss`, `aud`, `azp`, `exp` (30 s of clock skew), `nonce`.
+ */
+export async function verifiedIdToken(
+  settings: { name: string; issuer: string; clientId: string },
+  { document, keys }: Awaited<ReturnType<DiscoveredProvider>>,
+  response: Response,
+  nonce: string,
+  now: number,
+): Promise<FederatedIdentity> {
+  if (!response.ok) throw new Error(`${settings.name}: token endpoint answered ${response.status}`);
+  const tokens = (await response.json()) as { id_token?: unknown };
+  if (typeof tokens.id_token !== 'string') throw new Error(`${settings.name}: no ID token`);
+  const algorithms = (document.id_token_signing_alg_values_supported ?? ['RS256']).filter((alg) =>
+    asymmetric.has(alg),
+  );
+  const { payload } = await jwtVerify(tokens.id_token, keys, {
+    issuer: settings.issuer,
+    audience: settings.clientId,
+    algorithms,
+    currentDate: new Date(now),
+    clockTolerance: 30,
+    requiredClaims: ['sub', 'exp', 'iat', 'nonce'],
+  });
+  if (typeof payload.nonce !== 'string' || !sameText(payload.nonce, nonce))
+    throw new Error(`${settings.name}: nonce mismatch`);
+  // Several audiences: the token must have been issued to this client (OIDC Core §3.1.3.7).
+  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== settings.clientId)
+    throw new Error(`${settings.name}: azp mismatch`);
+  if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255)
+    throw new Error(`${settings.name}: invalid sub`);
+  return { issuer: settings.issuer, subject: payload.sub, claims: payload };
+}
+
+export function oidcIdentityProvider(
+  settings: OidcProviderSettings,
+  options: { now: () => number } = { now: Date.now },
+): FederatedIdentityProvider {
+  const discover = providerDiscovery(settings);
 
   return {
     name: settings.name,
@@ -84,7 +129,7 @@ export function oidcIdentityProvider(
       return url.toString();
     },
     async redeem({ code, codeVerifier, redirectUri, nonce }) {
-      const { document, keys } = await discover();
+      const discovered = await discover();
       const body = new URLSearchParams({
         grant_type: 'authorization_code',
         code,
@@ -102,35 +147,14 @@ export function oidcIdentityProvider(
       } else {
         body.set('client_id', settings.clientId);
       }
-      const response = await fetch(document.token_endpoint, {
+      const response = await fetch(discovered.document.token_endpoint, {
         method: 'POST',
         headers,
         body,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'error',
       });
-      if (!response.ok) throw new Error(`${settings.name}: token endpoint answered ${response.status}`);
-      const tokens = (await response.json()) as { id_token?: unknown };
-      if (typeof tokens.id_token !== 'string') throw new Error(`${settings.name}: no ID token`);
-      const algorithms = (document.id_token_signing_alg_values_supported ?? ['RS256']).filter((alg) =>
-        asymmetric.has(alg),
-      );
-      const { payload } = await jwtVerify(tokens.id_token, keys, {
-        issuer: settings.issuer,
-        audience: settings.clientId,
-        algorithms,
-        currentDate: new Date(options.now()),
-        clockTolerance: 30,
-        requiredClaims: ['sub', 'exp', 'iat', 'nonce'],
-      });
-      if (typeof payload.nonce !== 'string' || !sameText(payload.nonce, nonce))
-        throw new Error(`${settings.name}: nonce mismatch`);
-      // Several audiences: the token must have been issued to this client (OIDC Core §3.1.3.7).
-      if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== settings.clientId)
-        throw new Error(`${settings.name}: azp mismatch`);
-      if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255)
-        throw new Error(`${settings.name}: invalid sub`);
-      return { issuer: settings.issuer, subject: payload.sub, claims: payload };
+      return verifiedIdToken(settings, discovered, response, nonce, options.now());
     },
   };
 }

@@ -79,7 +79,7 @@ export async function federatedSignIn(
         {
           userId: identity.subject,
           providerName: provider.name,
-          providerType: 'OIDC',
+          providerType: provider.providerType ?? 'OIDC',
           issuer: identity.issuer,
           primary: 'true',
           dateCreated: clock.now(),

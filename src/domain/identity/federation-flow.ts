@@ -1,4 +1,5 @@
 import { PlazaError } from '../../platform/errors.ts';
+import type { FederatedIdentityProvider } from '../../ports/federation.ts';
 import { federatedSignIn } from './federated-sign-in.ts';
 import { sha256, type IdentityServices, type UserRecord } from './model.ts';
 import {
@@ -91,7 +92,8 @@ export async function finishFederation(
   const request = JSON.parse(String(item.request)) as AuthorizationRequest & { identityProvider: string };
   const provider = hosted.providers.get(request.identityProvider);
   if (!provider) throw unknownState();
-  if (input.error !== undefined || !input.code)
+  const answer = providerAnswer(provider, item, input);
+  if (answer.error !== undefined || !answer.code)
     return {
       kind: 'refused',
       request,
@@ -101,7 +103,8 @@ export async function finishFederation(
   let identity;
   try {
     identity = await provider.redeem({
-      code: input.code,
+      code: answer.code,
+      response: answer.response,
       codeVerifier: String(item.codeVerifier),
       redirectUri: hosted.idpResponseUrl(),
       nonce: String(item.nonce),
@@ -116,4 +119,53 @@ export async function finishFederation(
     };
   }
   return { kind: 'signedIn', request, user: await federatedSignIn(provider, identity, services) };
+}
+
+const postedAnswerBytes = 8 * 1024;
+
+/**
+ * POST /oauth2/idpresponse (`response_mode=form_post`, Sign in with Apple): the provider's answer
+ * is kept with the state, which is not used up here; the browser is then sent to GET
+ * /oauth2/idpresponse?state=…, which finishes. A cross-site POST carries no SameSite=Lax cookie,
+ * so only that same-site GET can check the browser binding. Returns the state.
+ */
+export async function acceptPostedAnswer(
+  form: Record<string, string>,
+  { users }: Pick<IdentityServices, 'users'>,
+): Promise<string> {
+  const { state, ...answer } = form;
+  const expired = new PlazaError('invalid_request', 'The sign-in has expired; please start again.');
+  const stored = JSON.stringify(answer);
+  if (!state || state.length > 200 || Buffer.byteLength(stored) > postedAnswerBytes) throw expired;
+  try {
+    await users.update({
+      key: oauthKeys.federationState(state),
+      set: { postedAnswer: stored },
+      // One answer per state: a second POST cannot replace the first.
+      conditions: [{ op: 'itemExists' }, { op: 'attributeNotExists', attribute: 'postedAnswer' }],
+    });
+  } catch {
+    throw expired;
+  }
+  return state;
+}
+
+/**
+ * The provider's answer: from the query for most providers, from the POSTed form for a
+ * `form_post` provider, which must not be answered by a GET alone (nor a GET one by a POST).
+ */
+function providerAnswer(
+  provider: FederatedIdentityProvider,
+  item: Record<string, unknown>,
+  input: { code: string | undefined; error: string | undefined },
+): { code: string | undefined; error: string | undefined; response: Record<string, string> } {
+  const posted = typeof item.postedAnswer === 'string' ? item.postedAnswer : undefined;
+  if (provider.responseMode !== 'form_post') {
+    if (posted !== undefined) throw new PlazaError('invalid_request', 'Unexpected answer.');
+    return { code: input.code, error: input.error, response: {} };
+  }
+  if (posted === undefined || input.code !== undefined || input.error !== undefined)
+    throw new PlazaError('invalid_request', 'The identity provider’s answer must be POSTed.');
+  const { code, error, ...response } = JSON.parse(posted) as Record<string, string>;
+  return { code, error, response };
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { authorize } from './hosted-ui/authorize.ts';
 import { parseForm } from './hosted-ui/browser.ts';
 import { preflight } from './hosted-ui/cors.ts';
-import { idpResponse } from './hosted-ui/idp-response.ts';
+import { idpFormPost, idpResponse } from './hosted-ui/idp-response.ts';
 import { loginForm, submitLogin } from './hosted-ui/login.ts';
 import { logout } from './hosted-ui/logout.ts';
 import type { HostedUiHandler, HostedUiOptions } from './hosted-ui/options.ts';
@@ -27,6 +27,7 @@ const routes: {
   { method: 'GET', url: '/login', handler: loginForm },
   { method: 'POST', url: '/login', handler: submitLogin },
   { method: 'GET', url: '/oauth2/idpresponse', handler: idpResponse },
+  { method: 'POST', url: '/oauth2/idpresponse', handler: idpFormPost },
   { method: 'OPTIONS', url: '/oauth2/token', handler: preflight('POST', 'content-type, authorization') },
   { method: 'POST', url: '/oauth2/token', handler: token },
   { method: 'OPTIONS', url: '/oauth2/userInfo', handler: preflight('GET, POST', 'authorization') },
