@@ -99,3 +99,28 @@ export const markNotificationsReadMutation = `mutation MarkNotificationsRead($up
 
 /** The signed-in user's own notifications, as they come (the server sends each to its recipient alone). */
 export const onNotificationSubscription = `subscription OnNotification { onNotification { id type createdAt } }`;
+
+/** What the viewer has done about a user: the block/mute menus read it when they open. */
+const safetyFields = `id username displayName viewerBlocks viewerMutes`;
+
+export const userSafetyQuery = `query UserSafety($id: ID!) { getUser(id: $id) { ${safetyFields} } }`;
+
+export const blockUserMutation = `mutation BlockUser($userId: ID!) { blockUser(userId: $userId) { ${safetyFields} } }`;
+
+export const unblockUserMutation = `mutation UnblockUser($userId: ID!) { unblockUser(userId: $userId) { ${safetyFields} } }`;
+
+export const muteUserMutation = `mutation MuteUser($userId: ID!) { muteUser(userId: $userId) { ${safetyFields} } }`;
+
+export const unmuteUserMutation = `mutation UnmuteUser($userId: ID!) { unmuteUser(userId: $userId) { ${safetyFields} } }`;
+
+export const listBlockedQuery = `query ListBlocked($limit: Int, $nextToken: String) {
+  listBlocked(limit: $limit, nextToken: $nextToken) { items { ${userSummary} } nextToken }
+}`;
+
+export const listMutedQuery = `query ListMuted($limit: Int, $nextToken: String) {
+  listMuted(limit: $limit, nextToken: $nextToken) { items { ${userSummary} } nextToken }
+}`;
+
+export const reportContentMutation = `mutation ReportContent($input: ReportInput!) {
+  reportContent(input: $input) { id targetType reason status }
+}`;

@@ -109,3 +109,21 @@ export interface Notification {
   post: { id: string; description: string } | null;
   comment: { id: string; content: string } | null;
 }
+
+/** A user as the block/mute menus see them. */
+export interface UserSafety {
+  id: string;
+  username: string | null;
+  displayName: string | null;
+  viewerBlocks: boolean;
+  viewerMutes: boolean;
+}
+
+export type ReportReason = 'SPAM' | 'HARASSMENT' | 'NUDITY' | 'VIOLENCE' | 'HATE' | 'OTHER';
+
+/** What a report is about: a post, a comment (with its post) or a user. */
+export interface ReportTarget {
+  postId?: string;
+  commentId?: string;
+  userId?: string;
+}

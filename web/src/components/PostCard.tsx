@@ -5,6 +5,7 @@ import { LikeButton } from './LikeButton.tsx';
 import { MediaView } from './MediaView.tsx';
 import { RelativeTime } from './RelativeTime.tsx';
 import { RichText } from './RichText.tsx';
+import { SafetyMenu } from './SafetyMenu.tsx';
 
 /** The alt text of a post's photos: its description, which is what the author said they show. */
 export function altOf(post: Pick<Post, 'description' | 'author'>, index: number, count: number): string {
@@ -51,6 +52,7 @@ export function PostCard({
             )}
           </div>
         </div>
+        <SafetyMenu person={author} target={{ postId: post.id }} what={`post by ${displayName(author)}`} />
       </header>
       {media.length > 0 && (
         <div className={`gallery ${media.length > 1 ? 'many' : ''}`}>

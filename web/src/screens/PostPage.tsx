@@ -15,6 +15,7 @@ import { ErrorNote } from '../components/ErrorNote.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { PostCard } from '../components/PostCard.tsx';
 import { RelativeTime } from '../components/RelativeTime.tsx';
+import { SafetyMenu } from '../components/SafetyMenu.tsx';
 import { usePagedList } from '../lib/paged-list.ts';
 import { usePendingMedia } from '../lib/use-pending-media.ts';
 import { Link, navigate } from '../router.tsx';
@@ -165,7 +166,7 @@ export function PostPage({ id }: { id: string }) {
           {comments.state.items.map((comment) => (
             <li key={comment.id} className="comment">
               <Avatar user={comment.author} size={32} />
-              <div>
+              <div className="grow">
                 <p>
                   {comment.author?.username ? (
                     <Link to={`/u/${encodeURIComponent(comment.author.username)}`} className="author">
@@ -179,6 +180,11 @@ export function PostPage({ id }: { id: string }) {
                   </span>
                 </p>
                 <p className="comment-text">{comment.content}</p>
+                <SafetyMenu
+                  person={comment.author}
+                  target={{ postId: id, commentId: comment.id }}
+                  what={`comment by ${displayName(comment.author)}`}
+                />
                 {(mine || comment.author?.id === me.id) && (
                   <button type="button" className="link small danger" onClick={() => removeComment(comment)}>
                     Delete comment

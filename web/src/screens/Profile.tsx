@@ -7,6 +7,7 @@ import { ErrorNote } from '../components/ErrorNote.tsx';
 import { FollowButton } from '../components/FollowButton.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { MediaView } from '../components/MediaView.tsx';
+import { SafetyMenu } from '../components/SafetyMenu.tsx';
 import { altOf } from '../components/PostCard.tsx';
 import { usePagedList } from '../lib/paged-list.ts';
 import { usePendingMedia } from '../lib/use-pending-media.ts';
@@ -138,6 +139,16 @@ export function Profile({ username }: { username: string }) {
             }}
           />
         )}
+        <SafetyMenu
+          person={user}
+          target={{ userId: user.id }}
+          what={displayName(user)}
+          onChange={() => {
+            // A block ends the follows both ways: the counts on screen and the viewer's own change.
+            load();
+            void session.refresh();
+          }}
+        />
       </header>
       <ProfilePosts user={user} />
     </section>

@@ -8,6 +8,7 @@ import {
 import QRCode from 'qrcode';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { HiddenPeople } from '../components/HiddenPeople.tsx';
 import { Passkeys } from '../components/Passkeys.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -145,6 +146,7 @@ export function Settings() {
       </section>
       <TwoFactor email={email} />
       <Passkeys />
+      <HiddenPeople />
       <section className="card" aria-labelledby="signout-heading">
         <h2 id="signout-heading">Sign out</h2>
         <div className="row">
