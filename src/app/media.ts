@@ -16,6 +16,13 @@ import type { Ids } from '../ports/ids.ts';
 import type { ItemStore } from '../ports/item-store/item-store.ts';
 import type { ObjectStore } from '../ports/object-store/object-store.ts';
 import type { UploadSigner } from '../ports/object-store/signed-urls.ts';
+import { readIdentity, type IdentityPoolServices } from '../domain/identity-pools/model.ts';
+import {
+  admitStorageUpload,
+  receiveStorageUpload,
+  storageUploadOf,
+} from '../domain/media/storage-uploads.ts';
+import type { S3Uploads } from '../edge/s3/s3-operation.ts';
 
 export interface ServerMedia {
   services: MediaServices;
@@ -76,6 +83,31 @@ export function openMedia(
     async close() {
       clearInterval(lifecycle);
       await jobs.close();
+    },
+  };
+}
+
+/**
+ * Objects put through the S3 API under an identity's `uploads/` folder enter the media pipeline
+ * (domain/media/storage-uploads.ts); an identity's user is the user-pool login linked to it.
+ */
+export function storageUploads(media: ServerMedia, pool: IdentityPoolServices): S3Uploads {
+  const userOf = async (identityId: string) =>
+    (await readIdentity(identityId, pool)).logins[pool.settings.userPoolId];
+  return {
+    async admit(caller, key) {
+      const upload = storageUploadOf(key);
+      if (upload) await admitStorageUpload(caller.identityId, upload, userOf, media.services);
+    },
+    async stored(caller, key, storedKey) {
+      const upload = storageUploadOf(key);
+      if (!upload) return;
+      await receiveStorageUpload(
+        storedKey,
+        () => admitStorageUpload(caller.identityId, upload, userOf, media.services),
+        media.services,
+        (original) => media.jobs.enqueue(original),
+      );
     },
   };
 }

@@ -33,7 +33,7 @@ import type { UrlVerifier } from '../ports/object-store/signed-urls.ts';
 import { backupSummary, withBackups } from './backups.ts';
 import { costReportOf } from './cost.ts';
 import { hostedUiSettings, identityPoolIam, identityPoolS3Access, type Identity } from './identity.ts';
-import type { ServerMedia } from './media.ts';
+import { storageUploads, type ServerMedia } from './media.ts';
 import type { Monitoring } from './monitoring.ts';
 import type { Stores } from './stores.ts';
 
@@ -84,6 +84,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       // A body whose SHA-256 was signed is read whole and checked before it is stored; others stream.
       maxObjectBytes: 64 * 1024 * 1024,
       access: identityPoolS3Access(config, identity.identityPool),
+      uploads: storageUploads(media, identity.identityPool),
       allowedOrigins: config.allowedOrigins,
       metrics,
     });

@@ -11,7 +11,7 @@ import { sameKind, sniffContentType, SNIFF_BYTES } from './sniff.ts';
  * kind is refused, and nothing is stored.
  */
 export async function receiveUpload(
-  target: UploadTarget,
+  target: Pick<UploadTarget, 'key' | 'contentType' | 'contentLength'>,
   body: Readable,
   services: Pick<MediaServices, 'store' | 'objects' | 'clock'>,
   enqueue: (key: string) => void,

@@ -8,6 +8,7 @@ import {
   metadataOf,
   objectArn,
   storedKey,
+  uploadStep,
   type S3Request,
   type S3Response,
   type S3Services,
@@ -24,6 +25,7 @@ export async function copyObject(
   if (source.bucket !== bucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist');
   services.access.require(caller, 's3:GetObject', objectArn(bucket, source.key));
   services.access.require(caller, 's3:PutObject', objectArn(bucket, key));
+  await uploadStep(services, (uploads) => uploads.admit(caller, key));
   const found = await services.objects.get(storedKey(source.key));
   if (!found) throw noSuchKey(source.key);
   const replace = header(headers, 'x-amz-metadata-directive') === 'REPLACE';
@@ -39,6 +41,7 @@ export async function copyObject(
     metadata: replace ? metadataOf(headers) : found.info.metadata,
     contentLength: found.info.size,
   });
+  await uploadStep(services, (uploads) => uploads.stored(caller, key, storedKey(key)));
   return {
     status: 200,
     headers: { 'content-type': 'application/xml' },

@@ -14,6 +14,7 @@ import {
   checkedBody,
   requiredLength,
   storedKey,
+  uploadStep,
   type S3Request,
   type S3Response,
   type S3Services,
@@ -40,6 +41,8 @@ export async function createMultipartUpload(services: S3Services, request: S3Req
   const { caller, bucket, key, headers } = request;
   services.access.require(caller, 's3:PutObject', objectArn(bucket, key));
   storedKey(key);
+  // Refused before the parts are sent, not after: the same check runs again on completion.
+  await uploadStep(services, (uploads) => uploads.admit(caller, key));
   const uploadId = randomBytes(24).toString('base64url').replace(/[-_]/g, 'x');
   const record: UploadRecord = {
     key,
@@ -133,12 +136,14 @@ export async function completeMultipartUpload(
     return info;
   });
   const joined = Readable.from(partBytes(services, infos));
+  await uploadStep(services, (uploads) => uploads.admit(caller, key));
   const info = await services.objects.put(storedKey(key), joined, {
     contentType: record.contentType,
     metadata: record.metadata,
     contentLength: infos.reduce((total, part) => total + part.size, 0),
   });
   await removeUpload(services, uploadId);
+  await uploadStep(services, (uploads) => uploads.stored(caller, key, storedKey(key)));
   return xmlAnswer(
     'CompleteMultipartUploadResult',
     xmlFields([

@@ -6,6 +6,7 @@ import {
   requiredLength,
   objectArn,
   storedKey,
+  uploadStep,
   type S3Request,
   type S3Response,
   type S3Services,
@@ -15,11 +16,13 @@ export async function putObject(services: S3Services, request: S3Request): Promi
   const { caller, bucket, key, headers } = request;
   services.access.require(caller, 's3:PutObject', objectArn(bucket, key));
   const stored = storedKey(key);
+  await uploadStep(services, (uploads) => uploads.admit(caller, key));
   const { body, checksums } = checkedBody(request);
   const info = await services.objects.put(stored, body, {
     contentType: header(headers, 'content-type') ?? 'binary/octet-stream',
     metadata: metadataOf(headers),
     contentLength: requiredLength(request),
   });
+  await uploadStep(services, (uploads) => uploads.stored(caller, key, stored));
   return { status: 200, headers: { etag: info.etag, ...checksums } };
 }

@@ -13,10 +13,39 @@ import {
 import { storeKeyOf } from './s3-keys.ts';
 import { S3Error } from './s3-xml.ts';
 import { isSafeKey } from '../../ports/object-store/object-store.ts';
+import { isPlazaError } from '../../platform/errors.ts';
 
 export interface S3Services {
   objects: ObjectStore;
   access: S3Access;
+  /** Objects that are more than bytes in the bucket (uploads for the media pipeline). */
+  uploads?: S3Uploads;
+}
+
+/**
+ * What happens around an object put under a key (PutObject, CopyObject, a completed multipart
+ * upload): `admit` may refuse it before any byte is accepted, `stored` hands it on once stored.
+ * Their PlazaErrors are answered in S3's names, with the domain's message.
+ */
+export interface S3Uploads {
+  admit(caller: S3Caller, key: string): Promise<void>;
+  stored(caller: S3Caller, key: string, storedKey: string): Promise<void>;
+}
+
+/** Runs one of the upload hooks (if any), its refusals as S3Errors. */
+export async function uploadStep(
+  services: S3Services,
+  step: (uploads: S3Uploads) => Promise<void>,
+): Promise<void> {
+  if (!services.uploads) return;
+  try {
+    await step(services.uploads);
+  } catch (error) {
+    if (!isPlazaError(error) || error.status >= 500) throw error;
+    if (error.code === 'Forbidden') throw new S3Error('AccessDenied', error.message);
+    if (error.code === 'PayloadTooLarge') throw new S3Error('EntityTooLarge', error.message);
+    throw new S3Error('InvalidArgument', error.message);
+  }
 }
 
 export interface S3Request {
