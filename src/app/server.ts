@@ -1,27 +1,39 @@
-/** The HTTP server: Fastify with the request ids, the body limit and the timeouts of configuration. */
+/**
+ * The HTTP server: Fastify with the request ids, the body limit and the timeouts of configuration,
+ * on a Node server that hands the routes with a lane of their own (POST /graphql) to that lane.
+ */
+import { createServer as createHttpServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { withLanes } from '../edge/http/lanes.ts';
 import { registerRequestIdHeader, requestIdOf } from '../edge/http/request-ids.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 
 export function createServer(config: Config, logger: Logger): FastifyInstance {
-  const server = Fastify({
+  // Timeouts against clients that hold connections open (values and why: httpSettingsOf in config.ts).
+  // Node checks the headers and request timeouts every connectionsCheckingInterval (30 s by default),
+  // so a slow client is cut between the timeout and the timeout plus one interval: 1 s at most here.
+  // A WebSocket leaves this tracking once upgraded, and ws turns the socket's inactivity timeout off:
+  // none of these cut a subscription (test/server/http-timeouts.test.ts).
+  const http = {
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, config.http.headersTimeoutMs / 4)),
+  };
+  const server: FastifyInstance = Fastify({
+    serverFactory: (handler) => {
+      const node = createHttpServer(
+        http,
+        withLanes(() => server, handler),
+      );
+      node.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+      node.setTimeout(config.http.connectionTimeoutMs);
+      return node;
+    },
     loggerInstance: logger as FastifyBaseLogger,
+    // The largest request body of any route, GraphQL's lane included (it reads Fastify's initialConfig).
     bodyLimit: 1024 * 1024,
     genReqId: (request) => requestIdOf(request.headers),
-    // Timeouts against clients that hold connections open (values and why: httpSettingsOf in config.ts).
-    // Node checks the headers and request timeouts every connectionsCheckingInterval (30 s by default),
-    // so a slow client is cut between the timeout and the timeout plus one interval: 1 s at most here.
-    // A WebSocket leaves this tracking once upgraded, and ws turns the socket's inactivity timeout off:
-    // none of these cut a subscription (test/server/http-timeouts.test.ts).
-    requestTimeout: config.http.requestTimeoutMs,
-    keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    connectionTimeout: config.http.connectionTimeoutMs,
-    http: {
-      headersTimeout: config.http.headersTimeoutMs,
-      requestTimeout: config.http.requestTimeoutMs,
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, config.http.headersTimeoutMs / 4)),
-    },
   });
   registerRequestIdHeader(server);
   return server;

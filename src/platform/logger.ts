@@ -4,7 +4,7 @@
  * parameters of logged URLs that carry credentials (OAuth codes, URL
  * signatures, AppSync's base64 `header` with its token).
  */
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -92,4 +92,24 @@ export function createLogger(
     },
     destination,
   );
+}
+
+/**
+ * A child of `logger` with `bindings`, made the first time a line is written: most requests
+ * write none, and a pino child costs a serialization of its bindings.
+ */
+export function lazyChild(logger: Logger, bindings: Record<string, unknown>): Log {
+  let child: Logger | undefined;
+  const line =
+    (level: keyof Log): LogFn =>
+    (...args: unknown[]) =>
+      ((child ??= logger.child(bindings))[level] as (...a: unknown[]) => void)(...args);
+  return {
+    trace: line('trace'),
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    fatal: line('fatal'),
+  };
 }

@@ -1,23 +1,22 @@
 /**
- * POST/GET /graphql and the two WebSocket protocols: AppSync's auth modes and
- * error shape, and AppSync's 30 s request limit, over the engine in
- * graphql-engine.ts and the request runner in graphql-run.ts.
+ * POST/GET /graphql (graphql-http.ts) and the two WebSocket protocols: AppSync's
+ * auth modes and error shape, and AppSync's 30 s request limit, over the engine
+ * in graphql-engine.ts and the request runner in graphql-run.ts.
  */
 import fastifyWebsocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { getOperationAST } from 'graphql';
-import { PlazaError, isPlazaError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
-import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
-import { failure, type Outcome } from './appsync-errors.ts';
+import type { ApiKeyVerifier, IdentityVerifier } from '../../ports/identity-verifier.ts';
+import { addLane } from '../http/lanes.ts';
 import { appSyncRealtimeHandler } from './appsync-realtime.ts';
 import { authModes } from './auth-modes.ts';
-import { isSigV4, type IamAuth } from './iam-auth.ts';
-import type { IncomingSignedRequest } from '../http/sigv4-verifier.ts';
-import { Readable } from 'node:stream';
+import type { IamAuth } from './iam-auth.ts';
 import type { GraphQLServices } from './context.ts';
 import { executableSchema } from './executable-schema.ts';
 import { graphqlEngine } from './graphql-engine.ts';
+import { callerOf, graphqlHttp, measured } from './graphql-http.ts';
 import { runGraphQL, type RunOptions } from './graphql-run.ts';
 import type { ResolverCache } from './resolver-cache.ts';
 import { graphqlTransportWsHandler, graphqlTransportWsProtocol } from './graphql-transport-ws.ts';
@@ -41,106 +40,6 @@ export interface GraphQLRouteOptions {
   iam?: IamAuth;
 }
 
-/** A user-pool token or a SigV4 signature in Authorization, or an API key; AppSync takes nothing else. */
-async function callerOf(
-  options: Pick<GraphQLRouteOptions, 'identity' | 'apiKeys' | 'iam'>,
-  authorization: string | undefined,
-  apiKey: string | undefined,
-  signed?: () => IncomingSignedRequest,
-): Promise<Caller> {
-  if (isSigV4(authorization)) {
-    if (!options.iam || !signed)
-      throw new PlazaError('Unauthorized', 'IAM credentials are not accepted here');
-    return options.iam.caller(signed());
-  }
-  if (typeof authorization === 'string' && authorization.length > 0) {
-    if (!options.identity) throw new PlazaError('Unauthorized', 'User-pool tokens are not accepted here');
-    return options.identity.verify(authorization.replace(/^Bearer\s+/i, ''));
-  }
-  if (typeof apiKey === 'string' && apiKey.length > 0) return options.apiKeys.verify(apiKey);
-  throw new PlazaError('Unauthorized', 'Valid authorization header not provided');
-}
-
-/** Counts an answer as AppSync's metrics do: per operation, errors by type. */
-async function measured(metrics: Metrics, answer: Promise<Outcome>): Promise<Outcome> {
-  const started = performance.now();
-  const outcome = await answer;
-  const { operation } = outcome;
-  metrics.requests.inc({ operation });
-  metrics.latency.observe({ operation }, (performance.now() - started) / 1000);
-  for (const error of outcome.body.errors ?? []) metrics.errors.inc({ operation, type: error.errorType });
-  return outcome;
-}
-
-/** GraphQL over HTTP: POST, or GET for queries with the request in the query string. */
-function httpHandlers(options: GraphQLRouteOptions, run: RunOptions) {
-  async function respond(request: FastifyRequest, body: unknown, readOnly: boolean): Promise<Outcome> {
-    let caller: Caller;
-    try {
-      const apiKey = request.headers['x-api-key'];
-      caller = await callerOf(
-        options,
-        request.headers.authorization,
-        typeof apiKey === 'string' ? apiKey : undefined,
-        () => signedRequest(request),
-      );
-    } catch (error) {
-      const message = isPlazaError(error) ? error.message : 'Valid authorization header not provided';
-      // A SigV4 signature that fails is a 403 with AWS's name for why, as AppSync answers it.
-      const signatureError = isPlazaError(error) ? error.details?.signatureError : undefined;
-      if (typeof signatureError === 'string') return failure(403, signatureError, message, 'unauthenticated');
-      return failure(401, 'UnauthorizedException', message, 'unauthenticated');
-    }
-    return runGraphQL(run, caller, body, readOnly, request.log);
-  }
-  async function handle(request: FastifyRequest, reply: FastifyReply, body: unknown, readOnly: boolean) {
-    const outcome = await measured(options.metrics, respond(request, body, readOnly));
-    return reply.code(outcome.status).send(outcome.body);
-  }
-  return {
-    post: (request: FastifyRequest, reply: FastifyReply) => handle(request, reply, request.body, false),
-    get: (request: FastifyRequest, reply: FastifyReply) => {
-      const q = request.query as Record<string, string | undefined>;
-      let variables: unknown;
-      try {
-        variables = q.variables ? JSON.parse(q.variables) : undefined;
-      } catch {
-        const outcome = failure(400, 'BadRequestException', 'variables is not valid JSON');
-        return reply.code(outcome.status).send(outcome.body);
-      }
-      return handle(request, reply, { query: q.query, variables, operationName: q.operationName }, true);
-    },
-  };
-}
-
-/** The request as SigV4 signed it: the path and query as sent, and the body's exact bytes. */
-function signedRequest(request: FastifyRequest): IncomingSignedRequest {
-  const [path = '/', query = ''] = request.url.split('?');
-  const { rawBody } = request as { rawBody?: Buffer };
-  return { method: request.method, path, query, headers: request.headers, body: rawBody ?? '' };
-}
-
-const maxSignedBodyBytes = 1024 * 1024;
-
-/**
- * A SigV4 signature covers the body's bytes, which the JSON parser does not keep: a signed
- * request's body is read here first, kept, and handed on to the parser unchanged.
- */
-async function keepSignedBody(request: FastifyRequest, _reply: unknown, payload: NodeJS.ReadableStream) {
-  if (!isSigV4(request.headers.authorization)) return payload;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of payload as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxSignedBodyBytes)
-      throw Object.assign(new Error('The request body is too large'), { statusCode: 413 });
-    chunks.push(chunk);
-  }
-  const body = Buffer.concat(chunks);
-  (request as { rawBody?: Buffer }).rawBody = body;
-  return Readable.from([body]);
-}
-
 // graphql-ws's `graphql-transport-ws` protocol at /graphql, AppSync's (named `graphql-ws`) at /graphql/realtime.
 const handleProtocols = (protocols: Set<string>) =>
   protocols.has(graphqlTransportWsProtocol)
@@ -162,8 +61,11 @@ export async function registerGraphQLRoutes(
     services: options.services,
     timeoutMs: options.timeoutMs ?? 30_000,
   };
-  const http = httpHandlers(options, run);
-  server.post('/graphql', { preParsing: keepSignedBody }, http.post);
+  const http = graphqlHttp(
+    { ...options, logger: server.log as Logger, maxBodyBytes: server.initialConfig.bodyLimit ?? 1024 * 1024 },
+    run,
+  );
+  addLane(server, 'POST', '/graphql', http.post);
 
   // Browsers send the page's Origin with a WebSocket upgrade and no CORS check applies, so a
   // configured list of allowed origins is enforced here (cross-site WebSocket hijacking).
