@@ -5,21 +5,29 @@
  * Plaza's post-confirmation trigger creating the profile, and the pre sign-up
  * and pre token generation handlers the config file names, if any.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
+  OAuthScope,
+  PasskeyUserVerification,
   StringAttribute,
   UserPool,
+  UserPoolClientIdentityProvider,
   UserPoolEmail,
   type UserPoolClient,
+  type UserPoolClientOptions,
+  type UserPoolDomain,
+  type UserPoolProps,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { PlazaTable } from './data.ts';
+import { providerName, type FederationSettings } from './federation.ts';
+import { identityProviders } from './identity-providers.ts';
 import { plazaFunction } from './plaza-function.ts';
 import { repoRoot, type PlazaSettings } from './settings.ts';
 import { relative } from 'node:path';
@@ -31,6 +39,8 @@ export class PlazaIdentity extends Construct {
   readonly postConfirmation: NodejsFunction;
   /** The config file's trigger modules (pre sign-up, pre token generation), deployed as they are. */
   readonly triggers: Partial<Record<'preSignUp' | 'preTokenGeneration', NodejsFunction>> = {};
+  /** The hosted UI's prefix domain and the providers the app client offers, when `federation` is set. */
+  readonly hostedUi: { domain: UserPoolDomain; domainName: string; providerNames: string[] } | undefined;
 
   constructor(scope: Construct, id: string, props: { settings: PlazaSettings; table: PlazaTable }) {
     super(scope, id);
@@ -69,8 +79,8 @@ export class PlazaIdentity extends Construct {
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: `plaza-${settings.stage}`,
-      // The design's price (first 50,000 MAU free, then $0.0055) is the Lite plan's.
-      featurePlan: FeaturePlan.LITE,
+      // The design's price (first 50,000 MAU free, then $0.0055) is the Lite plan's; passkeys need Essentials.
+      ...this.passkeySettings(settings),
       signInAliases: { email: true },
       autoVerify: { email: true },
       selfSignUpEnabled: true,
@@ -112,9 +122,9 @@ export class PlazaIdentity extends Construct {
       refreshTokenValidity: Duration.seconds(policy.refreshTokenSeconds),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      // Sign-in goes through the API (InitiateAuth), as on the local pool; no hosted UI.
-      disableOAuth: true,
+      ...oauthSettings(settings.federation),
     });
+    this.hostedUi = this.federate(settings.federation);
 
     // The pool's default group, as the local pool makes it at its first start: moderation acts for its members.
     new CfnUserPoolGroup(this, 'ModeratorsGroup', {
@@ -122,6 +132,48 @@ export class PlazaIdentity extends Construct {
       groupName: moderatorsGroup,
       description: 'Moderators: review reports and act on content.',
     });
+  }
+
+  /** The hosted UI's domain and the identity providers, which the app client must wait for. */
+  private federate(federation: FederationSettings | undefined): PlazaIdentity['hostedUi'] {
+    if (!federation) return undefined;
+    const domain = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: federation.domainPrefix },
+    });
+    const providers = identityProviders(this, this.userPool, federation.providers);
+    this.client.node.addDependency(...providers);
+    return {
+      domain,
+      domainName: hostedUiDomainName(federation.domainPrefix, Stack.of(this).region),
+      providerNames: federation.providers.map(providerName),
+    };
+  }
+
+  /**
+   * Passkeys only when the config file turns them on explicitly (`userPool.webAuthn.enabled`): they
+   * need the Essentials plan, which costs more than the design's Lite. The relying party is the
+   * configured one, else the hosted UI's domain.
+   */
+  private passkeySettings(settings: PlazaSettings): Partial<UserPoolProps> {
+    const webAuthn = settings.userPool.webAuthn;
+    if (webAuthn?.enabled !== true) return { featurePlan: FeaturePlan.LITE };
+    const relyingPartyId =
+      webAuthn.relyingPartyId ??
+      (settings.federation && hostedUiDomainName(settings.federation.domainPrefix, settings.region));
+    if (!relyingPartyId) {
+      throw new Error(
+        "userPool.webAuthn.enabled needs userPool.webAuthn.relyingPartyId (your app's domain) or a hosted UI (context federation) on AWS",
+      );
+    }
+    return {
+      featurePlan: FeaturePlan.ESSENTIALS,
+      signInPolicy: { allowedFirstAuthFactors: { password: true, passkey: true } },
+      passkeyRelyingPartyId: relyingPartyId,
+      passkeyUserVerification:
+        webAuthn.userVerification === 'required'
+          ? PasskeyUserVerification.REQUIRED
+          : PasskeyUserVerification.PREFERRED,
+    };
   }
 
   /**
@@ -144,4 +196,31 @@ export class PlazaIdentity extends Construct {
     });
     return { smsRole, smsRoleExternalId };
   }
+}
+
+/** The prefix domain's host name, as Amplify's `auth.oauth.domain` and passkeys' relying party name it. */
+export function hostedUiDomainName(prefix: string, region: string): string {
+  return `${prefix}.auth.${region}.amazoncognito.com`;
+}
+
+/**
+ * With a hosted UI: the authorization-code flow (PKCE, as Amplify sends it) with the configured
+ * callback and sign-out URLs and scopes. Without: sign-in only through the API (InitiateAuth).
+ */
+function oauthSettings(federation: FederationSettings | undefined): Partial<UserPoolClientOptions> {
+  if (!federation) return { disableOAuth: true };
+  return {
+    oAuth: {
+      flows: { authorizationCodeGrant: true },
+      scopes: federation.scopes.map((scope) => OAuthScope.custom(scope)),
+      callbackUrls: federation.callbackUrls,
+      logoutUrls: federation.logoutUrls,
+    },
+    supportedIdentityProviders: [
+      UserPoolClientIdentityProvider.COGNITO,
+      ...federation.providers.map((provider) =>
+        UserPoolClientIdentityProvider.custom(providerName(provider)),
+      ),
+    ],
+  };
 }

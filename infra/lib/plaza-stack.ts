@@ -4,6 +4,7 @@
  */
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { amplifyOutputs } from '../../src/edge/http/amplify-outputs.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { PlazaAlarms } from './alarms.ts';
 import { PlazaApi } from './api.ts';
@@ -126,5 +127,38 @@ export class PlazaStack extends Stack {
       'Where the weekly user-pool exports are kept',
     );
     output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');
+    output(
+      'AmplifyOutputs',
+      this.toJsonString(this.amplifyOutputs(settings)),
+      "The web app's amplify_outputs.json, as the local server serves it",
+    );
+  }
+
+  /** The same builder as the local server's GET /amplify_outputs.json, with this stack's references. */
+  private amplifyOutputs(settings: PlazaSettings) {
+    const hostedUi = this.identity.hostedUi;
+    return amplifyOutputs({
+      region: this.region,
+      pool: {
+        userPoolId: this.identity.userPool.userPoolId,
+        clientId: this.identity.client.userPoolClientId,
+        passwordMinLength: settings.userPool.passwordMinLength,
+        mfa: settings.userPool.mfa,
+        oauth: hostedUi &&
+          settings.federation && {
+            domain: hostedUi.domainName,
+            scopes: settings.federation.scopes,
+            callbackUrls: settings.federation.callbackUrls,
+            logoutUrls: settings.federation.logoutUrls,
+            providers: hostedUi.providerNames,
+          },
+      },
+      identityPool: this.identityPool && {
+        id: this.identityPool.pool.ref,
+        allowGuests: settings.identityPool.allowGuests,
+      },
+      data: { url: this.api.api.graphqlUrl, apiKey: this.api.api.apiKey },
+      bucketName: this.media.bucket.bucketName,
+    });
   }
 }

@@ -10,6 +10,7 @@ import type { Node } from 'constructs';
 import { defaultAlarmRules, type AlarmRule } from '../../src/domain/operations/alarm-rules.ts';
 import { cacheSettingsFrom, type CacheSettings } from '../../src/edge/graphql/resolver-cache.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
+import { readFederation, type FederationSettings } from './federation.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -58,6 +59,8 @@ export interface PlazaSettings {
    * nodejs20.x functions on 2027-02-01; `-c lambdaRuntime=nodejs22.x` (or 24) moves them on.
    */
   lambdaRuntime: LambdaRuntimeName;
+  /** The hosted UI's domain, the app client's OAuth settings and the identity providers (context `federation`). */
+  federation: FederationSettings | undefined;
 }
 
 export const lambdaRuntimes = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
@@ -132,6 +135,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     apiDomain: domain(node, 'api'),
     mediaDomain: domain(node, 'media'),
     lambdaRuntime: runtime(text(node, 'lambdaRuntime') ?? 'nodejs20.x'),
+    federation: readFederation(node.tryGetContext('federation'), stage, repoRoot),
   };
 }
 

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { readOutbox } from '../adapters/outbox/outbox-reader.ts';
 import { apiKeyVerifier } from '../domain/api-keys/api-keys.ts';
 import { moderatorsGroup } from '../domain/identity/groups.ts';
+import { supportedScopes } from '../domain/identity/oauth.ts';
 import { getUserByUsername } from '../domain/social/find-users.ts';
 import { receiveUpload } from '../domain/media/receive-upload.ts';
 import type { MeasuredUsage, Projection } from '../domain/operations/cost.ts';
@@ -88,6 +89,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       allowedOrigins: config.allowedOrigins,
       metrics,
     });
+  const hostedUi = identity.services ? hostedUiSettings(config, parts.baseUrl, clock) : undefined;
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: parts.baseUrl,
@@ -103,8 +105,18 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       s3Path: s3PathPrefix,
     },
     bucketName: config.storage.s3.bucket,
+    ...(hostedUi
+      ? {
+          hostedUi: () => ({
+            scopes: supportedScopes,
+            callbackUrls: hostedUi.callbackUrls(),
+            logoutUrls: hostedUi.logoutUrls(),
+            providers: [...hostedUi.providers.keys()],
+          }),
+        }
+      : {}),
   });
-  if (identity.services && identity.verifier) {
+  if (identity.services && identity.verifier && hostedUi) {
     registerCognitoRoutes(server, {
       services: identity.services,
       verifier: identity.verifier,
@@ -113,7 +125,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       adminCredentials: config.adminCredentials,
       ...(identity.identityPool ? { identityPool: identity.identityPool } : {}),
       hostedUi: {
-        settings: hostedUiSettings(config, parts.baseUrl, clock),
+        settings: hostedUi,
         csrfSecret: loadOrCreateSecret(config.dataDir, 'hosted-ui-csrf'),
         baseUrl: parts.baseUrl,
       },
