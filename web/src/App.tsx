@@ -6,7 +6,7 @@ import { Home } from './screens/Home.tsx';
 import { PostPage } from './screens/PostPage.tsx';
 import { Profile } from './screens/Profile.tsx';
 import { SignIn } from './screens/SignIn.tsx';
-import { useSession } from './session.tsx';
+import { guestsAllowed, useSession } from './session.tsx';
 
 // Screens off the way to the feed load when first opened, keeping the first download small.
 const SignUp = lazy(() => import('./screens/SignUp.tsx').then((m) => ({ default: m.SignUp })));
@@ -23,6 +23,11 @@ const Notifications = lazy(() =>
   import('./screens/Notifications.tsx').then((m) => ({ default: m.Notifications })),
 );
 const Hashtag = lazy(() => import('./screens/Hashtag.tsx').then((m) => ({ default: m.Hashtag })));
+const PublicFeed = lazy(() => import('./screens/PublicPages.tsx').then((m) => ({ default: m.PublicFeed })));
+const PublicPost = lazy(() => import('./screens/PublicPages.tsx').then((m) => ({ default: m.PublicPost })));
+const PublicProfile = lazy(() =>
+  import('./screens/PublicPages.tsx').then((m) => ({ default: m.PublicProfile })),
+);
 const AdminConsole = lazy(() =>
   import('./admin/AdminConsole.tsx').then((m) => ({ default: m.AdminConsole })),
 );
@@ -51,6 +56,16 @@ function NotFound() {
   );
 }
 
+/** The pages a visitor may read without signing in, with guest credentials. */
+function publicScreen(pathname: string): ReactNode {
+  if (pathname === '/explore') return <PublicFeed />;
+  let params = matchPath('/explore/p/:id', pathname);
+  if (params) return <PublicPost key={params.id} id={params.id ?? ''} />;
+  params = matchPath('/explore/u/:username', pathname);
+  if (params) return <PublicProfile key={params.username} username={params.username ?? ''} />;
+  return undefined;
+}
+
 function signedOutScreen(pathname: string, search: URLSearchParams): ReactNode {
   switch (pathname) {
     case '/signin':
@@ -62,6 +77,8 @@ function signedOutScreen(pathname: string, search: URLSearchParams): ReactNode {
     case '/mailbox':
       return <Mailbox />;
     default: {
+      const visit = guestsAllowed() ? publicScreen(pathname) : undefined;
+      if (visit) return visit;
       const next =
         pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + (search.size ? `?${search}` : ''))}`;
       return <Redirect to={`/signin${next}`} />;
@@ -71,6 +88,9 @@ function signedOutScreen(pathname: string, search: URLSearchParams): ReactNode {
 
 function signedInScreen(pathname: string): ReactNode {
   if (pathname === '/') return <Home />;
+  // The public pages' addresses (followed from sign-in's `next`) are the app's own pages.
+  if (pathname === '/explore' || pathname.startsWith('/explore/'))
+    return <Redirect to={pathname.slice('/explore'.length) || '/'} />;
   if (pathname === '/new') return <CreatePost />;
   if (pathname === '/search') return <Search />;
   if (pathname === '/settings') return <Settings />;

@@ -5,7 +5,8 @@
 import { useSyncExternalStore } from 'react';
 import { getCurrentUser, signOut as amplifySignOut } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
-import { gql } from './api/client.ts';
+import { Amplify } from 'aws-amplify';
+import { gql, setGuestCredentials } from './api/client.ts';
 import { meQuery } from './api/documents.ts';
 import type { User } from './api/types.ts';
 import { prefetchHomeFeed } from './lib/home-feed.ts';
@@ -26,7 +27,15 @@ export interface Session {
 
 let state: SessionState = { status: 'loading' };
 const listeners = new Set<() => void>();
+/** Whether the deployment gives visitors guest credentials (an identity pool with guests allowed). */
+export function guestsAllowed(): boolean {
+  const cognito = Amplify.getConfig().Auth?.Cognito;
+  return Boolean(cognito?.identityPoolId && cognito.allowGuestAccess);
+}
+
 function set(next: SessionState) {
+  // Signed out, the public pages read as a guest; signed in, as the user (refresh switches back).
+  if (next.status === 'signedOut') setGuestCredentials(guestsAllowed());
   state = next;
   listeners.forEach((listener) => listener());
 }
@@ -38,6 +47,7 @@ async function refresh(): Promise<void> {
   } catch {
     return set({ status: 'signedOut' });
   }
+  setGuestCredentials(false);
   if (state.status === 'loading' && location.pathname === '/') prefetchHomeFeed();
   try {
     const { me } = await gql<{ me: User | null }>(meQuery);

@@ -7,15 +7,28 @@ type Variables = Record<string, unknown>;
 
 /** The part of Amplify's client the app uses; its generated model types are for Amplify Data schemas, not raw documents. */
 interface GraphQLClient {
-  graphql(options: { query: string; variables?: Variables }): unknown;
+  graphql(options: { query: string; variables?: Variables; authMode?: 'iam' }): unknown;
 }
 
 let client: GraphQLClient | undefined;
 const amplifyClient = () => (client ??= generateClient() as unknown as GraphQLClient);
 
+/**
+ * Whether requests go as a guest: signed with the identity pool's guest credentials (AppSync's
+ * AWS_IAM mode) rather than the user pool's tokens. The session turns it on when nobody is signed in.
+ */
+let asGuest = false;
+export function setGuestCredentials(on: boolean): void {
+  asGuest = on;
+}
+
 export async function gql<T>(query: string, variables?: Variables): Promise<T> {
   try {
-    const result = (await amplifyClient().graphql({ query, variables })) as { data: T };
+    const result = (await amplifyClient().graphql({
+      query,
+      variables,
+      ...(asGuest ? { authMode: 'iam' as const } : {}),
+    })) as { data: T };
     return result.data;
   } catch (error) {
     throw apiErrorOf(error);

@@ -124,3 +124,20 @@ export const listMutedQuery = `query ListMuted($limit: Int, $nextToken: String) 
 export const reportContentMutation = `mutation ReportContent($input: ReportInput!) {
   reportContent(input: $input) { id targetType reason status }
 }`;
+
+/**
+ * What a signed-out visitor reads, with the identity pool's guest credentials (AppSync's AWS_IAM
+ * mode): the public fields only, without the viewer's own (viewerHasLiked, viewerFollows).
+ */
+const publicPostFields = `id description createdAt likeCount commentCount author { ${userSummary} } media { ${mediaFields} altText }`;
+const publicUserFields = `${userSummary} bio followerCount followingCount postCount createdAt`;
+export const publicRecentPostsQuery = `query RecentPosts($limit: Int, $nextToken: String) {
+  recentPosts(limit: $limit, nextToken: $nextToken) { items { ${publicPostFields} } nextToken }
+}`;
+export const publicPostQuery = `query GetPost($id: ID!) { getPost(id: $id) { ${publicPostFields} } }`;
+export const publicUserByUsernameQuery = `query GetUserByUsername($username: String!) {
+  getUserByUsername(username: $username) { ${publicUserFields} }
+}`;
+export const publicPostsByUserQuery = `query ListPostsByUser($userId: ID!, $limit: Int, $nextToken: String) {
+  listPostsByUser(userId: $userId, limit: $limit, nextToken: $nextToken) { items { ${publicPostFields} } nextToken }
+}`;

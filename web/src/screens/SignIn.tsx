@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { safeNext } from '../lib/safe-next.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { guestsAllowed, useSession } from '../session.tsx';
 
 type Step = 'password' | 'totp' | 'totpSetup' | 'newPassword';
 
@@ -195,6 +195,11 @@ export function SignIn() {
       <p>
         New to Plaza? <Link to="/signup">Create an account</Link>
       </p>
+      {guestsAllowed() && (
+        <p>
+          <Link to="/explore">Look around first</Link>: recent posts, without signing in.
+        </p>
+      )}
     </section>
   );
 }

@@ -1,0 +1,167 @@
+/**
+ * The identity pool in the web app, end to end in headless Chromium against a real Plaza serving
+ * the built app. A visitor who has not signed in looks around from the sign-in screen: recent
+ * posts, a post with its comments and a profile, read through Amplify with the identity pool's
+ * guest credentials (every GraphQL request SigV4-signed, AppSync's AWS_IAM mode); signing in from
+ * there goes on as the user (user-pool tokens). Screenshots go to test-artifacts/guest/.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
+import { buildWebApp } from '../../web/build.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { scenePhoto } from '../support/photos.ts';
+import { poolUser, startPoolApp, type PoolApp } from '../support/pool-app.ts';
+
+const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'guest');
+let pool: PoolApp;
+let browser: Browser;
+const pageErrors: string[] = [];
+const password = 'Correct-Horse-9';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function gql(token: string, query: string, variables?: object): Promise<Record<string, any>> {
+  const response = await fetch(`${pool.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: token },
+    body: JSON.stringify({ query, variables }),
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const body = (await response.json()) as { data: Record<string, any>; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+/** A pool user with a Plaza username (the app asks a new account for one before anything else). */
+async function member(name: string) {
+  const user = await poolUser(pool, `${name}@example.com`, { password });
+  await gql(user.accessToken, 'mutation($u: String) { updateProfile(input: { username: $u }) { id } }', {
+    u: name,
+  });
+  return user;
+}
+
+/** A post with a photo, uploaded the presigned way. */
+async function photoPost(token: string, description: string) {
+  const bytes = await scenePhoto(900, 600, 200);
+  const { createUploadUrl: upload } = await gql(
+    token,
+    'mutation($i: CreateUploadInput!) { createUploadUrl(input: $i) { key url method headers } }',
+    { i: { purpose: 'POST', contentType: 'image/jpeg', contentLength: bytes.length } },
+  );
+  const put = await fetch(upload.url, {
+    method: upload.method,
+    headers: JSON.parse(upload.headers) as Record<string, string>,
+    body: bytes,
+  });
+  expect(put.status).toBe(200);
+  await pool.app.media.jobs.idle();
+  const { createPost } = await gql(
+    token,
+    'mutation($d: String, $k: [String!]) { createPost(input: { description: $d, mediaKeys: $k }) { id } }',
+    { d: description, k: [upload.key] },
+  );
+  return createPost.id as string;
+}
+
+let shot = 0;
+async function screenshot(page: Page, name: string) {
+  shot += 1;
+  await page.screenshot({
+    path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** How the page's GraphQL requests were authorized: SigV4 (identity-pool credentials) or a token. */
+function graphqlAuth(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (request: Request) => {
+    if (!new URL(request.url()).pathname.startsWith('/graphql') || request.method() !== 'POST') return;
+    const authorization = request.headers()['authorization'] ?? '';
+    seen.push(authorization.startsWith('AWS4-HMAC-SHA256 ') ? 'iam' : authorization ? 'token' : 'none');
+  });
+  return seen;
+}
+
+beforeAll(async () => {
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  const build = await buildWebApp();
+  if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
+  pool = await startPoolApp('web-guest');
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pool?.close();
+});
+
+it('a visitor browses recent posts, a post and a profile as a guest, then signs in', async () => {
+  const ada = await member('adah');
+  await member('cyd');
+  const postId = await photoPost(ada.accessToken, 'Harbour at dawn #sea');
+  await gql(ada.accessToken, 'mutation($p: ID!) { addComment(postId: $p, content: "first light") { id } }', {
+    p: postId,
+  });
+
+  const context = await browser.newContext({ baseURL: pool.url, viewport: { width: 480, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.setDefaultTimeout(30_000);
+  onTestFailed(async () => {
+    await page.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+  });
+  const auth = graphqlAuth(page);
+
+  await page.goto('/signin');
+  await page.getByRole('link', { name: 'Look around first' }).click();
+  await page.waitForURL('**/explore');
+  await page.getByRole('heading', { name: 'Recent posts' }).waitFor();
+  const post = page.getByRole('article').filter({ hasText: 'Harbour at dawn' });
+  await post.waitFor();
+  await expect
+    .poll(() =>
+      post
+        .getByRole('img')
+        .first()
+        .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    )
+    .toBeGreaterThan(0);
+  await screenshot(page, 'guest-recent-posts');
+
+  await post.getByRole('link', { name: 'adah' }).click();
+  await page.waitForURL('**/explore/u/adah');
+  await page.getByRole('heading', { name: 'adah' }).waitFor();
+  await page.getByRole('article').filter({ hasText: 'Harbour at dawn' }).waitFor();
+  await screenshot(page, 'guest-profile');
+
+  await page
+    .getByRole('article')
+    .getByRole('link')
+    .filter({ has: page.locator('time') })
+    .click();
+  await page.waitForURL(`**/explore/p/${postId}`);
+  await page.getByRole('list', { name: 'Comments' }).getByText('first light').waitFor();
+  await screenshot(page, 'guest-post');
+  // Everything so far was read with the guest's credentials, not a token.
+  expect(auth.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(auth)).toEqual(new Set(['iam']));
+
+  // Signing in from the post goes on to the same post, now as cyd (who may like it).
+  auth.length = 0;
+  await page.getByRole('note').getByRole('link', { name: 'Sign in' }).click();
+  await page.waitForURL('**/signin?next=*');
+  await page.getByLabel('Email').fill('cyd@example.com');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((address) => address.pathname === `/p/${postId}`);
+  await page.getByRole('button', { name: /like/i }).first().waitFor();
+  await screenshot(page, 'signed-in-post');
+  expect(auth.length).toBeGreaterThan(0);
+  expect(new Set(auth)).toEqual(new Set(['token']));
+  expect(pageErrors).toEqual([]);
+  await context.close();
+}, 180_000);
