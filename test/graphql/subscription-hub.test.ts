@@ -153,6 +153,43 @@ describe('subscriptionHub', () => {
     expect(hub.groups).toBe(0);
   });
 
+  it('hands a burst of notifications each to its recipient alone, in order, with one read per slice', async () => {
+    const { hub, events, batchGets } = hubOverStore();
+    const actor = await server.newUser('hub-actor');
+    const recipients = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => server.newUser(`hub-recipient-${i}`)),
+    );
+    const query = 'subscription { onNotification { id type actor { id } } }';
+    const subscribers = await Promise.all(recipients.map((r) => collect(hub, user(r.id), query)));
+    expect(hub.groups).toBe(1);
+    batchGets.length = 0;
+
+    // More at once than the group's queue used to keep (1,000): none may be dropped.
+    const perRecipient = 4;
+    for (let n = 0; n < perRecipient; n++)
+      for (const recipient of recipients)
+        events.publish('notification', {
+          id: `FOLLOW#${n}`,
+          recipientId: recipient.id,
+          type: 'FOLLOW',
+          actorIds: [actor.id],
+          othersCount: 0,
+          createdAt: new Date().toISOString(),
+          read: false,
+        });
+    await settle(() => subscribers.every((s) => s.received.length === perRecipient));
+    for (const subscriber of subscribers)
+      expect(subscriber.received.map((live) => live.result.data)).toEqual(
+        Array.from({ length: perRecipient }, (_, n) => ({
+          onNotification: { id: `FOLLOW#${n}`, type: 'FOLLOW', actor: { id: actor.id } },
+        })),
+      );
+    // The actor's profile once for each slice of 256 notifications, not once for each of 1,200.
+    expect(batchGets.length).toBeLessThanOrEqual(Math.ceil((perRecipient * recipients.length) / 256) + 1);
+    for (const subscriber of subscribers) subscriber.stop();
+    expect(hub.groups).toBe(0);
+  });
+
   it('refuses what the caller may not read, and documents that are not subscriptions', async () => {
     const { hub } = hubOverStore();
     const refused = (caller: Caller, query: string) =>

@@ -24,6 +24,7 @@ import type { Log } from '../../platform/logger.ts';
 import { selectedFields, type AuthModes } from './auth-modes.ts';
 import { requestContext, requestLoaders, type GraphQLServices, type Loaders } from './context.ts';
 import { viewerFields } from './resolvers.ts';
+import { isQueuedEvents } from './subscriptions.ts';
 import { blockersOf } from '../../domain/social/relations.ts';
 
 /** One answer to one event, shared by everyone in its audience. */
@@ -59,11 +60,18 @@ interface Prepared {
 interface Audience {
   caller: Caller;
   /** Each member's delivery, with the signed-in user it delivers to (an audience of everyone spans many). */
-  members: Map<(result: LiveResult) => void, string | undefined>;
+  members: Map<Deliver, string | undefined>;
 }
+
+type Deliver = (result: LiveResult) => void;
 
 interface Group {
   audiences: Map<string, Audience>;
+  /**
+   * Each signed-in member's deliveries and their audiences, by user: an event for one user (a
+   * notification) goes straight to theirs instead of past every member of the group.
+   */
+  byViewer: Map<string, Map<Deliver, Audience>>;
   /** Resolves once the bus listener is in place; to errors when the subscription is refused. */
   started: Promise<readonly GraphQLError[] | undefined>;
   stop(): void;
@@ -131,9 +139,19 @@ export function subscriptionHub(options: HubOptions): SubscriptionHub {
         audience = { caller: request.caller, members: new Map() };
         group.audiences.set(audienceKey, audience);
       }
-      audience.members.set(deliver, request.caller.kind === 'user' ? request.caller.sub : undefined);
+      const viewer = request.caller.kind === 'user' ? request.caller.sub : undefined;
+      audience.members.set(deliver, viewer);
+      if (viewer !== undefined) {
+        const own = group.byViewer.get(viewer) ?? new Map<Deliver, Audience>();
+        group.byViewer.set(viewer, own.set(deliver, audience));
+      }
       const leave = () => {
         audience.members.delete(deliver);
+        if (viewer !== undefined) {
+          const own = group.byViewer.get(viewer);
+          own?.delete(deliver);
+          if (own?.size === 0) group.byViewer.delete(viewer);
+        }
         if (audience.members.size === 0 && group.audiences.get(audienceKey) === audience)
           group.audiences.delete(audienceKey);
         if (group.audiences.size === 0 && groups.get(key) === group) group.stop();
@@ -193,6 +211,7 @@ function startGroup(
 ): Group {
   const { schema, services, log, groups } = options;
   const audiences = new Map<string, Audience>();
+  const byViewer = new Map<string, Map<Deliver, Audience>>();
   let source: AsyncIterator<unknown> | undefined;
   let stopped = false;
   const started = (async () => {
@@ -214,28 +233,60 @@ function startGroup(
     for (;;) {
       const next = await events.next();
       if (next.done) return;
-      const loaders = requestLoaders(services);
-      let blockers: Set<string>;
-      try {
-        blockers = await blockersOfAuthor(services, next.value);
-      } catch (error) {
-        // Sent to nobody rather than to someone who blocked its author; the group lives on.
-        log.error({ err: error }, "subscription event dropped: its author's blockers could not be read");
-        continue;
+      // Everything that came while the last events were answered is answered together.
+      const wave = [next.value, ...(isQueuedEvents(events) ? events.takeQueued() : [])];
+      for (let i = 0; i < wave.length;) {
+        let end = i;
+        while (end < wave.length && end - i < viewersPerSlice && recipientOf(wave[end]) !== undefined) end++;
+        if (end > i) await answerRecipients(wave.slice(i, end));
+        else await broadcast(wave[end++]);
+        i = end;
       }
-      const all = [...audiences.values()];
-      for (let start = 0; start < all.length; start += viewersPerSlice) {
-        await Promise.all(
-          all
-            .slice(start, start + viewersPerSlice)
-            .map((audience) => answer(options, prepared, variables, audience, next.value, loaders, blockers)),
-        );
-      }
+    }
+  }
+
+  /**
+   * Events each for one user (notifications): resolved together, so that they share one batch of
+   * reads (the actors' profiles), and delivered in the order they came.
+   */
+  async function answerRecipients(events: unknown[]) {
+    const loaders = requestLoaders(services);
+    const answers = events.flatMap((event) =>
+      [...receiversByAudience(byViewer.get(recipientOf(event) ?? ''))].map(([audience, receivers]) => ({
+        receivers,
+        live: execute(options, prepared, variables, audience, event, loaders),
+      })),
+    );
+    const results = await Promise.all(answers.map(({ live }) => live));
+    answers.forEach(({ receivers }, i) => deliverAll(receivers, results[i]!, log));
+  }
+
+  async function broadcast(event: unknown) {
+    const loaders = requestLoaders(services);
+    let blockers: Set<string>;
+    try {
+      blockers = await blockersOfAuthor(services, event);
+    } catch (error) {
+      // Sent to nobody rather than to someone who blocked its author; the group lives on.
+      log.error({ err: error }, "subscription event dropped: its author's blockers could not be read");
+      return;
+    }
+    const all = [...audiences.values()];
+    for (let start = 0; start < all.length; start += viewersPerSlice) {
+      await Promise.all(
+        all.slice(start, start + viewersPerSlice).map(async (audience) => {
+          const receivers = unblocked(audience, blockers);
+          if (receivers.length === 0) return;
+          const live = await execute(options, prepared, variables, audience, event, loaders);
+          deliverAll(receivers, live, log);
+        }),
+      );
     }
   }
 
   const group: Group = {
     audiences,
+    byViewer,
     started,
     stop() {
       stopped = true;
@@ -247,21 +298,15 @@ function startGroup(
   return group;
 }
 
-/** Resolves one event for one audience and hands the answer to each of its members. */
-async function answer(
+/** Resolves one event for one audience: one answer, serialized once per format. */
+async function execute(
   { services, log }: Pick<HubOptions, 'services' | 'log'>,
   prepared: Prepared,
   variables: Record<string, unknown>,
   audience: Audience,
   event: unknown,
   loaders: Loaders,
-  blockers: Set<string>,
-) {
-  const recipient = recipientOf(event);
-  const receivers = [...audience.members].filter(([, viewer]) =>
-    recipient !== undefined ? viewer === recipient : !viewer || !blockers.has(viewer),
-  );
-  if (receivers.length === 0) return;
+): Promise<LiveResult> {
   const context = requestContext(audience.caller, services, log, loaders);
   let result: ExecutionResult;
   try {
@@ -274,7 +319,7 @@ async function answer(
     };
   }
   const formats = new Map<(result: ExecutionResult) => string, string>();
-  const shared: LiveResult = {
+  return {
     result,
     serialized(format) {
       let text = formats.get(format);
@@ -282,14 +327,36 @@ async function answer(
       return text;
     },
   };
-  for (const [deliver] of receivers) {
+}
+
+function deliverAll(receivers: Deliver[], live: LiveResult, log: Log) {
+  for (const deliver of receivers) {
     try {
-      deliver(shared);
+      deliver(live);
     } catch (error) {
       // One subscriber's broken socket is no reason to skip the others.
       log.warn({ err: error }, 'subscription delivery failed');
     }
   }
+}
+
+/** An audience's members less those who block the event's author (usually nobody: then all of them). */
+function unblocked(audience: Audience, blockers: Set<string>): Deliver[] {
+  const members = [...audience.members];
+  const allowed =
+    blockers.size === 0 ? members : members.filter(([, viewer]) => !viewer || !blockers.has(viewer));
+  return allowed.map(([deliver]) => deliver);
+}
+
+/** One user's deliveries grouped by audience: each audience answers once, whatever its number of sockets. */
+function receiversByAudience(own: Map<Deliver, Audience> | undefined): Map<Audience, Deliver[]> {
+  const grouped = new Map<Audience, Deliver[]>();
+  for (const [deliver, audience] of own ?? []) {
+    const receivers = grouped.get(audience);
+    if (receivers) receivers.push(deliver);
+    else grouped.set(audience, [deliver]);
+  }
+  return grouped;
 }
 
 /**
