@@ -71,7 +71,7 @@ export function providerDiscovery(settings: { name: string; issuer: string }): D
 
 /**
  * The token endpoint's answer to an authorization-code exchange, its ID token verified: signature
- * (asymmetric only) through the JWKS, `iss`, `aud`, `azp`, `exp` (30 s of clock skew), `nonce`.
+ * (asymmetric only) through the JWKS, `iss`, `aud`, `azp`, `exp` and `iat` (30 s of clock skew), `nonce`.
  */
 export async function verifiedIdToken(
   settings: { name: string; issuer: string; clientId: string },
@@ -92,6 +92,8 @@ export async function verifiedIdToken(
     algorithms,
     currentDate: new Date(now),
     clockTolerance: 30,
+    // Issued for this exchange: an `iat` in the future, or long past, is not.
+    maxTokenAge: 600,
     requiredClaims: ['sub', 'exp', 'iat', 'nonce'],
   });
   if (typeof payload.nonce !== 'string' || !sameText(payload.nonce, nonce))
