@@ -1,13 +1,16 @@
 /**
  * The design's single table, built from the same TableDefinition both
- * engines use (src/ports/item-store/table.ts), and its weekly backups.
+ * engines use (src/ports/item-store/table.ts), as a global table with a
+ * replica in the secondary region (disaster-recovery.ts), and its weekly
+ * backups, copied to that region too.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
-import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IndexName, TableDefinition } from '../../src/ports/item-store/table.ts';
+import { secondaryVault, type DisasterRecoverySettings } from './disaster-recovery.ts';
 
 /** The item operations a function may use, by name ("GetItem", "Query", …); nothing else is granted. */
 export type ItemAction =
@@ -21,41 +24,66 @@ export type ItemAction =
   | 'ConditionCheckItem';
 
 export class PlazaTable extends Construct {
-  readonly table: Table;
+  readonly table: TableV2;
   readonly backupPlan: BackupPlan;
 
-  constructor(scope: Construct, id: string, props: { definition: TableDefinition; stage: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { definition: TableDefinition; stage: string; recovery: DisasterRecoverySettings },
+  ) {
     super(scope, id);
-    const { definition } = props;
-    this.table = new Table(this, 'Table', {
+    const { definition, recovery } = props;
+    // The replica takes every write within a second or so (asynchronous, last writer wins), and
+    // inherits point-in-time recovery, deletion protection and the stream. Its stream has no
+    // reader while this region serves: the consumers run here, and a write replicated there
+    // appears in its stream too, so consumers in both regions would act on each change twice.
+    this.table = new TableV2(this, 'Table', {
       tableName: definition.name,
       partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
       sortKey: { name: definition.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
+      billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       timeToLiveAttribute: definition.ttlAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const index of definition.indexes) {
-      this.table.addGlobalSecondaryIndex({
+      globalSecondaryIndexes: definition.indexes.map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
         projectionType: index.projection === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
-      });
-    }
+      })),
+      replicas: [{ region: recovery.secondaryRegion }],
+    });
 
-    // Point-in-time recovery covers 35 days; weekly backups, kept three months, reach further back.
+    // Point-in-time recovery covers 35 days; weekly backups reach further back, and their copies
+    // in the secondary region survive the loss of this one (and a mistake replicated to both).
     const vault = new BackupVault(this, 'Vault', {
       backupVaultName: `plaza-${props.stage}`,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const retention = Duration.days(recovery.backupRetentionDays);
     this.backupPlan = new BackupPlan(this, 'Backups', {
       backupPlanName: `plaza-${props.stage}-table`,
       backupVault: vault,
-      backupPlanRules: [BackupPlanRule.weekly(vault)],
+      backupPlanRules: [
+        new BackupPlanRule({
+          ...BackupPlanRule.weekly(vault).props,
+          deleteAfter: retention,
+          copyActions: [
+            {
+              destinationBackupVault: secondaryVault(
+                this,
+                'SecondaryVault',
+                props.stage,
+                recovery.secondaryRegion,
+              ),
+              deleteAfter: retention,
+            },
+          ],
+        }),
+      ],
     });
     this.backupPlan.addSelection('Table', { resources: [BackupResource.fromDynamoDbTable(this.table)] });
   }

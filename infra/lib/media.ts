@@ -35,6 +35,7 @@ import {
   Bucket,
   BucketEncryption,
   HttpMethods,
+  type LifecycleRule,
   ObjectOwnership,
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
@@ -45,6 +46,7 @@ import { originalKey } from '../../src/domain/media/media-keys.ts';
 import { privateMediaPatterns } from '../../src/domain/media/media-urls.ts';
 import { archiveKey } from '../../src/domain/privacy/data-export.ts';
 import type { PlazaTable } from './data.ts';
+import { CrossRegionReplication, recoveryNames } from './disaster-recovery.ts';
 import { plazaFunction } from './plaza-function.ts';
 import { repoRoot, type PlazaSettings } from './settings.ts';
 
@@ -77,6 +79,46 @@ export const exportsPrefix = `${archiveKey('user', 'export').split('/')[0]}/`;
 /** Intelligent-Tiering monitors and moves only objects above this size (128 KB). */
 export const intelligentTieringMinimumBytes = 128 * 1024;
 
+/**
+ * The media bucket's lifecycle, the same on its copy in the secondary region: S3 does not replicate
+ * what a lifecycle rule expires, so the copy expires it by the same rules.
+ */
+export function mediaLifecycleRules(
+  settings: Pick<PlazaSettings, 'noncurrentVersionDays' | 'dataExportLifetimeDays'>,
+): LifecycleRule[] {
+  return [
+    // The design's cost strategy 1: originals, kept for ever and rarely read after their first
+    // days, move to Intelligent-Tiering. A lifecycle filter matches a prefix, a tag or a size, not
+    // the end of a key, so it cannot name `original.jpg` alone; Intelligent-Tiering never tiers an
+    // object under 128 KB (S3 does not even move one there by default), so the rule takes the
+    // users' objects above that: the originals, and the largest renditions beside them.
+    // Stories are left out: they are gone within two days.
+    {
+      id: 'intelligent-tiering',
+      prefix: 'users/',
+      objectSizeGreaterThan: intelligentTieringMinimumBytes,
+      transitions: [{ storageClass: StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }],
+    },
+    // Versions guard against mistakes, not for ever: what an erasure or an overwrite superseded
+    // goes after noncurrentVersionDays, and then the delete marker left with nothing behind it.
+    {
+      id: 'old-versions',
+      noncurrentVersionExpiration: Duration.days(Math.max(1, settings.noncurrentVersionDays)),
+      expiredObjectDeleteMarker: true,
+    },
+    { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    // Stories live 24 hours; their media goes a day later.
+    { id: 'stories', prefix: 'stories/', expiration: Duration.days(2) },
+    // A data export's zip goes with its item (TTL, then the data lifecycle Lambda); this rule is the
+    // backstop. S3 counts whole days from the next midnight, so it never takes one early.
+    {
+      id: 'data-exports',
+      prefix: exportsPrefix,
+      expiration: Duration.days(Math.max(1, Math.ceil(settings.dataExportLifetimeDays))),
+    },
+  ];
+}
+
 export class PlazaMedia extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
@@ -94,45 +136,20 @@ export class PlazaMedia extends Construct {
     super(scope, id);
     const { settings } = props;
 
+    // Every object, originals and renditions alike, is copied to the secondary region: after a
+    // failover, CloudFront and the app find there the keys the table names.
+    const replication = new CrossRegionReplication(this, 'Replication', {
+      bucketName: recoveryNames(settings.stage).mediaBucket,
+      region: settings.disasterRecovery.secondaryRegion,
+    });
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       versioned: true,
-      lifecycleRules: [
-        // The design's cost strategy 1: originals, kept for ever and rarely read after their first
-        // days, move to Intelligent-Tiering. A lifecycle filter matches a prefix, a tag or a size, not
-        // the end of a key, so it cannot name `original.jpg` alone; Intelligent-Tiering never tiers an
-        // object under 128 KB (S3 does not even move one there by default), so the rule takes the
-        // users' objects above that: the originals, and the largest renditions beside them.
-        // Stories are left out: they are gone within two days.
-        {
-          id: 'intelligent-tiering',
-          prefix: 'users/',
-          objectSizeGreaterThan: intelligentTieringMinimumBytes,
-          transitions: [
-            { storageClass: StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) },
-          ],
-        },
-        // Versions guard against mistakes, not for ever: what an erasure or an overwrite superseded
-        // goes after noncurrentVersionDays, and then the delete marker left with nothing behind it.
-        {
-          id: 'old-versions',
-          noncurrentVersionExpiration: Duration.days(Math.max(1, settings.noncurrentVersionDays)),
-          expiredObjectDeleteMarker: true,
-        },
-        { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        // Stories live 24 hours; their media goes a day later.
-        { id: 'stories', prefix: 'stories/', expiration: Duration.days(2) },
-        // A data export's zip goes with its item (TTL, then the data lifecycle Lambda); this rule is the
-        // backstop. S3 counts whole days from the next midnight, so it never takes one early.
-        {
-          id: 'data-exports',
-          prefix: exportsPrefix,
-          expiration: Duration.days(Math.max(1, Math.ceil(settings.dataExportLifetimeDays))),
-        },
-      ],
+      lifecycleRules: mediaLifecycleRules(settings),
+      ...replication.bucketProps,
       cors: [
         {
           allowedMethods: [HttpMethods.PUT],
@@ -144,6 +161,7 @@ export class PlazaMedia extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    replication.allowFrom(this.bucket);
 
     this.signingKey = new Secret(this, 'SigningKey', {
       description: "CloudFront signed URLs' private key (PEM), made at deployment",

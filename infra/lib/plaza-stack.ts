@@ -43,6 +43,7 @@ export class PlazaStack extends Stack {
     this.table = new PlazaTable(this, 'Data', {
       definition: mainTable(settings.tableName),
       stage: settings.stage,
+      recovery: settings.disasterRecovery,
     });
     this.identity = new PlazaIdentity(this, 'Identity', { settings, table: this.table });
     this.media = new PlazaMedia(this, 'Media', { settings, table: this.table });
@@ -78,6 +79,8 @@ export class PlazaStack extends Stack {
     this.userPoolExport = new PlazaUserPoolExport(this, 'UserPoolExport', {
       userPool: this.identity.userPool,
       runtime: settings.lambdaRuntime,
+      stage: settings.stage,
+      recovery: settings.disasterRecovery,
     });
     this.alarms = new PlazaAlarms(this, 'Alarms', {
       stage: settings.stage,

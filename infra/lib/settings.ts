@@ -10,6 +10,7 @@ import type { Node } from 'constructs';
 import { defaultAlarmRules, type AlarmRule } from '../../src/domain/operations/alarm-rules.ts';
 import { cacheSettingsFrom, type CacheSettings } from '../../src/edge/graphql/resolver-cache.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
+import { readDisasterRecovery, type DisasterRecoverySettings } from './disaster-recovery.ts';
 import { readFederation, type FederationSettings } from './federation.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -59,6 +60,8 @@ export interface PlazaSettings {
    * nodejs20.x functions on 2027-02-01; `-c lambdaRuntime=nodejs22.x` (or 24) moves them on.
    */
   lambdaRuntime: LambdaRuntimeName;
+  /** The secondary region and the backups' retention (disaster-recovery.ts). */
+  disasterRecovery: DisasterRecoverySettings;
   /** The hosted UI's domain, the app client's OAuth settings and the identity providers (context `federation`). */
   federation: FederationSettings | undefined;
 }
@@ -115,9 +118,10 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
       'Context cacheTtlSeconds must be a whole number of seconds from 1 to 3600 (AppSync’s range)',
     );
   }
+  const region = text(node, 'region') ?? 'us-west-1';
   return {
     stage,
-    region: text(node, 'region') ?? 'us-west-1',
+    region,
     account: env.CDK_DEFAULT_ACCOUNT,
     tableName: `${config.db.table}-${stage}`,
     userPool: config.userPool,
@@ -135,6 +139,7 @@ export function readSettings(node: Node, env: Record<string, string | undefined>
     apiDomain: domain(node, 'api'),
     mediaDomain: domain(node, 'media'),
     lambdaRuntime: runtime(text(node, 'lambdaRuntime') ?? 'nodejs20.x'),
+    disasterRecovery: readDisasterRecovery(node, region),
     federation: readFederation(node.tryGetContext('federation'), stage, repoRoot),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The design's automated user-pool export: once a week, on the table's backup schedule, Cognito's
  * user-import CSV of every user goes to `user-pool-exports/<date>.csv` and is kept as long as
- * the backups (three months), so a lost or damaged pool can be refilled by an import job.
+ * the backups (context `backupRetentionDays`), so a lost or damaged pool can be refilled by an
+ * import job. Each export is replicated to a bucket in the secondary region (disaster-recovery.ts),
+ * where a pool is rebuilt when the primary region is lost (README: "Failing over to us-east-1").
  *
  * The CSV holds every user's email and phone number: it has a bucket of its own, with no
  * CloudFront in front (the media bucket's distribution serves any key it is not told to sign).
@@ -13,34 +15,75 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type LifecycleRule,
+} from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { userPoolExportsPrefix } from '../../src/domain/identity/store-user-pool-export.ts';
+import {
+  CrossRegionReplication,
+  recoveryNames,
+  replacedExportDays,
+  type DisasterRecoverySettings,
+} from './disaster-recovery.ts';
 import { plazaFunction } from './plaza-function.ts';
 import type { LambdaRuntimeName } from './settings.ts';
+
+/** The exports' lifecycle, the same on their copy in the secondary region. */
+export function userPoolExportLifecycleRules(recovery: DisasterRecoverySettings): LifecycleRule[] {
+  return [
+    {
+      id: 'user-pool-exports',
+      prefix: userPoolExportsPrefix,
+      expiration: Duration.days(recovery.backupRetentionDays),
+      noncurrentVersionExpiration: replacedExportDays,
+    },
+    // What expiry leaves behind a versioned key: its delete marker.
+    { id: 'delete-markers', expiredObjectDeleteMarker: true },
+    // A run cut short by the timeout leaves its parts behind.
+    { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+  ];
+}
 
 export class PlazaUserPoolExport extends Construct {
   readonly bucket: Bucket;
   readonly exporter: NodejsFunction;
   readonly schedule: Rule;
 
-  constructor(scope: Construct, id: string, props: { userPool: IUserPool; runtime: LambdaRuntimeName }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      userPool: IUserPool;
+      runtime: LambdaRuntimeName;
+      stage: string;
+      recovery: DisasterRecoverySettings;
+    },
+  ) {
     super(scope, id);
     // The table's weekly backup rule (data.ts): the same day and hour, and the same retention.
     const backups = BackupPlanRule.weekly().props;
 
+    // Replication needs versions; a second export on the same day replaces the first, whose version goes a day later.
+    const replication = new CrossRegionReplication(this, 'Replication', {
+      bucketName: recoveryNames(props.stage).userPoolExportsBucket,
+      region: props.recovery.secondaryRegion,
+    });
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      lifecycleRules: [
-        { id: 'user-pool-exports', prefix: userPoolExportsPrefix, expiration: backups.deleteAfter },
-        // A run cut short by the timeout leaves its parts behind.
-        { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
+      versioned: true,
+      lifecycleRules: userPoolExportLifecycleRules(props.recovery),
+      ...replication.bucketProps,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    replication.allowFrom(this.bucket);
 
     this.exporter = plazaFunction(this, 'UsersExport', {
       entry: 'src/bin/lambda/users-export.ts',

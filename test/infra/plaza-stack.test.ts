@@ -90,7 +90,7 @@ function ofType(type: string): [string, Resource][] {
 describe('the CDK stack', () => {
   it('builds the table from the same definition as both engines', () => {
     const attributes = new Set(['PK', 'SK', ...mainIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
-    template.hasResource('AWS::DynamoDB::Table', {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
       Properties: {
         TableName: 'plaza-dev',
@@ -110,14 +110,20 @@ describe('the CDK stack', () => {
           Projection: { ProjectionType: index.projection },
         })),
         BillingMode: 'PAY_PER_REQUEST',
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
+        // A global table (test/infra/disaster-recovery.test.ts): recovery and protection are each replica's.
+        Replicas: Match.arrayWith([
+          Match.objectLike({
+            Region: 'us-west-1',
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ]),
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
         // The design's cost strategy 2: stories, feed entries, unused uploads and exports expire by their `ttl`.
         TimeToLiveSpecification: { AttributeName: mainTable('plaza').ttlAttribute, Enabled: true },
       },
     });
-    const table = ofType('AWS::DynamoDB::Table')[0]?.[0];
+    const table = ofType('AWS::DynamoDB::GlobalTable')[0]?.[0];
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: { BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 5 ? * SAT *)' })] },
     });
@@ -433,7 +439,7 @@ describe('the CDK stack', () => {
   });
 
   it('feeds the fan-out from the table stream, filtered, with failures retried and set aside', () => {
-    const table = ofType('AWS::DynamoDB::Table')[0]![0];
+    const table = ofType('AWS::DynamoDB::GlobalTable')[0]![0];
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
       FunctionName: { Ref: logicalId(stack, stack.feed.fanOut) },
@@ -708,7 +714,7 @@ describe('the CDK stack', () => {
   });
 
   it('reads the table stream with two consumers, as AWS advises: the feed fan-out and the data lifecycle', () => {
-    const table = ofType('AWS::DynamoDB::Table')[0]![0];
+    const table = ofType('AWS::DynamoDB::GlobalTable')[0]![0];
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
     const readers = mappings.filter(
       (m) => JSON.stringify(m.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [table, 'StreamArn'] }),
@@ -726,7 +732,7 @@ describe('the CDK stack', () => {
 
   it('erases deletions and builds data exports in one stream consumer, filtered, retried and set aside', () => {
     const { consumer, deadLetters } = stack.lifecycle;
-    const table = ofType('AWS::DynamoDB::Table')[0]![0];
+    const table = ofType('AWS::DynamoDB::GlobalTable')[0]![0];
     const queue = stack.getLogicalId(deadLetters.node.defaultChild as never);
     // Both consumers' filters, the erasure's then the export's, and no more than Lambda's default quota of 5.
     const filters = [...erasureFilterPatterns, ...dataExportFilterPatterns];

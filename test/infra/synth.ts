@@ -1,16 +1,24 @@
-/** The CDK app as `npm run synth` builds it (cdk.json's context), for assertions on its template. */
+/** The CDK app as `npm run synth` builds it (cdk.json's context), for assertions on its templates. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { PlazaRecoveryStack } from '../../infra/lib/disaster-recovery-stack.ts';
+import { recoveryNames } from '../../infra/lib/disaster-recovery.ts';
 import { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { cdkJsonContext, readSettings } from '../../infra/lib/settings.ts';
 
 export function synthesize(
   context: Record<string, unknown> = {},
   options: { bundle?: boolean; outdir?: string } = {},
-): { app: App; stack: PlazaStack; template: Template; outdir: string } {
+): {
+  app: App;
+  stack: PlazaStack;
+  template: Template;
+  recovery: PlazaRecoveryStack;
+  outdir: string;
+} {
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'plaza-cdk-'));
   const app = new App({
     outdir,
@@ -24,9 +32,14 @@ export function synthesize(
     },
   });
   const settings = readSettings(app.node, {});
+  const recovery = new PlazaRecoveryStack(app, recoveryNames(settings.stage).stack, {
+    env: { region: settings.disasterRecovery.secondaryRegion },
+    settings,
+  });
   const stack = new PlazaStack(app, `Plaza-${settings.stage}`, {
     env: { region: settings.region },
     settings,
   });
-  return { app, stack, template: Template.fromStack(stack), outdir };
+  stack.addStackDependency(recovery);
+  return { app, stack, template: Template.fromStack(stack), recovery, outdir };
 }

@@ -1,0 +1,337 @@
+/**
+ * The design's multi-region disaster recovery (issue 22), as the CDK app synthesizes it: the global
+ * table's replica, S3 cross-region replication of media and user-pool exports with their least-
+ * privilege roles, the lifecycles on both sides, the weekly backups copied to the secondary
+ * region, and the recovery stack those copies land in.
+ */
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readDisasterRecovery, recoveryNames } from '../../infra/lib/disaster-recovery.ts';
+import type { PlazaRecoveryStack } from '../../infra/lib/disaster-recovery-stack.ts';
+import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
+import { mainIndexes } from '../../src/ports/item-store/table.ts';
+import { synthesize } from './synth.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown };
+
+let stack: PlazaStack;
+let template: Template;
+let recovery: PlazaRecoveryStack;
+let resources: Record<string, Resource>;
+let recoveryResources: Record<string, Resource>;
+
+beforeAll(() => {
+  ({ stack, template, recovery } = synthesize());
+  resources = template.toJSON().Resources as Record<string, Resource>;
+  recoveryResources = Template.fromStack(recovery).toJSON().Resources as Record<string, Resource>;
+});
+
+const account = { Ref: 'AWS::AccountId' };
+/** A name with the account in it, as CloudFormation spells it in either stack. */
+const named = (prefix: string, suffix = '') => ({
+  'Fn::Join': ['', [prefix, account, ...(suffix ? [suffix] : [])]],
+});
+
+function ofType(type: string, from = resources): [string, Resource][] {
+  return Object.entries(from).filter(([, r]) => r.Type === type);
+}
+
+function idOf(scope: Stack, bucket: Bucket): string {
+  return scope.getLogicalId(bucket.node.defaultChild as never);
+}
+
+/** Every statement of the policies attached to a role, by the role's logical id. */
+function statementsOfRole(role: string): Statement[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
+    .flatMap(([, r]) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** The replication rule and role of a source bucket, checked to copy everything, deletions included. */
+function replicationOf(bucketId: string, destinationName: string): Statement[] {
+  const config = resources[bucketId]!.Properties.ReplicationConfiguration as {
+    Role: { 'Fn::GetAtt': [string, string] };
+    Rules: unknown[];
+  };
+  expect(config.Rules).toEqual([
+    {
+      Id: 'secondary-region',
+      Status: 'Enabled',
+      Priority: 0,
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Enabled' },
+      Destination: { Bucket: named(`arn:aws:s3:::${destinationName}`) },
+    },
+  ]);
+  const role = config.Role['Fn::GetAtt'][0];
+  expect(resources[role]!.Properties.AssumeRolePolicyDocument).toEqual({
+    Version: '2012-10-17',
+    Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' } }],
+  });
+  // A role of its own, no managed policies.
+  expect(resources[role]!.Properties.ManagedPolicyArns).toBeUndefined();
+  expect(resources[role]!.Properties.RoleName).toBeUndefined();
+  return statementsOfRole(role);
+}
+
+/** Least privilege for S3 replication: the source's configuration and versions, replicas into the destination. */
+function expectReplicationPolicy(statements: Statement[], bucketId: string, destinationName: string): void {
+  const source = { 'Fn::GetAtt': [bucketId, 'Arn'] };
+  expect(statements).toEqual([
+    {
+      Effect: 'Allow',
+      Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+      Resource: source,
+    },
+    {
+      Effect: 'Allow',
+      Action: ['s3:GetObjectVersionAcl', 's3:GetObjectVersionForReplication', 's3:GetObjectVersionTagging'],
+      Resource: { 'Fn::Join': ['', [source, '/*']] },
+    },
+    {
+      Effect: 'Allow',
+      Action: ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'],
+      Resource: named(`arn:aws:s3:::${destinationName}`, '/*'),
+    },
+  ]);
+}
+
+describe('the table, global', () => {
+  it('has a replica in us-west-1 and one in us-east-1, each with point-in-time recovery and deletion protection', () => {
+    const tables = ofType('AWS::DynamoDB::GlobalTable');
+    expect(tables).toHaveLength(1);
+    expect(ofType('AWS::DynamoDB::Table')).toEqual([]);
+    const [, table] = tables[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      TableName: 'plaza-dev',
+      BillingMode: 'PAY_PER_REQUEST',
+      // Global tables replicate through the stream: it is on in every replica, with both images.
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    const replicas = table.Properties.Replicas as Record<string, unknown>[];
+    expect(replicas.map((r) => r.Region).sort()).toEqual(['us-east-1', 'us-west-1']);
+    for (const replica of replicas) {
+      expect(replica).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        // Every index in every region: the app run there after a failover queries them all.
+        GlobalSecondaryIndexes: mainIndexes.map((index) => ({ IndexName: index.name })),
+      });
+    }
+  });
+
+  it('takes its secondary region from context, and refuses the primary or a malformed one', () => {
+    const { template: elsewhere } = synthesize({ secondaryRegion: 'us-east-2' });
+    const [, table] = Object.entries(elsewhere.toJSON().Resources as Record<string, Resource>).find(
+      ([, r]) => r.Type === 'AWS::DynamoDB::GlobalTable',
+    )!;
+    expect((table.Properties.Replicas as { Region: string }[]).map((r) => r.Region).sort()).toEqual([
+      'us-east-2',
+      'us-west-1',
+    ]);
+    const read = (context: Record<string, unknown>) =>
+      readDisasterRecovery(new App({ context }).node, 'us-west-1');
+    expect(read({})).toEqual({ secondaryRegion: 'us-east-1', backupRetentionDays: 90 });
+    expect(() => read({ secondaryRegion: 'us-west-1' })).toThrow(/must differ from region/);
+    expect(() => read({ secondaryRegion: 'virginia' })).toThrow(/must be an AWS region/);
+    expect(() => read({ backupRetentionDays: 3 })).toThrow(/backupRetentionDays/);
+    expect(() => read({ backupRetentionDays: 'ninety' })).toThrow(/backupRetentionDays/);
+  });
+
+  it("feeds the stream consumers (feed fan-out with the audit log, data lifecycle) from the primary's stream only", () => {
+    const [tableId] = ofType('AWS::DynamoDB::GlobalTable')[0]!;
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mappings.map((m) => m.EventSourceArn)).toEqual([
+      { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+    ]);
+    const functions = mappings.map((m) => (m.FunctionName as { Ref: string }).Ref).sort();
+    const lambdaId = (fn: { node: { defaultChild: unknown } }) =>
+      stack.getLogicalId(fn.node.defaultChild as never);
+    expect(functions).toEqual([lambdaId(stack.feed.fanOut), lambdaId(stack.lifecycle.consumer)].sort());
+    // The audit log is written by the fan-out's reader (ADR 0010), to its Object Lock bucket.
+    const fanOut = resources[lambdaId(stack.feed.fanOut)]!.Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(fanOut.Variables.PLAZA_AUDIT_BUCKET).toEqual({ Ref: idOf(stack, stack.auditLog.bucket) });
+  });
+});
+
+describe('the media bucket, replicated', () => {
+  it('is versioned and copies every object and deletion to the secondary region’s bucket', () => {
+    const bucketId = idOf(stack, stack.media.bucket);
+    const name = recoveryNames('dev', '').mediaBucket;
+    expect(resources[bucketId]!.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expectReplicationPolicy(replicationOf(bucketId, name), bucketId, name);
+  });
+
+  it('keeps the lifecycle: Intelligent-Tiering for originals, old versions expire, unfinished uploads abort', () => {
+    const rules = (
+      resources[idOf(stack, stack.media.bucket)]!.Properties.LifecycleConfiguration as {
+        Rules: Record<string, unknown>[];
+      }
+    ).Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Prefix: 'users/',
+          Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
+        }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      ]),
+    );
+    // The copy expires what the source's rules expire: S3 does not replicate a lifecycle's deletions.
+    const copy = recoveryResources[idOf(recovery, recovery.mediaCopy)]!;
+    expect(copy.Properties.LifecycleConfiguration).toEqual({ Rules: rules });
+  });
+});
+
+describe('the recovery stack in the secondary region', () => {
+  it('is deployed in us-east-1 before the main stack, and keeps its copies whatever happens to it', () => {
+    expect(recovery.region).toBe('us-east-1');
+    expect(recovery.stackName).toBe('Plaza-dev-recovery');
+    expect(stack.dependencies).toContain(recovery);
+    for (const [, resource] of [
+      ...ofType('AWS::S3::Bucket', recoveryResources),
+      ...ofType('AWS::Backup::BackupVault', recoveryResources),
+    ])
+      expect(resource.DeletionPolicy).toBe('Retain');
+  });
+
+  it('holds versioned, private, named buckets the main stack replicates to, and the backup copies’ vault', () => {
+    const names = recoveryNames('dev', '');
+    for (const [bucket, name] of [
+      [recovery.mediaCopy, names.mediaBucket],
+      [recovery.userPoolExportsCopy, names.userPoolExportsBucket],
+    ] as const) {
+      expect(recoveryResources[idOf(recovery, bucket)]!.Properties).toMatchObject({
+        BucketName: named(name),
+        VersioningConfiguration: { Status: 'Enabled' },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      });
+    }
+    expect(
+      ofType('AWS::Backup::BackupVault', recoveryResources).map(([, r]) => r.Properties.BackupVaultName),
+    ).toEqual([names.backupVault]);
+    // Nothing else lives there: no functions, no roles the copies do not need.
+    expect(
+      Object.values(recoveryResources)
+        .map((r) => r.Type)
+        .sort(),
+    ).toEqual(
+      [
+        'AWS::Backup::BackupVault',
+        'AWS::S3::Bucket',
+        'AWS::S3::Bucket',
+        'AWS::S3::BucketPolicy',
+        'AWS::S3::BucketPolicy',
+      ].sort(),
+    );
+  });
+});
+
+describe('the weekly backups', () => {
+  it('back the table up weekly and copy each backup to the secondary region’s vault, kept as long', () => {
+    const [tableId] = ofType('AWS::DynamoDB::GlobalTable')[0]!;
+    const [vaultId] = ofType('AWS::Backup::BackupVault')[0]!;
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: { Resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }] },
+    });
+    const plans = ofType('AWS::Backup::BackupPlan');
+    expect(plans).toHaveLength(1);
+    expect((plans[0]![1].Properties.BackupPlan as { BackupPlanRule: unknown[] }).BackupPlanRule).toEqual([
+      {
+        RuleName: 'Weekly',
+        ScheduleExpression: 'cron(0 5 ? * SAT *)',
+        TargetBackupVault: { 'Fn::GetAtt': [vaultId, 'BackupVaultName'] },
+        Lifecycle: { DeleteAfterDays: 90 },
+        CopyActions: [
+          {
+            DestinationBackupVaultArn: {
+              'Fn::Join': [
+                '',
+                ['arn:aws:backup:us-east-1:', account, `:backup-vault:${recoveryNames('dev').backupVault}`],
+              ],
+            },
+            Lifecycle: { DeleteAfterDays: 90 },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('keep backups, their copies and the user-pool exports as long as context backupRetentionDays says', () => {
+    const {
+      stack: other,
+      template: shorter,
+      recovery: otherRecovery,
+    } = synthesize({ backupRetentionDays: 35 });
+    const json = shorter.toJSON() as { Resources: Record<string, Resource> };
+    const [, plan] = Object.entries(json.Resources).find(([, r]) => r.Type === 'AWS::Backup::BackupPlan')!;
+    const [rule] = (plan.Properties.BackupPlan as { BackupPlanRule: Record<string, unknown>[] })
+      .BackupPlanRule;
+    expect(rule).toMatchObject({
+      Lifecycle: { DeleteAfterDays: 35 },
+      CopyActions: [expect.objectContaining({ Lifecycle: { DeleteAfterDays: 35 } })],
+    });
+    const exportsRule = (resource: Resource) =>
+      (resource.Properties.LifecycleConfiguration as { Rules: { Id: string }[] }).Rules.find(
+        (r) => r.Id === 'user-pool-exports',
+      );
+    const copyResources = Template.fromStack(otherRecovery).toJSON().Resources as Record<string, Resource>;
+    for (const bucket of [
+      json.Resources[idOf(other, other.userPoolExport.bucket)]!,
+      copyResources[idOf(otherRecovery, otherRecovery.userPoolExportsCopy)]!,
+    ])
+      expect(exportsRule(bucket)).toMatchObject({ ExpirationInDays: 35, Prefix: 'user-pool-exports/' });
+  });
+});
+
+describe('the user-pool export', () => {
+  it('runs weekly and lands in a versioned bucket replicated to the secondary region', () => {
+    const { bucket, schedule, exporter } = stack.userPoolExport;
+    const bucketId = idOf(stack, bucket);
+    const name = recoveryNames('dev', '').userPoolExportsBucket;
+    expect(resources[stack.getLogicalId(schedule.node.defaultChild as never)]!.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 5 ? * SAT *)',
+      State: 'ENABLED',
+      Targets: [
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [stack.getLogicalId(exporter.node.defaultChild as never), 'Arn'] },
+        }),
+      ],
+    });
+    expect(resources[bucketId]!.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expectReplicationPolicy(replicationOf(bucketId, name), bucketId, name);
+    // Exports expire with the backups; a replaced export's version a day later; nothing lingers.
+    const rules = (resources[bucketId]!.Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
+    expect(rules).toEqual([
+      {
+        Id: 'user-pool-exports',
+        Status: 'Enabled',
+        Prefix: 'user-pool-exports/',
+        ExpirationInDays: 90,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      },
+      { Id: 'delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
+      {
+        Id: 'unfinished-uploads',
+        Status: 'Enabled',
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ]);
+    const copy = recoveryResources[idOf(recovery, recovery.userPoolExportsCopy)]!;
+    expect(copy.Properties.LifecycleConfiguration).toEqual({ Rules: rules });
+  });
+});
