@@ -11,6 +11,8 @@ export interface AmplifyOutputs {
     /** Present when the deployment has an identity pool (guest and signed-in AWS credentials). */
     identity_pool_id?: string;
     password_policy?: { min_length?: number };
+    /** The hosted UI, when the app client has one: where signInWithRedirect goes, and its providers. */
+    oauth?: { domain: string; identity_providers?: string[] };
   };
   data?: { url: string };
 }
@@ -37,6 +39,47 @@ export function configureAmplify(outputs: AmplifyOutputs): void {
     Amplify.configure({ ...config, Auth: { ...config.Auth, Cognito } } as ResourcesConfig);
   }
   if (outputs.data?.url.startsWith('http:')) openRealtimeWithoutTls(new URL(outputs.data.url));
+  federatedProviders = outputs.auth?.oauth?.identity_providers ?? [];
+  const oauthDomain = outputs.auth?.oauth?.domain;
+  if (endpoint?.startsWith('http:') && oauthDomain === new URL(endpoint).host) {
+    hostedUiWithoutTls = oauthDomain;
+    reachTokenEndpointWithoutTls(oauthDomain);
+  }
+}
+
+let federatedProviders: string[] = [];
+/** The hosted UI's host when it is served over plain http (a server on one machine). */
+let hostedUiWithoutTls: string | undefined;
+
+/**
+ * The identity providers the app client offers through the hosted UI, as `amplify_outputs.json`
+ * lists them: Amplify's names for the social ones (GOOGLE, FACEBOOK, SIGN_IN_WITH_APPLE), the
+ * pool's names for SAML and OpenID Connect providers.
+ */
+export function identityProviders(): readonly string[] {
+  return federatedProviders;
+}
+
+/**
+ * Where signInWithRedirect sends the browser. Amplify writes the hosted UI's address as https://,
+ * as Cognito serves it; a hosted UI on plain http (the same server as the user pool endpoint) is
+ * reached at its http:// address, in the same way as the real-time socket below.
+ */
+export function openHostedUi(url: string): Promise<void> {
+  window.location.assign(
+    hostedUiWithoutTls ? url.replace(`https://${hostedUiWithoutTls}/`, `http://${hostedUiWithoutTls}/`) : url,
+  );
+  return Promise.resolve();
+}
+
+/** Amplify redeems the hosted UI's code at https://<domain>/oauth2/token: on plain http, at http://. */
+function reachTokenEndpointWithoutTls(domain: string): void {
+  const native = window.fetch.bind(window);
+  const tlsTwin = `https://${domain}/oauth2/`;
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+    typeof input === 'string' && input.startsWith(tlsTwin)
+      ? native(`http://${input.slice('https://'.length)}`, init)
+      : native(input, init);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { confirmSignIn, signIn, type SignInOutput } from 'aws-amplify/auth';
 import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { FederatedSignIn } from '../components/FederatedSignIn.tsx';
 import { safeNext } from '../lib/safe-next.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { guestsAllowed, useSession } from '../session.tsx';
@@ -192,6 +193,7 @@ export function SignIn() {
           </button>
         )}
       </form>
+      {step === 'password' && <FederatedSignIn />}
       <p>
         New to Plaza? <Link to="/signup">Create an account</Link>
       </p>
