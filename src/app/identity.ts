@@ -16,6 +16,10 @@ import {
 } from '../domain/identity/model.ts';
 import { newPoolIdentity, type PoolIdentity } from '../domain/identity/pool-identity.ts';
 import type { HostedUiSettings } from '../domain/identity/oauth.ts';
+import {
+  samlIdentityProvider,
+  samlServiceProviderMetadata,
+} from '../adapters/saml/saml-identity-provider.ts';
 import { oidcIdentityProvider } from '../adapters/oidc/oidc-identity-provider.ts';
 import { appleIdentityProvider } from '../adapters/apple/apple-identity-provider.ts';
 import { facebookIdentityProvider } from '../adapters/facebook/facebook-identity-provider.ts';
@@ -297,7 +301,7 @@ async function loadTrigger<E>(path: string): Promise<(event: E) => Promise<E>> {
  */
 export function hostedUiSettings(config: Config, baseUrl: () => string, clock: Clock): HostedUiSettings {
   const defaults = () => (config.production ? [] : ['http://localhost:5173/', `${baseUrl()}/`]);
-  const { callbackUrls, logoutUrls, identityProviders } = config.hostedUi;
+  const { callbackUrls, logoutUrls, identityProviders, samlProviders } = config.hostedUi;
   return {
     callbackUrls: () => callbackUrls ?? defaults(),
     logoutUrls: () => logoutUrls ?? defaults(),
@@ -305,6 +309,20 @@ export function hostedUiSettings(config: Config, baseUrl: () => string, clock: C
       identityProviders.map((provider) => [provider.name, federatedProvider(provider, clock)]),
     ),
     idpResponseUrl: () => `${baseUrl()}/oauth2/idpresponse`,
+    ...(samlProviders.length === 0
+      ? {}
+      : {
+          saml: {
+            providers: new Map(
+              samlProviders.map((provider) => [
+                provider.name,
+                samlIdentityProvider(provider, { now: clock.now }),
+              ]),
+            ),
+            acsUrl: () => `${baseUrl()}/saml2/idpresponse`,
+            serviceProviderMetadata: samlServiceProviderMetadata,
+          },
+        }),
   };
 }
 

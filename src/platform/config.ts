@@ -20,6 +20,7 @@ import {
   type AlarmRule,
   type PriceName,
 } from './operations-settings.ts';
+import { samlProviderSchema, samlProvidersOf, type SamlProviderSettings } from './saml-provider-settings.ts';
 
 export type {
   AppleProviderSettings,
@@ -63,6 +64,8 @@ const fileSchema = z
         logoutUrls: z.array(z.url()).max(100).optional(),
         /** External providers for federation (Cognito's "identity providers"): OIDC, Facebook, Apple. */
         identityProviders: z.array(identityProviderSchema).max(20).optional(),
+        /** SAML 2.0 providers for federation: metadata by URL or file, IdP-initiated sign-in off by default. */
+        samlProviders: z.array(samlProviderSchema).max(20).optional(),
         mfa: z.enum(['OFF', 'OPTIONAL', 'ON']).optional(),
         /** Passkeys: on by default, for the relying party of the pool's host (localhost for a loopback address). */
         webAuthn: z
@@ -414,6 +417,7 @@ export interface Config {
     callbackUrls: string[] | undefined;
     logoutUrls: string[] | undefined;
     identityProviders: IdentityProviderSettings[];
+    samlProviders: SamlProviderSettings[];
   };
   /** The built web app Plaza serves at `/` (web/dist of this package by default). */
   webDir: string;
@@ -653,8 +657,14 @@ function operationsSettingsOf(e: EnvValues, file: ConfigFile): Config['operation
 
 function hostedUiSettingsOf(file: ConfigFile, env: Env, cwd: string): Config['hostedUi'] {
   let identityProviders;
+  let samlProviders;
   try {
     identityProviders = identityProvidersOf(file.userPool?.identityProviders ?? [], env, cwd);
+    samlProviders = samlProvidersOf(
+      file.userPool?.samlProviders ?? [],
+      identityProviders.map((provider) => provider.name),
+      cwd,
+    );
   } catch (error) {
     throw new PlazaError('ConfigurationError', `Invalid configuration:\n  ${(error as Error).message}`);
   }
@@ -662,6 +672,7 @@ function hostedUiSettingsOf(file: ConfigFile, env: Env, cwd: string): Config['ho
     callbackUrls: file.userPool?.callbackUrls,
     logoutUrls: file.userPool?.logoutUrls,
     identityProviders,
+    samlProviders,
   };
 }
 

@@ -16,7 +16,7 @@ export interface FederatedIdentityProvider {
   /** The name in configuration and in `identity_provider=<name>`. */
   name: string;
   /** Cognito's ProviderType, as in the user's `identities` attribute; OIDC when absent. */
-  providerType?: 'OIDC' | 'Facebook' | 'SignInWithApple';
+  providerType?: 'OIDC' | 'Facebook' | 'SignInWithApple' | 'SAML';
   /**
    * How the provider's answer arrives at /oauth2/idpresponse: in the query of a GET (the default),
    * or as a POSTed form (`form_post`, Sign in with Apple), the only way then accepted.

@@ -12,8 +12,11 @@ import { oauthKeys } from './oauth.ts';
 
 const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
+/** What linking needs of a provider, whichever protocol it speaks (OIDC, OAuth, SAML). */
+type LinkedProvider = Pick<FederatedIdentityProvider, 'name' | 'attributeMapping' | 'providerType'>;
+
 /** The pool attributes a provider's claims map to (email → email by default), as strings. */
-function mappedAttributes(provider: FederatedIdentityProvider, claims: Record<string, unknown>) {
+function mappedAttributes(provider: LinkedProvider, claims: Record<string, unknown>) {
   const attributes: Record<string, string> = {};
   for (const [attribute, claim] of Object.entries(provider.attributeMapping)) {
     const value = claims[claim];
@@ -31,7 +34,7 @@ function mappedAttributes(provider: FederatedIdentityProvider, claims: Record<st
  * Cognito. The first sign-in runs the post-confirmation trigger, which creates the profile.
  */
 export async function federatedSignIn(
-  provider: FederatedIdentityProvider,
+  provider: LinkedProvider,
   identity: FederatedIdentity,
   services: IdentityServices,
 ): Promise<UserRecord> {

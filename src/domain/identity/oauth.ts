@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PlazaError } from '../../platform/errors.ts';
 import type { FederatedIdentityProvider } from '../../ports/federation.ts';
+import type { SamlFederation } from '../../ports/saml-federation.ts';
 import {
   revokedSince,
   sha256,
@@ -30,6 +31,8 @@ export interface HostedUiSettings {
   providers: ReadonlyMap<string, FederatedIdentityProvider>;
   /** `<base URL>/oauth2/idpresponse`, where providers send the browser back. */
   idpResponseUrl(): string;
+  /** SAML 2.0 providers (their names share `identity_provider` with the others); absent: none. */
+  saml?: SamlFederation;
 }
 
 export const oauthKeys = {
@@ -120,7 +123,8 @@ export function parseAuthorizeRequest(
   if (
     identityProvider !== undefined &&
     identityProvider !== 'COGNITO' &&
-    !hosted.providers.has(identityProvider)
+    !hosted.providers.has(identityProvider) &&
+    !hosted.saml?.providers.has(identityProvider)
   )
     return refuse('invalid_request', 'Unknown identity_provider.');
   const nonce = single(query, 'nonce');

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { startFederation } from '../../../domain/identity/federation-flow.ts';
+import { startSamlFederation } from '../../../domain/identity/saml-federation-flow.ts';
 import {
   authorizeParameters,
   hostedSessionUser,
@@ -20,6 +21,7 @@ import {
   withAuthorization,
 } from './browser.ts';
 import type { HostedUiHandler, HostedUiOptions } from './options.ts';
+import { samlCookiePath } from './saml-response.ts';
 import { completeAuthorization } from './signed-in.ts';
 
 type AuthorizeOptions = Pick<HostedUiOptions, 'services' | 'hosted' | 'baseUrl' | 'log'>;
@@ -45,9 +47,15 @@ async function toIdentityProvider(
 ) {
   // Ties the provider's answer to this browser, so nobody can hand a victim their own sign-in.
   const binding = randomBytes(32).toString('base64url');
+  const saml = options.hosted.saml?.providers.has(authorization.identityProvider) === true;
   let url: string;
   try {
-    url = await startFederation(authorization, binding, options.services, options.hosted);
+    url = await (saml ? startSamlFederation : startFederation)(
+      authorization,
+      binding,
+      options.services,
+      options.hosted,
+    );
   } catch (error) {
     options.log('federated sign-in could not start', error);
     return redirect(
@@ -59,6 +67,7 @@ async function toIdentityProvider(
       }),
     );
   }
-  reply.header('set-cookie', cookie(options, federationCookie, binding, 600, '/oauth2/idpresponse'));
+  const path = saml ? samlCookiePath : '/oauth2/idpresponse';
+  reply.header('set-cookie', cookie(options, federationCookie, binding, 600, path));
   return redirect(reply, url);
 }
