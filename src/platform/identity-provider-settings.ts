@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 interface CommonSettings {
-  /** The name in `identity_provider=<name>` and the prefix of its users' usernames. */
+  /** The name in `identity_provider=<name>` and the prefix of its users' usernames (Facebook, SignInWithApple). */
   name: string;
   clientId: string;
   scopes: string[];
@@ -67,7 +67,8 @@ const oidcSchema = z
 const facebookSchema = z
   .object({
     type: z.literal('facebook'),
-    name,
+    // Cognito fixes a social provider's name, and so its users' `Facebook_<id>` usernames.
+    name: z.literal('Facebook', { error: 'Facebook (Cognito’s fixed name for this provider)' }).optional(),
     /** The app ID. */
     clientId: z.string().regex(/^\d{1,32}$/, 'a Facebook app ID (digits)'),
     clientSecret: z.string().min(1).optional(),
@@ -91,7 +92,9 @@ const facebookSchema = z
 const appleSchema = z
   .object({
     type: z.literal('apple'),
-    name,
+    name: z
+      .literal('SignInWithApple', { error: 'SignInWithApple (Cognito’s fixed name for this provider)' })
+      .optional(),
     /** The Services ID. */
     clientId: z.string().min(1),
     teamId: z.string().regex(/^[A-Z0-9]{10}$/, 'a 10-character Apple team ID'),
@@ -113,6 +116,8 @@ export const identityProviderSchema = z.preprocess(
     value !== null && typeof value === 'object' && !('type' in value) ? { ...value, type: 'oidc' } : value,
   z.discriminatedUnion('type', [oidcSchema, facebookSchema, appleSchema]),
 );
+
+const defaultNames = { oidc: 'OIDC', facebook: 'Facebook', apple: 'SignInWithApple' } as const;
 
 type ProviderFile = z.infer<typeof identityProviderSchema>;
 type Env = Record<string, string | undefined>;
@@ -158,10 +163,11 @@ export function identityProvidersOf(
   const names = new Set<string>();
   return providers.map((provider, index) => {
     const where = `userPool.identityProviders.${index}`;
-    if (names.has(provider.name.toLowerCase()))
-      throw new Error(`${where}.name: ${provider.name} is used twice`);
-    names.add(provider.name.toLowerCase());
-    const common = { name: provider.name, clientId: provider.clientId };
+    const providerName = provider.name ?? defaultNames[provider.type];
+    if (names.has(providerName.toLowerCase()))
+      throw new Error(`${where}.name: ${providerName} is used twice`);
+    names.add(providerName.toLowerCase());
+    const common = { name: providerName, clientId: provider.clientId };
     switch (provider.type) {
       case 'oidc':
         return {

@@ -402,7 +402,7 @@ describe('Sign in with Apple', () => {
   it('refuses a configuration whose key is not an ES256 private key', async () => {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     writeFileSync(join(dir, 'rsa.p8'), await exportPKCS8(privateKey));
-    const base = { type: 'apple', name: 'Apple', clientId: servicesId, teamId, keyId };
+    const base = { type: 'apple', clientId: servicesId, teamId, keyId };
     const load = (provider: object) => {
       writeFileSync(
         join(dir, 'bad.config.json'),
@@ -416,5 +416,8 @@ describe('Sign in with Apple', () => {
       /a 10-character Apple team ID/,
     );
     expect(load({ ...base, privateKeyEnv: 'APPLE_KEY' })).toThrow(/APPLE_KEY is not set/);
+    expect(load({ ...base, name: 'Apple', privateKeyFile: 'AuthKey.p8' })).toThrow(
+      /name: SignInWithApple \(Cognito’s fixed name/,
+    );
   });
 });
