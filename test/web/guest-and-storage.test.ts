@@ -3,7 +3,10 @@
  * the built app. A visitor who has not signed in looks around from the sign-in screen: recent
  * posts, a post with its comments and a profile, read through Amplify with the identity pool's
  * guest credentials (every GraphQL request SigV4-signed, AppSync's AWS_IAM mode); signing in from
- * there goes on as the user (user-pool tokens). Screenshots go to test-artifacts/guest/.
+ * there goes on as the user (user-pool tokens). A signed-in user's photo goes up with Amplify
+ * Storage's uploadData to Plaza's S3 API (virtual-hosted, `<bucket>.localhost:<port>`), under
+ * `private/<identity id>/uploads/<media id>/`, with a progress bar, and the post is made from the
+ * reservation's key once the pipeline has the bytes. Screenshots go to test-artifacts/guest/.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -127,7 +130,7 @@ it('a visitor browses recent posts, a post and a profile as a guest, then signs 
       post
         .getByRole('img')
         .first()
-        .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+        .evaluate((img) => (img as { naturalWidth: number }).naturalWidth),
     )
     .toBeGreaterThan(0);
   await screenshot(page, 'guest-recent-posts');
@@ -162,6 +165,65 @@ it('a visitor browses recent posts, a post and a profile as a guest, then signs 
   await screenshot(page, 'signed-in-post');
   expect(auth.length).toBeGreaterThan(0);
   expect(new Set(auth)).toEqual(new Set(['token']));
+  expect(pageErrors).toEqual([]);
+  await context.close();
+}, 180_000);
+
+it('a signed-in user’s photo goes up with Amplify Storage, with a progress bar, into a post', async () => {
+  const context = await browser.newContext({ baseURL: pool.url, viewport: { width: 480, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.setDefaultTimeout(30_000);
+  onTestFailed(async () => {
+    await page.screenshot({ path: join(artifacts, 'failure-upload.png'), fullPage: true }).catch(() => {});
+  });
+  const s3Requests: string[] = [];
+  page.on('request', (request) => {
+    const address = new URL(request.url());
+    if (address.hostname.endsWith('.localhost'))
+      s3Requests.push(`${request.method()} ${address.host}${address.pathname}`);
+  });
+
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill('cyd@example.com');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('link', { name: 'New post' }).click();
+  const bytes = await scenePhoto(1600, 1200, 30);
+  await page
+    .getByLabel('Add photos')
+    .setInputFiles({ name: 'harbour view.jpg', mimeType: 'image/jpeg', buffer: bytes });
+  await page.getByAltText('Preview of harbour view.jpg').waitFor();
+  const progress = page.getByLabel('Uploading harbour view.jpg');
+  await page.getByText('Uploaded').waitFor();
+  expect(await progress.getAttribute('value')).toBe(String(bytes.length));
+  expect(await progress.getAttribute('max')).toBe(String(bytes.length));
+  await screenshot(page, 'storage-uploaded');
+
+  // The bytes went to the bucket's S3 API, virtual-hosted, under the identity's uploads folder.
+  const outputs = (await (await fetch(`${pool.url}/amplify_outputs.json`)).json()) as {
+    storage: { bucket_name: string };
+  };
+  const host = `${outputs.storage.bucket_name}.localhost:${new URL(pool.url).port}`;
+  const put = s3Requests.filter((request) => request.startsWith('PUT '));
+  expect(put).toHaveLength(1);
+  expect(put[0]).toMatch(
+    new RegExp(
+      `^PUT ${host.replace(/[.]/g, '\\.')}/private/us-west-1(:|%3A)[0-9a-f-]+/uploads/[0-9A-Z]{26}/harbour(%20| )view\\.jpg$`,
+    ),
+  );
+
+  await page.getByLabel('Description').fill('Harbour view, by way of Amplify Storage');
+  await page.getByRole('button', { name: 'Post' }).click();
+  await page.getByText('Your post is live.').waitFor({ timeout: 30_000 });
+  const photo = page.getByRole('img', { name: 'Harbour view, by way of Amplify Storage' });
+  await expect
+    .poll(() =>
+      photo.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth),
+    )
+    .toBeGreaterThan(0);
+  expect(await photo.getAttribute('srcset')).toMatch(/ 150w, .* 300w, .* 600w, .* 1200w$/);
+  await screenshot(page, 'storage-post-ready');
   expect(pageErrors).toEqual([]);
   await context.close();
 }, 180_000);

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { configureAmplify, loadOutputs } from './amplify.ts';
+import { configureStorage } from './lib/storage.ts';
 import { startSession } from './session.tsx';
 import './styles.css';
 
@@ -10,6 +11,7 @@ const root = createRoot(document.getElementById('root') as HTMLElement);
 loadOutputs().then(
   (outputs) => {
     configureAmplify(outputs);
+    configureStorage(outputs);
     startSession();
     root.render(
       <StrictMode>

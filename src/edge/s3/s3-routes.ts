@@ -61,25 +61,39 @@ export async function registerS3Routes(server: FastifyInstance, options: S3Route
     // Bodies of any type are the object's bytes: read raw by the handler, never parsed.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    const route = (url: string, prefix: string) => {
-      scope.options(url, (request, reply) => preflight(options, request, reply));
+    const route = (url: string, resourceOf: (path: string) => string, host?: RegExp) => {
+      const constraints = host ? { constraints: { host } } : {};
+      scope.route({
+        method: 'OPTIONS',
+        url,
+        ...constraints,
+        handler: (request, reply) => preflight(options, request, reply),
+      });
       scope.route({
         method: ['GET', 'HEAD', 'PUT', 'DELETE', 'POST'],
         url,
-        handler: (request: FastifyRequest, reply: FastifyReply) => handle(options, prefix, request, reply),
+        ...constraints,
+        handler: (request: FastifyRequest, reply: FastifyReply) =>
+          handle(options, resourceOf, request, reply),
         exposeHeadRoute: false,
       });
     };
-    for (const url of [s3PathPrefix, `${s3PathPrefix}/`, `${s3PathPrefix}/*`]) route(url, s3PathPrefix);
-    // Also at the root, path-style: Amplify Storage's customEndpoint takes a host and puts the
-    // bucket first in the path, so `/s3` cannot be named to it.
-    for (const url of [`/${options.bucket}`, `/${options.bucket}/*`]) route(url, '');
+    const pathStyle = (prefix: string) => (path: string) => path.slice(prefix.length) || '/';
+    for (const url of [s3PathPrefix, `${s3PathPrefix}/`, `${s3PathPrefix}/*`])
+      route(url, pathStyle(s3PathPrefix));
+    // Also at the root, path-style, for clients given only a host.
+    for (const url of [`/${options.bucket}`, `/${options.bucket}/*`]) route(url, pathStyle(''));
+    // And virtual-hosted (`<bucket>.<host>/<key>`): Amplify Storage's customEndpoint takes a host
+    // and puts a bucket whose name has no dot in front of it (`<bucket>.localhost:4000` reaches a
+    // loopback server in browsers, which resolve every `*.localhost` name to it).
+    const virtualHost = new RegExp(`^${options.bucket.replace(/[.]/g, '\\.')}\\.`);
+    for (const url of ['/', '/*']) route(url, (path) => `/${options.bucket}${path}`, virtualHost);
   });
 }
 
 async function handle(
   options: S3RouteOptions,
-  prefix: string,
+  resourceOf: (path: string) => string,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
@@ -87,7 +101,8 @@ async function handle(
   const queryStart = rawUrl.indexOf('?');
   const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
   const queryString = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
-  const resource = path.slice(prefix.length) || '/';
+  /** `/<bucket>/<key>`, whichever style the request was addressed in. */
+  const resource = resourceOf(path);
   allowOrigin(options, request, reply);
   const query = new URLSearchParams(queryString);
   const started = performance.now();

@@ -6,6 +6,7 @@
 import { gql } from '../api/client.ts';
 import { createUploadUrlMutation } from '../api/documents.ts';
 import type { Media, Upload, UploadPurpose } from '../api/types.ts';
+import { storageConfigured, uploadToStorage } from './storage.ts';
 
 export type UploadStatus = 'uploading' | 'uploaded' | 'failed';
 
@@ -147,7 +148,7 @@ export function putFile(
   });
 }
 
-/** Asks for an upload URL and sends the file; resolves to the object's key for createPost, createStory or updateProfile. */
+/** Reserves the upload and sends the file; resolves to the object's key for createPost, createStory or updateProfile. */
 export async function uploadFile(
   file: File,
   purpose: UploadPurpose,
@@ -157,7 +158,11 @@ export async function uploadFile(
   const { createUploadUrl } = await gql<{ createUploadUrl: Upload }>(createUploadUrlMutation, {
     input: { purpose, contentType: file.type, contentLength: file.size },
   });
-  await putFile(createUploadUrl, file, onProgress, signal);
+  // Posts' and stories' media go through Amplify Storage where the bucket's S3 API is served; an
+  // avatar's key names no media id, so it always takes the presigned PUT.
+  if (purpose !== 'AVATAR' && storageConfigured())
+    await uploadToStorage(createUploadUrl.key, file, onProgress, signal);
+  else await putFile(createUploadUrl, file, onProgress, signal);
   return createUploadUrl.key;
 }
 

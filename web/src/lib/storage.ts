@@ -1,0 +1,92 @@
+/**
+ * Photos and clips for posts and stories go up with Amplify Storage's `uploadData`, signed with the
+ * identity pool's credentials, to the bucket's S3 API: Plaza's own (`custom.s3_endpoint` in
+ * `amplify_outputs.json`) or S3 itself. The upload is reserved first with `createUploadUrl`, and
+ * its key carries the media id it fills (`private/<identity id>/uploads/<media id>/<file name>`,
+ * ADR 0014); the server moves the bytes into the media pipeline and checks they are the caller's.
+ */
+import { uploadData } from 'aws-amplify/storage';
+
+interface StorageOutputs {
+  storage?: { bucket_name?: string };
+  custom?: { s3_endpoint?: string };
+}
+
+/** Amplify Storage's `customEndpoint` (a host) when the bucket is Plaza's own S3 API; undefined on S3. */
+let customEndpoint: string | undefined;
+let configured = false;
+
+/**
+ * Reads where the bucket is. Amplify addresses it virtual-hosted, `https://<bucket>.<endpoint>/`:
+ * a loopback server is named `localhost`, since browsers resolve every `*.localhost` name to it, and
+ * one on plain http is reached at http://, as the real-time socket is (amplify.ts).
+ */
+export function configureStorage(amplifyOutputs: object): void {
+  const outputs = amplifyOutputs as StorageOutputs;
+  const bucket = outputs.storage?.bucket_name;
+  const endpoint = outputs.custom?.s3_endpoint;
+  // On AWS the bucket's S3-event Lambda does not yet take uploads/ keys (ADR 0014): presigned PUTs there.
+  configured = Boolean(bucket && endpoint);
+  if (!bucket || !endpoint) return;
+  const url = new URL(endpoint);
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  customEndpoint = `${loopback ? 'localhost' : url.hostname}${url.port ? `:${url.port}` : ''}`;
+  if (url.protocol === 'http:') reachBucketWithoutTls(`https://${bucket}.${customEndpoint}/`);
+}
+
+/** Whether uploads go through Amplify Storage (the deployment serves the bucket's S3 API). */
+export function storageConfigured(): boolean {
+  return configured;
+}
+
+/** Amplify's S3 requests (XMLHttpRequest for bytes, with progress; fetch for the rest) to http://. */
+function reachBucketWithoutTls(tlsTwin: string): void {
+  const plain = (url: string) => (url.startsWith(tlsTwin) ? `http://${url.slice('https://'.length)}` : url);
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+    nativeFetch(typeof input === 'string' || input instanceof URL ? plain(String(input)) : input, init);
+  const nativeOpen = XMLHttpRequest.prototype.open as (
+    this: XMLHttpRequest,
+    method: string,
+    url: string | URL,
+    ...rest: unknown[]
+  ) => void;
+  XMLHttpRequest.prototype.open = function (
+    this: XMLHttpRequest,
+    method: string,
+    url: string | URL,
+    ...rest: unknown[]
+  ) {
+    nativeOpen.call(this, method, plain(String(url)), ...rest);
+  } as typeof XMLHttpRequest.prototype.open;
+}
+
+/** The media id of a reserved post or story key (`users/<id>/posts/<media id>/original.jpg`). */
+export function mediaIdOf(key: string): string {
+  const parts = key.split('/');
+  const id = key.startsWith('stories/') ? parts[2] : parts[3];
+  if (!id) throw new Error(`${key} is not a post's or story's upload`);
+  return id;
+}
+
+/** Sends the file with `uploadData` into the reservation `key`, reporting bytes sent. */
+export async function uploadToStorage(
+  key: string,
+  file: File,
+  onProgress: (sent: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const name = file.name.replace(/[/\\]/g, '_') || 'upload';
+  const task = uploadData({
+    path: ({ identityId }) => `private/${identityId}/uploads/${mediaIdOf(key)}/${name}`,
+    data: file,
+    options: {
+      contentType: file.type,
+      onProgress: ({ transferredBytes }) => onProgress(transferredBytes),
+      // Not in uploadData's public types, but read by it: the S3 API's host.
+      ...(customEndpoint ? { customEndpoint } : {}),
+    } as Parameters<typeof uploadData>[0]['options'],
+  });
+  signal?.addEventListener('abort', () => task.cancel());
+  await task.result;
+}
