@@ -1,13 +1,15 @@
 /**
- * The GraphQL engine both transports share: envelop with graphql-jit, a parse
- * cache and a validation result kept per document, and graphql-armor's limits
- * (depth, aliases, cost, tokens, directives) before any resolver runs.
+ * The GraphQL engine both transports share: envelop parses and validates a
+ * document the first time it is seen, with graphql-armor's limits (depth,
+ * aliases, cost, tokens, directives) before any resolver runs; graphql-jit
+ * compiles it; and the outcome is kept per query text, so a repeated request
+ * goes straight to its compiled query.
  */
 import { envelop, useEngine, useSchema } from '@envelop/core';
-import { useGraphQlJit } from '@envelop/graphql-jit';
-import { useParserCache } from '@envelop/parser-cache';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import {
+  getOperationAST,
+  Kind,
   NoSchemaIntrospectionCustomRule,
   execute,
   parse,
@@ -15,18 +17,32 @@ import {
   subscribe,
   validate,
   type DocumentNode,
+  type ExecutionResult,
   type GraphQLError,
   type GraphQLSchema,
+  type OperationTypeNode,
 } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { asGraphQLError } from './appsync-errors.ts';
 
-/** What validation needs of an envelop. */
-interface Validating {
-  validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[];
-  schema: GraphQLSchema;
-}
+/** A request's query text as the engine knows it after the first time. */
+export type Prepared =
+  | { kind: 'invalid'; errors: readonly GraphQLError[]; operation: string }
+  | {
+      kind: 'valid';
+      document: DocumentNode;
+      /** The metric label: the operation's name, or its first root field. */
+      operation: string;
+      /** query, mutation or subscription (undefined when operationName names none). */
+      type: OperationTypeNode | undefined;
+      /** Runs the compiled operation (or answers why it cannot run). */
+      execute(context: unknown, variables: Record<string, unknown> | undefined): unknown;
+    };
 
 export type GraphQLEngine = ReturnType<typeof graphqlEngine>;
+
+/** How many query texts are kept: the API's clients send a few dozen; a flood of new ones cycles. */
+const preparedLimit = 1000;
 
 export function graphqlEngine(schema: GraphQLSchema, production: boolean) {
   const armor = new EnvelopArmor({
@@ -41,8 +57,6 @@ export function graphqlEngine(schema: GraphQLSchema, production: boolean) {
     plugins: [
       useEngine({ parse, validate, specifiedRules, execute, subscribe }),
       useSchema(schema),
-      useParserCache(),
-      useGraphQlJit(),
       ...armor.protect().plugins,
       ...(production
         ? [
@@ -54,46 +68,71 @@ export function graphqlEngine(schema: GraphQLSchema, production: boolean) {
         : []),
     ],
   });
-  const validated = validations();
+
+  /** Parse and validation through envelop, so armor's limits apply; compilation on first use. */
+  function prepareNew(query: string, operationName: string | undefined): Prepared {
+    const engine = getEnveloped();
+    let document: DocumentNode;
+    try {
+      document = engine.parse(query);
+    } catch (error) {
+      return { kind: 'invalid', errors: [asGraphQLError(error)], operation: 'invalid' };
+    }
+    const operation = operationLabel(document, operationName);
+    let errors: readonly GraphQLError[];
+    try {
+      errors = engine.validate(engine.schema, document);
+    } catch (error) {
+      // graphql-armor's limits throw instead of reporting.
+      errors = [asGraphQLError(error)];
+    }
+    if (errors.length > 0) return { kind: 'invalid', errors, operation };
+    let compiled: ((context: unknown, variables: Record<string, unknown> | undefined) => unknown) | undefined;
+    return {
+      kind: 'valid',
+      document,
+      operation,
+      type: getOperationAST(document, operationName)?.operation,
+      execute(context, variables) {
+        if (!compiled) {
+          const query = compileQuery(schema, document, operationName);
+          compiled = isCompiledQuery(query)
+            ? (contextValue, variableValues) => query.query(undefined, contextValue, variableValues)
+            : () => query satisfies ExecutionResult;
+        }
+        return compiled(context, variables);
+      },
+    };
+  }
+
+  const prepared = new Map<string, Prepared>();
+  function prepare(query: string, operationName?: string): Prepared {
+    const key = operationName === undefined ? query : `${operationName}\u0000${query}`;
+    let known = prepared.get(key);
+    if (!known) {
+      known = prepareNew(query, operationName);
+      // Oldest first out: a Map keeps insertion order.
+      if (prepared.size >= preparedLimit) prepared.delete(prepared.keys().next().value as string);
+      prepared.set(key, known);
+    }
+    return known;
+  }
+
   return {
-    /** A fresh envelop per request, as envelop expects. */
-    engine: getEnveloped,
-    /** A document's validation errors, found once per document. */
-    validated,
+    prepare,
     /** Parse and validation with the same caches and limits as over HTTP (for WebSocket operations). */
     check(query: string): DocumentNode | readonly GraphQLError[] {
-      const engine = getEnveloped();
-      let document: DocumentNode;
-      try {
-        document = engine.parse(query);
-      } catch (error) {
-        return [asGraphQLError(error)];
-      }
-      const errors = validated(engine, document);
-      return errors.length > 0 ? errors : document;
+      const known = prepare(query);
+      return known.kind === 'valid' ? known.document : known.errors;
     },
   };
 }
 
-/**
- * The parser cache hands back the same document for the same text, and the schema and rules are
- * fixed while the server runs, so a repeated request skips envelop's validation hooks, which add
- * graphql-armor's rules and build a cache key of every rule's name on each call (a tenth of a
- * small request's time).
- */
-function validations(): (engine: Validating, document: DocumentNode) => readonly GraphQLError[] {
-  const known = new WeakMap<DocumentNode, readonly GraphQLError[]>();
-  return (engine, document) => {
-    let errors = known.get(document);
-    if (!errors) {
-      try {
-        errors = engine.validate(engine.schema, document);
-      } catch (error) {
-        // graphql-armor's limits throw instead of reporting.
-        errors = [asGraphQLError(error)];
-      }
-      known.set(document, errors);
-    }
-    return errors;
-  };
+/** The metric label of a request: its operation name, or its first root field. */
+function operationLabel(document: DocumentNode, operationName: string | undefined): string {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return 'invalid';
+  if (operation.name) return operation.name.value;
+  const first = operation.selectionSet.selections[0];
+  return first?.kind === Kind.FIELD ? first.name.value : operation.operation;
 }

@@ -3,7 +3,7 @@
  * its shape checked, parsed, validated, its auth modes honoured, executed
  * within AppSync's request limit, and answered in AppSync's shape.
  */
-import { getOperationAST, Kind, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
@@ -23,15 +23,6 @@ interface GraphQLRequest {
   query: string;
   variables: Record<string, unknown> | undefined;
   operationName: string | undefined;
-}
-
-/** The metric label of a request: its operation name, or its first root field. */
-function operationLabel(document: DocumentNode, operationName: string | undefined): string {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return 'invalid';
-  if (operation.name) return operation.name.value;
-  const first = operation.selectionSet.selections[0];
-  return first?.kind === Kind.FIELD ? first.name.value : operation.operation;
 }
 
 function readRequest(body: unknown): GraphQLRequest | Outcome {
@@ -66,34 +57,17 @@ export async function runGraphQL(
 ): Promise<Outcome> {
   const request = readRequest(body);
   if ('status' in request) return request;
-  const engine = options.graphql.engine();
-  let document: DocumentNode;
-  try {
-    document = engine.parse(request.query);
-  } catch (error) {
-    return { status: 400, operation: 'invalid', body: { errors: [appSyncError(error as GraphQLError)] } };
+  const prepared = options.graphql.prepare(request.query, request.operationName);
+  const { operation } = prepared;
+  if (prepared.kind === 'invalid') {
+    return { status: 400, operation, body: { errors: prepared.errors.map(appSyncError) } };
   }
-  const named = request.operationName;
-  const operation = operationLabel(document, named);
-  if (readOnly) {
-    const kind = getOperationAST(document, named)?.operation;
-    // GET may only read: a mutation over GET could be set off by a link or an image.
-    if (kind && kind !== 'query')
-      return failure(405, 'BadRequestException', `A ${kind} needs POST`, operation);
-  }
-  const validationErrors = options.graphql.validated(engine, document);
-  if (validationErrors.length > 0) {
-    return { status: 400, operation, body: { errors: validationErrors.map(appSyncError) } };
-  }
-  const refused = options.modes.refused(document, caller);
+  // GET may only read: a mutation over GET could be set off by a link or an image.
+  if (readOnly && prepared.type && prepared.type !== 'query')
+    return failure(405, 'BadRequestException', `A ${prepared.type} needs POST`, operation);
+  const refused = options.modes.refused(prepared.document, caller);
   if (refused.length > 0) return unauthorizedFields(refused, operation);
-  const execution = engine.execute({
-    schema: engine.schema,
-    document,
-    contextValue: requestContext(caller, options.services, log),
-    variableValues: request.variables,
-    operationName: named,
-  });
+  const execution = prepared.execute(requestContext(caller, options.services, log), request.variables);
   // An answer made without waiting (no resolver awaited anything) needs no timer.
   const result = isPromiseLike(execution)
     ? await within(options.timeoutMs, Promise.resolve(execution))
