@@ -23,7 +23,7 @@ import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import {
   cloudWatchAlarms,
@@ -74,7 +74,7 @@ export class PlazaAlarms extends Construct {
       resolver: NodejsFunction;
       /** Functions whose every error is a fault (no user input reaches them as an error). */
       workers: Record<string, IFunction>;
-      table: TableV2;
+      table: ITableV2;
       /** The local server's rules, as plaza.config.json sets them. */
       rules: readonly AlarmRule[];
       userPool: { userPoolId: string };

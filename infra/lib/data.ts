@@ -6,7 +6,14 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
-import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  ProjectionType,
+  StreamViewType,
+  TableV2,
+  type ITableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IndexName, TableDefinition } from '../../src/ports/item-store/table.ts';
@@ -24,7 +31,7 @@ export type ItemAction =
   | 'ConditionCheckItem';
 
 export class PlazaTable extends Construct {
-  readonly table: TableV2;
+  readonly table: ITableV2;
   readonly backupPlan: BackupPlan;
 
   constructor(
@@ -34,11 +41,26 @@ export class PlazaTable extends Construct {
   ) {
     super(scope, id);
     const { definition, recovery } = props;
+    if (recovery.failover) {
+      // Failing over: the global table's replica here is the table, still owned by the lost region's
+      // stack; its indexes are named so that grants reach them.
+      this.table = TableV2.fromTableAttributes(this, 'Table', {
+        tableName: definition.name,
+        tableStreamArn: recovery.failover.replicaStreamArn,
+        globalIndexes: definition.indexes.map((index) => index.name),
+      });
+    } else {
+      this.table = this.globalTable(definition, recovery);
+    }
+    this.backupPlan = this.weeklyBackups(props.stage, recovery);
+  }
+
+  private globalTable(definition: TableDefinition, recovery: DisasterRecoverySettings): TableV2 {
     // The replica takes every write within a second or so (asynchronous, last writer wins), and
     // inherits point-in-time recovery, deletion protection and the stream. Its stream has no
     // reader while this region serves: the consumers run here, and a write replicated there
     // appears in its stream too, so consumers in both regions would act on each change twice.
-    this.table = new TableV2(this, 'Table', {
+    return new TableV2(this, 'Table', {
       tableName: definition.name,
       partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
       sortKey: { name: definition.sortKey, type: AttributeType.STRING },
@@ -56,36 +78,34 @@ export class PlazaTable extends Construct {
       })),
       replicas: [{ region: recovery.secondaryRegion }],
     });
+  }
 
+  private weeklyBackups(stage: string, recovery: DisasterRecoverySettings): BackupPlan {
     // Point-in-time recovery covers 35 days; weekly backups reach further back, and their copies
     // in the secondary region survive the loss of this one (and a mistake replicated to both).
     const vault = new BackupVault(this, 'Vault', {
-      backupVaultName: `plaza-${props.stage}`,
+      backupVaultName: `plaza-${stage}`,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const retention = Duration.days(recovery.backupRetentionDays);
-    this.backupPlan = new BackupPlan(this, 'Backups', {
-      backupPlanName: `plaza-${props.stage}-table`,
+    // Failing over, the lost region has no vault to copy to.
+    const copyActions = recovery.failover
+      ? []
+      : [
+          {
+            destinationBackupVault: secondaryVault(this, 'SecondaryVault', stage, recovery.secondaryRegion),
+            deleteAfter: retention,
+          },
+        ];
+    const plan = new BackupPlan(this, 'Backups', {
+      backupPlanName: `plaza-${stage}-table`,
       backupVault: vault,
       backupPlanRules: [
-        new BackupPlanRule({
-          ...BackupPlanRule.weekly(vault).props,
-          deleteAfter: retention,
-          copyActions: [
-            {
-              destinationBackupVault: secondaryVault(
-                this,
-                'SecondaryVault',
-                props.stage,
-                recovery.secondaryRegion,
-              ),
-              deleteAfter: retention,
-            },
-          ],
-        }),
+        new BackupPlanRule({ ...BackupPlanRule.weekly(vault).props, deleteAfter: retention, copyActions }),
       ],
     });
-    this.backupPlan.addSelection('Table', { resources: [BackupResource.fromDynamoDbTable(this.table)] });
+    plan.addSelection('Table', { resources: [BackupResource.fromDynamoDbTable(this.table)] });
+    return plan;
   }
 
   /** Grants these item operations on the table and its indexes, and no others. */

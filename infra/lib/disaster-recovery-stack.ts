@@ -6,7 +6,8 @@
  * Deployed before the main stack (S3 refuses a replication rule whose destination is missing or
  * unversioned), and kept when the main stack, or its region, goes: everything here is retained.
  */
-import { RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BackupVault } from 'aws-cdk-lib/aws-backup';
 import {
   BlockPublicAccess,
@@ -17,7 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { recoveryNames } from './disaster-recovery.ts';
-import { mediaLifecycleRules } from './media.ts';
+import { mediaCors, mediaLifecycleRules } from './media.ts';
 import type { PlazaSettings } from './settings.ts';
 import { userPoolExportLifecycleRules } from './user-pool-export.ts';
 
@@ -51,6 +52,22 @@ export class PlazaRecoveryStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
       });
     this.mediaCopy = copy('MediaCopy', names.mediaBucket, mediaLifecycleRules(settings));
+    // Ready to serve when failing over: the web app's presigned uploads, and CloudFront's reads
+    // through origin access control. The failover stack's distribution does not exist yet, so the
+    // grant names this account's distributions rather than one.
+    for (const rule of mediaCors(settings)) this.mediaCopy.addCorsRule(rule);
+    this.mediaCopy.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [this.mediaCopy.arnForObjects('*')],
+        conditions: {
+          StringLike: {
+            'AWS:SourceArn': `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*`,
+          },
+        },
+      }),
+    );
     this.userPoolExportsCopy = copy(
       'UserPoolExportsCopy',
       names.userPoolExportsBucket,

@@ -23,6 +23,12 @@ export interface DisasterRecoverySettings {
   secondaryRegion: string;
   /** Days the weekly backups, their copies and the user-pool exports are kept (context `backupRetentionDays`). */
   backupRetentionDays: number;
+  /**
+   * Set (context `failover=true` and `replicaStreamArn`) when the app is deployed in the secondary
+   * region against the table's replica and the media's copy, the primary region lost: the replica's
+   * stream, which its consumers there read.
+   */
+  failover: { replicaStreamArn: string } | undefined;
 }
 
 const regionPattern = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -42,7 +48,42 @@ export function readDisasterRecovery(node: Node, primaryRegion: string): Disaste
   if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 7 || backupRetentionDays > 36500) {
     throw new Error('Context backupRetentionDays must be a whole number of days from 7 to 36500');
   }
-  return { secondaryRegion, backupRetentionDays };
+  return { secondaryRegion, backupRetentionDays, failover: readFailover(node, secondaryRegion) };
+}
+
+function readFailover(node: Node, secondaryRegion: string): DisasterRecoverySettings['failover'] {
+  const failover: unknown = node.tryGetContext('failover');
+  if (failover === undefined || failover === false || failover === 'false') return undefined;
+  if (failover !== true && failover !== 'true') {
+    throw new Error(`Context failover must be true or false, not ${JSON.stringify(failover)}`);
+  }
+  const replicaStreamArn = String(node.tryGetContext('replicaStreamArn') ?? '');
+  const streamPattern = new RegExp(
+    `^arn:aws[a-z-]*:dynamodb:${secondaryRegion}:\\d{12}:table/[^/]+/stream/.+$`,
+  );
+  if (!streamPattern.test(replicaStreamArn)) {
+    throw new Error(
+      `Context failover needs replicaStreamArn, the replica's stream in ${secondaryRegion}: ` +
+        `aws dynamodb describe-table --region ${secondaryRegion} --table-name <table> --query Table.LatestStreamArn`,
+    );
+  }
+  return { replicaStreamArn };
+}
+
+/**
+ * A failover deployment's settings: it runs in the secondary region, and the region it would copy
+ * to is the lost primary (nothing is replicated there: the table's replica and the media's copy are
+ * used in place, README "Failing over to us-east-1").
+ */
+export function failingOver<S extends { region: string; disasterRecovery: DisasterRecoverySettings }>(
+  settings: S,
+): S {
+  const { disasterRecovery } = settings;
+  return {
+    ...settings,
+    region: disasterRecovery.secondaryRegion,
+    disasterRecovery: { ...disasterRecovery, secondaryRegion: settings.region },
+  };
 }
 
 /** The secondary region's names, which both stacks compute (bucket names are global: the account is in them). */

@@ -7,7 +7,7 @@
  * pipeline (`processMedia`, on sharp) in Lambda; a clip's runs the same handler in a Lambda
  * container image that carries ffmpeg (infra/video-pipeline/Dockerfile).
  */
-import { CustomResource, Duration, IgnoreMode, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { CustomResource, Duration, IgnoreMode, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -35,6 +35,8 @@ import {
   Bucket,
   BucketEncryption,
   HttpMethods,
+  type CorsRule,
+  type IBucket,
   type LifecycleRule,
   ObjectOwnership,
   StorageClass,
@@ -119,8 +121,21 @@ export function mediaLifecycleRules(
   ];
 }
 
+/** CORS for presigned PUT uploads from the web app, on the bucket and on its copy. */
+export function mediaCors(settings: Pick<PlazaSettings, 'corsOrigins'>): CorsRule[] {
+  return [
+    {
+      allowedMethods: [HttpMethods.PUT],
+      allowedOrigins: settings.corsOrigins,
+      allowedHeaders: ['*'],
+      exposedHeaders: ['ETag'],
+      maxAge: 3000,
+    },
+  ];
+}
+
 export class PlazaMedia extends Construct {
-  readonly bucket: Bucket;
+  readonly bucket: IBucket;
   readonly distribution: Distribution;
   readonly signingKey: Secret;
   readonly publicKey: PublicKey;
@@ -136,32 +151,14 @@ export class PlazaMedia extends Construct {
     super(scope, id);
     const { settings } = props;
 
-    // Every object, originals and renditions alike, is copied to the secondary region: after a
-    // failover, CloudFront and the app find there the keys the table names.
-    const replication = new CrossRegionReplication(this, 'Replication', {
-      bucketName: recoveryNames(settings.stage).mediaBucket,
-      region: settings.disasterRecovery.secondaryRegion,
-    });
-    this.bucket = new Bucket(this, 'Bucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: mediaLifecycleRules(settings),
-      ...replication.bucketProps,
-      cors: [
-        {
-          allowedMethods: [HttpMethods.PUT],
-          allowedOrigins: settings.corsOrigins,
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
-        },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    replication.allowFrom(this.bucket);
+    this.bucket = settings.disasterRecovery.failover
+      ? // Failing over: the copy (disaster-recovery-stack.ts) is the bucket, with its CORS and its
+        // CloudFront grant, since this stack cannot change an imported bucket's policy.
+        Bucket.fromBucketAttributes(this, 'Bucket', {
+          bucketName: recoveryNames(settings.stage).mediaBucket,
+          region: Stack.of(this).region,
+        })
+      : this.replicatedBucket(settings);
 
     this.signingKey = new Secret(this, 'SigningKey', {
       description: "CloudFront signed URLs' private key (PEM), made at deployment",
@@ -274,6 +271,30 @@ export class PlazaMedia extends Construct {
     const clips = new LambdaDestination(this.videoPipeline);
     for (const filter of uploadFilters('videos'))
       this.bucket.addEventNotification(EventType.OBJECT_CREATED, clips, filter);
+  }
+
+  /**
+   * The media bucket, every object of which (originals and renditions alike) is copied to the
+   * secondary region: after a failover, CloudFront and the app find there the keys the table names.
+   */
+  private replicatedBucket(settings: PlazaSettings): Bucket {
+    const replication = new CrossRegionReplication(this, 'Replication', {
+      bucketName: recoveryNames(settings.stage).mediaBucket,
+      region: settings.disasterRecovery.secondaryRegion,
+    });
+    const bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: mediaLifecycleRules(settings),
+      ...replication.bucketProps,
+      cors: mediaCors(settings),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    replication.allowFrom(bucket);
+    return bucket;
   }
 
   /**

@@ -68,11 +68,14 @@ export class PlazaUserPoolExport extends Construct {
     // The table's weekly backup rule (data.ts): the same day and hour, and the same retention.
     const backups = BackupPlanRule.weekly().props;
 
-    // Replication needs versions; a second export on the same day replaces the first, whose version goes a day later.
-    const replication = new CrossRegionReplication(this, 'Replication', {
-      bucketName: recoveryNames(props.stage).userPoolExportsBucket,
-      region: props.recovery.secondaryRegion,
-    });
+    // Replication needs versions; a second export on the same day replaces the first, whose version
+    // goes a day later. Failing over, the lost region has nothing to receive a copy.
+    const replication = props.recovery.failover
+      ? undefined
+      : new CrossRegionReplication(this, 'Replication', {
+          bucketName: recoveryNames(props.stage).userPoolExportsBucket,
+          region: props.recovery.secondaryRegion,
+        });
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -80,10 +83,10 @@ export class PlazaUserPoolExport extends Construct {
       enforceSSL: true,
       versioned: true,
       lifecycleRules: userPoolExportLifecycleRules(props.recovery),
-      ...replication.bucketProps,
+      ...replication?.bucketProps,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    replication.allowFrom(this.bucket);
+    replication?.allowFrom(this.bucket);
 
     this.exporter = plazaFunction(this, 'UsersExport', {
       entry: 'src/bin/lambda/users-export.ts',

@@ -6,7 +6,7 @@
  */
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDisasterRecovery, recoveryNames } from '../../infra/lib/disaster-recovery.ts';
 import type { PlazaRecoveryStack } from '../../infra/lib/disaster-recovery-stack.ts';
@@ -24,7 +24,9 @@ let resources: Record<string, Resource>;
 let recoveryResources: Record<string, Resource>;
 
 beforeAll(() => {
-  ({ stack, template, recovery } = synthesize());
+  const synthesized = synthesize();
+  ({ stack, template } = synthesized);
+  recovery = synthesized.recovery!;
   resources = template.toJSON().Resources as Record<string, Resource>;
   recoveryResources = Template.fromStack(recovery).toJSON().Resources as Record<string, Resource>;
 });
@@ -39,7 +41,7 @@ function ofType(type: string, from = resources): [string, Resource][] {
   return Object.entries(from).filter(([, r]) => r.Type === type);
 }
 
-function idOf(scope: Stack, bucket: Bucket): string {
+function idOf(scope: Stack, bucket: IBucket): string {
   return scope.getLogicalId(bucket.node.defaultChild as never);
 }
 
@@ -135,7 +137,7 @@ describe('the table, global', () => {
     ]);
     const read = (context: Record<string, unknown>) =>
       readDisasterRecovery(new App({ context }).node, 'us-west-1');
-    expect(read({})).toEqual({ secondaryRegion: 'us-east-1', backupRetentionDays: 90 });
+    expect(read({})).toEqual({ secondaryRegion: 'us-east-1', backupRetentionDays: 90, failover: undefined });
     expect(() => read({ secondaryRegion: 'us-west-1' })).toThrow(/must differ from region/);
     expect(() => read({ secondaryRegion: 'virginia' })).toThrow(/must be an AWS region/);
     expect(() => read({ backupRetentionDays: 3 })).toThrow(/backupRetentionDays/);
@@ -272,11 +274,8 @@ describe('the weekly backups', () => {
   });
 
   it('keep backups, their copies and the user-pool exports as long as context backupRetentionDays says', () => {
-    const {
-      stack: other,
-      template: shorter,
-      recovery: otherRecovery,
-    } = synthesize({ backupRetentionDays: 35 });
+    const { stack: other, template: shorter, recovery } = synthesize({ backupRetentionDays: 35 });
+    const otherRecovery = recovery!;
     const json = shorter.toJSON() as { Resources: Record<string, Resource> };
     const [, plan] = Object.entries(json.Resources).find(([, r]) => r.Type === 'AWS::Backup::BackupPlan')!;
     const [rule] = (plan.Properties.BackupPlan as { BackupPlanRule: Record<string, unknown>[] })
@@ -333,5 +332,118 @@ describe('the user-pool export', () => {
     ]);
     const copy = recoveryResources[idOf(recovery, recovery.userPoolExportsCopy)]!;
     expect(copy.Properties.LifecycleConfiguration).toEqual({ Rules: rules });
+  });
+});
+
+describe('failing over to the secondary region', () => {
+  const replicaStreamArn =
+    'arn:aws:dynamodb:us-east-1:123456789012:table/plaza-dev/stream/2026-12-07T04:00:00.000';
+  let failover: PlazaStack;
+  let failoverResources: Record<string, Resource>;
+
+  beforeAll(() => {
+    const synthesized = synthesize({ failover: true, replicaStreamArn });
+    failover = synthesized.stack;
+    failoverResources = synthesized.template.toJSON().Resources as Record<string, Resource>;
+    expect(synthesized.recovery).toBeUndefined();
+  });
+
+  it('deploys the app alone in us-east-1, named apart from the lost stack (CloudFront names are global)', () => {
+    expect(failover.region).toBe('us-east-1');
+    expect(failover.stackName).toBe('Plaza-dev-failover');
+    const names = Object.values(failoverResources)
+      .filter((r) => r.Type.startsWith('AWS::CloudFront::') && r.Type !== 'AWS::CloudFront::Distribution')
+      .map((r) => JSON.stringify(r.Properties));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/Plazadevfailover/);
+  });
+
+  it("uses the table's replica in place, its consumers reading the replica's stream", () => {
+    // No table of its own: the replica belongs to the global table's resource in the lost region.
+    expect(ofType('AWS::DynamoDB::GlobalTable', failoverResources)).toEqual([]);
+    expect(ofType('AWS::DynamoDB::Table', failoverResources)).toEqual([]);
+    const mappings = ofType('AWS::Lambda::EventSourceMapping', failoverResources);
+    expect(mappings.map(([, r]) => r.Properties.EventSourceArn)).toEqual([
+      replicaStreamArn,
+      replicaStreamArn,
+    ]);
+    // Grants reach the replica's items and indexes, in this region.
+    const resolver =
+      failoverResources[failover.getLogicalId(failover.api.resolverFunction.node.defaultChild as never)]!;
+    expect(
+      (resolver.Properties.Environment as { Variables: Record<string, unknown> }).Variables.PLAZA_TABLE,
+    ).toBe('plaza-dev');
+    const grants = JSON.stringify(ofType('AWS::IAM::Policy', failoverResources));
+    expect(grants).toContain(':dynamodb:us-east-1:');
+    expect(grants).toContain(':table/plaza-dev/index/');
+    // Weekly backups go on, with nowhere to copy them.
+    const [, plan] = ofType('AWS::Backup::BackupPlan', failoverResources)[0]!;
+    const [weekly] = (plan.Properties.BackupPlan as { BackupPlanRule: Record<string, unknown>[] })
+      .BackupPlanRule;
+    expect(weekly).toMatchObject({
+      ScheduleExpression: 'cron(0 5 ? * SAT *)',
+      Lifecycle: { DeleteAfterDays: 90 },
+    });
+    expect(weekly!.CopyActions ?? []).toEqual([]);
+  });
+
+  it("serves and stores media in the media's copy, replicating nothing", () => {
+    const copy = named(recoveryNames('dev', '').mediaBucket);
+    const buckets = ofType('AWS::S3::Bucket', failoverResources);
+    // The audit log's and the user-pool exports' buckets are new; no media bucket is.
+    expect(buckets).toHaveLength(2);
+    for (const [, bucket] of buckets) expect(bucket.Properties.ReplicationConfiguration).toBeUndefined();
+    const pipeline =
+      failoverResources[failover.getLogicalId(failover.media.pipeline.node.defaultChild as never)]!;
+    expect(
+      (pipeline.Properties.Environment as { Variables: Record<string, unknown> }).Variables.S3_BUCKET,
+    ).toEqual(copy);
+    const [, distribution] = ofType('AWS::CloudFront::Distribution', failoverResources)[0]!;
+    expect(JSON.stringify(distribution.Properties)).toContain(recoveryNames('dev', '').mediaBucket);
+    // Uploads still run the pipelines: notifications on the copy.
+    expect(ofType('Custom::S3BucketNotifications', failoverResources)).toHaveLength(1);
+  });
+
+  it('is ready in the recovery stack: CORS for uploads and CloudFront reads on the copy', () => {
+    const copyId = idOf(recovery, recovery.mediaCopy);
+    expect(recoveryResources[copyId]!.Properties.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          AllowedMethods: ['PUT'],
+          AllowedOrigins: ['*'],
+          AllowedHeaders: ['*'],
+          ExposedHeaders: ['ETag'],
+          MaxAge: 3000,
+        },
+      ],
+    });
+    const [, policy] = ofType('AWS::S3::BucketPolicy', recoveryResources).find(
+      ([, r]) => JSON.stringify(r.Properties.Bucket) === JSON.stringify({ Ref: copyId }),
+    )!;
+    expect((policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toContainEqual({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [copyId, 'Arn'] }, '/*']] },
+      Condition: {
+        StringLike: {
+          'AWS:SourceArn': {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', account, ':distribution/*'],
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  it("refuses to fail over without the replica's stream, saying where to find it", () => {
+    expect(() => synthesize({ failover: true })).toThrow(
+      /replicaStreamArn.*describe-table --region us-east-1/,
+    );
+    const elsewhere = replicaStreamArn.replace('us-east-1', 'us-west-1');
+    expect(() => synthesize({ failover: true, replicaStreamArn: elsewhere })).toThrow(/replicaStreamArn/);
+    expect(() => synthesize({ failover: 'yes' })).toThrow(/failover must be true or false/);
   });
 });

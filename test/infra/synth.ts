@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PlazaRecoveryStack } from '../../infra/lib/disaster-recovery-stack.ts';
-import { recoveryNames } from '../../infra/lib/disaster-recovery.ts';
-import { PlazaStack } from '../../infra/lib/plaza-stack.ts';
+import type { PlazaRecoveryStack } from '../../infra/lib/disaster-recovery-stack.ts';
+import { plazaStacks } from '../../infra/lib/plaza-app.ts';
+import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { cdkJsonContext, readSettings } from '../../infra/lib/settings.ts';
 
 export function synthesize(
@@ -16,7 +16,8 @@ export function synthesize(
   app: App;
   stack: PlazaStack;
   template: Template;
-  recovery: PlazaRecoveryStack;
+  /** The secondary region's stack; none when failing over. */
+  recovery: PlazaRecoveryStack | undefined;
   outdir: string;
 } {
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'plaza-cdk-'));
@@ -32,14 +33,6 @@ export function synthesize(
     },
   });
   const settings = readSettings(app.node, {});
-  const recovery = new PlazaRecoveryStack(app, recoveryNames(settings.stage).stack, {
-    env: { region: settings.disasterRecovery.secondaryRegion },
-    settings,
-  });
-  const stack = new PlazaStack(app, `Plaza-${settings.stage}`, {
-    env: { region: settings.region },
-    settings,
-  });
-  stack.addStackDependency(recovery);
+  const { stack, recovery } = plazaStacks(app, settings);
   return { app, stack, template: Template.fromStack(stack), recovery, outdir };
 }
