@@ -14,7 +14,7 @@ const timeoutMs = 10_000;
 /** Apple accepts client secrets for up to six months; one per exchange needs only minutes. */
 const clientSecretSeconds = 300;
 
-/** The name in Apple's `user` form field ({"name":{"firstName","lastName"},"email"}), as OIDC claims. */
+/** The name in Apple's `user` form field ({"name":{"firstName","lastName"},"email"}), as claims. */
 function nameClaims(user: string | undefined): Record<string, string> {
   if (user === undefined || user.length > 4096) return {};
   let parsed: unknown;
@@ -28,8 +28,9 @@ function nameClaims(user: string | undefined): Record<string, string> {
   const given = part(name?.firstName);
   const family = part(name?.lastName);
   const claims: Record<string, string> = {};
-  if (given) claims.given_name = given;
-  if (family) claims.family_name = family;
+  // Cognito's names for Apple's attributes (firstName, lastName), and OpenID Connect's.
+  if (given) claims.firstName = claims.given_name = given;
+  if (family) claims.lastName = claims.family_name = family;
   if (given || family) claims.name = [given, family].filter(Boolean).join(' ');
   return claims;
 }

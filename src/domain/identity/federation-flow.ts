@@ -122,6 +122,7 @@ export async function finishFederation(
 }
 
 const postedAnswerBytes = 8 * 1024;
+const postedFields = ['code', 'error', 'user'];
 
 /**
  * POST /oauth2/idpresponse (`response_mode=form_post`, Sign in with Apple): the provider's answer
@@ -133,7 +134,9 @@ export async function acceptPostedAnswer(
   form: Record<string, string>,
   { users }: Pick<IdentityServices, 'users'>,
 ): Promise<string> {
-  const { state, ...answer } = form;
+  const { state } = form;
+  // Only what is read later: Apple's POSTed ID token is not kept (the token endpoint's one is verified).
+  const answer = Object.fromEntries(Object.entries(form).filter(([name]) => postedFields.includes(name)));
   const expired = new PlazaError('invalid_request', 'The sign-in has expired; please start again.');
   const stored = JSON.stringify(answer);
   if (!state || state.length > 200 || Buffer.byteLength(stored) > postedAnswerBytes) throw expired;
