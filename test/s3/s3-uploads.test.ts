@@ -2,7 +2,7 @@
  * Uploads through the bucket's S3 API into the media pipeline, as Amplify Storage sends them: the
  * app reserves an upload with createUploadUrl, puts the bytes (PutObject, @aws-sdk/lib-storage's
  * multipart upload, or CopyObject) under `private/<identity id>/uploads/<media id>/<file name>`
- * with identity-pool credentials, and posts the reserved key. The refusals: a guest, another
+ * with identity-pool credentials, path-style or virtual-hosted, and posts the reserved key. The refusals: a guest, another
  * user's media id, an id never reserved, a key off the layout, bytes of another kind or length.
  */
 import {
@@ -14,6 +14,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { Upload } from '@aws-sdk/lib-storage';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +182,39 @@ describe('uploads through the S3 API feed the media pipeline', () => {
     );
     expect(story.errors).toBeUndefined();
     expect(story.data!.createStory.media).toMatchObject({ status: 'READY', width: 600, height: 900 });
+  });
+
+  it('takes an upload addressed virtual-hosted (<bucket>.<host>), as Amplify Storage sends it', async () => {
+    const bytes = await photo(640, 480);
+    const { key, s3Key } = await reserve(alice, bytes);
+    // `<bucket>.localhost` is the loopback server to a browser; Node is told so here.
+    const agent = new Agent({
+      lookup: (_host, options, callback) =>
+        options.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4),
+    });
+    const virtual = new S3Client({
+      endpoint: `http://localhost:${new URL(pool.url).port}`,
+      region: 'us-west-1',
+      credentials: await alice.client.config.credentials(),
+      requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+    });
+    clients.push(virtual);
+    const sent: string[] = [];
+    virtual.middlewareStack.add(
+      (next) => (args) => {
+        const request = args.request as { hostname: string; path: string };
+        sent.push(`${request.hostname}${request.path}`);
+        return next(args);
+      },
+      { step: 'finalizeRequest' },
+    );
+    await virtual.send(
+      new PutObjectCommand({ Bucket: bucket, Key: s3Key, Body: bytes, ContentType: 'image/jpeg' }),
+    );
+    expect(decodeURIComponent(sent[0]!)).toBe(`${bucket}.localhost/${s3Key}`);
+    await expectGone(alice, s3Key);
+    await expectReady(alice, key, { width: 640, height: 480 });
+    agent.destroy();
   });
 
   it('refuses uploads that are not the caller’s reservation, before a byte is kept', async () => {
