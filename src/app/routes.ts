@@ -111,7 +111,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
             scopes: supportedScopes,
             callbackUrls: hostedUi.callbackUrls(),
             logoutUrls: hostedUi.logoutUrls(),
-            providers: [...hostedUi.providers.keys()],
+            providers: [...hostedUi.providers.keys(), ...(hostedUi.saml?.providers.keys() ?? [])],
           }),
         }
       : {}),

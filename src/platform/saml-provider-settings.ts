@@ -35,7 +35,7 @@ export const samlProviderSchema = z
     message: 'exactly one of metadataUrl and metadataFile',
   });
 
-/** The SAML providers, their metadata files resolved from the config's folder; names unique among all providers. */
+/** The SAML providers, their metadata files resolved from the working directory; names unique among all providers. */
 export function samlProvidersOf(
   providers: z.infer<typeof samlProviderSchema>[],
   otherNames: string[],

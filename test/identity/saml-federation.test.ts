@@ -142,6 +142,12 @@ describe('SAML federation, SP-initiated', () => {
     expect(xml).toContain(`entityID="${spEntityId}"`);
     expect(xml).toContain(`Location="${acsUrl}"`);
     expect(xml).toContain('WantAssertionsSigned="true"');
+
+    // The web app's sign-in buttons come from the outputs, SAML providers by their names.
+    const outputs = (await (await fetch(`${pool.url}/amplify_outputs.json`)).json()) as {
+      auth: { oauth: { identity_providers: string[] } };
+    };
+    expect(outputs.auth.oauth.identity_providers).toEqual(expect.arrayContaining(['Corp', 'Portal']));
   });
 
   it('creates the user with mapped attributes on the first sign-in and reuses it on the second', async () => {

@@ -13,6 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
+import {
+  samlIdentityProvider,
+  samlServiceProviderMetadata,
+} from '../../src/adapters/saml/saml-identity-provider.ts';
+import type { SamlFederation } from '../../src/ports/saml-federation.ts';
 
 export interface SigningKey {
   privateKey: string;
@@ -135,6 +140,27 @@ export class SamlIdp {
   async close(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** The pool's SAML side with providers reading this IdP's metadata URL (the domain's tests). */
+  federation(acsUrl: string, providers: { name: string; idpInitiated: boolean }[]): SamlFederation {
+    return {
+      providers: new Map(
+        providers.map(({ name, idpInitiated }) => [
+          name,
+          samlIdentityProvider({
+            name,
+            metadataUrl: `${this.url}/metadata`,
+            metadataFile: undefined,
+            attributeMapping: { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' },
+            idpInitiated,
+            clockSkewMs: 30_000,
+          }),
+        ]),
+      ),
+      acsUrl: () => acsUrl,
+      serviceProviderMetadata: samlServiceProviderMetadata,
+    };
   }
 
   metadata(): string {

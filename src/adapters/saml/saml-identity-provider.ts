@@ -2,9 +2,10 @@
  * Federation to a SAML 2.0 identity provider with @node-saml/node-saml: the provider's metadata
  * (by URL or from a file), AuthnRequests on the HTTP-Redirect binding, and Responses on the
  * HTTP-POST binding whose assertion must be signed by one of the provider's certificates.
- * node-saml checks the signatures, issuer, audience, InResponseTo and the Conditions' window;
- * the bearer confirmation (Recipient, NotOnOrAfter) and the Response's Destination are checked
- * here on the verified assertion, since node-saml leaves them to the service provider.
+ * node-saml checks the signatures, audience, InResponseTo and the Conditions' window; the
+ * assertion's issuer, the bearer confirmation (Recipient, NotOnOrAfter) and the Response's
+ * Destination are checked here on the verified assertion, since node-saml leaves them to the
+ * service provider.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ const redirectBinding = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 const bearer = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const timeoutMs = 10_000;
 const metadataBytes = 512 * 1024;
+const metadataRefreshMs = 60 * 60 * 1000;
 /** How long an AuthnRequest may wait for its answer (the hosted UI's federation state lives as long). */
 const requestLifetimeMs = 10 * 60 * 1000;
 
@@ -164,8 +166,12 @@ export function samlIdentityProvider(
   options: { now: () => number } = { now: Date.now },
 ): SamlIdentityProvider {
   let metadata: Promise<IdpMetadata> | undefined;
+  let loadedAt = 0;
   const load = () => {
+    // Read again now and then, so a rotated signing certificate is picked up without a restart.
+    if (options.now() - loadedAt > metadataRefreshMs) metadata = undefined;
     metadata ??= (async () => {
+      loadedAt = options.now();
       const text =
         settings.metadataUrl !== undefined
           ? await fetchMetadata(settings.metadataUrl)
@@ -220,6 +226,8 @@ export function samlIdentityProvider(
         SAMLResponse: samlResponse,
       });
       if (!profile) throw new Error(`${settings.name}: no assertion`);
+      // node-saml checks idpIssuer on logout messages only: a key shared by several of an IdP's entities signs for each.
+      if (profile.issuer !== idp.entityId) throw new Error(`${settings.name}: assertion from another issuer`);
       // Unsolicited: an answer to one of our requests cannot be replayed as an IdP-initiated sign-in.
       if (requestId === undefined && profile.inResponseTo)
         throw new Error(`${settings.name}: InResponseTo in an IdP-initiated Response`);
