@@ -4,7 +4,7 @@
  * parameters of logged URLs that carry credentials (OAuth codes, URL
  * signatures, AppSync's base64 `header` with its token).
  */
-import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -96,20 +96,36 @@ export function createLogger(
 
 /**
  * A child of `logger` with `bindings`, made the first time a line is written: most requests
- * write none, and a pino child costs a serialization of its bindings.
+ * write none, and a pino child costs a serialization of its bindings. (A class, so that making
+ * one per request makes no closures.)
  */
-export function lazyChild(logger: Logger, bindings: Record<string, unknown>): Log {
-  let child: Logger | undefined;
-  const line =
-    (level: keyof Log): LogFn =>
-    (...args: unknown[]) =>
-      ((child ??= logger.child(bindings))[level] as (...a: unknown[]) => void)(...args);
-  return {
-    trace: line('trace'),
-    debug: line('debug'),
-    info: line('info'),
-    warn: line('warn'),
-    error: line('error'),
-    fatal: line('fatal'),
-  };
+export class LazyChild implements Log {
+  #child: Logger | undefined;
+  readonly #logger: Logger;
+  readonly #bindings: Record<string, unknown>;
+  constructor(logger: Logger, bindings: Record<string, unknown>) {
+    this.#logger = logger;
+    this.#bindings = bindings;
+  }
+  get #log(): Logger {
+    return (this.#child ??= this.#logger.child(this.#bindings));
+  }
+  trace(...args: unknown[]): void {
+    Reflect.apply(this.#log.trace, this.#log, args);
+  }
+  debug(...args: unknown[]): void {
+    Reflect.apply(this.#log.debug, this.#log, args);
+  }
+  info(...args: unknown[]): void {
+    Reflect.apply(this.#log.info, this.#log, args);
+  }
+  warn(...args: unknown[]): void {
+    Reflect.apply(this.#log.warn, this.#log, args);
+  }
+  error(...args: unknown[]): void {
+    Reflect.apply(this.#log.error, this.#log, args);
+  }
+  fatal(...args: unknown[]): void {
+    Reflect.apply(this.#log.fatal, this.#log, args);
+  }
 }

@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
-import { lazyChild, type Log, type Logger } from '../../platform/logger.ts';
+import { LazyChild, type Log, type Logger } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { ApiKeyVerifier, Caller, IdentityVerifier } from '../../ports/identity-verifier.ts';
 import type { IncomingSignedRequest } from '../http/sigv4-verifier.ts';
@@ -97,49 +97,43 @@ export function graphqlHttp(options: GraphQLHttpOptions, run: RunOptions) {
     return runGraphQL(run, caller, body, readOnly, log);
   }
 
-  /** POST /graphql, as a lane: the body read here (up to the server's limit), parsed and answered. */
-  function post(request: IncomingMessage, response: ServerResponse): void {
+  /** The answer to a POST's body (read here, up to the server's limit). */
+  async function answerPost(request: IncomingMessage, log: Log): Promise<Outcome> {
+    const raw = await readBody(request, options.maxBodyBytes);
+    if (!Buffer.isBuffer(raw)) return raw;
+    const parsed = parseJson(request.headers['content-type'], raw);
+    if ('status' in parsed) return parsed;
+    const http = { method: 'POST', url: request.url ?? '/graphql', headers: request.headers, rawBody: raw };
+    return measured(options.metrics, answer(http, parsed.body, false, log));
+  }
+
+  /** POST /graphql, as a lane: never throws, answers every request it is given. */
+  async function post(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
     const reqId = requestIdOf(request.headers);
-    const log = lazyChild(options.logger, { reqId });
-    const send = (outcome: Outcome) => {
-      const json = JSON.stringify(outcome.body);
-      response.writeHead(outcome.status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(json),
-        'x-amzn-RequestId': reqId,
-      });
-      response.end(json);
-      if (options.logger.isLevelEnabled('info'))
-        options.logger.info(
-          {
-            reqId,
-            req: request,
-            res: { statusCode: outcome.status },
-            responseTime: performance.now() - started,
-          },
-          'request completed',
-        );
-    };
-    const failed = (error: unknown) => {
+    const log = new LazyChild(options.logger, { reqId });
+    let outcome: Outcome;
+    try {
+      outcome = await answerPost(request, log);
+    } catch (error) {
       log.error({ err: error }, 'request failed');
-      if (!response.headersSent) send(failure(500, 'InternalFailure', 'An internal error occurred'));
-      else response.destroy();
-    };
-    readBody(request, options.maxBodyBytes)
-      .then((raw) => {
-        if (typeof raw !== 'object' || !Buffer.isBuffer(raw)) return send(raw);
-        const parsed = parseJson(request.headers['content-type'], raw);
-        if ('status' in parsed) return send(parsed);
-        const http = {
-          method: 'POST',
-          url: request.url ?? '/graphql',
-          headers: request.headers,
-          rawBody: raw,
-        };
-        return measured(options.metrics, answer(http, parsed.body, false, log)).then(send);
-      }, failed)
-      .catch(failed);
+      outcome = failure(500, 'InternalFailure', 'An internal error occurred');
+    }
+    if (response.destroyed) return;
+    const json = JSON.stringify(outcome.body);
+    response.writeHead(outcome.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      'x-amzn-RequestId': reqId,
+    });
+    response.end(json);
+    if (options.logger.isLevelEnabled('info')) {
+      const responseTime = performance.now() - started;
+      const { method, url, headers, socket } = request;
+      const req = { method, url, host: headers.host, ip: socket.remoteAddress, socket };
+      const res = { statusCode: outcome.status };
+      options.logger.info({ reqId, req, res, responseTime }, 'request completed');
+    }
   }
 
   /** GET /graphql: a query (never a mutation) with its variables in the query string. */
@@ -158,7 +152,7 @@ export function graphqlHttp(options: GraphQLHttpOptions, run: RunOptions) {
     return reply.code(outcome.status).send(outcome.body);
   }
 
-  return { post, get };
+  return { post: (request: IncomingMessage, response: ServerResponse) => void post(request, response), get };
 }
 
 /** The request as SigV4 signed it: the path and query as sent, and the body's exact bytes. */
@@ -187,6 +181,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Out
     });
     request.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     request.on('error', reject);
+    // A client that goes away mid-body: nothing to answer (a promise settles once, so this is
+    // a no-op after 'end').
+    request.on('close', () => reject(new Error('The client closed the request')));
   });
 }
 
