@@ -7,7 +7,7 @@
  * pipeline (`processMedia`, on sharp) in Lambda; a clip's runs the same handler in a Lambda
  * container image that carries ffmpeg (infra/video-pipeline/Dockerfile).
  */
-import { CustomResource, Duration, IgnoreMode, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, IgnoreMode, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -225,6 +225,12 @@ export class PlazaMedia extends Construct {
     });
 
     this.url = `https://${settings.mediaDomain?.domainName ?? this.distribution.distributionDomainName}`;
+    if (settings.disasterRecovery.failover) {
+      Annotations.of(this.distribution).acknowledgeWarning(
+        '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+        "The recovery stack's policy on the copy lets this account's distributions read it",
+      );
+    }
 
     this.pipeline = plazaFunction(this, 'Pipeline', {
       entry: 'src/bin/lambda/media-pipeline.ts',
