@@ -63,10 +63,9 @@ function reachBucketWithoutTls(tlsTwin: string): void {
 
 /** The media id of a reserved post or story key (`users/<id>/posts/<media id>/original.jpg`). */
 export function mediaIdOf(key: string): string {
-  const parts = key.split('/');
-  const id = key.startsWith('stories/') ? parts[2] : parts[3];
-  if (!id) throw new Error(`${key} is not a post's or story's upload`);
-  return id;
+  const match = /^(?:users\/[^/]+\/posts|stories\/[^/]+)\/([0-9A-HJKMNP-TV-Z]{26})\/[^/]+$/.exec(key);
+  if (!match?.[1]) throw new Error(`${key} is not a post's or story's upload`);
+  return match[1];
 }
 
 /** Sends the file with `uploadData` into the reservation `key`, reporting bytes sent. */
