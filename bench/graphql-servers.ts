@@ -7,7 +7,6 @@
  * what the load needs as JSON.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app/app.ts';
@@ -16,25 +15,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { authors, followsPerViewer, seedFeed, viewers } from './feed-seed.ts';
 import { listen } from './http-load.ts';
 import { bareServer } from './scale-bare.ts';
-
-async function startProfiler(): Promise<{ stop(): Promise<object> }> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: object };
-      session.disconnect();
-      return profile;
-    },
-  };
-}
+import { startProfiler } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-bench-graphql-'));
 const config = loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 'NORMAL' }, dir);

@@ -1,5 +1,6 @@
 /** A small benchmark harness: timed loops, percentiles, and a table of ops/s with the ratio to a bare reference. */
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 
 export interface Measurement {
@@ -92,4 +93,24 @@ export const benchConfigFile = {
 /** Writes `benchConfigFile` into a data directory, before `loadConfig` reads it. */
 export function writeBenchConfig(dir: string): void {
   writeFileSync(join(dir, 'plaza.config.json'), JSON.stringify(benchConfigFile));
+}
+
+/** A CPU profile of this process from now until `stop()` (BENCH_CPU_PROFILE in the servers' processes). */
+export async function startProfiler(): Promise<{ stop(): Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      session.disconnect();
+      return profile;
+    },
+  };
 }

@@ -5,12 +5,16 @@
  * stated "on one core"; the clients run here. Measured per event: when each
  * subscriber got it, from the moment the post was asked for, against a bare
  * `ws` server that sends a prepared JSON string of the same shape to as many
- * sockets in the same run (no GraphQL, no auth, no resolution).
+ * sockets in the same run (no GraphQL, no auth, no resolution). The notification
+ * case gives each of the 5,000 users a notification of their own at once (the
+ * notifications written in one go, as a seed or a restore would), each to be
+ * delivered to its recipient alone.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { percentile, printTable, type Row } from './harness.ts';
+import { median, percentile, printTable, type Row } from './harness.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 5000);
 const POSTS = 10;
@@ -31,6 +35,8 @@ interface Client {
 interface Scenario {
   name: string;
   goal: string;
+  /** What the servers are told to do for each event: a post to everyone, or a notification to each. */
+  event: 'post' | 'notify';
   /** Opens one subscribed client for the viewer with this token. */
   open(token: string, i: number, ready: Ready): Promise<Client>;
 }
@@ -92,20 +98,33 @@ const basicQuery = (authorId: string) =>
 const viewerQuery = (authorId: string) =>
   `subscription { onCreatePost(authorId: "${authorId}") { id description likeCount viewerHasLiked author { id username viewerFollows } } }`;
 
+// What the web app's bell asks for, with the actor's name: one operation, each event for one subscriber.
+const notificationQuery = () =>
+  `subscription OnNotification { onNotification { id type createdAt actor { id username } } }`;
+
 const scenarios: Scenario[] = [
   {
     name: 'graphql-transport-ws, same fields for all',
     goal: 'p99 < 250 ms, ≥ 10,000/s',
+    event: 'post',
     open: graphqlWs(basicQuery),
   },
   {
     name: 'graphql-transport-ws, viewer fields',
     goal: 'p99 < 250 ms, ≥ 10,000/s',
+    event: 'post',
     open: graphqlWs(viewerQuery),
+  },
+  {
+    name: 'graphql-transport-ws, own notification each',
+    goal: 'p99 < 250 ms, ≥ 10,000/s',
+    event: 'notify',
+    open: graphqlWs(notificationQuery),
   },
   {
     name: 'AppSync real-time, same fields for all',
     goal: 'p99 < 250 ms, ≥ 10,000/s',
+    event: 'post',
     open: (token, i, ready) =>
       new Promise((resolve, reject) => {
         const header = Buffer.from(JSON.stringify({ Authorization: token })).toString('base64url');
@@ -156,6 +175,11 @@ async function measureFanOut(clients: Client[], command: (n: number) => Promise<
   };
 }
 
+const loadAverage = () =>
+  loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
+
 export async function subscriptionsBenchmark(): Promise<void> {
   const child = spawn(
     process.execPath,
@@ -166,19 +190,33 @@ export async function subscriptionsBenchmark(): Promise<void> {
   const first = await lines.next();
   if (first.done) throw new Error('the benchmark servers exited');
   const ready = JSON.parse(first.value) as Ready;
+  // The notification case's writes, as the servers timed them (ms): part of each delay, not the hub's.
+  const writes: number[] = [];
   const command = async (line: string) => {
     child.stdin.write(`${line}\n`);
-    await lines.next();
+    const answer = await lines.next();
+    if (typeof answer.value === 'string' && answer.value.startsWith('wrote '))
+      writes.push(Number(answer.value.slice('wrote '.length)));
   };
 
-  const outcomes: { name: string; goal: string; plaza: Outcome }[] = [];
-  for (const scenario of scenarios) {
+  // The machine may be shared: its load beside the figures says how far to trust them.
+  const loadAtStart = loadAverage();
+  const outcomes: { name: string; goal: string; plaza: Outcome; writeMs: number | undefined }[] = [];
+  // SUBSCRIPTION_SCENARIOS=<words>: only the scenarios whose names hold one of them (to profile one).
+  const only = process.env.SUBSCRIPTION_SCENARIOS?.split(',');
+  for (const scenario of scenarios.filter(({ name }) => !only || only.some((word) => name.includes(word)))) {
     const opened = performance.now();
     const clients = await openAll(ready, scenario.open);
     const connectSeconds = (performance.now() - opened) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const plaza = await measureFanOut(clients, (n) => command(`post ${n}`));
-    outcomes.push({ name: scenario.name, goal: scenario.goal, plaza: { ...plaza, connectSeconds } });
+    writes.length = 0;
+    const plaza = await measureFanOut(clients, (n) => command(`${scenario.event} ${n}`));
+    outcomes.push({
+      name: scenario.name,
+      goal: scenario.goal,
+      plaza: { ...plaza, connectSeconds },
+      writeMs: writes.length > 0 ? median(writes) : undefined,
+    });
     for (const client of clients) client.socket.terminate();
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -201,11 +239,13 @@ export async function subscriptionsBenchmark(): Promise<void> {
 
   console.log(
     `\n${SUBSCRIBERS} subscribers, ${POSTS} posts each; delay from asking for the post to each delivery ` +
-      `(bare: p50 ${bare.p50.toFixed(0)} ms, p99 ${bare.p99.toFixed(0)} ms)`,
+      `(bare: p50 ${bare.p50.toFixed(0)} ms, p99 ${bare.p99.toFixed(0)} ms); ` +
+      `load average ${loadAtStart} at the start, ${loadAverage()} at the end`,
   );
   console.table(
-    outcomes.map(({ name, plaza }) => ({
+    outcomes.map(({ name, plaza, writeMs }) => ({
       scenario: name,
+      'of which writing ms': writeMs === undefined ? '' : Math.round(writeMs),
       'connect s': plaza.connectSeconds.toFixed(1),
       'p50 ms': Math.round(plaza.p50),
       'p99 ms': Math.round(plaza.p99),

@@ -153,6 +153,50 @@ describe('subscriptionHub', () => {
     expect(hub.groups).toBe(0);
   });
 
+  it("reads no viewer's like of a new post: its event says nobody likes it", async () => {
+    const { hub, events, batchGets, social } = hubOverStore();
+    const author = await server.newUser('hub-new-post');
+    const viewers = await Promise.all(Array.from({ length: 5 }, (_, i) => server.newUser(`hub-new-${i}`)));
+    await followUser(viewers[0]!.id, author.id, social);
+    const query = `subscription { onCreatePost(authorId: "${author.id}") { id likeCount viewerHasLiked author { viewerFollows } } }`;
+    const subscribers = await Promise.all(viewers.map((viewer) => collect(hub, user(viewer.id), query)));
+    batchGets.length = 0;
+
+    const post = await createPost(author.id, { description: 'fresh' }, social);
+    events.publish('createPost', post);
+    await settle(() => subscribers.every((s) => s.received.length === 1));
+    subscribers.forEach((subscriber, i) =>
+      expect(subscriber.received[0]!.result.data).toEqual({
+        onCreatePost: {
+          id: post.id,
+          likeCount: 0,
+          viewerHasLiked: false,
+          author: { viewerFollows: i === 0 },
+        },
+      }),
+    );
+    // The author's blockers (a query), then the author's profile and 5 follow edges: no like.
+    expect(batchGets.reduce((a, b) => a + b, 0)).toBe(6);
+
+    // A post that has likes still reads each viewer's.
+    await likePost(viewers[1]!.id, post.id, social);
+    batchGets.length = 0;
+    events.publish('createPost', { ...post, likeCount: 1 });
+    await settle(() => subscribers.every((s) => s.received.length === 2));
+    expect(
+      subscribers.map((s) => (s.received[1]!.result.data as { onCreatePost: object }).onCreatePost),
+    ).toEqual(
+      viewers.map((_, i) => ({
+        id: post.id,
+        likeCount: 1,
+        viewerHasLiked: i === 1,
+        author: { viewerFollows: i === 0 },
+      })),
+    );
+    expect(batchGets.reduce((a, b) => a + b, 0)).toBe(11);
+    for (const subscriber of subscribers) subscriber.stop();
+  });
+
   it('hands a burst of notifications each to its recipient alone, in order, with one read per slice', async () => {
     const { hub, events, batchGets } = hubOverStore();
     const actor = await server.newUser('hub-actor');

@@ -64,8 +64,16 @@ export interface SqliteChangeStreamOptions {
   pollIntervalMs: number;
 }
 
+/**
+ * Records decoded lately, by sequence number: every consumer reads every record, and decoding one
+ * (JSON, then DynamoDB's wire form) cost more than reading it. A burst of 5,000 writes was decoded
+ * once for each consumer. Consumers share the records, so none may change one (none does).
+ */
+const decodedRecords = 2000;
+
 export class SqliteChangeStream implements ChangeStream {
   private readonly db: Database.Database;
+  private readonly decoded = new Map<number, StreamRecord>();
   private readonly region: string;
   private readonly tableName: string;
   private readonly consumers: ConsumerSet<SqliteConsumer>;
@@ -125,7 +133,17 @@ export class SqliteChangeStream implements ChangeStream {
   /** @internal */
   readBatch(after: number, limit: number): { rows: ChangeRow[]; records: StreamRecord[] } {
     const rows = this.statements.after.all(after, limit);
-    return { rows, records: rows.map((row) => toStreamRecord(row, this.region)) };
+    return { rows, records: rows.map((row) => this.decode(row)) };
+  }
+
+  private decode(row: ChangeRow): StreamRecord {
+    let record = this.decoded.get(row.seq);
+    if (record) return record;
+    record = toStreamRecord(row, this.region);
+    this.decoded.set(row.seq, record);
+    // Oldest first in a Map: the records every consumer has read by now.
+    if (this.decoded.size > decodedRecords) this.decoded.delete(this.decoded.keys().next().value as number);
+    return record;
   }
 
   /** @internal */

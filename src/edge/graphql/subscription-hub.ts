@@ -272,11 +272,14 @@ function startGroup(
       return;
     }
     const all = [...audiences.values()];
+    const unliked = unlikedPostOf(event);
     for (let start = 0; start < all.length; start += viewersPerSlice) {
       await Promise.all(
         all.slice(start, start + viewersPerSlice).map(async (audience) => {
           const receivers = unblocked(audience, blockers);
           if (receivers.length === 0) return;
+          if (unliked !== undefined && audience.caller.kind === 'user')
+            loaders.likes.prime(unliked, audience.caller.sub, false);
           const live = await execute(options, prepared, variables, audience, event, loaders);
           deliverAll(receivers, live, log);
         }),
@@ -366,6 +369,16 @@ function receiversByAudience(own: Map<Deliver, Audience> | undefined): Map<Audie
 function recipientOf(event: unknown): string | undefined {
   const recipientId = (event as { recipientId?: unknown } | null)?.recipientId;
   return typeof recipientId === 'string' ? recipientId : undefined;
+}
+
+/**
+ * The id of a post whose event says nobody likes it (a new post): an event is the item as written,
+ * and a post's likeCount moves in the same transaction as each like, so no viewer's like need be
+ * read. A like made since is news of its own (onLikePost); this answer stays true to its event.
+ */
+function unlikedPostOf(event: unknown): string | undefined {
+  const post = event as { id?: unknown; likeCount?: unknown } | null;
+  return post?.likeCount === 0 && typeof post.id === 'string' ? post.id : undefined;
 }
 
 /**
