@@ -92,10 +92,22 @@ describe('samlIdentityProvider', () => {
         inResponseTo: requestId,
         ...options,
       });
-    await expect(provider.verify(sp, answer({ inResponseTo: '_another' }), requestId)).rejects.toThrow();
-    await expect(
-      provider.verify(sp, answer({ issuer: 'https://evil.example' }), requestId),
-    ).rejects.toThrow();
+    await expect(provider.verify(sp, answer({ inResponseTo: '_another' }), requestId)).rejects.toThrow(
+      /InResponseTo/,
+    );
+    await expect(provider.verify(sp, answer({ issuer: 'https://evil.example' }), requestId)).rejects.toThrow(
+      /another issuer/,
+    );
+    // A failed status outside the signed assertion still fails the sign-in.
+    const failed = idp.response({
+      nameId: 'alice',
+      acsUrl: sp.acsUrl,
+      audience: sp.entityId,
+      inResponseTo: requestId,
+      afterSigning: (xml) => xml.replace('status:Success', 'status:Responder'),
+    });
+    await expect(provider.verify(sp, failed, requestId)).rejects.toThrow(/status/);
+    await expect(provider.verify(sp, answer({}), requestId)).resolves.toHaveProperty('subject', 'alice');
   });
 
   it('tries a metadata URL that failed again on the next sign-in', async () => {

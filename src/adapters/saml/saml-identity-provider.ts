@@ -4,7 +4,7 @@
  * HTTP-POST binding whose assertion must be signed by one of the provider's certificates.
  * node-saml checks the signatures, audience, InResponseTo and the Conditions' window; the
  * assertion's issuer, the bearer confirmation (Recipient, NotOnOrAfter) and the Response's
- * Destination are checked here on the verified assertion, since node-saml leaves them to the
+ * status and Destination are checked here on the verified assertion, since node-saml leaves them to the
  * service provider.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,6 +25,7 @@ const protocolNs = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const signatureNs = 'http://www.w3.org/2000/09/xmldsig#';
 const redirectBinding = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 const bearer = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const success = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const timeoutMs = 10_000;
 const metadataBytes = 512 * 1024;
 const metadataRefreshMs = 60 * 60 * 1000;
@@ -119,7 +120,8 @@ function instant(element: XmlElement | undefined, name: string): number {
 
 /**
  * What node-saml leaves to the service provider, on the verified assertion: a bearer confirmation
- * for this ACS (Recipient) still in its window, and the Response's Destination if it names one.
+ * for this ACS (Recipient) still in its window; and on the Response, success and its Destination
+ * if it names one.
  */
 function confirmation(
   assertionXml: string,
@@ -133,6 +135,9 @@ function confirmation(
   if (response.namespaceURI === protocolNs && response.hasAttribute('Destination')) {
     if (response.getAttribute('Destination') !== sp.acsUrl) throw new Error('wrong Destination');
   }
+  // node-saml reads the Status only of a Response without an assertion.
+  const status = children(response, protocolNs, 'StatusCode')[0]?.getAttribute('Value');
+  if (status !== success) throw new Error(`status ${status ?? 'missing'}`);
   const assertionId = assertion.getAttribute('ID') ?? '';
   if (!assertionId) throw new Error('assertion has no ID');
   const confirmations = children(assertion, assertionNs, 'SubjectConfirmation')
