@@ -1,7 +1,8 @@
 /**
  * Cognito's hosted-UI endpoints on the embedded pool: /oauth2/authorize (code
  * flow with PKCE S256), /login (a plain form), /oauth2/token, /oauth2/userInfo,
- * /logout, and /oauth2/idpresponse for federated sign-in. The tokens are the
+ * /logout, /oauth2/idpresponse for federated sign-in, and /saml2/idpresponse and
+ * /saml2/metadata for SAML providers. The tokens are the
  * pool's own, so refresh, revocation and sign-out everywhere apply to them.
  * One module per endpoint under ./hosted-ui/; this file is their route table.
  */
