@@ -51,20 +51,17 @@ export async function getAll(
 ): Promise<Item[]> {
   const unique = [...new Map(keys.map((key) => [`${key.PK}\u0000${key.SK}`, key])).values()];
   const items: Item[] = [];
-  await Promise.all(
-    chunks(unique, limits.batchGetKeys).map((chunk) =>
-      untilProcessed(
-        chunk,
-        async (pending) => {
-          const result = await store.batchGet(pending, options);
-          items.push(...result.items);
-          return result.unprocessed;
-        },
-        'keys',
-        options,
-      ),
-    ),
-  );
+  const call = async (pending: Key[]) => {
+    const result = await store.batchGet(pending, options);
+    items.push(...result.items);
+    return result.unprocessed;
+  };
+  // Nearly every page's keys fit one call.
+  if (unique.length <= limits.batchGetKeys) await untilProcessed(unique, call, 'keys', options);
+  else
+    await Promise.all(
+      chunks(unique, limits.batchGetKeys).map((chunk) => untilProcessed(chunk, call, 'keys', options)),
+    );
   return items;
 }
 
