@@ -2,7 +2,9 @@
  * The web app's sign-in offers a button per identity provider that amplify_outputs.json lists
  * (`auth.oauth.identity_providers`), in headless Chromium; a click is Amplify's signInWithRedirect,
  * which reaches the hosted UI's /oauth2/authorize for that provider, with PKCE. The local server's
- * hosted UI is on plain http, so this also checks that the app reaches it there.
+ * hosted UI is on plain http, so this also checks that the app reaches it there. Through a real
+ * OpenID Connect provider the browser comes back signed in, and signs out through the hosted UI's
+ * /logout, all on plain http (authorize, token, logout).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,27 +12,34 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { buildWebApp } from '../../web/build.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { startOidcIdp, type OidcIdp } from '../support/oidc-idp.ts';
 import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'federated-sign-in');
 let server: PoolApp;
+let idp: OidcIdp;
 let browser: Browser;
 let page: Page;
+/** Amplify's access tokens in the page's storage (an expression, evaluated in the page). */
+const accessTokens = "Object.keys(localStorage).filter((key) => key.endsWith('.accessToken'))";
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   const build = await buildWebApp();
   if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
+  idp = await startOidcIdp();
   server = await startPoolApp('federated-sign-in', {
     configFile: {
       userPool: {
         identityProviders: [
           { name: 'Google', issuer: 'https://accounts.google.com', clientId: 'google-client' },
           { name: 'Okta', issuer: 'https://example.okta.com', clientId: 'okta-client' },
+          { name: 'Mock', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
         ],
       },
     },
   });
+  await idp.accept(`${server.url}/oauth2/idpresponse`);
   browser = await launchChromium();
   page = await (await browser.newContext({ baseURL: server.url })).newPage();
   page.setDefaultTimeout(30_000);
@@ -39,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await idp?.close();
 });
 
 it('lists the providers in amplify_outputs.json and shows a button for each', async () => {
@@ -52,14 +62,14 @@ it('lists the providers in amplify_outputs.json and shows a button for each', as
     domain: new URL(server.url).host,
     response_type: 'code',
     redirect_sign_in_uri: expect.arrayContaining([`${server.url}/`]),
-    identity_providers: ['GOOGLE', 'Okta'],
+    identity_providers: ['GOOGLE', 'Okta', 'Mock'],
   });
 
   await page.goto('/signin');
   const group = page.getByRole('group', { name: 'Other ways to sign in' });
   await expect
     .poll(() => group.getByRole('button').allTextContents())
-    .toEqual(['Continue with Google', 'Continue with Okta']);
+    .toEqual(['Continue with Google', 'Continue with Okta', 'Continue with Mock']);
   await page.screenshot({ path: join(artifacts, 'sign-in.png'), fullPage: true });
 
   // The hosted UI would send the browser on to the provider; the request to it is what is checked.
@@ -77,4 +87,45 @@ it('lists the providers in amplify_outputs.json and shows a button for each', as
     redirect_uri: `${server.url}/`,
     code_challenge_method: 'S256',
   });
+  await page.unroute('**/oauth2/authorize?**');
 });
+
+it(
+  'signs in through a provider and out through the hosted UI, all on plain http',
+  { timeout: 60_000 },
+  async () => {
+    onTestFailed(() =>
+      page.screenshot({ path: join(artifacts, 'failure-round-trip.png'), fullPage: true }).then(() => {}),
+    );
+    await page.goto('/signin');
+    await page.getByRole('button', { name: 'Continue with Mock' }).click();
+    // oidc-provider's development login and consent forms.
+    await page.waitForURL((url) => url.origin === idp.issuer);
+    await page.locator('input[name=login]').fill('carol');
+    await page.locator('input[name=password]').fill('any');
+    await page.locator('button[type=submit]').click();
+    await page.locator('button[type=submit]', { hasText: /continue/i }).click();
+
+    // Back at the app, whose Amplify redeemed the code at the local /oauth2/token: a new user, signed in.
+    await page.getByRole('heading', { name: 'Welcome to Plaza' }).waitFor();
+    expect(new URL(page.url()).origin).toBe(server.url);
+    await page.screenshot({ path: join(artifacts, 'signed-in.png'), fullPage: true });
+
+    await page.getByLabel('Username').fill('carol_fed');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Welcome to Plaza' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: /settings/i }).click();
+    const signOut = page.getByRole('button', { name: 'Sign out', exact: true });
+    expect(await page.evaluate<string[]>(accessTokens)).toHaveLength(1);
+
+    const [logout] = await Promise.all([
+      page.waitForRequest((request) => request.url().includes('/logout?')),
+      signOut.click(),
+    ]);
+    expect(new URL(logout.url()).origin).toBe(server.url);
+    await page.waitForURL(`${server.url}/**`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Amplify's tokens are gone from the browser's storage.
+    expect(await page.evaluate<string[]>(accessTokens)).toEqual([]);
+  },
+);

@@ -1,5 +1,7 @@
 /** Configures Amplify from the deployment's `amplify_outputs.json`: the only place the app learns where it runs. */
 import { Amplify, type ResourcesConfig } from 'aws-amplify';
+import { signOut } from 'aws-amplify/auth';
+import { Hub } from 'aws-amplify/utils';
 
 export interface AmplifyOutputs {
   version: string;
@@ -12,7 +14,7 @@ export interface AmplifyOutputs {
     identity_pool_id?: string;
     password_policy?: { min_length?: number };
     /** The hosted UI, when the app client has one: where signInWithRedirect goes, and its providers. */
-    oauth?: { domain: string; identity_providers?: string[] };
+    oauth?: { domain: string; identity_providers?: string[]; redirect_sign_out_uri?: string[] };
   };
   data?: { url: string };
 }
@@ -43,13 +45,19 @@ export function configureAmplify(outputs: AmplifyOutputs): void {
   const oauthDomain = outputs.auth?.oauth?.domain;
   if (endpoint?.startsWith('http:') && oauthDomain === new URL(endpoint).host) {
     hostedUiWithoutTls = oauthDomain;
+    signOutUris = outputs.auth?.oauth?.redirect_sign_out_uri ?? [];
     reachTokenEndpointWithoutTls(oauthDomain);
+    Hub.listen('auth', ({ payload }) => {
+      if (payload.event === 'signInWithRedirect') localStorage.setItem(hostedUiSignInKey, 'true');
+    });
   }
 }
 
 let federatedProviders: string[] = [];
 /** The hosted UI's host when it is served over plain http (a server on one machine). */
 let hostedUiWithoutTls: string | undefined;
+let signOutUris: string[] = [];
+const hostedUiSignInKey = 'plaza.hostedUiSignIn';
 
 /**
  * The identity providers the app client offers through the hosted UI, as `amplify_outputs.json`
@@ -98,4 +106,36 @@ function openRealtimeWithoutTls(endpoint: URL): void {
     }
   }
   window.WebSocket = EndpointWebSocket;
+}
+
+/**
+ * Amplify's signOut. After a hosted-UI sign-in Amplify also ends the hosted UI's session, by sending
+ * the browser to https://<domain>/logout; a hosted UI on plain http has no https to answer, so there
+ * Amplify signs out without it and the browser goes to the http:// /logout, as Amplify would have.
+ */
+export async function signOutOfPool(global: boolean): Promise<void> {
+  if (!hostedUiWithoutTls || localStorage.getItem(hostedUiSignInKey) !== 'true') {
+    await signOut({ global });
+    return;
+  }
+  const config = Amplify.getConfig();
+  const cognito = config.Auth?.Cognito;
+  const clientId = cognito?.userPoolClientId;
+  if (!cognito || !clientId) return;
+  const { oauth: _hostedUi, ...loginWith } = cognito.loginWith ?? {};
+  Amplify.configure({
+    ...config,
+    Auth: { ...config.Auth, Cognito: { ...cognito, loginWith } },
+  } as ResourcesConfig);
+  try {
+    await signOut({ global });
+  } finally {
+    Amplify.configure(config);
+  }
+  localStorage.removeItem(hostedUiSignInKey);
+  const back = signOutUris.find((uri) => new URL(uri).origin === location.origin) ?? signOutUris[0];
+  if (back) {
+    const query = new URLSearchParams({ client_id: clientId, logout_uri: back });
+    location.assign(`http://${hostedUiWithoutTls}/logout?${query}`);
+  }
 }

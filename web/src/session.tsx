@@ -3,9 +3,10 @@
  * session is itself outside React), read by every screen through useSession.
  */
 import { useSyncExternalStore } from 'react';
-import { getCurrentUser, signOut as amplifySignOut } from 'aws-amplify/auth';
+import { getCurrentUser } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 import { Amplify } from 'aws-amplify';
+import { signOutOfPool } from './amplify.ts';
 import { gql, setGuestCredentials } from './api/client.ts';
 import { meQuery } from './api/documents.ts';
 import type { User } from './api/types.ts';
@@ -59,7 +60,7 @@ async function refresh(): Promise<void> {
 }
 
 async function signOut(options: { everywhere?: boolean } = {}): Promise<void> {
-  await amplifySignOut({ global: options.everywhere === true });
+  await signOutOfPool(options.everywhere === true);
   set({ status: 'signedOut' });
 }
 
