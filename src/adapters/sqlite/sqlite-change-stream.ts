@@ -67,9 +67,10 @@ export interface SqliteChangeStreamOptions {
 /**
  * Records decoded lately, by sequence number: every consumer reads every record, and decoding one
  * (JSON, then DynamoDB's wire form) cost more than reading it. A burst of 5,000 writes was decoded
- * once for each consumer. Consumers share the records, so none may change one (none does).
+ * once for each consumer. Enough for a burst to be read by consumers that go at different paces
+ * (100 or 1,000 records a turn), a few MB. Consumers share the records, so none may change one.
  */
-const decodedRecords = 2000;
+const decodedRecords = 10_000;
 
 export class SqliteChangeStream implements ChangeStream {
   private readonly db: Database.Database;
