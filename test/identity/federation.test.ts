@@ -6,40 +6,35 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { userKeys } from '../../src/domain/identity/model.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { Browser, formOf } from '../support/browser.ts';
+import { startOidcIdp, type OidcIdp } from '../support/oidc-idp.ts';
 
 const callback = 'https://app.example/callback';
 const dir = mkdtempSync(join(tmpdir(), 'plaza-federation-'));
 let app: App;
 let url: string;
 let clientId: string;
-let idp: Server;
-let issuer: string;
+let idp: OidcIdp;
 /** When set, the provider's token response carries an ID token with one signature character changed. */
 let tamperIdToken = false;
 
 beforeAll(async () => {
-  idp = createServer();
-  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+  idp = await startOidcIdp();
   writeFileSync(
     join(dir, 'plaza.config.json'),
     JSON.stringify({
       userPool: {
         callbackUrls: [callback],
         identityProviders: [
-          { name: 'Mock', issuer, clientId: 'plaza', clientSecret: 'a-long-client-secret-for-the-test' },
+          { name: 'Mock', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
         ],
       },
     }),
@@ -49,51 +44,25 @@ beforeAll(async () => {
   });
   url = await app.listen();
   clientId = app.identity.pool!.clientId;
-
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'plaza',
-        client_secret: 'a-long-client-secret-for-the-test',
-        redirect_uris: [`${url}/oauth2/idpresponse`],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'test', alg: 'RS256', use: 'sig' }] },
-    cookies: { keys: ['a-cookie-signing-key-for-the-test'] },
-    pkce: { required: () => true, methods: ['S256'] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
-    // The claims in the ID token itself, as Google puts them there.
-    conformIdTokenClaims: false,
-    findAccount: async (_context, id) => ({
-      accountId: id,
-      claims: async () => ({ sub: id, email: `${id}@idp.example`, email_verified: true }),
-    }),
-  });
-  const handler = provider.callback();
-  idp.on('request', (request, response) => {
-    if (tamperIdToken && request.url?.startsWith('/token')) {
-      const end = response.end.bind(response);
-      response.end = ((body: unknown, ...rest: unknown[]) => {
-        const text = Buffer.isBuffer(body) ? body.toString() : String(body);
-        // A character in the middle of the signature: the last one may only carry padding bits.
-        const tampered = text.replace(
-          /("id_token":"[^".]+\.[^".]+\.[^"]{10})(.)/,
-          (_m, head: string, char: string) => {
-            return `${head}${char === 'A' ? 'B' : 'A'}`;
-          },
-        );
-        return (end as (...args: unknown[]) => unknown)(tampered, ...rest);
-      }) as typeof response.end;
-    }
-    handler(request, response);
+  await idp.accept(`${url}/oauth2/idpresponse`, (request, response) => {
+    if (!tamperIdToken || !request.url?.startsWith('/token')) return;
+    const end = response.end.bind(response);
+    response.end = ((body: unknown, ...rest: unknown[]) => {
+      const text = Buffer.isBuffer(body) ? body.toString() : String(body);
+      // A character in the middle of the signature: the last one may only carry padding bits.
+      const tampered = text.replace(
+        /("id_token":"[^".]+\.[^".]+\.[^"]{10})(.)/,
+        (_m, head: string, char: string) => {
+          return `${head}${char === 'A' ? 'B' : 'A'}`;
+        },
+      );
+      return (end as (...args: unknown[]) => unknown)(tampered, ...rest);
+    }) as typeof response.end;
   });
 });
 afterAll(async () => {
   await app?.close();
-  idp?.closeAllConnections();
-  await new Promise((resolve) => idp?.close(resolve));
+  await idp?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -128,7 +97,7 @@ async function federatedSignIn(
   );
   expect(start.status).toBe(302);
   const providerUrl = start.headers.get('location')!;
-  expect(providerUrl.startsWith(`${issuer}/`)).toBe(true);
+  expect(providerUrl.startsWith(`${idp.issuer}/`)).toBe(true);
   const query = new URL(providerUrl).searchParams;
   expect(query.get('code_challenge_method')).toBe('S256');
   expect(query.get('nonce')).toBeTruthy();

@@ -5,7 +5,7 @@
  * party's redirect URI, which `accept` adds once it is (the pool's server listens after its config
  * names the issuer).
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
@@ -14,8 +14,14 @@ export interface OidcIdp {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** Starts the provider, for a client whose redirect URI is `redirectUri`. */
-  accept(redirectUri: string): Promise<void>;
+  /**
+   * Starts the provider, for a client whose redirect URI is `redirectUri`; `beforeRequest` sees each
+   * request and its response first (to tamper with what the provider answers).
+   */
+  accept(
+    redirectUri: string,
+    beforeRequest?: (request: IncomingMessage, response: ServerResponse) => void,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,7 +35,7 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     issuer,
     clientId,
     clientSecret,
-    async accept(redirectUri) {
+    async accept(redirectUri, beforeRequest) {
       const { privateKey } = await generateKeyPair('RS256', { extractable: true });
       const provider = new Provider(issuer, {
         clients: [
@@ -44,13 +50,18 @@ export async function startOidcIdp(): Promise<OidcIdp> {
         cookies: { keys: ['a-cookie-signing-key-for-the-test'] },
         pkce: { required: () => true, methods: ['S256'] },
         claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+        // The claims in the ID token itself, as Google puts them there.
         conformIdTokenClaims: false,
         findAccount: async (_context, id) => ({
           accountId: id,
           claims: async () => ({ sub: id, email: `${id}@idp.example`, email_verified: true }),
         }),
       });
-      server.on('request', provider.callback());
+      const handler = provider.callback();
+      server.on('request', (request, response) => {
+        beforeRequest?.(request, response);
+        void handler(request, response);
+      });
     },
     async close() {
       server.closeAllConnections();
