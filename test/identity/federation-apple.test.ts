@@ -28,6 +28,7 @@ import { userKeys } from '../../src/domain/identity/model.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { Browser, formOf } from '../support/browser.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const callback = 'https://app.example/callback';
 const servicesId = 'com.plaza.web';
@@ -52,6 +53,14 @@ let tamper = false;
 /** The key id the token endpoint expects in the client secret (Apple's key of the team). */
 let expectedKeyId = keyId;
 
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -62,13 +71,17 @@ beforeAll(async () => {
   idp = createServer();
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+  // Plaza on `localhost`, the provider on `127.0.0.1`: two sites, as Apple and an app are for a browser.
+  const port = await freePort();
+  url = `http://localhost:${port}`;
   const team = await generateKeyPair('ES256', { extractable: true });
   writeFileSync(join(dir, 'AuthKey.p8'), await exportPKCS8(team.privateKey));
   writeFileSync(
     join(dir, 'plaza.config.json'),
     JSON.stringify({
       userPool: {
-        callbackUrls: [callback],
+        // Plaza's own page is the callback the browser lands on.
+        callbackUrls: [callback, `${url}/`],
         identityProviders: [
           {
             type: 'apple',
@@ -83,10 +96,10 @@ beforeAll(async () => {
       },
     }),
   );
-  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0' }, dir), {
+  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: String(port), PLAZA_PUBLIC_URL: url }, dir), {
     logger: createLogger({ level: 'silent' }),
   });
-  url = await app.listen();
+  await app.listen();
   clientId = app.identity.pool!.clientId;
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -295,6 +308,41 @@ describe('Sign in with Apple', () => {
     const again = await signInWith('ada');
     expect(decodeJwt(again.tokens!.access_token!).sub).toBe(sub);
     expect((await read()).attributes).toMatchObject({ name: 'Ada Lovelace' });
+  });
+
+  it('signs in a real browser, whose binding cookie comes back only after the cross-site POST', async () => {
+    const chromium = await launchChromium();
+    try {
+      const page = await chromium.newPage();
+      const posts: (string | undefined)[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().startsWith(`${url}/oauth2/idpresponse`))
+          void request.allHeaders().then((headers) => posts.push(headers.cookie));
+      });
+      await page.goto(
+        `${url}/oauth2/authorize?${new URLSearchParams({
+          response_type: 'code',
+          client_id: clientId,
+          redirect_uri: `${url}/`,
+          state: 'app-state',
+          code_challenge: pkce().challenge,
+          code_challenge_method: 'S256',
+          identity_provider: 'SignInWithApple',
+        })}`,
+      );
+      await page.fill('input[name=login]', 'chromium');
+      await page.fill('input[name=password]', 'any');
+      await page.click('button[type=submit]');
+      // The consent page; its answer is the auto-submitted form_post page.
+      await page.click('button[type=submit]');
+      await page.waitForURL((target) => target.searchParams.has('code'));
+      const landed = new URL(page.url());
+      expect(landed.searchParams.get('code')).toBeTruthy();
+      expect(landed.searchParams.get('state')).toBe('app-state');
+      expect(posts).toEqual([undefined]);
+    } finally {
+      await chromium.close();
+    }
   });
 
   it('sends the token endpoint a short-lived ES256 client secret of the team', async () => {
