@@ -82,6 +82,8 @@ export class PlazaAlarms extends Construct {
       feedFanOut: NodejsFunction;
       /** Queues where failed events are set aside, by name. */
       deadLetters: Record<string, Queue>;
+      /** The secondary region's replication (disaster-recovery.ts). */
+      recovery: InfraAlarm[];
     },
   ) {
     super(scope, id);
@@ -145,6 +147,7 @@ export class PlazaAlarms extends Construct {
         threshold: 1,
         evaluationPeriods: 1,
       })),
+      ...props.recovery,
     ];
     const action = new SnsAction(this.topic);
     const specs = cloudWatchAlarms(props.rules, {

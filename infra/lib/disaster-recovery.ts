@@ -15,8 +15,10 @@
 import { Arn, ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
 import { type IBackupVault, BackupVault } from 'aws-cdk-lib/aws-backup';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Bucket, type BucketProps, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Bucket, ReplicationTimeValue, type BucketProps, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type Node } from 'constructs';
+import type { InfraAlarm } from './alarms.ts';
 
 export interface DisasterRecoverySettings {
   /** Where the replica, the copies and the backup copies live (context `secondaryRegion`). */
@@ -140,9 +142,31 @@ export class CrossRegionReplication extends Construct {
     return {
       replicationRole: this.role,
       replicationRules: [
-        { id: 'secondary-region', destination: this.destination, priority: 0, deleteMarkerReplication: true },
+        {
+          id: replicationRuleId,
+          destination: this.destination,
+          priority: 0,
+          deleteMarkerReplication: true,
+          // S3 publishes the rule's failed, pending and late replications only when asked.
+          metrics: ReplicationTimeValue.FIFTEEN_MINUTES,
+        },
       ],
     };
+  }
+
+  /** Objects S3 gave up replicating from the source (S3 retries transient failures itself). */
+  failedReplications(source: IBucket): Metric {
+    return new Metric({
+      namespace: 'AWS/S3',
+      metricName: 'OperationsFailedReplication',
+      dimensionsMap: {
+        SourceBucket: source.bucketName,
+        DestinationBucket: this.destination.bucketName,
+        RuleId: replicationRuleId,
+      },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
   }
 
   /**
@@ -173,6 +197,56 @@ export class CrossRegionReplication extends Construct {
       }),
     );
   }
+}
+
+const replicationRuleId = 'secondary-region';
+
+/**
+ * The alarms that say the secondary region is falling behind: the table's replica more than a
+ * minute behind for 15 minutes (typically it is a second or two), and any object S3 failed to copy.
+ * None when failing over: there is nothing to replicate to.
+ */
+export function recoveryAlarms(
+  parts: {
+    table: { table: { tableName: string } };
+    media: { bucket: IBucket; replication: CrossRegionReplication | undefined };
+    userPoolExport: { bucket: IBucket; replication: CrossRegionReplication | undefined };
+  },
+  recovery: DisasterRecoverySettings,
+): InfraAlarm[] {
+  if (recovery.failover) return [];
+  const copies = {
+    MediaReplicationFailures: parts.media,
+    UserPoolExportReplicationFailures: parts.userPoolExport,
+  };
+  return [
+    {
+      name: 'TableReplicaLag',
+      description: `The table's replica in ${recovery.secondaryRegion} is more than a minute behind`,
+      metric: new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName: 'ReplicationLatency',
+        dimensionsMap: { TableName: parts.table.table.tableName, ReceivingRegion: recovery.secondaryRegion },
+        statistic: 'Average',
+        period: Duration.minutes(5),
+      }),
+      threshold: 60_000,
+      evaluationPeriods: 3,
+    },
+    ...Object.entries(copies).flatMap(([name, { bucket, replication }]): InfraAlarm[] =>
+      replication
+        ? [
+            {
+              name,
+              description: `Objects S3 failed to copy to ${recovery.secondaryRegion}`,
+              metric: replication.failedReplications(bucket),
+              threshold: 1,
+              evaluationPeriods: 1,
+            },
+          ]
+        : [],
+    ),
+  ];
 }
 
 /** How long a replaced user-pool export (a second run on the same day) is kept. */

@@ -146,6 +146,8 @@ export class PlazaMedia extends Construct {
   readonly deadLetters: Queue;
   /** Where media is served: the custom domain, or CloudFront's own. */
   readonly url: string;
+  /** The copy to the secondary region; none when failing over. */
+  replication: CrossRegionReplication | undefined;
 
   constructor(scope: Construct, id: string, props: { settings: PlazaSettings; table: PlazaTable }) {
     super(scope, id);
@@ -288,6 +290,7 @@ export class PlazaMedia extends Construct {
       bucketName: recoveryNames(settings.stage).mediaBucket,
       region: settings.disasterRecovery.secondaryRegion,
     });
+    this.replication = replication;
     const bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,

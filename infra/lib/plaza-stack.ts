@@ -10,6 +10,7 @@ import { PlazaAlarms } from './alarms.ts';
 import { PlazaApi } from './api.ts';
 import { PlazaAuditLog } from './audit.ts';
 import { PlazaTable } from './data.ts';
+import { recoveryAlarms } from './disaster-recovery.ts';
 import { PlazaFeed } from './feed.ts';
 import { PlazaIdentity } from './identity.ts';
 import { PlazaIdentityPool } from './identity-pool.ts';
@@ -105,6 +106,7 @@ export class PlazaStack extends Stack {
         MediaDeadLetters: this.media.deadLetters,
         LifecycleDeadLetters: this.lifecycle.deadLetters,
       },
+      recovery: recoveryAlarms(this, settings.disasterRecovery),
     });
 
     const output = (name: string, value: string, description: string) =>

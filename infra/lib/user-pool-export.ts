@@ -53,6 +53,8 @@ export class PlazaUserPoolExport extends Construct {
   readonly bucket: Bucket;
   readonly exporter: NodejsFunction;
   readonly schedule: Rule;
+  /** The copy to the secondary region; none when failing over. */
+  readonly replication: CrossRegionReplication | undefined;
 
   constructor(
     scope: Construct,
@@ -76,6 +78,7 @@ export class PlazaUserPoolExport extends Construct {
           bucketName: recoveryNames(props.stage).userPoolExportsBucket,
           region: props.recovery.secondaryRegion,
         });
+    this.replication = replication;
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -65,7 +65,11 @@ function replicationOf(bucketId: string, destinationName: string): Statement[] {
       Priority: 0,
       Filter: { Prefix: '' },
       DeleteMarkerReplication: { Status: 'Enabled' },
-      Destination: { Bucket: named(`arn:aws:s3:::${destinationName}`) },
+      // Replication metrics, which the failure alarms read.
+      Destination: {
+        Bucket: named(`arn:aws:s3:::${destinationName}`),
+        Metrics: { Status: 'Enabled' },
+      },
     },
   ]);
   const role = config.Role['Fn::GetAtt'][0];
@@ -190,6 +194,42 @@ describe('the media bucket, replicated', () => {
     // The copy expires what the source's rules expire: S3 does not replicate a lifecycle's deletions.
     const copy = recoveryResources[idOf(recovery, recovery.mediaCopy)]!;
     expect(copy.Properties.LifecycleConfiguration).toEqual({ Rules: rules });
+  });
+});
+
+describe('the alarms on replication', () => {
+  it("alarm when the table's replica falls behind and when S3 fails to copy an object", () => {
+    const topic = { Ref: stack.getLogicalId(stack.alarms.topic.node.defaultChild as never) };
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    const named = (name: string) => alarms.find((a) => a.AlarmName === `plaza-dev-${name}`);
+    expect(named('TableReplicaLag')).toMatchObject({
+      Namespace: 'AWS/DynamoDB',
+      MetricName: 'ReplicationLatency',
+      Dimensions: expect.arrayContaining([
+        { Name: 'ReceivingRegion', Value: 'us-east-1' },
+        { Name: 'TableName', Value: { Ref: ofType('AWS::DynamoDB::GlobalTable')[0]![0] } },
+      ]),
+      Statistic: 'Average',
+      Threshold: 60_000,
+      EvaluationPeriods: 3,
+      AlarmActions: [topic],
+    });
+    for (const [name, bucket] of [
+      ['MediaReplicationFailures', stack.media.bucket],
+      ['UserPoolExportReplicationFailures', stack.userPoolExport.bucket],
+    ] as const) {
+      expect(named(name)).toMatchObject({
+        Namespace: 'AWS/S3',
+        MetricName: 'OperationsFailedReplication',
+        Dimensions: expect.arrayContaining([
+          { Name: 'SourceBucket', Value: { Ref: idOf(stack, bucket) } },
+          { Name: 'RuleId', Value: 'secondary-region' },
+        ]),
+        Statistic: 'Sum',
+        Threshold: 1,
+        AlarmActions: [topic],
+      });
+    }
   });
 });
 
@@ -376,6 +416,9 @@ describe('failing over to the secondary region', () => {
     const grants = JSON.stringify(ofType('AWS::IAM::Policy', failoverResources));
     expect(grants).toContain(':dynamodb:us-east-1:');
     expect(grants).toContain(':table/plaza-dev/index/');
+    // Nothing to replicate to, so no replication alarms.
+    const alarmNames = JSON.stringify(ofType('AWS::CloudWatch::Alarm', failoverResources));
+    expect(alarmNames).not.toMatch(/ReplicaLag|ReplicationFailures/);
     // Weekly backups go on, with nowhere to copy them.
     const [, plan] = ofType('AWS::Backup::BackupPlan', failoverResources)[0]!;
     const [weekly] = (plan.Properties.BackupPlan as { BackupPlanRule: Record<string, unknown>[] })

@@ -334,7 +334,7 @@ describe('the CDK stack', () => {
       .filter(
         (a) =>
           !String(a.AlarmName).match(
-            /Resolver|FanOut|PostConfirmation|Pipeline|Feed|DataLifecycle|UsersExport|DeadLetters/,
+            /Resolver|FanOut|PostConfirmation|Pipeline|Feed|DataLifecycle|UsersExport|DeadLetters|Replica/,
           ),
       );
     expect(ruleAlarms).toEqual([
@@ -614,6 +614,10 @@ describe('the CDK stack', () => {
         'plaza-dev-FeedDeadLetters',
         'plaza-dev-MediaDeadLetters',
         'plaza-dev-LifecycleDeadLetters',
+        // The secondary region's (test/infra/disaster-recovery.test.ts).
+        'plaza-dev-TableReplicaLag',
+        'plaza-dev-MediaReplicationFailures',
+        'plaza-dev-UserPoolExportReplicationFailures',
       ].sort(),
     );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
