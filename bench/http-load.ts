@@ -32,6 +32,23 @@ export async function loadMeasured(
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every common build). */
 const clockTicksPerSecond = 100;
 
+/**
+ * CPU time a process has used so far (user + system, seconds) from /proc on Linux; with
+ * `children`, also that of the children it has waited for (ffmpeg runs, once they exited).
+ * Undefined where /proc cannot tell.
+ */
+export function procCpuSeconds(pid: number | 'self', children = false): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are the 12th to 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields.slice(11, children ? 15 : 13).reduce((sum, field) => sum + Number(field), 0);
+    return ticks / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ServerProcess<T> {
   /** What the script printed as its first line (JSON). */
   ready: T;
@@ -64,14 +81,7 @@ export async function startServerProcess<T>(
   return {
     ready: JSON.parse(firstLine) as T,
     cpuSeconds() {
-      try {
-        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
-      } catch {
-        return undefined;
-      }
+      return child.pid === undefined ? undefined : procCpuSeconds(child.pid);
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { ImageVariant } from '../../ports/image-processor.ts';
 import type { AttributeValue, Item } from '../../ports/item-store/item-store.ts';
+import type { VideoRenditionFile } from '../../ports/video-processor.ts';
 import { variantKey } from './media-keys.ts';
 import {
   isVideo,
@@ -30,30 +31,57 @@ type Services = Pick<MediaServices, 'store' | 'objects' | 'images' | 'videos' | 
 /** What a job found a file to be: its size, and what it wrote beside it. */
 type Processed = Item;
 
-/** Writes the image processor's variants beside the original. */
-async function putVariants(
+/** Writes the image processor's variants beside the original, side by side. */
+function putVariants(
   key: string,
   variants: ImageVariant[],
   objects: Services['objects'],
 ): Promise<MediaVariant[]> {
-  const written: MediaVariant[] = [];
-  for (const variant of variants) {
-    const variantObjectKey = variantKey(key, variant.name);
-    const info = await objects.put(variantObjectKey, variant.bytes, {
-      contentType: variant.contentType,
-      metadata: { original: key },
-    });
-    written.push({
-      name: variant.name,
-      ...(variant.size ? { size: variant.size } : {}),
-      key: variantObjectKey,
-      contentType: variant.contentType,
-      width: variant.width,
-      height: variant.height,
-      etag: info.etag,
-    });
-  }
-  return written;
+  return Promise.all(
+    variants.map(async (variant): Promise<MediaVariant> => {
+      const variantObjectKey = variantKey(key, variant.name);
+      const info = await objects.put(variantObjectKey, variant.bytes, {
+        contentType: variant.contentType,
+        metadata: { original: key },
+      });
+      return {
+        name: variant.name,
+        ...(variant.size ? { size: variant.size } : {}),
+        key: variantObjectKey,
+        contentType: variant.contentType,
+        width: variant.width,
+        height: variant.height,
+        etag: info.etag,
+      };
+    }),
+  );
+}
+
+/** Writes a clip's renditions beside the original, side by side, streamed from their files. */
+function putRenditions(
+  key: string,
+  renditions: VideoRenditionFile[],
+  objects: Services['objects'],
+): Promise<MediaRendition[]> {
+  return Promise.all(
+    renditions.map(async (rendition): Promise<MediaRendition> => {
+      const renditionKey = variantKey(key, rendition.name);
+      const info = await objects.put(renditionKey, rendition.body(), {
+        contentType: rendition.contentType,
+        contentLength: rendition.size,
+        metadata: { original: key },
+      });
+      return {
+        name: rendition.name,
+        key: renditionKey,
+        contentType: rendition.contentType,
+        width: rendition.width,
+        height: rendition.height,
+        bytes: rendition.size,
+        etag: info.etag,
+      };
+    }),
+  );
 }
 
 async function processImage(key: string, body: Readable, services: Services): Promise<Processed> {
@@ -90,30 +118,19 @@ async function processVideo(key: string, body: Readable, services: Services): Pr
     renditions: settings.videoRenditions,
   };
   return videos.process(body, limits, async (video) => {
-    const renditions: MediaRendition[] = [];
-    for (const rendition of video.renditions) {
-      const renditionKey = variantKey(key, rendition.name);
-      const info = await objects.put(renditionKey, rendition.body(), {
-        contentType: rendition.contentType,
-        contentLength: rendition.size,
-        metadata: { original: key },
+    const posterVariants = async () => {
+      const poster = await images.process(video.poster, {
+        sizes: settings.imageSizes,
+        maxPixels: settings.videoMaxPixels,
+        timeoutSeconds: settings.jobTimeoutSeconds,
       });
-      renditions.push({
-        name: rendition.name,
-        key: renditionKey,
-        contentType: rendition.contentType,
-        width: rendition.width,
-        height: rendition.height,
-        bytes: rendition.size,
-        etag: info.etag,
-      });
-    }
-    const poster = await images.process(video.poster, {
-      sizes: settings.imageSizes,
-      maxPixels: settings.videoMaxPixels,
-      timeoutSeconds: settings.jobTimeoutSeconds,
-    });
-    const variants = await putVariants(key, poster.variants, objects);
+      return putVariants(key, poster.variants, objects);
+    };
+    // The poster's sizes are made while the renditions stream into the object store.
+    const [renditions, variants] = await Promise.all([
+      putRenditions(key, video.renditions, objects),
+      posterVariants(),
+    ]);
     return {
       width: video.width,
       height: video.height,
