@@ -109,7 +109,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await redis?.ready();
   const liveEvents = memoryEventBus();
   const resolverCache = new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis);
-
   const edgeCache = new EdgeCache(config.cdn.edgeCacheBytes);
   const { privacy, dataExport } = dataLifecycleServices(config, {
     store: stores.main,
@@ -150,6 +149,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       writeLimits: { counter: memoryWindowCounter(clock), limits: config.social.writesPerMinute }, // per server
     },
     monitoring,
+    analytics: { days: (from, to) => insights.analytics.days(from, to) },
     baseUrl: () => baseUrl,
     developmentApiKey: () => developmentApiKey,
   });

@@ -15,6 +15,7 @@ import { usersImportCommand } from './commands/users-import.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { auditCommand, auditVerifyCommand } from './commands/audit.ts';
 import { statsCommand } from './commands/stats.ts';
+import { maxStatsDays } from '../domain/analytics/daily-stats.ts';
 import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
 import { restoreCommand } from './commands/restore.ts';
 
@@ -175,7 +176,8 @@ program
 
 function dayCount(value: string): number {
   const days = wholeNumber(value);
-  if (days < 1 || days > 366) throw new InvalidArgumentError('expected a number of days from 1 to 366.');
+  if (days < 1 || days > maxStatsDays)
+    throw new InvalidArgumentError(`expected a number of days from 1 to ${maxStatsDays}.`);
   return days;
 }
 

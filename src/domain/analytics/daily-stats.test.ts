@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DayRecord } from '../../ports/analytics-store.ts';
-import { dailyStats, formatDailyStats, histogramQuantile } from './daily-stats.ts';
+import { dailyStats, formatDailyStats, histogramQuantile, statsDaysOf } from './daily-stats.ts';
 
 const inf = Number.POSITIVE_INFINITY;
 
@@ -59,5 +59,18 @@ describe('dailyStats', () => {
     expect(table[1]).toMatch(/^2026-12-05\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+-\s+-$/);
     expect(table[3]).toMatch(/^2026-12-07\s+3\s+1\s+2\s+5\s+1\s+4\s+100\s+2\.8\s+9\.5$/);
     expect(new Set(table.map((line) => line.length)).size).toBe(1);
+  });
+});
+
+describe('statsDaysOf', () => {
+  it('takes a whole number of days from 1 to 366 and names anything else', () => {
+    expect(statsDaysOf('1')).toBe(1);
+    expect(statsDaysOf('90')).toBe(90);
+    expect(statsDaysOf('366')).toBe(366);
+    for (const bad of ['0', '367', '-7', '7.5', '1e2', ' 7', '', 'seven', '0x10'])
+      expect(() => statsDaysOf(bad), bad).toThrow(
+        expect.objectContaining({ code: 'BadInput', message: expect.stringContaining('from 1 to 366') }),
+      );
+    expect(() => statsDaysOf('x'.repeat(100))).toThrow(`got "${'x'.repeat(20)}…"`);
   });
 });

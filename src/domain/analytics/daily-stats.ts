@@ -4,7 +4,22 @@
  * within the bucket the rank falls in), so they are as fine as the buckets
  * (`plaza_latency_seconds`: 1, 2.5, 5, 10, 25, 50, 100, 250 ms …).
  */
+import { PlazaError } from '../../platform/errors.ts';
 import type { AnalyticsStore, DailyCounter, DayRecord, LatencyBucket } from '../../ports/analytics-store.ts';
+
+/** The most days `plaza stats` and the console ask for at once: a year, a leap one included. */
+export const maxStatsDays = 366;
+
+/** A number of days as a query gives it (`?days=30`), or BadInput saying what is accepted. */
+export function statsDaysOf(text: string): number {
+  const days = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
+  if (days >= 1 && days <= maxStatsDays) return days;
+  const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
+  throw new PlazaError(
+    'BadInput',
+    `days: expected a whole number of days from 1 to ${maxStatsDays}, got "${shown}"`,
+  );
+}
 
 export interface DayStats extends Record<DailyCounter, number> {
   day: string;

@@ -1,9 +1,10 @@
 /**
  * What the operator console at /admin reads and does beyond alarms and cost: the metrics' recent
- * history, the backups, and user lookup with sessions, enablement, deletion and groups. Registered
+ * history, the daily analytics, the backups, and user lookup with sessions, enablement, deletion and groups. Registered
  * inside the /admin scope, behind its access check (admin credentials or a moderator's token).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { statsDaysOf, type DayStats } from '../../domain/analytics/daily-stats.ts';
 import type { SeriesHistory } from '../../domain/operations/metric-history.ts';
 import { errorCatalogue, isPlazaError } from '../../platform/errors.ts';
 import type { DirectoryUser, UserDirectory } from '../../ports/user-directory.ts';
@@ -20,6 +21,8 @@ export interface BackupSummary {
 export interface ConsoleRoutesOptions {
   /** The charted metrics, one datapoint per sampling period. */
   history: () => { periodSeconds: number; series: SeriesHistory[] };
+  /** The last `days` days' analytics, today last, as `plaza stats --json` prints them. */
+  dailyStats: (days: number) => Promise<DayStats[]>;
   /** The local backups, newest first; BadInput when this engine keeps none (DynamoDB). */
   backups: () => Promise<BackupSummary[]>;
   /** Absent when no user directory is reachable. */
@@ -61,6 +64,13 @@ declare module 'fastify' {
 
 export function registerConsoleRoutes(admin: FastifyInstance, options: ConsoleRoutesOptions): void {
   admin.get('/metrics', async () => options.history());
+  // GET /admin/stats?days=N (7 when absent), the days of `plaza stats --days N --json`.
+  admin.get('/stats', async (request, reply) =>
+    answer(reply, async () => {
+      const { days = '7' } = request.query as Record<string, unknown>;
+      return { days: await options.dailyStats(statsDaysOf(String(days))) };
+    }),
+  );
   admin.get('/backups', async (_request, reply) => {
     try {
       return { backups: await options.backups() };
