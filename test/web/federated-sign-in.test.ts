@@ -13,11 +13,13 @@ import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { buildWebApp } from '../../web/build.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startOidcIdp, type OidcIdp } from '../support/oidc-idp.ts';
+import { SamlIdp } from '../support/saml-idp.ts';
 import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'federated-sign-in');
 let server: PoolApp;
 let idp: OidcIdp;
+const samlIdp = new SamlIdp();
 let browser: Browser;
 let page: Page;
 /** Amplify's access tokens in the page's storage (an expression, evaluated in the page). */
@@ -28,6 +30,7 @@ beforeAll(async () => {
   const build = await buildWebApp();
   if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
   idp = await startOidcIdp();
+  await samlIdp.start();
   server = await startPoolApp('federated-sign-in', {
     configFile: {
       userPool: {
@@ -36,6 +39,7 @@ beforeAll(async () => {
           { name: 'Okta', issuer: 'https://example.okta.com', clientId: 'okta-client' },
           { name: 'Mock', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
         ],
+        samlProviders: [{ name: 'Campus', metadataUrl: `${samlIdp.url}/metadata` }],
       },
     },
   });
@@ -49,6 +53,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await idp?.close();
+  await samlIdp.close();
 });
 
 it('lists the providers in amplify_outputs.json and shows a button for each', async () => {
@@ -62,14 +67,14 @@ it('lists the providers in amplify_outputs.json and shows a button for each', as
     domain: new URL(server.url).host,
     response_type: 'code',
     redirect_sign_in_uri: expect.arrayContaining([`${server.url}/`]),
-    identity_providers: ['GOOGLE', 'Okta', 'Mock'],
+    identity_providers: ['GOOGLE', 'Okta', 'Mock', 'Campus'],
   });
 
   await page.goto('/signin');
   const group = page.getByRole('group', { name: 'Other ways to sign in' });
   await expect
     .poll(() => group.getByRole('button').allTextContents())
-    .toEqual(['Continue with Google', 'Continue with Okta', 'Continue with Mock']);
+    .toEqual(['Continue with Google', 'Continue with Okta', 'Continue with Mock', 'Continue with Campus']);
   await page.screenshot({ path: join(artifacts, 'sign-in.png'), fullPage: true });
 
   // The hosted UI would send the browser on to the provider; the request to it is what is checked.
