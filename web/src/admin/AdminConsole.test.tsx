@@ -104,6 +104,7 @@ function answer(url: string, method: string): unknown {
       notes: [],
     };
   if (url === '/admin/backups') return { backups: [] };
+  if (url === '/admin/stats?days=7') return { days: [] };
   if (url === '/admin/users?q=eve%40example.com') return { user: target };
   if (url === `/admin/users/${target.sub}/disable` && method === 'POST')
     return { user: { ...target, enabled: false } };

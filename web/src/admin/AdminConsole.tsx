@@ -1,10 +1,11 @@
 /**
  * The operator console at /admin, for the moderators group: the report queue, user lookup, the
- * metrics of the last hour with the alarms' thresholds, the alarms, the cost projection and the
- * backups. Anyone else sees that it is for moderators only (and the server refuses them anyway).
+ * metrics of the last hour with the alarms' thresholds, the alarms, the daily activity, the cost
+ * projection and the backups. Anyone else sees that it is for moderators only (and the server refuses them anyway).
  */
 import { useEffect, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { Activity } from './Activity.tsx';
 import { adminApi, moderatorsGroup, signedInGroups, type AlarmStatus, type SeriesHistory } from './api.ts';
 import { MetricChart } from './MetricChart.tsx';
 import { Alarms, Backups, Cost } from './Operations.tsx';
@@ -87,6 +88,7 @@ export function AdminConsole() {
       <ReportQueue />
       <UserLookup />
       <Monitoring />
+      <Activity />
       <Cost />
       <Backups />
     </div>

@@ -44,6 +44,21 @@ export interface SeriesHistory {
   thresholds: { alarm: string; value: number; periodSeconds: number }[];
 }
 
+/** One UTC day of analytics, as `GET /admin/stats` and `plaza stats --json` give it. */
+export interface DayStats {
+  day: string;
+  activeUsers: number;
+  signUps: number;
+  posts: number;
+  likes: number;
+  comments: number;
+  follows: number;
+  feedRequests: number;
+  /** Milliseconds; null on a day without a feed read. */
+  feedP50Ms: number | null;
+  feedP99Ms: number | null;
+}
+
 export interface ConsoleUser {
   sub: string;
   username: string;
