@@ -38,6 +38,12 @@ export interface Loaders {
    */
   profiles: {
     load(id: string): Promise<Profile | undefined>;
+    /**
+     * A user field's answer: the profile itself when the request already read it (a feed page's
+     * authors), else a promise of it. A value rather than a promise lets graphql-jit go on
+     * without waiting: a page of 20 posts is 20 promises fewer.
+     */
+    user(id: string): Profile | null | Promise<Profile | null>;
     /** A profile already read (a feed page's authors), so the page's `author` fields read nothing. */
     prime(id: string, profile: Profile): void;
   };
@@ -80,6 +86,7 @@ export function requestLoaders(services: GraphQLServices): Loaders {
     { cacheKeyFn: keyId },
   );
   const profiles = new Map<string, Promise<Profile | undefined>>();
+  const primed = new Map<string, Profile>();
   const likes = new Map<string, boolean | Promise<boolean>>();
   return {
     items,
@@ -109,8 +116,14 @@ export function requestLoaders(services: GraphQLServices): Loaders {
         }
         return profile;
       },
+      user(id) {
+        return primed.get(id) ?? this.load(id).then((profile) => profile ?? null);
+      },
       prime(id, profile) {
-        if (!profiles.has(id)) profiles.set(id, Promise.resolve(profile));
+        if (!profiles.has(id)) {
+          profiles.set(id, Promise.resolve(profile));
+          primed.set(id, profile);
+        }
       },
     },
     media: new DataLoader(async (keys) => {

@@ -10,6 +10,7 @@ import type { Caller } from '../../ports/identity-verifier.ts';
 import { appSyncError, failure, unauthorizedFields, type Outcome } from './appsync-errors.ts';
 import type { AuthModes } from './auth-modes.ts';
 import { requestContext, type GraphQLServices } from './context.ts';
+import { isPromiseLike } from './resolvers.ts';
 import type { GraphQLEngine } from './graphql-engine.ts';
 
 export interface RunOptions {
@@ -86,9 +87,6 @@ export async function runGraphQL(
     },
   };
 }
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 async function within(timeoutMs: number, execution: Promise<unknown>): Promise<ExecutionResult> {
   let timer: NodeJS.Timeout | undefined;

@@ -38,6 +38,23 @@ describe('ResolverCache', () => {
     expect(calls).toEqual(['p1', 'p2', 'p1']);
   });
 
+  it('answers a hit with the value itself once it has resolved, a promise before', async () => {
+    const cache = new ResolverCache(
+      { rules: { 'Query.getPost': { ttlSeconds: 60, keys: ['$context.arguments.id'] } }, maxEntries: 10 },
+      new ManualClock().now,
+    );
+    const { resolve } = counting((id) => ({ id }));
+    const cached = cache.wrap('Query', 'getPost', 'Post', resolve as never);
+    const first = cached(null, { id: 'p1' }, user('a'), info);
+    expect(cached(null, { id: 'p1' }, user('a'), info)).toBeInstanceOf(Promise);
+    await first;
+    expect(cached(null, { id: 'p1' }, user('a'), info)).toEqual({ id: 'p1' });
+    const remembered = cache.remember('Query.getPost', 'k', 'tag', async () => new Set(['x']));
+    expect(remembered).toBeInstanceOf(Promise);
+    await remembered;
+    expect(cache.remember('Query.getPost', 'k', 'tag', async () => new Set())).toEqual(new Set(['x']));
+  });
+
   it('keys by caller when the rule says so, and never caches a miss or an error', async () => {
     const clock = new ManualClock();
     const cache = new ResolverCache(

@@ -75,9 +75,17 @@ const EVICT_TOPIC = 'resolver-cache:evict';
 
 interface Entry {
   value: Promise<unknown>;
+  /**
+   * The value itself once it has resolved: a hit then answers without a promise, and graphql-jit
+   * goes on without waiting (a cached getPost is answered in the same turn).
+   */
+  settled?: { value: unknown };
   expires: number;
   tag: string | undefined;
 }
+
+/** An entry's answer: its value once settled, else its promise. */
+const answerOf = (entry: Entry): unknown => (entry.settled ? entry.settled.value : entry.value);
 
 export class ResolverCache {
   readonly #settings: CacheSettings;
@@ -119,7 +127,7 @@ export class ResolverCache {
       const cached = this.#entries.get(key);
       if (cached && cached.expires > now) {
         this.hits++;
-        return cached.value;
+        return answerOf(cached);
       }
       this.misses++;
       // The promise is cached, so concurrent misses for one key read the store once.
@@ -133,6 +141,7 @@ export class ResolverCache {
             this.#remove(key);
             return;
           }
+          entry.settled = { value: result };
           if (typeof id === 'string') {
             entry.tag = `${returnType}:${id}`;
             let keys = this.#byTag.get(entry.tag);
@@ -151,18 +160,22 @@ export class ResolverCache {
    * kept under `key` as long as that field's answers and evicted with `tag`, so a cache hit stays
    * free of reads. Undefined when the field is not cached: the caller reads what it needs itself.
    */
-  remember<T>(field: string, key: string, tag: string, load: () => Promise<T>): Promise<T> | undefined {
+  remember<T>(field: string, key: string, tag: string, load: () => Promise<T>): T | Promise<T> | undefined {
     const rule = this.#settings.rules[field];
     if (!rule) return undefined;
     const now = this.#now();
     const cached = this.#entries.get(key);
-    if (cached && cached.expires > now) return cached.value as Promise<T>;
+    if (cached && cached.expires > now) return answerOf(cached) as T | Promise<T>;
     const value = load();
-    this.#store(key, { value, expires: now + rule.ttlSeconds * 1000, tag });
+    const entry: Entry = { value, expires: now + rule.ttlSeconds * 1000, tag };
+    this.#store(key, entry);
     let keys = this.#byTag.get(tag);
     if (!keys) this.#byTag.set(tag, (keys = new Set()));
     keys.add(key);
-    value.catch(() => this.#remove(key));
+    value.then(
+      (result) => (entry.settled = { value: result }),
+      () => this.#remove(key),
+    );
     return value;
   }
 

@@ -96,8 +96,8 @@ function relations(relation: 'block' | 'mute', args: Args, context: RequestConte
 }
 
 const query: Record<string, Resolver> = {
-  me: (_, __, context) => context.profiles.load(viewerId(context)).then((profile) => profile ?? null),
-  getUser: (_, args, context) => context.profiles.load(String(args.id)).then((profile) => profile ?? null),
+  me: (_, __, context) => context.profiles.user(viewerId(context)),
+  getUser: (_, args, context) => context.profiles.user(String(args.id)),
   getPost: (_, args, context) => orNull(getPost(String(args.id), context.services.social)),
   listComments: (_, args, context) =>
     paged(context, `comments:${String(args.postId)}`, args, (options) =>
@@ -315,7 +315,7 @@ const post: Record<string, Resolver<Post>> = {
         }),
       )
     ).filter(Boolean),
-  author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
+  author: (source, _, context) => context.profiles.user(source.authorId),
   viewerHasLiked: (source, _, context) => {
     const viewer = optionalViewerId(context);
     return viewer ? context.likes.has(source.id, viewer) : false;
@@ -330,11 +330,10 @@ const media: Record<string, Resolver<MediaView & { altText?: string | null }>> =
 };
 
 const comment: Record<string, Resolver<Comment>> = {
-  author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
+  author: (source, _, context) => context.profiles.user(source.authorId),
 };
 
-const profileOf = (id: string, context: RequestContext) =>
-  context.profiles.load(id).then((profile) => profile ?? null);
+const profileOf = (id: string, context: RequestContext) => context.profiles.user(id);
 
 /** A notification's post and comment come through the request's batch loader: a page of 20 is one read. */
 const notification: Record<string, Resolver<Notification>> = {
@@ -370,12 +369,12 @@ const report: Record<string, Resolver<Report>> = {
 };
 
 const story: Record<string, Resolver<Story>> = {
-  author: (source, _, context) => context.profiles.load(source.authorId).then((profile) => profile ?? null),
+  author: (source, _, context) => context.profiles.user(source.authorId),
   media: (source, _, context) => mediaView(source.mediaKey, context),
 };
 
 const userStories: Record<string, Resolver<UserStories>> = {
-  user: (source, _, context) => context.profiles.load(source.userId).then((profile) => profile ?? null),
+  user: (source, _, context) => context.profiles.user(source.userId),
 };
 
 const upload: Record<string, Resolver<{ headers: Record<string, string> }>> = {
@@ -398,6 +397,34 @@ export const resolvers = {
 export const subscriptionResolvers = subscription;
 
 /**
+ * The post, or null for a viewer its author blocks. Without waiting when it can: with the cache,
+ * whom the author blocks is kept beside their cached posts, and a hit reads nothing.
+ */
+function unlessBlocked(
+  post: Post | null,
+  context: RequestContext,
+  cache: ResolverCache | undefined,
+): Post | null | Promise<Post | null> {
+  const viewer = optionalViewerId(context);
+  if (!post || !viewer || viewer === post.authorId) return post;
+  const author = post.authorId;
+  const remembered = cache?.remember('Query.getPost', `blocks\u0000${author}`, blocksTag(author), () =>
+    blockedUsers(author, context.services.social),
+  );
+  if (remembered === undefined)
+    return context.items.load(keys.block(author, viewer)).then((block) => (block ? null : post));
+  return isPromiseLike(remembered)
+    ? Promise.resolve(remembered).then((blocked) => (blocked.has(viewer) ? null : post))
+    : remembered.has(viewer)
+      ? null
+      : post;
+}
+
+/** Whether a resolver's answer is still to come (graphql-jit takes either). */
+export const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/**
  * What a viewer may not see of a field's answer, applied after the resolver cache (whose
  * answers are shared by every caller): the post of someone who blocks the viewer is null to them.
  */
@@ -405,21 +432,8 @@ export const viewerGuards: Record<
   string,
   (answer: unknown, context: RequestContext, cache: ResolverCache | undefined) => unknown
 > = {
-  'Query.getPost': async (answer, context, cache) => {
-    const viewer = optionalViewerId(context);
-    const post = (await answer) as Post | null;
-    if (!post || !viewer || viewer === post.authorId) return post;
-    const author = post.authorId;
-    // With the cache, whom the author blocks is kept beside their cached posts: a hit reads nothing.
-    const remembered = await cache?.remember(
-      'Query.getPost',
-      `blocks\u0000${author}`,
-      blocksTag(author),
-      () => blockedUsers(author, context.services.social),
-    );
-    const blocked = remembered
-      ? remembered.has(viewer)
-      : (await context.items.load(keys.block(author, viewer))) !== undefined;
-    return blocked ? null : post;
-  },
+  'Query.getPost': (answer, context, cache) =>
+    isPromiseLike(answer)
+      ? Promise.resolve(answer).then((post) => unlessBlocked(post as Post | null, context, cache))
+      : unlessBlocked(answer as Post | null, context, cache),
 };
