@@ -1,7 +1,7 @@
 /**
  * The operator console end to end, in headless Chromium against a real Plaza serving the built
- * app: a moderator signs in through the UI, sees the open report, the charts, the alarms, the cost
- * and a backup, dismisses the report and disables a user (who then cannot sign in); a member who is
+ * app: a moderator signs in through the UI, sees the open report, the charts, the alarms, the
+ * day's activity (for 7 days, then 30), the cost and a backup, dismisses the report and disables a user (who then cannot sign in); a member who is
  * not a moderator gets the "Moderators only" screen. Screenshots go to test-artifacts/admin/.
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -90,6 +90,11 @@ it('lets a moderator work the queue and the users, and turns everyone else away'
     { p: post.createPost!.id },
   );
   await withBackups(loadConfig({ DATA_DIR: pool.dir, PORT: '0' }, pool.dir), (backups) => backups.create());
+  await gql(ben.accessToken, '{ homeFeed { items { id } } }');
+  // Today's activity counted and the feed's latency sampled now, not within the minute.
+  await pool.app.consumers.drain();
+  await pool.app.insights.poolConsumers.drain();
+  await pool.app.insights.sampleFeedLatency();
 
   const page = await signedIn(moderator.email, moderator.password);
   await page.getByRole('heading', { name: 'Operator console' }).waitFor();
@@ -97,10 +102,20 @@ it('lets a moderator work the queue and the users, and turns everyone else away'
   await report.getByText('cheap watches').waitFor();
   await page.getByRole('img', { name: 'Error rate over the last hour' }).locator('canvas').waitFor();
   await page.getByText('HighErrorRate above 10 %').waitFor();
-  expect(await page.locator('.console-chart').count()).toBe(8);
+  expect(await page.locator('[aria-labelledby="metrics-heading"] .console-chart').count()).toBe(8);
   await page.getByText(/a month$/).waitFor();
   await page.locator('#backups-heading + * code, #backups-heading ~ ul code').first().waitFor();
   await shoot(page, '01-console');
+
+  const activity = page.getByRole('region', { name: 'Activity' });
+  await activity
+    .getByText(/^Last 7 days: 3 sign-ups, 1 post, 0 likes, 0 comments, 0 follows, 1 feed read\.$/)
+    .waitFor();
+  await activity.getByRole('img', { name: 'Home feed latency (ms) per day' }).locator('canvas').waitFor();
+  expect(await activity.locator('.console-chart canvas').count()).toBe(4);
+  await activity.getByLabel('Days').selectOption('30');
+  await activity.getByText(/^Last 30 days: 3 sign-ups, 1 post,/).waitFor();
+  await shoot(page, '04-activity');
 
   await report.getByRole('button', { name: 'Dismiss' }).click();
   await page.getByText('No open reports.').waitFor();

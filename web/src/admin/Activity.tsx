@@ -14,14 +14,21 @@ type DayFigure = Exclude<keyof DayStats, 'day'>;
 
 export interface DailyChartSpec {
   title: string;
+  /** Whole numbers (counts), whose axis never steps by a fraction. */
+  counts: boolean;
   lines: { figure: DayFigure; label: string; color: string }[];
 }
 
 export const dailyCharts: DailyChartSpec[] = [
-  { title: 'Active users', lines: [{ figure: 'activeUsers', label: 'Active users', color: '#4f46e5' }] },
-  { title: 'Sign-ups', lines: [{ figure: 'signUps', label: 'Sign-ups', color: '#0f766e' }] },
+  {
+    title: 'Active users',
+    counts: true,
+    lines: [{ figure: 'activeUsers', label: 'Active users', color: '#4f46e5' }],
+  },
+  { title: 'Sign-ups', counts: true, lines: [{ figure: 'signUps', label: 'Sign-ups', color: '#0f766e' }] },
   {
     title: 'Posts, likes, comments and follows',
+    counts: true,
     lines: [
       { figure: 'posts', label: 'Posts', color: '#4f46e5' },
       { figure: 'likes', label: 'Likes', color: '#db2777' },
@@ -31,6 +38,7 @@ export const dailyCharts: DailyChartSpec[] = [
   },
   {
     title: 'Home feed latency (ms)',
+    counts: false,
     lines: [
       { figure: 'feedP50Ms', label: 'p50', color: '#4f46e5' },
       { figure: 'feedP99Ms', label: 'p99', color: '#c62828' },
@@ -82,6 +90,8 @@ const utcDate = (seconds: number) => {
   return new Date(date.getTime() + date.getTimezoneOffset() * 60_000);
 };
 
+const countSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 100_000, 1_000_000];
+
 function DailyChart({ days, spec }: { days: readonly DayStats[]; spec: DailyChartSpec }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -93,7 +103,7 @@ function DailyChart({ days, spec }: { days: readonly DayStats[]; spec: DailyChar
       tzDate: utcDate,
       legend: { show: spec.lines.length > 1 },
       scales: { x: { time: true }, y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
-      axes: [{}, { size: 48 }],
+      axes: [{}, spec.counts ? { size: 48, incrs: countSteps } : { size: 48 }],
       series: [
         {},
         ...spec.lines.map((line) => ({ label: line.label, stroke: line.color, width: 2, spanGaps: false })),
