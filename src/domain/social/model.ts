@@ -143,18 +143,21 @@ export function queryPage(
 }
 
 export function toProfile(item: Item): Profile {
-  return {
+  // Assigned rather than spread in: a feed page converts twenty of these, and each conditional
+  // spread made and copied an object of its own.
+  const profile: Profile = {
     id: String(item.id),
-    ...(typeof item.email === 'string' ? { email: item.email } : {}),
-    ...(typeof item.username === 'string' ? { username: item.username } : {}),
-    ...(typeof item.displayName === 'string' ? { displayName: item.displayName } : {}),
-    ...(typeof item.bio === 'string' ? { bio: item.bio } : {}),
-    ...(typeof item.avatarKey === 'string' ? { avatarKey: item.avatarKey } : {}),
     followerCount: Number(item.followerCount ?? 0),
     followingCount: Number(item.followingCount ?? 0),
     postCount: Number(item.postCount ?? 0),
     createdAt: String(item.createdAt),
   };
+  if (typeof item.email === 'string') profile.email = item.email;
+  if (typeof item.username === 'string') profile.username = item.username;
+  if (typeof item.displayName === 'string') profile.displayName = item.displayName;
+  if (typeof item.bio === 'string') profile.bio = item.bio;
+  if (typeof item.avatarKey === 'string') profile.avatarKey = item.avatarKey;
+  return profile;
 }
 
 export function toPost(item: Item): Post {
