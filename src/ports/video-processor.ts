@@ -1,5 +1,6 @@
 /** Turns an uploaded clip into what players stream: renditions without metadata, and a poster frame. */
 import type { Readable } from 'node:stream';
+import type { LocalFile } from './object-store/object-store.ts';
 
 export interface VideoLimits {
   maxSeconds: number;
@@ -44,7 +45,12 @@ export interface VideoProcessor {
    * renditions (H.264/AAC in MP4, `+faststart`, upright, no metadata: where and when it was shot,
    * the device) and takes a poster frame, and hands them to `use`; the files are gone once `use`
    * settles. Throws UnsupportedMediaType, with a reason a person understands, for a clip that
-   * is refused or cannot be read.
+   * is refused or cannot be read. A clip already in a local file (the file system's object
+   * store) is read where it lies; a stream is copied to a temporary file first.
    */
-  process<T>(original: Readable, limits: VideoLimits, use: (video: ProcessedVideo) => Promise<T>): Promise<T>;
+  process<T>(
+    original: Readable | LocalFile,
+    limits: VideoLimits,
+    use: (video: ProcessedVideo) => Promise<T>,
+  ): Promise<T>;
 }

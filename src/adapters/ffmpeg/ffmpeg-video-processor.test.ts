@@ -105,6 +105,27 @@ describe('ffmpegVideoProcessor', () => {
     ]);
   });
 
+  it('reads a clip in place from a local file, up to its length (the object store appends a trailer)', async () => {
+    const original = makeClip(folder, 'in-place.mp4', { size: '640x360', seconds: 1 });
+    const path = join(folder, 'in-place.object');
+    // MP4 keeps its index last: bytes after it would be read as a broken box without the limit.
+    writeFileSync(
+      path,
+      Buffer.concat([original, Buffer.from('{"contentType":"video/mp4"}\u0000\u0000\u0000\u001bPLZO')]),
+    );
+    const video = await ffmpegVideoProcessor().process(
+      { path, length: original.length },
+      limits,
+      async (made) => ({
+        renditions: made.renditions.map(({ name, width, height }) => [name, width, height]),
+        seconds: made.durationSeconds,
+      }),
+    );
+    expect(video).toEqual({ renditions: [['360p.mp4', 640, 360]], seconds: expect.closeTo(1, 1) });
+    const empty = ffmpegVideoProcessor().process({ path, length: 0 }, limits, async () => 'used');
+    expect(await refusal(empty)).toBe('The file is empty');
+  });
+
   it('refuses sound only, cut-short files, text, empty files, 8K and hours, each with its reason', async () => {
     const before = leftovers();
     const song = makeClip(folder, 'song.m4a', { seconds: 1, audioOnly: true });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { PlazaError } from '../../platform/errors.ts';
+import type { LocalFile } from '../../ports/object-store/object-store.ts';
 import type {
   ProcessedVideo,
   VideoLimits,
@@ -91,8 +92,11 @@ export interface ProbedVideo {
   durationSeconds: number;
 }
 
+/** Local files only, read whole or (`subfile`) a byte range in place: never a URL a clip could name. */
+const protocols = 'file,subfile';
+
 export const probeArguments = (input: string): string[] => [
-  ...['-v', 'error', '-protocol_whitelist', 'file'],
+  ...['-v', 'error', '-protocol_whitelist', protocols],
   ...['-show_entries', 'format=format_name,duration:stream=codec_type,width,height'],
   ...['-show_entries', 'stream_disposition=attached_pic:stream_side_data=rotation', '-of', 'json', input],
 ];
@@ -177,7 +181,7 @@ export function encodeArguments(
   const clean = ['-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact'];
   return [
     ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-xerror'],
-    ...['-protocol_whitelist', 'file', '-threads', String(threads), '-i', input],
+    ...['-protocol_whitelist', protocols, '-threads', String(threads), '-i', input],
     ...['-filter_threads', String(threads), '-filter_complex', graph],
     ...renditions.flatMap((size, index) => [
       ...['-map', `[v${index}]`, '-map', '0:a:0?', ...clean],
@@ -193,7 +197,7 @@ export function encodeArguments(
 
 /** The clip's first frame as the poster: for a clip whose frames all come before the poster's time. */
 export const firstFrameArguments = (input: string, folder: string): string[] => [
-  ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', 'file', '-i', input],
+  ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', protocols, '-i', input],
   ...[
     '-map',
     '0:V:0',
@@ -216,20 +220,34 @@ async function readPoster(folder: string, firstFrame: () => Promise<unknown>): P
   return poster;
 }
 
+/**
+ * What ffprobe and ffmpeg read: a local file's bytes in place, through ffmpeg's `subfile`
+ * protocol (the object store's file ends with a trailer), or a stream's bytes copied to the
+ * job's folder. The copy cost about 0.3 s of CPU for a 77 MB clip.
+ */
+async function inputOf(original: Readable | LocalFile, folder: string): Promise<string> {
+  if ('path' in original) {
+    if (original.length === 0) throw refuse('The file is empty');
+    return `subfile,,start,0,end,${original.length},,:${original.path}`;
+  }
+  const input = join(folder, 'original');
+  await pipeline(original, createWriteStream(input));
+  if ((await stat(input)).size === 0) throw refuse('The file is empty');
+  return input;
+}
+
 export function ffmpegVideoProcessor(options: { ffmpeg?: string; ffprobe?: string } = {}): VideoProcessor {
   const ffmpeg = options.ffmpeg ?? 'ffmpeg';
   const ffprobe = options.ffprobe ?? 'ffprobe';
   return {
     async process<T>(
-      original: Readable,
+      original: Readable | LocalFile,
       limits: VideoLimits,
       use: (video: ProcessedVideo) => Promise<T>,
     ): Promise<T> {
       const folder = await mkdtemp(join(tmpdir(), 'plaza-video-'));
       try {
-        const input = join(folder, 'original');
-        await pipeline(original, createWriteStream(input));
-        if ((await stat(input)).size === 0) throw refuse('The file is empty');
+        const input = await inputOf(original, folder);
         const probed = checkProbe(await run(ffprobe, probeArguments(input), limits.timeoutSeconds), limits);
         const sizes = renditionSizes(probed, limits.renditions);
         await run(

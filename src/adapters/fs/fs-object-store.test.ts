@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,6 +23,18 @@ function openStore() {
 objectStoreContract('file system', async () => openStore());
 
 describe('FsObjectStore', () => {
+  it('names the file and length of an object’s bytes, for programs that read them in place', async () => {
+    const { store, close } = openStore();
+    const bytes = Buffer.from('a clip, as uploaded');
+    await store.put('videos/a.mp4', bytes, { contentType: 'video/mp4' });
+    const file = await store.localFile('videos/a.mp4');
+    expect(file && readFileSync(file.path).subarray(0, file.length)).toEqual(bytes);
+    // The trailer follows the bytes: the length is what keeps a reader off it.
+    expect(file && statSync(file.path).size).toBeGreaterThan(bytes.length);
+    expect(await store.localFile('videos/none.mp4')).toBeUndefined();
+    await close();
+  });
+
   it('leaves no partial file behind when a put fails half way', async () => {
     const { root, store, close } = openStore();
     const failing = new Readable({

@@ -29,6 +29,7 @@ import {
   type ObjectEvent,
   type ObjectInfo,
   type ObjectStore,
+  type LocalFile,
   type ObjectVersion,
   type PutOptions,
 } from '../../ports/object-store/object-store.ts';
@@ -176,6 +177,12 @@ export class FsObjectStore implements ObjectStore {
       return { info, body: Readable.from([]) };
     }
     return { info, body: createReadStream('', { fd: handle, start, end }) };
+  }
+
+  async localFile(key: string): Promise<LocalFile | undefined> {
+    const path = this.#objectPath(key);
+    const object = await readObject(path);
+    return object && { path, length: object.size };
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { ImageVariant } from '../../ports/image-processor.ts';
 import type { AttributeValue, Item } from '../../ports/item-store/item-store.ts';
+import type { LocalFile } from '../../ports/object-store/object-store.ts';
 import type { VideoRenditionFile } from '../../ports/video-processor.ts';
 import { variantKey } from './media-keys.ts';
 import {
@@ -100,14 +101,26 @@ async function processImage(key: string, body: Readable, services: Services): Pr
   };
 }
 
+/** The clip's file where the store keeps one (read in place by ffmpeg), else its stream. */
+async function inPlace(
+  key: string,
+  body: Readable,
+  objects: Services['objects'],
+): Promise<Readable | LocalFile> {
+  const file = await objects.localFile?.(key);
+  if (!file) return body;
+  body.destroy();
+  return file;
+}
+
 /**
  * A clip's renditions (streamable MP4s without its metadata) and its poster in the photos'
  * sizes. The original stays its owner's; everyone else gets these (ADR 0007).
  */
-async function processVideo(key: string, body: Readable, services: Services): Promise<Processed> {
+async function processVideo(key: string, body: Readable | LocalFile, services: Services): Promise<Processed> {
   const { videos, images, objects, settings } = services;
   if (!videos) {
-    body.destroy();
+    if ('destroy' in body) body.destroy();
     throw new PlazaError('UnsupportedMediaType', 'Videos cannot be processed here');
   }
   const limits = {
@@ -169,11 +182,9 @@ export async function processMedia(key: string, services: Services): Promise<Pro
     });
   let processed: Processed;
   try {
-    processed = await (isVideo(original.info.contentType) ? processVideo : processImage)(
-      key,
-      original.body,
-      services,
-    );
+    processed = isVideo(original.info.contentType)
+      ? await processVideo(key, await inPlace(key, original.body, objects), services)
+      : await processImage(key, original.body, services);
   } catch (error) {
     if (!isPlazaError(error, 'UnsupportedMediaType')) throw error;
     await finish({ status: 'FAILED', failure: error.message });

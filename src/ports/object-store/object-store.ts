@@ -63,6 +63,18 @@ export interface ObjectStore {
   /** Objects created or removed through this store. Returns the function that stops listening. */
   subscribe(listener: (event: ObjectEvent) => void): () => void;
   close(): Promise<void>;
+  /**
+   * Where the object's bytes lie in a local file, for a store that keeps objects as files: a
+   * program that reads files itself (ffmpeg) reads them in place instead of from a copy.
+   * Undefined when there is no such object; absent on stores that are not files (S3).
+   */
+  localFile?(key: string): Promise<LocalFile | undefined>;
+}
+
+/** An object's bytes in a local file: `length` bytes from its start (a trailer may follow). */
+export interface LocalFile {
+  path: string;
+  length: number;
 }
 
 /** Keys are short, printable and relative: no `..`, no empty segments, no backslashes or control characters. */
