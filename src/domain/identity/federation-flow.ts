@@ -1,5 +1,6 @@
 import { PlazaError } from '../../platform/errors.ts';
 import type { FederatedIdentityProvider } from '../../ports/federation.ts';
+import type { Item, Key } from '../../ports/item-store/item-store.ts';
 import { federatedSignIn } from './federated-sign-in.ts';
 import { sha256, type IdentityServices, type UserRecord } from './model.ts';
 import {
@@ -55,6 +56,35 @@ export type FederationOutcome =
   | { kind: 'refused'; request: AuthorizationRequest; error: string; description: string };
 
 /**
+ * Uses up a federated sign-in's state on first sight: its item, unexpired and bound to this
+ * browser (the binding cookie's value, kept hashed). Anything else is `refused()`.
+ */
+export async function claimState(
+  input: { state: string | undefined; binding: string | undefined },
+  keyOf: (state: string) => Key,
+  services: Pick<IdentityServices, 'users' | 'clock'>,
+  refused: () => PlazaError,
+): Promise<Item> {
+  if (!input.state || input.state.length > 200 || !input.binding) throw refused();
+  let item: Item | undefined;
+  try {
+    ({ previous: item } = await services.users.delete({
+      key: keyOf(input.state),
+      conditions: [{ op: 'itemExists' }],
+    }));
+  } catch {
+    throw refused();
+  }
+  if (
+    !item ||
+    Number(item.expiresAt) <= services.clock.now() ||
+    !sameText(String(item.binding), sha256(input.binding))
+  )
+    throw refused();
+  return item;
+}
+
+/**
  * /oauth2/idpresponse: the provider's answer. The state is used up on first sight and must belong
  * to this browser; the code is exchanged and the ID token verified (iss, aud, exp, nonce, signature),
  * then the user is linked or created.
@@ -70,25 +100,9 @@ export async function finishFederation(
   hosted: HostedUiSettings,
   log: (message: string, error: unknown) => void,
 ): Promise<FederationOutcome> {
-  const { users, clock } = services;
   const unknownState = () =>
     new PlazaError('invalid_request', 'The sign-in has expired; please start again.');
-  if (!input.state || input.state.length > 200 || !input.binding) throw unknownState();
-  let item;
-  try {
-    ({ previous: item } = await users.delete({
-      key: oauthKeys.federationState(input.state),
-      conditions: [{ op: 'itemExists' }],
-    }));
-  } catch {
-    throw unknownState();
-  }
-  if (
-    !item ||
-    Number(item.expiresAt) <= clock.now() ||
-    !sameText(String(item.binding), sha256(input.binding))
-  )
-    throw unknownState();
+  const item = await claimState(input, oauthKeys.federationState, services, unknownState);
   const request = JSON.parse(String(item.request)) as AuthorizationRequest & { identityProvider: string };
   const provider = hosted.providers.get(request.identityProvider);
   if (!provider) throw unknownState();

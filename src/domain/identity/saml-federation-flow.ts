@@ -7,15 +7,10 @@
  */
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { SamlIdentityProvider, SamlServiceProvider } from '../../ports/saml-federation.ts';
-import type { FederationOutcome } from './federation-flow.ts';
+import { claimState, type FederationOutcome } from './federation-flow.ts';
 import { federatedSignIn } from './federated-sign-in.ts';
 import { sha256, type IdentityServices } from './model.ts';
-import {
-  parseAuthorizeRequest,
-  sameText,
-  type AuthorizationRequest,
-  type HostedUiSettings,
-} from './oauth.ts';
+import { parseAuthorizeRequest, type AuthorizationRequest, type HostedUiSettings } from './oauth.ts';
 
 const samlStateMs = 10 * 60 * 1000;
 /** Cognito accepts assertions of up to 100,000 characters; base64 makes that about 136,000. */
@@ -152,24 +147,8 @@ export async function finishSamlFederation(
   hosted: HostedUiSettings,
   log: (message: string, error: unknown) => void,
 ): Promise<FederationOutcome> {
-  const { users, clock } = services;
-  if (!input.state || input.state.length > 200 || !input.binding) throw expired();
-  let item;
-  try {
-    ({ previous: item } = await users.delete({
-      key: samlKeys.state(input.state),
-      conditions: [{ op: 'itemExists' }],
-    }));
-  } catch {
-    throw expired();
-  }
-  if (
-    !item ||
-    Number(item.expiresAt) <= clock.now() ||
-    !sameText(String(item.binding), sha256(input.binding)) ||
-    typeof item.postedResponse !== 'string'
-  )
-    throw expired();
+  const item = await claimState(input, samlKeys.state, services, expired);
+  if (typeof item.postedResponse !== 'string') throw expired();
   const request = JSON.parse(String(item.request)) as AuthorizationRequest & { identityProvider: string };
   const provider = samlProvider(hosted, request.identityProvider);
   if (!provider) throw expired();
