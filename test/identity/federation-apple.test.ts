@@ -4,7 +4,6 @@
  * endpoint accepts only a client secret that is an ES256 JWT signed with the team's key (checked
  * in front of the provider, as Apple does), and the name arrives once, in the first answer's `user`.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +28,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { Browser, formOf } from '../support/browser.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { pkce, redeemCode } from '../support/oauth-client.ts';
 
 const callback = 'https://app.example/callback';
 const servicesId = 'com.plaza.web';
@@ -200,11 +200,6 @@ function interceptIdToken(response: ServerResponse) {
   }) as typeof response.end;
 }
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
 /**
  * Plaza → the provider's login and consent as `login` → its form_post page, whose form (action
  * Plaza's /oauth2/idpresponse) is returned unsent.
@@ -253,20 +248,8 @@ async function postAnswer(browser: Browser, form: { action: string; fields: Reco
   return new URL(step.url);
 }
 
-async function redeem(code: string, verifier: string) {
-  const response = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: clientId,
-      code,
-      redirect_uri: callback,
-      code_verifier: verifier,
-    }),
-  });
-  return (await response.json()) as Record<string, string>;
-}
+const redeem = (code: string, verifier: string) =>
+  redeemCode({ url: url, clientId: clientId, callback }, code, verifier);
 
 async function signInWith(
   login: string,

@@ -4,7 +4,7 @@
  * checked as Facebook does): Plaza's /oauth2/authorize?identity_provider=Facebook → the dialog →
  * /oauth2/idpresponse → the app's callback → /oauth2/token.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import { userKeys } from '../../src/domain/identity/model.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { Browser } from '../support/browser.ts';
+import { pkce, redeemCode } from '../support/oauth-client.ts';
 
 const callback = 'https://app.example/callback';
 const appId = '1234567890';
@@ -150,11 +151,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
 function authorizeUrl(challenge: string) {
   return `${url}/oauth2/authorize?${new URLSearchParams({
     response_type: 'code',
@@ -174,20 +170,8 @@ async function signIn(browser: Browser, person: string, challenge: string): Prom
   return new URL(step.url);
 }
 
-async function redeem(code: string, verifier: string) {
-  const response = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: clientId,
-      code,
-      redirect_uri: callback,
-      code_verifier: verifier,
-    }),
-  });
-  return (await response.json()) as Record<string, string>;
-}
+const redeem = (code: string, verifier: string) =>
+  redeemCode({ url: url, clientId: clientId, callback }, code, verifier);
 
 describe('federation to Facebook', () => {
   it('sends the browser to the dialog with the app ID, state and scopes, and no secret', async () => {

@@ -4,7 +4,6 @@
  * → the provider's login and consent → /oauth2/idpresponse → the app's callback
  * with a code for the pool's own tokens.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { Browser, formOf } from '../support/browser.ts';
 import { startOidcIdp, type OidcIdp } from '../support/oidc-idp.ts';
+import { pkce, redeemCode } from '../support/oauth-client.ts';
 
 const callback = 'https://app.example/callback';
 const dir = mkdtempSync(join(tmpdir(), 'plaza-federation-'));
@@ -66,11 +66,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
 const toCallback = (location: string) => location.startsWith(callback);
 
 /**
@@ -113,20 +108,8 @@ async function federatedSignIn(
   return new URL(step.url);
 }
 
-async function redeem(code: string, verifier: string) {
-  const response = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: clientId,
-      code,
-      redirect_uri: callback,
-      code_verifier: verifier,
-    }),
-  });
-  return (await response.json()) as Record<string, string>;
-}
+const redeem = (code: string, verifier: string) =>
+  redeemCode({ url: url, clientId: clientId, callback }, code, verifier);
 
 describe('federation to an external OIDC provider', () => {
   it('creates the user and profile on the first sign-in and reuses them on the second', async () => {

@@ -4,7 +4,6 @@
  * AuthnRequest → the IdP's auto-posting form → POST /saml2/idpresponse → the app's callback with
  * a code for the pool's own tokens; and every way a Response can be wrong.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { userKeys } from '../../src/domain/identity/model.ts';
 import { Browser, formOf } from '../support/browser.ts';
 import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
 import { makeSigningKey, SamlIdp, type ResponseOptions } from '../support/saml-idp.ts';
+import { pkce, redeemCode } from '../support/oauth-client.ts';
 
 const callback = 'https://app.example/callback';
 const emailClaim = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress';
@@ -54,11 +54,6 @@ afterAll(async () => {
   await idp.close();
   rmSync(metadataDir, { recursive: true, force: true });
 });
-
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
 
 const toCallback = (location: string) => location.startsWith(callback);
 
@@ -102,20 +97,8 @@ async function signIn(
   }
 }
 
-async function redeem(code: string, verifier: string) {
-  const response = await fetch(`${pool.url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: pool.clientId,
-      code,
-      redirect_uri: callback,
-      code_verifier: verifier,
-    }),
-  });
-  return (await response.json()) as Record<string, string>;
-}
+const redeem = (code: string, verifier: string) =>
+  redeemCode({ url: pool.url, clientId: pool.clientId, callback }, code, verifier);
 
 /** The app was told the sign-in was refused, with its state and no code. */
 function expectRefused(step: { response: Response; url: string }) {
