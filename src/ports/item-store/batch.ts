@@ -56,12 +56,9 @@ export async function getAll(
     items.push(...result.items);
     return result.unprocessed;
   };
-  // Nearly every page's keys fit one call.
-  if (unique.length <= limits.batchGetKeys) await untilProcessed(unique, call, 'keys', options);
-  else
-    await Promise.all(
-      chunks(unique, limits.batchGetKeys).map((chunk) => untilProcessed(chunk, call, 'keys', options)),
-    );
+  await Promise.all(
+    chunks(unique, limits.batchGetKeys).map((chunk) => untilProcessed(chunk, call, 'keys', options)),
+  );
   return items;
 }
 
