@@ -183,11 +183,17 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Out
         resolve(tooLarge);
       } else chunks.push(chunk);
     });
-    request.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    let ended = false;
+    request.on('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
     request.on('error', reject);
-    // A client that goes away mid-body: nothing to answer (a promise settles once, so this is
-    // a no-op after 'end').
-    request.on('close', () => reject(new Error('The client closed the request')));
+    // A client that goes away mid-body: nothing to answer. 'close' also comes after every
+    // complete body, and an Error (its stack trace) made then was 5% of a small request's CPU.
+    request.on('close', () => {
+      if (!ended) reject(new Error('The client closed the request'));
+    });
   });
 }
 
