@@ -13,21 +13,29 @@ export function altOf(post: Pick<Post, 'description' | 'author'>, index: number,
   return count > 1 ? `${base} (${index + 1} of ${count})` : base;
 }
 
+/**
+ * A post in a feed or on its own page. A guest's card (no onChange) only shows the post and its
+ * counts, with links to the guest pages under basePath; there is nothing for them to like or report.
+ */
 export function PostCard({
   post,
   onChange,
   eager,
   linked = true,
+  basePath = '',
 }: {
   post: Post;
-  onChange(change: Partial<Post>): void;
+  onChange?(change: Partial<Post>): void;
   /** The first posts on screen load their images at once. */
   eager?: boolean;
   linked?: boolean;
+  /** Where the pages of posts and profiles are: '/explore' for a guest. */
+  basePath?: string;
 }) {
   const media = post.media ?? [];
   const author = post.author;
-  const profile = author?.username ? `/u/${encodeURIComponent(author.username)}` : undefined;
+  const profile = author?.username ? `${basePath}/u/${encodeURIComponent(author.username)}` : undefined;
+  const live = onChange ? 'polite' : undefined;
   return (
     <article className="post card" aria-labelledby={`post-${post.id}-author`}>
       <header className="post-header">
@@ -44,7 +52,7 @@ export function PostCard({
           )}
           <div className="muted small">
             {linked ? (
-              <Link to={`/p/${post.id}`}>
+              <Link to={`${basePath}/p/${post.id}`}>
                 <RelativeTime iso={post.createdAt} />
               </Link>
             ) : (
@@ -52,7 +60,9 @@ export function PostCard({
             )}
           </div>
         </div>
-        <SafetyMenu person={author} target={{ postId: post.id }} what={`post by ${displayName(author)}`} />
+        {onChange && (
+          <SafetyMenu person={author} target={{ postId: post.id }} what={`post by ${displayName(author)}`} />
+        )}
       </header>
       {media.length > 0 && (
         <div className={`gallery ${media.length > 1 ? 'many' : ''}`}>
@@ -72,17 +82,17 @@ export function PostCard({
           <RichText text={post.description} />
         </p>
       )}
-      <footer className="post-actions">
-        <LikeButton post={post} onChange={onChange} />
-        <span className="count" aria-live="polite">
+      <footer className={onChange ? 'post-actions' : 'post-actions muted'}>
+        {onChange && <LikeButton post={post} onChange={onChange} />}
+        <span className="count" aria-live={live}>
           {post.likeCount} {post.likeCount === 1 ? 'like' : 'likes'}
         </span>
-        {linked ? (
-          <Link to={`/p/${post.id}`} className="count">
+        {linked && onChange ? (
+          <Link to={`${basePath}/p/${post.id}`} className="count">
             {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
           </Link>
         ) : (
-          <span className="count" aria-live="polite">
+          <span className="count" aria-live={live}>
             {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
           </span>
         )}

@@ -5,18 +5,17 @@ import {
   deleteCommentMutation,
   deletePostMutation,
   getPostQuery,
-  listCommentsQuery,
   onAddCommentSubscription,
   onLikePostSubscription,
 } from '../api/documents.ts';
-import type { Comment, Connection, Post } from '../api/types.ts';
+import type { Comment, Post } from '../api/types.ts';
 import { Avatar, displayName } from '../components/Avatar.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { PostCard } from '../components/PostCard.tsx';
 import { RelativeTime } from '../components/RelativeTime.tsx';
 import { SafetyMenu } from '../components/SafetyMenu.tsx';
-import { usePagedList } from '../lib/paged-list.ts';
+import { useComments } from '../lib/comments.ts';
 import { usePendingMedia } from '../lib/use-pending-media.ts';
 import { Link, navigate } from '../router.tsx';
 import { useMe } from '../session.tsx';
@@ -41,18 +40,7 @@ export function PostPage({ id }: { id: string }) {
     void fetchPost();
   }, [fetchPost]);
 
-  const fetchComments = useCallback(
-    async (nextToken: string | null) =>
-      (
-        await gql<{ listComments: Connection<Comment> }>(listCommentsQuery, {
-          postId: id,
-          limit: 20,
-          nextToken,
-        })
-      ).listComments,
-    [id],
-  );
-  const comments = usePagedList(fetchComments, id);
+  const comments = useComments(id);
   const commentsDispatch = comments.dispatch;
   useEffect(() => {
     for (const comment of comments.state.items) counted.current.add(comment.id);

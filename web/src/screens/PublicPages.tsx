@@ -6,20 +6,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import { gql } from '../api/client.ts';
 import {
-  listCommentsQuery,
   publicPostQuery,
   publicPostsByUserQuery,
   publicRecentPostsQuery,
   publicUserByUsernameQuery,
 } from '../api/documents.ts';
-import type { Comment, Connection, Post, User } from '../api/types.ts';
+import type { Connection, Post, User } from '../api/types.ts';
 import { Avatar, displayName } from '../components/Avatar.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
-import { MediaView } from '../components/MediaView.tsx';
-import { altOf } from '../components/PostCard.tsx';
-import { RelativeTime } from '../components/RelativeTime.tsx';
+import { PostCard } from '../components/PostCard.tsx';
 import { RichText } from '../components/RichText.tsx';
+import { useComments } from '../lib/comments.ts';
 import { usePagedList, type PagedList } from '../lib/paged-list.ts';
 import { Link, useLocation } from '../router.tsx';
 
@@ -34,67 +32,6 @@ function SignInPrompt({ what }: { what: string }) {
   );
 }
 
-function PublicPostCard({ post, linked = true }: { post: Post; linked?: boolean }) {
-  const media = post.media ?? [];
-  const author = post.author;
-  return (
-    <article className="post card" aria-labelledby={`post-${post.id}-author`}>
-      <header className="post-header">
-        <Avatar user={author} size={40} />
-        <div>
-          {author?.username ? (
-            <Link
-              to={`/explore/u/${encodeURIComponent(author.username)}`}
-              id={`post-${post.id}-author`}
-              className="author"
-            >
-              {displayName(author)}
-            </Link>
-          ) : (
-            <span id={`post-${post.id}-author`} className="author">
-              {displayName(author)}
-            </span>
-          )}
-          <div className="muted small">
-            {linked ? (
-              <Link to={`/explore/p/${post.id}`}>
-                <RelativeTime iso={post.createdAt} />
-              </Link>
-            ) : (
-              <RelativeTime iso={post.createdAt} />
-            )}
-          </div>
-        </div>
-      </header>
-      {media.length > 0 && (
-        <div className={`gallery ${media.length > 1 ? 'many' : ''}`}>
-          {media.map((item, index) => (
-            <MediaView
-              key={item.key}
-              media={item}
-              alt={item.altText || altOf(post, index, media.length)}
-              sizes="(max-width: 640px) 100vw, 600px"
-            />
-          ))}
-        </div>
-      )}
-      {post.description && (
-        <p className="description">
-          <RichText text={post.description} />
-        </p>
-      )}
-      <footer className="post-actions muted">
-        <span className="count">
-          {post.likeCount} {post.likeCount === 1 ? 'like' : 'likes'}
-        </span>
-        <span className="count">
-          {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
-        </span>
-      </footer>
-    </article>
-  );
-}
-
 function PostList({ list, empty }: { list: PagedList<Post>; empty: string }) {
   return (
     <>
@@ -102,7 +39,7 @@ function PostList({ list, empty }: { list: PagedList<Post>; empty: string }) {
       <ol className="posts" aria-label="Posts">
         {list.state.items.map((post) => (
           <li key={post.id}>
-            <PublicPostCard post={post} />
+            <PostCard post={post} basePath="/explore" />
           </li>
         ))}
       </ol>
@@ -134,25 +71,14 @@ export function PublicPost({ id }: { id: string }) {
   useEffect(() => {
     gql<{ getPost: Post | null }>(publicPostQuery, { id }).then(({ getPost }) => setPost(getPost), setError);
   }, [id]);
-  const commentsPage = useCallback(
-    async (nextToken: string | null) =>
-      (
-        await gql<{ listComments: Connection<Comment> }>(listCommentsQuery, {
-          postId: id,
-          limit: 20,
-          nextToken,
-        })
-      ).listComments,
-    [id],
-  );
-  const comments = usePagedList(commentsPage, id);
+  const comments = useComments(id);
   if (error) return <ErrorNote error={error} />;
   if (post === undefined) return <p className="muted center">Loading…</p>;
   if (post === null) return <h1>This post is not available</h1>;
   return (
     <section>
       <h1 className="visually-hidden">Post by {displayName(post.author)}</h1>
-      <PublicPostCard post={post} linked={false} />
+      <PostCard post={post} basePath="/explore" linked={false} />
       <h2>Comments</h2>
       <ol className="comments" aria-label="Comments">
         {comments.state.items.map((comment) => (
