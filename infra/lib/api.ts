@@ -99,11 +99,7 @@ export class PlazaApi extends Construct {
     super(scope, id);
     const { settings } = props;
     const source = readFileSync(join(import.meta.dirname, '../..', schemaFile), 'utf8');
-    const problems = appSyncDialectProblems(source, [
-      'AMAZON_COGNITO_USER_POOLS',
-      'API_KEY',
-      ...(settings.identityPool.enabled ? ['AWS_IAM'] : []),
-    ]);
+    const problems = appSyncDialectProblems(source, ['AMAZON_COGNITO_USER_POOLS', 'API_KEY', 'AWS_IAM']);
     if (problems.length > 0)
       throw new Error(`${schemaFile} is not valid for AppSync:\n  ${problems.join('\n  ')}`);
     const schema = buildSchema(appSyncPrelude + source);
@@ -182,8 +178,9 @@ export class PlazaApi extends Construct {
               expires: Expiration.after(Duration.days(365)),
             },
           },
-          // The identity pool's credentials (guests browse), within their role's policy.
-          ...(settings.identityPool.enabled ? [{ authorizationType: AuthorizationType.IAM }] : []),
+          // The identity pool's credentials (guests browse) and the notifications consumer's role
+          // (publishNotification), each within its role's policy.
+          { authorizationType: AuthorizationType.IAM },
         ],
       },
       logConfig: { fieldLogLevel: FieldLogLevel.ERROR, retention: RetentionDays.ONE_MONTH },

@@ -5,8 +5,10 @@
  * Lambda (social/notify.ts), a like or comment made or taken back and the
  * followed user's side of a follow; for the audit log that runs there too
  * (ADR 0010), a profile made or removed and any item marked with an `audit`
- * action. Everything else, above all the fan-out's own FEED# writes and the
- * notifications' own items, is dropped before an invocation is paid for.
+ * action; and the notifications written or moved up, which it publishes to
+ * AppSync for onNotification (social/publish-notifications.ts). Everything
+ * else, above all the fan-out's own FEED# writes, is dropped before an
+ * invocation is paid for. Lambda allows five filters on an event source.
  */
 import { sortPrefixes } from '../../src/domain/social/keys.ts';
 
@@ -36,5 +38,11 @@ export const feedFanOutFilterPatterns = [
   {
     eventName: ['INSERT', 'MODIFY'],
     dynamodb: { NewImage: { audit: { M: { action: { S: [{ exists: true }] } } } } },
+  },
+  {
+    eventName: ['INSERT', 'MODIFY'],
+    dynamodb: {
+      Keys: { PK: { S: [{ prefix: 'USER#' }] }, SK: { S: [{ prefix: sortPrefixes.notification }] } },
+    },
   },
 ];

@@ -69,6 +69,7 @@ export class PlazaStack extends Stack {
       table: this.table,
       runtime: settings.lambdaRuntime,
       fanOutFollowerLimit: settings.fanOutFollowerLimit,
+      api: this.api.api,
     });
     this.auditLog = new PlazaAuditLog(this, 'AuditLog', { writer: this.feed.fanOut });
     this.lifecycle = new PlazaLifecycle(this, 'Lifecycle', {

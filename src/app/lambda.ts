@@ -21,6 +21,8 @@ import type { UserPoolExportServices } from '../domain/identity/store-user-pool-
 import { cloudFrontInvalidator } from '../adapters/cloudfront/cloudfront-invalidator.ts';
 import type { PrivacyServices } from '../domain/privacy/model.ts';
 import { appSyncCacheFlusher } from '../adapters/appsync/appsync-cache-flusher.ts';
+import { appSyncNotificationPublisher } from '../adapters/appsync/appsync-notification-publisher.ts';
+import type { NotificationPublishing } from '../domain/social/publish-notifications.ts';
 import type { DataExportBuilderServices } from '../domain/privacy/build-data-export.ts';
 import { S3ObjectStore } from '../adapters/s3/s3-object-store.ts';
 import { readSecretBytes } from '../adapters/secrets-manager/secrets-manager-secret.ts';
@@ -167,6 +169,20 @@ export function lambdaPrivacyServices(app: LambdaApp): LambdaPrivacyServices {
     logger: app.logger,
     ...(apiCache ? { forget: (tags: string[]) => apiCache.forget(tags) } : {}),
     flushForgotten: async () => (apiCache ? apiCache.flush() : 0),
+  };
+}
+
+/**
+ * AppSync's onNotification on AWS: the stream Lambda publishes each new notification through the
+ * API (PLAZA_APPSYNC_URL), signed with its role. Without the URL nothing is published.
+ */
+export function lambdaNotificationPublishing(app: LambdaApp): NotificationPublishing | undefined {
+  const { appSyncUrl, region } = app.config;
+  if (!appSyncUrl) return undefined;
+  return {
+    publisher: appSyncNotificationPublisher({ url: appSyncUrl, region }),
+    now: () => app.clock.now() / 1000,
+    maxAgeSeconds: 60,
   };
 }
 

@@ -13,6 +13,7 @@ import type { PrivacyServices } from '../domain/privacy/model.ts';
 import { fanOutFeed } from '../domain/social/feed-fan-out.ts';
 import { notifyFromChanges } from '../domain/social/notify.ts';
 import { publishLiveEvents } from '../domain/social/live-events.ts';
+import { publishNotifications, type NotificationPublishing } from '../domain/social/publish-notifications.ts';
 import type { SocialServices } from '../domain/social/model.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
@@ -39,16 +40,20 @@ export interface StreamConsumer {
  * comments, mentions) from the same batch. One consumer for both, on the server as in the fan-out's
  * stream Lambda on AWS, where a shard allows two readers and the data lifecycle is the other: the
  * change log is read, and a checkpoint written, once for both. Both are idempotent, so a batch that
- * fails in either is retried whole.
+ * fails in either is retried whole. With `live` (on AWS, where AppSync holds the subscriptions), the
+ * notifications among the records are published there too (social/publish-notifications.ts).
  */
 export function feedFanOutConsumer(
   social: Pick<SocialServices, 'store' | 'clock' | 'settings'>,
+  live?: NotificationPublishing,
 ): StreamConsumer {
   return {
     name: 'feed-fan-out',
     async handle(records, log) {
       await fanOutFeed(records, social, log);
       await notifyFromChanges(records, social, log);
+      // On AWS the notifications written by a batch come back in a later one, for AppSync.
+      if (live) await publishNotifications(records, live, log);
     },
   };
 }

@@ -409,6 +409,11 @@ export interface Config {
   appSyncCachedFields: string[];
   /** The AppSync API whose cache erasures flush (on AWS); absent: no API cache to flush. */
   appSyncApiId: string | undefined;
+  /**
+   * The AppSync API's GraphQL URL, where the notifications consumer publishes each notification
+   * (publishNotification, signed with its role) so AppSync delivers onNotification; absent: not on AWS.
+   */
+  appSyncUrl: string | undefined;
   /** The S3 bucket (Object Lock) the stream Lambda writes the audit log to, on AWS (ADR 0010). */
   auditBucket: string | undefined;
   /** The hosted UI (/oauth2/*, /login, /logout) and federation to external OIDC providers. */
@@ -575,6 +580,10 @@ const envSchema = z.object({
   PLAZA_APPSYNC_API_ID: z
     .string()
     .regex(/^[a-z0-9]{8,64}$/, 'an AppSync API id')
+    .optional(),
+  PLAZA_APPSYNC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an AppSync GraphQL URL')
     .optional(),
   PLAZA_AUDIT_BUCKET: z
     .string()
@@ -792,6 +801,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
     appSyncApiId: e.PLAZA_APPSYNC_API_ID,
+    appSyncUrl: e.PLAZA_APPSYNC_URL,
     auditBucket: e.PLAZA_AUDIT_BUCKET,
     hostedUi: hostedUiSettingsOf(file, env, cwd),
     webDir: resolve(

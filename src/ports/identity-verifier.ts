@@ -10,6 +10,8 @@ export type Caller =
   | { kind: 'apiKey'; keyId: string }
   /** AWS credentials from the identity pool (SigV4): a guest's or a signed-in identity's role. */
   | { kind: 'iam'; identityId: string; role: 'authenticated' | 'unauthenticated'; accessKeyId: string }
+  /** An AWS principal of the deployment itself (AppSync's AWS_IAM, no identity pool): a Plaza Lambda's role. */
+  | { kind: 'service'; arn: string }
   | { kind: 'anonymous' };
 
 /**

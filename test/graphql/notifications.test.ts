@@ -176,6 +176,18 @@ describe('notifications', () => {
     const response = await server.gql(ana.token, 'mutation { markNotificationsRead(upTo: "yesterday") }');
     expect(response.errors?.[0]?.errorType).toBe('ValidationError');
   });
+
+  it('are never published by a user: publishNotification is the AWS consumer’s (IAM) alone', async () => {
+    const [ana, ben] = [await named('ana'), await named('ben')];
+    await ok(ben.token, 'mutation($u: ID!) { followUser(userId: $u) { id } }', { u: ana.id });
+    await inbox(ana, (data) => data.unreadNotificationCount === 1);
+    const publish = 'mutation($r: ID!, $n: ID!) { publishNotification(recipientId: $r, id: $n) { id type } }';
+    for (const caller of [ana, ben]) {
+      const response = await server.gql(caller.token, publish, { r: ana.id, n: `FOLLOW#${ben.id}` });
+      expect(response.errors?.[0]?.errorType).toBe('Unauthorized');
+      expect(response.data?.publishNotification ?? null).toBeNull();
+    }
+  });
 });
 
 describe('postsByHashtag', () => {

@@ -397,6 +397,7 @@ describe('the CDK stack', () => {
       PLAZA_CDN_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-west-1:123456789012:secret:signing-AbCdEf',
       PLAZA_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
       PLAZA_APPSYNC_API_ID: 'xlvmnh3lyvfufhsh7ssjhkp5im',
+      PLAZA_APPSYNC_URL: 'https://xlvmnh3lyvfufhsh7ssjhkp5im.appsync-api.us-west-1.amazonaws.com/graphql',
       PLAZA_AUDIT_BUCKET: 'plaza-dev-auditlogbucket-1a2b3c4d5e6f',
     };
     for (const fn of functions) {
@@ -634,10 +635,13 @@ describe('the CDK stack', () => {
   it('grants each Lambda only what it uses', () => {
     const item = (actions: string[]) => actions.map((a) => `dynamodb:${a}`);
     const mediaObjects = ['s3:GetObject', 's3:ListBucket', 's3:PutObject'];
-    // The stream consumer reads profiles and followers and writes feed entries; it cannot touch S3 or secrets.
+    // The stream consumer reads profiles and followers and writes feed entries, writes notifications
+    // in transactions and publishes them (one mutation: test/infra/notifications.test.ts); no secrets.
     expect(actionsOf(stack.feed.fanOut)).toEqual(
       [
-        ...item(['BatchWriteItem', 'GetItem', 'Query']),
+        'appsync:GraphQL',
+        ...item(['BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem']),
+        ...item(['PutItem', 'Query', 'UpdateItem']),
         ...item(['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']),
         // The audit log (ADR 0010): its entries and their listing, nothing deleted.
         's3:GetObject',

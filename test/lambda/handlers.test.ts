@@ -66,6 +66,20 @@ const credentials = s3rverCredentials;
 let readStream: () => Promise<DynamoDBRecord[]>;
 const table = `lambda-${Date.now().toString(36)}`;
 
+/** AppSync's GraphQL endpoint as the fan-out's publisher reaches it: each signed request it got. */
+const published: { authorization: string; body: { query: string; variables: Record<string, string> } }[] = [];
+const appSync = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    published.push({
+      authorization: String(request.headers.authorization),
+      body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+    });
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end('{"data":{"publishNotification":null}}');
+  });
+});
 /** AppSync's Direct Lambda event for one field, from the recorded createPost event. */
 function appSyncEvent(
   parentTypeName: string,
@@ -179,6 +193,7 @@ beforeAll(async () => {
   const endpoint = inject('dynamodbEndpoint');
   await provisionDynamoDbTables({ endpoint, region, credentials }, [mainTable(table)]);
   s3 = await startS3rver(bucket);
+  await new Promise<void>((resolve) => appSync.listen(0, '127.0.0.1', resolve));
   dataDir = mkdtempSync(join(tmpdir(), 'plaza-lambda-'));
   // What the stack sets on each function, with DynamoDB Local and s3rver in place of AWS.
   Object.assign(process.env, {
@@ -190,6 +205,7 @@ beforeAll(async () => {
     S3_ENDPOINT: s3.endpoint,
     PLAZA_CDN_URL: cdnUrl,
     PLAZA_APPSYNC_CACHED_FIELDS: 'Query.getPost',
+    PLAZA_APPSYNC_URL: `http://127.0.0.1:${(appSync.address() as AddressInfo).port}/graphql`,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -209,6 +225,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s3?.stop();
+  appSync.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -273,12 +290,23 @@ describe('the Lambda handlers', () => {
     });
 
     const afterPost = await readStream();
-    // The notifications run in the same Lambda: Alice was told of the follow; their items are filtered out.
-    expect(afterPost.map(keyOf)).toContain(`USER#${alice} NOTIF#FOLLOW#${bob}`);
-    expect(afterPost.filter(passesFilters).map(keyOf)).toEqual([`POST#${post.id} METADATA`]);
+    // The notifications run in the same Lambda: Alice was told of the follow, and the notification
+    // comes back to it (its count does not) to be published to AppSync for onNotification.
+    const notification = `USER#${alice} NOTIF#FOLLOW#${bob}`;
+    expect(afterPost.filter(passesFilters).map(keyOf).sort()).toEqual(
+      [`POST#${post.id} METADATA`, notification].sort(),
+    );
     expect(await handlers.fanOut.handler({ Records: afterPost.filter(passesFilters) })).toEqual({
       batchItemFailures: [],
     });
+    expect(published).toHaveLength(1);
+    expect(published[0]!.body.variables).toEqual({ recipientId: alice, id: `FOLLOW#${bob}` });
+    expect(published[0]!.body.query).toContain('publishNotification(recipientId: $recipientId, id: $id)');
+    expect(published[0]!.authorization).toMatch(
+      new RegExp(
+        `^AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/\\d{8}/${region}/appsync/aws4_request`,
+      ),
+    );
     // The fan-out's own writes are filtered out: they would only invoke it again.
     const feedWrites = await readStream();
     expect(feedWrites.map(keyOf).sort()).toEqual(
@@ -327,6 +355,59 @@ describe('the Lambda handlers', () => {
     expect(
       await handlers.graphql.handler(appSyncEvent('Post', 'author', null, '{ id followerCount }', bob, post)),
     ).toEqual({ id: alice, followerCount: 1 });
+  });
+
+  it('resolves publishNotification for the deployment’s IAM role alone, as its recipient reads it', async () => {
+    const args = { recipientId: alice, id: `FOLLOW#${bob}` };
+    const selection = '{ id recipientId type read othersCount actor { id followerCount } post { id } }';
+    // AppSync's identity for a SigV4 request from the fan-out's role (no identity pool).
+    const fanOutRole = {
+      accountId: '123456789012',
+      cognitoIdentityPoolId: null,
+      cognitoIdentityId: null,
+      sourceIp: ['3.101.0.1'],
+      username: 'AROAEXAMPLEFANOUT:plaza-dev-FeedFanOut',
+      userArn: 'arn:aws:sts::123456789012:assumed-role/plaza-dev-FeedFanOutRole/plaza-dev-FeedFanOut',
+      cognitoIdentityAuthType: null,
+      cognitoIdentityAuthProvider: null,
+    } as unknown as DirectLambdaEvent['identity'];
+    const event = appSyncEvent('Mutation', 'publishNotification', args, selection, null);
+    expect(await handlers.graphql.handler({ ...event, identity: fanOutRole })).toEqual({
+      id: `FOLLOW#${bob}`,
+      recipientId: alice,
+      type: 'FOLLOW',
+      read: false,
+      othersCount: 0,
+      actor: { id: bob, followerCount: 0 },
+      post: null,
+    });
+    // Whoever else gets past AppSync (a user, an API key, an identity pool's role) is refused.
+    const identityPoolRole = { ...(fanOutRole as object), cognitoIdentityId: 'us-west-1:0000-guest' };
+    for (const identity of [
+      appSyncEvent('Query', 'me', null, '{ id }', alice).identity,
+      null,
+      identityPoolRole,
+    ]) {
+      expect(
+        await appSyncError(
+          handlers.graphql.handler({ ...event, identity: identity as DirectLambdaEvent['identity'] }),
+        ),
+      ).toMatchObject({ name: 'Unauthorized' });
+    }
+    expect(
+      await appSyncError(
+        handlers.graphql.handler({
+          ...appSyncEvent(
+            'Mutation',
+            'publishNotification',
+            { ...args, id: 'FOLLOW#nobody' },
+            selection,
+            null,
+          ),
+          identity: fanOutRole,
+        }),
+      ),
+    ).toMatchObject({ name: 'NotFound' });
   });
 
   it('answers with AppSync errors: the catalogue’s errorType, nothing internal', async () => {

@@ -48,7 +48,10 @@ export class AppSyncResolverError extends Error {
   }
 }
 
-/** AppSync has checked the caller; Cognito identities carry the token's claims, API-key requests none. */
+/**
+ * AppSync has checked the caller; Cognito identities carry the token's claims, API-key requests none,
+ * IAM ones the principal's ARN.
+ */
 export function callerOf(identity: AppSyncIdentity | null | undefined): Caller {
   if (!identity) return { kind: 'apiKey', keyId: 'appsync' };
   if ('sub' in identity && 'claims' in identity && typeof identity.sub === 'string') {
@@ -61,6 +64,10 @@ export function callerOf(identity: AppSyncIdentity | null | undefined): Caller {
       tokenUse: claims.token_use === 'id' ? 'id' : 'access',
       claims,
     };
+  }
+  // Identity-pool credentials carry their identity; the deployment's own roles (a Lambda's) do not.
+  if ('userArn' in identity && typeof identity.userArn === 'string' && !identity.cognitoIdentityId) {
+    return { kind: 'service', arn: identity.userArn };
   }
   return { kind: 'anonymous' };
 }

@@ -14,6 +14,7 @@ import { deleteComment } from '../../domain/social/delete-comment.ts';
 import { deletePost } from '../../domain/social/delete-post.ts';
 import { blockUser, unblockUser } from '../../domain/social/block-user.ts';
 import { followUser, unfollowUser } from '../../domain/social/follow-user.ts';
+import { getNotification } from '../../domain/social/get-notification.ts';
 import { getPost } from '../../domain/social/get-post.ts';
 import { homeFeed } from '../../domain/social/home-feed.ts';
 import { keys } from '../../domain/social/keys.ts';
@@ -40,7 +41,7 @@ import { listStories, storiesFeed, type UserStories } from '../../domain/social/
 import type { Story } from '../../domain/social/model.ts';
 import { getDataExport } from '../../domain/privacy/get-data-export.ts';
 import { requestDataExport } from '../../domain/privacy/request-data-export.ts';
-import { isPlazaError } from '../../platform/errors.ts';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import { optionalViewerId, viewerId, type RequestContext } from './context.ts';
 import { blocksTag, type ResolverCache } from './resolver-cache.ts';
 import { listen } from './subscriptions.ts';
@@ -242,6 +243,13 @@ const mutation: Record<string, Resolver> = {
     unmuteUser(viewerId(context), String(args.userId), context.services.social),
   markNotificationsRead: (_, args, context) =>
     markNotificationsRead(viewerId(context), args.upTo as string | undefined, context.services.social),
+  // AppSync lets only the consumer's IAM role in (@aws_iam and its policy); this refuses anyone
+  // else whatever the auth mode (the local server lets user-pool tokens reach every field).
+  publishNotification: (_, args, context) => {
+    if (context.caller.kind !== 'service')
+      throw new PlazaError('Unauthorized', 'Only the notifications consumer publishes notifications');
+    return getNotification(String(args.recipientId), String(args.id), context.services.social);
+  },
 };
 
 type Subscribe = { subscribe: Resolver; resolve: (payload: unknown) => unknown };
