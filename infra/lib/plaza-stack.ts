@@ -80,6 +80,7 @@ export class PlazaStack extends Stack {
     });
     this.userPoolExport = new PlazaUserPoolExport(this, 'UserPoolExport', {
       userPool: this.identity.userPool,
+      table: this.table,
       runtime: settings.lambdaRuntime,
       stage: settings.stage,
       recovery: settings.disasterRecovery,
@@ -96,6 +97,7 @@ export class PlazaStack extends Stack {
         VideoPipeline: this.media.videoPipeline,
         DataLifecycle: this.lifecycle.consumer,
         UsersExport: this.userPoolExport.exporter,
+        ...(this.userPoolExport.migrator ? { UsersMigrate: this.userPoolExport.migrator } : {}),
       },
       table: this.table.table,
       rules: settings.alarmRules,

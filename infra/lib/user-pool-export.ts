@@ -30,6 +30,7 @@ import {
   replacedExportDays,
   type DisasterRecoverySettings,
 } from './disaster-recovery.ts';
+import type { PlazaTable } from './data.ts';
 import { plazaFunction } from './plaza-function.ts';
 import type { LambdaRuntimeName } from './settings.ts';
 
@@ -55,12 +56,15 @@ export class PlazaUserPoolExport extends Construct {
   readonly schedule: Rule;
   /** The copy to the secondary region; none when failing over. */
   readonly replication: CrossRegionReplication | undefined;
+  /** Failing over: the job that refills this stack's pool from the export's copy (ADR 0016). */
+  readonly migrator: NodejsFunction | undefined;
 
   constructor(
     scope: Construct,
     id: string,
     props: {
       userPool: IUserPool;
+      table: PlazaTable;
       runtime: LambdaRuntimeName;
       stage: string;
       recovery: DisasterRecoverySettings;
@@ -119,10 +123,62 @@ export class PlazaUserPoolExport extends Construct {
       }),
     );
 
+    this.migrator = props.recovery.failover ? this.userMigration(props) : undefined;
+
     this.schedule = new Rule(this, 'Schedule', {
       description: 'The user-pool export, on the table backup plan’s weekly schedule',
       schedule: backups.scheduleExpression,
       targets: [new LambdaFunction(this.exporter, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
     });
+  }
+
+  /**
+   * The failover's user migration: the primary's exports, replicated to this region, read from
+   * their copy; users made in this stack's pool and linked to their data in the table replica.
+   */
+  private userMigration(props: {
+    userPool: IUserPool;
+    table: PlazaTable;
+    runtime: LambdaRuntimeName;
+    stage: string;
+  }) {
+    const copy = recoveryNames(props.stage).userPoolExportsBucket;
+    const migrator = plazaFunction(this, 'UsersMigrate', {
+      entry: 'src/bin/lambda/users-migrate.ts',
+      runtime: props.runtime,
+      description:
+        "Failover: the primary pool's export made again in this pool, each user linked to their data",
+      environment: {
+        COGNITO_USER_POOL_ID: props.userPool.userPoolId,
+        PLAZA_DB: 'dynamodb',
+        PLAZA_TABLE: props.table.table.tableName,
+        PLAZA_STORAGE: 's3',
+        S3_BUCKET: copy,
+      },
+      memorySize: 512,
+      // A few calls a user, within Cognito's admin quotas; a pool that needs longer is run again.
+      timeout: Duration.minutes(15),
+    });
+    migrator.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminSetUserPassword',
+          'cognito-idp:AdminSetUserMFAPreference',
+        ],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
+    migrator.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [
+          Bucket.fromBucketName(this, 'ExportsCopy', copy).arnForObjects(`${userPoolExportsPrefix}*`),
+        ],
+      }),
+    );
+    props.table.grantItems(migrator, 'GetItem', 'PutItem');
+    return migrator;
   }
 }

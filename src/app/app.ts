@@ -145,7 +145,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         originalSeconds: media.services.settings.originalUrlSeconds,
       }),
       dataExport,
-      directory: directoryOf(config, identity.services),
+      directory: directoryOf(config, identity.services, identity.aliases),
       writeLimits: { counter: memoryWindowCounter(clock), limits: config.social.writesPerMinute }, // per server
     },
     monitoring,

@@ -24,6 +24,12 @@ import { oidcIdentityProvider } from '../adapters/oidc/oidc-identity-provider.ts
 import { appleIdentityProvider } from '../adapters/apple/apple-identity-provider.ts';
 import { facebookIdentityProvider } from '../adapters/facebook/facebook-identity-provider.ts';
 import { createProfile } from '../domain/social/create-profile.ts';
+import {
+  aliasedDirectory,
+  aliasedVerifier,
+  userAliases,
+  type UserAliases,
+} from '../domain/social/user-aliases.ts';
 import { loadOrCreateJson } from '../platform/json-file.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,6 +64,8 @@ export interface Identity {
   services?: IdentityServices;
   verifier: IdentityVerifier | undefined;
   pool: PoolIdentity | undefined;
+  /** The links from this pool's users to the Plaza ids their data carries (a refilled pool's). */
+  aliases: UserAliases;
   /** The identity pool beside the embedded user pool, when configured. */
   identityPool?: IdentityPoolServices;
   /** Stops the signing keys' rotation timer. */
@@ -81,13 +89,14 @@ export async function openIdentity(
 ): Promise<Identity> {
   if (config.identity.mode === 'cognito') {
     const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.identity.userPoolId}`;
+    const aliases = userAliases(deps.stores.main, config.identity.userPoolId ?? '');
     const verifier = jwksIdentityVerifier({
       issuer,
       clientIds: [config.identity.clientId as string],
       keys: new URL(`${issuer}/.well-known/jwks.json`),
       clock: deps.clock,
     });
-    return { verifier, pool: undefined };
+    return { verifier: aliasedVerifier(verifier, aliases), pool: undefined, aliases };
   }
   const identityDir = join(config.dataDir, 'identity');
   const pool = await loadOrCreateJson(
@@ -113,6 +122,7 @@ export async function openIdentity(
     ...config.userPool,
   };
   const revocations = new RevocationCache<number | { after: number; revocations: number }>();
+  const aliases = userAliases(deps.stores.main, pool.userPoolId);
   const services: IdentityServices = {
     triggers: {
       ...(config.userPool.triggers.preSignUp
@@ -134,11 +144,14 @@ export async function openIdentity(
     pool: settings,
     // Plaza's post-confirmation trigger: the new user's profile.
     postConfirmation: async (event) =>
-      createProfile({ userId: event.userName, email: event.request.userAttributes.email ?? '' }, deps.social),
+      createProfile(
+        { userId: await aliases.userIdOf(event.userName), email: event.request.userAttributes.email ?? '' },
+        deps.social,
+      ),
     // The rest of the account is erased from the profile's REMOVE record (privacy/cascade-deletions.ts).
     // The identity pool forgets the user's identity too.
     onUserDeleted: async (sub) => {
-      await deleteAccount(sub, deps.social);
+      await deleteAccount(await aliases.userIdOf(sub), deps.social);
       if (config.identityPool.enabled) await forgetUser(sub, deps.stores.users, pool.userPoolId);
     },
   };
@@ -169,8 +182,9 @@ export async function openIdentity(
   });
   return {
     services,
-    verifier,
+    verifier: aliasedVerifier(verifier, aliases),
     pool,
+    aliases,
     ...(config.identityPool.enabled
       ? { identityPool: identityPoolServices(config, { ...deps, verifier, signer, settings }) }
       : {}),
@@ -342,7 +356,11 @@ function federatedProvider(settings: IdentityProviderSettings, clock: Clock) {
 export function directoryOf(
   config: Config,
   pool: Pick<IdentityServices, 'users' | 'clock' | 'onUserDeleted'> | undefined,
+  aliases: UserAliases,
 ): UserDirectory {
-  if (config.identity.mode !== 'cognito' && pool) return poolDirectory(pool);
-  return cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region });
+  if (config.identity.mode !== 'cognito' && pool) return aliasedDirectory(poolDirectory(pool), aliases);
+  return aliasedDirectory(
+    cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region }),
+    aliases,
+  );
 }

@@ -14,6 +14,7 @@ import {
   cloudFrontUrlSigner,
   type CloudFrontUrlSigner,
 } from '../adapters/cloudfront/cloudfront-url-signer.ts';
+import { cognitoMigrationPool } from '../adapters/cognito/cognito-migration-pool.ts';
 import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
 import { cognitoUserSource } from '../adapters/cognito/cognito-user-source.ts';
 import { s3StreamedUpload } from '../adapters/s3/s3-streamed-upload.ts';
@@ -31,6 +32,8 @@ import { mediaUrls } from '../domain/media/media-urls.ts';
 import type { MediaUrls } from '../domain/media/media-view.ts';
 import { defaultMediaSettings, type MediaServices } from '../domain/media/model.ts';
 import { defaultSocialSettings, type SocialServices } from '../domain/social/model.ts';
+import type { MigrateServices } from '../domain/social/migrate-users.ts';
+import { aliasedDirectory, userAliases, type UserAliases } from '../domain/social/user-aliases.ts';
 import { defaultDataExportSettings } from '../domain/privacy/data-export.ts';
 import type { GraphQLServices } from '../edge/graphql/context.ts';
 import { nextTokens } from '../edge/graphql/next-token.ts';
@@ -50,6 +53,8 @@ export interface LambdaApp {
   logger: Logger;
   clock: Clock;
   social: SocialServices;
+  /** The links from the pool's users to the Plaza ids their data carries (a refilled pool's, ADR 0016). */
+  aliases: UserAliases;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,7 @@ export function openLambdaApp(
     logger,
     clock,
     social: { store: main, clock, ids, settings: { ...defaultSocialSettings, ...config.social } },
+    aliases: userAliases(main, config.identity.userPoolId ?? ''),
     close: () => main.close(),
   };
 }
@@ -139,6 +145,29 @@ export function lambdaUserPoolExportServices(
     uploads: s3StreamedUpload({ client: objects.client, bucket: config.storage.s3.bucket }),
     clock: overrides.clock ?? systemClock,
     logger: overrides.logger ?? createLogger({ level: config.logLevel }),
+  };
+}
+
+/**
+ * The failover's user migration (ADR 0016): the exports bucket (S3_BUCKET, the secondary region's
+ * copy) to read, this stack's pool (COGNITO_USER_POOL_ID) to fill, the table to link users in.
+ */
+export function lambdaUserMigration(config: Config): {
+  exports: S3ObjectStore;
+  migration: MigrateServices;
+  logger: Logger;
+} {
+  const app = openLambdaApp(config);
+  const { userPoolId } = config.identity;
+  if (!userPoolId)
+    throw new PlazaError(
+      'ConfigurationError',
+      'Invalid configuration:\n  the user migration needs COGNITO_USER_POOL_ID',
+    );
+  return {
+    exports: lambdaObjects({ config }),
+    migration: { pool: cognitoMigrationPool({ userPoolId, region: config.region }), aliases: app.aliases },
+    logger: app.logger,
   };
 }
 
@@ -276,7 +305,10 @@ export async function lambdaGraphQLServices(app: LambdaApp): Promise<GraphQLServ
     media,
     mediaUrls: lambdaMediaUrls(app, cdnSigner),
     // PLAZA_IDENTITY=cognito, which config checks comes with COGNITO_USER_POOL_ID.
-    directory: cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region }),
+    directory: aliasedDirectory(
+      cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region }),
+      app.aliases,
+    ),
     // Counted in the table: a user's requests reach many Lambda instances.
     writeLimits: {
       counter: tableWindowCounter(app.social.store, app.clock),

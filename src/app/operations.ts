@@ -7,12 +7,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
 import { provisionDynamoDbTables } from '../adapters/dynamodb/dynamodb-stores.ts';
+import { cognitoMigrationPool } from '../adapters/cognito/cognito-migration-pool.ts';
 import { nodeIds } from '../adapters/ids/node-ids.ts';
 import type { IdentityServices } from '../domain/identity/model.ts';
 import type { PoolIdentity } from '../domain/identity/pool-identity.ts';
 import { defaultDataExportSettings } from '../domain/privacy/data-export.ts';
 import type { PrivacyServices } from '../domain/privacy/model.ts';
+import type { MigrateServices } from '../domain/social/migrate-users.ts';
 import { defaultSocialSettings, type SocialServices } from '../domain/social/model.ts';
+import { userAliases } from '../domain/social/user-aliases.ts';
 import type { Config } from '../platform/config.ts';
 import { PlazaError } from '../platform/errors.ts';
 import { readJsonFileSync } from '../platform/json-file.ts';
@@ -68,7 +71,11 @@ export async function openOperations(config: Config): Promise<Operations> {
     objects,
     social,
     privacy,
-    directory: directoryOf(config, { users: stores.users, clock }),
+    directory: directoryOf(
+      config,
+      { users: stores.users, clock },
+      userAliases(stores.main, poolIdOf(config)),
+    ),
     async settleCascades() {
       const consumers = runConsumers(
         stores.main.changes,
@@ -96,6 +103,32 @@ export async function openOperations(config: Config): Promise<Operations> {
       await objects.close();
       await stores.close();
     },
+  };
+}
+
+/** This installation's user pool: Amazon Cognito's from configuration, or the embedded one's ('' before its first start). */
+function poolIdOf(config: Config): string {
+  if (config.identity.mode === 'cognito') return config.identity.userPoolId ?? '';
+  const identity = readJsonFileSync(join(config.dataDir, 'identity', 'pool.json')) as
+    PoolIdentity | undefined;
+  return identity?.userPoolId ?? '';
+}
+
+/**
+ * What the failover's user migration needs (ADR 0016): the pool to refill, through the Cognito
+ * API (Amazon Cognito's, or a Plaza server's at `endpoint`), and the table to link users in.
+ */
+export async function openUserMigration(
+  config: Config,
+  target: { userPoolId: string; endpoint?: string },
+): Promise<{ services: MigrateServices; close(): Promise<void> }> {
+  const stores = await openExistingStores(config);
+  return {
+    services: {
+      pool: cognitoMigrationPool({ ...target, region: config.region }),
+      aliases: userAliases(stores.main, target.userPoolId),
+    },
+    close: () => stores.close(),
   };
 }
 

@@ -12,6 +12,7 @@ import { costCommand } from './commands/cost.ts';
 import { usersExportCommand } from './commands/users-export.ts';
 import { usersDeleteCommand } from './commands/users-delete.ts';
 import { usersImportCommand } from './commands/users-import.ts';
+import { usersMigrateCommand } from './commands/users-migrate.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { auditCommand, auditVerifyCommand } from './commands/audit.ts';
 import { statsCommand } from './commands/stats.ts';
@@ -96,6 +97,15 @@ users
   )
   .argument('<csv>', 'the CSV file')
   .action(usersImportCommand);
+users
+  .command('migrate')
+  .description(
+    "After a failover: make another pool's exported users (Cognito's user-import CSV) in this pool, linked to the data they had; each resets their password to sign in.",
+  )
+  .argument('<csv>', 'the export, as the users-export job or plaza users export writes it')
+  .option('--user-pool-id <id>', 'the pool to fill (default: COGNITO_USER_POOL_ID)')
+  .option('--endpoint <url>', "the Cognito API's URL, for a Plaza server's embedded pool (default: AWS)")
+  .action(usersMigrateCommand);
 users
   .command('delete')
   .description(

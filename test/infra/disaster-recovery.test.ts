@@ -451,6 +451,40 @@ describe('failing over to the secondary region', () => {
     ).toEqual([]);
   });
 
+  it("has the user migration: the exports' copy read, users made in the new pool and linked in the replica", () => {
+    expect(stack.userPoolExport.migrator).toBeUndefined();
+    const migrator = failover.userPoolExport.migrator!;
+    const id = failover.getLogicalId(migrator.node.defaultChild as never);
+    const variables = (
+      failoverResources[id]!.Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(variables).toMatchObject({
+      S3_BUCKET: named(recoveryNames('dev', '').userPoolExportsBucket),
+      PLAZA_DB: 'dynamodb',
+      COGNITO_USER_POOL_ID: {
+        Ref: failover.getLogicalId(failover.identity.userPool.node.defaultChild as never),
+      },
+    });
+    const role = (failoverResources[id]!.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = ofType('AWS::IAM::Policy', failoverResources)
+      .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminSetUserPassword',
+        's3:GetObject',
+        'dynamodb:PutItem',
+        'dynamodb:GetItem',
+      ]),
+    );
+    // Never deletes users, never writes the exports.
+    expect(actions.filter((action) => /Delete|s3:Put/.test(action))).toEqual([]);
+    const read = statements.find((statement) => statement.Action === 's3:GetObject')!;
+    expect(JSON.stringify(read.Resource)).toContain('user-pool-exports/*');
+  });
+
   it('is ready in the recovery stack: CORS for uploads and CloudFront reads on the copy', () => {
     const copyId = idOf(recovery, recovery.mediaCopy);
     expect(recoveryResources[copyId]!.Properties.CorsConfiguration).toEqual({

@@ -2,6 +2,7 @@
 import { appSyncDirectLambda, type DirectLambdaEvent } from '../../edge/graphql/appsync-direct-lambda.ts';
 import { executableSchema } from '../../edge/graphql/executable-schema.ts';
 import { lambdaGraphQLServices, once, openLambdaApp } from '../../app/lambda.ts';
+import { resolvedCaller } from '../../domain/social/user-aliases.ts';
 import { loadConfig } from '../../platform/config.ts';
 
 const resolver = once(async () => {
@@ -11,6 +12,7 @@ const resolver = once(async () => {
     cachedFields: app.config.appSyncCachedFields,
     services: await lambdaGraphQLServices(app),
     logger: app.logger,
+    resolveCaller: (caller) => resolvedCaller(caller, app.aliases),
   });
 });
 

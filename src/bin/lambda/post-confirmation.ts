@@ -7,5 +7,6 @@ import { loadConfig } from '../../platform/config.ts';
 const app = once(async () => openLambdaApp(loadConfig()));
 
 export async function handler(event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> {
-  return postConfirmation(event, (await app()).social);
+  const ready = await app();
+  return postConfirmation(event, { ...ready.social, aliases: ready.aliases });
 }

@@ -233,6 +233,8 @@ export interface DirectLambdaOptions {
   cachedFields?: readonly string[];
   services: GraphQLServices;
   logger: Logger;
+  /** The caller as Plaza knows them: a refilled pool's user is the Plaza id they are linked to (ADR 0016). */
+  resolveCaller?: (caller: Caller) => Promise<Caller>;
 }
 
 /** Resolves one AppSync Direct Lambda invocation: the field's value, or a thrown AppSyncResolverError. */
@@ -240,6 +242,7 @@ export function appSyncDirectLambda(
   options: DirectLambdaOptions,
 ): (event: DirectLambdaEvent) => Promise<unknown> {
   const { schema, services, logger } = options;
+  const resolveCaller = options.resolveCaller ?? ((caller: Caller) => Promise.resolve(caller));
   const cached = new Set(options.cachedFields ?? []);
   // A field of another type (Post.author, say) runs against a schema rooted at that type, its parent as the root value.
   const rooted = new Map<string, { schema: GraphQLSchema; root: GraphQLObjectType }>();
@@ -280,7 +283,7 @@ export function appSyncDirectLambda(
       schema: target.schema,
       document,
       rootValue: event.source ?? {},
-      contextValue: requestContext(callerOf(event.identity), services, log),
+      contextValue: requestContext(await resolveCaller(callerOf(event.identity)), services, log),
       variableValues,
     });
     const [first] = result.errors ?? [];
