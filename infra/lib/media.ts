@@ -46,6 +46,7 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { originalKey } from '../../src/domain/media/media-keys.ts';
 import { privateMediaPatterns } from '../../src/domain/media/media-urls.ts';
+import { storageUploadsLevel } from '../../src/domain/media/storage-uploads.ts';
 import { archiveKey } from '../../src/domain/privacy/data-export.ts';
 import type { PlazaTable } from './data.ts';
 import { CrossRegionReplication, recoveryNames } from './disaster-recovery.ts';
@@ -266,6 +267,15 @@ export class PlazaMedia extends Construct {
     const uploads = new LambdaDestination(this.pipeline);
     for (const filter of uploadFilters())
       this.bucket.addEventNotification(EventType.OBJECT_CREATED, uploads, filter);
+    // Amplify Storage's uploads (private/<identity id>/uploads/…): the pipeline moves each into its
+    // reservation and removes it, and skips the other private objects the prefix also matches.
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, uploads, { prefix: storageUploadsLevel });
+    this.pipeline.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [this.bucket.arnForObjects(`${storageUploadsLevel}*/uploads/*`)],
+      }),
+    );
 
     this.videoPipeline = this.videoFunction(props);
     props.table.grantItems(this.videoPipeline, 'GetItem', 'UpdateItem');

@@ -18,6 +18,8 @@ import { cognitoMigrationPool } from '../adapters/cognito/cognito-migration-pool
 import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
 import { cognitoUserSource } from '../adapters/cognito/cognito-user-source.ts';
 import { s3StreamedUpload } from '../adapters/s3/s3-streamed-upload.ts';
+import { s3UploadedObjects } from '../adapters/s3/s3-uploaded-objects.ts';
+import type { UploadedObjects } from '../domain/media/storage-uploads.ts';
 import type { UserPoolExportServices } from '../domain/identity/store-user-pool-export.ts';
 import { cloudFrontInvalidator } from '../adapters/cloudfront/cloudfront-invalidator.ts';
 import type { PrivacyServices } from '../domain/privacy/model.ts';
@@ -107,6 +109,11 @@ export function lambdaMediaServices(app: LambdaApp, images: ImageProcessor): Med
     logger: app.logger,
     settings: { ...defaultMediaSettings, ...config.media },
   };
+}
+
+/** The media bucket by the keys clients put objects under themselves (Amplify Storage's uploads). */
+export function lambdaUploadedObjects(app: LambdaApp): UploadedObjects {
+  return s3UploadedObjects({ client: lambdaObjects(app).client, bucket: app.config.storage.s3.bucket });
 }
 
 /** The media bucket on S3. */

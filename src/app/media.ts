@@ -16,11 +16,12 @@ import type { Ids } from '../ports/ids.ts';
 import type { ItemStore } from '../ports/item-store/item-store.ts';
 import type { ObjectStore } from '../ports/object-store/object-store.ts';
 import type { UploadSigner } from '../ports/object-store/signed-urls.ts';
-import { readIdentity, type IdentityPoolServices } from '../domain/identity-pools/model.ts';
 import {
   admitStorageUpload,
   receiveStorageUpload,
+  requireOwnFolder,
   storageUploadOf,
+  type StorageUpload,
 } from '../domain/media/storage-uploads.ts';
 import type { S3Uploads } from '../edge/s3/s3-operation.ts';
 
@@ -89,22 +90,24 @@ export function openMedia(
 
 /**
  * Objects put through the S3 API under an identity's `uploads/` folder enter the media pipeline
- * (domain/media/storage-uploads.ts); an identity's user is the user-pool login linked to it.
+ * (domain/media/storage-uploads.ts), by the same rule as the S3-event Lambda's on AWS.
  */
-export function storageUploads(media: ServerMedia, pool: IdentityPoolServices): S3Uploads {
-  const userOf = async (identityId: string) =>
-    (await readIdentity(identityId, pool)).logins[pool.settings.userPoolId];
+export function storageUploads(media: ServerMedia): S3Uploads {
+  const admit = (callerIdentityId: string, upload: StorageUpload) => {
+    requireOwnFolder(callerIdentityId, upload);
+    return admitStorageUpload(upload, media.services);
+  };
   return {
     async admit(caller, key) {
       const upload = storageUploadOf(key);
-      if (upload) await admitStorageUpload(caller.identityId, upload, userOf, media.services);
+      if (upload) await admit(caller.identityId, upload);
     },
     async stored(caller, key, storedKey) {
       const upload = storageUploadOf(key);
       if (!upload) return;
       await receiveStorageUpload(
         storedKey,
-        () => admitStorageUpload(caller.identityId, upload, userOf, media.services),
+        () => admit(caller.identityId, upload),
         media.services,
         (original) => media.jobs.enqueue(original),
       );

@@ -92,7 +92,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       // A body whose SHA-256 was signed is read whole and checked before it is stored; others stream.
       maxObjectBytes: 64 * 1024 * 1024,
       access: identityPoolS3Access(config, identity.identityPool),
-      uploads: storageUploads(media, identity.identityPool),
+      uploads: storageUploads(media),
       allowedOrigins: config.allowedOrigins,
       metrics,
     });

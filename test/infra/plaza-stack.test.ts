@@ -657,6 +657,9 @@ describe('the CDK stack', () => {
       [
         ...item(['GetItem', 'UpdateItem']),
         ...mediaObjects,
+        // Amplify Storage's uploads, read and removed (test/infra/storage-uploads.test.ts).
+        's3:DeleteObject',
+        's3:GetObject',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
@@ -860,18 +863,20 @@ describe('the CDK stack', () => {
       { prefix: 'users/', suffix: '/original.jpg' },
       { prefix: 'users/', suffix: '/avatar.jpg' },
       { prefix: 'stories/', suffix: '/image.jpg' },
+      // Amplify Storage's uploads (test/infra/storage-uploads.test.ts).
+      { prefix: 'private/' },
       { prefix: 'users/', suffix: '/original.mp4' },
       { prefix: 'stories/', suffix: '/video.mp4' },
     ]);
     // Photos go to the sharp pipeline, clips to the one with ffmpeg.
     configurations.forEach((configuration, index) => {
       expect(configuration.Events).toEqual(['s3:ObjectCreated:*']);
-      const fn = index < 3 ? stack.media.pipeline : stack.media.videoPipeline;
+      const fn = index < 4 ? stack.media.pipeline : stack.media.videoPipeline;
       expect(configuration.LambdaFunctionArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, fn), 'Arn'] });
     });
     // Every original the domain makes is matched; no variant is.
     const matched = (key: string) =>
-      filters.some((f) => key.startsWith(f.prefix!) && key.endsWith(f.suffix!));
+      filters.some((f) => key.startsWith(f.prefix!) && key.endsWith(f.suffix ?? ''));
     const folder = 'users/u1/posts/01KDHZ8Q0000000000000000AA';
     expect(matched(`${folder}/original.jpg`)).toBe(true);
     expect(matched(`${folder}/original.mp4`)).toBe(true);
@@ -924,7 +929,10 @@ describe('the CDK stack', () => {
     expect(images.map((image) => [image.source.dockerFile, image.source.platform])).toEqual([
       ['infra/video-pipeline/Dockerfile', 'linux/amd64'],
     ]);
-    expect(actionsOf(stack.media.videoPipeline)).toEqual(actionsOf(stack.media.pipeline));
+    // The photo pipeline's, but for Amplify Storage's uploads, which only the photo pipeline takes.
+    expect([...actionsOf(stack.media.videoPipeline), 's3:DeleteObject', 's3:GetObject'].sort()).toEqual(
+      actionsOf(stack.media.pipeline),
+    );
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: logicalId(stack, stack.media.videoPipeline) },
       MaximumRetryAttempts: 2,

@@ -40,6 +40,7 @@ import type * as PostConfirmationHandler from '../../src/bin/lambda/post-confirm
 import { archiveKey } from '../../src/domain/privacy/data-export.ts';
 import type { DirectLambdaEvent } from '../../src/edge/graphql/appsync-direct-lambda.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
+import { appSyncEvent } from '../support/appsync-events.ts';
 import { eventFiltersPass } from '../support/event-filters.ts';
 import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 import { readZip } from '../support/zip.ts';
@@ -80,40 +81,6 @@ const appSync = createServer((request, response) => {
     response.end('{"data":{"publishNotification":null}}');
   });
 });
-/** AppSync's Direct Lambda event for one field, from the recorded createPost event. */
-function appSyncEvent(
-  parentTypeName: string,
-  fieldName: string,
-  args: Record<string, unknown> | null,
-  selectionSetGraphQL: string,
-  sub: string | null,
-  source: Record<string, unknown> | null = null,
-): DirectLambdaEvent {
-  const recorded = fixture<DirectLambdaEvent>('appsync-create-post');
-  const identity = sub
-    ? {
-        ...recorded.identity,
-        sub,
-        username: sub,
-        claims: { ...(recorded.identity as { claims: object }).claims, sub, username: sub },
-      }
-    : null;
-  return {
-    ...recorded,
-    arguments: args,
-    identity: identity as DirectLambdaEvent['identity'],
-    source,
-    info: {
-      ...recorded.info,
-      parentTypeName,
-      fieldName,
-      selectionSetGraphQL,
-      selectionSetList: [],
-      variables: {},
-    },
-  };
-}
-
 function confirmation(sub: string, email: string, trigger = 'PostConfirmation_ConfirmSignUp') {
   const recorded = fixture<PostConfirmationTriggerEvent>('cognito-post-confirmation');
   return {

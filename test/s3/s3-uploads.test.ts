@@ -60,12 +60,14 @@ async function gql(token: string, query: string, variables: object) {
   return (await response.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
 }
 
-/** createUploadUrl's reservation: its key, and the media id in it that the S3 key carries. */
+/** createUploadUrl's reservation for the identity: its key, and the media id in it that the S3 key carries. */
 async function reserve(who: User, bytes: Buffer, purpose = 'POST') {
   const reserved = await gql(
     who.accessToken,
     `mutation($input: CreateUploadInput!) { createUploadUrl(input: $input) { key } }`,
-    { input: { purpose, contentType: 'image/jpeg', contentLength: bytes.length } },
+    {
+      input: { purpose, contentType: 'image/jpeg', contentLength: bytes.length, identityId: who.identityId },
+    },
   );
   expect(reserved.errors).toBeUndefined();
   const key = reserved.data!.createUploadUrl.key as string;
@@ -227,7 +229,7 @@ describe('uploads through the S3 API feed the media pipeline', () => {
     const borrowed = put(bob.client, `private/${bob.identityId}/uploads/${mediaId}/a.jpg`);
     await expect(borrowed).rejects.toMatchObject({
       name: 'InvalidArgument',
-      message: expect.stringMatching(/No upload .* was reserved for you/),
+      message: expect.stringMatching(/No upload .* was reserved for identity/),
     });
     // A guest has no user to own an upload; its role writes nowhere anyway.
     expect(await errorName(put(guest, `private/${bob.identityId}/uploads/${mediaId}/a.jpg`))).toBe(

@@ -2,6 +2,7 @@ import { PlazaError } from '../../platform/errors.ts';
 import { ownedByIndex } from '../social/keys.ts';
 import { requireUserId } from '../social/model.ts';
 import { originalKey } from './media-keys.ts';
+import { requireIdentityId, storageUploadKey } from './storage-uploads.ts';
 import {
   imageTypes,
   isVideo,
@@ -16,6 +17,11 @@ export interface UploadRequest {
   purpose: Purpose;
   contentType: string;
   contentLength: number;
+  /**
+   * The caller's identity-pool identity id, for an upload sent through the bucket's S3 API
+   * (storage-uploads.ts) rather than to the presigned URL.
+   */
+  identityId?: string | null;
 }
 
 export interface Upload {
@@ -31,6 +37,7 @@ export interface Upload {
  * key, type and length. The media item is written first (PENDING), so the
  * upload route and the pipeline find whose upload it is and what it is for.
  * Unused reservations expire with the upload URL's day (the item's TTL).
+ * Given an identity id, the reservation is also one that identity may fill through the S3 API.
  */
 export async function createUploadUrl(
   viewerId: string,
@@ -62,27 +69,37 @@ export async function createUploadUrl(
   if (request.contentLength > max) {
     throw new PlazaError('PayloadTooLarge', `${video ? 'Videos' : 'Images'} may be at most ${max} bytes`);
   }
-  const key = originalKey(purpose, ownerId, ids.ulid(), video);
+  const identityId = request.identityId == null ? undefined : requireIdentityId(request.identityId);
+  if (identityId && purpose === 'AVATAR')
+    throw new PlazaError('BadInput', 'Avatars are uploaded to the presigned URL: leave identityId out');
+  const mediaId = ids.ulid();
+  const key = originalKey(purpose, ownerId, mediaId, video);
   const now = clock.now();
   const expiresAt = new Date(now + Math.min(settings.uploadUrlSeconds, 900) * 1000);
-  await store.put({
-    item: {
-      ...mediaKey(key),
-      ...ownedByIndex(ownerId, `MEDIA#${key}`),
-      entityType: 'MEDIA',
-      key,
-      ownerId,
-      purpose,
-      contentType,
-      contentLength: request.contentLength,
-      status: 'PENDING',
-      uploaded: false,
-      variants: [],
-      createdAt: new Date(now).toISOString(),
-      // A reservation that no upload fills is removed a day later; an upload clears the TTL.
-      ttl: Math.floor(now / 1000) + 24 * 3600,
-    },
-  });
+  // A reservation that no upload fills is removed a day later; an upload clears the TTL.
+  const ttl = Math.floor(now / 1000) + 24 * 3600;
+  const reservation = {
+    ...mediaKey(key),
+    ...ownedByIndex(ownerId, `MEDIA#${key}`),
+    entityType: 'MEDIA',
+    key,
+    ownerId,
+    purpose,
+    contentType,
+    contentLength: request.contentLength,
+    status: 'PENDING',
+    uploaded: false,
+    variants: [],
+    createdAt: new Date(now).toISOString(),
+    ...(identityId ? { identityId } : {}),
+    ttl,
+  };
+  if (identityId) {
+    const pointer = { ...storageUploadKey({ identityId, mediaId }), mediaKey: key, ttl };
+    await store.transactWrite([{ put: reservation }, { put: pointer }]);
+  } else {
+    await store.put({ item: reservation });
+  }
   const signed = await signer.signUpload({
     key,
     contentType,

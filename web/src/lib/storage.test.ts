@@ -18,7 +18,11 @@ vi.mock('aws-amplify/storage', () => ({
   },
 }));
 
-const { configureStorage, mediaIdOf, storageConfigured, uploadToStorage } = await import('./storage.ts');
+const session = vi.hoisted(() => ({ identityId: 'us-west-1:abc' as string | undefined }));
+vi.mock('aws-amplify/auth', () => ({ fetchAuthSession: async () => ({ identityId: session.identityId }) }));
+
+const { configureStorage, mediaIdOf, storageConfigured, storageIdentityId, uploadToStorage } =
+  await import('./storage.ts');
 const nativeFetch = window.fetch;
 afterEach(() => {
   amplify.calls.length = 0;
@@ -32,6 +36,15 @@ describe('mediaIdOf', () => {
     );
     expect(mediaIdOf('stories/u1/01KDHZ8Q0000000000000000BB/video.mp4')).toBe('01KDHZ8Q0000000000000000BB');
     expect(() => mediaIdOf('users/u1/profile/avatar.jpg')).toThrow(/not a post's or story's upload/);
+  });
+});
+
+describe('storageIdentityId', () => {
+  it('is the session’s identity id, which createUploadUrl is given; none is an error', async () => {
+    expect(await storageIdentityId()).toBe('us-west-1:abc');
+    session.identityId = undefined;
+    await expect(storageIdentityId()).rejects.toThrow(/sign in again/);
+    session.identityId = 'us-west-1:abc';
   });
 });
 

@@ -3,8 +3,10 @@
  * identity pool's credentials, to the bucket's S3 API: Plaza's own (`custom.s3_endpoint` in
  * `amplify_outputs.json`) or S3 itself. The upload is reserved first with `createUploadUrl`, and
  * its key carries the media id it fills (`private/<identity id>/uploads/<media id>/<file name>`,
- * ADR 0014); the server moves the bytes into the media pipeline and checks they are the caller's.
+ * ADR 0014). The reservation names the identity the bytes will come from, and the server takes
+ * them from that identity's folder only.
  */
+import { fetchAuthSession } from 'aws-amplify/auth';
 import { uploadData } from 'aws-amplify/storage';
 
 interface StorageOutputs {
@@ -59,6 +61,13 @@ function reachBucketWithoutTls(tlsTwin: string): void {
   ) {
     nativeOpen.call(this, method, plain(String(url)), ...rest);
   } as typeof XMLHttpRequest.prototype.open;
+}
+
+/** The signed-in identity's id, which createUploadUrl is given for an upload through Amplify Storage. */
+export async function storageIdentityId(): Promise<string> {
+  const { identityId } = await fetchAuthSession();
+  if (!identityId) throw new Error('No identity-pool identity for this session: sign in again');
+  return identityId;
 }
 
 /** The media id of a reserved post or story key (`users/<id>/posts/<media id>/original.jpg`). */

@@ -6,7 +6,7 @@
 import { gql } from '../api/client.ts';
 import { createUploadUrlMutation } from '../api/documents.ts';
 import type { Media, Upload, UploadPurpose } from '../api/types.ts';
-import { storageConfigured, uploadToStorage } from './storage.ts';
+import { storageConfigured, storageIdentityId, uploadToStorage } from './storage.ts';
 
 export type UploadStatus = 'uploading' | 'uploaded' | 'failed';
 
@@ -155,13 +155,19 @@ export async function uploadFile(
   onProgress: (sent: number) => void,
   signal?: AbortSignal,
 ): Promise<string> {
-  const { createUploadUrl } = await gql<{ createUploadUrl: Upload }>(createUploadUrlMutation, {
-    input: { purpose, contentType: file.type, contentLength: file.size },
-  });
   // Posts' and stories' media go through Amplify Storage where the bucket's S3 API is served; an
   // avatar's key names no media id, so it always takes the presigned PUT.
-  if (purpose !== 'AVATAR' && storageConfigured())
-    await uploadToStorage(createUploadUrl.key, file, onProgress, signal);
+  const viaStorage = purpose !== 'AVATAR' && storageConfigured();
+  const identityId = viaStorage ? await storageIdentityId() : undefined;
+  const { createUploadUrl } = await gql<{ createUploadUrl: Upload }>(createUploadUrlMutation, {
+    input: {
+      purpose,
+      contentType: file.type,
+      contentLength: file.size,
+      ...(identityId ? { identityId } : {}),
+    },
+  });
+  if (viaStorage) await uploadToStorage(createUploadUrl.key, file, onProgress, signal);
   else await putFile(createUploadUrl, file, onProgress, signal);
   return createUploadUrl.key;
 }
