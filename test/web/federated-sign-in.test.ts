@@ -6,67 +6,68 @@
  * OpenID Connect provider the browser comes back signed in, and signs out through the hosted UI's
  * /logout, all on plain http (authorize, token, logout).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
-import { buildWebApp } from '../../web/build.ts';
-import { launchChromium } from '../support/chromium.ts';
 import { startOidcIdp, type OidcIdp } from '../support/oidc-idp.ts';
 import { SamlIdp } from '../support/saml-idp.ts';
-import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
+import { startPoolApp } from '../support/pool-app.ts';
+import { artifactsFolder, webSuite } from '../support/web-suite.ts';
 
-const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'federated-sign-in');
-let server: PoolApp;
+const artifacts = artifactsFolder('federated-sign-in');
 let idp: OidcIdp;
 const samlIdp = new SamlIdp();
-let browser: Browser;
 let page: Page;
 /** Amplify's access tokens in the page's storage (an expression, evaluated in the page). */
 const accessTokens = "Object.keys(localStorage).filter((key) => key.endsWith('.accessToken'))";
 
+// The pool's configuration names the providers, so they start first.
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  const build = await buildWebApp();
-  if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
   idp = await startOidcIdp();
   await samlIdp.start();
-  server = await startPoolApp('federated-sign-in', {
-    configFile: {
-      userPool: {
-        identityProviders: [
-          { name: 'Google', issuer: 'https://accounts.google.com', clientId: 'google-client' },
-          { name: 'Okta', issuer: 'https://example.okta.com', clientId: 'okta-client' },
-          { name: 'Mock', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
-        ],
-        samlProviders: [{ name: 'Campus', metadataUrl: `${samlIdp.url}/metadata` }],
-      },
-    },
-  });
-  await idp.accept(`${server.url}/oauth2/idpresponse`);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ baseURL: server.url })).newPage();
-  page.setDefaultTimeout(30_000);
-}, 180_000);
+});
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await idp?.close();
   await samlIdp.close();
+});
+
+const web = webSuite({
+  artifacts,
+  keepArtifacts: true,
+  timeout: 180_000,
+  start: () =>
+    startPoolApp('federated-sign-in', {
+      configFile: {
+        userPool: {
+          identityProviders: [
+            { name: 'Google', issuer: 'https://accounts.google.com', clientId: 'google-client' },
+            { name: 'Okta', issuer: 'https://example.okta.com', clientId: 'okta-client' },
+            { name: 'Mock', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
+          ],
+          samlProviders: [{ name: 'Campus', metadataUrl: `${samlIdp.url}/metadata` }],
+        },
+      },
+    }),
+});
+
+beforeAll(async () => {
+  await idp.accept(`${web.server.url}/oauth2/idpresponse`);
+  page = await (await web.browser.newContext({ baseURL: web.server.url })).newPage();
+  page.setDefaultTimeout(30_000);
 });
 
 it('lists the providers in amplify_outputs.json and shows a button for each', async () => {
   onTestFailed(() =>
     page.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true }).then(() => {}),
   );
-  const outputs = (await (await fetch(`${server.url}/amplify_outputs.json`)).json()) as {
+  const outputs = (await (await fetch(`${web.server.url}/amplify_outputs.json`)).json()) as {
     auth: { oauth: Record<string, unknown> };
   };
   expect(outputs.auth.oauth).toMatchObject({
-    domain: new URL(server.url).host,
+    domain: new URL(web.server.url).host,
     response_type: 'code',
-    redirect_sign_in_uri: expect.arrayContaining([`${server.url}/`]),
+    redirect_sign_in_uri: expect.arrayContaining([`${web.server.url}/`]),
     identity_providers: ['GOOGLE', 'Okta', 'Mock', 'Campus'],
   });
 
@@ -84,12 +85,12 @@ it('lists the providers in amplify_outputs.json and shows a button for each', as
     group.getByRole('button', { name: 'Continue with Okta' }).click(),
   ]);
   const url = new URL(authorize.url());
-  expect(url.origin).toBe(server.url);
+  expect(url.origin).toBe(web.server.url);
   expect(Object.fromEntries(url.searchParams)).toMatchObject({
     identity_provider: 'Okta',
-    client_id: server.clientId,
+    client_id: web.server.clientId,
     response_type: 'code',
-    redirect_uri: `${server.url}/`,
+    redirect_uri: `${web.server.url}/`,
     code_challenge_method: 'S256',
   });
   await page.unroute('**/oauth2/authorize?**');
@@ -113,7 +114,7 @@ it(
 
     // Back at the app, whose Amplify redeemed the code at the local /oauth2/token: a new user, signed in.
     await page.getByRole('heading', { name: 'Welcome to Plaza' }).waitFor();
-    expect(new URL(page.url()).origin).toBe(server.url);
+    expect(new URL(page.url()).origin).toBe(web.server.url);
     await page.screenshot({ path: join(artifacts, 'signed-in.png'), fullPage: true });
 
     await page.getByLabel('Username').fill('carol_fed');
@@ -127,8 +128,8 @@ it(
       page.waitForRequest((request) => request.url().includes('/logout?')),
       signOut.click(),
     ]);
-    expect(new URL(logout.url()).origin).toBe(server.url);
-    await page.waitForURL(`${server.url}/**`);
+    expect(new URL(logout.url()).origin).toBe(web.server.url);
+    await page.waitForURL(`${web.server.url}/**`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // Amplify's tokens are gone from the browser's storage.
     expect(await page.evaluate<string[]>(accessTokens)).toEqual([]);

@@ -8,42 +8,26 @@
  * `private/<identity id>/uploads/<media id>/`, with a progress bar, and the post is made from the
  * reservation's key once the pipeline has the bytes. Screenshots go to test-artifacts/guest/.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
-import { buildWebApp } from '../../web/build.ts';
-import { launchChromium } from '../support/chromium.ts';
+import type { Page, Request } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { scenePhoto } from '../support/photos.ts';
-import { poolUser, startPoolApp, type PoolApp } from '../support/pool-app.ts';
+import { startPoolApp } from '../support/pool-app.ts';
+import {
+  artifactsFolder,
+  graphqlAs,
+  member,
+  numberedScreenshots,
+  watchedPage,
+  webSuite,
+} from '../support/web-suite.ts';
 
-const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'guest');
-let pool: PoolApp;
-let browser: Browser;
+const artifacts = artifactsFolder('guest');
+const web = webSuite({ artifacts, start: () => startPoolApp('web-guest'), timeout: 180_000 });
 const pageErrors: string[] = [];
 const password = 'Correct-Horse-9';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function gql(token: string, query: string, variables?: object): Promise<Record<string, any>> {
-  const response = await fetch(`${pool.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: token },
-    body: JSON.stringify({ query, variables }),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const body = (await response.json()) as { data: Record<string, any>; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
-
-/** A pool user with a Plaza username (the app asks a new account for one before anything else). */
-async function member(name: string) {
-  const user = await poolUser(pool, `${name}@example.com`, { password });
-  await gql(user.accessToken, 'mutation($u: String) { updateProfile(input: { username: $u }) { id } }', {
-    u: name,
-  });
-  return user;
-}
+const gql = (token: string, query: string, variables?: object) =>
+  graphqlAs(web.server.url, token, query, variables);
 
 /** A post with a photo, uploaded the presigned way. */
 async function photoPost(token: string, description: string) {
@@ -59,7 +43,7 @@ async function photoPost(token: string, description: string) {
     body: bytes,
   });
   expect(put.status).toBe(200);
-  await pool.app.media.jobs.idle();
+  await web.server.app.media.jobs.idle();
   const { createPost } = await gql(
     token,
     'mutation($d: String, $k: [String!]) { createPost(input: { description: $d, mediaKeys: $k }) { id } }',
@@ -68,14 +52,7 @@ async function photoPost(token: string, description: string) {
   return createPost.id as string;
 }
 
-let shot = 0;
-async function screenshot(page: Page, name: string) {
-  shot += 1;
-  await page.screenshot({
-    path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`),
-    fullPage: true,
-  });
-}
+const screenshot = numberedScreenshots(artifacts);
 
 /** How the page's GraphQL requests were authorized: SigV4 (identity-pool credentials) or a token. */
 function graphqlAuth(page: Page): string[] {
@@ -88,34 +65,19 @@ function graphqlAuth(page: Page): string[] {
   return seen;
 }
 
-beforeAll(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  const build = await buildWebApp();
-  if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
-  pool = await startPoolApp('web-guest');
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await pool?.close();
-});
-
 it('a visitor browses recent posts, a post and a profile as a guest, then signs in', async () => {
-  const ada = await member('adah');
-  await member('cyd');
+  const ada = await member(web.server, 'adah', { password });
+  await member(web.server, 'cyd', { password });
   const postId = await photoPost(ada.accessToken, 'Harbour at dawn #sea');
   await gql(ada.accessToken, 'mutation($p: ID!) { addComment(postId: $p, content: "first light") { id } }', {
     p: postId,
   });
 
-  const context = await browser.newContext({ baseURL: pool.url, viewport: { width: 480, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.setDefaultTimeout(30_000);
-  onTestFailed(async () => {
-    await page.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+  const page = await watchedPage(web, {
+    who: 'guest',
+    viewport: { width: 480, height: 900 },
+    artifacts,
+    pageErrors,
   });
   const auth = graphqlAuth(page);
 
@@ -166,16 +128,15 @@ it('a visitor browses recent posts, a post and a profile as a guest, then signs 
   expect(auth.length).toBeGreaterThan(0);
   expect(new Set(auth)).toEqual(new Set(['token']));
   expect(pageErrors).toEqual([]);
-  await context.close();
+  await page.context().close();
 }, 180_000);
 
 it('a signed-in user’s photo goes up with Amplify Storage, with a progress bar, into a post', async () => {
-  const context = await browser.newContext({ baseURL: pool.url, viewport: { width: 480, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.setDefaultTimeout(30_000);
-  onTestFailed(async () => {
-    await page.screenshot({ path: join(artifacts, 'failure-upload.png'), fullPage: true }).catch(() => {});
+  const page = await watchedPage(web, {
+    who: 'upload',
+    viewport: { width: 480, height: 900 },
+    artifacts,
+    pageErrors,
   });
   const s3Requests: string[] = [];
   page.on('request', (request) => {
@@ -201,10 +162,10 @@ it('a signed-in user’s photo goes up with Amplify Storage, with a progress bar
   await screenshot(page, 'storage-uploaded');
 
   // The bytes went to the bucket's S3 API, virtual-hosted, under the identity's uploads folder.
-  const outputs = (await (await fetch(`${pool.url}/amplify_outputs.json`)).json()) as {
+  const outputs = (await (await fetch(`${web.server.url}/amplify_outputs.json`)).json()) as {
     storage: { bucket_name: string };
   };
-  const host = `${outputs.storage.bucket_name}.localhost:${new URL(pool.url).port}`;
+  const host = `${outputs.storage.bucket_name}.localhost:${new URL(web.server.url).port}`;
   const put = s3Requests.filter((request) => request.startsWith('PUT '));
   expect(put).toHaveLength(1);
   expect(put[0]).toMatch(
@@ -225,5 +186,5 @@ it('a signed-in user’s photo goes up with Amplify Storage, with a progress bar
   expect(await photo.getAttribute('srcset')).toMatch(/ 150w, .* 300w, .* 600w, .* 1200w$/);
   await screenshot(page, 'storage-post-ready');
   expect(pageErrors).toEqual([]);
-  await context.close();
+  await page.context().close();
 }, 180_000);

@@ -5,20 +5,17 @@
  * URL is on localhost, as browsers refuse IP addresses as relying parties.
  */
 import { ListWebAuthnCredentialsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
-import { buildWebApp } from '../../web/build.ts';
-import { launchChromium } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it, onTestFailed } from 'vitest';
 import { signUpAndSignIn } from '../support/cognito-users.ts';
-import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
+import { startPoolApp } from '../support/pool-app.ts';
+import { addVirtualAuthenticator, artifactsFolder, webSuite } from '../support/web-suite.ts';
 
-const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'passkeys');
-let server: PoolApp;
-let browser: Browser;
+const artifacts = artifactsFolder('passkeys');
 let page: Page;
+let port: number;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,38 +28,26 @@ function freePort(): Promise<number> {
   });
 }
 
+const web = webSuite({
+  artifacts,
+  keepArtifacts: true,
+  timeout: 180_000,
+  start: async () => {
+    port = await freePort();
+    return startPoolApp('passkeys-app', {
+      env: { PORT: String(port), PLAZA_PUBLIC_URL: `http://localhost:${port}` },
+    });
+  },
+});
+
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  const build = await buildWebApp();
-  if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
-  const port = await freePort();
-  server = await startPoolApp('passkeys-app', {
-    env: { PORT: String(port), PLAZA_PUBLIC_URL: `http://localhost:${port}` },
-  });
-  browser = await launchChromium();
-  const context = await browser.newContext({
+  const context = await web.browser.newContext({
     baseURL: `http://localhost:${port}`,
     viewport: { width: 420, height: 860 },
   });
   page = await context.newPage();
   page.setDefaultTimeout(30_000);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await addVirtualAuthenticator(context, page);
 });
 
 it('adds a passkey in Settings and signs in with it', async () => {
@@ -71,9 +56,9 @@ it('adds a passkey in Settings and signs in with it', async () => {
   );
   const email = 'web-passkey@example.com';
   const password = 'correct horse battery';
-  const { accessToken } = await signUpAndSignIn(server.cognito, {
-    clientId: server.clientId,
-    dataDir: server.dir,
+  const { accessToken } = await signUpAndSignIn(web.server.cognito, {
+    clientId: web.server.clientId,
+    dataDir: web.server.dir,
     email,
     password,
   });
@@ -91,7 +76,7 @@ it('adds a passkey in Settings and signs in with it', async () => {
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await page.getByRole('list', { name: 'Your passkeys' }).getByText('Passkey').waitFor();
   await page.screenshot({ path: join(artifacts, 'settings-passkey.png'), fullPage: true });
-  const { Credentials } = await server.cognito.send(
+  const { Credentials } = await web.server.cognito.send(
     new ListWebAuthnCredentialsCommand({ AccessToken: accessToken }),
   );
   expect(Credentials).toHaveLength(1);

@@ -13,40 +13,22 @@ import {
   RespondToAuthChallengeCommand,
   StartWebAuthnRegistrationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { signUpAndSignIn } from '../support/cognito-users.ts';
-import { errorName, startPoolApp, type PoolApp } from '../support/pool-app.ts';
+import { errorName, startPoolApp } from '../support/pool-app.ts';
+import { addVirtualAuthenticator, webSuite } from '../support/web-suite.ts';
 
-let server: PoolApp;
-let browser: Browser;
+const web = webSuite({ build: false, timeout: 60_000, start: () => startPoolApp('passkeys') });
 let page: Page;
 const email = 'passkey@example.com';
 
 beforeAll(async () => {
-  server = await startPoolApp('passkeys');
-  browser = await launchChromium();
-  page = await (await browser.newContext()).newPage();
+  const context = await web.browser.newContext();
+  page = await context.newPage();
   // Browsers refuse IP addresses as relying parties: the page is on localhost, the pool's relying party.
-  await page.goto(`http://localhost:${new URL(server.url).port}/healthz`);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await page.goto(`http://localhost:${new URL(web.server.url).port}/healthz`);
+  await addVirtualAuthenticator(context, page);
 });
 
 /** What the page's WebAuthn API offers (the tests are typed without the DOM library). */
@@ -74,18 +56,18 @@ function ceremony(kind: 'create' | 'get', options: unknown): Promise<Record<stri
 }
 
 const signInWithPasskey = () =>
-  server.cognito.send(
+  web.server.cognito.send(
     new InitiateAuthCommand({
-      ClientId: server.clientId,
+      ClientId: web.server.clientId,
       AuthFlow: 'USER_AUTH',
       AuthParameters: { USERNAME: email, PREFERRED_CHALLENGE: 'WEB_AUTHN' },
     }),
   );
 
 const answer = (Session: string | undefined, credential: unknown) =>
-  server.cognito.send(
+  web.server.cognito.send(
     new RespondToAuthChallengeCommand({
-      ClientId: server.clientId,
+      ClientId: web.server.clientId,
       ChallengeName: 'WEB_AUTHN',
       Session,
       ChallengeResponses: { USERNAME: email, CREDENTIAL: JSON.stringify(credential) },
@@ -93,7 +75,7 @@ const answer = (Session: string | undefined, credential: unknown) =>
   );
 
 it('registers a passkey in Chromium and signs in with it, each assertion once', async () => {
-  const { cognito, clientId, dir } = server;
+  const { cognito, clientId, dir } = web.server;
   const { sub, accessToken } = await signUpAndSignIn(cognito, {
     clientId,
     dataDir: dir,

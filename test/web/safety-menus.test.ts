@@ -5,73 +5,21 @@
  * unblocks bob there. Each step is checked through the API as well (cy's viewerMutes and
  * listBlocked, the moderators' queue). Screenshots go to test-artifacts/safety/.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
-import { buildWebApp } from '../../web/build.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { poolUser, startPoolApp, type PoolApp } from '../support/pool-app.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { startPoolApp } from '../support/pool-app.ts';
+import { artifactsFolder, graphqlAs, member, signedIn, webSuite } from '../support/web-suite.ts';
 
-const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'safety');
-let pool: PoolApp;
-let browser: Browser;
+const artifacts = artifactsFolder('safety');
+const web = webSuite({ artifacts, start: () => startPoolApp('safety-e2e') });
 const pageErrors: string[] = [];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function gql(token: string, query: string, variables?: object): Promise<Record<string, any>> {
-  const response = await fetch(`${pool.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: token },
-    body: JSON.stringify({ query, variables }),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const body = (await response.json()) as { data: Record<string, any>; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const gql = (token: string, query: string, variables?: object) =>
+  graphqlAs(web.server.url, token, query, variables);
 
-/** A pool user with a Plaza username (the app asks a new account for one before anything else). */
-async function member(name: string, groups: string[] = []) {
-  const user = await poolUser(pool, `${name}@example.com`, { groups });
-  const { updateProfile } = await gql(
-    user.accessToken,
-    'mutation($u: String) { updateProfile(input: { username: $u }) { id } }',
-    { u: name },
-  );
-  return { ...user, id: String(updateProfile.id) };
-}
-
-beforeAll(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  const build = await buildWebApp();
-  if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
-  pool = await startPoolApp('safety-e2e');
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await pool?.close();
-});
-
-async function signedIn(email: string, password: string, path: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: pool.url, viewport: { width: 480, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${email}: ${error.message}`));
-  page.setDefaultTimeout(30_000);
-  onTestFailed(async () => {
-    await page.screenshot({ path: join(artifacts, `failure-${email}.png`), fullPage: true }).catch(() => {});
-  });
-  await page.goto(path);
-  await page.waitForURL('**/signin?next=*');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL(`**${path}`);
-  return page;
-}
+const signIn = (user: { email: string; password: string }, path: string) =>
+  signedIn(web, user, { path, viewport: { width: 480, height: 900 }, artifacts, pageErrors });
 
 const shoot = (page: Page, name: string) =>
   page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -87,10 +35,10 @@ async function report(page: Page, what: string, reason: string, note?: string) {
 
 it('blocks, mutes and reports from profiles, posts and comments, and undoes it in Settings', async () => {
   const [moderator, ada, bob, cy] = [
-    await member('mod', ['moderators']),
-    await member('ada'),
-    await member('bob'),
-    await member('cyrus'),
+    await member(web.server, 'mod', { groups: ['moderators'] }),
+    await member(web.server, 'ada'),
+    await member(web.server, 'bob'),
+    await member(web.server, 'cyrus'),
   ];
   const { createPost: post } = await gql(
     ada.accessToken,
@@ -107,7 +55,7 @@ it('blocks, mutes and reports from profiles, posts and comments, and undoes it i
       .getUser;
 
   // From ada's profile: mute her, then report her.
-  const page = await signedIn(cy.email, cy.password, '/u/ada');
+  const page = await signIn(cy, '/u/ada');
   await page.getByRole('heading', { name: 'ada' }).waitFor();
   await page.getByLabel('More actions for ada').click();
   await page.getByRole('button', { name: 'Mute ada' }).click();

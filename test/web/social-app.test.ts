@@ -6,53 +6,52 @@
  * change live; bob's story shows in alice's stories bar; alice turns on TOTP and
  * signs in with it. Screenshots of each screen go to test-artifacts/web/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it, onTestFailed } from 'vitest';
-import { createApp, type App } from '../../src/app/app.ts';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, expect, it, onTestFailed } from 'vitest';
+import { createApp } from '../../src/app/app.ts';
 import { base32Decode, totpAt, totpStep } from '../../src/domain/identity/totp.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { buildWebApp } from '../../web/build.ts';
-import { launchChromium } from '../support/chromium.ts';
 import { scenePhoto } from '../support/photos.ts';
+import { artifactsFolder, numberedScreenshots, webSuite } from '../support/web-suite.ts';
 
-const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
+const artifacts = artifactsFolder('web');
 const dir = mkdtempSync(join(tmpdir(), 'plaza-web-e2e-'));
-let app: App;
-let url: string;
-let browser: Browser;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 const originals: string[] = [];
 
-beforeAll(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  const build = await buildWebApp();
-  if (build.skipped) throw new Error(`The web app could not be built: ${build.skipped}`);
-  app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' }, dir), {
-    logger: createLogger({ level: 'silent' }),
-  });
-  url = await app.listen();
-  browser = await launchChromium();
-}, 120_000);
+const web = webSuite({
+  artifacts,
+  start: async () => {
+    const app = await createApp(loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' }, dir), {
+      logger: createLogger({ level: 'silent' }),
+    });
+    const url = await app.listen();
+    return {
+      url,
+      async close() {
+        await app.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
 
+// Runs before the suite's own afterAll (hooks after the tests run last-registered first).
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Each page open when a test fails is saved as it stood, to see why. */
 const pages = new Map<string, Page>();
 afterEach(() => pages.clear());
 
-async function person(name: string, baseURL = url): Promise<Page> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 420, height: 860 } });
+async function person(name: string, baseURL = web.server.url): Promise<Page> {
+  const context = await web.browser.newContext({ baseURL, viewport: { width: 420, height: 860 } });
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
@@ -72,14 +71,7 @@ async function person(name: string, baseURL = url): Promise<Page> {
   return page;
 }
 
-let shot = 0;
-async function screenshot(page: Page, name: string) {
-  shot += 1;
-  await page.screenshot({
-    path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`),
-    fullPage: true,
-  });
-}
+const screenshot = numberedScreenshots(artifacts);
 
 const password = 'correct horse battery';
 
