@@ -27,7 +27,8 @@ export function configureStorage(amplifyOutputs: object): void {
   const outputs = amplifyOutputs as StorageOutputs;
   const bucket = outputs.storage?.bucket_name;
   const endpoint = outputs.custom?.s3_endpoint;
-  // On AWS the bucket's S3-event Lambda does not yet take uploads/ keys (ADR 0014): presigned PUTs there.
+  // On S3 itself the media pipeline takes the upload from the bucket's event, moments after
+  // uploadData ends, and a post made at once would not find it yet (ADR 0014): presigned PUTs there.
   configured = Boolean(bucket && endpoint);
   if (!bucket || !endpoint) return;
   const url = new URL(endpoint);
