@@ -46,6 +46,24 @@ describe('SqliteRowCache', () => {
     expect(off.get('A', '1')).toBeUndefined();
   });
 
+  it('counts exactly through many replacements, deletions and evictions', () => {
+    const cache = new SqliteRowCache(256 * 1024, () => 1);
+    const text = 'x'.repeat(100);
+    // Replaced and deleted rows stay in the eviction queue until their turn or a compaction.
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 500; i++) cache.set(`K${i % 700}`, `S${round % 3}`, row(text));
+      for (let i = 0; i < 500; i += 2) cache.delete(`K${i % 700}`, `S${round % 3}`);
+    }
+    expect(cache.size.bytes).toBeLessThanOrEqual(256 * 1024);
+    expect(cache.get('K1', 'S1')).toEqual(row(text));
+    for (let i = 0; i < 700; i++) for (let s = 0; s < 3; s++) cache.delete(`K${i}`, `S${s}`);
+    expect(cache.size).toEqual({ entries: 0, bytes: 0 });
+    // The oldest still go first once the budget is spent again.
+    for (let i = 0; i < 3000; i++) cache.set(`N${i}`, 'S', row(text));
+    expect(cache.get('N0', 'S')).toBeUndefined();
+    expect(cache.get('N2999', 'S')).toEqual(row(text));
+  });
+
   it('keeps pages by statement and parameters, and drops the pages of a partition together', () => {
     const cache = new SqliteRowCache(64 * 1024, () => 1);
     const rows: PageRow[] = [['{"SK":"A"}', 10, null]];

@@ -12,6 +12,8 @@
  * `plaza seed`) has committed since the last look (PRAGMA data_version). Rows
  * are cached as JSON text, never as objects, so no caller can change another's.
  */
+import { KeyMap } from '../../ports/item-store/key-map.ts';
+
 export interface CachedRow {
   item: string;
   size: number;
@@ -32,14 +34,37 @@ export function partitionTag(index: string | undefined, partition: string): stri
   return `${index ?? ''}\u0000${partition}`;
 }
 
-/** What a Map entry costs beyond its text: the key, the row object, the Map's slot. */
+/** What an entry costs beyond its text: the keys' slots, the entry object, the Maps' slots. */
 const entryOverheadBytes = 96;
 
+/** A cached row or page, and what it costs; `gone` once removed (it may still sit in the queue). */
+interface RowEntry {
+  pk: string;
+  sk: string;
+  row: CachedRow | null;
+  bytes: number;
+  gone: boolean;
+}
+
+interface PageEntry {
+  page: string;
+  rows: CachedPage;
+  bytes: number;
+  gone: boolean;
+}
+
+type Entry = RowEntry | PageEntry;
+
 export class SqliteRowCache {
-  /** Rows by `r<pk>\0<sk>` and pages by `q<statement>\0<parameters>`, oldest first. */
-  private readonly entries = new Map<string, CachedRow | null | CachedPage>();
+  /** Rows by key: a key is looked up as it comes, no string made of it (key-map.ts). */
+  private readonly rows = new KeyMap<RowEntry>();
+  /** Pages by `q<statement>\0<parameters>`. */
+  private readonly pages = new Map<string, PageEntry>();
   /** The cached pages of each partition. */
   private readonly pagesOf = new Map<string, Set<string>>();
+  /** Every entry in the order it came, oldest first: the first to go when over budget. */
+  private queue: Entry[] = [];
+  private head = 0;
   private bytes = 0;
   private version: number;
   /** Whether this turn of the event loop has looked at the data version already. */
@@ -70,69 +95,102 @@ export class SqliteRowCache {
 
   /** The cached row, `null` for a key known to have none, `undefined` when not cached. */
   get(pk: string, sk: string): CachedRow | null | undefined {
-    return this.entries.get(rowKey(pk, sk)) as CachedRow | null | undefined;
+    return this.rows.get(pk, sk)?.row;
   }
 
   set(pk: string, sk: string, row: CachedRow | undefined): void {
-    this.store(rowKey(pk, sk), row ?? null);
+    this.removeRow(pk, sk);
+    const value = row ?? null;
+    const entry = {
+      pk,
+      sk,
+      row: value,
+      bytes: entryBytes(pk.length + sk.length, value?.item.length ?? 0),
+      gone: false,
+    };
+    if (this.admit(entry)) this.rows.set(pk, sk, entry);
   }
 
   /** Forgets a key's row, after a write to it; `partitions` (its `partitionTag`s) lose their pages. */
   delete(pk: string, sk: string, partitions: readonly string[] = []): void {
-    this.remove(rowKey(pk, sk));
+    this.removeRow(pk, sk);
     for (const partition of partitions) {
-      for (const key of this.pagesOf.get(partition) ?? []) this.remove(key);
+      for (const key of this.pagesOf.get(partition) ?? []) this.removePage(key);
     }
   }
 
   /** A query page's rows, by its statement and parameters (`pageKey`). */
   page(key: string): PageRow[] | undefined {
-    return (this.entries.get(key) as CachedPage | undefined)?.rows;
+    return this.pages.get(key)?.rows.rows;
   }
 
   setPage(key: string, partition: string, rows: PageRow[]): void {
-    if (!this.store(key, { rows, partition })) return;
+    this.removePage(key);
+    let text = 0;
+    for (const row of rows) text += row[0].length + 8;
+    const entry = { page: key, rows: { rows, partition }, bytes: entryBytes(key.length, text), gone: false };
+    if (!this.admit(entry)) return;
+    this.pages.set(key, entry);
     let pages = this.pagesOf.get(partition);
     if (!pages) this.pagesOf.set(partition, (pages = new Set()));
     pages.add(key);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.rows.clear();
+    this.pages.clear();
     this.pagesOf.clear();
+    this.queue = [];
+    this.head = 0;
     this.bytes = 0;
   }
 
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
+    return { entries: this.rows.size + this.pages.size, bytes: this.bytes };
   }
 
-  /** Keeps an entry unless it would take more than a sixteenth of the budget; true if kept. */
-  private store(key: string, value: CachedRow | null | CachedPage): boolean {
-    if (this.maxBytes <= 0) return false;
-    this.remove(key);
-    const cost = entryBytes(key, value);
-    if (cost > this.maxBytes / 16) return false;
-    this.entries.set(key, value);
-    this.bytes += cost;
-    // The oldest entries go first: Maps iterate in insertion order.
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes) break;
-      this.remove(oldest);
+  /**
+   * Counts an entry in, unless it would take more than a sixteenth of the budget (false), and
+   * makes room by letting the oldest entries go.
+   */
+  private admit(entry: Entry): boolean {
+    if (this.maxBytes <= 0 || entry.bytes > this.maxBytes / 16) return false;
+    this.queue.push(entry);
+    this.bytes += entry.bytes;
+    while (this.bytes > this.maxBytes && this.head < this.queue.length) {
+      const oldest = this.queue[this.head++]!;
+      if (oldest.gone) continue;
+      if ('page' in oldest) this.removePage(oldest.page);
+      else this.removeRow(oldest.pk, oldest.sk);
+    }
+    // Entries removed before their turn leave holes: drop the spent front now and then.
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head).filter((queued) => !queued.gone);
+      this.head = 0;
     }
     return true;
   }
 
-  private remove(key: string): void {
-    const known = this.entries.get(key);
-    if (known === undefined) return;
-    this.entries.delete(key);
-    this.bytes -= entryBytes(key, known);
-    if (known !== null && 'partition' in known) {
-      const pages = this.pagesOf.get(known.partition);
-      pages?.delete(key);
-      if (pages?.size === 0) this.pagesOf.delete(known.partition);
-    }
+  private removeRow(pk: string, sk: string): void {
+    const known = this.rows.get(pk, sk);
+    if (!known) return;
+    this.rows.delete(pk, sk);
+    this.forget(known);
+  }
+
+  private removePage(key: string): void {
+    const known = this.pages.get(key);
+    if (!known) return;
+    this.pages.delete(key);
+    this.forget(known);
+    const pages = this.pagesOf.get(known.rows.partition);
+    pages?.delete(key);
+    if (pages?.size === 0) this.pagesOf.delete(known.rows.partition);
+  }
+
+  private forget(entry: Entry): void {
+    entry.gone = true;
+    this.bytes -= entry.bytes;
   }
 }
 
@@ -141,15 +199,7 @@ export function pageKey(statement: string, parameters: readonly unknown[]): stri
   return `q${statement}\u0000${JSON.stringify(parameters)}`;
 }
 
-function rowKey(pk: string, sk: string): string {
-  return `r${pk}\u0000${sk}`;
-}
-
 /** JavaScript strings are UTF-16: two bytes a unit. */
-function entryBytes(key: string, value: CachedRow | null | CachedPage): number {
-  let text = 0;
-  if (value !== null && 'partition' in value) {
-    for (const row of value.rows) text += row[0].length + 8;
-  } else text = value?.item.length ?? 0;
-  return entryOverheadBytes + 2 * (key.length + text);
+function entryBytes(keyLength: number, textLength: number): number {
+  return entryOverheadBytes + 2 * (keyLength + textLength);
 }

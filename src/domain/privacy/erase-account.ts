@@ -2,6 +2,7 @@ import { isPlazaError } from '../../platform/errors.ts';
 import { writeAll } from '../../ports/item-store/batch.ts';
 import type { Condition, Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
 import { pages } from '../../ports/item-store/pages.ts';
+import { keyId } from '../../ports/item-store/rules.ts';
 import { idAfter, keys, ownedByPartition, partitions, sortPrefixes } from '../social/keys.ts';
 import { countsAsHidden, hiddenCount, relationTwin } from '../social/relations.ts';
 import { deleteObjects, eraseMedia } from './erase-media.ts';
@@ -26,8 +27,6 @@ interface Counted {
 
 /** Counted items per transaction: each is one or two deletes, and each counter one update (≤ 100 actions). */
 const COUNTED_PER_TRANSACTION = 30;
-
-const keyId = (key: Key) => `${key.PK}\u0000${key.SK}`;
 
 /**
  * Removes one counted item and the count with it, in one transaction. Idempotent: an item

@@ -9,6 +9,7 @@ import type { MediaUrls } from '../../domain/media/media-view.ts';
 import type { DataExportServices } from '../../domain/privacy/data-export.ts';
 import { getAll } from '../../ports/item-store/batch.ts';
 import type { Item, Key } from '../../ports/item-store/item-store.ts';
+import { KeyMap } from '../../ports/item-store/key-map.ts';
 import { PlazaError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
@@ -60,7 +61,7 @@ export interface Loaders {
   /** Media items by object key. */
   media: DataLoader<string, Media | undefined>;
   /** Single items of the social table by key, such as the viewer's like of a post. */
-  items: DataLoader<Key, Item | undefined, string>;
+  items: DataLoader<Key, Item | undefined, Key>;
 }
 
 export interface RequestContext extends Loaders {
@@ -70,36 +71,40 @@ export interface RequestContext extends Loaders {
   log: Log;
 }
 
-const keyId = (key: Key) => `${key.PK}\u0000${key.SK}`;
-
 export function requestLoaders(services: GraphQLServices): Loaders {
-  const items = new DataLoader<Key, Item | undefined, string>(
+  // Keys are matched by their parts (key-map.ts): no `${PK}\0${SK}` string per lookup.
+  const cached = new KeyMap<Promise<Item | undefined>>();
+  const items = new DataLoader<Key, Item | undefined, Key>(
     async (keys) => {
-      const found = new Map(
-        (await getAll(services.social.store, [...keys])).map((item) => [
-          keyId({ PK: String(item.PK), SK: String(item.SK) }),
-          item,
-        ]),
-      );
-      return keys.map((key) => found.get(keyId(key)));
+      const found = new KeyMap<Item>();
+      for (const item of await getAll(services.social.store, [...keys]))
+        found.set(String(item.PK), String(item.SK), item);
+      return keys.map((key) => found.get(key.PK, key.SK));
     },
-    { cacheKeyFn: keyId },
+    {
+      cacheMap: {
+        get: (key) => cached.get(key.PK, key.SK),
+        set: (key, value) => cached.set(key.PK, key.SK, value),
+        delete: (key) => cached.delete(key.PK, key.SK),
+        clear: () => cached.clear(),
+      },
+    },
   );
   const profiles = new Map<string, Promise<Profile | undefined>>();
   const primed = new Map<string, Profile>();
-  const likes = new Map<string, boolean | Promise<boolean>>();
+  // By post, then viewer.
+  const likes = new KeyMap<boolean | Promise<boolean>>();
   return {
     items,
     likes: {
       has(postId, viewerId) {
-        const key = keys.like(postId, viewerId);
-        const id = keyId(key);
-        let liked = likes.get(id);
-        if (liked === undefined) likes.set(id, (liked = items.load(key).then(Boolean)));
+        let liked = likes.get(postId, viewerId);
+        if (liked === undefined)
+          likes.set(postId, viewerId, (liked = items.load(keys.like(postId, viewerId)).then(Boolean)));
         return liked;
       },
       prime(postId, viewerId, liked) {
-        likes.set(keyId(keys.like(postId, viewerId)), liked);
+        likes.set(postId, viewerId, liked);
       },
     },
     profiles: {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { PlazaError } from '../../platform/errors.ts';
 import { getAll, writeAll } from './batch.ts';
 import type { BatchWriteRequest, Key } from './item-store.ts';
 
@@ -22,6 +23,35 @@ describe('batches of any size', () => {
     const items = await getAll({ batchGet }, keys, { baseDelayMs: 1 });
     expect(items).toHaveLength(230);
     expect(batchGet).toHaveBeenCalledTimes(4);
+  });
+
+  it('gets one chunk as it is, and makes it unique only when the store refuses a repeated key', async () => {
+    const keys: Key[] = [
+      { PK: 'P#1', SK: 'X' },
+      { PK: 'P#2', SK: 'X' },
+    ];
+    const calls: Key[][] = [];
+    const store = {
+      batchGet: async (chunk: Key[]) => {
+        calls.push(chunk);
+        if (new Set(chunk.map((key) => key.PK)).size < chunk.length)
+          throw new PlazaError('ValidationException', 'Provided list of item keys contains duplicates');
+        return { items: chunk.map((key) => ({ ...key })), unprocessed: [], consumed: noCapacity };
+      },
+    };
+    expect(await getAll(store, keys)).toHaveLength(2);
+    expect(calls).toEqual([keys]);
+    calls.length = 0;
+    expect(await getAll(store, [...keys, keys[0]!])).toHaveLength(2);
+    expect(calls.map((chunk) => chunk.length)).toEqual([3, 2]);
+    expect(await getAll(store, [])).toEqual([]);
+    // Any other refusal is the caller's to see.
+    const refusing = {
+      batchGet: async () => {
+        throw new PlazaError('ValidationException', 'The provided key element does not match the schema');
+      },
+    };
+    await expect(getAll(refusing, keys)).rejects.toThrow(/does not match the schema/);
   });
 
   it('splits writes into 25s and gives up after its attempts with a clear error', async () => {

@@ -3,8 +3,9 @@
  * DynamoDB's limits (100 keys, 25 writes) and retry what the engine left
  * unprocessed, with exponential backoff, as DynamoDB asks clients to.
  */
-import { PlazaError } from '../../platform/errors.ts';
+import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { BatchWriteRequest, GetOptions, Item, ItemStore, Key } from './item-store.ts';
+import { uniqueKeys } from './key-map.ts';
 import { limits } from './rules.ts';
 
 export interface RetryOptions {
@@ -49,15 +50,38 @@ export async function getAll(
   keys: Key[],
   options: GetOptions & RetryOptions = {},
 ): Promise<Item[]> {
-  const unique = [...new Map(keys.map((key) => [`${key.PK}\u0000${key.SK}`, key])).values()];
+  if (keys.length === 0) return [];
+  if (keys.length > limits.batchGetKeys)
+    return getChunks(store, chunks(uniqueKeys(keys), limits.batchGetKeys), options);
+  // One chunk, nearly every read: the store refuses a repeated key, as DynamoDB does, so keys are
+  // made unique only then, rather than each key looked up once more on every read.
+  try {
+    return await getChunks(store, [keys], options);
+  } catch (error) {
+    if (!isPlazaError(error, 'ValidationException') || !error.message.includes('duplicates')) throw error;
+    return getChunks(store, [uniqueKeys(keys)], options);
+  }
+}
+
+async function getChunks(
+  store: Pick<ItemStore, 'batchGet'>,
+  keyChunks: Key[][],
+  options: GetOptions & RetryOptions,
+): Promise<Item[]> {
   const items: Item[] = [];
-  const call = async (pending: Key[]) => {
-    const result = await store.batchGet(pending, options);
-    items.push(...result.items);
-    return result.unprocessed;
-  };
   await Promise.all(
-    chunks(unique, limits.batchGetKeys).map((chunk) => untilProcessed(chunk, call, 'keys', options)),
+    keyChunks.map((chunk) =>
+      untilProcessed(
+        chunk,
+        async (pending) => {
+          const result = await store.batchGet(pending, options);
+          items.push(...result.items);
+          return result.unprocessed;
+        },
+        'keys',
+        options,
+      ),
+    ),
   );
   return items;
 }

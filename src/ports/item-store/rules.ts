@@ -17,6 +17,7 @@ import type {
 } from './item-store.ts';
 import type { IndexDefinition, TableDefinition } from './table.ts';
 import { findIndex } from './table.ts';
+import { KeySet } from './key-map.ts';
 
 export const limits = {
   itemBytes: 400 * 1024,
@@ -99,6 +100,8 @@ export function indexWriteUnits(
   index: IndexDefinition,
   before: Item | undefined,
   after: Item | undefined,
+  /** The items' sizes (`itemSize`), when the caller knows them already. */
+  sizes?: { before: number; after: number },
 ): number {
   const keyOf = (item: Item | undefined) =>
     item && typeof item[index.partitionKey] === 'string' && typeof item[index.sortKey] === 'string'
@@ -107,9 +110,13 @@ export function indexWriteUnits(
   const beforeKey = keyOf(before);
   const afterKey = keyOf(after);
   if (beforeKey === undefined && afterKey === undefined) return 0;
-  const projected = (item: Item | undefined) =>
-    item === undefined ? 0 : index.projection === 'ALL' ? itemSize(item) : keysOnlySize(index, item);
-  const units = writeUnits(Math.max(projected(before), projected(after)));
+  const projected = (item: Item | undefined, size: number | undefined) =>
+    item === undefined
+      ? 0
+      : index.projection === 'ALL'
+        ? (size ?? itemSize(item))
+        : keysOnlySize(index, item);
+  const units = writeUnits(Math.max(projected(before, sizes?.before), projected(after, sizes?.after)));
   return beforeKey !== undefined && afterKey !== undefined && beforeKey !== afterKey ? 2 * units : units;
 }
 
@@ -295,11 +302,9 @@ export function validateQuery(table: TableDefinition, request: QueryRequest): In
 
 /** A check that each key comes once in a request, in DynamoDB's words for that request. */
 function onceEach(message: string): (key: Key) => void {
-  const seen = new Set<string>();
+  const seen = new KeySet();
   return (key) => {
-    const id = keyId(key);
-    if (seen.has(id)) throw invalid(message);
-    seen.add(id);
+    if (!seen.add(key)) throw invalid(message);
   };
 }
 
@@ -315,7 +320,8 @@ export function validateBatchGet(keys: Key[]): void {
   }
 }
 
-export function validateBatchWrite(table: TableDefinition, requests: BatchWriteRequest[]): void {
+/** Validates a BatchWriteItem request; returns each put's item size (0 for a delete). */
+export function validateBatchWrite(table: TableDefinition, requests: BatchWriteRequest[]): number[] {
   if (!Array.isArray(requests) || requests.length === 0)
     throw invalid('The list of write requests must not be empty');
   if (requests.length > limits.batchWriteRequests) {
@@ -324,12 +330,14 @@ export function validateBatchWrite(table: TableDefinition, requests: BatchWriteR
     );
   }
   const once = onceEach('Provided list of item keys contains duplicates');
-  for (const request of requests) {
+  return requests.map((request) => {
     const key = 'put' in request ? keyOf(request.put) : request.delete;
-    if ('put' in request) validateItem(table, request.put);
+    let size = 0;
+    if ('put' in request) size = validateItem(table, request.put);
     else validateKey(request.delete);
     once(key);
-  }
+    return size;
+  });
 }
 
 /** The key each transaction action touches. */

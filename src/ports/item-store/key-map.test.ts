@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { KeyMap, KeySet, uniqueKeys } from './key-map.ts';
+
+describe('KeyMap', () => {
+  it('keeps values by partition and sort key, counting them exactly', () => {
+    const map = new KeyMap<number>();
+    map.set('A', '1', 1).set('A', '2', 2).set('B', '1', 3);
+    expect(map.size).toBe(3);
+    expect(map.get('A', '2')).toBe(2);
+    expect(map.has('B', '1')).toBe(true);
+    // A key split differently is another key: 'A' + '\0' tricks nothing.
+    expect(map.has('A\u00001', '')).toBe(false);
+    expect(map.get('C', '1')).toBeUndefined();
+    map.set('A', '1', 10);
+    expect(map.size).toBe(3);
+    expect(map.get('A', '1')).toBe(10);
+    expect(map.delete('A', '1')).toBe(true);
+    expect(map.delete('A', '1')).toBe(false);
+    expect(map.delete('Z', '1')).toBe(false);
+    expect(map.size).toBe(2);
+    map.delete('A', '2');
+    expect(map.has('A', '2')).toBe(false);
+    map.clear();
+    expect(map.size).toBe(0);
+    expect(map.get('B', '1')).toBeUndefined();
+  });
+
+  it('drops repeated keys, keeping the first order', () => {
+    const keys = [
+      { PK: 'P', SK: '1' },
+      { PK: 'P', SK: '2' },
+      { PK: 'P', SK: '1' },
+      { PK: 'Q', SK: '1' },
+    ];
+    expect(uniqueKeys(keys)).toEqual([keys[0], keys[1], keys[3]]);
+    expect(uniqueKeys([])).toEqual([]);
+  });
+
+  it('sees each key once, several in a partition or not', () => {
+    const seen = new KeySet();
+    expect(seen.add({ PK: 'P', SK: 'A' })).toBe(true);
+    expect(seen.add({ PK: 'P', SK: 'B' })).toBe(true);
+    expect(seen.add({ PK: 'P', SK: 'C' })).toBe(true);
+    expect(seen.add({ PK: 'Q', SK: 'A' })).toBe(true);
+    for (const sk of ['A', 'B', 'C']) expect(seen.add({ PK: 'P', SK: sk })).toBe(false);
+    expect(seen.add({ PK: 'Q', SK: 'A' })).toBe(false);
+  });
+});
