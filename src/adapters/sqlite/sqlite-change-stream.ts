@@ -3,20 +3,20 @@
  * consumers from their checkpoints. Writers in this process wake consumers at
  * once; writes from other processes (the CLI) are found by polling.
  */
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type Database from 'better-sqlite3';
 import type {
   ChangeStream,
   StreamConsumerOptions,
   StreamRecord,
   StreamSubscription,
-  WireAttributeValue,
 } from '../../ports/item-store/item-store.ts';
+import { setJsonImages } from '../../ports/item-store/stream-images.ts';
 import { ConsumerLoop, ConsumerSet, type Subscriber } from '../../ports/item-store/consumer-loop.ts';
 import type { TableDefinition } from '../../ports/item-store/table.ts';
 import { sqliteTableNames } from './sqlite-schema.ts';
 
-interface ChangeRow {
+/** A row of the change log. */
+export interface ChangeRow {
   seq: number;
   at: number;
   event_name: StreamRecord['eventName'];
@@ -30,10 +30,6 @@ interface ChangeRow {
 /** DynamoDB's sequence numbers are decimal strings that sort as numbers; fixed width keeps them sortable as text too. */
 export function formatSequenceNumber(seq: number): string {
   return String(seq).padStart(21, '0');
-}
-
-function wireImage(json: string): Record<string, WireAttributeValue> {
-  return marshall(JSON.parse(json), { removeUndefinedValues: true }) as Record<string, WireAttributeValue>;
 }
 
 export function toStreamRecord(row: ChangeRow, region: string): StreamRecord {
@@ -51,8 +47,8 @@ export function toStreamRecord(row: ChangeRow, region: string): StreamRecord {
       ApproximateCreationDateTime: Math.floor(row.at / 1000),
     },
   };
-  if (row.new_item !== null) record.dynamodb.NewImage = wireImage(row.new_item);
-  if (row.old_item !== null) record.dynamodb.OldImage = wireImage(row.old_item);
+  // Most consumers want the items, not the wire form: it is made only for those that read it.
+  setJsonImages(record.dynamodb, row.new_item ?? undefined, row.old_item ?? undefined);
   if (row.origin === 'ttl') record.userIdentity = { type: 'Service', principalId: 'dynamodb.amazonaws.com' };
   return record;
 }
@@ -66,9 +62,10 @@ export interface SqliteChangeStreamOptions {
 
 /**
  * Records decoded lately, by sequence number: every consumer reads every record, and decoding one
- * (JSON, then DynamoDB's wire form) cost more than reading it. A burst of 5,000 writes was decoded
- * once for each consumer. Enough for a burst to be read by consumers that go at different paces
- * (100 or 1,000 records a turn), a few MB. Consumers share the records, so none may change one.
+ * cost more than reading it (a burst of 5,000 writes was decoded once for each consumer), and
+ * reading a burst back from the log cost each consumer more than the writing had. Enough for a
+ * burst to be read by consumers that go at different paces (100 or 1,000 records a turn), a few
+ * MB. Consumers share the records, so none may change one.
  */
 const decodedRecords = 10_000;
 
@@ -131,10 +128,34 @@ export class SqliteChangeStream implements ChangeStream {
     return this.consumers.close();
   }
 
-  /** @internal */
-  readBatch(after: number, limit: number): { rows: ChangeRow[]; records: StreamRecord[] } {
-    const rows = this.statements.after.all(after, limit);
-    return { rows, records: rows.map((row) => this.decode(row)) };
+  /**
+   * The rows this process's writer has just committed, so that consumers need not read them back.
+   * Only committed rows: a record handed out is never one that rolls back.
+   */
+  committed(rows: readonly ChangeRow[]): void {
+    for (const row of rows) this.decode(row);
+  }
+
+  /**
+   * Up to `limit` records after sequence number `after`, and the last one's number (`after` when
+   * none). Sequence numbers follow each other without gaps in a log only this process writes: a run
+   * of known records is the log's next records; where the run stops (another process's commit, a
+   * burst older than the cache), the log is read.
+   */
+  readBatch(after: number, limit: number): { records: StreamRecord[]; last: number } {
+    const records: StreamRecord[] = [];
+    let last = after;
+    for (let known = this.decoded.get(last + 1); known && records.length < limit;) {
+      records.push(known);
+      known = this.decoded.get(++last + 1);
+    }
+    if (records.length < limit) {
+      for (const row of this.statements.after.all(last, limit - records.length)) {
+        records.push(this.decode(row));
+        last = row.seq;
+      }
+    }
+    return { records, last };
   }
 
   private decode(row: ChangeRow): StreamRecord {
@@ -142,9 +163,21 @@ export class SqliteChangeStream implements ChangeStream {
     if (record) return record;
     record = toStreamRecord(row, this.region);
     this.decoded.set(row.seq, record);
-    // Oldest first in a Map: the records every consumer has read by now.
-    if (this.decoded.size > decodedRecords) this.decoded.delete(this.decoded.keys().next().value as number);
+    if (this.decoded.size > decodedRecords) this.forgetOldest();
     return record;
+  }
+
+  /**
+   * Drops the oldest tenth of the records (oldest first in a Map: the records every consumer has
+   * read by now). A tenth at a time, as a Map's first key is found past the entries deleted before
+   * it: dropping one per record added made a burst's decoding quadratic.
+   */
+  private forgetOldest(): void {
+    let dropped = 0;
+    for (const seq of this.decoded.keys()) {
+      this.decoded.delete(seq);
+      if (++dropped >= decodedRecords / 10) break;
+    }
   }
 
   /** @internal */
@@ -181,10 +214,10 @@ class SqliteConsumer extends ConsumerLoop {
   }
 
   protected async turn(): Promise<boolean> {
-    const { rows, records } = this.stream.readBatch(this.position, this.subscriber.settings.batchSize);
-    if (rows.length === 0) return false;
+    const { records, last } = this.stream.readBatch(this.position, this.subscriber.settings.batchSize);
+    if (records.length === 0) return false;
     await this.handle(records);
-    this.position = (rows[rows.length - 1] as ChangeRow).seq;
+    this.position = last;
     this.stream.saveCheckpoint(this.subscriber.name, this.position);
     return true;
   }

@@ -158,3 +158,95 @@ describe('the row cache', () => {
     await harness.close();
   });
 });
+
+describe('the change stream', () => {
+  /** Every record a consumer of `store` gets, as eventName and keys, once it has caught up. */
+  async function consumed(store: SqliteItemStore, name: string, batchSize?: number) {
+    const seen: StreamRecord[] = [];
+    const subscription = store.changes.subscribe(name, async (records) => void seen.push(...records), {
+      ...(batchSize ? { batchSize } : {}),
+    });
+    await subscription.drain();
+    await subscription.stop();
+    return seen;
+  }
+
+  /** The change log as it is on disk, read by a stream that has no record in memory. */
+  async function logged(dir: string) {
+    const reader = openStore({ dir });
+    const records = await consumed(reader.store, 'fresh-reader');
+    await reader.store.close();
+    reader.db.close();
+    return records;
+  }
+
+  const view = (records: StreamRecord[]) =>
+    records.map((record) => ({
+      eventID: record.eventID,
+      eventName: record.eventName,
+      keys: record.dynamodb.Keys,
+      newImage: record.dynamodb.NewImage,
+      oldImage: record.dynamodb.OldImage,
+    }));
+
+  it("hands consumers the writer's committed records, none that rolled back, as the log has them", async () => {
+    const harness = openStore();
+    const { store } = harness;
+    const key = (n: number) => ({ PK: `USER#${n}`, SK: 'NOTIF#FOLLOW#9' });
+    // One group commit: a batch, a write whose condition fails, a transaction cancelled by its
+    // check, one that fails in SQL after its first action was logged (its savepoint rolls back),
+    // an update and a delete.
+    harness.db.exec(
+      `CREATE TRIGGER refuse AFTER INSERT ON "changes_plaza" WHEN NEW.pk = 'USER#refused' BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
+    await store.put({ item: { ...key(0), n: 0 } });
+    const outcomes = await Promise.allSettled([
+      store.batchWrite([1, 2, 3].map((n) => ({ put: { ...key(n), n } }))),
+      store.put({ item: { ...key(4), n: 4 }, conditions: [{ op: 'itemExists' }] }),
+      store.transactWrite([
+        { put: { ...key(5), n: 5 } },
+        { check: key(6), conditions: [{ op: 'itemExists' }] },
+      ]),
+      store.transactWrite([{ put: { ...key(7), n: 7 } }, { put: { PK: 'USER#refused', SK: 'X' } }]),
+      store.update({ key: key(1), set: { n: 10 } }),
+      store.delete({ key: key(0) }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const live = await consumed(store, 'live', 3);
+    expect(live.map((record) => [record.eventName, record.dynamodb.Keys.PK])).toEqual([
+      ['INSERT', { S: 'USER#0' }],
+      ['INSERT', { S: 'USER#1' }],
+      ['INSERT', { S: 'USER#2' }],
+      ['INSERT', { S: 'USER#3' }],
+      ['MODIFY', { S: 'USER#1' }],
+      ['REMOVE', { S: 'USER#0' }],
+    ]);
+    expect(view(live)).toEqual(view(await logged(harness.dir)));
+    await harness.close();
+  });
+
+  it("reads from the log what another process wrote between this one's commits", async () => {
+    const here = openStore();
+    const there = openStore({ dir: here.dir });
+    const put = (store: SqliteItemStore, n: number) =>
+      store.batchWrite([0, 1].map((i) => ({ put: { PK: `USER#${n}`, SK: `NOTIF#${i}`, n } })));
+    await put(here.store, 1);
+    await put(there.store, 2);
+    await put(here.store, 3);
+    const live = await consumed(here.store, 'live', 2);
+    expect(live.map((record) => record.dynamodb.Keys.PK)).toEqual(
+      [1, 1, 2, 2, 3, 3].map((n) => ({ S: `USER#${n}` })),
+    );
+    expect(view(live)).toEqual(view(await logged(here.dir)));
+    await there.store.close();
+    there.db.close();
+    await here.close();
+  });
+});

@@ -27,6 +27,7 @@ import type {
   QueryRequest,
   QueryResult,
   SortKeyCondition,
+  StreamRecord,
   TransactAction,
   UpdateRequest,
   UpdateResult,
@@ -56,7 +57,7 @@ import {
 } from '../../ports/item-store/rules.ts';
 import type { IndexDefinition, TableDefinition } from '../../ports/item-store/table.ts';
 import { allHold, applyUpdate, deepEqual } from '../../ports/item-store/evaluate.ts';
-import { SqliteChangeStream } from './sqlite-change-stream.ts';
+import { SqliteChangeStream, type ChangeRow } from './sqlite-change-stream.ts';
 import { SqliteRowCache, pageKey, partitionTag, type CachedRow } from './sqlite-row-cache.ts';
 import { createSqliteTables, itemRow, sqlName, sqliteTableNames, upsertItemSql } from './sqlite-schema.ts';
 
@@ -65,6 +66,8 @@ interface PlannedWrite {
   key: Key;
   before: Item | undefined;
   beforeJson: string | undefined;
+  /** The size of `before` (0 when there is none), as stored beside it. */
+  beforeSize: number;
   after: Item | undefined;
   afterSize: number;
   /** Multiplier for write units: transactions cost twice. */
@@ -99,7 +102,9 @@ export class SqliteItemStore implements ItemStore {
     get: Database.Statement<[string, string], CachedRow>;
     upsert: Database.Statement<unknown[]>;
     delete: Database.Statement<[string, string]>;
-    change: Database.Statement<[number, string, string, string, string | null, string | null, string | null]>;
+    change: Database.Statement<
+      [number, StreamRecord['eventName'], string, string, string | null, string | null, string | null]
+    >;
     expired: Database.Statement<[number, number], { pk: string; sk: string; item: string }>;
   };
   private readonly queries = new Map<string, Database.Statement<unknown[], QueryRow>>();
@@ -113,6 +118,8 @@ export class SqliteItemStore implements ItemStore {
     reject: (error: unknown) => void;
   }[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** The change records of the transaction under way, for the stream once it commits. */
+  private uncommitted: ChangeRow[] = [];
   /**
    * One time for every change record of a commit: point-in-time restore replays the log up to a
    * time, and so never splits a transaction.
@@ -265,14 +272,7 @@ export class SqliteItemStore implements ItemStore {
     const write = await this.write(() => {
       const current = this.read(key);
       this.checkConditions(current.item, request.conditions, size);
-      return this.apply({
-        key,
-        before: current.item,
-        beforeJson: current.json,
-        after: request.item,
-        afterSize: size,
-        factor: 1,
-      });
+      return this.apply({ key, ...beforeOf(current), after: request.item, afterSize: size, factor: 1 });
     });
     return { previous: write.before, consumed: this.meterWrites([write]) };
   }
@@ -285,8 +285,7 @@ export class SqliteItemStore implements ItemStore {
       this.checkConditions(current.item, request.conditions, current.size);
       return this.apply({
         key: request.key,
-        before: current.item,
-        beforeJson: current.json,
+        ...beforeOf(current),
         after: undefined,
         afterSize: 0,
         factor: 1,
@@ -307,20 +306,12 @@ export class SqliteItemStore implements ItemStore {
   }
 
   async batchWrite(requests: BatchWriteRequest[]): Promise<BatchWriteResult> {
-    validateBatchWrite(this.table, requests);
+    const sizes = validateBatchWrite(this.table, requests);
     const writes = await this.write(() =>
-      requests.map((request) => {
+      requests.map((request, i) => {
         const key = 'put' in request ? keyOf(request.put) : request.delete;
-        const current = this.read(key);
         const after = 'put' in request ? request.put : undefined;
-        return this.apply({
-          key,
-          before: current.item,
-          beforeJson: current.json,
-          after,
-          afterSize: after ? itemSize(after) : 0,
-          factor: 1,
-        });
+        return this.apply({ key, ...beforeOf(this.read(key)), after, afterSize: sizes[i] ?? 0, factor: 1 });
       }),
     );
     return { unprocessed: [], consumed: this.meterWrites(writes) };
@@ -386,7 +377,7 @@ export class SqliteItemStore implements ItemStore {
         for (const row of rows) {
           this.statements.delete.run(row.pk, row.sk);
           this.rows.delete(row.pk, row.sk, this.partitionsOf(row.pk, JSON.parse(row.item) as Item));
-          this.statements.change.run(at, 'REMOVE', row.pk, row.sk, null, row.item, 'ttl');
+          this.logChange(at, 'REMOVE', row.pk, row.sk, null, row.item, 'ttl');
         }
       });
       removed += rows.length;
@@ -406,9 +397,45 @@ export class SqliteItemStore implements ItemStore {
 
   private transaction<T>(work: () => T): T {
     this.rows.sync();
-    const result = this.runInTransaction.immediate(work) as T;
-    this.changes.notify();
+    let result: T;
+    try {
+      result = this.runInTransaction.immediate(work) as T;
+    } catch (error) {
+      this.uncommitted = [];
+      throw error;
+    }
+    this.publishCommitted();
     return result;
+  }
+
+  /** Hands the change records of the commit just made to the stream, and wakes its consumers. */
+  private publishCommitted(): void {
+    this.changes.committed(this.uncommitted);
+    this.uncommitted = [];
+    this.changes.notify();
+  }
+
+  /** Appends a change record; the stream gets it once its transaction commits. */
+  private logChange(
+    at: number,
+    eventName: StreamRecord['eventName'],
+    pk: string,
+    sk: string,
+    newJson: string | null,
+    oldJson: string | null,
+    origin: string | null,
+  ): void {
+    const { lastInsertRowid } = this.statements.change.run(at, eventName, pk, sk, newJson, oldJson, origin);
+    this.uncommitted.push({
+      seq: Number(lastInsertRowid),
+      at,
+      event_name: eventName,
+      pk,
+      sk,
+      new_item: newJson,
+      old_item: oldJson,
+      origin,
+    });
   }
 
   /**
@@ -432,22 +459,26 @@ export class SqliteItemStore implements ItemStore {
       this.runInTransaction.immediate(() => {
         this.commitTime = this.clock.now();
         for (const { work } of batch) {
+          const logged = this.uncommitted.length;
           try {
             // Nested inside the outer transaction, better-sqlite3 runs this in a savepoint.
             outcomes.push({ ok: true, value: this.runInTransaction(work) });
           } catch (error) {
+            // Its savepoint rolled back, and its change records with it.
+            this.uncommitted.length = logged;
             outcomes.push({ ok: false, error });
           }
         }
       });
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing in the batch was written.
+      this.uncommitted = [];
       for (const pending of batch) pending.reject(error);
       return;
     } finally {
       this.commitTime = undefined;
     }
-    this.changes.notify();
+    this.publishCommitted();
     batch.forEach((pending, i) => {
       const outcome = outcomes[i] as (typeof outcomes)[number];
       if (outcome.ok) pending.resolve(outcome.value);
@@ -491,7 +522,7 @@ export class SqliteItemStore implements ItemStore {
   /** What a transaction action will write (nothing for a condition check). */
   private planAction(action: TransactAction, current: CurrentItem): PlannedWrite | undefined {
     const key = actionKey(action);
-    const before = { key, before: current.item, beforeJson: current.json, factor: 2 };
+    const before = { key, ...beforeOf(current), factor: 2 };
     if ('put' in action) return { ...before, after: action.put, afterSize: itemSize(action.put) };
     if ('delete' in action) return { ...before, after: undefined, afterSize: 0 };
     if ('update' in action) return this.planUpdate(action.update, current, 2);
@@ -512,7 +543,7 @@ export class SqliteItemStore implements ItemStore {
         'Item size to update has exceeded the maximum allowed size',
       );
     }
-    return { key: request.key, before: current.item, beforeJson: current.json, after, afterSize, factor };
+    return { key: request.key, ...beforeOf(current), after, afterSize, factor };
   }
 
   /** Stores one planned write and its change record. Writes that change nothing leave no record, as on DynamoDB. */
@@ -523,14 +554,14 @@ export class SqliteItemStore implements ItemStore {
       if (before === undefined) return write;
       this.statements.delete.run(key.PK, key.SK);
       this.rows.delete(key.PK, key.SK, this.partitionsOf(key.PK, before));
-      this.statements.change.run(at, 'REMOVE', key.PK, key.SK, null, write.beforeJson ?? null, null);
+      this.logChange(at, 'REMOVE', key.PK, key.SK, null, write.beforeJson ?? null, null);
       return write;
     }
     const json = JSON.stringify(after);
     if (before !== undefined && (json === write.beforeJson || deepEqual(before, after))) return write;
     this.statements.upsert.run(...itemRow(this.table, after, json, write.afterSize));
     this.rows.delete(key.PK, key.SK, this.partitionsOf(key.PK, before, after));
-    this.statements.change.run(
+    this.logChange(
       at,
       before === undefined ? 'INSERT' : 'MODIFY',
       key.PK,
@@ -558,15 +589,16 @@ export class SqliteItemStore implements ItemStore {
 
   private meterWrites(writes: PlannedWrite[]): ConsumedCapacity {
     let tableUnits = 0;
-    for (const write of writes) {
-      const beforeSize = write.before ? itemSize(write.before) : 0;
-      tableUnits += write.factor * writeUnits(Math.max(beforeSize, write.afterSize));
-    }
+    for (const write of writes)
+      tableUnits += write.factor * writeUnits(Math.max(write.beforeSize, write.afterSize));
     this.meter.consumed({ table: this.tableName, readUnits: 0, writeUnits: tableUnits });
     let total = tableUnits;
     for (const index of this.table.indexes) {
       let units = 0;
-      for (const write of writes) units += write.factor * indexWriteUnits(index, write.before, write.after);
+      for (const write of writes) {
+        const sizes = { before: write.beforeSize, after: write.afterSize };
+        units += write.factor * indexWriteUnits(index, write.before, write.after, sizes);
+      }
       if (units > 0) {
         this.meter.consumed({ table: this.tableName, index: index.name, readUnits: 0, writeUnits: units });
         total += units;
@@ -664,6 +696,11 @@ interface CurrentItem {
   item: Item | undefined;
   json: string | undefined;
   size: number;
+}
+
+/** What a planned write says of the item it replaces. */
+function beforeOf(current: CurrentItem): Pick<PlannedWrite, 'before' | 'beforeJson' | 'beforeSize'> {
+  return { before: current.item, beforeJson: current.json, beforeSize: current.item ? current.size : 0 };
 }
 
 function invalidCursor(): PlazaError {

@@ -14,7 +14,7 @@
  */
 import type { AuditDetail, AuditFact, AuditKind } from '../../ports/audit-log.ts';
 import type { Item, StreamRecord } from '../../ports/item-store/item-store.ts';
-import { newImage, oldImage, recordKey } from '../../ports/item-store/stream-images.ts';
+import { attributeChanged, newImage, oldImage, recordKey } from '../../ports/item-store/stream-images.ts';
 
 export type AuditedTable = 'main' | 'users';
 
@@ -49,14 +49,12 @@ export function auditFactsOf(records: readonly StreamRecord[], table: AuditedTab
 }
 
 /**
- * The action an item's change sets (read from the wire form first: decoding every image to look
- * for one attribute would cost each write the consumer's CPU). An item that keeps its action
- * through later changes records it once.
+ * The action an item's change sets (the attribute looked for first: decoding every image to find
+ * one attribute would cost each write the consumer's CPU). An item that keeps its action through
+ * later changes records it once.
  */
 function newAuditAction(record: StreamRecord): Fact | undefined {
-  const { NewImage, OldImage } = record.dynamodb;
-  if (!NewImage?.audit || JSON.stringify(NewImage.audit) === JSON.stringify(OldImage?.audit))
-    return undefined;
+  if (!attributeChanged(record, 'audit')) return undefined;
   return actionOf(newImage(record));
 }
 

@@ -13,11 +13,18 @@ export function deepEqual(a: AttributeValue | undefined, b: AttributeValue | und
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((element, i) => deepEqual(element, b[i]));
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
   }
-  const aKeys = Object.keys(a).filter((k) => a[k] !== undefined);
-  const bKeys = Object.keys(b).filter((k) => b[k] !== undefined);
-  return aKeys.length === bKeys.length && aKeys.every((k) => deepEqual(a[k], b[k]));
+  // Every write compares the item it replaces: loops rather than arrays of keys made for each level.
+  let defined = 0;
+  for (const key in a) {
+    if (a[key] === undefined) continue;
+    if (!deepEqual(a[key], b[key])) return false;
+    defined++;
+  }
+  for (const key in b) if (b[key] !== undefined) defined--;
+  return defined === 0;
 }
 
 function compare(a: AttributeValue | undefined, b: AttributeValue): number | undefined {

@@ -103,21 +103,26 @@ export function indexWriteUnits(
   /** The items' sizes (`itemSize`), when the caller knows them already. */
   sizes?: { before: number; after: number },
 ): number {
-  const keyOf = (item: Item | undefined) =>
-    item && typeof item[index.partitionKey] === 'string' && typeof item[index.sortKey] === 'string'
-      ? `${String(item[index.partitionKey])}\u0000${String(item[index.sortKey])}`
-      : undefined;
-  const beforeKey = keyOf(before);
-  const afterKey = keyOf(after);
+  const beforeKey = indexKeyOf(index, before);
+  const afterKey = indexKeyOf(index, after);
   if (beforeKey === undefined && afterKey === undefined) return 0;
-  const projected = (item: Item | undefined, size: number | undefined) =>
-    item === undefined
-      ? 0
-      : index.projection === 'ALL'
-        ? (size ?? itemSize(item))
-        : keysOnlySize(index, item);
-  const units = writeUnits(Math.max(projected(before, sizes?.before), projected(after, sizes?.after)));
+  const units = writeUnits(
+    Math.max(projectedSize(index, before, sizes?.before), projectedSize(index, after, sizes?.after)),
+  );
   return beforeKey !== undefined && afterKey !== undefined && beforeKey !== afterKey ? 2 * units : units;
+}
+
+// Module functions rather than closures in indexWriteUnits: it runs for every write, and tsx names
+// each closure it makes (keepNames), a property definition per call.
+function indexKeyOf(index: IndexDefinition, item: Item | undefined): string | undefined {
+  return item && typeof item[index.partitionKey] === 'string' && typeof item[index.sortKey] === 'string'
+    ? `${String(item[index.partitionKey])}\u0000${String(item[index.sortKey])}`
+    : undefined;
+}
+
+function projectedSize(index: IndexDefinition, item: Item | undefined, size: number | undefined): number {
+  if (item === undefined) return 0;
+  return index.projection === 'ALL' ? (size ?? itemSize(item)) : keysOnlySize(index, item);
 }
 
 function keysOnlySize(index: IndexDefinition, item: Item): number {
