@@ -31,37 +31,41 @@ export interface GraphQLServices {
   writeLimits: WriteLimitServices;
 }
 
+/**
+ * Profiles by id, read through `items`: a page's authors and the viewer's likes and follows
+ * share one BatchGet.
+ */
+export interface ProfileLoader {
+  load(id: string): Promise<Profile | undefined>;
+  /**
+   * A user field's answer: the profile itself when the request already read it (a feed page's
+   * authors), else a promise of it. A value rather than a promise lets graphql-jit go on
+   * without waiting: a page of 20 posts is 20 promises fewer.
+   */
+  user(id: string): Profile | null | Promise<Profile | null>;
+  /** A profile already read (a feed page's authors), so the page's `author` fields read nothing. */
+  prime(id: string, profile: Profile): void;
+}
+
+/** Whether a user likes a post, read through `items` (the loaders may serve several viewers). */
+export interface LikeLoader {
+  has(postId: string, viewerId: string): boolean | Promise<boolean>;
+  /**
+   * What a feed page read or a like just wrote, so the post's `viewerHasLiked` reads nothing.
+   * Kept apart from the post rather than copied onto it: a feed page's copies of its posts
+   * were most of what the server's old generation collected (major GCs stalled it for ~90 ms).
+   */
+  prime(postId: string, viewerId: string, liked: boolean): void;
+}
+
 /** Reads batched per request (or per subscription event): whatever a page asks for costs a few BatchGets. */
 export interface Loaders {
-  /**
-   * Profiles by id, read through `items`: a page's authors and the viewer's likes and follows
-   * share one BatchGet.
-   */
-  profiles: {
-    load(id: string): Promise<Profile | undefined>;
-    /**
-     * A user field's answer: the profile itself when the request already read it (a feed page's
-     * authors), else a promise of it. A value rather than a promise lets graphql-jit go on
-     * without waiting: a page of 20 posts is 20 promises fewer.
-     */
-    user(id: string): Profile | null | Promise<Profile | null>;
-    /** A profile already read (a feed page's authors), so the page's `author` fields read nothing. */
-    prime(id: string, profile: Profile): void;
-  };
-  /** Whether a user likes a post, read through `items` (the loaders may serve several viewers). */
-  likes: {
-    has(postId: string, viewerId: string): boolean | Promise<boolean>;
-    /**
-     * What a feed page read or a like just wrote, so the post's `viewerHasLiked` reads nothing.
-     * Kept apart from the post rather than copied onto it: a feed page's copies of its posts
-     * were most of what the server's old generation collected (major GCs stalled it for ~90 ms).
-     */
-    prime(postId: string, viewerId: string, liked: boolean): void;
-  };
+  profiles: ProfileLoader;
+  likes: LikeLoader;
   /** Media items by object key. */
   media: DataLoader<string, Media | undefined>;
   /** Single items of the social table by key, such as the viewer's like of a post. */
-  items: DataLoader<Key, Item | undefined, Key>;
+  items: ItemLoader;
 }
 
 export interface RequestContext extends Loaders {
@@ -71,72 +75,97 @@ export interface RequestContext extends Loaders {
   log: Log;
 }
 
+type ItemLoader = DataLoader<Key, Item | undefined, Key>;
+
+/**
+ * A request's loaders. Classes rather than closures: a request makes a set of them, and methods on
+ * a prototype cost nothing to make, where each closure (named, as tsx keeps names) costs a call.
+ */
 export function requestLoaders(services: GraphQLServices): Loaders {
-  // Keys are matched by their parts (key-map.ts): no `${PK}\0${SK}` string per lookup.
-  const cached = new KeyMap<Promise<Item | undefined>>();
-  const items = new DataLoader<Key, Item | undefined, Key>(
+  const items: ItemLoader = new DataLoader(
     async (keys) => {
       const found = new KeyMap<Item>();
       for (const item of await getAll(services.social.store, [...keys]))
         found.set(String(item.PK), String(item.SK), item);
       return keys.map((key) => found.get(key.PK, key.SK));
     },
-    {
-      cacheMap: {
-        get: (key) => cached.get(key.PK, key.SK),
-        set: (key, value) => cached.set(key.PK, key.SK, value),
-        delete: (key) => cached.delete(key.PK, key.SK),
-        clear: () => cached.clear(),
-      },
-    },
+    { cacheMap: new ItemCache() },
   );
-  const profiles = new Map<string, Promise<Profile | undefined>>();
-  const primed = new Map<string, Profile>();
-  // By post, then viewer.
-  const likes = new KeyMap<boolean | Promise<boolean>>();
   return {
     items,
-    likes: {
-      has(postId, viewerId) {
-        let liked = likes.get(postId, viewerId);
-        if (liked === undefined)
-          likes.set(postId, viewerId, (liked = items.load(keys.like(postId, viewerId)).then(Boolean)));
-        return liked;
-      },
-      prime(postId, viewerId, liked) {
-        likes.set(postId, viewerId, liked);
-      },
-    },
-    profiles: {
-      load(id) {
-        let profile = profiles.get(id);
-        if (!profile) {
-          try {
-            // Asked for now, in this turn, so that it joins the batch of the items asked beside it.
-            profile = items.load(keys.profile(requireUserId(id))).then((item) => item && toProfile(item));
-          } catch (error) {
-            profile = Promise.reject(error as Error);
-          }
-          profiles.set(id, profile);
-        }
-        return profile;
-      },
-      user(id) {
-        return primed.get(id) ?? this.load(id).then((profile) => profile ?? null);
-      },
-      prime(id, profile) {
-        if (!profiles.has(id)) {
-          profiles.set(id, Promise.resolve(profile));
-          primed.set(id, profile);
-        }
-      },
-    },
+    likes: new RequestLikes(items),
+    profiles: new RequestProfiles(items),
     media: new DataLoader(async (keys) => {
       const items = await getAll(services.media.store, keys.map(mediaKey));
       const found = new Map(items.map((item) => [String(item.key), toMedia(item)]));
       return keys.map((key) => found.get(key));
     }),
   };
+}
+
+/** The items loader's cache, keys matched by their parts (key-map.ts): no `${PK}\0${SK}` per lookup. */
+class ItemCache {
+  private readonly byKey = new KeyMap<Promise<Item | undefined>>();
+  get(key: Key) {
+    return this.byKey.get(key.PK, key.SK);
+  }
+  set(key: Key, value: Promise<Item | undefined>) {
+    this.byKey.set(key.PK, key.SK, value);
+  }
+  delete(key: Key) {
+    this.byKey.delete(key.PK, key.SK);
+  }
+  clear() {
+    this.byKey.clear();
+  }
+}
+
+class RequestLikes implements LikeLoader {
+  /** By post, then viewer. */
+  private readonly known = new KeyMap<boolean | Promise<boolean>>();
+  constructor(private readonly items: ItemLoader) {}
+
+  has(postId: string, viewerId: string) {
+    let liked = this.known.get(postId, viewerId);
+    if (liked === undefined)
+      this.known.set(postId, viewerId, (liked = this.items.load(keys.like(postId, viewerId)).then(Boolean)));
+    return liked;
+  }
+
+  prime(postId: string, viewerId: string, liked: boolean) {
+    this.known.set(postId, viewerId, liked);
+  }
+}
+
+class RequestProfiles implements ProfileLoader {
+  private readonly loaded = new Map<string, Promise<Profile | undefined>>();
+  private readonly primed = new Map<string, Profile>();
+  constructor(private readonly items: ItemLoader) {}
+
+  load(id: string) {
+    let profile = this.loaded.get(id);
+    if (!profile) {
+      try {
+        // Asked for now, in this turn, so that it joins the batch of the items asked beside it.
+        profile = this.items.load(keys.profile(requireUserId(id))).then((item) => item && toProfile(item));
+      } catch (error) {
+        profile = Promise.reject(error as Error);
+      }
+      this.loaded.set(id, profile);
+    }
+    return profile;
+  }
+
+  user(id: string) {
+    return this.primed.get(id) ?? this.load(id).then((profile) => profile ?? null);
+  }
+
+  prime(id: string, profile: Profile) {
+    if (!this.loaded.has(id)) {
+      this.loaded.set(id, Promise.resolve(profile));
+      this.primed.set(id, profile);
+    }
+  }
 }
 
 /** A resolver context; subscribers of one event share its loaders, so its author is read once. */
