@@ -1,6 +1,9 @@
 /** Turns an uploaded clip into what players stream: renditions without metadata, and a poster frame. */
 import type { Readable } from 'node:stream';
-import type { LocalFile } from './object-store/object-store.ts';
+import type { LocalFile, RemoteFile } from './object-store/object-store.ts';
+
+/** A clip as a stream, a local file read in place, or a URL read as it is decoded. */
+export type VideoInput = Readable | LocalFile | RemoteFile;
 
 export interface VideoLimits {
   maxSeconds: number;
@@ -46,10 +49,11 @@ export interface VideoProcessor {
    * the device) and takes a poster frame, and hands them to `use`; the files are gone once `use`
    * settles. Throws UnsupportedMediaType, with a reason a person understands, for a clip that
    * is refused or cannot be read. A clip already in a local file (the file system's object
-   * store) is read where it lies; a stream is copied to a temporary file first.
+   * store) is read where it lies, one at a URL (S3's) as it is decoded; a stream is copied to a
+   * temporary file first.
    */
   process<T>(
-    original: Readable | LocalFile,
+    original: VideoInput,
     limits: VideoLimits,
     use: (video: ProcessedVideo) => Promise<T>,
   ): Promise<T>;

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../support/sqlite-store.ts';
+import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 import { makeClip } from '../support/video-clips.ts';
 import { ffmpegVideoProcessor } from '../../src/adapters/ffmpeg/ffmpeg-video-processor.ts';
 import { FsObjectStore } from '../../src/adapters/fs/fs-object-store.ts';
+import { S3ObjectStore } from '../../src/adapters/s3/s3-object-store.ts';
 import { HmacUrlSigner } from '../../src/adapters/hmac/hmac-url-signer.ts';
 import { nodeIds } from '../../src/adapters/ids/node-ids.ts';
 import { sharpImageProcessor } from '../../src/adapters/sharp/sharp-image-processor.ts';
@@ -18,7 +20,7 @@ import { eraseMedia } from '../../src/domain/privacy/erase-media.ts';
 import { createProfile } from '../../src/domain/social/create-profile.ts';
 import { createStory } from '../../src/domain/social/create-story.ts';
 import { defaultSocialSettings } from '../../src/domain/social/model.ts';
-import { originalKey } from '../../src/domain/media/media-keys.ts';
+import { originalKey, variantKey } from '../../src/domain/media/media-keys.ts';
 import { defaultMediaSettings, mediaKey, toMedia, type MediaServices } from '../../src/domain/media/model.ts';
 import { processMedia } from '../../src/domain/media/process-media.ts';
 
@@ -173,5 +175,49 @@ describe('processMedia for videos', () => {
     const { videos: _, ...withoutVideos } = services;
     expect(await processMedia(key, withoutVideos)).toBe('FAILED');
     expect((await media(key)).failure).toBe('Videos cannot be processed here');
+  });
+
+  it('has ffmpeg read a clip in S3 at its presigned URL, as it decodes, instead of a copy', async () => {
+    const s3 = await startS3rver('media');
+    const objects = new S3ObjectStore({
+      bucket: 'media',
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      credentials: s3rverCredentials,
+    });
+    const urls: string[] = [];
+    const readUrl = objects.readUrl.bind(objects);
+    objects.readUrl = async (key, expiresSeconds) => {
+      const remote = await readUrl(key, expiresSeconds);
+      if (remote) urls.push(remote.url);
+      return remote;
+    };
+    const inS3 = { ...services, objects };
+    try {
+      const key = await uploaded(makeClip(dir, 's3.mp4', { size: '1280x720', seconds: 1 }));
+      await objects.put(key, (await services.objects.get(key))!.body, {
+        contentType: 'video/mp4',
+        contentLength: (await services.objects.head(key))!.size,
+      });
+      expect(await processMedia(key, inS3)).toBe('READY');
+      expect(urls).toEqual([expect.stringMatching(new RegExp(`^${s3.endpoint}/media/.*X-Amz-Signature=`))]);
+      expect((await media(key)).renditions?.map(({ name, bytes }) => [name, bytes > 0])).toEqual([
+        ['720p.mp4', true],
+        ['360p.mp4', true],
+      ]);
+      expect((await objects.head(variantKey(key, '720p.mp4')))?.contentType).toBe('video/mp4');
+
+      // Refused at the URL as from a file: a cut-short clip, and one gone since its upload.
+      const clip = makeClip(dir, 'cut.mp4', { size: '640x360', seconds: 2 });
+      const cut = await uploaded(clip);
+      await objects.put(cut, clip.subarray(0, clip.length / 2), { contentType: 'video/mp4' });
+      expect(await processMedia(cut, inS3)).toBe('FAILED');
+      expect((await media(cut)).failure).toMatch(/Not a readable video/);
+      const gone = await uploaded(clip);
+      expect(await processMedia(gone, inS3)).toBe('SKIPPED');
+    } finally {
+      await objects.close();
+      await s3.stop();
+    }
   });
 });

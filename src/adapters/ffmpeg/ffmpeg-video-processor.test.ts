@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +173,59 @@ describe('ffmpegVideoProcessor', () => {
       ffmpegVideoProcessor({ ffprobe: join(folder, 'none') }),
     ).catch((caught: unknown) => caught);
     expect(isPlazaError(missing, 'ConfigurationError')).toBe(true);
+  });
+
+  it('starts the encoder beside the probe, but hands it the clip only once the probe passed it', async () => {
+    // ffmpeg as itself, noting each start and each filter graph it is given.
+    const log = join(folder, 'encoder.log');
+    const noting = join(folder, 'noting-ffmpeg');
+    writeFileSync(
+      noting,
+      `#!/bin/sh\necho started >> ${log}\ngraph=$(cat)\necho "graph $graph" >> ${log}\n` +
+        `printf '%s' "$graph" | exec ffmpeg "$@"\n`,
+    );
+    chmodSync(noting, 0o755);
+    const processor = ffmpegVideoProcessor({ ffmpeg: noting });
+    const runs = () => readFileSync(log, 'utf8').trim().split('\n');
+
+    const hd = await process(makeClip(folder, 'hd.mp4', { size: '1280x720', seconds: 1 }), processor);
+    expect(hd.renditions.map(({ name }) => name)).toEqual(['720p.mp4', '360p.mp4']);
+    expect(runs()).toEqual(['started', expect.stringMatching(/^graph .*scale=1280:720.*scale=640:360/)]);
+
+    // Too small for 720p: the early encoder (for 720p and 360p files) gives way to one for 360p.
+    writeFileSync(log, '');
+    const small = await process(makeClip(folder, 'small.mp4', { size: '640x360', seconds: 1 }), processor);
+    expect(small.renditions.map(({ name }) => name)).toEqual(['360p.mp4']);
+    expect(runs()).toEqual(['started', 'started', expect.stringMatching(/^graph .*scale=640:360/)]);
+
+    // Refused by the probe: the encoder started beside it is stopped before it reads a frame.
+    writeFileSync(log, '');
+    const song = makeClip(folder, 'song-again.m4a', { seconds: 1, audioOnly: true });
+    expect(await refusal(process(song, processor))).toMatch(/no pictures/);
+    expect(runs()).toEqual(['started']);
+  });
+
+  it('retries a clip whose URL fails (the store down, the URL refused), and refuses one that is cut short', async () => {
+    const original = makeClip(folder, 'served.mp4', { size: '640x360', seconds: 2 });
+    const server = createServer((request, response) => {
+      if (request.url === '/refused.mp4') return void response.writeHead(403).end();
+      const bytes = original.subarray(0, original.length / 2);
+      response.writeHead(200, { 'Content-Length': bytes.length }).end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const read = (url: string) =>
+      ffmpegVideoProcessor().process({ url, length: original.length }, limits, async () => 'used');
+    try {
+      for (const url of [`${base}/refused.mp4`, 'http://127.0.0.1:1/closed.mp4']) {
+        const failure = await read(url).catch((error: unknown) => error);
+        expect([failure instanceof Error, isPlazaError(failure)]).toEqual([true, false]);
+        expect((failure as Error).message).toMatch(/could not read the clip/);
+      }
+      expect(await refusal(read(`${base}/cut.mp4`))).toMatch(/Not a readable video/);
+    } finally {
+      server.close();
+    }
   });
 
   it('sizes renditions by their short side, even, largest first', () => {

@@ -6,19 +6,20 @@
  * the bytes pass through a temporary folder that goes with the job.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { PlazaError } from '../../platform/errors.ts';
-import type { LocalFile } from '../../ports/object-store/object-store.ts';
 import type {
   ProcessedVideo,
   VideoLimits,
   VideoProcessor,
   VideoRenditionFile,
+  VideoInput,
 } from '../../ports/video-processor.ts';
 
 /** What ffmpeg said last is what went wrong; the rest of its chatter is not kept. */
@@ -35,26 +36,40 @@ function refuse(reason: string): PlazaError {
   return new PlazaError('UnsupportedMediaType', reason);
 }
 
-function run(command: string, args: string[], timeoutSeconds: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid !== undefined) {
-      try {
-        setPriority(child.pid, NICENESS);
-      } catch {
-        // Already gone, or a system that refuses: the run goes ahead at normal priority.
-      }
+/** The object store's URL failing (down, refusing, expired): not the clip's fault, so the job is retried. */
+const unreachable =
+  /Server returned [45]\d\d|Connection refused|Connection reset|Connection timed out|Failed to resolve|certificate|Input\/output error/i;
+
+interface Started {
+  /** ffmpeg's stdout once it exits with 0; a refusal (with what it said last) otherwise. */
+  done: Promise<string>;
+  /** Hands the program its standard input, then closes it; its time limit runs from here. */
+  write(text: string): void;
+  /** Kills the run if it is still going and waits for it to end; never throws. */
+  cancel(): Promise<void>;
+}
+
+function start(command: string, args: string[], timeoutSeconds: number): Started {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) {
+    try {
+      setPriority(child.pid, NICENESS);
+    } catch {
+      // Already gone, or a system that refuses: the run goes ahead at normal priority.
     }
+  }
+  // A run that ends before it reads its input (killed, or refusing its arguments) says why on its exit.
+  child.stdin.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut: (error: PlazaError) => void = () => undefined;
+  const done = new Promise<string>((resolve, reject) => {
+    timedOut = reject;
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_BYTES);
     });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(refuse(`The video took longer than ${timeoutSeconds} s to process`));
-    }, timeoutSeconds * 1000);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       // Not the file's fault: the job is retried, and the next start tries again once ffmpeg is installed.
@@ -71,11 +86,39 @@ function run(command: string, args: string[], timeoutSeconds: number): Promise<s
         return;
       }
       const said = (stderr.trim().split('\n').pop() ?? '').replace(/^.*?: /, '');
+      if (unreachable.test(stderr)) {
+        reject(new Error(`${command} could not read the clip: ${said}`));
+        return;
+      }
       reject(
         refuse(`Not a readable video (cut short, or not a video at all): ${said || `exit code ${code}`}`),
       );
     });
   });
+  // Awaited later, or never when cancelled: its failure must not count as unhandled meanwhile.
+  done.catch(() => undefined);
+  return {
+    done,
+    write(text) {
+      // An encoder started early waits for its graph: that wait is not ffmpeg's work.
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        timedOut(refuse(`The video took longer than ${timeoutSeconds} s to process`));
+      }, timeoutSeconds * 1000);
+      child.stdin.end(text);
+    },
+    async cancel() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+/** A run that reads nothing from its standard input. */
+function run(command: string, args: string[], timeoutSeconds: number): Promise<string> {
+  const started = start(command, args, timeoutSeconds);
+  started.write('');
+  return started.done;
 }
 
 interface ProbeStream {
@@ -92,11 +135,30 @@ export interface ProbedVideo {
   durationSeconds: number;
 }
 
-/** Local files only, read whole or (`subfile`) a byte range in place: never a URL a clip could name. */
-const protocols = 'file,subfile';
+/** Where the system keeps its certificate authorities (Debian, Amazon Linux, Alpine). */
+const caBundle = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/cert.pem',
+].find((path) => existsSync(path));
+
+/**
+ * What ffmpeg may open for the one input it is given: local files (read whole or, `subfile`, a
+ * byte range in place), or the object store's own presigned URL over HTTP(S), its certificate
+ * checked. Never a URL a clip could name: only the MP4/QuickTime and Matroska demuxers run (no
+ * playlists), and they open nothing further (QuickTime's external references stay off).
+ */
+export function inputOptions(input: string): string[] {
+  const protocols = input.startsWith('https://')
+    ? ['https,tls,tcp', '-tls_verify', '1', ...(caBundle ? ['-ca_file', caBundle] : [])]
+    : input.startsWith('http://')
+      ? ['http,tcp']
+      : ['file,subfile'];
+  return ['-format_whitelist', 'mov,matroska', '-protocol_whitelist', ...protocols];
+}
 
 export const probeArguments = (input: string): string[] => [
-  ...['-v', 'error', '-protocol_whitelist', protocols],
+  ...['-v', 'error', ...inputOptions(input)],
   ...['-show_entries', 'format=format_name,duration:stream=codec_type,width,height'],
   ...['-show_entries', 'stream_disposition=attached_pic:stream_side_data=rotation', '-of', 'json', input],
 ];
@@ -158,38 +220,45 @@ export function renditionSizes(
 }
 
 /**
- * The one ffmpeg run: the clip decoded once (ffmpeg turns it upright, and drops the rotation, as
- * it decodes), split into each rendition and the poster. No tags, chapters, data tracks or
- * encoder names go out; the first second's frame (or the middle of a shorter clip) is the poster.
+ * The one ffmpeg run's filter graph: the clip decoded once (ffmpeg turns it upright, and drops
+ * the rotation, as it decodes), split into each rendition and the poster, the first second's
+ * frame (or the middle of a shorter clip).
  */
-export function encodeArguments(
-  input: string,
-  folder: string,
-  renditions: { name: string; width: number; height: number }[],
-  probed: ProbedVideo,
-  threads: number,
-): string[] {
+export function filterGraph(
+  renditions: { width: number; height: number }[],
+  probed: Pick<ProbedVideo, 'durationSeconds'>,
+): string {
   const posterAt = Math.min(1, probed.durationSeconds / 2).toFixed(3);
   const branches = renditions.map(
     (size, index) => `[s${index}]scale=${size.width}:${size.height},setsar=1[v${index}]`,
   );
-  const graph = [
+  return [
     `[0:V:0]split=${renditions.length + 1}${renditions.map((_, index) => `[s${index}]`).join('')}[sp]`,
     ...branches,
     `[sp]select='gte(t\\,${posterAt})',setsar=1[poster]`,
   ].join(';');
+}
+
+/**
+ * The one ffmpeg run's command line, which names only the renditions' files: the filter graph
+ * (their sizes, the poster's time) comes on its standard input, which ffmpeg reads before it
+ * opens the clip. So it can start beside the probe, and the clip is opened (and its frames
+ * decoded) only once the probe has passed it. No tags, chapters, data tracks or encoder names
+ * go out.
+ */
+export function encodeArguments(input: string, folder: string, names: string[], threads: number): string[] {
   const clean = ['-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact'];
   return [
     ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-xerror'],
-    ...['-protocol_whitelist', protocols, '-threads', String(threads), '-i', input],
-    ...['-filter_threads', String(threads), '-filter_complex', graph],
-    ...renditions.flatMap((size, index) => [
+    ...['-filter_complex_script', 'pipe:0', '-filter_complex_threads', String(threads)],
+    ...[...inputOptions(input), '-threads', String(threads), '-i', input],
+    ...names.flatMap((name, index) => [
       ...['-map', `[v${index}]`, '-map', '0:a:0?', ...clean],
       ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p'],
       // High profile plays on every phone of the last ten years; 30 frames a second are plenty for a feed.
       ...['-profile:v', 'high', '-fpsmax', '30', '-threads', String(threads)],
-      ...['-c:a', 'aac', '-b:a', size.height >= 720 || size.width >= 720 ? '128k' : '96k', '-ac', '2'],
-      ...['-movflags', '+faststart', '-f', 'mp4', '-y', join(folder, size.name)],
+      ...['-c:a', 'aac', '-b:a', parseInt(name, 10) >= 720 ? '128k' : '96k', '-ac', '2'],
+      ...['-movflags', '+faststart', '-f', 'mp4', '-y', join(folder, name)],
     ]),
     ...['-map', '[poster]', '-frames:v', '1', '-q:v', '2', ...clean, '-y', join(folder, 'poster.jpg')],
   ];
@@ -197,7 +266,7 @@ export function encodeArguments(
 
 /** The clip's first frame as the poster: for a clip whose frames all come before the poster's time. */
 export const firstFrameArguments = (input: string, folder: string): string[] => [
-  ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', protocols, '-i', input],
+  ...['-hide_banner', '-nostdin', '-loglevel', 'error', ...inputOptions(input), '-i', input],
   ...[
     '-map',
     '0:V:0',
@@ -222,18 +291,30 @@ async function readPoster(folder: string, firstFrame: () => Promise<unknown>): P
 
 /**
  * What ffprobe and ffmpeg read: a local file's bytes in place, through ffmpeg's `subfile`
- * protocol (the object store's file ends with a trailer), or a stream's bytes copied to the
- * job's folder. The copy cost about 0.3 s of CPU for a 77 MB clip.
+ * protocol (the object store's file ends with a trailer); an S3 object at its presigned URL,
+ * read as it is decoded; or a stream's bytes copied to the job's folder (`copyInput`: about
+ * 0.3 s of CPU for a 77 MB clip, and the probe waits for the whole copy).
  */
-async function inputOf(original: Readable | LocalFile, folder: string): Promise<string> {
-  if ('path' in original) {
+function inputOf(original: VideoInput, folder: string): string {
+  if ('path' in original) return `subfile,,start,0,end,${original.length},,:${original.path}`;
+  return 'url' in original ? original.url : join(folder, 'original');
+}
+
+/** An HTTPS URL whose certificate ffmpeg has nothing to check against: Node (which has its own) reads it. */
+async function readable(original: VideoInput): Promise<VideoInput> {
+  if (!('url' in original) || !original.url.startsWith('https://') || caBundle) return original;
+  const response = await fetch(original.url);
+  if (!response.ok || !response.body) throw new Error(`Reading the clip failed: HTTP ${response.status}`);
+  return Readable.fromWeb(response.body as WebReadableStream);
+}
+
+async function copyInput(original: VideoInput, input: string): Promise<void> {
+  if (!('pipe' in original)) {
     if (original.length === 0) throw refuse('The file is empty');
-    return `subfile,,start,0,end,${original.length},,:${original.path}`;
+    return;
   }
-  const input = join(folder, 'original');
   await pipeline(original, createWriteStream(input));
   if ((await stat(input)).size === 0) throw refuse('The file is empty');
-  return input;
 }
 
 export function ffmpegVideoProcessor(options: { ffmpeg?: string; ffprobe?: string } = {}): VideoProcessor {
@@ -241,20 +322,39 @@ export function ffmpegVideoProcessor(options: { ffmpeg?: string; ffprobe?: strin
   const ffprobe = options.ffprobe ?? 'ffprobe';
   return {
     async process<T>(
-      original: Readable | LocalFile,
+      original: VideoInput,
       limits: VideoLimits,
       use: (video: ProcessedVideo) => Promise<T>,
     ): Promise<T> {
       const folder = await mkdtemp(join(tmpdir(), 'plaza-video-'));
+      const encoders: Started[] = [];
+      const encoder = (input: string, names: string[]) => {
+        const args = encodeArguments(input, folder, names, limits.threads);
+        encoders.push(start(ffmpeg, args, limits.timeoutSeconds));
+        return encoders[encoders.length - 1]!;
+      };
       try {
-        const input = await inputOf(original, folder);
+        const source = await readable(original);
+        const input = inputOf(source, folder);
+        // ffmpeg takes about as long to start as ffprobe takes to answer, so it starts beside the
+        // probe, for the renditions of a clip at least as large as the largest (a phone's):
+        // it waits for its graph, and is started again for other names once the probe tells.
+        const largest = Math.max(...limits.renditions);
+        const likely = renditionSizes({ width: largest, height: largest }, limits.renditions);
+        const early = encoder(
+          input,
+          likely.map((size) => size.name),
+        );
+        await copyInput(source, input);
         const probed = checkProbe(await run(ffprobe, probeArguments(input), limits.timeoutSeconds), limits);
         const sizes = renditionSizes(probed, limits.renditions);
-        await run(
-          ffmpeg,
-          encodeArguments(input, folder, sizes, probed, limits.threads),
-          limits.timeoutSeconds,
-        );
+        const names = sizes.map((size) => size.name);
+        const encoding =
+          names.join() === likely.map((size) => size.name).join()
+            ? early
+            : await early.cancel().then(() => encoder(input, names));
+        encoding.write(filterGraph(sizes, probed));
+        await encoding.done;
         const renditions: VideoRenditionFile[] = await Promise.all(
           sizes.map(async (size) => {
             const path = join(folder, size.name);
@@ -272,6 +372,8 @@ export function ffmpegVideoProcessor(options: { ffmpeg?: string; ffprobe?: strin
         );
         return await use({ ...probed, renditions, poster });
       } finally {
+        // A refused clip's encoder never got its graph, so it never opened the clip.
+        await Promise.all(encoders.map((started) => started.cancel()));
         await rm(folder, { recursive: true, force: true });
       }
     },

@@ -64,3 +64,20 @@ describe('S3ObjectStore presigned uploads', () => {
     await close();
   });
 });
+
+describe('S3ObjectStore read URLs', () => {
+  it('presigns a GET that reads the object, for as long as asked, and none for a missing object', async () => {
+    const { store, close } = await openStore();
+    try {
+      const body = Buffer.from('a clip, or any bytes');
+      await store.put('users/u/posts/p/original.mp4', body, { contentType: 'video/mp4' });
+      const remote = await store.readUrl('users/u/posts/p/original.mp4', 900);
+      expect(remote?.length).toBe(body.length);
+      expect(new URL(remote!.url).searchParams.get('X-Amz-Expires')).toBe('900');
+      expect(Buffer.from(await (await fetch(remote!.url)).arrayBuffer())).toEqual(body);
+      expect(await store.readUrl('users/u/posts/p/none.mp4', 900)).toBeUndefined();
+    } finally {
+      await close();
+    }
+  });
+});

@@ -27,6 +27,7 @@ import {
   type ObjectStore,
   type ObjectVersion,
   type PutOptions,
+  type RemoteFile,
 } from '../../ports/object-store/object-store.ts';
 import type { SignedRequest, UploadSigner, UploadTarget } from '../../ports/object-store/signed-urls.ts';
 
@@ -222,6 +223,17 @@ export class S3ObjectStore implements ObjectStore, UploadSigner {
       versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
     } while (keyMarker);
     return removed;
+  }
+
+  async readUrl(key: string, expiresSeconds: number): Promise<RemoteFile | undefined> {
+    const head = await this.head(key);
+    if (!head) return undefined;
+    const url = await getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: this.#bucket, Key: requireKey(key) }),
+      { expiresIn: Math.max(1, Math.ceil(expiresSeconds)) },
+    );
+    return { url, length: head.size };
   }
 
   /** A presigned PUT bound to the key, content type and exact length, as S3 checks them. */

@@ -2,8 +2,7 @@ import type { Readable } from 'node:stream';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
 import type { ImageVariant } from '../../ports/image-processor.ts';
 import type { AttributeValue, Item } from '../../ports/item-store/item-store.ts';
-import type { LocalFile } from '../../ports/object-store/object-store.ts';
-import type { VideoRenditionFile } from '../../ports/video-processor.ts';
+import type { VideoInput, VideoRenditionFile } from '../../ports/video-processor.ts';
 import { variantKey } from './media-keys.ts';
 import {
   isVideo,
@@ -101,13 +100,15 @@ async function processImage(key: string, body: Readable, services: Services): Pr
   };
 }
 
-/** The clip's file where the store keeps one (read in place by ffmpeg), else its stream. */
-async function inPlace(
-  key: string,
-  body: Readable,
-  objects: Services['objects'],
-): Promise<Readable | LocalFile> {
-  const file = await objects.localFile?.(key);
+/**
+ * The clip's file where the store keeps one (read in place by ffmpeg), else a URL ffmpeg reads
+ * as it decodes (S3's presigned GET, valid for as long as its runs may take), else its stream.
+ */
+async function inPlace(key: string, body: Readable, services: Services): Promise<VideoInput> {
+  const { objects, settings } = services;
+  // The probe, the encode and (for a sparse clip) the first-frame run each have this long.
+  const runs = 3 * settings.videoTimeoutSeconds;
+  const file = (await objects.localFile?.(key)) ?? (await objects.readUrl?.(key, runs));
   if (!file) return body;
   body.destroy();
   return file;
@@ -117,7 +118,7 @@ async function inPlace(
  * A clip's renditions (streamable MP4s without its metadata) and its poster in the photos'
  * sizes. The original stays its owner's; everyone else gets these (ADR 0007).
  */
-async function processVideo(key: string, body: Readable | LocalFile, services: Services): Promise<Processed> {
+async function processVideo(key: string, body: VideoInput, services: Services): Promise<Processed> {
   const { videos, images, objects, settings } = services;
   if (!videos) {
     if ('destroy' in body) body.destroy();
@@ -183,7 +184,7 @@ export async function processMedia(key: string, services: Services): Promise<Pro
   let processed: Processed;
   try {
     processed = isVideo(original.info.contentType)
-      ? await processVideo(key, await inPlace(key, original.body, objects), services)
+      ? await processVideo(key, await inPlace(key, original.body, services), services)
       : await processImage(key, original.body, services);
   } catch (error) {
     if (!isPlazaError(error, 'UnsupportedMediaType')) throw error;

@@ -69,6 +69,18 @@ export interface ObjectStore {
    * Undefined when there is no such object; absent on stores that are not files (S3).
    */
   localFile?(key: string): Promise<LocalFile | undefined>;
+  /**
+   * A URL that reads the object for `expiresSeconds` (S3's presigned GET), for a program that
+   * reads HTTP itself (ffmpeg): it reads as it decodes instead of waiting for a copy. Undefined
+   * when there is no such object; absent on stores whose objects are files (see localFile).
+   */
+  readUrl?(key: string, expiresSeconds: number): Promise<RemoteFile | undefined>;
+}
+
+/** An object's bytes at a URL that needs no credentials besides its own signature. */
+export interface RemoteFile {
+  url: string;
+  length: number;
 }
 
 /** An object's bytes in a local file: `length` bytes from its start (a trailer may follow). */
