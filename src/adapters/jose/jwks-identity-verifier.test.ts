@@ -143,4 +143,33 @@ describe('token verification', () => {
     validAfter = clock.now() + 5000;
     await expect(revocable.verify(good)).rejects.toThrow(/revoked/);
   });
+
+  it('verifies a new token once for a burst of requests, and fails them all alike', async () => {
+    let keyLookups = 0;
+    const jwk = {
+      ...(await exportJWK(await importSPKI(publicPem, 'RS256'))),
+      kid: 'k1',
+      alg: 'RS256',
+    } as JWK;
+    const keys = createLocalJWKSet({ keys: [jwk] });
+    const counting = jwksIdentityVerifier({
+      issuer,
+      clientIds: [clientId],
+      keys: (...args: Parameters<typeof keys>) => {
+        keyLookups++;
+        return keys(...args);
+      },
+      clock,
+    });
+    const fresh = await sign({ username: 'burst' });
+    const callers = await Promise.all(Array.from({ length: 20 }, () => counting.verify(fresh)));
+    expect(new Set(callers.map((caller) => caller.username))).toEqual(new Set(['burst']));
+    expect(keyLookups).toBe(1);
+    // A bad token's burst is refused each time, and a later try verifies again.
+    const bad = `${fresh.slice(0, -4)}AAAA`;
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => counting.verify(bad)));
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    await expect(counting.verify(bad)).rejects.toThrow(/Valid authorization header not provided/);
+    expect(keyLookups).toBe(3);
+  });
 });

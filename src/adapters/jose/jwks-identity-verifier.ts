@@ -38,6 +38,7 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
   const getKey = options.keys instanceof URL ? createRemoteJWKSet(options.keys) : options.keys;
   const cache = new Map<string, { caller: UserCaller; expiresAt: number; issuedAt: number }>();
   const cacheSize = options.cacheSize ?? 10_000;
+  const inFlight = new Map<string, Promise<UserCaller>>();
   const unauthorized = (why: string) =>
     new PlazaError('Unauthorized', `Valid authorization header not provided (${why})`);
 
@@ -79,34 +80,45 @@ export function jwksIdentityVerifier(options: JwksVerifierOptions): IdentityVeri
         if (!valid) throw unauthorized('revoked');
         return cached.caller;
       }
-      let payload;
-      try {
-        ({ payload } = await jwtVerify(token, getKey, {
-          issuer: typeof options.issuer === 'function' ? options.issuer() : options.issuer,
-          algorithms: ['RS256'],
-          currentDate: new Date(now),
-          requiredClaims: ['sub', 'exp', 'iat', 'token_use'],
-        }));
-      } catch (error) {
-        throw unauthorized((error as { code?: string }).code ?? 'invalid token');
+      // A burst of requests with one new token (a client's first page, a restart) waits for one
+      // verification rather than each paying for its own.
+      let verifying = inFlight.get(token);
+      if (!verifying) {
+        verifying = verifyToken(token, now).finally(() => inFlight.delete(token));
+        inFlight.set(token, verifying);
       }
-      const tokenUse = payload.token_use;
-      const client = tokenUse === 'access' ? payload.client_id : payload.aud;
-      if (tokenUse !== 'access' && tokenUse !== 'id') throw unauthorized('token_use');
-      if (typeof client !== 'string' || !options.clientIds.includes(client)) throw unauthorized('client');
-      const sub = String(payload.sub);
-      const issuedAt = Number(payload.iat);
-      if (!(await stillValid(sub, issuedAt, payload))) throw unauthorized('revoked');
-      const caller: UserCaller = {
-        kind: 'user',
-        sub,
-        username: String(payload.username ?? payload['cognito:username'] ?? sub),
-        tokenUse,
-        claims: payload,
-      };
-      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
-      cache.set(token, { caller, expiresAt: Number(payload.exp) * 1000, issuedAt });
-      return caller;
+      return verifying;
     },
   };
+
+  async function verifyToken(token: string, now: number): Promise<UserCaller> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        issuer: typeof options.issuer === 'function' ? options.issuer() : options.issuer,
+        algorithms: ['RS256'],
+        currentDate: new Date(now),
+        requiredClaims: ['sub', 'exp', 'iat', 'token_use'],
+      }));
+    } catch (error) {
+      throw unauthorized((error as { code?: string }).code ?? 'invalid token');
+    }
+    const tokenUse = payload.token_use;
+    const client = tokenUse === 'access' ? payload.client_id : payload.aud;
+    if (tokenUse !== 'access' && tokenUse !== 'id') throw unauthorized('token_use');
+    if (typeof client !== 'string' || !options.clientIds.includes(client)) throw unauthorized('client');
+    const sub = String(payload.sub);
+    const issuedAt = Number(payload.iat);
+    if (!(await stillValid(sub, issuedAt, payload))) throw unauthorized('revoked');
+    const caller: UserCaller = {
+      kind: 'user',
+      sub,
+      username: String(payload.username ?? payload['cognito:username'] ?? sub),
+      tokenUse,
+      claims: payload,
+    };
+    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+    cache.set(token, { caller, expiresAt: Number(payload.exp) * 1000, issuedAt });
+    return caller;
+  }
 }
