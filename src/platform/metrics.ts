@@ -39,6 +39,8 @@ export interface Metrics {
   requests: CounterMetric<'operation'>;
   errors: CounterMetric<'operation' | 'type'>;
   latency: HistogramMetric<'operation'>;
+  /** One answered request: `requests` and `latency` under its operation, as every API counts them. */
+  answered(operation: string, seconds: number): void;
   /** AppSync's ConnectedClients (WebSocket subscribers). */
   connectedClients: GaugeMetric;
   /** Image pipeline jobs by outcome (READY, FAILED, SKIPPED, ERROR), and how long they took. */
@@ -89,6 +91,7 @@ function disabledMetrics(): Metrics {
     requests: nothing,
     errors: nothing,
     latency: nothing,
+    answered() {},
     connectedClients: nothing,
     mediaJobs: nothing,
     mediaJobSeconds: nothing,
@@ -207,10 +210,27 @@ export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boo
   // Label children are looked up once per table and index: the meter runs on every store call.
   const children = new Map<string, { read: Counter.Internal; write: Counter.Internal }>();
   const latencyChildren = new Map<string, Histogram.Internal<'table' | 'operation'>>();
+  const operationChildren = new Map<
+    string,
+    { requests: Counter.Internal; latency: Histogram.Internal<'operation'> }
+  >();
   return {
     enabled: true,
     registry,
     ...instruments,
+    answered(operation, seconds) {
+      let child = operationChildren.get(operation);
+      if (!child) {
+        child = {
+          requests: instruments.requests.labels({ operation }),
+          latency: instruments.latency.labels({ operation }),
+        };
+        // Operation names come from clients (a GraphQL operation's name): the children kept are bounded.
+        if (operationChildren.size < 1000) operationChildren.set(operation, child);
+      }
+      child.requests.inc();
+      child.latency.observe(seconds);
+    },
     capacityMeter: {
       consumed({ table, index, readUnits, writeUnits }) {
         const id = `${table}\u0000${index ?? ''}`;

@@ -51,8 +51,7 @@ export async function measured(metrics: Metrics, answer: Promise<Outcome>): Prom
   const started = performance.now();
   const outcome = await answer;
   const { operation } = outcome;
-  metrics.requests.inc({ operation });
-  metrics.latency.observe({ operation }, (performance.now() - started) / 1000);
+  metrics.answered(operation, (performance.now() - started) / 1000);
   for (const error of outcome.body.errors ?? []) metrics.errors.inc({ operation, type: error.errorType });
   return outcome;
 }

@@ -22,8 +22,7 @@ export function registerMetricsRoutes(server: FastifyInstance, metrics: Metrics)
     const route = request.routeOptions.url;
     if (!route || route === '/graphql' || route === '/metrics') return done();
     const operation = `${request.method} ${route}`;
-    metrics.requests.inc({ operation });
-    metrics.latency.observe({ operation }, reply.elapsedTime / 1000);
+    metrics.answered(operation, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) metrics.errors.inc({ operation, type: String(reply.statusCode) });
     const bytes = Number(reply.getHeader('content-length'));
     if (bytes > 0) metrics.responseBytes.inc({ operation }, bytes);
