@@ -207,6 +207,23 @@ describe('processMedia for videos', () => {
       ]);
       expect((await objects.head(variantKey(key, '720p.mp4')))?.contentType).toBe('video/mp4');
 
+      // A store without read URLs hands over the stream (an HTTP response, with a `url` of its own): copied.
+      const copying = new S3ObjectStore({
+        bucket: 'media',
+        region: 'us-east-1',
+        endpoint: s3.endpoint,
+        credentials: s3rverCredentials,
+      });
+      Object.defineProperty(copying, 'readUrl', { value: undefined });
+      const copied = await uploaded(makeClip(dir, 'copied.mp4', { size: '640x360', seconds: 1 }));
+      await objects.put(copied, (await services.objects.get(copied))!.body, {
+        contentType: 'video/mp4',
+        contentLength: (await services.objects.head(copied))!.size,
+      });
+      expect(await processMedia(copied, { ...services, objects: copying })).toBe('READY');
+      expect(urls).toHaveLength(1);
+      await copying.close();
+
       // Refused at the URL as from a file: a cut-short clip, and one gone since its upload.
       const clip = makeClip(dir, 'cut.mp4', { size: '640x360', seconds: 2 });
       const cut = await uploaded(clip);

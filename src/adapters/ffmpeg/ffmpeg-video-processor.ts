@@ -296,20 +296,22 @@ async function readPoster(folder: string, firstFrame: () => Promise<unknown>): P
  * 0.3 s of CPU for a 77 MB clip, and the probe waits for the whole copy).
  */
 function inputOf(original: VideoInput, folder: string): string {
-  if ('path' in original) return `subfile,,start,0,end,${original.length},,:${original.path}`;
-  return 'url' in original ? original.url : join(folder, 'original');
+  // A stream may well have a `path` (a file's) or a `url` (an HTTP response's) of its own.
+  if (original instanceof Readable) return join(folder, 'original');
+  return 'path' in original ? `subfile,,start,0,end,${original.length},,:${original.path}` : original.url;
 }
 
 /** An HTTPS URL whose certificate ffmpeg has nothing to check against: Node (which has its own) reads it. */
 async function readable(original: VideoInput): Promise<VideoInput> {
-  if (!('url' in original) || !original.url.startsWith('https://') || caBundle) return original;
+  if (original instanceof Readable || !('url' in original)) return original;
+  if (!original.url.startsWith('https://') || caBundle) return original;
   const response = await fetch(original.url);
   if (!response.ok || !response.body) throw new Error(`Reading the clip failed: HTTP ${response.status}`);
   return Readable.fromWeb(response.body as WebReadableStream);
 }
 
 async function copyInput(original: VideoInput, input: string): Promise<void> {
-  if (!('pipe' in original)) {
+  if (!(original instanceof Readable)) {
     if (original.length === 0) throw refuse('The file is empty');
     return;
   }
