@@ -37,6 +37,8 @@ export class PlazaIdentity extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly postConfirmation: NodejsFunction;
+  /** Cognito's sign-ins, into the audit log and the day's active users (ADR 0010). */
+  readonly postAuthentication: NodejsFunction;
   /** The config file's trigger modules (pre sign-up, pre token generation), deployed as they are. */
   readonly triggers: Partial<Record<'preSignUp' | 'preTokenGeneration', NodejsFunction>> = {};
   /** The hosted UI's prefix domain and the providers the app client offers, when `federation` is set. */
@@ -57,7 +59,18 @@ export class PlazaIdentity extends Construct {
       // Cognito waits 5 s for a trigger.
       timeout: Duration.seconds(5),
     });
-    props.table.grantItems(this.postConfirmation, 'PutItem', 'GetItem');
+    // The profile, and the audited item that reports the event (put, then deleted at once).
+    props.table.grantItems(this.postConfirmation, 'PutItem', 'GetItem', 'DeleteItem');
+    this.postAuthentication = plazaFunction(this, 'PostAuthentication', {
+      entry: 'src/bin/lambda/post-authentication.ts',
+      runtime: settings.lambdaRuntime,
+      description: 'Cognito post-authentication trigger: the sign-in, for the audit log and analytics',
+      environment: { PLAZA_DB: 'dynamodb', PLAZA_TABLE: props.table.table.tableName },
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+    });
+    // The user's link (a refilled pool's, ADR 0016) read; the audited item put, then deleted.
+    props.table.grantItems(this.postAuthentication, 'GetItem', 'PutItem', 'DeleteItem');
 
     // The same handler modules the local pool loads; they are given nothing but their event.
     for (const [name, entry] of Object.entries(policy.triggers) as [
@@ -106,7 +119,11 @@ export class PlazaIdentity extends Construct {
       ...(settings.sesFromEmail
         ? { email: UserPoolEmail.withSES({ fromEmail: settings.sesFromEmail, sesRegion: settings.region }) }
         : {}),
-      lambdaTriggers: { postConfirmation: this.postConfirmation, ...this.triggers },
+      lambdaTriggers: {
+        postConfirmation: this.postConfirmation,
+        postAuthentication: this.postAuthentication,
+        ...this.triggers,
+      },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

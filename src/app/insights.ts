@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDbAnalyticsStore } from '../adapters/dynamodb/dynamodb-analytics-store.ts';
 import { SqliteAnalyticsStore } from '../adapters/sqlite/sqlite-analytics-store.ts';
 import { SqliteAuditLog } from '../adapters/sqlite/sqlite-audit-log.ts';
 import { feedLatencySampler } from '../domain/analytics/feed-latency.ts';
@@ -15,6 +16,7 @@ import { createMetrics, type Metrics } from '../platform/metrics.ts';
 import type { AnalyticsStore, LatencyBucket } from '../ports/analytics-store.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
+import { deployedAuditLog } from './lambda-audit.ts';
 import { openExistingStores } from './operations.ts';
 import type { Stores } from './stores.ts';
 import {
@@ -161,11 +163,13 @@ async function feedLatencyBuckets(metrics: Metrics): Promise<LatencyBucket[]> {
 }
 
 /**
- * The audit log and the analytics brought up to date with both tables' streams, for the CLI: a
+ * The audit log and the analytics brought up to date with both tables' streams, for the CLI (or,
+ * with PLAZA_AUDIT_BUCKET, the deployment's, which its stream Lambda keeps up to date): a
  * server that runs does the same all along (what both append is skipped the second time), one
  * that does not has left the latest changes unread. Throws where there is no installation.
  */
 export async function openInsightsUpToDate(config: Config): Promise<Insights> {
+  if (config.auditBucket) return openDeployedInsights(config);
   const stores = await openExistingStores(config);
   const insights = openInsights(config);
   const deps = {
@@ -187,4 +191,27 @@ export async function openInsightsUpToDate(config: Config): Promise<Insights> {
     await stores.close();
   }
   return insights;
+}
+
+/**
+ * The deployment's audit log and analytics, for the CLI run against AWS (PLAZA_AUDIT_BUCKET, with
+ * PLAZA_DB=dynamodb and PLAZA_TABLE as the stack's outputs name them): the stream Lambda keeps both
+ * up to date, so nothing is caught up here.
+ */
+async function openDeployedInsights(config: Config): Promise<Insights> {
+  if (config.db.engine !== 'dynamodb' || !config.auditBucket)
+    throw new PlazaError(
+      'BadInput',
+      "PLAZA_AUDIT_BUCKET names the deployment's audit log: set PLAZA_DB=dynamodb and PLAZA_TABLE to its table too",
+    );
+  const stores = await openExistingStores(config);
+  const audit = deployedAuditLog(config)!;
+  return {
+    audit,
+    analytics: new DynamoDbAnalyticsStore(stores.main),
+    async close() {
+      await audit.close();
+      await stores.close();
+    },
+  };
 }

@@ -652,7 +652,9 @@ describe('the CDK stack', () => {
         'sqs:SendMessage',
       ].sort(),
     );
-    expect(actionsOf(stack.identity.postConfirmation)).toEqual(item(['GetItem', 'PutItem']));
+    // The triggers' audited items (ADR 0010) are put and deleted at once; the sign-in's reads the user's link.
+    expect(actionsOf(stack.identity.postConfirmation)).toEqual(item(['DeleteItem', 'GetItem', 'PutItem']));
+    expect(actionsOf(stack.identity.postAuthentication)).toEqual(item(['DeleteItem', 'GetItem', 'PutItem']));
     expect(actionsOf(stack.media.pipeline)).toEqual(
       [
         ...item(['GetItem', 'UpdateItem']),

@@ -13,18 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DeleteItemCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
+import { DeleteItemCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBRecord, PostConfirmationTriggerEvent, S3Event } from 'aws-lambda';
 import sharp from 'sharp';
@@ -41,6 +30,7 @@ import { archiveKey } from '../../src/domain/privacy/data-export.ts';
 import type { DirectLambdaEvent } from '../../src/edge/graphql/appsync-direct-lambda.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { appSyncEvent } from '../support/appsync-events.ts';
+import { dynamoDbStreamReader } from '../support/dynamodb-stream-reader.ts';
 import { eventFiltersPass } from '../support/event-filters.ts';
 import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 import { readZip } from '../support/zip.ts';
@@ -81,6 +71,7 @@ const appSync = createServer((request, response) => {
     response.end('{"data":{"publishNotification":null}}');
   });
 });
+
 function confirmation(sub: string, email: string, trigger = 'PostConfirmation_ConfirmSignUp') {
   const recorded = fixture<PostConfirmationTriggerEvent>('cognito-post-confirmation');
   return {
@@ -94,58 +85,6 @@ function confirmation(sub: string, email: string, trigger = 'PostConfirmation_Co
 const passesFilters = (record: DynamoDBRecord) => eventFiltersPass(feedFanOutFilterPatterns, record);
 
 const keyOf = (record: DynamoDBRecord) => `${record.dynamodb?.Keys?.PK?.S} ${record.dynamodb?.Keys?.SK?.S}`;
-
-/** New records from the table's stream since the last call, in the shape Lambda delivers them. */
-async function streamReader(): Promise<() => Promise<DynamoDBRecord[]>> {
-  const settings = { region, endpoint: inject('dynamodbEndpoint'), credentials };
-  const client = new DynamoDBClient(settings);
-  const streams = new DynamoDBStreamsClient(settings);
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
-  client.destroy();
-  const streamArn = Table?.LatestStreamArn as string;
-  const after = new Map<string, string>();
-  return async () => {
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    const records: DynamoDBRecord[] = [];
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId as string;
-      const last = after.get(shardId);
-      let { ShardIterator: iterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shardId,
-          ...(last
-            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last }
-            : { ShardIteratorType: 'TRIM_HORIZON' }),
-        }),
-      );
-      while (iterator) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        if (!page.Records?.length) break;
-        for (const record of page.Records) {
-          const change = record.dynamodb!;
-          records.push(
-            JSON.parse(
-              JSON.stringify({
-                ...record,
-                dynamodb: {
-                  ...change,
-                  ApproximateCreationDateTime: Math.floor(
-                    (change.ApproximateCreationDateTime?.getTime() ?? 0) / 1000,
-                  ),
-                },
-                eventSourceARN: streamArn,
-              }),
-            ) as DynamoDBRecord,
-          );
-          after.set(shardId, change.SequenceNumber as string);
-        }
-        iterator = page.NextShardIterator;
-      }
-    }
-    return records;
-  };
-}
 
 async function appSyncError(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {
@@ -187,7 +126,10 @@ beforeAll(async () => {
     mediaPipeline: await import('../../src/bin/lambda/media-pipeline.ts'),
     dataLifecycle: await import('../../src/bin/lambda/data-lifecycle.ts'),
   };
-  readStream = await streamReader();
+  readStream = await dynamoDbStreamReader(
+    { region, endpoint: inject('dynamodbEndpoint'), credentials },
+    table,
+  );
 });
 
 afterAll(async () => {
@@ -229,9 +171,21 @@ describe('the Lambda handlers', () => {
     expect(follow).toEqual({ id: alice, followerCount: 1, viewerFollows: true });
 
     const afterFollow = await readStream();
+    // The sign-ups and the reset Cognito's trigger reported above, for the audit log and analytics.
+    const reported = afterFollow
+      .filter(passesFilters)
+      .map(keyOf)
+      .filter((key) => key.includes(' IDEVENT#'));
+    expect(reported.map((key) => key.replace(/^\S+ /, '').replace(/#[^#]+$/, '')).sort()).toEqual([
+      'IDEVENT#PasswordReset',
+      'IDEVENT#SignUp',
+      'IDEVENT#SignUp',
+      'IDEVENT#SignUp',
+    ]);
     // Both edges: the following one for the fan-out, the follower one for the notification; and
     // the profiles the confirmations above made, for the audit log (ADR 0010). Not their counts.
-    expect(afterFollow.filter(passesFilters).map(keyOf).sort()).toEqual(
+    const passed = afterFollow.filter(passesFilters).map(keyOf);
+    expect(passed.filter((key) => !reported.includes(key)).sort()).toEqual(
       [
         `USER#${bob} FOLLOWING#${alice}`,
         `USER#${alice} FOLLOWER#${bob}`,
@@ -274,10 +228,22 @@ describe('the Lambda handlers', () => {
         `^AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/\\d{8}/${region}/appsync/aws4_request`,
       ),
     );
-    // The fan-out's own writes are filtered out: they would only invoke it again.
+    // The fan-out's own writes (feed entries, and the day's analytics: the post counted) are
+    // filtered out: they would only invoke it again.
     const feedWrites = await readStream();
-    expect(feedWrites.map(keyOf).sort()).toEqual(
-      [`FEED#${alice} ${post.id}`, `FEED#${bob} ${post.id}`].sort(),
+    const day = new Date().toISOString().slice(0, 10);
+    expect(
+      feedWrites
+        .map(keyOf)
+        .map((key) => key.replace(/APPLIED#\S+$/, 'APPLIED#'))
+        .sort(),
+    ).toEqual(
+      [
+        `FEED#${alice} ${post.id}`,
+        `FEED#${bob} ${post.id}`,
+        `ANALYTICS#${day} APPLIED#`,
+        `ANALYTICS#${day} COUNTERS`,
+      ].sort(),
     );
     expect(feedWrites.filter(passesFilters)).toEqual([]);
 

@@ -1,22 +1,23 @@
 /**
  * The DynamoDB stream consumer for the home feed's fan-out and the notifications (one consumer:
  * stream-consumers.ts), as the server runs it on its change stream; with the audit log (ADR 0010)
- * when its bucket is set. A DynamoDB stream shard allows two Lambda readers, and the other is the
- * data lifecycle's. Both are idempotent, so a batch that fails in either is retried whole. The
- * notifications it sees written are published to AppSync for onNotification (PLAZA_APPSYNC_URL).
+ * when its bucket is set, and the daily analytics, counted in the table. A DynamoDB stream shard
+ * allows two Lambda readers, and the other is the data lifecycle's. All are idempotent, so a batch
+ * that fails in any is retried whole. The notifications it sees written are published to AppSync
+ * for onNotification (PLAZA_APPSYNC_URL).
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { feedFanOutConsumer } from '../../app/stream-consumers.ts';
 import { consumeStreamEvent } from '../../edge/lambda/dynamodb-stream.ts';
 import { lambdaNotificationPublishing, once, openLambdaApp } from '../../app/lambda.ts';
-import { lambdaAuditConsumers } from '../../app/lambda-audit.ts';
+import { lambdaInsightConsumers } from '../../app/lambda-audit.ts';
 import { loadConfig } from '../../platform/config.ts';
 
 const ready = once(async () => {
   const app = openLambdaApp(loadConfig());
   return {
     consumer: feedFanOutConsumer(app.social, lambdaNotificationPublishing(app)),
-    audit: lambdaAuditConsumers(app.config),
+    audit: lambdaInsightConsumers(app.config, app.social.store),
     logger: app.logger,
   };
 });

@@ -38,4 +38,14 @@ describe('streamActivityOf', () => {
       streamRecord('INSERT', { new: { PK: 'USER#u1', SK: 'EVENT#01', eventType: 'SignIn', eventResponse } });
     expect(streamActivityOf([signIn('Pass'), signIn('Fail')], 'users')).toMatchObject([{ activeUser: 'u1' }]);
   });
+
+  it("counts a sign-in Cognito's trigger reported in the design's table (on AWS), not its other events", () => {
+    const reported = (action: string) =>
+      streamRecord('INSERT', { new: { PK: 'USER#u2', SK: `IDEVENT#${action}#01`, audit: { action } } });
+    const removed = streamRecord('REMOVE', { old: { PK: 'USER#u2', SK: 'IDEVENT#SignIn#01' } });
+    expect(streamActivityOf([reported('SignIn'), reported('PasswordReset'), removed], 'main')).toMatchObject([
+      { activeUser: 'u2' },
+    ]);
+    expect(streamActivityOf([reported('SignIn')], 'main')[0]?.counter).toBeUndefined();
+  });
 });

@@ -1,12 +1,13 @@
 /**
  * What each change adds to the day's analytics (ADR 0010): on the design's table, a profile made
  * is a sign-up, and posts, likes, comments and follows are counted when their item is inserted;
- * on the pool's table, a passed sign-in. Whoever acted is among the day's active users. The
- * day is the change's, in UTC.
+ * on the pool's table, a passed sign-in (on AWS, the sign-in Cognito's trigger reports in the
+ * design's table). Whoever acted is among the day's active users. The day is the change's, in UTC.
  */
 import type { StreamActivity } from '../../ports/analytics-store.ts';
 import type { StreamRecord } from '../../ports/item-store/item-store.ts';
 import { newImage, recordKey } from '../../ports/item-store/stream-images.ts';
+import { signedInUser } from '../audit/identity-events.ts';
 import { sortPrefixes } from '../social/keys.ts';
 
 export type AnalyzedTable = 'main' | 'users';
@@ -33,6 +34,8 @@ function socialActivity(record: StreamRecord): Found | undefined {
   if (PK.startsWith('USER#')) {
     const userId = PK.slice('USER#'.length);
     if (SK === 'PROFILE') return { counter: 'signUps', activeUser: userId };
+    // On AWS, a sign-in is reported by Cognito's trigger as an item of the user's (identity-events.ts).
+    if (signedInUser(PK, SK)) return { activeUser: userId };
     if (SK.startsWith(sortPrefixes.follower))
       return { counter: 'follows', activeUser: SK.slice(sortPrefixes.follower.length) };
     return undefined;

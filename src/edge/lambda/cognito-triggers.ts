@@ -3,7 +3,8 @@
  * the event it was given (Cognito reads its `response`); throwing fails the
  * user's sign-up step, and Cognito shows the message.
  */
-import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import type { PostAuthenticationTriggerEvent, PostConfirmationTriggerEvent } from 'aws-lambda';
+import { recordIdentityEvent } from '../../domain/audit/identity-events.ts';
 import { createProfile } from '../../domain/social/create-profile.ts';
 import type { SocialServices } from '../../domain/social/model.ts';
 import type { UserAliases } from '../../domain/social/user-aliases.ts';
@@ -15,17 +16,46 @@ import type { UserAliases } from '../../domain/social/user-aliases.ts';
  */
 export async function postConfirmation(
   event: PostConfirmationTriggerEvent,
-  services: Pick<SocialServices, 'store' | 'clock'> & { aliases?: UserAliases },
+  services: TriggerServices,
 ): Promise<PostConfirmationTriggerEvent> {
-  if (event.triggerSource !== 'PostConfirmation_ConfirmSignUp') return event;
   const attributes = event.request.userAttributes;
   const sub = attributes.sub ?? event.userName;
-  await createProfile(
+  const userId = services.aliases ? await services.aliases.userIdOf(sub) : sub;
+  const signUp = event.triggerSource === 'PostConfirmation_ConfirmSignUp';
+  if (signUp)
+    await createProfile({ userId, ...(attributes.email ? { email: attributes.email } : {}) }, services);
+  await recordIdentityEvent(
+    { action: signUp ? 'SignUp' : 'PasswordReset', userId, ...reporter(event) },
+    services,
+  );
+  return event;
+}
+
+/** Post authentication: a passed sign-in, for the audit log and the day's active users. */
+export async function postAuthentication(
+  event: PostAuthenticationTriggerEvent,
+  services: TriggerServices,
+): Promise<PostAuthenticationTriggerEvent> {
+  const sub = event.request.userAttributes.sub ?? event.userName;
+  const userId = services.aliases ? await services.aliases.userIdOf(sub) : sub;
+  const { actor, detail } = reporter(event);
+  await recordIdentityEvent(
     {
-      userId: services.aliases ? await services.aliases.userIdOf(sub) : sub,
-      ...(attributes.email ? { email: attributes.email } : {}),
+      action: 'SignIn',
+      userId,
+      actor,
+      detail: { ...detail, newDevice: event.request.newDeviceUsed === true },
     },
     services,
   );
   return event;
+}
+
+export type TriggerServices = Pick<SocialServices, 'store' | 'clock' | 'ids'> & { aliases?: UserAliases };
+
+function reporter(event: PostAuthenticationTriggerEvent | PostConfirmationTriggerEvent) {
+  return {
+    actor: `cognito:${event.triggerSource}`,
+    detail: { clientId: event.callerContext.clientId },
+  };
 }
