@@ -16,6 +16,7 @@ import { PlazaIdentity } from './identity.ts';
 import { PlazaIdentityPool } from './identity-pool.ts';
 import { PlazaLifecycle } from './lifecycle.ts';
 import { PlazaMedia } from './media.ts';
+import { PlazaOperatorApi } from './operator-api.ts';
 import type { PlazaSettings } from './settings.ts';
 import { PlazaUserPoolExport } from './user-pool-export.ts';
 
@@ -30,6 +31,7 @@ export class PlazaStack extends Stack {
   readonly lifecycle: PlazaLifecycle;
   readonly alarms: PlazaAlarms;
   readonly userPoolExport: PlazaUserPoolExport;
+  readonly operatorApi: PlazaOperatorApi;
 
   constructor(scope: Construct, id: string, props: StackProps & { settings: PlazaSettings }) {
     const { settings } = props;
@@ -112,6 +114,14 @@ export class PlazaStack extends Stack {
       recovery: recoveryAlarms(this, settings.disasterRecovery),
     });
 
+    this.operatorApi = new PlazaOperatorApi(this, 'OperatorApi', {
+      settings,
+      table: this.table,
+      userPool: this.identity.userPool,
+      client: this.identity.client,
+      api: this.api.api,
+    });
+
     const output = (name: string, value: string, description: string) =>
       new CfnOutput(this, name, { value, description });
     output('Region', this.region, 'AWS_REGION for clients and the plaza CLI');
@@ -135,6 +145,7 @@ export class PlazaStack extends Stack {
       'Where the weekly user-pool exports are kept',
     );
     output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');
+    output('OperatorApiUrl', this.operatorApi.url.url, "The operator console's API (/admin/*)");
     output(
       'AmplifyOutputs',
       this.toJsonString(this.amplifyOutputs(settings)),
@@ -167,6 +178,7 @@ export class PlazaStack extends Stack {
       },
       data: { url: this.api.api.graphqlUrl, apiKey: this.api.api.apiKey },
       bucketName: this.media.bucket.bucketName,
+      operatorApiUrl: this.operatorApi.url.url,
     });
   }
 }

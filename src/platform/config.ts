@@ -414,6 +414,8 @@ export interface Config {
    * (publishNotification, signed with its role) so AppSync delivers onNotification; absent: not on AWS.
    */
   appSyncUrl: string | undefined;
+  /** The deployment's CloudWatch alarms' name prefix (`plaza-<stage>-`), for the operator console on AWS. */
+  alarmNamePrefix: string | undefined;
   /** The S3 bucket (Object Lock) the stream Lambda writes the audit log to, on AWS (ADR 0010). */
   auditBucket: string | undefined;
   /** The hosted UI (/oauth2/*, /login, /logout) and federation to external OIDC providers. */
@@ -580,6 +582,10 @@ const envSchema = z.object({
   PLAZA_APPSYNC_API_ID: z
     .string()
     .regex(/^[a-z0-9]{8,64}$/, 'an AppSync API id')
+    .optional(),
+  PLAZA_ALARM_NAME_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,200}$/, 'an alarm name prefix: A-Z a-z 0-9 _ . -')
     .optional(),
   PLAZA_APPSYNC_URL: z
     .string()
@@ -802,6 +808,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     appSyncCachedFields: e.PLAZA_APPSYNC_CACHED_FIELDS?.split(',') ?? [],
     appSyncApiId: e.PLAZA_APPSYNC_API_ID,
     appSyncUrl: e.PLAZA_APPSYNC_URL,
+    alarmNamePrefix: e.PLAZA_ALARM_NAME_PREFIX,
     auditBucket: e.PLAZA_AUDIT_BUCKET,
     hostedUi: hostedUiSettingsOf(file, env, cwd),
     webDir: resolve(

@@ -17,6 +17,8 @@ export interface AmplifyOutputs {
     oauth?: { domain: string; identity_providers?: string[]; redirect_sign_out_uri?: string[] };
   };
   data?: { url: string };
+  /** Where the operator console's API is when not beside the app (a function URL on AWS). */
+  custom?: { operator_api_url?: string };
 }
 
 export async function loadOutputs(): Promise<AmplifyOutputs> {
@@ -42,6 +44,8 @@ export function configureAmplify(outputs: AmplifyOutputs): void {
   }
   if (outputs.data?.url.startsWith('http:')) openRealtimeWithoutTls(new URL(outputs.data.url));
   federatedProviders = outputs.auth?.oauth?.identity_providers ?? [];
+  const operatorApi = outputs.custom?.operator_api_url;
+  adminBase = operatorApi ? `${operatorApi.replace(/\/$/, '')}/admin` : '/admin';
   const oauthDomain = outputs.auth?.oauth?.domain;
   if (endpoint?.startsWith('http:') && oauthDomain === new URL(endpoint).host) {
     hostedUiWithoutTls = oauthDomain;
@@ -54,6 +58,12 @@ export function configureAmplify(outputs: AmplifyOutputs): void {
 }
 
 let federatedProviders: string[] = [];
+let adminBase = '/admin';
+
+/** Where the operator console's /admin routes are: the server's own, or the deployment's operator API. */
+export function adminApiBase(): string {
+  return adminBase;
+}
 /** The hosted UI's host when it is served over plain http (a server on one machine). */
 let hostedUiWithoutTls: string | undefined;
 let signOutUris: string[] = [];

@@ -10,7 +10,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AlarmStatus } from '../../domain/operations/alarm-monitor.ts';
 import type { CostReport, Projection } from '../../domain/operations/cost.ts';
-import { isPlazaError } from '../../platform/errors.ts';
+import { errorCatalogue, isPlazaError } from '../../platform/errors.ts';
+import type { AlarmView } from '../../ports/alarm-source.ts';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { verifySigV4 } from '../cognito/sigv4.ts';
 import { registerConsoleRoutes, type ConsoleRoutesOptions } from './console-routes.ts';
@@ -23,7 +24,8 @@ export interface AdminCredentials {
 export interface AdminRoutesOptions {
   credentials: AdminCredentials | undefined;
   now: () => number;
-  alarms: () => AlarmStatus[];
+  /** The server's own alarms, or (on AWS) CloudWatch's. */
+  alarms: () => AlarmStatus[] | Promise<AlarmView[]>;
   cost: (projection: Projection) => Promise<CostReport>;
   /** Moderators' tokens, checked by the pool's verifier; absent, only the admin credentials get in. */
   moderators?: { verifier: IdentityVerifier; group: string };
@@ -120,7 +122,7 @@ export async function registerAdminRoutes(
         request.operator = 'admin';
       });
       registerConsoleRoutes(admin, options.console);
-      admin.get('/alarms', async () => ({ alarms: options.alarms() }));
+      admin.get('/alarms', async () => ({ alarms: await options.alarms() }));
       // GET /admin/cost?mau=N or ?scale=F, as `plaza cost --json`.
       admin.get('/cost', async (request, reply) => {
         const query = request.query as Record<string, string | undefined>;
@@ -133,8 +135,11 @@ export async function registerAdminRoutes(
         try {
           return await options.cost(projection);
         } catch (error) {
-          if (isPlazaError(error, 'BadInput'))
-            return reply.code(400).send({ error: 'BadInput', message: error.message });
+          // Bad input, or a deployment without a projection (AWS's bill is Cost Explorer's).
+          if (isPlazaError(error) && errorCatalogue[error.code].status < 500)
+            return reply
+              .code(errorCatalogue[error.code].status)
+              .send({ error: error.code, message: error.message });
           throw error;
         }
       });

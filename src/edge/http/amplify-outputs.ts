@@ -23,6 +23,8 @@ export interface AmplifyOutputsInput {
   bucketName: string;
   /** The media bucket's S3 API, when not Amazon S3's (the local server's). */
   s3Endpoint?: string;
+  /** Where the operator console's /admin API is, when not beside the web app (a function URL on AWS). */
+  operatorApiUrl?: string;
 }
 
 /** The hosted UI as the app client allows it. */
@@ -115,6 +117,13 @@ export function amplifyOutputs(input: AmplifyOutputsInput) {
       bucket_name: input.bucketName,
       buckets: [{ name: 'media', bucket_name: input.bucketName, aws_region: region, paths: storagePaths }],
     },
-    ...(input.s3Endpoint ? { custom: { s3_endpoint: input.s3Endpoint } } : {}),
+    ...(input.s3Endpoint || input.operatorApiUrl
+      ? {
+          custom: {
+            ...(input.s3Endpoint ? { s3_endpoint: input.s3Endpoint } : {}),
+            ...(input.operatorApiUrl ? { operator_api_url: input.operatorApiUrl } : {}),
+          },
+        }
+      : {}),
   };
 }

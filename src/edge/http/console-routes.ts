@@ -20,7 +20,9 @@ export interface BackupSummary {
 
 export interface ConsoleRoutesOptions {
   /** The charted metrics, one datapoint per sampling period. */
-  history: () => { periodSeconds: number; series: SeriesHistory[] };
+  history: () =>
+    | { periodSeconds: number; series: SeriesHistory[] }
+    | Promise<{ periodSeconds: number; series: SeriesHistory[] }>;
   /** The last `days` days' analytics, today last, as `plaza stats --json` prints them. */
   dailyStats: (days: number) => Promise<DayStats[]>;
   /** The local backups, newest first; BadInput when this engine keeps none (DynamoDB). */

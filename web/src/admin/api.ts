@@ -3,6 +3,7 @@
  * moderator's access token (the server checks its `cognito:groups`), and the GraphQL moderation fields.
  */
 import { fetchAuthSession } from 'aws-amplify/auth';
+import { adminApiBase } from '../amplify.ts';
 import { ApiError } from '../api/errors.ts';
 
 export const moderatorsGroup = 'moderators';
@@ -22,7 +23,7 @@ export async function adminApi<T>(
   if (!tokens) throw new ApiError('Unauthorized', 'Not signed in');
   let response: Response;
   try {
-    response = await fetch(`/admin${path}`, {
+    response = await fetch(`${adminApiBase()}${path}`, {
       method,
       headers: { authorization: `Bearer ${tokens.accessToken.toString()}`, accept: 'application/json' },
     });
