@@ -15,7 +15,7 @@ import { mediaUrls } from '../domain/media/media-urls.ts';
 import type { MediaServices } from '../domain/media/model.ts';
 import type { MediaJobs } from '../domain/media/media-jobs.ts';
 import type { AlarmMonitor } from '../domain/operations/alarm-monitor.ts';
-import type { ContinuousBackup } from '../domain/operations/backup-copy/continuous-backup.ts';
+import type { ContinuousBackupThread } from './continuous-backup.ts';
 import type { UsageRecorder } from '../domain/operations/usage-recorder.ts';
 import { backfillOwnerIndex, ownerIndexMigration } from '../domain/privacy/backfill-owner-index.ts';
 import { defaultDataExportSettings, type DataExportServices } from '../domain/privacy/data-export.ts';
@@ -73,7 +73,7 @@ export interface App {
   /** What the cost report prices, saved to DATA_DIR/usage.json on a timer. */
   usage: UsageRecorder;
   /** The continuous off-machine copy, when `backup.continuousTo` is set (ADR 0012). */
-  continuousBackup: ContinuousBackup | undefined;
+  continuousBackup: ContinuousBackupThread | undefined;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;

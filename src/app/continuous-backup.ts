@@ -9,10 +9,11 @@ import { basename, dirname, join } from 'node:path';
 import { checkRestoreTarget } from '../adapters/fs/fs-backups.ts';
 import { FsObjectStore } from '../adapters/fs/fs-object-store.ts';
 import { S3ObjectStore } from '../adapters/s3/s3-object-store.ts';
-import { restoringSqliteDatabase, SqliteChangeLogSource } from '../adapters/sqlite/sqlite-change-log-copy.ts';
+import { restoringSqliteDatabase } from '../adapters/sqlite/sqlite-change-log-copy.ts';
+import { Worker } from 'node:worker_threads';
 import {
-  ContinuousBackup,
   defaultContinuousBackupSettings,
+  type ContinuousBackupSettings,
 } from '../domain/operations/backup-copy/continuous-backup.ts';
 import { CopyStore } from '../domain/operations/backup-copy/copy-store.ts';
 import { restoreFromCopy, type CopyRestoreResult } from '../domain/operations/backup-copy/restore-copy.ts';
@@ -20,9 +21,9 @@ import type { BackupTarget } from '../platform/backup-target.ts';
 import type { Config } from '../platform/config.ts';
 import { PlazaError } from '../platform/errors.ts';
 import type { Log } from '../platform/logger.ts';
-import type { Metrics } from '../platform/metrics.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { ObjectStore } from '../ports/object-store/object-store.ts';
+import type { GaugeMetric, Metrics } from '../platform/metrics.ts';
+import type { ObjectEvent, ObjectStore } from '../ports/object-store/object-store.ts';
+import type { TableDefinition } from '../ports/item-store/table.ts';
 import { tableDefinitions } from './stores.ts';
 
 /** The copy's objects: a directory, or a bucket and prefix. */
@@ -34,11 +35,40 @@ export function openCopyStore(target: BackupTarget): CopyStore {
   );
 }
 
-/** Ships the data directory to `backup.continuousTo` (SQLite engine only), or nothing when it is not set. */
+/** What the shipping thread is started with (structured-cloned into it). */
+export interface ShippingSettings {
+  target: BackupTarget;
+  databasePath: string;
+  databaseName: string;
+  tables: TableDefinition[];
+  /** The file-system media store's root; absent on S3, where the media already live off the machine. */
+  mediaRoot: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  shipping: ContinuousBackupSettings;
+}
+
+/** The server's messages to the shipping thread: a created media object, a question for the lag, the end. */
+export type ToShipping = { type: 'media'; event: ObjectEvent } | { type: 'lag' } | { type: 'stop' };
+/** The shipping thread's messages: the copy's lag (after each round, and when asked), and that it has stopped. */
+export type FromShipping = { type: 'lag'; seconds: number } | { type: 'stopped' };
+
+/** The shipping thread, as the server holds it. */
+export interface ContinuousBackupThread {
+  /** Seconds since the oldest change or created object not shipped yet, as the thread reads it now. */
+  lagSeconds(): Promise<number>;
+  /** Ships what was written until now, then ends the thread (the server's shutdown). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Ships the data directory to `backup.continuousTo` (SQLite engine only) from a thread of its own,
+ * or nothing when it is not set.
+ */
 export function startContinuousBackup(
   config: Config,
-  deps: { media: ObjectStore; metrics: Metrics; logger: Log; clock: Clock },
-): ContinuousBackup | undefined {
+  deps: { media: ObjectStore; metrics: Metrics; logger: Log },
+): ContinuousBackupThread | undefined {
   const target = config.backup.continuousTo;
   if (!target) return undefined;
   if (config.db.engine !== 'sqlite')
@@ -47,24 +77,87 @@ export function startContinuousBackup(
       'PLAZA_CONTINUOUS_BACKUP ships the SQLite engine; on DynamoDB use point-in-time recovery and global tables',
     );
   const tables = tableDefinitions(config);
-  const backup = new ContinuousBackup({
-    source: new SqliteChangeLogSource(config.db.sqlite.path, [tables.main, tables.users], deps.clock.now),
-    copy: openCopyStore(target),
-    // On S3 the media already live off the machine; on the file system they travel with the copy.
-    media: config.storage.engine === 'fs' ? deps.media : undefined,
-    dataDir: config.dataDir,
-    databaseName: basename(config.db.sqlite.path),
-    clock: deps.clock,
-    logger: deps.logger,
-    lag: deps.metrics.backupLag,
-    settings: {
-      ...defaultContinuousBackupSettings,
-      shipIntervalMs: config.backup.shipIntervalMs,
-      snapshotIntervalMs: config.backup.snapshotIntervalMs,
+  return startShippingThread(
+    {
+      target,
+      databasePath: config.db.sqlite.path,
+      databaseName: basename(config.db.sqlite.path),
+      tables: [tables.main, tables.users],
+      mediaRoot: config.storage.engine === 'fs' ? config.storage.root : undefined,
+      dataDir: config.dataDir,
+      logLevel: config.logLevel,
+      shipping: {
+        ...defaultContinuousBackupSettings,
+        shipIntervalMs: config.backup.shipIntervalMs,
+        snapshotIntervalMs: config.backup.snapshotIntervalMs,
+      },
     },
+    {
+      media: config.storage.engine === 'fs' ? deps.media : undefined,
+      lag: deps.metrics.backupLag,
+      logger: deps.logger,
+    },
+  );
+}
+
+/**
+ * Starts shipping in continuous-backup-thread.ts: the server's thread forwards the media store's
+ * created objects to it and keeps the lag gauge it reports.
+ */
+export function startShippingThread(
+  settings: ShippingSettings,
+  deps: { media: ObjectStore | undefined; lag: GaugeMetric; logger: Log },
+): ContinuousBackupThread {
+  // The thread compiles its TypeScript as the server does (bin/plaza.js): tsx registered first.
+  const thread = new URL('./continuous-backup-thread.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const worker = new Worker(
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(thread)}); });`,
+    { eval: true, workerData: settings, name: 'continuous-backup' },
+  );
+  const tell = (message: ToShipping) => worker.postMessage(message);
+  const asked: { resolve(seconds: number): void; reject(error: Error): void }[] = [];
+  let ended: Error | undefined;
+  let stopping = false;
+  const end = () => {
+    ended ??= new Error('continuous backup: the shipping thread has ended');
+    for (const question of asked.splice(0)) question.reject(ended);
+  };
+  const stopped = new Promise<void>((resolve) => {
+    worker.on('message', (message: FromShipping) => {
+      if (message.type === 'stopped') return resolve();
+      deps.lag.set(message.seconds);
+      for (const question of asked.splice(0)) question.resolve(message.seconds);
+    });
+    worker.once('exit', () => {
+      // A thread that ended unasked ships nothing more: the lag it can no longer report is endless,
+      // which the lag alarm sees.
+      if (!stopping) deps.lag.set(Number.POSITIVE_INFINITY);
+      end();
+      resolve();
+    });
   });
-  backup.start();
-  return backup;
+  worker.on('error', (error) =>
+    deps.logger.error({ err: error }, 'continuous backup: the shipping thread failed; nothing is shipped'),
+  );
+  const unsubscribe = deps.media?.subscribe((event) => {
+    if (event.type === 'created') tell({ type: 'media', event });
+  });
+  return {
+    lagSeconds() {
+      if (ended) return Promise.reject(ended);
+      tell({ type: 'lag' });
+      return new Promise((resolve, reject) => asked.push({ resolve, reject }));
+    },
+    async stop() {
+      unsubscribe?.();
+      stopping = true;
+      if (!ended) tell({ type: 'stop' });
+      await stopped;
+      end();
+      await worker.terminate();
+    },
+  };
 }
 
 export interface ContinuousRestoreRequest {

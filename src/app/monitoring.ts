@@ -13,7 +13,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ObjectStore } from '../ports/object-store/object-store.ts';
-import type { ContinuousBackup } from '../domain/operations/backup-copy/continuous-backup.ts';
+import type { ContinuousBackupThread } from './continuous-backup.ts';
 import { startContinuousBackup } from './continuous-backup.ts';
 import { usageFile, usageFileDescription } from './cost.ts';
 
@@ -22,7 +22,7 @@ export interface Monitoring {
   /** The charted metrics' last hour, sampled as often as the alarms are evaluated. */
   history: MetricHistory;
   usage: UsageRecorder;
-  continuousBackup: ContinuousBackup | undefined;
+  continuousBackup: ContinuousBackupThread | undefined;
   stop(): Promise<void>;
 }
 
@@ -76,7 +76,7 @@ export async function startMonitoring(
   });
   await usage.start();
   usage.run(config.operations.usageSnapshotMs);
-  const continuousBackup = startContinuousBackup(config, { media, metrics, logger, clock });
+  const continuousBackup = startContinuousBackup(config, { media, metrics, logger });
   return {
     alarms,
     history,

@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { plaza } from '../support/cli.ts';
 import { cognitoClient, signUpAndSignIn } from '../support/cognito-users.ts';
 import { s3rverCredentials } from '../support/s3rver.ts';
+import { until } from '../support/until.ts';
 
 const bin = fileURLToPath(new URL('../../bin/plaza.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'plaza-drill-'));
@@ -97,14 +98,6 @@ async function postsOf(url: string, token: string, userId: string): Promise<stri
 async function backupLag(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^plaza_backup_lag_seconds (\S+)$/m.exec(text)?.[1]);
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /**

@@ -58,6 +58,12 @@ export interface ContinuousBackupServices {
   copy: CopyStore;
   /** The live media, shipped as they are created. */
   media: ObjectStore | undefined;
+  /**
+   * Where the media's created events come from, when not from `media` itself: shipping runs in a
+   * thread of its own, which reads the same files through a store of its own while the server's
+   * store sees the writes.
+   */
+  mediaEvents?: Pick<ObjectStore, 'subscribe'>;
   /** The data directory: its identity/ and secrets/ travel with the copy; snapshots are staged in its tmp/. */
   dataDir: string;
   databaseName: string;
@@ -98,7 +104,7 @@ export class ContinuousBackup {
 
   constructor(private readonly services: ContinuousBackupServices) {
     this.startedAt = services.clock.now();
-    this.unsubscribe = services.media?.subscribe((event) => {
+    this.unsubscribe = (services.mediaEvents ?? services.media)?.subscribe((event) => {
       if (event.type !== 'created' || this.mediaQueue.has(event.key)) return;
       if (this.mediaQueue.size >= services.settings.mediaQueueLimit) this.reconcileMedia = true;
       else this.mediaQueue.set(event.key, services.clock.now());
