@@ -149,11 +149,14 @@ interface Outcome {
   p99: number;
   last: number;
   connectSeconds: number;
+  /** Each measured event's delays (ms), in order. */
+  events: number[][];
 }
 
 async function measureFanOut(clients: Client[], command: (n: number) => Promise<void>): Promise<Outcome> {
   const delays: number[] = [];
   const lasts: number[] = [];
+  const events: number[][] = [];
   let total = 0;
   // Three events first, not counted: the first of a kind pays for compiling and warming caches, and
   // the next ones for collecting what 5,000 connections left behind (the first two measured posts
@@ -161,6 +164,7 @@ async function measureFanOut(clients: Client[], command: (n: number) => Promise<
   for (let n = -3; n < 0; n++) await deliver(clients, () => void command(n));
   for (let n = 0; n < POSTS; n++) {
     const these = await deliver(clients, () => void command(n));
+    events.push(these);
     const last = Math.max(...these);
     delays.push(...these);
     lasts.push(last);
@@ -172,6 +176,7 @@ async function measureFanOut(clients: Client[], command: (n: number) => Promise<
     p99: percentile(delays, 0.99),
     last: percentile(lasts, 0.5),
     connectSeconds: 0,
+    events,
   };
 }
 
@@ -201,7 +206,13 @@ export async function subscriptionsBenchmark(): Promise<void> {
 
   // The machine may be shared: its load beside the figures says how far to trust them.
   const loadAtStart = loadAverage();
-  const outcomes: { name: string; goal: string; plaza: Outcome; writeMs: number | undefined }[] = [];
+  const outcomes: {
+    name: string;
+    goal: string;
+    plaza: Outcome;
+    writeMs: number | undefined;
+    afterWriteP99: number | undefined;
+  }[] = [];
   // SUBSCRIPTION_SCENARIOS=<words>: only the scenarios whose names hold one of them (to profile one).
   const only = process.env.SUBSCRIPTION_SCENARIOS?.split(',');
   for (const scenario of scenarios.filter(({ name }) => !only || only.some((word) => name.includes(word)))) {
@@ -211,11 +222,19 @@ export async function subscriptionsBenchmark(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
     writes.length = 0;
     const plaza = await measureFanOut(clients, (n) => command(`${scenario.event} ${n}`));
+    // The subscription path alone: each delivery's delay less its event's write (the measured events
+    // are the last ones written, after the warm-up's).
+    const measuredWrites = writes.slice(-plaza.events.length);
+    const afterWrite =
+      writes.length > 0
+        ? plaza.events.flatMap((delays, n) => delays.map((ms) => ms - measuredWrites[n]!))
+        : [];
     outcomes.push({
       name: scenario.name,
       goal: scenario.goal,
       plaza: { ...plaza, connectSeconds },
       writeMs: writes.length > 0 ? median(writes) : undefined,
+      afterWriteP99: afterWrite.length > 0 ? percentile(afterWrite, 0.99) : undefined,
     });
     for (const client of clients) client.socket.terminate();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -243,9 +262,10 @@ export async function subscriptionsBenchmark(): Promise<void> {
       `load average ${loadAtStart} at the start, ${loadAverage()} at the end`,
   );
   console.table(
-    outcomes.map(({ name, plaza, writeMs }) => ({
+    outcomes.map(({ name, plaza, writeMs, afterWriteP99 }) => ({
       scenario: name,
       'of which writing ms': writeMs === undefined ? '' : Math.round(writeMs),
+      'p99 after the write ms': afterWriteP99 === undefined ? '' : Math.round(afterWriteP99),
       'connect s': plaza.connectSeconds.toFixed(1),
       'p50 ms': Math.round(plaza.p50),
       'p99 ms': Math.round(plaza.p99),
