@@ -12,10 +12,7 @@ import { readDisasterRecovery, recoveryNames } from '../../infra/lib/disaster-re
 import type { PlazaRecoveryStack } from '../../infra/lib/disaster-recovery-stack.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { mainIndexes } from '../../src/ports/item-store/table.ts';
-import { synthesize } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown };
+import { synthesize, resourcesOf, type Resource, type Statement } from './synth.ts';
 
 let stack: PlazaStack;
 let template: Template;
@@ -27,7 +24,7 @@ beforeAll(() => {
   const synthesized = synthesize();
   ({ stack, template } = synthesized);
   recovery = synthesized.recovery!;
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  resources = resourcesOf(template);
   recoveryResources = Template.fromStack(recovery).toJSON().Resources as Record<string, Resource>;
 });
 
@@ -384,7 +381,7 @@ describe('failing over to the secondary region', () => {
   beforeAll(() => {
     const synthesized = synthesize({ failover: true, replicaStreamArn });
     failover = synthesized.stack;
-    failoverResources = synthesized.template.toJSON().Resources as Record<string, Resource>;
+    failoverResources = resourcesOf(synthesized.template);
     expect(synthesized.recovery).toBeUndefined();
   });
 

@@ -10,9 +10,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleFederation, readFederation } from '../../infra/lib/federation.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
-import { synthesize } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+import { synthesize, resourcesOf, type Resource } from './synth.ts';
 
 const resolved = /^\{\{resolve:secretsmanager:[^{}]+\}\}$/;
 
@@ -57,7 +55,7 @@ describe('federation=example', () => {
   let resources: Record<string, Resource>;
   beforeAll(() => {
     ({ template } = synthesize({ federation: 'example' }));
-    resources = template.toJSON().Resources as Record<string, Resource>;
+    resources = resourcesOf(template);
   });
 
   const providers = () =>

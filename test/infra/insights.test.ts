@@ -8,10 +8,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
-import { synthesize } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+import { synthesize, resourcesOf, type Resource, type Statement } from './synth.ts';
 
 let stack: PlazaStack;
 let template: Template;
@@ -19,7 +16,7 @@ let resources: Record<string, Resource>;
 
 beforeAll(() => {
   ({ stack, template } = synthesize());
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  resources = resourcesOf(template);
 });
 
 const idOf = (fn: NodejsFunction) => stack.getLogicalId(fn.node.defaultChild as never);

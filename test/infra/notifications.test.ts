@@ -30,9 +30,7 @@ import { evaluatePolicies } from '../../src/domain/identity-pools/evaluate-polic
 import { identityPoolPolicies } from '../../src/domain/identity-pools/policies.ts';
 import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
 import { eventFiltersPass } from '../support/event-filters.ts';
-import { synthesize } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
+import { synthesize, resourcesOf, type Resource } from './synth.ts';
 
 const schemaSource = readFileSync(join(repoRoot, 'src/edge/graphql/schema.graphql'), 'utf8');
 const schema = buildSchema(appSyncPrelude + schemaSource);
@@ -42,7 +40,7 @@ let template: Template;
 let resources: Record<string, Resource>;
 beforeAll(() => {
   ({ stack, template } = synthesize());
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  resources = resourcesOf(template);
 });
 
 const authDirectives = (directives: readonly ConstDirectiveNode[] | undefined) =>

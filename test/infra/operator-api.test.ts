@@ -11,17 +11,14 @@ import { operatorPoolActions } from '../../infra/lib/operator-api.ts';
 import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { repoRoot } from '../../infra/lib/settings.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { synthesize } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+import { synthesize, resourcesOf, type Resource, type Statement } from './synth.ts';
 
 let stack: PlazaStack;
 let template: Template;
 let resources: Record<string, Resource>;
 beforeAll(() => {
   ({ stack, template } = synthesize());
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  resources = resourcesOf(template);
 });
 
 const handlerId = () => stack.getLogicalId(stack.operatorApi.handler.node.defaultChild as CfnFunction);

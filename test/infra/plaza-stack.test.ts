@@ -26,10 +26,7 @@ import { appSyncPrelude } from '../../src/edge/graphql/appsync-prelude.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { mainIndexes, mainTable } from '../../src/ports/item-store/table.ts';
 import { eventFiltersPass } from '../support/event-filters.ts';
-import { synthesize } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+import { synthesize, resourcesOf as templateResources, type Resource, type Statement } from './synth.ts';
 
 const schemaSource = readFileSync(join(repoRoot, 'src/edge/graphql/schema.graphql'), 'utf8');
 const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -41,7 +38,7 @@ let outdir: string;
 
 beforeAll(() => {
   ({ stack, template, outdir } = synthesize());
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  resources = templateResources(template);
 });
 
 function logicalId(scope: Stack, fn: LambdaFunction): string {

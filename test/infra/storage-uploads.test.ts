@@ -12,10 +12,7 @@ import type { PlazaStack } from '../../infra/lib/plaza-stack.ts';
 import { evaluatePolicies } from '../../src/domain/identity-pools/evaluate-policy.ts';
 import type { PolicyDocument } from '../../src/domain/identity-pools/policies.ts';
 import type { RoleType } from '../../src/domain/identity-pools/session-tokens.ts';
-import { synthesize } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+import { synthesize, resourcesOf, type Resource, type Statement } from './synth.ts';
 
 let stack: PlazaStack;
 let template: Template;
@@ -23,7 +20,7 @@ let resources: Record<string, Resource>;
 
 beforeAll(() => {
   ({ stack, template } = synthesize());
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  resources = resourcesOf(template);
 });
 
 const logicalId = (element: { node: { defaultChild?: unknown } }) =>

@@ -36,3 +36,24 @@ export function synthesize(
   const { stack, recovery } = plazaStacks(app, settings);
   return { app, stack, template: Template.fromStack(stack), recovery, outdir };
 }
+
+/** A template's resource, as the assertions read it. */
+export interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  DependsOn?: string[];
+}
+
+/** An IAM policy statement, as the assertions read it. */
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+}
+
+/** The template's resources by logical id. */
+export function resourcesOf(template: Template): Record<string, Resource> {
+  return template.toJSON().Resources as Record<string, Resource>;
+}
