@@ -122,11 +122,15 @@ export function mediaLifecycleRules(
   ];
 }
 
-/** CORS for presigned PUT uploads from the web app, on the bucket and on its copy. */
+/**
+ * CORS for the web app's uploads, on the bucket and on its copy: presigned PUTs (avatars) and
+ * Amplify Storage's `uploadData`, whose larger files go up in parts (POST starts and completes
+ * them; each part's ETag is read back).
+ */
 export function mediaCors(settings: Pick<PlazaSettings, 'corsOrigins'>): CorsRule[] {
   return [
     {
-      allowedMethods: [HttpMethods.PUT],
+      allowedMethods: [HttpMethods.PUT, HttpMethods.POST],
       allowedOrigins: settings.corsOrigins,
       allowedHeaders: ['*'],
       exposedHeaders: ['ETag'],

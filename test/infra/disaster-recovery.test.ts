@@ -487,7 +487,7 @@ describe('failing over to the secondary region', () => {
     expect(recoveryResources[copyId]!.Properties.CorsConfiguration).toEqual({
       CorsRules: [
         {
-          AllowedMethods: ['PUT'],
+          AllowedMethods: ['PUT', 'POST'],
           AllowedOrigins: ['*'],
           AllowedHeaders: ['*'],
           ExposedHeaders: ['ETag'],

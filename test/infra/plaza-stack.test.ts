@@ -504,7 +504,7 @@ describe('the CDK stack', () => {
         ],
       },
       CorsConfiguration: {
-        CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })],
+        CorsRules: [Match.objectLike({ AllowedMethods: ['PUT', 'POST'], AllowedOrigins: ['*'] })],
       },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ChangeEv
 import { gql } from '../api/client.ts';
 import { createStoryMutation, storiesFeedQuery } from '../api/documents.ts';
 import type { UserStories } from '../api/types.ts';
+import { afterUpload } from '../lib/storage.ts';
 import { refusal, uploadFile } from '../lib/upload.ts';
 import { useMe } from '../session.tsx';
 import { Avatar, displayName } from './Avatar.tsx';
@@ -55,7 +56,7 @@ export function StoriesBar() {
     setProgress(0);
     try {
       const mediaKey = await uploadFile(file, 'STORY', (sent) => setProgress(sent / file.size));
-      await gql(createStoryMutation, { input: { mediaKey } });
+      await afterUpload(() => gql(createStoryMutation, { input: { mediaKey } }));
       load();
     } catch (failure) {
       setError(failure);

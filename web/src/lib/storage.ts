@@ -8,8 +8,10 @@
  */
 import { fetchAuthSession } from 'aws-amplify/auth';
 import { uploadData } from 'aws-amplify/storage';
+import { ApiError } from '../api/errors.ts';
 
 interface StorageOutputs {
+  auth?: { identity_pool_id?: string };
   storage?: { bucket_name?: string };
   custom?: { s3_endpoint?: string };
 }
@@ -27,9 +29,12 @@ export function configureStorage(amplifyOutputs: object): void {
   const outputs = amplifyOutputs as StorageOutputs;
   const bucket = outputs.storage?.bucket_name;
   const endpoint = outputs.custom?.s3_endpoint;
-  // On S3 itself the media pipeline takes the upload from the bucket's event, moments after
-  // uploadData ends, and a post made at once would not find it yet (ADR 0014): presigned PUTs there.
-  configured = Boolean(bucket && endpoint);
+  // uploadData signs with the identity pool's credentials: without a pool (a server that turned
+  // it off), presigned PUTs.
+  configured = Boolean(bucket && (endpoint || outputs.auth?.identity_pool_id));
+  customEndpoint = undefined;
+  // On S3 itself Amplify's own addressing stands; the upload reaches its reservation once the media
+  // pipeline has handled the bucket's event (afterUpload).
   if (!bucket || !endpoint) return;
   const url = new URL(endpoint);
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
@@ -37,9 +42,41 @@ export function configureStorage(amplifyOutputs: object): void {
   if (url.protocol === 'http:') reachBucketWithoutTls(`https://${bucket}.${customEndpoint}/`);
 }
 
-/** Whether uploads go through Amplify Storage (the deployment serves the bucket's S3 API). */
+/** Whether uploads go through Amplify Storage (the deployment names a bucket and an identity pool). */
 export function storageConfigured(): boolean {
   return configured;
+}
+
+/**
+ * Runs `mutate`, a mutation given media just sent with `uploadData` (createPost, createStory). On S3
+ * itself an upload reaches its reservation a moment after `uploadData` ends, when the media
+ * pipeline has handled the bucket's event (ADR 0014), so while the API answers that the media has
+ * not been uploaded yet, `mutate` is asked again, every `everyMs`, for up to `waitMs`. Plaza's own S3
+ * API fills the reservation before it answers: there the first answer stands.
+ */
+export async function afterUpload<T>(
+  mutate: () => Promise<T>,
+  options: { waitMs?: number; everyMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  for (;;) {
+    try {
+      return await mutate();
+    } catch (error) {
+      const arrivesLater = configured && customEndpoint === undefined;
+      if (!arrivesLater || !notUploadedYet(error) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 500));
+    }
+  }
+}
+
+/** The API's answer for media whose bytes have not reached their reservation (require-media.ts). */
+function notUploadedYet(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.errorType === 'BadInput' &&
+    / has not been uploaded$/.test(error.message)
+  );
 }
 
 /** Amplify's S3 requests (XMLHttpRequest for bytes, with progress; fetch for the rest) to http://. */

@@ -15,6 +15,7 @@ import {
   uploadsReducer,
   type UploadItem,
 } from '../lib/upload.ts';
+import { afterUpload } from '../lib/storage.ts';
 import { usePendingMedia } from '../lib/use-pending-media.ts';
 import { Link } from '../router.tsx';
 
@@ -105,9 +106,11 @@ export function CreatePost() {
           ? [{ key: item.key, altText: altTextById[item.id]!.trim() }]
           : [],
       );
-      const { createPost } = await gql<{ createPost: Post }>(createPostMutation, {
-        input: { description: description.trim(), mediaKeys, altTexts },
-      });
+      const { createPost } = await afterUpload(() =>
+        gql<{ createPost: Post }>(createPostMutation, {
+          input: { description: description.trim(), mediaKeys, altTexts },
+        }),
+      );
       setCreated(createPost);
     } catch (failure) {
       setError(failure);
