@@ -93,7 +93,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const metrics = createMetrics({ enabled: config.metrics.enabled });
   if (!metrics.enabled)
     logger.warn('metrics are off (metrics.enabled): /metrics, alarms and measured usage are unavailable');
-  const stores = await openStores(config, clock, metrics);
+  const stores = await openStores(config, clock, metrics, { server: { logger } });
   const ids = overrides.ids ?? nodeIds(clock);
   const server: FastifyInstance = createServer(config, logger);
   // The base URL is known for certain once the server listens (PORT=0 picks a free port).

@@ -1,9 +1,11 @@
 /** The item stores: the design's single table and the user pool's, on SQLite or DynamoDB. */
 import type Database from 'better-sqlite3';
 import { openDynamoDbStores, type DynamoDbSettings } from '../adapters/dynamodb/dynamodb-stores.ts';
+import { startSqliteCheckpointer, type SqliteCheckpointer } from '../adapters/sqlite/sqlite-checkpointer.ts';
 import { openSqlite } from '../adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from '../adapters/sqlite/sqlite-item-store.ts';
 import type { Config } from '../platform/config.ts';
+import type { Log } from '../platform/logger.ts';
 import { type Metrics } from '../platform/metrics.ts';
 import { type Clock } from '../ports/clock.ts';
 import type { ItemStore } from '../ports/item-store/item-store.ts';
@@ -23,14 +25,31 @@ export function tableDefinitions(config: Config): { main: TableDefinition; users
   return { main: mainTable(config.db.table), users: usersTable(config.db.usersTable) };
 }
 
-export async function openStores(config: Config, clock: Clock, metrics: Metrics): Promise<Stores> {
+/**
+ * The item stores. `server`: a long-running process, whose SQLite file is checkpointed by a thread
+ * of its own rather than inside its commits (sqlite-checkpointer.ts); the CLI's short runs keep
+ * SQLite's automatic checkpoints.
+ */
+export async function openStores(
+  config: Config,
+  clock: Clock,
+  metrics: Metrics,
+  options: { server?: { logger: Log } } = {},
+): Promise<Stores> {
   const tables = tableDefinitions(config);
   let main: ItemStore;
   let users: ItemStore;
   let db: Database.Database | undefined;
+  let checkpointer: SqliteCheckpointer | undefined;
   if (config.db.engine === 'sqlite') {
     const sqlite = openSqlite(config.db.sqlite);
     db = sqlite;
+    const logger = options.server?.logger;
+    if (logger && !sqlite.memory)
+      checkpointer = startSqliteCheckpointer(sqlite, {
+        onError: (message) =>
+          logger.warn({ message }, 'sqlite: a WAL checkpoint failed; the next one tries again'),
+      });
     const open = (table: TableDefinition) =>
       new SqliteItemStore({
         db: sqlite,
@@ -62,6 +81,7 @@ export async function openStores(config: Config, clock: Clock, metrics: Metrics)
     async close() {
       await main.close();
       await users.close();
+      await checkpointer?.stop();
       db?.close();
     },
   };
