@@ -36,7 +36,7 @@ describe('startSqliteCheckpointer', () => {
     db.close();
   });
 
-  it('reports a checkpoint that fails, and stops all the same', async () => {
+  it('reports a thread that cannot work, and leaves the writer checkpointing for itself', async () => {
     const path = join(dir, 'gone.sqlite');
     const db = openSqlite({ path, synchronous: 'NORMAL' });
     const failures: string[] = [];
@@ -44,6 +44,11 @@ describe('startSqliteCheckpointer', () => {
     rmSync(path);
     const checkpointer = startSqliteCheckpointer(db, { intervalMs: 20, onError: (m) => failures.push(m) });
     await until('the failure reported', async () => failures.length > 0, 10_000);
+    await until(
+      'the writer checkpointing again',
+      async () => db.pragma('wal_autocheckpoint', { simple: true }) === 1000,
+      10_000,
+    );
     await checkpointer.stop();
     db.close();
   });

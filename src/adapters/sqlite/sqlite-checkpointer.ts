@@ -56,12 +56,20 @@ export function startSqliteCheckpointer(
       intervalMs: options.intervalMs ?? 200,
     },
   });
+  // Without the thread, the writer checkpoints for itself again (SQLite's default), or the WAL
+  // would grow without end.
+  const selfCheckpointing = () => {
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+  };
   const stopped = new Promise<void>((resolve) => {
     worker.on('message', (message: { failed?: string; stopped?: boolean }) => {
       if (message.stopped) resolve();
       else if (message.failed) options.onError?.(message.failed);
     });
-    worker.once('exit', () => resolve());
+    worker.once('exit', () => {
+      selfCheckpointing();
+      resolve();
+    });
   });
   worker.on('error', (error) => options.onError?.(error.message));
   return {
@@ -69,8 +77,7 @@ export function startSqliteCheckpointer(
       worker.postMessage('stop');
       await stopped;
       await worker.terminate();
-      // Without the thread, the writer checkpoints for itself again (SQLite's default).
-      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      selfCheckpointing();
     },
   };
 }
