@@ -43,6 +43,11 @@ export type GraphQLEngine = ReturnType<typeof graphqlEngine>;
 
 /** How many query texts are kept: the API's clients send a few dozen; a flood of new ones cycles. */
 const preparedLimit = 1000;
+/**
+ * Distinct metric labels at most: a label is the client's operation name, and each one becomes a
+ * series in /metrics for as long as the server runs. Past this many, new names count as `other`.
+ */
+const labelLimit = 200;
 
 export function graphqlEngine(schema: GraphQLSchema, production: boolean) {
   const armor = new EnvelopArmor({
@@ -78,7 +83,7 @@ export function graphqlEngine(schema: GraphQLSchema, production: boolean) {
     } catch (error) {
       return { kind: 'invalid', errors: [asGraphQLError(error)], operation: 'invalid' };
     }
-    const operation = operationLabel(document, operationName);
+    const operation = boundedLabel(operationLabel(document, operationName));
     let errors: readonly GraphQLError[];
     try {
       errors = engine.validate(engine.schema, document);
@@ -103,6 +108,14 @@ export function graphqlEngine(schema: GraphQLSchema, production: boolean) {
         return compiled(context, variables);
       },
     };
+  }
+
+  const labels = new Set<string>();
+  function boundedLabel(label: string): string {
+    if (labels.has(label)) return label;
+    if (labels.size >= labelLimit) return 'other';
+    labels.add(label);
+    return label;
   }
 
   const prepared = new Map<string, Prepared>();
