@@ -71,4 +71,17 @@ describe('removeUser', () => {
     expect((await pool.services.users.get(link, { consistent: true })).item?.sub).toBe(newcomer);
     expect((await findUserByEmail('lin@example.com', pool.services))?.sub).toBe(newcomer);
   });
+
+  it('is idempotent, and leaves an email alias another account holds by then', async () => {
+    pool = await testPool();
+    const { sub, user } = await adaWithEverything();
+    await removeUser(user, pool.services);
+    await removeUser(user, pool.services);
+    const again = await pool.user('ada@example.com');
+    expect(again).not.toBe(sub);
+    // The first Ada's record, removed late (a retried deletion): the newcomer keeps the email.
+    await removeUser(user, pool.services);
+    expect((await findUserByEmail('ada@example.com', pool.services))?.sub).toBe(again);
+    expect((await pool.services.users.get(userKeys.user(sub), { consistent: true })).item).toBeUndefined();
+  });
 });

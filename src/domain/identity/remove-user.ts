@@ -1,6 +1,7 @@
+import { isPlazaError } from '../../platform/errors.ts';
 import { writeAll } from '../../ports/item-store/batch.ts';
 import { pages } from '../../ports/item-store/pages.ts';
-import type { Key } from '../../ports/item-store/item-store.ts';
+import type { CancellationReason, Key } from '../../ports/item-store/item-store.ts';
 import { oauthKeys } from './oauth.ts';
 import { sessionsPartition, userKeys, type IdentityServices, type UserRecord } from './model.ts';
 
@@ -31,10 +32,20 @@ export async function removeUser(
 ): Promise<void> {
   const { users } = services;
   const mine = [{ op: '=' as const, attribute: 'sub', value: user.sub }];
-  await users.transactWrite([
-    { delete: userKeys.user(user.sub) },
-    { delete: userKeys.email(user.email), conditions: mine },
-  ]);
+  try {
+    await users.transactWrite([
+      { delete: userKeys.user(user.sub) },
+      { delete: userKeys.email(user.email), conditions: mine },
+    ]);
+  } catch (error) {
+    // The alias names this user no more (a second call removed it; a new account has the email
+    // since): it stays, and the user's own item goes alone.
+    const reasons = isPlazaError(error, 'TransactionCanceledException')
+      ? ((error.details?.cancellationReasons ?? []) as CancellationReason[])
+      : [];
+    if (reasons[1]?.code !== 'ConditionalCheckFailed') throw error;
+    await users.delete({ key: userKeys.user(user.sub) });
+  }
   // A link is only removed while it still names this user (a new account may have taken it over).
   for (const link of federatedLinks(user)) {
     await users.delete({ key: link, conditions: mine }).catch(() => undefined);
