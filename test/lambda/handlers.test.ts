@@ -32,6 +32,7 @@ import { mainTable } from '../../src/ports/item-store/table.ts';
 import { appSyncEvent } from '../support/appsync-events.ts';
 import { dynamoDbStreamReader } from '../support/dynamodb-stream-reader.ts';
 import { eventFiltersPass } from '../support/event-filters.ts';
+import { lambdaEnvironment } from '../support/lambda-environment.ts';
 import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 import { readZip } from '../support/zip.ts';
 
@@ -103,21 +104,18 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'plaza-lambda-'));
   // What the stack sets on each function, with DynamoDB Local and s3rver in place of AWS.
   Object.assign(process.env, {
-    PLAZA_DB: 'dynamodb',
-    PLAZA_TABLE: table,
-    DYNAMODB_ENDPOINT: endpoint,
-    PLAZA_STORAGE: 's3',
-    S3_BUCKET: bucket,
-    S3_ENDPOINT: s3.endpoint,
-    PLAZA_CDN_URL: cdnUrl,
+    ...lambdaEnvironment({
+      table,
+      dynamodbEndpoint: endpoint,
+      bucket,
+      s3Endpoint: s3.endpoint,
+      region,
+      credentials,
+      dataDir,
+      cdnUrl,
+    }),
     PLAZA_APPSYNC_CACHED_FIELDS: 'Query.getPost',
     PLAZA_APPSYNC_URL: `http://127.0.0.1:${(appSync.address() as AddressInfo).port}/graphql`,
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
   });
   handlers = {
     graphql: await import('../../src/bin/lambda/graphql.ts'),

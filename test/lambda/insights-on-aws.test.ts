@@ -20,6 +20,7 @@ import { mainTable } from '../../src/ports/item-store/table.ts';
 import { postConfirmationEvent } from '../infra/bundles.ts';
 import { dynamoDbStreamReader } from '../support/dynamodb-stream-reader.ts';
 import { eventFiltersPass } from '../support/event-filters.ts';
+import { lambdaEnvironment } from '../support/lambda-environment.ts';
 import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 
 const region = 'us-west-1';
@@ -37,20 +38,16 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'plaza-insights-'));
   // What the stack sets on the fan-out and the triggers, and what an operator's shell sets for the CLI.
   Object.assign(process.env, {
-    PLAZA_DB: 'dynamodb',
-    PLAZA_TABLE: table,
-    DYNAMODB_ENDPOINT: endpoint,
-    PLAZA_STORAGE: 's3',
-    S3_BUCKET: bucket,
-    S3_ENDPOINT: s3.endpoint,
+    ...lambdaEnvironment({
+      table,
+      dynamodbEndpoint: endpoint,
+      bucket,
+      s3Endpoint: s3.endpoint,
+      region,
+      credentials: s3rverCredentials,
+      dataDir,
+    }),
     PLAZA_AUDIT_BUCKET: bucket,
-    PLAZA_CDN_URL: 'https://media.example.com',
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
   });
   readStream = await dynamoDbStreamReader(settings, table);
 });

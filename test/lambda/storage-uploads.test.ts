@@ -26,6 +26,7 @@ import type * as GraphQLHandler from '../../src/bin/lambda/graphql.ts';
 import type * as MediaPipelineHandler from '../../src/bin/lambda/media-pipeline.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
 import { appSyncEvent, lambdaFixture } from '../support/appsync-events.ts';
+import { lambdaEnvironment } from '../support/lambda-environment.ts';
 import { s3rverCredentials, startS3rver } from '../support/s3rver.ts';
 
 const region = 'us-west-1';
@@ -98,21 +99,18 @@ beforeAll(async () => {
   client = new S3Client({ region, endpoint: s3.endpoint, forcePathStyle: true, credentials });
   dataDir = mkdtempSync(join(tmpdir(), 'plaza-storage-uploads-'));
   // What the stack sets on the functions, with DynamoDB Local and s3rver in place of AWS.
-  Object.assign(process.env, {
-    PLAZA_DB: 'dynamodb',
-    PLAZA_TABLE: table,
-    DYNAMODB_ENDPOINT: endpoint,
-    PLAZA_STORAGE: 's3',
-    S3_BUCKET: bucket,
-    S3_ENDPOINT: s3.endpoint,
-    PLAZA_CDN_URL: 'https://media.example.com',
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  Object.assign(
+    process.env,
+    lambdaEnvironment({
+      table,
+      dynamodbEndpoint: endpoint,
+      bucket,
+      s3Endpoint: s3.endpoint,
+      region,
+      credentials,
+      dataDir,
+    }),
+  );
   graphql = await import('../../src/bin/lambda/graphql.ts');
   pipeline = await import('../../src/bin/lambda/media-pipeline.ts');
   // Alice's profile, as Cognito's post-confirmation trigger makes it.
