@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { checkRestoreTarget } from '../adapters/fs/fs-backups.ts';
 import { FsObjectStore } from '../adapters/fs/fs-object-store.ts';
 import { S3ObjectStore } from '../adapters/s3/s3-object-store.ts';
 import { restoringSqliteDatabase } from '../adapters/sqlite/sqlite-change-log-copy.ts';
-import { Worker } from 'node:worker_threads';
 import {
   defaultContinuousBackupSettings,
   type ContinuousBackupSettings,
