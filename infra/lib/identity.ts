@@ -49,28 +49,32 @@ export class PlazaIdentity extends Construct {
     const { settings } = props;
     const policy = settings.userPool;
 
-    // The pool's id cannot be given to its own trigger (the pool depends on the trigger), and the trigger needs only the table.
-    this.postConfirmation = plazaFunction(this, 'PostConfirmation', {
-      entry: 'src/bin/lambda/post-confirmation.ts',
-      runtime: settings.lambdaRuntime,
-      description: 'Cognito post-confirmation trigger: creates the profile',
-      environment: { PLAZA_DB: 'dynamodb', PLAZA_TABLE: props.table.table.tableName },
-      memorySize: 256,
-      // Cognito waits 5 s for a trigger.
-      timeout: Duration.seconds(5),
-    });
-    // The profile, and the audited item that reports the event (put, then deleted at once).
-    props.table.grantItems(this.postConfirmation, 'PutItem', 'GetItem', 'DeleteItem');
-    this.postAuthentication = plazaFunction(this, 'PostAuthentication', {
-      entry: 'src/bin/lambda/post-authentication.ts',
-      runtime: settings.lambdaRuntime,
-      description: 'Cognito post-authentication trigger: the sign-in, for the audit log and analytics',
-      environment: { PLAZA_DB: 'dynamodb', PLAZA_TABLE: props.table.table.tableName },
-      memorySize: 256,
-      timeout: Duration.seconds(5),
-    });
-    // The user's link (a refilled pool's, ADR 0016) read; the audited item put, then deleted.
-    props.table.grantItems(this.postAuthentication, 'GetItem', 'PutItem', 'DeleteItem');
+    // The pool's id cannot be given to its own trigger (the pool depends on the trigger), and the
+    // triggers need only the table. Each puts an audited item and deletes it at once (ADR 0010)
+    // and reads the user's link (a refilled pool's, ADR 0016).
+    const tableTrigger = (id: string, entry: string, description: string) => {
+      const trigger = plazaFunction(this, id, {
+        entry,
+        runtime: settings.lambdaRuntime,
+        description,
+        environment: { PLAZA_DB: 'dynamodb', PLAZA_TABLE: props.table.table.tableName },
+        memorySize: 256,
+        // Cognito waits 5 s for a trigger.
+        timeout: Duration.seconds(5),
+      });
+      props.table.grantItems(trigger, 'GetItem', 'PutItem', 'DeleteItem');
+      return trigger;
+    };
+    this.postConfirmation = tableTrigger(
+      'PostConfirmation',
+      'src/bin/lambda/post-confirmation.ts',
+      'Cognito post-confirmation trigger: creates the profile',
+    );
+    this.postAuthentication = tableTrigger(
+      'PostAuthentication',
+      'src/bin/lambda/post-authentication.ts',
+      'Cognito post-authentication trigger: the sign-in, for the audit log and analytics',
+    );
 
     // The same handler modules the local pool loads; they are given nothing but their event.
     for (const [name, entry] of Object.entries(policy.triggers) as [

@@ -19,8 +19,7 @@ export async function postConfirmation(
   services: TriggerServices,
 ): Promise<PostConfirmationTriggerEvent> {
   const attributes = event.request.userAttributes;
-  const sub = attributes.sub ?? event.userName;
-  const userId = services.aliases ? await services.aliases.userIdOf(sub) : sub;
+  const userId = await plazaUserOf(event, services);
   const signUp = event.triggerSource === 'PostConfirmation_ConfirmSignUp';
   if (signUp)
     await createProfile({ userId, ...(attributes.email ? { email: attributes.email } : {}) }, services);
@@ -36,8 +35,7 @@ export async function postAuthentication(
   event: PostAuthenticationTriggerEvent,
   services: TriggerServices,
 ): Promise<PostAuthenticationTriggerEvent> {
-  const sub = event.request.userAttributes.sub ?? event.userName;
-  const userId = services.aliases ? await services.aliases.userIdOf(sub) : sub;
+  const userId = await plazaUserOf(event, services);
   const { actor, detail } = reporter(event);
   await recordIdentityEvent(
     {
@@ -53,7 +51,15 @@ export async function postAuthentication(
 
 export type TriggerServices = Pick<SocialServices, 'store' | 'clock' | 'ids'> & { aliases?: UserAliases };
 
-function reporter(event: PostAuthenticationTriggerEvent | PostConfirmationTriggerEvent) {
+type TriggerEvent = PostAuthenticationTriggerEvent | PostConfirmationTriggerEvent;
+
+/** The Plaza id of the event's user: their sub, or (a refilled pool's user) the id it links to. */
+async function plazaUserOf(event: TriggerEvent, services: TriggerServices): Promise<string> {
+  const sub = event.request.userAttributes.sub ?? event.userName;
+  return services.aliases ? services.aliases.userIdOf(sub) : sub;
+}
+
+function reporter(event: TriggerEvent) {
   return {
     actor: `cognito:${event.triggerSource}`,
     detail: { clientId: event.callerContext.clientId },
