@@ -3,10 +3,9 @@
  * reports, the `moderators` group alone reads the queue and resolves, and a suspension disables
  * the user in the pool, so their token and their password stop working.
  */
-import { AdminAddUserToGroupCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpAndSignIn } from '../support/cognito-users.ts';
-import { errorName, startPoolApp, type PoolApp } from '../support/pool-app.ts';
+import { errorName, poolUser, startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
 let pool: PoolApp;
 beforeAll(async () => {
@@ -37,29 +36,8 @@ async function ok(token: string, query: string, variables?: object) {
 }
 
 async function user(name: string, groups: string[] = []) {
-  const email = `${name}@example.com`;
-  let signedIn = await signUpAndSignIn(pool.cognito, {
-    clientId: pool.clientId,
-    dataDir: pool.dir,
-    email,
-    password,
-  });
-  if (groups.length > 0) {
-    for (const GroupName of groups)
-      await pool.admin.send(
-        new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: email, GroupName }),
-      );
-    // A new sign-in, so the token names the groups.
-    const { AuthenticationResult } = await pool.cognito.send(
-      new InitiateAuthCommand({
-        ClientId: pool.clientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
-    );
-    signedIn = { ...signedIn, accessToken: AuthenticationResult!.AccessToken! };
-  }
-  return { id: signedIn.sub, email, token: signedIn.accessToken };
+  const signedIn = await poolUser(pool, `${name}@example.com`, { password, groups });
+  return { id: signedIn.sub, email: signedIn.email, token: signedIn.accessToken };
 }
 
 const report = `mutation($input: ReportInput!) {

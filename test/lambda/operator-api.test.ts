@@ -9,11 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AdminAddUserToGroupCommand,
-  AdminGetUserCommand,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { provisionDynamoDbTables } from '../../src/adapters/dynamodb/dynamodb-stores.ts';
@@ -28,12 +24,10 @@ import { answerFunctionUrl, type FunctionUrlEvent } from '../../src/edge/lambda/
 import { loadConfig } from '../../src/platform/config.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import { mainTable } from '../../src/ports/item-store/table.ts';
-import { signUpAndSignIn } from '../support/cognito-users.ts';
 import { localCredentials } from '../support/dynamodb-local.ts';
-import { startPoolApp, type PoolApp } from '../support/pool-app.ts';
+import { poolUser, startPoolApp, type PoolApp } from '../support/pool-app.ts';
 
 const region = 'us-west-1';
-const password = 'Correct-Horse-9';
 let pool: PoolApp;
 let app: LambdaApp;
 let api: FastifyInstance;
@@ -110,26 +104,8 @@ afterAll(async () => {
 });
 
 async function user(name: string, groups: string[] = []) {
-  const email = `${name}-${randomUUID().slice(0, 8)}@example.com`;
-  const signedIn = await signUpAndSignIn(pool.cognito, {
-    clientId: pool.clientId,
-    dataDir: pool.dir,
-    email,
-    password,
-  });
-  for (const GroupName of groups)
-    await pool.admin.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: email, GroupName }),
-    );
-  // A new sign-in, so the token names the groups.
-  const { AuthenticationResult } = await pool.cognito.send(
-    new InitiateAuthCommand({
-      ClientId: pool.clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  );
-  return { sub: signedIn.sub, email, token: AuthenticationResult!.AccessToken! };
+  const signedIn = await poolUser(pool, `${name}-${randomUUID().slice(0, 8)}@example.com`, { groups });
+  return { sub: signedIn.sub, email: signedIn.email, token: signedIn.accessToken };
 }
 
 /** A function URL's event (payload format 2.0), as Lambda hands it over. */
