@@ -77,13 +77,15 @@ export function startContinuousBackup(
       'PLAZA_CONTINUOUS_BACKUP ships the SQLite engine; on DynamoDB use point-in-time recovery and global tables',
     );
   const tables = tableDefinitions(config);
+  // On S3 the media already live off the machine; on the file system they travel with the copy.
+  const mediaOnDisk = config.storage.engine === 'fs';
   return startShippingThread(
     {
       target,
       databasePath: config.db.sqlite.path,
       databaseName: basename(config.db.sqlite.path),
       tables: [tables.main, tables.users],
-      mediaRoot: config.storage.engine === 'fs' ? config.storage.root : undefined,
+      mediaRoot: mediaOnDisk ? config.storage.root : undefined,
       dataDir: config.dataDir,
       logLevel: config.logLevel,
       shipping: {
@@ -93,7 +95,7 @@ export function startContinuousBackup(
       },
     },
     {
-      media: config.storage.engine === 'fs' ? deps.media : undefined,
+      media: mediaOnDisk ? deps.media : undefined,
       lag: deps.metrics.backupLag,
       logger: deps.logger,
     },
