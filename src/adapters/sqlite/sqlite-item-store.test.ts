@@ -110,6 +110,28 @@ describe('the row cache', () => {
     await harness.close();
   });
 
+  it('hands every reader the same frozen item, which no reader can change for the next', async () => {
+    const harness = openStore();
+    const { store } = harness;
+    const key = { PK: 'POST#1', SK: 'METADATA' };
+    await store.put({ item: { ...key, likeCount: 1, mediaKeys: ['a.jpg'], altTexts: { 'a.jpg': 'a cat' } } });
+    const read = (await store.get(key)).item!;
+    const [batched] = (await store.batchGet([key])).items;
+    const [queried] = (await store.query({ partition: 'POST#1', limit: 1 })).items;
+    expect(batched).toBe(read);
+    expect(queried).toEqual(read);
+    for (const item of [read, queried!]) {
+      expect(() => (item.likeCount = 2)).toThrow(TypeError);
+      expect(() => (item.mediaKeys as string[]).push('b.jpg')).toThrow(TypeError);
+      expect(() => ((item.altTexts as Record<string, string>)['a.jpg'] = 'a dog')).toThrow(TypeError);
+    }
+    // A copy is the reader's own; a write through the store is seen by the next read.
+    await store.put({ item: { ...read, likeCount: 2 } });
+    expect((await store.get(key)).item).toMatchObject({ likeCount: 2, mediaKeys: ['a.jpg'] });
+    expect(read.likeCount).toBe(1);
+    await harness.close();
+  });
+
   it('keeps query pages until a write reaches their partition, in the table or an index', async () => {
     const harness = openStore();
     const { store, clock } = harness;

@@ -58,7 +58,15 @@ import {
 import type { IndexDefinition, TableDefinition } from '../../ports/item-store/table.ts';
 import { allHold, applyUpdate, deepEqual } from '../../ports/item-store/evaluate.ts';
 import { SqliteChangeStream, type ChangeRow } from './sqlite-change-stream.ts';
-import { SqliteRowCache, pageKey, partitionTag, type CachedRow } from './sqlite-row-cache.ts';
+import {
+  SqliteRowCache,
+  pageKey,
+  parsedItem,
+  parsedPageItem,
+  partitionTag,
+  type CachedRow,
+  type PageRow,
+} from './sqlite-row-cache.ts';
 import { createSqliteTables, itemRow, sqlName, sqliteTableNames, upsertItemSql } from './sqlite-schema.ts';
 
 /** One write, decided inside a transaction: what to store (or delete) and what the stream sees. */
@@ -172,7 +180,7 @@ export class SqliteItemStore implements ItemStore {
     const consistent = options.consistent === true;
     const live = row && !this.isExpired(row.expires) ? row : undefined;
     const consumed = this.meterRead(readUnits(row?.size ?? 0, consistent));
-    return { item: live ? (JSON.parse(live.item) as Item) : undefined, consumed };
+    return { item: live ? parsedItem(live) : undefined, consumed };
   }
 
   async batchGet(keys: Key[], options: GetOptions = {}): Promise<BatchGetResult> {
@@ -184,7 +192,7 @@ export class SqliteItemStore implements ItemStore {
     for (const key of keys) {
       const row = this.row(key);
       units += readUnits(row?.size ?? 0, consistent);
-      if (row && !this.isExpired(row.expires)) items.push(JSON.parse(row.item) as Item);
+      if (row && !this.isExpired(row.expires)) items.push(parsedItem(row));
     }
     return { items, unprocessed: [], consumed: this.meterRead(units) };
   }
@@ -229,7 +237,7 @@ export class SqliteItemStore implements ItemStore {
     let stoppedEarly = false;
     const now = this.clock.now();
     for (const row of rows) {
-      const [json, size, expires] = row;
+      const [, size, expires] = row;
       if (count > 0 && bytes + size > limits.queryPageBytes) {
         stoppedEarly = true;
         break;
@@ -240,7 +248,7 @@ export class SqliteItemStore implements ItemStore {
       lastItem = undefined;
       // Expired items count toward the limit and the read units, as filtered items do on DynamoDB.
       if (expires !== null && expires * 1000 <= now) continue;
-      lastItem = JSON.parse(json) as Item;
+      lastItem = parsedPageItem(row);
       items.push(index ? project(index, lastItem) : lastItem);
     }
     if (stoppedEarly && !Array.isArray(rows)) (rows as IterableIterator<QueryRow>).return?.();
@@ -686,8 +694,8 @@ export class SqliteItemStore implements ItemStore {
   }
 }
 
-/** A query row: the item's JSON, its size and its expiry. */
-type QueryRow = [item: string, size: number, expires: number | null];
+/** A query row: the item's JSON, its size and its expiry (and the item, once parsed). */
+type QueryRow = PageRow;
 
 /** Pages up to this many items are read with one call. */
 const smallPage = 100;

@@ -26,7 +26,7 @@ describe('SqliteRowCache', () => {
 
   it('stays within its bytes, dropping the oldest rows first', () => {
     const cache = new SqliteRowCache(64 * 1024, () => 1);
-    const text = 'x'.repeat(1000);
+    const text = 'x'.repeat(500);
     for (let i = 0; i < 100; i++) cache.set(`K${i}`, 'S', row(text));
     expect(cache.size.bytes).toBeLessThanOrEqual(64 * 1024);
     expect(cache.get('K0', 'S')).toBeUndefined();
@@ -80,7 +80,7 @@ describe('SqliteRowCache', () => {
     expect(cache.page(pageKey('SELECT 1', ['FEED#2', 20]))).toBe(rows);
     expect(cache.page(pageKey('SELECT 2', ['FEED#1', 20]))).toBe(rows);
     // Pages count against the same budget as rows and leave with them.
-    const big: PageRow[] = Array.from({ length: 40 }, () => ['x'.repeat(40), 40, null]);
+    const big: PageRow[] = Array.from({ length: 15 }, () => ['x'.repeat(40), 40, null]);
     for (let i = 0; i < 100; i++)
       cache.setPage(pageKey('SELECT 3', [i]), partitionTag(undefined, `P${i}`), big);
     expect(cache.size.bytes).toBeLessThanOrEqual(64 * 1024);

@@ -6,6 +6,10 @@
  * Conditions and updates are structured values rather than expression
  * strings, so the SQLite engine evaluates them directly and the DynamoDB
  * engine translates them into expressions in one place.
+ *
+ * What a read returns is the caller's to look at, not to change: an engine may
+ * hand the same frozen item to every reader (SQLite's row cache does). Copy an
+ * item (`{ ...item }`) to build a changed one.
  */
 import type { IndexName } from './table.ts';
 
