@@ -146,19 +146,22 @@ export async function graphqlBenchmark(): Promise<void> {
   const rows: Row[] = [];
   const feedTargets = targets('/feed', () => homeFeedRequest);
   const feed = await compare(servers, ...closedLoops(feedTargets));
+  // The issue's goal, as it names it: the rate, and p99 in this closed loop of 50 connections.
   rows.push({
     benchmark: 'homeFeed(limit: 20)',
     ...feed,
-    goal: '≥ 0.5× bare',
-    ok: feed.plaza.result.requests.average >= 0.5 * feed.bare.result.requests.average,
+    goal: '≥ 0.5× bare, p99 < 25 ms',
+    ok:
+      feed.plaza.result.requests.average >= 0.5 * feed.bare.result.requests.average &&
+      feed.plaza.result.latency.p99 < 25,
   });
-  // The latency goal, at the load the throughput goal names, and at twice that for the headroom.
-  // Above, every connection is always busy, so p99 there is about twice 50 ÷ rate, for the
-  // reference as much as for Plaza: a figure of the rate, not of how fast a page comes.
+  // In a closed loop every connection is always busy, so p99 is about twice 50 ÷ rate: a figure of
+  // the rate. How fast a page comes under load is measured at a fixed rate instead, half and 80% of
+  // what Plaza answered above, both servers at the same rate.
   const feedLatency = [];
   for (const share of [0.5, 0.8]) {
-    const rate = Math.round(share * feed.bare.result.requests.average);
-    feedLatency.push({ share, rate, goal: share === 0.5, ...(await latencyAt(rate, ...feedTargets)) });
+    const rate = Math.round(share * feed.plaza.result.requests.average);
+    feedLatency.push({ share, rate, ...(await latencyAt(rate, ...feedTargets)) });
   }
   let p = 0;
   const nextPost = () => postIds[(p++ * 7919) % postIds.length]!;
@@ -202,19 +205,17 @@ export async function graphqlBenchmark(): Promise<void> {
     })),
   );
   console.log(
-    `\nhomeFeed(limit: 20) latency at a fixed rate (a share of the reference's rate above), open loop over ${connections} connections, each request timed from when it was due; median of ${rounds} alternating rounds of ${roundSeconds} s`,
+    `\nhomeFeed(limit: 20) latency at a fixed rate (a share of Plaza's rate above), open loop over ${connections} connections, each request timed from when it was due; median of ${rounds} alternating rounds of ${roundSeconds} s`,
   );
   console.table(
-    feedLatency.flatMap(({ share, rate, goal, ...servers }) =>
+    feedLatency.flatMap(({ share, rate, ...servers }) =>
       Object.entries(servers).map(([server, result]) => ({
-        load: `${rate} req/s (${share}× bare)`,
+        load: `${rate} req/s (${share}× Plaza's)`,
         server,
         'p50 ms': result.p50.toFixed(1),
         'p99 ms': result.p99.toFixed(1),
         'max ms': result.max.toFixed(1),
         'non-2xx or errors': result.errors,
-        goal: goal && server === 'plaza' ? 'p99 < 25 ms' : '',
-        met: goal && server === 'plaza' ? (result.p99 < 25 && result.errors === 0 ? 'yes' : 'NO') : '',
       })),
     ),
   );

@@ -29,18 +29,20 @@ export interface Notification {
 export function toNotification(item: Item, readUpTo: string): Notification {
   const actorIds = Array.isArray(item.actorIds) ? item.actorIds.map(String) : [];
   const at = String(item.at);
-  return {
+  // Assigned rather than spread in, as toProfile: a page converts twenty of these.
+  const notification: Notification = {
     id: String(item.about),
     recipientId: String(item.recipientId),
     type: String(item.type) as NotificationType,
     actorIds,
     // The likers the post counts (the author's own like aside), less the latest.
     othersCount: Math.max(0, Number(item.likers ?? actorIds.length) - 1),
-    ...(typeof item.postId === 'string' ? { postId: item.postId } : {}),
-    ...(typeof item.commentId === 'string' ? { commentId: item.commentId } : {}),
     createdAt: at,
     read: at <= readUpTo,
   };
+  if (typeof item.postId === 'string') notification.postId = item.postId;
+  if (typeof item.commentId === 'string') notification.commentId = item.commentId;
+  return notification;
 }
 
 export interface NotificationState {

@@ -54,6 +54,33 @@ describe('batches of any size', () => {
     await expect(getAll(refusing, keys)).rejects.toThrow(/does not match the schema/);
   });
 
+  it("retries a single chunk's unprocessed keys after a backoff, and gives up after its attempts", async () => {
+    const keys: Key[] = Array.from({ length: 5 }, (_, i) => ({ PK: `P#${i}`, SK: 'X' }));
+    const calls: { at: number; keys: number }[] = [];
+    const leaving = (left: number) => ({
+      batchGet: async (chunk: Key[]) => {
+        calls.push({ at: performance.now(), keys: chunk.length });
+        const unprocessed = chunk.slice(0, Math.min(left--, chunk.length) > 0 ? 2 : 0);
+        return {
+          items: chunk.filter((key) => !unprocessed.includes(key)).map((key) => ({ ...key })),
+          unprocessed,
+          consumed: noCapacity,
+        };
+      },
+    });
+    const items = await getAll(leaving(2), keys, { baseDelayMs: 20 });
+    expect(items.map((item) => item.PK).sort()).toEqual(keys.map((key) => key.PK));
+    expect(calls.map((call) => call.keys)).toEqual([5, 2, 2]);
+    // The first retry waits the base delay, the next twice that, as DynamoDB asks.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(15);
+    expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(35);
+    calls.length = 0;
+    await expect(getAll(leaving(99), keys, { baseDelayMs: 1, attempts: 3 })).rejects.toThrow(
+      '2 keys stayed unprocessed',
+    );
+    expect(calls).toHaveLength(3);
+  });
+
   it('splits writes into 25s and gives up after its attempts with a clear error', async () => {
     const requests: BatchWriteRequest[] = Array.from({ length: 60 }, (_, i) => ({
       put: { PK: `P#${i}`, SK: 'X' },

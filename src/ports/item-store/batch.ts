@@ -4,7 +4,7 @@
  * unprocessed, with exponential backoff, as DynamoDB asks clients to.
  */
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
-import type { BatchWriteRequest, GetOptions, Item, ItemStore, Key } from './item-store.ts';
+import type { BatchGetResult, BatchWriteRequest, GetOptions, Item, ItemStore, Key } from './item-store.ts';
 import { uniqueKeys } from './key-map.ts';
 import { limits } from './rules.ts';
 
@@ -23,16 +23,20 @@ function chunks<T>(all: T[], size: number): T[][] {
   return result;
 }
 
-/** Calls `call` with what is pending until nothing is left, backing off between attempts. */
+/**
+ * Calls `call` with what is pending until nothing is left, backing off between attempts;
+ * `attempt` 1 when the caller has made the first itself.
+ */
 async function untilProcessed<T>(
   chunk: T[],
   call: (pending: T[]) => Promise<T[]>,
   what: string,
   options: RetryOptions,
+  attempt = 0,
 ): Promise<void> {
   const attempts = options.attempts ?? 8;
   let pending = chunk;
-  for (let attempt = 0; pending.length > 0; attempt++) {
+  for (; pending.length > 0; attempt++) {
     if (attempt >= attempts) {
       throw new PlazaError(
         'ProvisionedThroughputExceededException',
@@ -54,13 +58,19 @@ export async function getAll(
   if (keys.length > limits.batchGetKeys)
     return getChunks(store, chunks(uniqueKeys(keys), limits.batchGetKeys), options);
   // One chunk, nearly every read: the store refuses a repeated key, as DynamoDB does, so keys are
-  // made unique only then, rather than each key looked up once more on every read.
+  // made unique only then, rather than each key looked up once more on every read. Its first
+  // attempt is made here, without the retry loop's promises, as it nearly always gets everything.
+  let first: BatchGetResult;
   try {
-    return await getChunks(store, [keys], options);
+    first = await store.batchGet(keys, options);
   } catch (error) {
     if (!isPlazaError(error, 'ValidationException') || !error.message.includes('duplicates')) throw error;
     return getChunks(store, [uniqueKeys(keys)], options);
   }
+  if (first.unprocessed.length === 0) return first.items;
+  const items = [...first.items];
+  await untilProcessed(first.unprocessed, batchGetInto(store, items, options), 'keys', options, 1);
+  return items;
 }
 
 async function getChunks(
@@ -69,22 +79,19 @@ async function getChunks(
   options: GetOptions & RetryOptions,
 ): Promise<Item[]> {
   const items: Item[] = [];
-  await Promise.all(
-    keyChunks.map((chunk) =>
-      untilProcessed(
-        chunk,
-        async (pending) => {
-          const result = await store.batchGet(pending, options);
-          items.push(...result.items);
-          return result.unprocessed;
-        },
-        'keys',
-        options,
-      ),
-    ),
-  );
+  const call = batchGetInto(store, items, options);
+  await Promise.all(keyChunks.map((chunk) => untilProcessed(chunk, call, 'keys', options)));
   return items;
 }
+
+/** One BatchGet: what it found goes into `items`; it answers what is left unprocessed. */
+const batchGetInto =
+  (store: Pick<ItemStore, 'batchGet'>, items: Item[], options: GetOptions) =>
+  async (pending: Key[]): Promise<Key[]> => {
+    const result = await store.batchGet(pending, options);
+    items.push(...result.items);
+    return result.unprocessed;
+  };
 
 /**
  * Writes every request, in chunks of 25, retrying unprocessed ones. Chunks go one after another
