@@ -40,7 +40,7 @@ export function parsedPageItem(row: PageRow): Item {
 }
 
 /** An item parsed from its JSON and frozen to its leaves, to be handed to any number of readers. */
-export function sharedItem(json: string): Item {
+function sharedItem(json: string): Item {
   return deepFreeze(JSON.parse(json) as Item);
 }
 
