@@ -97,22 +97,31 @@ async function compare(
   return { plaza: measured(runs.plaza), bare: measured(runs.bare) };
 }
 
+/** One server's latency at a fixed rate, and its CPU time per request there. */
+type AtRate = OpenLoopResult & { cpuPerRequest: number };
+
 /**
  * Latency at a given load: the same requests at a fixed rate, open loop, over 50 connections, in
- * alternating rounds. The figures of each server's median round (by p99).
+ * alternating rounds. The figures of each server's median round (by p99), with CPU per request
+ * over all rounds: at the same rate, unlike each at its own limit, both pay alike for what a
+ * request costs the kernel and the event loop however busy the server is.
  */
 async function latencyAt(
+  server: ServerProcess<Servers>,
   rate: number,
   plaza: Target,
   bare: Target,
-): Promise<{ plaza: OpenLoopResult; bare: OpenLoopResult }> {
-  const results = await alternating(plaza, bare, (target) =>
-    openLoop({ ...target, rate, seconds: roundSeconds, connections }),
-  );
-  return {
-    plaza: medianBy(results.plaza, (result) => result.p99),
-    bare: medianBy(results.bare, (result) => result.p99),
-  };
+): Promise<{ plaza: AtRate; bare: AtRate }> {
+  const results = await alternating(plaza, bare, async (target) => {
+    const before = server.cpuSeconds() ?? 0;
+    const result = await openLoop({ ...target, rate, seconds: roundSeconds, connections });
+    return { ...result, cpu: (server.cpuSeconds() ?? 0) - before };
+  });
+  const atRate = (list: (OpenLoopResult & { cpu: number })[]): AtRate => ({
+    ...medianBy(list, (result) => result.p99),
+    cpuPerRequest: list.reduce((sum, result) => sum + result.cpu, 0) / (list.length * rate * roundSeconds),
+  });
+  return { plaza: atRate(results.plaza), bare: atRate(results.bare) };
 }
 
 export async function graphqlBenchmark(): Promise<void> {
@@ -161,7 +170,7 @@ export async function graphqlBenchmark(): Promise<void> {
   const feedLatency = [];
   for (const share of [0.5, 0.8]) {
     const rate = Math.round(share * feed.plaza.result.requests.average);
-    feedLatency.push({ share, rate, ...(await latencyAt(rate, ...feedTargets)) });
+    feedLatency.push({ share, rate, ...(await latencyAt(servers, rate, ...feedTargets)) });
   }
   let p = 0;
   const nextPost = () => postIds[(p++ * 7919) % postIds.length]!;
@@ -215,6 +224,11 @@ export async function graphqlBenchmark(): Promise<void> {
         'p50 ms': result.p50.toFixed(1),
         'p99 ms': result.p99.toFixed(1),
         'max ms': result.max.toFixed(1),
+        'CPU µs/req': Math.round(result.cpuPerRequest * 1e6),
+        'CPU ratio':
+          server === 'plaza'
+            ? `${(servers.bare.cpuPerRequest / servers.plaza.cpuPerRequest).toFixed(2)}×`
+            : '',
         'non-2xx or errors': result.errors,
       })),
     ),
