@@ -4,11 +4,14 @@
  * and the bare reference (scale-bare.ts: node:http + better-sqlite3 over the
  * same SQLite file with every cache Plaza has, taking the same POST body and
  * answering the same JSON). Prints
- * what the load needs as JSON.
+ * what the load needs as JSON, then takes `log <level>` on stdin: Plaza's log level from then
+ * on (its lines go to a file in the data folder, as `npm start > plaza.log` sends them).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pino from 'pino';
 import { createApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -19,7 +22,8 @@ import { startProfiler } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plaza-bench-graphql-'));
 const config = loadConfig({ DATA_DIR: dir, PORT: '0', PLAZA_SQLITE_SYNCHRONOUS: 'NORMAL' }, dir);
-const app = await createApp(config, { logger: createLogger({ level: 'silent' }) });
+const logger = createLogger({ level: 'silent' }, pino.destination({ dest: join(dir, 'plaza.log') }));
+const app = await createApp(config, { logger });
 const url = await app.listen();
 const started = performance.now();
 const { tokens, postIds } = await seedFeed(app);
@@ -32,7 +36,10 @@ process.stdout.write(
   `${JSON.stringify({ url, bareUrl, tokens, postIds, seconds, users: authors + viewers, follows: viewers * followsPerViewer })}\n`,
 );
 // Runs until the benchmark closes stdin.
-process.stdin.resume();
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const [command, level] = line.split(' ');
+  if (command === 'log' && level) logger.level = level;
+});
 process.stdin.on('end', async () => {
   if (profiler) writeFileSync(process.env.BENCH_CPU_PROFILE as string, JSON.stringify(await profiler.stop()));
   bare.server.close();

@@ -4,9 +4,9 @@
  * SQLite file with every cache Plaza has, taking the same POST body and
  * answering the same JSON (scale-bare.ts; graphql-servers.ts runs both in a
  * child process).
- * `homeFeed(limit: 20)` with author, counts and viewerHasLiked, `getPost`,
- * `notifications(limit: 20)` with each actor, and `{ __typename }`: what a
- * request costs before it reads anything.
+ * `homeFeed(limit: 20)` with author, counts and viewerHasLiked (also with
+ * `npm start`'s logging), `getPost`, `notifications(limit: 20)` with each
+ * actor, and `{ __typename }`: what a request costs before it reads anything.
  */
 import type autocannon from 'autocannon';
 import { homeFeedRequest, notificationsRequest } from './feed-seed.ts';
@@ -163,6 +163,17 @@ export async function graphqlBenchmark(): Promise<void> {
     ok:
       feed.plaza.result.requests.average >= 0.5 * feed.bare.result.requests.average &&
       feed.plaza.result.latency.p99 < 25,
+  });
+  // As `npm start` runs: LOG_LEVEL=info, two JSON lines a request (to a file here). Plaza has one log
+  // format everywhere, so there is no other development logging to measure.
+  servers.send('log info');
+  const logged = await compare(servers, ...closedLoops(feedTargets));
+  servers.send('log silent');
+  rows.push({
+    benchmark: 'homeFeed, LOG_LEVEL=info',
+    ...logged,
+    goal: "(npm start's logging)",
+    ok: true,
   });
   // In a closed loop every connection is always busy, so p99 is about twice 50 ÷ rate: a figure of
   // the rate. How fast a page comes under load is measured at a fixed rate instead, half and 80% of

@@ -57,6 +57,8 @@ export interface ServerProcess<T> {
    * server's cost per request, which other work on a shared machine skews far less than its rate.
    */
   cpuSeconds(): number | undefined;
+  /** Writes a line to the script's stdin (a command, for scripts that take them). */
+  send(line: string): void;
   /** Closes the script's stdin (it shuts down then) and waits for it to exit, if it has not. */
   stop(): Promise<void>;
 }
@@ -82,6 +84,9 @@ export async function startServerProcess<T>(
     ready: JSON.parse(firstLine) as T,
     cpuSeconds() {
       return child.pid === undefined ? undefined : procCpuSeconds(child.pid);
+    },
+    send(line) {
+      child.stdin!.write(`${line}\n`);
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
