@@ -82,41 +82,42 @@ export async function homeFeed(
         .map((item) => ({ postId: String(item.postId), authorId }));
     }),
   );
-  const entries = [
-    ...(await fanned).items.map((item) => ({ postId: String(item.postId), authorId: String(item.authorId) })),
-    ...merged.flat(),
-  ];
-  // Newest first (ULIDs sort by time), each post once.
-  const seen = new Set<string>();
-  const ordered = entries
-    .sort((a, b) => (a.postId < b.postId ? 1 : a.postId > b.postId ? -1 : 0))
-    .filter((entry) => (seen.has(entry.postId) ? false : (seen.add(entry.postId), true)))
-    .slice(0, limit);
+  const entries = (await fanned).items.map((item) => ({
+    postId: String(item.postId),
+    authorId: String(item.authorId),
+  }));
+  // Newest first (ULIDs sort by time), each post once. The feed's own page is that already (its
+  // sort keys are the post ids); only large authors' posts merged in need sorting.
+  let ordered = entries;
+  if (merged.some((posts) => posts.length > 0)) {
+    const seen = new Set<string>();
+    ordered = entries
+      .concat(merged.flat())
+      .sort((a, b) => (a.postId < b.postId ? 1 : a.postId > b.postId ? -1 : 0))
+      .filter((entry) => (seen.has(entry.postId) ? false : (seen.add(entry.postId), true)))
+      .slice(0, limit);
+  }
 
   const authorIds = [...new Set(ordered.map((entry) => entry.authorId))];
   const others = hidesNobody((await viewer).item) ? [] : authorIds.filter((id) => id !== userId);
+  const postKeys = ordered.map((entry) => keys.post(entry.postId));
   const [posts, related] = await Promise.all([
-    getAll(
-      store,
-      ordered.map((entry) => keys.post(entry.postId)),
-    ),
+    getAll(store, postKeys),
     getAll(
       store,
       authorIds
         .map(keys.profile)
-        .concat(ordered.map((entry) => keys.like(entry.postId, userId)))
+        .concat(postKeys.map(keys.likesOf(userId)))
         .concat(hiddenKeys(userId, others, { mutes: true, blockers: true })),
     ),
   ]);
   const postsById = new Map(posts.map((item) => [String(item.id), toPost(item)]));
-  const authors = new Map(
-    related.filter((item) => item.SK === 'PROFILE').map((item) => [String(item.id), toProfile(item)]),
-  );
-  const liked = new Set(
-    related
-      .filter((item) => String(item.SK).startsWith(sortPrefixes.like))
-      .map((item) => String(item.postId)),
-  );
+  const authors = new Map<string, Profile>();
+  const liked = new Set<string>();
+  for (const item of related) {
+    if (item.SK === 'PROFILE') authors.set(String(item.id), toProfile(item));
+    else if (String(item.SK).startsWith(sortPrefixes.like)) liked.add(String(item.postId));
+  }
 
   const hidden = hiddenIn(related);
   // A deleted post may still have a feed entry until the fan-out removes it: leave it out.

@@ -5,12 +5,22 @@
  */
 import type { Item, Key } from '../../ports/item-store/item-store.ts';
 
+const likeSortKey = (userId: string) => `LIKE#USER#${userId}`;
+
 export const keys = {
   profile: (userId: string): Key => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
   usernameClaim: (username: string): Key => ({ PK: `USERNAME#${username.toLowerCase()}`, SK: 'USERNAME' }),
   userPost: (userId: string, postId: string): Key => ({ PK: `USER#${userId}`, SK: `POST#${postId}` }),
   post: (postId: string): Key => ({ PK: `POST#${postId}`, SK: 'METADATA' }),
-  like: (postId: string, userId: string): Key => ({ PK: `POST#${postId}`, SK: `LIKE#USER#${userId}` }),
+  like: (postId: string, userId: string): Key => ({ PK: `POST#${postId}`, SK: likeSortKey(userId) }),
+  /**
+   * One user's likes of a page of posts, by the posts' keys: each key string made once for the
+   * page, as a string made anew is hashed anew by every map it is looked up in.
+   */
+  likesOf: (userId: string): ((post: Key) => Key) => {
+    const SK = likeSortKey(userId);
+    return (post) => ({ PK: post.PK, SK });
+  },
   comment: (postId: string, commentId: string): Key => ({ PK: `POST#${postId}`, SK: `COMMENT#${commentId}` }),
   follower: (userId: string, followerId: string): Key => ({
     PK: `USER#${userId}`,
