@@ -26,4 +26,40 @@ describe('request loaders', () => {
     expect(batchGet).toHaveBeenCalledTimes(1);
     expect(batchGet.mock.calls[0]![0]).toHaveLength(3);
   });
+
+  it('answer a primed profile without a read, and never let a later prime replace a profile read', async () => {
+    const stored = {
+      ...keys.profile('ben'),
+      id: 'ben',
+      username: 'ben',
+      createdAt: '2026-12-07T10:00:00.000Z',
+    };
+    const batchGet = vi.fn(async (asked: Key[]) => ({
+      items: asked.some((key) => key.PK === stored.PK) ? [stored] : [],
+      unprocessed: [],
+    }));
+    const loaders = requestLoaders({ social: { store: { batchGet } } } as unknown as GraphQLServices);
+    const ada = {
+      id: 'ada',
+      username: 'ada',
+      followerCount: 0,
+      followingCount: 0,
+      postCount: 0,
+      createdAt: '',
+    };
+
+    loaders.profiles.prime('ada', ada);
+    expect(loaders.profiles.user('ada')).toBe(ada);
+    expect(await loaders.profiles.load('ada')).toBe(ada);
+    // A second prime of the same user changes nothing.
+    loaders.profiles.prime('ada', { ...ada, username: 'other' });
+    expect(loaders.profiles.user('ada')).toBe(ada);
+    expect(batchGet).not.toHaveBeenCalled();
+
+    const ben = await loaders.profiles.load('ben');
+    expect(ben).toMatchObject({ id: 'ben', username: 'ben' });
+    loaders.profiles.prime('ben', { ...ada, id: 'ben', username: 'stale' });
+    expect(await loaders.profiles.user('ben')).toBe(ben);
+    expect(batchGet).toHaveBeenCalledTimes(1);
+  });
 });

@@ -145,11 +145,15 @@ class RequestProfiles implements ProfileLoader {
   load(id: string) {
     let profile = this.loaded.get(id);
     if (!profile) {
-      try {
-        // Asked for now, in this turn, so that it joins the batch of the items asked beside it.
-        profile = this.items.load(keys.profile(requireUserId(id))).then((item) => item && toProfile(item));
-      } catch (error) {
-        profile = Promise.reject(error as Error);
+      const primed = this.primed.get(id);
+      if (primed) profile = Promise.resolve(primed);
+      else {
+        try {
+          // Asked for now, in this turn, so that it joins the batch of the items asked beside it.
+          profile = this.items.load(keys.profile(requireUserId(id))).then((item) => item && toProfile(item));
+        } catch (error) {
+          profile = Promise.reject(error as Error);
+        }
       }
       this.loaded.set(id, profile);
     }
@@ -160,11 +164,9 @@ class RequestProfiles implements ProfileLoader {
     return this.primed.get(id) ?? this.load(id).then((profile) => profile ?? null);
   }
 
+  /** Kept as it is: a promise of it is made only if someone asks `load` (a feed page's authors are asked `user`). */
   prime(id: string, profile: Profile) {
-    if (!this.loaded.has(id)) {
-      this.loaded.set(id, Promise.resolve(profile));
-      this.primed.set(id, profile);
-    }
+    if (!this.loaded.has(id) && !this.primed.has(id)) this.primed.set(id, profile);
   }
 }
 
