@@ -7,13 +7,22 @@
  * `notify <n>` (each viewer gets a notification of their own: the author
  * followed them, written in one go as a seed or a restore would, so they reach
  * subscribers through the change stream like any other) and
- * `bare <n>` (the bare server sends the same-sized event to every socket).
+ * `bare <n>` (the bare server sends the same-sized event to every socket) and
+ * `bare-notify <n>` (the bare server writes the same 5,000 notifications to a SQLite file of its
+ * own in one transaction, then sends each recipient's socket its own).
  * BENCH_CPU_PROFILE=<file>: a CPU profile of the servers from the first client on.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { WebSocketServer } from 'ws';
-import { writeFileSync } from 'node:fs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { startSqliteCheckpointer } from '../src/adapters/sqlite/sqlite-checkpointer.ts';
+import { openSqlite } from '../src/adapters/sqlite/sqlite-database.ts';
+import { createSqliteTables, itemRow, upsertItemSql } from '../src/adapters/sqlite/sqlite-schema.ts';
 import { keys, notificationsIndex } from '../src/domain/social/keys.ts';
+import { itemSize } from '../src/ports/item-store/rules.ts';
+import { mainTable } from '../src/ports/item-store/table.ts';
 import { startTestServer } from '../test/support/app-harness.ts';
 import { benchConfigFile, startProfiler } from './harness.ts';
 
@@ -34,10 +43,10 @@ for (let i = 0; i < viewers; i++) {
 }
 
 /** A FOLLOW notification from the author to every viewer, as notify.ts writes it, moved up to now. */
-async function notifyEveryone(): Promise<void> {
+function notificationItems() {
   const at = new Date().toISOString();
   const about = `FOLLOW#${author.id}`;
-  const items = viewerIds.map((recipient) => ({
+  return viewerIds.map((recipient) => ({
     ...keys.notification(recipient, about),
     ...notificationsIndex(recipient, at, about),
     type: 'FOLLOW',
@@ -46,6 +55,10 @@ async function notifyEveryone(): Promise<void> {
     at,
     recipientId: recipient,
   }));
+}
+
+async function notifyEveryone(): Promise<void> {
+  const items = notificationItems();
   const writes = [];
   for (let i = 0; i < items.length; i += 25)
     writes.push(server.app.stores.main.batchWrite(items.slice(i, i + 25).map((item) => ({ put: item }))));
@@ -57,6 +70,43 @@ async function notifyEveryone(): Promise<void> {
 
 const bare = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 await new Promise((resolve) => bare.once('listening', resolve));
+// The bare notification path: each socket under the user (and subscription id) its URL names, a
+// SQLite file of its own with the table's schema and Plaza's WAL settings, the actor's profile in
+// memory as Plaza's row cache holds it.
+const sockets = new Map<string, { socket: WebSocket; subscription: string }>();
+bare.on('connection', (socket, request) => {
+  const query = new URL(request.url ?? '/', 'http://bare').searchParams;
+  const user = query.get('user');
+  if (user) sockets.set(user, { socket, subscription: query.get('sub') ?? '1' });
+});
+const bareDir = mkdtempSync(join(tmpdir(), 'plaza-bench-bare-'));
+const bareDb = openSqlite({ path: join(bareDir, 'bare.db'), synchronous: 'NORMAL' });
+const bareTable = mainTable('bare');
+createSqliteTables(bareDb, bareTable);
+const bareCheckpointer = startSqliteCheckpointer(bareDb);
+const bareUpsert = bareDb.prepare(upsertItemSql(bareTable));
+const writeAll = bareDb.transaction((items: ReturnType<typeof notificationItems>) => {
+  for (const item of items) bareUpsert.run(...itemRow(bareTable, item, JSON.stringify(item), itemSize(item)));
+});
+const authorProfile = (await server.app.stores.main.get(keys.profile(author.id))).item;
+const actor = { id: author.id, username: authorProfile?.username ?? null };
+
+/** The bare notification: the same items written in one transaction, then each sent its own. */
+function bareNotifyEveryone(): number {
+  const started = performance.now();
+  const items = notificationItems();
+  writeAll.immediate(items);
+  const wrote = performance.now() - started;
+  for (const item of items) {
+    const to = sockets.get(item.recipientId);
+    if (!to) continue;
+    const onNotification = { id: item.about, type: item.type, createdAt: item.at, actor };
+    to.socket.send(
+      JSON.stringify({ id: to.subscription, type: 'next', payload: { data: { onNotification } } }),
+    );
+  }
+  return wrote;
+}
 const profiler = process.env.BENCH_CPU_PROFILE ? await startProfiler() : undefined;
 
 process.stdout.write(
@@ -66,6 +116,7 @@ process.stdout.write(
     bareUrl: `ws://127.0.0.1:${(bare.address() as { port: number }).port}`,
     authorId: author.id,
     tokens,
+    viewerIds,
   })}\n`,
 );
 
@@ -78,6 +129,9 @@ for await (const line of createInterface({ input: process.stdin })) {
     await notifyEveryone();
     // How much of the delay was writing the 5,000 notifications, before any could be delivered.
     process.stdout.write(`wrote ${(performance.now() - started).toFixed(1)}\n`);
+    continue;
+  } else if (command === 'bare-notify') {
+    process.stdout.write(`wrote ${bareNotifyEveryone().toFixed(1)}\n`);
     continue;
   } else if (command === 'bare') {
     const payload = JSON.stringify({
@@ -100,4 +154,7 @@ for await (const line of createInterface({ input: process.stdin })) {
 }
 if (profiler) writeFileSync(process.env.BENCH_CPU_PROFILE as string, JSON.stringify(await profiler.stop()));
 bare.close();
+await bareCheckpointer.stop();
+bareDb.close();
+rmSync(bareDir, { recursive: true, force: true });
 await server.close();

@@ -8,7 +8,9 @@
  * sockets in the same run (no GraphQL, no auth, no resolution). The notification
  * case gives each of the 5,000 users a notification of their own at once (the
  * notifications written in one go, as a seed or a restore would), each to be
- * delivered to its recipient alone.
+ * delivered to its recipient alone; its bare reference writes the same items to a
+ * SQLite file in one transaction, then sends each recipient its own (no change
+ * stream, no GraphQL).
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -25,6 +27,7 @@ interface Ready {
   bareUrl: string;
   authorId: string;
   tokens: string[];
+  viewerIds: string[];
 }
 
 interface Client {
@@ -209,6 +212,7 @@ export async function subscriptionsBenchmark(): Promise<void> {
   const outcomes: {
     name: string;
     goal: string;
+    event: Scenario['event'];
     plaza: Outcome;
     writeMs: number | undefined;
     afterWriteP99: number | undefined;
@@ -232,6 +236,7 @@ export async function subscriptionsBenchmark(): Promise<void> {
     outcomes.push({
       name: scenario.name,
       goal: scenario.goal,
+      event: scenario.event,
       plaza: { ...plaza, connectSeconds },
       writeMs: writes.length > 0 ? median(writes) : undefined,
       afterWriteP99: afterWrite.length > 0 ? percentile(afterWrite, 0.99) : undefined,
@@ -240,47 +245,80 @@ export async function subscriptionsBenchmark(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 
-  const bareClients = await openAll(
-    ready,
-    () =>
+  // The bare references, each for its kind of event: a prepared string to every socket for a post;
+  // for the notifications, the same items written to SQLite in one transaction, then each
+  // recipient's own sent to its socket (a socket per user, named in its URL).
+  const bareOpen =
+    (user?: (i: number) => string): Scenario['open'] =>
+    (_token, i) =>
       new Promise((resolve, reject) => {
-        const socket = new WebSocket(ready.bareUrl);
+        const socket = new WebSocket(user ? `${ready.bareUrl}/?user=${user(i)}&sub=${i}` : ready.bareUrl);
         const client: Client = { socket, onEvent: undefined };
         socket.once('error', reject);
         socket.once('open', () => resolve(client));
         socket.on('message', () => client.onEvent?.());
-      }),
-  );
-  const bare = await measureFanOut(bareClients, (n) => command(`bare ${n}`));
-  for (const client of bareClients) client.socket.terminate();
+      });
+  const measureBare = async (open: Scenario['open'], event: string) => {
+    const clients = await openAll(ready, open);
+    writes.length = 0;
+    const outcome = await measureFanOut(clients, (n) => command(`${event} ${n}`));
+    for (const client of clients) client.socket.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return { outcome, writeMs: writes.length > 0 ? median(writes) : undefined };
+  };
+  const bare = {
+    post: await measureBare(bareOpen(), 'bare'),
+    notify: outcomes.some(({ event }) => event === 'notify')
+      ? await measureBare(
+          bareOpen((i) => ready.viewerIds[i % ready.viewerIds.length]!),
+          'bare-notify',
+        )
+      : undefined,
+  };
   child.stdin.end();
   await new Promise((resolve) => child.once('exit', resolve));
 
   console.log(
-    `\n${SUBSCRIBERS} subscribers, ${POSTS} posts each; delay from asking for the post to each delivery ` +
-      `(bare: p50 ${bare.p50.toFixed(0)} ms, p99 ${bare.p99.toFixed(0)} ms); ` +
+    `\n${SUBSCRIBERS} subscribers, ${POSTS} events each; delay from asking for the event to each delivery; ` +
       `load average ${loadAtStart} at the start, ${loadAverage()} at the end`,
   );
+  const bareRows = [
+    { scenario: 'bare ws broadcast (posts)', ...bare.post },
+    ...(bare.notify ? [{ scenario: 'bare SQLite + ws, own notification each', ...bare.notify }] : []),
+  ];
   console.table(
-    outcomes.map(({ name, plaza, writeMs, afterWriteP99 }) => ({
-      scenario: name,
+    [
+      ...outcomes.map(({ name, plaza, writeMs, afterWriteP99 }) => ({
+        scenario: name,
+        outcome: plaza,
+        writeMs,
+        afterWriteP99,
+      })),
+      ...bareRows.map(({ scenario, outcome, writeMs }) => ({
+        scenario,
+        outcome,
+        writeMs,
+        afterWriteP99: undefined,
+      })),
+    ].map(({ scenario, outcome, writeMs, afterWriteP99 }) => ({
+      scenario,
       'of which writing ms': writeMs === undefined ? '' : Math.round(writeMs),
       'p99 after the write ms': afterWriteP99 === undefined ? '' : Math.round(afterWriteP99),
-      'connect s': plaza.connectSeconds.toFixed(1),
-      'p50 ms': Math.round(plaza.p50),
-      'p99 ms': Math.round(plaza.p99),
-      'last ms': Math.round(plaza.last),
+      'connect s': outcome.connectSeconds ? outcome.connectSeconds.toFixed(1) : '',
+      'p50 ms': Math.round(outcome.p50),
+      'p99 ms': Math.round(outcome.p99),
+      'last ms': Math.round(outcome.last),
     })),
   );
-  const rows: Row[] = outcomes.map(({ name, goal, plaza }) => ({
+  const rows: Row[] = outcomes.map(({ name, goal, event, plaza }) => ({
     benchmark: name,
     plaza: plaza.perSecond,
-    bare: bare.perSecond,
+    bare: (bare[event] ?? bare.post).outcome.perSecond,
     goal,
     ok: plaza.p99 < 250 && plaza.perSecond >= 10_000,
   }));
   printTable(
-    'Subscriptions: deliveries per second (ratio = Plaza / bare ws broadcast)',
+    'Subscriptions: deliveries per second (ratio = Plaza / its bare reference)',
     rows,
     'deliveries/s',
   );
