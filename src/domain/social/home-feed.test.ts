@@ -7,6 +7,7 @@ import { followUser } from './follow-user.ts';
 import { homeFeed, type FeedItem } from './home-feed.ts';
 import { partitions } from './keys.ts';
 import { likePost } from './like-post.ts';
+import type { ItemStore, Key } from '../../ports/item-store/item-store.ts';
 
 let world: SocialWorld;
 afterEach(() => world.close());
@@ -85,6 +86,36 @@ describe('homeFeed', () => {
       'ben1',
       'ben0',
     ]);
+  });
+
+  it('hydrates a page of many authors in one batch read', async () => {
+    world = socialWorld();
+    const ana = await world.user('ana');
+    const authors = await Promise.all(Array.from({ length: 12 }, (_, i) => world.user(`w${i}`)));
+    for (const author of authors) await followUser(ana, author, world.social);
+    for (const author of authors) await createPost(author, { description: author }, world.social);
+    await likePost(
+      ana,
+      (await createPost(authors[0]!, { description: 'liked' }, world.social)).id,
+      world.social,
+    );
+    await world.fanOut();
+    const batchGets: number[] = [];
+    const store = world.social.store;
+    const batchGet = (keys: Key[]) => (batchGets.push(keys.length), store.batchGet(keys));
+    const counted = {
+      ...world.social,
+      store: new Proxy(store, {
+        get: (target, name: keyof ItemStore) =>
+          name === 'batchGet' ? batchGet : (target[name] as (...args: unknown[]) => unknown).bind?.(target),
+      }),
+    };
+    const { items } = await homeFeed(ana, { limit: 20 }, counted);
+    expect(items).toHaveLength(13);
+    expect(items[0]).toMatchObject({ post: { description: 'liked' }, viewerHasLiked: true });
+    expect(items.every((item) => item.author?.id === item.post.authorId)).toBe(true);
+    // 13 posts, 12 authors, 13 likes: one call.
+    expect(batchGets).toEqual([38]);
   });
 
   it('refuses a cursor that is not a post id, a bad limit and a bad viewer', async () => {
