@@ -49,23 +49,35 @@ export function utf8Length(text: string): number {
 function numberSize(value: number): number {
   // DynamoDB stores numbers as variable-length decimals: about one byte per two
   // significant digits, plus one byte (and one more for a negative number).
-  const digits = Math.abs(value).toExponential().replace(/e.*$/, '').replace('.', '').length;
-  return Math.ceil(digits / 2) + 1 + (value < 0 ? 1 : 0);
+  return Math.ceil(significantDigits(Math.abs(value)) / 2) + 1 + (value < 0 ? 1 : 0);
+}
+
+/** The digits of the shortest decimal that gives `value` back, less leading and trailing zeros. */
+export function significantDigits(value: number): number {
+  // Counts and times, nearly every number stored: integers, exact in a double below 2^53.
+  if (Number.isSafeInteger(value)) {
+    if (value === 0) return 1;
+    let digits = value;
+    while (digits % 10 === 0) digits /= 10;
+    return String(digits).length;
+  }
+  return value.toExponential().replace(/e.*$/, '').replace('.', '').length;
 }
 
 function valueSize(value: AttributeValue): number {
   if (typeof value === 'string') return utf8Length(value);
   if (typeof value === 'number') return numberSize(value);
   if (typeof value === 'boolean' || value === null) return 1;
+  let size = 3;
   if (Array.isArray(value)) {
-    let size = 3;
     for (const element of value) size += valueSize(element) + 1;
     return size;
   }
-  let size = 3;
-  for (const [name, element] of Object.entries(value)) {
-    if (element === undefined) continue;
-    size += utf8Length(name) + valueSize(element) + 1;
+  // for…in rather than Object.entries: every write sizes its item, and the entries were an array
+  // of pairs made and dropped each time.
+  for (const name in value) {
+    const element = value[name];
+    if (element !== undefined) size += utf8Length(name) + valueSize(element) + 1;
   }
   return size;
 }
@@ -73,9 +85,9 @@ function valueSize(value: AttributeValue): number {
 /** An item's size in bytes as DynamoDB counts it: attribute names plus values. */
 export function itemSize(item: Item): number {
   let size = 0;
-  for (const [name, value] of Object.entries(item)) {
-    if (value === undefined) continue;
-    size += utf8Length(name) + valueSize(value);
+  for (const name in item) {
+    const value = item[name];
+    if (value !== undefined) size += utf8Length(name) + valueSize(value);
   }
   return size;
 }
@@ -183,18 +195,28 @@ function validateKeyPart(value: unknown, name: 'PK' | 'SK', max: number): void {
 }
 
 function validateValue(value: unknown, path: string): void {
-  if (value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean')
-    return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw invalid(`The number at ${path} is not finite`);
-    return;
+  if (value === undefined || value === null) return;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw invalid(`The number at ${path} is not finite`);
+      return;
   }
   if (Array.isArray(value)) {
-    value.forEach((element, i) => validateValue(element, `${path}[${i}]`));
+    // An element's path is only made for an element that needs looking into.
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
+      if (typeof element !== 'string') validateValue(element, `${path}[${i}]`);
+    }
     return;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const [name, element] of Object.entries(value)) validateValue(element, `${path}.${name}`);
+    for (const name in value) {
+      const element: unknown = (value as Record<string, unknown>)[name];
+      if (typeof element !== 'string') validateValue(element, `${path}.${name}`);
+    }
     return;
   }
   throw invalid(`Unsupported type for attribute ${path}`);
@@ -205,9 +227,10 @@ export function validateItem(table: TableDefinition, item: Item): number {
   if (typeof item !== 'object' || item === null || Array.isArray(item))
     throw invalid('An item must be an object');
   validateKey(keyOf(item));
-  for (const [name, value] of Object.entries(item)) {
+  for (const name in item) {
     if (name.length === 0) throw invalid('Empty attribute name');
-    validateValue(value, name);
+    const value: unknown = item[name];
+    if (typeof value !== 'string') validateValue(value, name);
   }
   validateIndexKeys(table, item);
   const size = itemSize(item);
@@ -218,20 +241,22 @@ export function validateItem(table: TableDefinition, item: Item): number {
 /** Index key attributes, when present, must be non-empty strings (an item without them is simply not indexed). */
 export function validateIndexKeys(table: TableDefinition, item: Item): void {
   for (const index of table.indexes) {
-    for (const name of [index.partitionKey, index.sortKey]) {
-      const value = item[name];
-      if (value === undefined) continue;
-      if (typeof value !== 'string') {
-        throw invalid(
-          `One or more parameter values were invalid: Type mismatch for Index Key ${name} Expected: S Actual: ${typeof value === 'number' ? 'N' : 'other'} IndexName: ${index.name}`,
-        );
-      }
-      if (value.length === 0) {
-        throw invalid(
-          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: ${index.name}, IndexKey: ${name}`,
-        );
-      }
-    }
+    validateIndexKey(index, index.partitionKey, item[index.partitionKey]);
+    validateIndexKey(index, index.sortKey, item[index.sortKey]);
+  }
+}
+
+function validateIndexKey(index: IndexDefinition, name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string') {
+    throw invalid(
+      `One or more parameter values were invalid: Type mismatch for Index Key ${name} Expected: S Actual: ${typeof value === 'number' ? 'N' : 'other'} IndexName: ${index.name}`,
+    );
+  }
+  if (value.length === 0) {
+    throw invalid(
+      `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: ${index.name}, IndexKey: ${name}`,
+    );
   }
 }
 
