@@ -164,7 +164,7 @@ export async function graphqlBenchmark(): Promise<void> {
       feed.plaza.result.requests.average >= 0.5 * feed.bare.result.requests.average &&
       feed.plaza.result.latency.p99 < 25,
   });
-  // As `npm start` runs: LOG_LEVEL=info, two JSON lines a request (to a file here). Plaza has one log
+  // As `npm start` runs: LOG_LEVEL=info, one JSON line a request (to a file here). Plaza has one log
   // format everywhere, so there is no other development logging to measure.
   servers.send('log info');
   const logged = await compare(servers, ...closedLoops(feedTargets));

@@ -6,6 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { withLanes } from '../edge/http/lanes.ts';
 import { registerRequestIdHeader, requestIdOf } from '../edge/http/request-ids.ts';
+import { RequestLogging } from '../edge/http/request-logging.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 
@@ -31,6 +32,7 @@ export function createServer(config: Config, logger: Logger): FastifyInstance {
       return node;
     },
     loggerInstance: logger as FastifyBaseLogger,
+    logController: new RequestLogging(),
     // The largest request body of any route, GraphQL's lane included (it reads Fastify's initialConfig).
     bodyLimit: 1024 * 1024,
     genReqId: (request) => requestIdOf(request.headers),

@@ -82,6 +82,17 @@ describe('request ids', () => {
     expect(notFound.headers.get('x-amzn-requestid')).toMatch(uuid);
     const seen = lines().filter((line) => line.reqId === 'client-trace-0001');
     expect(seen.map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
+    // One line a request at info, with what the request was and how it ended; its arrival at debug.
+    expect(seen.map((line) => line.level)).toEqual([20, 30]);
+    expect(seen[1]).toMatchObject({ req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } });
+    const healthLines = lines().filter(
+      (line) => (line.req as { url?: string } | undefined)?.url === '/healthz',
+    );
+    expect(healthLines.map((line) => [line.level, line.msg])).toEqual([
+      [20, 'incoming request'],
+      [30, 'request completed'],
+    ]);
+    expect(healthLines[1]).toMatchObject({ req: { method: 'GET' }, res: { statusCode: 200 } });
   });
 
   it("ties a mutation's request to the stream consumers' lines by the item's id and the change record's", async () => {

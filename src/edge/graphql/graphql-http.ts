@@ -64,6 +64,11 @@ export interface GraphQLHttpOptions extends CallerOptions {
   maxBodyBytes: number;
 }
 
+/** What the logger's `req` serializer reads, as Fastify's request gives it. */
+function loggedRequest({ method, url, headers, socket }: IncomingMessage) {
+  return { method, url, host: headers.host, ip: socket.remoteAddress, socket };
+}
+
 /** What authentication reads of a request: its headers, and what a SigV4 signature covers. */
 interface HttpRequest {
   method: string;
@@ -111,13 +116,10 @@ export function graphqlHttp(options: GraphQLHttpOptions, run: RunOptions) {
     const started = performance.now();
     const reqId = requestIdOf(request.headers);
     const log = new LazyChild(options.logger, { reqId });
-    // The two lines Fastify writes for every other route, with the same fields.
-    const logging = options.logger.isLevelEnabled('info');
-    if (logging) {
-      const { method, url, headers, socket } = request;
-      const req = { method, url, host: headers.host, ip: socket.remoteAddress, socket };
-      options.logger.info({ reqId, req }, 'incoming request');
-    }
+    // The lines the other routes write (request-logging.ts), with the same fields.
+    const { logger } = options;
+    const req = logger.isLevelEnabled('info') ? loggedRequest(request) : undefined;
+    if (req && logger.isLevelEnabled('debug')) logger.debug({ reqId, req }, 'incoming request');
     let outcome: Outcome;
     try {
       outcome = await answerPost(request, log);
@@ -133,9 +135,9 @@ export function graphqlHttp(options: GraphQLHttpOptions, run: RunOptions) {
       'x-amzn-RequestId': reqId,
     });
     response.end(json);
-    if (logging) {
+    if (req) {
       const res = { statusCode: outcome.status };
-      options.logger.info({ reqId, res, responseTime: performance.now() - started }, 'request completed');
+      logger.info({ reqId, req, res, responseTime: performance.now() - started }, 'request completed');
     }
   }
 
