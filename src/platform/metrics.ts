@@ -5,6 +5,7 @@
  * registry stays empty (for deployments measured by other means).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastHistogram } from './fast-histogram.ts';
 
 type LabelValues<L extends string> = Partial<Record<L, string | number>>;
 
@@ -116,6 +117,13 @@ function createInstruments(registry: Registry) {
     buckets: number[],
     labelNames: readonly L[] = [],
   ) => new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+  // Observed on every request and every store call: the histogram made for that (fast-histogram.ts).
+  const hotHistogram = <L extends string = string>(
+    name: string,
+    help: string,
+    buckets: number[],
+    labelNames: readonly L[] = [],
+  ) => new FastHistogram<L>({ name, help, labelNames, buckets, registers: [registry] });
   return {
     consumedReadUnits: counter(
       'plaza_consumed_read_capacity_units_total',
@@ -149,7 +157,7 @@ function createInstruments(registry: Registry) {
       'Requests answered with an error, per operation and error type (AppSync 4XX/5XX errors).',
       ['operation', 'type'],
     ),
-    latency: histogram(
+    latency: hotHistogram(
       'plaza_latency_seconds',
       'Request latency, per GraphQL operation or HTTP route (AppSync Latency).',
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
@@ -176,7 +184,7 @@ function createInstruments(registry: Registry) {
       'Item-store requests refused for throughput, by table and operation (DynamoDB ThrottledRequests).',
       ['table', 'operation'],
     ),
-    successfulRequestLatency: histogram(
+    successfulRequestLatency: hotHistogram(
       'plaza_successful_request_latency_seconds',
       'Latency of successful item-store requests, by table and operation (DynamoDB SuccessfulRequestLatency).',
       [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
@@ -209,10 +217,10 @@ export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boo
   const { consumedReadUnits, consumedWriteUnits, throttledRequests, successfulRequestLatency } = instruments;
   // Label children are looked up once per table and index: the meter runs on every store call.
   const children = new Map<string, { read: Counter.Internal; write: Counter.Internal }>();
-  const latencyChildren = new Map<string, Histogram.Internal<'table' | 'operation'>>();
+  const latencyRecorders = new Map<string, (seconds: number) => void>();
   const operationChildren = new Map<
     string,
-    { requests: Counter.Internal; latency: Histogram.Internal<'operation'> }
+    { requests: Counter.Internal; latency: (seconds: number) => void }
   >();
   return {
     enabled: true,
@@ -225,12 +233,12 @@ export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boo
         // are named (graphql-engine.ts), the routes' by the routes.
         child = {
           requests: instruments.requests.labels({ operation }),
-          latency: instruments.latency.labels({ operation }),
+          latency: instruments.latency.recorder({ operation }),
         };
         operationChildren.set(operation, child);
       }
       child.requests.inc();
-      child.latency.observe(seconds);
+      child.latency(seconds);
     },
     capacityMeter: {
       consumed({ table, index, readUnits, writeUnits }) {
@@ -248,12 +256,12 @@ export function createMetrics(options: { defaultMetrics?: boolean; enabled?: boo
     storeRequests: {
       succeeded({ table, operation, seconds }) {
         const id = `${table}\u0000${operation}`;
-        let child = latencyChildren.get(id);
-        if (!child) {
-          child = successfulRequestLatency.labels({ table, operation });
-          latencyChildren.set(id, child);
+        let record = latencyRecorders.get(id);
+        if (!record) {
+          record = successfulRequestLatency.recorder({ table, operation });
+          latencyRecorders.set(id, record);
         }
-        child.observe(seconds);
+        record(seconds);
       },
       throttled({ table, operation }) {
         throttledRequests.inc({ table, operation });
