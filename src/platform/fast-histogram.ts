@@ -1,6 +1,6 @@
 /**
- * A Prometheus histogram for the observations every request makes (its latency, each item-store
- * call's), exposed through prom-client's registry in prom-client's own shape, so /metrics,
+ * Plaza's Prometheus histogram, made for the observations every request makes (its latency, each
+ * item-store call's) and used for every histogram, exposed through prom-client's registry in prom-client's own shape, so /metrics,
  * `getMetricsAsJSON` and the alarms read it as any other metric. prom-client's Histogram builds
  * and looks up a string of the labels on every observation, about 0.5 µs, five times a feed
  * request; here a label set's series is found once (`recorder`), and an observation is a bucket
