@@ -121,19 +121,22 @@ class ItemCache {
 }
 
 class RequestLikes implements LikeLoader {
-  /** By post, then viewer. */
+  /**
+   * By viewer, then post: a request has one viewer (an event's subscribers a few), so a feed
+   * page's likes share one inner Map rather than making one per post.
+   */
   private readonly known = new KeyMap<boolean | Promise<boolean>>();
   constructor(private readonly items: ItemLoader) {}
 
   has(postId: string, viewerId: string) {
-    let liked = this.known.get(postId, viewerId);
+    let liked = this.known.get(viewerId, postId);
     if (liked === undefined)
-      this.known.set(postId, viewerId, (liked = this.items.load(keys.like(postId, viewerId)).then(Boolean)));
+      this.known.set(viewerId, postId, (liked = this.items.load(keys.like(postId, viewerId)).then(Boolean)));
     return liked;
   }
 
   prime(postId: string, viewerId: string, liked: boolean) {
-    this.known.set(postId, viewerId, liked);
+    this.known.set(viewerId, postId, liked);
   }
 }
 

@@ -45,4 +45,15 @@ describe('KeyMap', () => {
     for (const sk of ['A', 'B', 'C']) expect(seen.add({ PK: 'P', SK: sk })).toBe(false);
     expect(seen.add({ PK: 'Q', SK: 'A' })).toBe(false);
   });
+
+  it('sees each key once in a partition with many sort keys (kept in a Set past a few)', () => {
+    const seen = new KeySet();
+    const sortKeys = Array.from({ length: 30 }, (_, i) => `LIKE#${i}`);
+    for (const sk of sortKeys) expect(seen.add({ PK: 'P', SK: sk })).toBe(true);
+    for (const sk of sortKeys) expect(seen.add({ PK: 'P', SK: sk })).toBe(false);
+    expect(seen.add({ PK: 'P', SK: 'LIKE#30' })).toBe(true);
+    expect(seen.add({ PK: 'P', SK: 'LIKE#30' })).toBe(false);
+    // The same sort key in another partition is another key.
+    expect(seen.add({ PK: 'Q', SK: 'LIKE#0' })).toBe(true);
+  });
 });
