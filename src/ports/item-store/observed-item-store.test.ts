@@ -4,13 +4,19 @@ import type { ItemStore } from './item-store.ts';
 import { observedItemStore, type RequestObserver } from './observed-item-store.ts';
 
 function recorder() {
-  const succeeded: { operation: string; seconds: number }[] = [];
+  const succeeded: { table: string; operation: string; seconds: number }[] = [];
   const throttled: string[] = [];
+  const asked: string[] = [];
   const observer: RequestObserver = {
-    succeeded: ({ operation, seconds }) => succeeded.push({ operation, seconds }),
-    throttled: ({ operation }) => throttled.push(operation),
+    operation: (table, operation) => {
+      asked.push(operation);
+      return {
+        succeeded: (seconds) => succeeded.push({ table, operation, seconds }),
+        throttled: () => throttled.push(operation),
+      };
+    },
   };
-  return { observer, succeeded, throttled };
+  return { observer, succeeded, throttled, asked };
 }
 
 const noCapacity = { readUnits: 0, writeUnits: 0 };
@@ -32,17 +38,21 @@ describe('an observed item store', () => {
         return { consumed: noCapacity };
       },
     } as unknown as ItemStore;
-    const { observer, succeeded, throttled } = recorder();
+    const { observer, succeeded, throttled, asked } = recorder();
     const store = observedItemStore(inner, observer);
 
     await store.get({ PK: 'A', SK: 'B' });
+    await store.get({ PK: 'A', SK: 'C' });
     await store.transactWrite([{ check: { PK: 'A', SK: 'B' }, conditions: [{ op: 'itemExists' }] }]);
     throttle = true;
     await expect(store.get({ PK: 'A', SK: 'B' })).rejects.toThrow('slow down');
     await expect(store.query({ partition: 'A' })).rejects.toThrow('bad query');
 
-    expect(succeeded.map((s) => s.operation)).toEqual(['GetItem', 'TransactWriteItems']);
+    expect(succeeded.map((s) => s.operation)).toEqual(['GetItem', 'GetItem', 'TransactWriteItems']);
+    expect(succeeded.every((s) => s.table === 'plaza')).toBe(true);
     expect(succeeded[0]?.seconds).toBeGreaterThanOrEqual(0.004);
+    // Each operation's reporter is asked for once, on its first outcome (a failed query has none).
+    expect(asked).toEqual(['GetItem', 'TransactWriteItems']);
     // Only throughput refusals are throttles; a validation error is neither.
     expect(throttled).toEqual(['GetItem']);
     expect(store.tableName).toBe('plaza');

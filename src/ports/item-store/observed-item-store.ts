@@ -18,38 +18,60 @@ export type StoreOperation =
   | 'TransactWriteItems';
 
 export interface RequestObserver {
-  succeeded(request: { table: string; operation: StoreOperation; seconds: number }): void;
-  throttled(request: { table: string; operation: StoreOperation }): void;
+  /** What one operation on one table reports; asked once per operation, not on every call. */
+  operation(table: string, operation: StoreOperation): OperationReporter;
+}
+
+export interface OperationReporter {
+  succeeded(seconds: number): void;
+  throttled(): void;
 }
 
 export function observedItemStore(store: ItemStore, observer: RequestObserver): ItemStore {
   const table = store.tableName;
-  // Callbacks rather than an async function: one promise less on every store call.
-  function observe<T>(operation: StoreOperation, call: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    return call().then(
-      (result) => {
-        observer.succeeded({ table, operation, seconds: (performance.now() - started) / 1000 });
-        return result;
-      },
-      (error: unknown) => {
-        if (isPlazaError(error, 'ProvisionedThroughputExceededException'))
-          observer.throttled({ table, operation });
-        throw error;
-      },
-    );
+  /**
+   * A store call observed: callbacks rather than an async function (one promise less on every
+   * call), and the operation's reporter asked for on its first call.
+   */
+  function observed(operation: StoreOperation) {
+    let reporter: OperationReporter | undefined;
+    return <T>(call: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      return call().then(
+        (result) => {
+          reporter ??= observer.operation(table, operation);
+          reporter.succeeded((performance.now() - started) / 1000);
+          return result;
+        },
+        (error: unknown) => {
+          if (isPlazaError(error, 'ProvisionedThroughputExceededException')) {
+            reporter ??= observer.operation(table, operation);
+            reporter.throttled();
+          }
+          throw error;
+        },
+      );
+    };
   }
+  const get = observed('GetItem');
+  const put = observed('PutItem');
+  const remove = observed('DeleteItem');
+  const update = observed('UpdateItem');
+  const query = observed('Query');
+  const batchGet = observed('BatchGetItem');
+  const batchWrite = observed('BatchWriteItem');
+  const transactWrite = observed('TransactWriteItems');
   return {
     tableName: table,
     changes: store.changes,
-    get: (key, options) => observe('GetItem', () => store.get(key, options)),
-    put: (request) => observe('PutItem', () => store.put(request)),
-    delete: (request) => observe('DeleteItem', () => store.delete(request)),
-    update: (request) => observe('UpdateItem', () => store.update(request)),
-    query: (request) => observe('Query', () => store.query(request)),
-    batchGet: (keys, options) => observe('BatchGetItem', () => store.batchGet(keys, options)),
-    batchWrite: (requests) => observe('BatchWriteItem', () => store.batchWrite(requests)),
-    transactWrite: (actions) => observe('TransactWriteItems', () => store.transactWrite(actions)),
+    get: (key, options) => get(() => store.get(key, options)),
+    put: (request) => put(() => store.put(request)),
+    delete: (request) => remove(() => store.delete(request)),
+    update: (request) => update(() => store.update(request)),
+    query: (request) => query(() => store.query(request)),
+    batchGet: (keys, options) => batchGet(() => store.batchGet(keys, options)),
+    batchWrite: (requests) => batchWrite(() => store.batchWrite(requests)),
+    transactWrite: (actions) => transactWrite(() => store.transactWrite(actions)),
     close: () => store.close(),
   };
 }
