@@ -17,6 +17,7 @@ import { hiddenIn, hiddenKeys, hidesNobody } from './relations.ts';
 import {
   pageSize,
   requireUserId,
+  text,
   toPost,
   toProfile,
   type Post,
@@ -68,7 +69,7 @@ export async function homeFeed(
     : [];
   const merged = await Promise.all(
     followedLarge.map(async (edge) => {
-      const authorId = String(edge.followeeId);
+      const authorId = text(edge.followeeId);
       const page = await store.query({
         partition: partitions.user(authorId),
         sortKey: before
@@ -79,12 +80,12 @@ export async function homeFeed(
       });
       return page.items
         .filter((item) => item.postId !== before)
-        .map((item) => ({ postId: String(item.postId), authorId }));
+        .map((item) => ({ postId: text(item.postId), authorId }));
     }),
   );
   const entries = (await fanned).items.map((item) => ({
-    postId: String(item.postId),
-    authorId: String(item.authorId),
+    postId: text(item.postId),
+    authorId: text(item.authorId),
   }));
   // Newest first (ULIDs sort by time), each post once. The feed's own page is that already (its
   // sort keys are the post ids); only large authors' posts merged in need sorting.
@@ -115,9 +116,9 @@ export async function homeFeed(
   const liked = new Set<string>();
   for (const item of found) {
     const sortKey = item.SK;
-    if (sortKey === 'METADATA') postsById.set(String(item.id), toPost(item));
-    else if (sortKey === 'PROFILE') authors.set(String(item.id), toProfile(item));
-    else if (String(sortKey).startsWith(sortPrefixes.like)) liked.add(String(item.postId));
+    if (sortKey === 'METADATA') postsById.set(text(item.id), toPost(item));
+    else if (sortKey === 'PROFILE') authors.set(text(item.id), toProfile(item));
+    else if (text(sortKey).startsWith(sortPrefixes.like)) liked.add(text(item.postId));
   }
 
   const hidden = hiddenIn(found);

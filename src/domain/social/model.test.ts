@@ -5,6 +5,7 @@ import {
   requireText,
   requireUlid,
   requireUserId,
+  text,
   toComment,
   toPost,
   toProfile,
@@ -50,6 +51,15 @@ describe('input checks', () => {
 });
 
 describe('items to API shapes', () => {
+  it('read an attribute as text: a string as it is, anything else as String() writes it', () => {
+    const id = 'p1';
+    expect(text(id)).toBe(id);
+    expect(text(42)).toBe('42');
+    expect(text(undefined)).toBe('undefined');
+    expect(text(null)).toBe('null');
+    expect(text(true)).toBe('true');
+  });
+
   it('read a profile with zero counts for missing ones and only the optional fields it has', () => {
     expect(
       toProfile({ PK: 'USER#a', SK: 'PROFILE', id: 'a', createdAt: 't', username: 'ada', bio: 5 }),

@@ -13,7 +13,7 @@ import { getAll } from '../../ports/item-store/batch.ts';
 import type { CancellationReason, Item, Key, TransactAction } from '../../ports/item-store/item-store.ts';
 import { pages } from '../../ports/item-store/pages.ts';
 import { idAfter, keys, partitions, sortPrefixes } from './keys.ts';
-import { requireUserId, type SocialServices } from './model.ts';
+import { requireUserId, text, type SocialServices } from './model.ts';
 
 export type Relation = 'block' | 'mute';
 
@@ -104,7 +104,7 @@ export async function ensureHiddenCounts(
 ): Promise<void> {
   for (const profile of profiles) {
     if (typeof profile[hiddenCount] === 'number') continue;
-    const userId = String(profile.id);
+    const userId = text(profile.id);
     const prefixes = [sortPrefixes.block, sortPrefixes.blockedBy, sortPrefixes.mute];
     const counted = await Promise.all(prefixes.map((prefix) => idsUnder(userId, prefix, services)));
     try {
@@ -202,10 +202,10 @@ export function hiddenKeys(viewerId: string, authorIds: string[], options: Hidde
 export function hiddenIn(items: Item[]): Set<string> {
   const hidden = new Set<string>();
   for (const item of items) {
-    const sortKey = String(item.SK);
-    if (sortKey.startsWith(sortPrefixes.blockedBy)) hidden.add(String(item.actorId));
+    const sortKey = text(item.SK);
+    if (sortKey.startsWith(sortPrefixes.blockedBy)) hidden.add(text(item.actorId));
     else if (sortKey.startsWith(sortPrefixes.block) || sortKey.startsWith(sortPrefixes.mute))
-      hidden.add(String(item.targetId));
+      hidden.add(text(item.targetId));
   }
   return hidden;
 }
