@@ -121,11 +121,12 @@ export async function homeFeed(
     else if (text(sortKey).startsWith(sortPrefixes.like)) liked.add(text(item.postId));
   }
 
-  const hidden = hiddenIn(found);
+  // Relations were read only for a viewer who hides someone: for anyone else there are none to find.
+  const hidden = others.length > 0 ? hiddenIn(found) : undefined;
   // A deleted post may still have a feed entry until the fan-out removes it: leave it out.
   const items = ordered
     .map((entry) => postsById.get(entry.postId))
-    .filter((post): post is Post => post !== undefined && !hidden.has(post.authorId))
+    .filter((post): post is Post => post !== undefined && !hidden?.has(post.authorId))
     .map((post) => ({ post, author: authors.get(post.authorId), viewerHasLiked: liked.has(post.id) }));
   const last = ordered[ordered.length - 1];
   return { items, cursor: ordered.length === limit && last ? last.postId : undefined };
