@@ -125,6 +125,17 @@ describe('token verification', () => {
     expect(acceptedCount).toBe(0);
   }, 60_000);
 
+  it('takes nothing from its cache for a token that ends as a cached one does', async () => {
+    // The cache is keyed by the signature's end: a token with a good token's signature and another
+    // payload shares that key, and must be verified, not answered from the good token's entry.
+    expect((await verifier.verify(good)).sub).toBe('u1');
+    const [header, payload, signature] = good.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const borrowed = `${header}.${b64({ ...claims, sub: 'someone-else' })}.${signature}`;
+    await expect(verifier.verify(borrowed)).rejects.toThrow(/Valid authorization header not provided/);
+    expect((await verifier.verify(good)).sub).toBe('u1');
+  });
+
   it('refuses a token once its user signed out everywhere, even from its cache', async () => {
     let validAfter = 0;
     const jwk = {
