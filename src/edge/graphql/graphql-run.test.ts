@@ -1,7 +1,8 @@
+import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Log } from '../../platform/logger.ts';
 import type { Caller } from '../../ports/identity-verifier.ts';
-import { authModes } from './auth-modes.ts';
+import { authModes, type AuthModes } from './auth-modes.ts';
 import type { GraphQLServices } from './context.ts';
 import { executableSchema } from './executable-schema.ts';
 import { graphqlEngine } from './graphql-engine.ts';
@@ -52,5 +53,38 @@ describe('one GraphQL request', () => {
     expect(outcome.body.errors?.map((error) => error.message)).toEqual([
       'Not Authorized to access me on type Query',
     ]);
+  });
+});
+
+describe('the request time limit', () => {
+  // A schema of its own: one field answers later, one never; the caller may read both.
+  const waiting = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        later: {
+          type: GraphQLString,
+          resolve: () => new Promise((resolve) => setTimeout(() => resolve('done'), 5)),
+        },
+        never: { type: GraphQLString, resolve: () => new Promise(() => undefined) },
+      },
+    }),
+  });
+  const limited: RunOptions = {
+    graphql: graphqlEngine(waiting, false),
+    modes: { refused: () => [] } as unknown as AuthModes,
+    services: {} as GraphQLServices,
+    timeoutMs: 50,
+  };
+
+  it('answers what comes in time, and fails what does not with InternalFailure', async () => {
+    const answered = await runGraphQL(limited, apiKey, { query: '{ later }' }, false, log);
+    expect(answered).toMatchObject({ status: 200, body: { data: { later: 'done' } } });
+    const started = performance.now();
+    await expect(runGraphQL(limited, apiKey, { query: '{ never }' }, false, log)).rejects.toMatchObject({
+      code: 'InternalFailure',
+      message: 'Request timed out',
+    });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
   });
 });

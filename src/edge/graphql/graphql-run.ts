@@ -71,7 +71,7 @@ export async function runGraphQL(
   const execution = prepared.execute(requestContext(caller, options.services, log), request.variables);
   // An answer made without waiting (no resolver awaited anything) needs no timer.
   const result = isPromiseLike(execution)
-    ? await within(options.timeoutMs, Promise.resolve(execution))
+    ? await within(options.timeoutMs, execution)
     : (execution as ExecutionResult);
   for (const error of result.errors ?? []) {
     const original = error.originalError;
@@ -88,12 +88,22 @@ export async function runGraphQL(
   };
 }
 
-async function within(timeoutMs: number, execution: Promise<unknown>): Promise<ExecutionResult> {
-  let timer: NodeJS.Timeout | undefined;
-  return (await Promise.race([
-    execution,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PlazaError('InternalFailure', 'Request timed out')), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer))) as ExecutionResult;
+/**
+ * The execution's answer, or a timeout once `timeoutMs` has passed. One promise and one timer,
+ * rather than a race with a finally, which made four promises more on every request.
+ */
+function within(timeoutMs: number, execution: PromiseLike<unknown>): Promise<ExecutionResult> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PlazaError('InternalFailure', 'Request timed out')), timeoutMs);
+    execution.then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result as ExecutionResult);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error as Error);
+      },
+    );
+  });
 }
