@@ -3,7 +3,13 @@ import type { UserDirectory } from '../../ports/user-directory.ts';
 import type { WriteLimitServices } from '../../domain/social/write-limits.ts';
 import DataLoader from 'dataloader';
 import { keys } from '../../domain/social/keys.ts';
-import { requireUserId, toProfile, type Profile, type SocialServices } from '../../domain/social/model.ts';
+import {
+  requireUserId,
+  text,
+  toProfile,
+  type Profile,
+  type SocialServices,
+} from '../../domain/social/model.ts';
 import { mediaKey, toMedia, type Media, type MediaServices } from '../../domain/media/model.ts';
 import type { MediaUrls } from '../../domain/media/media-view.ts';
 import type { DataExportServices } from '../../domain/privacy/data-export.ts';
@@ -86,7 +92,7 @@ export function requestLoaders(services: GraphQLServices): Loaders {
     async (keys) => {
       const found = new KeyMap<Item>();
       for (const item of await getAll(services.social.store, [...keys]))
-        found.set(String(item.PK), String(item.SK), item);
+        found.set(text(item.PK), text(item.SK), item);
       return keys.map((key) => found.get(key.PK, key.SK));
     },
     { cacheMap: new ItemCache() },

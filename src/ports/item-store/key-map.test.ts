@@ -25,6 +25,29 @@ describe('KeyMap', () => {
     expect(map.get('B', '1')).toBeUndefined();
   });
 
+  it('keeps a partition of one sort key and one of several alike', () => {
+    const map = new KeyMap<string>();
+    map.set('P', 'METADATA', 'post');
+    expect(map.get('P', 'LIKE#u1')).toBeUndefined();
+    expect(map.has('P', 'LIKE#u1')).toBe(false);
+    expect(map.delete('P', 'LIKE#u1')).toBe(false);
+    map.set('P', 'METADATA', 'post, edited');
+    expect(map.size).toBe(1);
+    expect(map.get('P', 'METADATA')).toBe('post, edited');
+    // A second sort key: both kept, and each found and removed on its own.
+    map.set('P', 'LIKE#u1', 'like');
+    expect(map.size).toBe(2);
+    expect([map.get('P', 'METADATA'), map.get('P', 'LIKE#u1')]).toEqual(['post, edited', 'like']);
+    expect(map.delete('P', 'METADATA')).toBe(true);
+    expect(map.get('P', 'LIKE#u1')).toBe('like');
+    expect(map.delete('P', 'LIKE#u1')).toBe(true);
+    expect(map.size).toBe(0);
+    expect(map.has('P', 'LIKE#u1')).toBe(false);
+    map.set('P', 'METADATA', 'again');
+    expect(map.get('P', 'METADATA')).toBe('again');
+    expect(map.size).toBe(1);
+  });
+
   it('drops repeated keys, keeping the first order', () => {
     const keys = [
       { PK: 'P', SK: '1' },

@@ -1,5 +1,6 @@
 /**
- * Values by item key, a Map of partitions each a Map of sort keys. A key is
+ * Values by item key, a Map of partitions, each one sort key and its value or a Map of several
+ * (a partition with one key, as most are, makes no Map of its own). A key is
  * looked up several times on its way through a read (de-duplicated, checked,
  * found in the row cache, matched to its answer): a `${PK}\0${SK}` string
  * built each time is a new string to copy and hash each time, where PK and SK
@@ -8,8 +9,16 @@
  */
 import type { Key } from './item-store.ts';
 
+/** A partition holding one sort key: most do (a post's item, a profile), and need no Map. */
+class OneKey<V> {
+  constructor(
+    readonly sk: string,
+    public value: V,
+  ) {}
+}
+
 export class KeyMap<V> {
-  private readonly partitions = new Map<string, Map<string, V>>();
+  private readonly partitions = new Map<string, OneKey<V> | Map<string, V>>();
   private count = 0;
 
   get size(): number {
@@ -17,27 +26,47 @@ export class KeyMap<V> {
   }
 
   get(pk: string, sk: string): V | undefined {
-    return this.partitions.get(pk)?.get(sk);
+    const partition = this.partitions.get(pk);
+    if (partition instanceof OneKey) return partition.sk === sk ? partition.value : undefined;
+    return partition?.get(sk);
   }
 
   has(pk: string, sk: string): boolean {
-    return this.partitions.get(pk)?.has(sk) === true;
+    const partition = this.partitions.get(pk);
+    if (partition instanceof OneKey) return partition.sk === sk;
+    return partition?.has(sk) === true;
   }
 
   set(pk: string, sk: string, value: V): this {
-    let partition = this.partitions.get(pk);
-    if (!partition) this.partitions.set(pk, (partition = new Map()));
-    const before = partition.size;
-    partition.set(sk, value);
-    this.count += partition.size - before;
+    const partition = this.partitions.get(pk);
+    if (partition === undefined) {
+      this.partitions.set(pk, new OneKey(sk, value));
+      this.count++;
+    } else if (partition instanceof OneKey) {
+      if (partition.sk === sk) partition.value = value;
+      else {
+        const sortKeys = new Map([[partition.sk, partition.value]]);
+        this.partitions.set(pk, sortKeys.set(sk, value));
+        this.count++;
+      }
+    } else {
+      const before = partition.size;
+      partition.set(sk, value);
+      this.count += partition.size - before;
+    }
     return this;
   }
 
   delete(pk: string, sk: string): boolean {
     const partition = this.partitions.get(pk);
-    if (!partition?.delete(sk)) return false;
+    if (partition instanceof OneKey) {
+      if (partition.sk !== sk) return false;
+      this.partitions.delete(pk);
+    } else {
+      if (!partition?.delete(sk)) return false;
+      if (partition.size === 0) this.partitions.delete(pk);
+    }
     this.count--;
-    if (partition.size === 0) this.partitions.delete(pk);
     return true;
   }
 
