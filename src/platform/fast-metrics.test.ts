@@ -4,9 +4,20 @@ import { FastCounter, FastHistogram } from './fast-metrics.ts';
 
 const buckets = [0.001, 0.005, 0.01, 0.1, 1];
 
+interface Registries {
+  prom: Registry;
+  fast: Registry;
+}
+
+/** prom-client's metric and ours, each in a registry of its own, exposed alike (text and JSON). */
+async function expectSameExposition(registries: Registries) {
+  expect(await registries.fast.metrics()).toBe(await registries.prom.metrics());
+  expect(await registries.fast.getMetricsAsJSON()).toEqual(await registries.prom.getMetricsAsJSON());
+}
+
 /** The same histogram twice, prom-client's and ours, each in a registry of its own. */
 function pair(labelNames: string[]) {
-  const registries = { prom: new Registry(), fast: new Registry() };
+  const registries: Registries = { prom: new Registry(), fast: new Registry() };
   const options = { name: 'plaza_test_seconds', help: 'A test.', buckets, labelNames };
   const prom = new Histogram({ ...options, registers: [registries.prom] });
   const fast = new FastHistogram({ ...options, registers: [registries.fast] });
@@ -32,20 +43,19 @@ describe('FastHistogram', () => {
       if (i % 2 === 0) recorders[set]!(value);
       else fast.observe(labelSets[set]!, value);
     }
-    expect(await registries.fast.metrics()).toBe(await registries.prom.metrics());
-    expect(await registries.fast.getMetricsAsJSON()).toEqual(await registries.prom.getMetricsAsJSON());
+    await expectSameExposition(registries);
   });
 
   it('shows zeros before any observation when it has no labels, and nothing after a reset', async () => {
     const { registries, prom, fast } = pair([]);
-    expect(await registries.fast.metrics()).toBe(await registries.prom.metrics());
+    await expectSameExposition(registries);
     expect(await registries.fast.metrics()).toContain('plaza_test_seconds_count 0');
     prom.observe(0.2);
     fast.observe(0.2);
-    expect(await registries.fast.metrics()).toBe(await registries.prom.metrics());
+    await expectSameExposition(registries);
     registries.prom.resetMetrics();
     registries.fast.resetMetrics();
-    expect(await registries.fast.metrics()).toBe(await registries.prom.metrics());
+    await expectSameExposition(registries);
     expect(await registries.fast.metrics()).not.toContain('plaza_test_seconds_count');
   });
 
@@ -59,7 +69,7 @@ describe('FastHistogram', () => {
 
 /** The same counter twice, prom-client's and ours. */
 function counters(labelNames: string[]) {
-  const registries = { prom: new Registry(), fast: new Registry() };
+  const registries: Registries = { prom: new Registry(), fast: new Registry() };
   const options = { name: 'plaza_test_total', help: 'A test.', labelNames };
   const prom = new Counter({ ...options, registers: [registries.prom] });
   const fast = new FastCounter({ ...options, registers: [registries.fast] });
@@ -82,13 +92,12 @@ describe('FastCounter', () => {
       if (i % 2 === 0) incrementers[set]!(value);
       else fast.inc(labelSets[set]!, value);
     }
-    expect(await registries.fast.metrics()).toBe(await registries.prom.metrics());
-    expect(await registries.fast.getMetricsAsJSON()).toEqual(await registries.prom.getMetricsAsJSON());
+    await expectSameExposition(registries);
   });
 
   it('shows zero without labels, from the start and after a reset; nothing with labels after one', async () => {
     const plain = counters([]);
-    expect(await plain.registries.fast.metrics()).toBe(await plain.registries.prom.metrics());
+    await expectSameExposition(plain.registries);
     expect(await plain.registries.fast.metrics()).toContain('plaza_test_total 0');
     plain.prom.inc();
     plain.fast.inc();
@@ -97,7 +106,7 @@ describe('FastCounter', () => {
     expect(await plain.registries.fast.metrics()).toContain('plaza_test_total 3.5');
     plain.registries.prom.resetMetrics();
     plain.registries.fast.resetMetrics();
-    expect(await plain.registries.fast.metrics()).toBe(await plain.registries.prom.metrics());
+    await expectSameExposition(plain.registries);
     expect(await plain.registries.fast.metrics()).toContain('plaza_test_total 0');
 
     const labelled = counters(['operation']);
@@ -105,7 +114,7 @@ describe('FastCounter', () => {
     labelled.fast.inc({ operation: 'getPost' });
     labelled.registries.prom.resetMetrics();
     labelled.registries.fast.resetMetrics();
-    expect(await labelled.registries.fast.metrics()).toBe(await labelled.registries.prom.metrics());
+    await expectSameExposition(labelled.registries);
   });
 
   it('refuses a value that is not a number, a negative one and a label it was not made with', () => {
