@@ -51,6 +51,24 @@ describe('FsObjectStore', () => {
     await close();
   });
 
+  it('leaves no partial file behind when a body fails before its file is open', async () => {
+    const { root, store, close } = openStore();
+    for (let i = 0; i < 20; i++) {
+      const failing = new Readable({
+        read() {
+          this.destroy(new Error('client went away'));
+        },
+      });
+      await expect(
+        store.put('users/u/posts/p/original.jpg', failing, { contentType: 'image/jpeg' }),
+      ).rejects.toThrow('client went away');
+      // The file is gone once the put has answered, not some time after (its opening can still be
+      // under way when the body fails, in the thread pool beside the removal).
+      expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+    }
+    await close();
+  });
+
   it('serves a reader the version it opened while a put replaces the object', async () => {
     const { store, close } = openStore();
     const key = 'users/u/profile/avatar.jpg';

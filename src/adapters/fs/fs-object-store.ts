@@ -102,10 +102,11 @@ export class FsObjectStore implements ObjectStore {
         callback(null, chunk);
       },
     });
+    const file = createWriteStream(tmp, { flags: 'wx' });
     try {
       let source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
       if (options.contentLength !== undefined) source = exactLength(source, options.contentLength);
-      await pipeline(source, hashing, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(source, hashing, file);
       const trailer: Trailer = {
         contentType: options.contentType,
         metadata: options.metadata ?? {},
@@ -129,6 +130,12 @@ export class FsObjectStore implements ObjectStore {
       this.#events.emit({ type: 'created', key, info });
       return info;
     } catch (error) {
+      // A body that fails at once can fail while the file is still being opened: the file would
+      // appear after the removal below. Its stream closes once it is open and destroyed.
+      if (!file.closed) {
+        file.destroy();
+        await new Promise<void>((resolve) => file.once('close', () => resolve()));
+      }
       await rm(tmp, { force: true });
       const code = (error as NodeJS.ErrnoException).code;
       // A file system cannot hold both `a` and `a/b` (S3 can); Plaza's own keys never collide so.
