@@ -16,6 +16,7 @@
  * caller can change another's, and a read parses nothing. Parsing the same rows
  * again on every request was a quarter of a home feed's CPU.
  */
+import { deepFreeze } from '../../platform/deep-freeze.ts';
 import type { Item } from '../../ports/item-store/item-store.ts';
 import { KeyMap } from '../../ports/item-store/key-map.ts';
 
@@ -42,14 +43,6 @@ export function parsedPageItem(row: PageRow): Item {
 /** An item parsed from its JSON and frozen to its leaves, to be handed to any number of readers. */
 function sharedItem(json: string): Item {
   return deepFreeze(JSON.parse(json) as Item);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const key in value) deepFreeze(value[key]);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 interface CachedPage {

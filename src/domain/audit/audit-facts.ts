@@ -37,10 +37,12 @@ type Fact = Omit<AuditFact, 'source' | 'at'>;
 export function auditFactsOf(records: readonly StreamRecord[], table: AuditedTable): AuditFact[] {
   const facts: AuditFact[] = [];
   for (const record of records) {
-    const at = new Date(record.dynamodb.ApproximateCreationDateTime * 1000).toISOString();
     const found = table === 'users' ? poolFacts(record) : mainFacts(record);
     const audited = newAuditAction(record);
     if (audited) found.push(audited);
+    // Most records are facts of nothing: their time is only written out for those that are.
+    if (found.length === 0) continue;
+    const at = new Date(record.dynamodb.ApproximateCreationDateTime * 1000).toISOString();
     found.forEach((fact, index) =>
       facts.push({ ...fact, at, source: `${table}/${record.eventID}${index ? `#${index}` : ''}` }),
     );

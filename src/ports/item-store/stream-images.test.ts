@@ -70,13 +70,21 @@ describe('images from JSON text', () => {
     expect(newImage(jsonRecord(undefined, item))).toBeUndefined();
   });
 
-  it('decodes the items from the text, a new copy for each reader', () => {
-    const made = jsonRecord(item, { ...item, count: 11 });
-    const first = newImage(made) as Item;
-    expect(first).toEqual(item);
-    (first.nested as { map: Record<string, unknown> }).map.changed = true;
-    expect(newImage(made)).toEqual(item);
-    expect(oldImage(made)?.count).toBe(11);
+  it('decodes each image once, one item frozen to its leaves for every reader', () => {
+    const fromText = jsonRecord(item, { ...item, count: 11 });
+    const fromWire = record({ NewImage: wire(item), OldImage: wire({ ...item, count: 11 }) });
+    for (const made of [fromText, fromWire]) {
+      const first = newImage(made) as Item;
+      expect(first).toEqual(item);
+      expect(newImage(made)).toBe(first);
+      expect(() => {
+        (first.nested as { map: Record<string, unknown> }).map.changed = true;
+      }).toThrow(TypeError);
+      expect(() => (first.actorIds as string[]).push('4')).toThrow(TypeError);
+      expect(newImage(made)).toEqual(item);
+      expect(oldImage(made)?.count).toBe(11);
+      expect(oldImage(made)).toBe(oldImage(made));
+    }
   });
 
   it('decodes the same items from the text as from the wire form', () => {

@@ -1,5 +1,6 @@
 /** The item images a change record carries, decoded from DynamoDB's wire form. */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { deepFreeze } from '../../platform/deep-freeze.ts';
 import type { Item, Key, StreamRecord, WireAttributeValue } from './item-store.ts';
 
 type Images = StreamRecord['dynamodb'];
@@ -40,7 +41,24 @@ export function setJsonImages(
   }
 }
 
+/**
+ * The items decoded from a record's images, kept for its next reader: every consumer of a stream
+ * reads every record, and most read its images (a write decoded them once per consumer, six
+ * times). Frozen to their leaves, since consumers share them.
+ */
+const decodedImages = new WeakMap<Images, { NewImage?: Item | null; OldImage?: Item | null }>();
+
 function image(record: StreamRecord, name: 'NewImage' | 'OldImage'): Item | undefined {
+  let decoded = decodedImages.get(record.dynamodb);
+  if (decoded === undefined) decodedImages.set(record.dynamodb, (decoded = {}));
+  const known = decoded[name];
+  if (known !== undefined) return known ?? undefined;
+  const item = decodeImage(record, name);
+  decoded[name] = item === undefined ? null : deepFreeze(item);
+  return item;
+}
+
+function decodeImage(record: StreamRecord, name: 'NewImage' | 'OldImage'): Item | undefined {
   const json = jsonImages.get(record.dynamodb);
   if (json) {
     const text = json[name];
