@@ -47,6 +47,7 @@ import type {
 import type { CapacityMeter } from '../../ports/item-store/meter.ts';
 import {
   actionKey,
+  attributeOf,
   decodeCursor,
   encodeCursor,
   itemSize,
@@ -391,7 +392,7 @@ export class DynamoDbItemStore implements ItemStore {
   }
 
   private isExpired(item: Item): boolean {
-    const ttl = item[this.table.ttlAttribute];
+    const ttl = attributeOf(item, this.table.ttlAttribute);
     return typeof ttl === 'number' && ttl * 1000 <= this.clock.now();
   }
 

@@ -33,15 +33,16 @@ export function formatSequenceNumber(seq: number): string {
 }
 
 export function toStreamRecord(row: ChangeRow, region: string): StreamRecord {
+  const sequenceNumber = formatSequenceNumber(row.seq);
   const record: StreamRecord = {
-    eventID: formatSequenceNumber(row.seq),
+    eventID: sequenceNumber,
     eventName: row.event_name,
     eventSource: 'aws:dynamodb',
     eventVersion: '1.1',
     awsRegion: region,
     dynamodb: {
       Keys: { PK: { S: row.pk }, SK: { S: row.sk } },
-      SequenceNumber: formatSequenceNumber(row.seq),
+      SequenceNumber: sequenceNumber,
       SizeBytes: (row.new_item?.length ?? 0) + (row.old_item?.length ?? 0),
       StreamViewType: 'NEW_AND_OLD_IMAGES',
       ApproximateCreationDateTime: Math.floor(row.at / 1000),

@@ -36,6 +36,7 @@ import type {
 import type { CapacityMeter } from '../../ports/item-store/meter.ts';
 import {
   actionKey,
+  attributeOf,
   decodeCursor,
   encodeCursor,
   indexWriteUnits,
@@ -643,7 +644,7 @@ export class SqliteItemStore implements ItemStore {
     const tags = [partitionTag(undefined, pk)];
     for (const index of this.table.indexes) {
       for (const item of items) {
-        const value = item?.[index.partitionKey];
+        const value = item && attributeOf(item, index.partitionKey);
         if (typeof value === 'string') tags.push(partitionTag(index.name, value));
       }
     }

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Item } from '../../ports/item-store/item-store.ts';
+import { attributeOf } from '../../ports/item-store/rules.ts';
 import type { TableDefinition } from '../../ports/item-store/table.ts';
 
 /** Quotes an identifier for SQL. Table names come from configuration, so they are never interpolated raw. */
@@ -72,11 +73,11 @@ export function itemColumns(table: TableDefinition): string[] {
 
 /** An item's row: its key, JSON, size, expiry (the TTL attribute) and, per index, its index keys or NULLs. */
 export function itemRow(table: TableDefinition, item: Item, json: string, size: number): unknown[] {
-  const ttl = item[table.ttlAttribute];
+  const ttl = attributeOf(item, table.ttlAttribute);
   const values: unknown[] = [item.PK, item.SK, json, size, typeof ttl === 'number' ? Math.floor(ttl) : null];
   for (const index of table.indexes) {
-    const pk = item[index.partitionKey];
-    const sk = item[index.sortKey];
+    const pk = attributeOf(item, index.partitionKey);
+    const sk = attributeOf(item, index.sortKey);
     const indexed = typeof pk === 'string' && typeof sk === 'string';
     values.push(indexed ? pk : null, indexed ? sk : null);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPlazaError } from '../../platform/errors.ts';
 import type { Item } from './item-store.ts';
-import { itemSize, significantDigits, validateItem } from './rules.ts';
+import { attributeOf, itemSize, significantDigits, validateItem } from './rules.ts';
 import { mainTable } from './table.ts';
 
 const table = mainTable('main');
@@ -58,6 +58,18 @@ describe('itemSize', () => {
   });
 });
 
+describe('attributeOf', () => {
+  it("reads an item's own attributes only, never what its prototype has", () => {
+    const item: Item = { PK: 'USER#1', SK: 'PROFILE', ttl: 12, empty: null };
+    expect(attributeOf(item, 'ttl')).toBe(12);
+    expect(attributeOf(item, 'empty')).toBeNull();
+    expect(attributeOf(item, 'GSI1PK')).toBeUndefined();
+    expect(attributeOf(item, 'constructor')).toBeUndefined();
+    expect(attributeOf(item, 'toString')).toBeUndefined();
+    expect(attributeOf(JSON.parse('{"__proto__": "x"}') as Item, '__proto__')).toBe('x');
+  });
+});
+
 describe('validateItem', () => {
   const base = { PK: 'USER#1', SK: 'PROFILE' };
 
@@ -68,6 +80,7 @@ describe('validateItem', () => {
       map: { nested: { n: 2 } },
       GSI1PK: 'P',
       GSI1SK: 'S',
+      unicode: 'café ✓',
     };
     expect(validateItem(table, item)).toBe(itemSize(item));
   });

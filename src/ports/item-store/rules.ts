@@ -19,6 +19,15 @@ import type { IndexDefinition, TableDefinition } from './table.ts';
 import { findIndex } from './table.ts';
 import { KeySet } from './key-map.ts';
 
+/**
+ * An item's attribute `name`, or undefined. An index key or the TTL attribute is missing from most
+ * items, and V8 reads a missing property by a computed name with a walk up the prototype chain,
+ * about 0.2 µs each: a write read six to eight of them. Asking the item first costs a tenth.
+ */
+export function attributeOf(item: Item, name: string): AttributeValue | undefined {
+  return Object.hasOwn(item, name) ? item[name] : undefined;
+}
+
 export const limits = {
   itemBytes: 400 * 1024,
   partitionKeyBytes: 2048,
@@ -127,9 +136,10 @@ export function indexWriteUnits(
 // Module functions rather than closures in indexWriteUnits: it runs for every write, and tsx names
 // each closure it makes (keepNames), a property definition per call.
 function indexKeyOf(index: IndexDefinition, item: Item | undefined): string | undefined {
-  return item && typeof item[index.partitionKey] === 'string' && typeof item[index.sortKey] === 'string'
-    ? `${String(item[index.partitionKey])}\u0000${String(item[index.sortKey])}`
-    : undefined;
+  if (item === undefined) return undefined;
+  const pk = attributeOf(item, index.partitionKey);
+  const sk = attributeOf(item, index.sortKey);
+  return typeof pk === 'string' && typeof sk === 'string' ? `${pk}\u0000${sk}` : undefined;
 }
 
 function projectedSize(index: IndexDefinition, item: Item | undefined, size: number | undefined): number {
@@ -226,14 +236,20 @@ function validateValue(value: unknown, path: string): void {
 export function validateItem(table: TableDefinition, item: Item): number {
   if (typeof item !== 'object' || item === null || Array.isArray(item))
     throw invalid('An item must be an object');
-  validateKey(keyOf(item));
+  validateKeyPart(item.PK, 'PK', limits.partitionKeyBytes);
+  validateKeyPart(item.SK, 'SK', limits.sortKeyBytes);
+  // One pass checks each attribute and adds up the size (itemSize's sum): every put runs this.
+  let size = 0;
   for (const name in item) {
     if (name.length === 0) throw invalid('Empty attribute name');
-    const value: unknown = item[name];
-    if (typeof value !== 'string') validateValue(value, name);
+    const value = item[name];
+    if (typeof value === 'string') size += utf8Length(name) + utf8Length(value);
+    else if (value !== undefined) {
+      validateValue(value, name);
+      size += utf8Length(name) + valueSize(value);
+    }
   }
   validateIndexKeys(table, item);
-  const size = itemSize(item);
   if (size > limits.itemBytes) throw invalid('Item size has exceeded the maximum allowed size');
   return size;
 }
@@ -241,8 +257,8 @@ export function validateItem(table: TableDefinition, item: Item): number {
 /** Index key attributes, when present, must be non-empty strings (an item without them is simply not indexed). */
 export function validateIndexKeys(table: TableDefinition, item: Item): void {
   for (const index of table.indexes) {
-    validateIndexKey(index, index.partitionKey, item[index.partitionKey]);
-    validateIndexKey(index, index.sortKey, item[index.sortKey]);
+    validateIndexKey(index, index.partitionKey, attributeOf(item, index.partitionKey));
+    validateIndexKey(index, index.sortKey, attributeOf(item, index.sortKey));
   }
 }
 
