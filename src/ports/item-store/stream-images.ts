@@ -43,8 +43,9 @@ export function setJsonImages(
 
 /**
  * The items decoded from a record's images, kept for its next reader: every consumer of a stream
- * reads every record, and most read its images (a write decoded them once per consumer, six
- * times). Frozen to their leaves, since consumers share them.
+ * reads every record, and a post's was decoded by each that reads it (the feed's fan-out, live
+ * events, analytics). Frozen to their leaves, since consumers share them; a record that one
+ * consumer decodes pays about 0.4 µs an image for the freezing.
  */
 const decodedImages = new WeakMap<Images, { NewImage?: Item | null; OldImage?: Item | null }>();
 
