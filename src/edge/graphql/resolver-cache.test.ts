@@ -76,6 +76,30 @@ describe('ResolverCache', () => {
     expect(calls).toEqual(['x', 'x', 'x']);
   });
 
+  it('keys by every caching key a rule names, and refuses one it cannot read when it wraps', async () => {
+    const rules = { 'Query.getUser': { ttlSeconds: 60, keys: ['$context.identity.sub', '$ctx.args.id'] } };
+    const cache = new ResolverCache({ rules, maxEntries: 10 }, new ManualClock().now);
+    const { calls, resolve } = counting((id) => ({ id }));
+    const cached = cache.wrap('Query', 'getUser', 'User', resolve as never);
+    for (const [caller, id] of [
+      ['a', 'u1'],
+      ['a', 'u1'],
+      ['b', 'u1'],
+      ['a', 'u2'],
+      ['b', 'u1'],
+    ] as const) {
+      await cached(null, { id }, user(caller), info);
+    }
+    expect(calls).toEqual(['u1', 'u1', 'u2']);
+    const odd = new ResolverCache(
+      { rules: { 'Query.getUser': { ttlSeconds: 60, keys: ['$context.source.id'] } }, maxEntries: 10 },
+      new ManualClock().now,
+    );
+    expect(() => odd.wrap('Query', 'getUser', 'User', resolve as never)).toThrow(
+      'Unsupported caching key $context.source.id',
+    );
+  });
+
   it('evicts what a mutation changed', async () => {
     const clock = new ManualClock();
     const cache = new ResolverCache(

@@ -416,7 +416,9 @@ function unlessBlocked(
   const viewer = optionalViewerId(context);
   if (!post || !viewer || viewer === post.authorId) return post;
   const author = post.authorId;
-  const remembered = cache?.remember('Query.getPost', `blocks\u0000${author}`, blocksTag(author), () =>
+  // The tag names the entry too: one string made per request, not two.
+  const tag = blocksTag(author);
+  const remembered = cache?.remember('Query.getPost', tag, tag, () =>
     blockedUsers(author, context.services.social),
   );
   if (remembered === undefined)
