@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import { nodeIds } from '../adapters/ids/node-ids.ts';
 import { memoryEventBus } from '../adapters/memory/memory-event-bus.ts';
 import { memoryWindowCounter } from '../adapters/memory/memory-window-counter.ts';
-import { redisEventBus } from '../adapters/redis/redis-event-bus.ts';
 import { confirmUpload } from '../domain/media/confirm-upload.ts';
 import { mediaUrls } from '../domain/media/media-urls.ts';
 import type { MediaServices } from '../domain/media/model.ts';
@@ -98,15 +97,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const server: FastifyInstance = createServer(config, logger);
   // The base URL is known for certain once the server listens (PORT=0 picks a free port).
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const { objects, signer, urls } = openObjects(config, () => baseUrl);
+  const { objects, signer, urls } = await openObjects(config, () => baseUrl);
   const media = openMedia(config, { store: stores.main, objects, signer, clock, ids, logger, metrics });
   const social = socialServices(config, { store: stores.main, clock, ids }, media);
   const identity = await openIdentity(config, { clock, ids, logger, stores, social, baseUrl: () => baseUrl });
 
-  // Cached answers are evicted on every server through Redis when several share the load. Live
-  // events need no Redis: each server reads them from the table's stream (stream-consumers.ts).
-  const redis = config.redisUrl ? redisEventBus(config.redisUrl, logger) : undefined;
-  await redis?.ready();
+  const redis = await openRedis(config, logger);
   const liveEvents = memoryEventBus();
   const resolverCache = new ResolverCache(cacheSettingsFrom(config.caching), clock.now, redis);
   const edgeCache = new EdgeCache(config.cdn.edgeCacheBytes);
@@ -145,7 +141,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         originalSeconds: media.services.settings.originalUrlSeconds,
       }),
       dataExport,
-      directory: directoryOf(config, identity.services, identity.aliases),
+      directory: await directoryOf(config, identity.services, identity.aliases),
       writeLimits: { counter: memoryWindowCounter(clock), limits: config.social.writesPerMinute }, // per server
     },
     monitoring,
@@ -209,6 +205,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 }
 
 /** What a previous run left to do; resolves when the owner index's backfill is done. */
+/**
+ * Redis, when several servers share the load: cached answers are evicted on every server through
+ * it (loaded only then, as objects.ts loads the AWS engines). Live events need no Redis: each
+ * server reads them from the table's stream (stream-consumers.ts).
+ */
+async function openRedis(config: Config, logger: Logger) {
+  if (!config.redisUrl) return undefined;
+  const { redisEventBus } = await import('../adapters/redis/redis-event-bus.ts');
+  const redis = redisEventBus(config.redisUrl, logger);
+  await redis.ready();
+  return redis;
+}
+
 function resumeBackgroundWork(stores: Stores, media: ServerMedia, logger: Logger): Promise<void> {
   // Uploads a previous run received but did not process.
   media.jobs.recover(stores.main).catch((error) => logger.error({ err: error }, 'media job recovery failed'));

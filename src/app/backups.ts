@@ -33,7 +33,10 @@ export async function withBackups<T>(config: Config, work: (backups: LocalBackup
       `No Plaza data at ${config.db.sqlite.path}: set DATA_DIR to an existing data directory`,
     );
   const tables = tableDefinitions(config);
-  const { objects } = openObjects(config, () => config.publicUrl ?? `http://${config.host}:${config.port}`);
+  const { objects } = await openObjects(
+    config,
+    () => config.publicUrl ?? `http://${config.host}:${config.port}`,
+  );
   try {
     return await work(
       localBackups({

@@ -26,7 +26,7 @@ const tell = (message: FromShipping) => port.postMessage(message);
 const listeners = new Set<(event: ObjectEvent) => void>();
 const backup = new ContinuousBackup({
   source: new SqliteChangeLogSource(settings.databasePath, settings.tables, systemClock.now),
-  copy: openCopyStore(settings.target),
+  copy: await openCopyStore(settings.target),
   media: settings.mediaRoot ? new FsObjectStore({ root: settings.mediaRoot }) : undefined,
   mediaEvents: {
     subscribe(listener) {

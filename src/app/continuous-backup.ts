@@ -9,7 +9,6 @@ import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { checkRestoreTarget } from '../adapters/fs/fs-backups.ts';
 import { FsObjectStore } from '../adapters/fs/fs-object-store.ts';
-import { S3ObjectStore } from '../adapters/s3/s3-object-store.ts';
 import { restoringSqliteDatabase } from '../adapters/sqlite/sqlite-change-log-copy.ts';
 import {
   defaultContinuousBackupSettings,
@@ -27,8 +26,10 @@ import type { TableDefinition } from '../ports/item-store/table.ts';
 import { tableDefinitions } from './stores.ts';
 
 /** The copy's objects: a directory, or a bucket and prefix. */
-export function openCopyStore(target: BackupTarget): CopyStore {
+export async function openCopyStore(target: BackupTarget): Promise<CopyStore> {
   if (target.kind === 'directory') return new CopyStore(new FsObjectStore({ root: target.path }), '');
+  // Loaded here only, as objects.ts loads the AWS engines' adapters.
+  const { S3ObjectStore } = await import('../adapters/s3/s3-object-store.ts');
   return new CopyStore(
     new S3ObjectStore({ bucket: target.bucket, region: target.region, endpoint: target.endpoint }),
     target.prefix,
@@ -184,7 +185,7 @@ export async function restoreFromContinuousBackup(
   await mkdir(dirname(target), { recursive: true });
   const building = `${target}.restoring-${randomBytes(4).toString('hex')}`;
   await mkdir(building, { mode: 0o700 });
-  const copy = openCopyStore(request.from);
+  const copy = await openCopyStore(request.from);
   const tables = tableDefinitions(config);
   const media =
     config.storage.engine === 'fs' ? new FsObjectStore({ root: join(building, 'media') }) : undefined;

@@ -7,7 +7,6 @@ import { jwksIdentityVerifier } from '../adapters/jose/jwks-identity-verifier.ts
 import { joseTokenSigner, type RotatingTokenSigner } from '../adapters/jose/jose-token-signer.ts';
 import { argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
 import { outboxMailer } from '../adapters/outbox/outbox-mailer.ts';
-import { smtpMailer } from '../adapters/smtp/smtp-mailer.ts';
 import {
   revocationsClaim,
   userKeys,
@@ -16,10 +15,6 @@ import {
 } from '../domain/identity/model.ts';
 import { newPoolIdentity, type PoolIdentity } from '../domain/identity/pool-identity.ts';
 import type { HostedUiSettings } from '../domain/identity/oauth.ts';
-import {
-  samlIdentityProvider,
-  samlServiceProviderMetadata,
-} from '../adapters/saml/saml-identity-provider.ts';
 import { oidcIdentityProvider } from '../adapters/oidc/oidc-identity-provider.ts';
 import { appleIdentityProvider } from '../adapters/apple/apple-identity-provider.ts';
 import { facebookIdentityProvider } from '../adapters/facebook/facebook-identity-provider.ts';
@@ -46,7 +41,6 @@ import { poolDirectory } from '../domain/identity/pool-directory.ts';
 import { forgettingWrites, RevocationCache } from '../domain/identity/revocation-cache.ts';
 import { recordKey } from '../ports/item-store/stream-images.ts';
 import { ensureGroup, moderatorsGroup } from '../domain/identity/groups.ts';
-import { cognitoUserDirectory } from '../adapters/cognito/cognito-user-directory.ts';
 import { deleteAccount } from '../domain/privacy/delete-account.ts';
 import { identityPoolIdFor, type IdentityPoolServices } from '../domain/identity-pools/model.ts';
 import {
@@ -139,7 +133,7 @@ export async function openIdentity(
     hasher: argon2PasswordHasher(),
     signer,
     mailer: config.smtp
-      ? smtpMailer(config.smtp, deps.logger)
+      ? (await import('../adapters/smtp/smtp-mailer.ts')).smtpMailer(config.smtp, deps.logger)
       : outboxMailer({ dir: join(config.dataDir, 'outbox'), clock: deps.clock, logger: deps.logger }),
     pool: settings,
     // Plaza's post-confirmation trigger: the new user's profile.
@@ -313,9 +307,16 @@ async function loadTrigger<E>(path: string): Promise<(event: E) => Promise<E>> {
  * The hosted UI's app-client settings: callback and sign-out URLs (in development, by default, a Vite
  * dev server's and Plaza's own), and the external OIDC providers it federates to.
  */
-export function hostedUiSettings(config: Config, baseUrl: () => string, clock: Clock): HostedUiSettings {
+export async function hostedUiSettings(
+  config: Config,
+  baseUrl: () => string,
+  clock: Clock,
+): Promise<HostedUiSettings> {
   const defaults = () => (config.production ? [] : ['http://localhost:5173/', `${baseUrl()}/`]);
   const { callbackUrls, logoutUrls, identityProviders, samlProviders } = config.hostedUi;
+  // node-saml and its XML stack, loaded only for a pool that federates to a SAML provider.
+  const saml =
+    samlProviders.length === 0 ? undefined : await import('../adapters/saml/saml-identity-provider.ts');
   return {
     callbackUrls: () => callbackUrls ?? defaults(),
     logoutUrls: () => logoutUrls ?? defaults(),
@@ -323,20 +324,20 @@ export function hostedUiSettings(config: Config, baseUrl: () => string, clock: C
       identityProviders.map((provider) => [provider.name, federatedProvider(provider, clock)]),
     ),
     idpResponseUrl: () => `${baseUrl()}/oauth2/idpresponse`,
-    ...(samlProviders.length === 0
-      ? {}
-      : {
+    ...(saml
+      ? {
           saml: {
             providers: new Map(
               samlProviders.map((provider) => [
                 provider.name,
-                samlIdentityProvider(provider, { now: clock.now }),
+                saml.samlIdentityProvider(provider, { now: clock.now }),
               ]),
             ),
             acsUrl: () => `${baseUrl()}/saml2/idpresponse`,
-            serviceProviderMetadata: samlServiceProviderMetadata,
+            serviceProviderMetadata: saml.samlServiceProviderMetadata,
           },
-        }),
+        }
+      : {}),
   };
 }
 
@@ -353,12 +354,13 @@ function federatedProvider(settings: IdentityProviderSettings, clock: Clock) {
 }
 
 /** Where users sign in: the embedded pool, or Amazon Cognito's (AdminDeleteUser needs the server's IAM role). */
-export function directoryOf(
+export async function directoryOf(
   config: Config,
   pool: Pick<IdentityServices, 'users' | 'clock' | 'onUserDeleted'> | undefined,
   aliases: UserAliases,
-): UserDirectory {
+): Promise<UserDirectory> {
   if (config.identity.mode !== 'cognito' && pool) return aliasedDirectory(poolDirectory(pool), aliases);
+  const { cognitoUserDirectory } = await import('../adapters/cognito/cognito-user-directory.ts');
   return aliasedDirectory(
     cognitoUserDirectory({ userPoolId: config.identity.userPoolId ?? '', region: config.region }),
     aliases,

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDbAnalyticsStore } from '../adapters/dynamodb/dynamodb-analytics-store.ts';
 import { SqliteAnalyticsStore } from '../adapters/sqlite/sqlite-analytics-store.ts';
 import { SqliteAuditLog } from '../adapters/sqlite/sqlite-audit-log.ts';
 import { feedLatencySampler } from '../domain/analytics/feed-latency.ts';
@@ -16,7 +15,6 @@ import { createMetrics, type Metrics } from '../platform/metrics.ts';
 import type { AnalyticsStore, LatencyBucket } from '../ports/analytics-store.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
-import { deployedAuditLog } from './lambda-audit.ts';
 import { openExistingStores } from './operations.ts';
 import type { Stores } from './stores.ts';
 import {
@@ -205,6 +203,9 @@ async function openDeployedInsights(config: Config): Promise<Insights> {
       "PLAZA_AUDIT_BUCKET names the deployment's audit log: set PLAZA_DB=dynamodb and PLAZA_TABLE to its table too",
     );
   const stores = await openExistingStores(config);
+  // The deployment's adapters, loaded here only: the AWS SDK is a good part of a process's start.
+  const { deployedAuditLog } = await import('./lambda-audit.ts');
+  const { DynamoDbAnalyticsStore } = await import('../adapters/dynamodb/dynamodb-analytics-store.ts');
   const audit = deployedAuditLog(config)!;
   return {
     audit,

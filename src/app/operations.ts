@@ -6,8 +6,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { argon2PasswordHasher } from '../adapters/argon2/argon2-password-hasher.ts';
-import { provisionDynamoDbTables } from '../adapters/dynamodb/dynamodb-stores.ts';
-import { cognitoMigrationPool } from '../adapters/cognito/cognito-migration-pool.ts';
 import { nodeIds } from '../adapters/ids/node-ids.ts';
 import type { IdentityServices } from '../domain/identity/model.ts';
 import type { PoolIdentity } from '../domain/identity/pool-identity.ts';
@@ -56,7 +54,10 @@ export interface Operations {
 
 export async function openOperations(config: Config): Promise<Operations> {
   const stores = await openExistingStores(config);
-  const { objects } = openObjects(config, () => config.publicUrl ?? `http://${config.host}:${config.port}`);
+  const { objects } = await openObjects(
+    config,
+    () => config.publicUrl ?? `http://${config.host}:${config.port}`,
+  );
   const clock = systemClock;
   const privacy: PrivacyServices = { store: stores.main, objects, cdn: cdnInvalidator(config), clock };
   const social: SocialServices = {
@@ -71,7 +72,7 @@ export async function openOperations(config: Config): Promise<Operations> {
     objects,
     social,
     privacy,
-    directory: directoryOf(
+    directory: await directoryOf(
       config,
       { users: stores.users, clock },
       userAliases(stores.main, poolIdOf(config)),
@@ -123,6 +124,7 @@ export async function openUserMigration(
   target: { userPoolId: string; endpoint?: string },
 ): Promise<{ services: MigrateServices; close(): Promise<void> }> {
   const stores = await openExistingStores(config);
+  const { cognitoMigrationPool } = await import('../adapters/cognito/cognito-migration-pool.ts');
   return {
     services: {
       pool: cognitoMigrationPool({ ...target, region: config.region }),
@@ -163,8 +165,10 @@ export async function openEmbeddedPool(config: Config): Promise<{
 /** Creates the tables where they are missing; the lines say what was done. */
 export async function provisionTables(config: Config): Promise<string[]> {
   const tables = tableDefinitions(config);
-  if (config.db.engine === 'dynamodb')
+  if (config.db.engine === 'dynamodb') {
+    const { provisionDynamoDbTables } = await import('../adapters/dynamodb/dynamodb-stores.ts');
     return provisionDynamoDbTables(dynamoDbSettings(config), [tables.main, tables.users]);
+  }
   // Opening the SQLite stores creates any missing table; that is all there is to do.
   const stores = await openStores(config, systemClock, createMetrics({ defaultMetrics: false }));
   await stores.close();

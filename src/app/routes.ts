@@ -96,7 +96,7 @@ export async function registerRoutes(server: FastifyInstance, parts: RouteParts)
       allowedOrigins: config.allowedOrigins,
       metrics,
     });
-  const hostedUi = identity.services ? hostedUiSettings(config, parts.baseUrl, clock) : undefined;
+  const hostedUi = identity.services ? await hostedUiSettings(config, parts.baseUrl, clock) : undefined;
   registerAmplifyOutputsRoute(server, {
     region: config.region,
     baseUrl: parts.baseUrl,

@@ -1,6 +1,6 @@
 /** The item stores: the design's single table and the user pool's, on SQLite or DynamoDB. */
 import type Database from 'better-sqlite3';
-import { openDynamoDbStores, type DynamoDbSettings } from '../adapters/dynamodb/dynamodb-stores.ts';
+import type { DynamoDbSettings } from '../adapters/dynamodb/dynamodb-stores.ts';
 import { startSqliteCheckpointer, type SqliteCheckpointer } from '../adapters/sqlite/sqlite-checkpointer.ts';
 import { openSqlite } from '../adapters/sqlite/sqlite-database.ts';
 import { SqliteItemStore } from '../adapters/sqlite/sqlite-item-store.ts';
@@ -64,6 +64,9 @@ export async function openStores(
     main = open(tables.main);
     users = open(tables.users);
   } else {
+    // The AWS SDK is loaded where it is used, as every engine's adapter is (see objects.ts): its
+    // clients are a good part of a process's start, which one machine should not pay for.
+    const { openDynamoDbStores } = await import('../adapters/dynamodb/dynamodb-stores.ts');
     [main, users] = openDynamoDbStores({
       ...dynamoDbSettings(config),
       tables: [tables.main, tables.users],

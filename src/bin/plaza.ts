@@ -4,21 +4,20 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isPlazaError } from '../platform/errors.ts';
-import { startCommand } from './commands/start.ts';
-import { tableCreateCommand } from './commands/table-create.ts';
-import { seedCommand } from './commands/seed.ts';
-import { keysRotateCommand } from './commands/keys-rotate.ts';
-import { costCommand } from './commands/cost.ts';
-import { usersExportCommand } from './commands/users-export.ts';
-import { usersDeleteCommand } from './commands/users-delete.ts';
-import { usersImportCommand } from './commands/users-import.ts';
-import { usersMigrateCommand } from './commands/users-migrate.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { auditCommand, auditVerifyCommand } from './commands/audit.ts';
-import { statsCommand } from './commands/stats.ts';
 import { maxStatsDays } from '../domain/analytics/daily-stats.ts';
-import { backupCreateCommand, backupListCommand, backupRestoreCommand } from './commands/backup.ts';
-import { restoreCommand } from './commands/restore.ts';
+
+/**
+ * A command's action, loaded when that command runs. The commands bring the composition root and
+ * its libraries: `plaza --help`, or a mistyped option, need not wait for them.
+ */
+function lazy<M extends Record<K, (...args: never[]) => unknown>, K extends keyof M>(
+  load: () => Promise<M>,
+  name: K,
+) {
+  return async (...args: Parameters<M[K]>): Promise<void> => {
+    await (await load())[name](...args);
+  };
+}
 
 const program = new Command()
   .name('plaza')
@@ -29,7 +28,7 @@ const program = new Command()
 program
   .command('start')
   .description('Run the server (HTTP, GraphQL, Cognito API, media).')
-  .action(startCommand);
+  .action(lazy(() => import('./commands/start.ts'), 'startCommand'));
 
 program
   .command('seed')
@@ -41,21 +40,21 @@ program
   .option('--accounts <n>', 'how many of the users can sign in', '3')
   .option('--password <password>', 'their password', 'plaza-demo-1')
   .option('--seed <n>', 'random seed, for the same data each time', '1')
-  .action(seedCommand);
+  .action(lazy(() => import('./commands/seed.ts'), 'seedCommand'));
 
 program
   .command('keys')
   .description("The user pool's token signing keys.")
   .command('rotate')
   .description('Sign with a new key from now on; old keys stay in the JWKS until their tokens expire.')
-  .action(keysRotateCommand);
+  .action(lazy(() => import('./commands/keys-rotate.ts'), 'keysRotateCommand'));
 
 program
   .command('table')
   .description('Manage the tables.')
   .command('create')
   .description('Create the tables and their global secondary indexes (idempotent).')
-  .action(tableCreateCommand);
+  .action(lazy(() => import('./commands/table-create.ts'), 'tableCreateCommand'));
 
 function positiveNumber(value: string): number {
   const number = Number(value);
@@ -75,12 +74,12 @@ program
   .option('--mau <n>', 'project to this many monthly active users', wholeNumber)
   .option('--scale <factor>', 'multiply every measured quantity by this factor', positiveNumber)
   .option('--json', 'print the report as JSON')
-  .action(costCommand);
+  .action(lazy(() => import('./commands/cost.ts'), 'costCommand'));
 
 program
   .command('migrate')
   .description('Bring data from earlier versions up to this one (the server does it on its first start).')
-  .action(migrateCommand);
+  .action(lazy(() => import('./commands/migrate.ts'), 'migrateCommand'));
 
 const users = program.command('users').description("Manage the embedded user pool's users.");
 users
@@ -89,14 +88,14 @@ users
     "Print every user in Cognito's user-import CSV (GetCSVHeader's columns), or as JSON lines with status and dates (no password hashes or secrets).",
   )
   .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
-  .action(usersExportCommand);
+  .action(lazy(() => import('./commands/users-export.ts'), 'usersExportCommand'));
 users
   .command('import')
   .description(
     "Create users from Cognito's user-import CSV (as plaza users export writes it); each must reset their password to sign in.",
   )
   .argument('<csv>', 'the CSV file')
-  .action(usersImportCommand);
+  .action(lazy(() => import('./commands/users-import.ts'), 'usersImportCommand'));
 users
   .command('migrate')
   .description(
@@ -105,14 +104,14 @@ users
   .argument('<csv>', 'the export, as the users-export job or plaza users export writes it')
   .option('--user-pool-id <id>', 'the pool to fill (default: COGNITO_USER_POOL_ID)')
   .option('--endpoint <url>', "the Cognito API's URL, for a Plaza server's embedded pool (default: AWS)")
-  .action(usersMigrateCommand);
+  .action(lazy(() => import('./commands/users-migrate.ts'), 'usersMigrateCommand'));
 users
   .command('delete')
   .description(
     'Delete an account and erase everything it holds (profile, posts, comments, likes, follows, stories, media, sessions).',
   )
   .argument('<user>', "the user's id (sub) or email")
-  .action(usersDeleteCommand);
+  .action(lazy(() => import('./commands/users-delete.ts'), 'usersDeleteCommand'));
 
 function isoTime(value: string): number {
   const time = Date.parse(value);
@@ -129,14 +128,17 @@ backup
   .description(
     'Take an online, consistent backup into DATA_DIR/backups/<id> (database, user pool, media manifest).',
   )
-  .action(backupCreateCommand);
-backup.command('list').description('List the backups, oldest first.').action(backupListCommand);
+  .action(lazy(() => import('./commands/backup.ts'), 'backupCreateCommand'));
+backup
+  .command('list')
+  .description('List the backups, oldest first.')
+  .action(lazy(() => import('./commands/backup.ts'), 'backupListCommand'));
 backup
   .command('restore')
   .description('Restore a backup into a new, empty data directory (never over the live one).')
   .argument('<id>', 'the backup, as plaza backup list shows it')
   .requiredOption('--into <dir>', 'the new data directory')
-  .action(backupRestoreCommand);
+  .action(lazy(() => import('./commands/backup.ts'), 'backupRestoreCommand'));
 
 program
   .command('restore')
@@ -157,7 +159,7 @@ program
     'with --from: when a segment is missing or damaged, restore up to the last good point instead of stopping',
   )
   .requiredOption('--into <dir>', 'the new data directory')
-  .action(restoreCommand);
+  .action(lazy(() => import('./commands/restore.ts'), 'restoreCommand'));
 
 const audit = program
   .command('audit')
@@ -167,13 +169,13 @@ const audit = program
   .option('--user <id>', 'only entries about this user (their id, the sub)')
   .option('--since <time>', 'only entries at or after this ISO 8601 time', isoTime)
   .option('--json', 'print JSON lines, one entry each, with their hashes')
-  .action(auditCommand);
+  .action(lazy(() => import('./commands/audit.ts'), 'auditCommand'));
 audit
   .command('verify')
   .description(
     'Check the hash chain: exit code 1 and the first bad entry when one was changed, removed or reordered.',
   )
-  .action(auditVerifyCommand);
+  .action(lazy(() => import('./commands/audit.ts'), 'auditVerifyCommand'));
 
 program
   .command('stats')
@@ -182,7 +184,7 @@ program
   )
   .option('--days <n>', 'how many days, today last', dayCount, 7)
   .option('--json', 'print JSON')
-  .action(statsCommand);
+  .action(lazy(() => import('./commands/stats.ts'), 'statsCommand'));
 
 function dayCount(value: string): number {
   const days = wholeNumber(value);

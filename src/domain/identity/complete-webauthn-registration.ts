@@ -3,7 +3,7 @@
  * options (`PublicKeyCredential.toJSON()`) with @simplewebauthn/server and keeps the passkey
  * under its user. The challenge is used up by the first answer, right or wrong.
  */
-import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
 import { fail, userKeys, type IdentityServices } from './model.ts';
@@ -13,6 +13,7 @@ import {
   friendlyName,
   isCredentialJson,
   relyingParty,
+  webAuthnLibrary,
   type StoredCredential,
 } from './webauthn.ts';
 
@@ -61,6 +62,7 @@ export async function completeWebAuthnRegistration(
       'The relying party changed since the registration started.',
     );
   const origin = allowedOrigin(response.response.clientDataJSON, rp);
+  const { verifyRegistrationResponse } = await webAuthnLibrary();
   const verified = await verifyRegistrationResponse({
     response,
     expectedChallenge: String(pending.challenge),

@@ -3,11 +3,16 @@
  * passkey for the holder of an access token. The challenge waits under the user for five
  * minutes; a new start replaces it, and CompleteWebAuthnRegistration uses it once.
  */
-import { generateRegistrationOptions } from '@simplewebauthn/server';
 import type { IdentityVerifier } from '../../ports/identity-verifier.ts';
 import { userOfAccessToken } from './access-token.ts';
 import { fail, userKeys, type IdentityServices, type UserRecord } from './model.ts';
-import { credentialsOf, maxCredentialsPerUser, relyingParty, webAuthnChallengeMs } from './webauthn.ts';
+import {
+  credentialsOf,
+  maxCredentialsPerUser,
+  relyingParty,
+  webAuthnChallengeMs,
+  webAuthnLibrary,
+} from './webauthn.ts';
 
 /** A user who may manage passkeys: signed in, enabled, not waiting for a password reset. */
 export function requireActiveUser(user: UserRecord): UserRecord {
@@ -27,6 +32,7 @@ export async function startWebAuthnRegistration(
   const { credentials } = await credentialsOf(user.sub, services);
   if (credentials.length >= maxCredentialsPerUser)
     fail('LimitExceededException', `A user can have at most ${maxCredentialsPerUser} passkeys.`);
+  const { generateRegistrationOptions } = await webAuthnLibrary();
   const options = await generateRegistrationOptions({
     rpName: rp.id,
     rpID: rp.id,

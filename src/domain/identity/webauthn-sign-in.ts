@@ -3,11 +3,7 @@
  * `navigator.credentials.get()`, answered with the assertion as CREDENTIAL. The challenge lives
  * five minutes and is used by its first answer; a refused assertion counts towards the lockout.
  */
-import {
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { completeSignIn } from './complete-sign-in.ts';
 import { recordFailure } from './initiate-auth.ts';
 import {
@@ -26,6 +22,7 @@ import {
   isCredentialJson,
   relyingParty,
   webAuthnChallengeMs,
+  webAuthnLibrary,
   type RelyingParty,
   type StoredCredential,
 } from './webauthn.ts';
@@ -62,6 +59,7 @@ export async function startWebAuthnChallenge(
   if (!user.enabled) fail('NotAuthorizedException', 'User is disabled.');
   const passkeys = known ?? (await usablePasskeys(user, services));
   if (!passkeys) return fail('NotAuthorizedException', 'The user has no passkey.');
+  const { generateAuthenticationOptions } = await webAuthnLibrary();
   const options = await generateAuthenticationOptions({
     rpID: passkeys.rp.id,
     allowCredentials: passkeys.credentials.map((credential) => ({
@@ -168,6 +166,7 @@ async function verifyAssertion(
     .catch(refused);
   if (!credential || credential.relyingPartyId !== rp.id)
     return refused('it is not registered for this user.');
+  const { verifyAuthenticationResponse } = await webAuthnLibrary();
   const result = await verifyAuthenticationResponse({
     response: assertion,
     expectedChallenge: challenge,

@@ -7,6 +7,13 @@ import { isIP } from 'node:net';
 import type { Item } from '../../ports/item-store/item-store.ts';
 import { fail, userKeys, webAuthnCredentialPrefix, type IdentityServices, type UserRecord } from './model.ts';
 
+/**
+ * @simplewebauthn/server, loaded at the first ceremony: it and its certificate parsers are about a
+ * third of a second of every process's start (the server's, each `plaza` command's), and most
+ * processes never see a passkey.
+ */
+export const webAuthnLibrary = () => import('@simplewebauthn/server');
+
 /** How long a registration or sign-in challenge can be answered, as Cognito's. */
 export const webAuthnChallengeMs = 5 * 60 * 1000;
 /** Cognito's limit of passkeys per user. */
