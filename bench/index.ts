@@ -15,6 +15,7 @@ import { privacyBenchmark } from './privacy.bench.ts';
 import { scaleBenchmark } from './scale.bench.ts';
 import { auditBenchmark } from './audit.bench.ts';
 import { s3Benchmark } from './s3.bench.ts';
+import { startupBenchmark } from './startup.bench.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'item-store': itemStoreBenchmark,
@@ -36,6 +37,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   scale: scaleBenchmark,
   audit: auditBenchmark,
   s3: s3Benchmark,
+  startup: startupBenchmark,
 };
 
 const selected = process.argv.slice(2);
