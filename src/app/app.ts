@@ -204,7 +204,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 }
 
-/** What a previous run left to do; resolves when the owner index's backfill is done. */
 /**
  * Redis, when several servers share the load: cached answers are evicted on every server through
  * it (loaded only then, as objects.ts loads the AWS engines). Live events need no Redis: each
@@ -218,6 +217,7 @@ async function openRedis(config: Config, logger: Logger) {
   return redis;
 }
 
+/** What a previous run left to do; resolves when the owner index's backfill is done. */
 function resumeBackgroundWork(stores: Stores, media: ServerMedia, logger: Logger): Promise<void> {
   // Uploads a previous run received but did not process.
   media.jobs.recover(stores.main).catch((error) => logger.error({ err: error }, 'media job recovery failed'));
