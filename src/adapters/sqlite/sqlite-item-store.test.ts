@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../ports/clock.ts';
 import { itemStoreContract } from '../../ports/item-store/item-store.contract.ts';
 import type { StreamRecord } from '../../ports/item-store/item-store.ts';
-import { noMeter } from '../../ports/item-store/meter.ts';
+import { noMeter, type CapacityMeter } from '../../ports/item-store/meter.ts';
 import { mainTable } from '../../ports/item-store/table.ts';
 import { openSqlite } from './sqlite-database.ts';
 import { prefixUpperBound, SqliteItemStore } from './sqlite-item-store.ts';
 
-function openStore(options: { sweepIntervalMs?: number; dir?: string } = {}) {
+function openStore(options: { sweepIntervalMs?: number; dir?: string; meter?: CapacityMeter } = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'plaza-sqlite-'));
   const db = openSqlite({ path: join(dir, 'plaza.sqlite'), synchronous: 'NORMAL' });
   const clock = new ManualClock();
@@ -18,7 +18,7 @@ function openStore(options: { sweepIntervalMs?: number; dir?: string } = {}) {
     db,
     table: mainTable('plaza'),
     clock,
-    meter: noMeter,
+    meter: options.meter ?? noMeter,
     region: 'us-west-1',
     sweepIntervalMs: options.sweepIntervalMs ?? 0,
     streamPollMs: 50,
@@ -107,6 +107,34 @@ describe('the row cache', () => {
     expect((await store.get(key)).item).toBeUndefined();
     await store.delete({ key });
     expect((await store.batchGet([key])).items).toEqual([]);
+    await harness.close();
+  });
+
+  it('answers from memory what it holds, counted as a read, and nothing it would have to read', async () => {
+    const reads: number[] = [];
+    const harness = openStore({
+      meter: { consumed: ({ readUnits, writeUnits }) => writeUnits === 0 && reads.push(readUnits) },
+    });
+    const { store, clock } = harness;
+    const key = { PK: 'POST#1', SK: 'METADATA' };
+    const absent = { PK: 'POST#2', SK: 'METADATA' };
+    await store.put({ item: { ...key, likeCount: 1, ttl: Math.floor(clock.now() / 1000) + 10 } });
+    // Not read since the write: the store would have to read it.
+    expect(store.cached(key)).toBeUndefined();
+    expect(store.cached(absent)).toBeUndefined();
+    expect(reads).toEqual([]);
+    const [read] = (await store.batchGet([key, absent])).items;
+    reads.length = 0;
+    expect(store.cached(key)).toBe(read);
+    expect(store.cached(absent)).toBeNull();
+    expect(reads).toEqual([0.5, 0.5]);
+    // A write drops the row; expiry makes it absent, as a read would find it.
+    await store.update({ key, set: { likeCount: 2 } });
+    expect(store.cached(key)).toBeUndefined();
+    await store.get(key);
+    expect(store.cached(key)).toMatchObject({ likeCount: 2 });
+    clock.advance(11_000);
+    expect(store.cached(key)).toBeNull();
     await harness.close();
   });
 

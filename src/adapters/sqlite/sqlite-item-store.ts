@@ -184,6 +184,14 @@ export class SqliteItemStore implements ItemStore {
     return { item: live ? parsedItem(live) : undefined, consumed };
   }
 
+  cached(key: Key): Item | null | undefined {
+    this.rows.sync();
+    const row = this.rows.get(key.PK, key.SK);
+    if (row === undefined) return undefined;
+    this.meterRead(readUnits(row?.size ?? 0, false));
+    return row && !this.isExpired(row.expires) ? parsedItem(row) : null;
+  }
+
   async batchGet(keys: Key[], options: GetOptions = {}): Promise<BatchGetResult> {
     validateBatchGet(keys);
     const consistent = options.consistent === true;

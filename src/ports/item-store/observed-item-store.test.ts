@@ -57,4 +57,15 @@ describe('an observed item store', () => {
     expect(throttled).toEqual(['GetItem']);
     expect(store.tableName).toBe('plaza');
   });
+
+  it('passes memory reads through untimed (no request reaches the engine), and has none when the engine keeps none', () => {
+    const item = { PK: 'A', SK: 'B' };
+    const inner = { tableName: 'plaza', cached: () => item } as unknown as ItemStore;
+    const { observer, succeeded, asked } = recorder();
+    expect(observedItemStore(inner, observer).cached?.(item)).toBe(item);
+    expect(succeeded).toEqual([]);
+    expect(asked).toEqual([]);
+    const engine = { tableName: 'plaza' } as unknown as ItemStore;
+    expect(observedItemStore(engine, observer).cached).toBeUndefined();
+  });
 });
