@@ -292,15 +292,21 @@ export const viewerFields = new Set([
   'Media.originalUrl',
 ]);
 
-/** Whether the viewer has the item `key` names about a user (a follow, a block, a mute); never themselves. */
-async function viewerHas(
+/**
+ * Whether the viewer has the item `key` names about a user (a follow, a block, a mute); never
+ * themselves. From the store's memory when it holds the row (an answer, not a promise).
+ */
+function viewerHas(
   profile: Profile,
   context: RequestContext,
   key: (viewer: string, userId: string) => { PK: string; SK: string },
-): Promise<boolean> {
+): boolean | Promise<boolean> {
   const viewer = optionalViewerId(context);
   if (!viewer || viewer === profile.id) return false;
-  return (await context.items.load(key(viewer, profile.id))) !== undefined;
+  const edge = key(viewer, profile.id);
+  const cached = context.services.social.store.cached?.(edge);
+  if (cached !== undefined) return cached !== null;
+  return context.items.load(edge).then((item) => item !== undefined);
 }
 
 const user: Record<string, Resolver<Profile>> = {
