@@ -146,9 +146,9 @@ export interface ItemStore {
    * The item under a key if the store holds it in memory: read now, without I/O or a promise, as
    * an eventually consistent read (and counted as one). Null when the key is known to hold no
    * item; undefined when the store would have to read it (`get` or `batchGet` then). Only an
-   * engine in the server's own process has it (SQLite's row cache). A request's loaders ask it
-   * first for likes and profiles (`viewerHasLiked`, `author`, `actor`): a cached row costs no
-   * batch and no promise.
+   * engine in the server's own process has it (SQLite's row cache). GraphQL asks it first for
+   * likes, profiles and the viewer's follows, blocks and mutes (`viewerHasLiked`, `author`,
+   * `actor`, `viewerFollows`, …): a cached row costs no batch and no promise.
    */
   cached?(key: Key): Item | null | undefined;
   /** At most 25 requests, each item at most once. */
