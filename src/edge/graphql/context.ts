@@ -87,6 +87,15 @@ type ItemLoader = DataLoader<Key, Item | undefined, Key>;
 type InMemory = Pick<GraphQLServices, 'social'>;
 
 /**
+ * Whether the social table has an item under `key` (a like, a follow, a block): the answer itself
+ * when the store holds the row in memory, else a promise of it through the request's batch.
+ */
+export function holds(items: ItemLoader, services: InMemory, key: Key): boolean | Promise<boolean> {
+  const cached = services.social.store.cached?.(key);
+  return cached === undefined ? items.load(key).then(Boolean) : cached !== null;
+}
+
+/**
  * A request's loaders. Classes rather than closures: a request makes a set of them, and methods on
  * a prototype cost nothing to make, where each closure (named, as tsx keeps names) costs a call.
  */
@@ -143,9 +152,7 @@ class RequestLikes implements LikeLoader {
   has(postId: string, viewerId: string) {
     let liked = this.known.get(viewerId, postId);
     if (liked !== undefined) return liked;
-    const key = keys.like(postId, viewerId);
-    const cached = this.services.social.store.cached?.(key);
-    liked = cached === undefined ? this.items.load(key).then(Boolean) : cached !== null;
+    liked = holds(this.items, this.services, keys.like(postId, viewerId));
     this.known.set(viewerId, postId, liked);
     return liked;
   }

@@ -42,7 +42,7 @@ import type { Story } from '../../domain/social/model.ts';
 import { getDataExport } from '../../domain/privacy/get-data-export.ts';
 import { requestDataExport } from '../../domain/privacy/request-data-export.ts';
 import { isPlazaError, PlazaError } from '../../platform/errors.ts';
-import { optionalViewerId, viewerId, type RequestContext } from './context.ts';
+import { holds, optionalViewerId, viewerId, type RequestContext } from './context.ts';
 import { blocksTag, type ResolverCache } from './resolver-cache.ts';
 import { listen } from './subscriptions.ts';
 
@@ -303,10 +303,7 @@ function viewerHas(
 ): boolean | Promise<boolean> {
   const viewer = optionalViewerId(context);
   if (!viewer || viewer === profile.id) return false;
-  const edge = key(viewer, profile.id);
-  const cached = context.services.social.store.cached?.(edge);
-  if (cached !== undefined) return cached !== null;
-  return context.items.load(edge).then((item) => item !== undefined);
+  return holds(context.items, context.services, key(viewer, profile.id));
 }
 
 const user: Record<string, Resolver<Profile>> = {
